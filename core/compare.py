@@ -1,0 +1,597 @@
+"""Align two reports part by part and paragraph by paragraph, diff aligned paragraphs, pair their figures."""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+import time
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from core.models import Analysis, Fact, Section
+
+# Names of the five required parts (domain/report-structure.md), for the outline.
+REQUIRED_PART_NAMES: dict[int, str] = {
+    1: "主要举措和成效",
+    2: "存在的不足和原因",
+    3: "主要负责人履行第一责任人职责情况",
+    4: "下一年度主要安排",
+    5: "其他需要报告的情况",
+}
+
+# Parts and paragraphs are compared by tf-idf cosine of character bigrams (parts: plus heading
+# bigram Jaccard); pairs reaching these may be aligned (alignment keeps the order, maximising the sum).
+PART_MATCH_THRESHOLD = 0.08
+PARAGRAPH_MATCH_THRESHOLD = 0.15
+# Character-level diff only when len(a) * len(b) stays under this; longer pairs are first
+# diffed sentence by sentence (SequenceMatcher is roughly quadratic in the worst case).
+CHAR_DIFF_LIMIT = 1_500_000
+# Equal runs shorter than this between two changes are shown as part of the change (phrase level).
+MIN_EQUAL_RUN = 2
+
+_HEADING_NUMBER = re.compile(r"^[（(]?[一二三四五六七八九十百零〇\d]+[)）]?[、.．]?\s*")
+_TOP_HEADING = re.compile(r"^[一二三四五六七八九十]{1,3}、")
+_DIGITS = re.compile(r"\d+")
+_SENTENCE_END = re.compile(r"[。；;！!？?]")
+_LABEL_STOP = re.compile(r"[，。；、：:,;（）()“”\"'《》\s]")
+# Words right before a number that say nothing about what is counted.
+_LABEL_FILLERS = (
+    "累计", "共计", "合计", "总计", "达到", "同比", "增长", "下降", "提高", "减少", "增加", "超过", "突破",
+    "分别", "全年", "其中", "以上", "不少于", "约", "近", "共", "达", "为", "了", "超", "逾", "的", "至", "占",
+)
+
+
+# ---------------------------------------------------------------------------------------------- data
+
+
+@dataclass(slots=True)
+class Paragraph:
+    """A non-empty line of the cleaned text; `text[start:end]` is the line without surrounding blanks."""
+
+    start: int
+    end: int
+    part: int  # index into the side's parts
+
+
+@dataclass(slots=True)
+class Part:
+    """A top-level part of one document (index 0 is the text before the first heading)."""
+
+    label: str  # heading as shown, with its number
+    heading: str  # heading words only
+    required: int | None  # 1..5 when it is one of the required parts
+    start: int
+    end: int
+    first_paragraph: int = 0
+    end_paragraph: int = 0  # exclusive
+
+
+@dataclass(slots=True)
+class PartPair:
+    a: int | None  # index into Comparison.parts_a
+    b: int | None
+    required: int | None
+    score: float
+
+    @property
+    def matched(self) -> bool:
+        return self.a is not None and self.b is not None
+
+
+@dataclass(slots=True)
+class ParagraphPair:
+    a: int
+    b: int
+    similarity: float
+    identical: bool
+    changes_a: list[tuple[int, int]] = field(default_factory=list)  # offsets into the paragraph
+    changes_b: list[tuple[int, int]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class FigureRow:
+    """One indicator as stated in either report; values are signed (下降 → negative)."""
+
+    group: str
+    key: str | None
+    label: str
+    unit: str
+    fact_a: Fact | None
+    fact_b: Fact | None
+    value_a: float | None
+    value_b: float | None
+    diff: float | None  # value_b - value_a in fact_a's unit
+    pct: float | None  # diff / |value_a| * 100
+    more_a: int = 0  # further statements of the same indicator in A
+    more_b: int = 0
+    note: str = ""
+
+    @property
+    def one_sided(self) -> bool:
+        return self.fact_a is None or self.fact_b is None
+
+
+@dataclass(slots=True)
+class Comparison:
+    text_a: str
+    text_b: str
+    paragraphs_a: list[Paragraph]
+    paragraphs_b: list[Paragraph]
+    parts_a: list[Part]
+    parts_b: list[Part]
+    part_pairs: list[PartPair]  # outline order
+    pairs: list[ParagraphPair]  # aligned paragraphs, in A's order
+    match_a: list[int | None]  # paragraph of B aligned with paragraph i of A
+    match_b: list[int | None]
+    a_to_b: list[int]  # where B should be when A's top paragraph is i (for synchronised scrolling)
+    b_to_a: list[int]
+    figures: list[FigureRow]
+    seconds: float = 0.0
+    pair_by_a: dict[int, int] = field(default_factory=dict)  # paragraph of A → index into pairs
+    pair_by_b: dict[int, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.pair_by_a = {p.a: n for n, p in enumerate(self.pairs)}
+        self.pair_by_b = {p.b: n for n, p in enumerate(self.pairs)}
+
+    def paragraph_text(self, side: str, index: int) -> str:
+        para = (self.paragraphs_a if side == "a" else self.paragraphs_b)[index]
+        return (self.text_a if side == "a" else self.text_b)[para.start : para.end]
+
+    def pair_of(self, side: str, index: int) -> ParagraphPair | None:
+        pos = (self.pair_by_a if side == "a" else self.pair_by_b).get(index)
+        return None if pos is None else self.pairs[pos]
+
+
+# ---------------------------------------------------------------------------------------------- text
+
+
+def split_paragraphs(text: str) -> list[tuple[int, int]]:
+    """Spans of the non-empty lines of `text`, leading/trailing blanks (also U+3000) excluded."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.split("\n"):
+        stripped_left = len(line) - len(line.lstrip())
+        body = line.strip()
+        if body:
+            start = pos + stripped_left
+            spans.append((start, start + len(body)))
+        pos += len(line) + 1
+    return spans
+
+
+def bigrams(text: str) -> frozenset[str]:
+    """Character bigrams of the letters/digits of `text` (digits folded so that years do not count)."""
+    chars = "".join(ch for ch in _DIGITS.sub("#", text) if ch.isalnum() or ch == "#")
+    if len(chars) < 2:
+        return frozenset(chars)
+    return frozenset(chars[i : i + 2] for i in range(len(chars) - 1))
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    inter = len(a & b)
+    return inter / (len(a) + len(b) - inter)
+
+
+def _bigram_counts(text: str) -> Counter[str]:
+    chars = "".join(ch for ch in _DIGITS.sub("#", text) if ch.isalnum() or ch == "#")
+    return Counter(chars[i : i + 2] for i in range(len(chars) - 1))
+
+
+def tfidf_vectors(texts: Sequence[str]) -> list[dict[str, float]]:
+    """Unit tf-idf vectors of character bigrams; the idf is over `texts` (both documents' blocks)."""
+    counts = [_bigram_counts(t) for t in texts]
+    df: Counter[str] = Counter()
+    for c in counts:
+        df.update(c.keys())
+    total = len(counts) + 1
+    vectors: list[dict[str, float]] = []
+    for c in counts:
+        vec = {g: n * math.log(total / df[g]) for g, n in c.items()}
+        norm = math.sqrt(sum(x * x for x in vec.values())) or 1.0
+        vectors.append({g: x / norm for g, x in vec.items()})
+    return vectors
+
+
+def cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(x * b.get(g, 0.0) for g, x in a.items())
+
+
+def _heading_words(heading: str) -> str:
+    return _HEADING_NUMBER.sub("", unicodedata.normalize("NFKC", heading)).strip()
+
+
+# ---------------------------------------------------------------------------------------------- parts
+
+
+def _top_sections(text: str, sections: Sequence[Section]) -> list[Section]:
+    if sections:
+        top_level = min(s.level for s in sections)
+        tops = [s for s in sections if s.level == top_level or s.part is not None]
+        tops.sort(key=lambda s: s.start)
+        return tops
+    # No outline from the analysis: top-level headings "一、…" at the start of a line.
+    found: list[Section] = []
+    for start, end in split_paragraphs(text):
+        line = text[start:end]
+        match = _TOP_HEADING.match(line)
+        if match:
+            head = line[: min(len(line), 60)]
+            cut = _SENTENCE_END.search(head)
+            head = head[: cut.start()] if cut else head
+            found.append(Section(1, match.group(0)[:-1], head, None, start, end))
+    return found
+
+
+def _build_parts(text: str, sections: Sequence[Section]) -> list[Part]:
+    tops = _top_sections(text, sections)
+    parts = [Part("（开头）", "", None, 0, tops[0].start if tops else len(text))]
+    for n, sec in enumerate(tops):
+        end = tops[n + 1].start if n + 1 < len(tops) else len(text)
+        if end <= sec.start:
+            continue
+        words = _heading_words(sec.heading)
+        label = sec.heading if sec.heading.startswith(sec.number) else f"{sec.number}、{sec.heading}"
+        parts.append(Part(label.strip()[:60], words, sec.part, sec.start, end))
+    return parts
+
+
+def _assign_paragraphs(spans: list[tuple[int, int]], parts: list[Part]) -> list[Paragraph]:
+    paragraphs: list[Paragraph] = []
+    part = 0
+    for start, end in spans:
+        while part + 1 < len(parts) and parts[part + 1].start <= start:
+            part += 1
+        paragraphs.append(Paragraph(start, end, part))
+    index = 0
+    for n, p in enumerate(parts):
+        while index < len(paragraphs) and paragraphs[index].part < n:
+            index += 1
+        p.first_paragraph = index
+        while index < len(paragraphs) and paragraphs[index].part == n:
+            index += 1
+        p.end_paragraph = index
+    return paragraphs
+
+
+def _match_parts(text_a: str, parts_a: list[Part], text_b: str, parts_b: list[Part]) -> list[PartPair]:
+    """Required parts by number first, then the other headings by heading and body similarity."""
+    pair_of_a: dict[int, PartPair] = {0: PartPair(0, 0, None, 1.0)}
+    used_b = {0}
+    by_required_b = {p.required: j for j, p in enumerate(parts_b) if p.required is not None}
+    for i, part in enumerate(parts_a):
+        if i == 0 or part.required is None:
+            continue
+        j = by_required_b.get(part.required)
+        if j is not None and j not in used_b:
+            pair_of_a[i] = PartPair(i, j, part.required, 1.0)
+            used_b.add(j)
+    rest_a = [i for i in range(len(parts_a)) if i not in pair_of_a]
+    rest_b = [j for j in range(len(parts_b)) if j not in used_b]
+    vectors = tfidf_vectors([text_a[p.start : p.end] for p in parts_a] + [text_b[p.start : p.end] for p in parts_b])
+    vec_a, vec_b = vectors[: len(parts_a)], vectors[len(parts_a) :]
+    heads_a = [bigrams(p.heading) for p in parts_a]
+    heads_b = [bigrams(p.heading) for p in parts_b]
+
+    def score(i: int, j: int) -> float:
+        return 0.4 * jaccard(heads_a[i], heads_b[j]) + 0.6 * cosine(vec_a[i], vec_b[j])
+
+    sim = [[score(i, j) for j in rest_b] for i in rest_a]
+    for i, j, s in _monotone_alignment(sim, PART_MATCH_THRESHOLD):
+        pair_of_a[rest_a[i]] = PartPair(rest_a[i], rest_b[j], None, round(s, 3))
+        used_b.add(rest_b[j])
+    # Outline order: A's parts in order, each B-only part after the pair holding its predecessor.
+    order: list[PartPair] = [pair_of_a.get(i, PartPair(i, None, parts_a[i].required, 0.0)) for i in range(len(parts_a))]
+    for j, part in enumerate(parts_b):
+        if j in used_b:
+            continue
+        pos = 0
+        for n, pair in enumerate(order):
+            if pair.b is not None and pair.b < j:
+                pos = n + 1
+        order.insert(pos, PartPair(None, j, part.required, 0.0))
+    return order
+
+
+# ---------------------------------------------------------------------------------------------- paragraphs
+
+
+def _monotone_alignment(sim: list[list[float]], threshold: float) -> list[tuple[int, int, float]]:
+    """Pairs (i, j, s) maximising the summed similarity s ≥ threshold, order kept on both sides."""
+    n = len(sim)
+    m = len(sim[0]) if n else 0
+    if not n or not m:
+        return []
+    gain = [[s if s >= threshold else 0.0 for s in row] for row in sim]
+    score = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        row, below, gain_i = score[i], score[i + 1], gain[i]
+        for j in range(m - 1, -1, -1):
+            best = max(below[j], row[j + 1])
+            if gain_i[j] > 0.0:
+                best = max(best, gain_i[j] + below[j + 1])
+            row[j] = best
+    out: list[tuple[int, int, float]] = []
+    i = j = 0
+    while i < n and j < m:
+        if gain[i][j] > 0.0 and score[i][j] == gain[i][j] + score[i + 1][j + 1]:
+            out.append((i, j, min(1.0, sim[i][j])))
+            i += 1
+            j += 1
+        elif score[i][j] == score[i + 1][j]:
+            i += 1
+        else:
+            j += 1
+    return out
+
+
+def _anchors(
+    match: list[int | None], parts: list[Part], part_target: dict[int, int | None], other_parts: list[Part],
+    *, other_count: int,
+) -> list[int]:
+    """For every paragraph, the paragraph of the other side to show at the top (monotone fill-in)."""
+    anchors = [0] * len(match)
+    last = 0
+    for p_index, part in enumerate(parts):
+        target = part_target.get(p_index)
+        prev_i: int | None = None
+        prev_j: int | None = None
+        for i in range(part.first_paragraph, part.end_paragraph):
+            j = match[i]
+            if j is not None:
+                anchors[i] = j
+                prev_i, prev_j = i, j
+            elif prev_i is not None and prev_j is not None:
+                anchors[i] = prev_j + (i - prev_i)
+                nxt = next((match[k] for k in range(i + 1, part.end_paragraph) if match[k] is not None), None)
+                if nxt is not None:
+                    anchors[i] = min(anchors[i], nxt)
+                elif target is not None:
+                    anchors[i] = min(anchors[i], max(other_parts[target].end_paragraph - 1, 0))
+            elif target is not None:
+                anchors[i] = other_parts[target].first_paragraph
+            else:
+                anchors[i] = last
+            anchors[i] = max(0, min(anchors[i], other_count - 1))
+            last = anchors[i]
+    return anchors
+
+
+# ---------------------------------------------------------------------------------------------- diff
+
+
+def _spans_from_opcodes(
+    opcodes: Sequence[tuple[str, int, int, int, int]], offset_a: int = 0, offset_b: int = 0
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    changes_a: list[tuple[int, int]] = []
+    changes_b: list[tuple[int, int]] = []
+    for tag, i1, i2, j1, j2 in opcodes:
+        if tag == "equal":
+            continue
+        if i2 > i1:
+            changes_a.append((i1 + offset_a, i2 + offset_a))
+        if j2 > j1:
+            changes_b.append((j1 + offset_b, j2 + offset_b))
+    return changes_a, changes_b
+
+
+def _merge_spans(spans: list[tuple[int, int]], gap: int) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start - merged[-1][1] < gap:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        spans.append((start, match.end()))
+        start = match.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+def diff_paragraph(a: str, b: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Changed character spans of two aligned paragraphs (phrase level: tiny equal runs merged in).
+
+    Character-level SequenceMatcher (autojunk off) on the paragraph pair; pairs too long for that
+    are diffed sentence by sentence first, then character by character inside replaced sentences.
+    """
+    if a == b:
+        return [], []
+    if len(a) * len(b) <= CHAR_DIFF_LIMIT:
+        ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+        changes_a, changes_b = _spans_from_opcodes(ops)
+    else:
+        sa, sb = _sentences(a), _sentences(b)
+        words_a = [a[s:e] for s, e in sa]
+        words_b = [b[s:e] for s, e in sb]
+        changes_a, changes_b = [], []
+        matcher = difflib.SequenceMatcher(None, words_a, words_b, autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "equal":
+                continue
+            a_start = sa[i1][0] if i2 > i1 else (sa[i1][0] if i1 < len(sa) else len(a))
+            a_end = sa[i2 - 1][1] if i2 > i1 else a_start
+            b_start = sb[j1][0] if j2 > j1 else (sb[j1][0] if j1 < len(sb) else len(b))
+            b_end = sb[j2 - 1][1] if j2 > j1 else b_start
+            if tag == "replace" and (a_end - a_start) * (b_end - b_start) <= CHAR_DIFF_LIMIT:
+                inner = difflib.SequenceMatcher(None, a[a_start:a_end], b[b_start:b_end], autojunk=False)
+                ca, cb = _spans_from_opcodes(inner.get_opcodes(), a_start, b_start)
+                changes_a.extend(ca)
+                changes_b.extend(cb)
+            else:
+                if a_end > a_start:
+                    changes_a.append((a_start, a_end))
+                if b_end > b_start:
+                    changes_b.append((b_start, b_end))
+    return _merge_spans(changes_a, MIN_EQUAL_RUN), _merge_spans(changes_b, MIN_EQUAL_RUN)
+
+
+# ---------------------------------------------------------------------------------------------- figures
+
+_UNIT_SCALE = {"万": 1e4, "亿": 1e8, "千": 1e3, "百": 1e2, "万亿": 1e12}
+
+
+def split_unit(unit: str) -> tuple[float, str]:
+    """'万元' → (10000, '元'); '%' → (1, '%'); a bare '万' stays as it is."""
+    for prefix in ("万亿", "亿", "万", "千", "百"):
+        if unit.startswith(prefix) and len(unit) > len(prefix):
+            return _UNIT_SCALE[prefix], unit[len(prefix) :]
+    return 1.0, unit
+
+
+def signed_value(fact: Fact) -> float:
+    return -fact.value if fact.direction == "down" else fact.value
+
+
+def fact_label(fact: Fact, text: str) -> str:
+    """What a fact counts: its indicator name, else the words right before the number in the text."""
+    if fact.name:
+        return fact.name
+    before = text[max(0, fact.start - 24) : fact.start] if text else ""
+    if not before and fact.sentence:
+        before = fact.sentence[:24]
+    parts = _LABEL_STOP.split(before)
+    words = parts[-1] if parts else ""
+    changed = True
+    while words and changed:
+        changed = False
+        for filler in _LABEL_FILLERS:
+            if words.endswith(filler) and len(words) > len(filler):
+                words = words[: -len(filler)]
+                changed = True
+    words = _DIGITS.sub("", words).strip()
+    return words[-10:]
+
+
+def fact_group(fact: Fact, label: str) -> str:
+    """Facts of two reports with the same group are the same indicator."""
+    if fact.key:
+        return "key:" + fact.key
+    if not label:
+        return f"pos:{fact.start}"
+    return f"label:{label}|{split_unit(fact.unit)[1]}"
+
+
+def compare_figures(
+    facts_a: Sequence[Fact], text_a: str, facts_b: Sequence[Fact], text_b: str
+) -> list[FigureRow]:
+    """One row per indicator found in either report (first statement of each), A's order then B-only."""
+    def grouped(facts: Sequence[Fact], text: str) -> dict[str, list[tuple[Fact, str]]]:
+        groups: dict[str, list[tuple[Fact, str]]] = {}
+        for fact in sorted(facts, key=lambda f: f.start):
+            if fact.status == "rejected":
+                continue
+            label = fact_label(fact, text)
+            groups.setdefault(fact_group(fact, label), []).append((fact, label))
+        return groups
+
+    ga, gb = grouped(facts_a, text_a), grouped(facts_b, text_b)
+    rows: list[FigureRow] = []
+    for group in list(ga) + [g for g in gb if g not in ga]:
+        in_a, in_b = ga.get(group, []), gb.get(group, [])
+        fa = in_a[0][0] if in_a else None
+        fb = in_b[0][0] if in_b else None
+        first = fa or fb
+        assert first is not None
+        label = (in_a or in_b)[0][1] or first.sentence[:16]
+        row = FigureRow(
+            group, first.key, label, first.unit, fa, fb,
+            signed_value(fa) if fa else None, signed_value(fb) if fb else None, None, None,
+            max(0, len(in_a) - 1), max(0, len(in_b) - 1),
+        )
+        if fa is not None and fb is not None:
+            scale_a, base_a = split_unit(fa.unit)
+            scale_b, base_b = split_unit(fb.unit)
+            if base_a == base_b or (fa.key and fb.key and base_a != "%" and base_b != "%"):
+                assert row.value_a is not None and row.value_b is not None
+                vb = row.value_b * scale_b / scale_a
+                row.diff = round(vb - row.value_a, 6)
+                if row.value_a:
+                    row.pct = round(row.diff / abs(row.value_a) * 100, 2)
+                if base_a != base_b:
+                    row.note = "单位不同"
+            else:
+                row.note = "单位不同"
+        rows.append(row)
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------- entry
+
+
+def compare(text_a: str, analysis_a: Analysis | None, text_b: str, analysis_b: Analysis | None) -> Comparison:
+    """Align two cleaned texts (with their analyses, for sections and facts) and diff them.
+
+    Pure and deterministic; run it off the GUI thread (50,000-character reports take ~1 s).
+    """
+    started = time.perf_counter()
+    parts_a = _build_parts(text_a, analysis_a.sections if analysis_a else [])
+    parts_b = _build_parts(text_b, analysis_b.sections if analysis_b else [])
+    paras_a = _assign_paragraphs(split_paragraphs(text_a), parts_a)
+    paras_b = _assign_paragraphs(split_paragraphs(text_b), parts_b)
+    part_pairs = _match_parts(text_a, parts_a, text_b, parts_b)
+
+    ptexts_a = [text_a[p.start : p.end] for p in paras_a]
+    ptexts_b = [text_b[p.start : p.end] for p in paras_b]
+    vectors = tfidf_vectors(ptexts_a + ptexts_b)
+    vec_a, vec_b = vectors[: len(ptexts_a)], vectors[len(ptexts_a) :]
+    match_a: list[int | None] = [None] * len(paras_a)
+    match_b: list[int | None] = [None] * len(paras_b)
+    sims: dict[int, float] = {}
+    for pair in part_pairs:
+        if pair.a is None or pair.b is None:
+            continue
+        pa, pb = parts_a[pair.a], parts_b[pair.b]
+        ra = range(pa.first_paragraph, pa.end_paragraph)
+        rb = range(pb.first_paragraph, pb.end_paragraph)
+        sim = [
+            [1.0 + 1e-6 if ptexts_a[i] == ptexts_b[j] else cosine(vec_a[i], vec_b[j]) for j in rb] for i in ra
+        ]
+        for i, j, s in _monotone_alignment(sim, PARAGRAPH_MATCH_THRESHOLD):
+            match_a[ra[i]] = rb[j]
+            match_b[rb[j]] = ra[i]
+            sims[ra[i]] = s
+    pairs: list[ParagraphPair] = []
+    for i, matched in enumerate(match_a):
+        if matched is None:
+            continue
+        ta, tb = ptexts_a[i], ptexts_b[matched]
+        ca, cb = diff_paragraph(ta, tb)
+        pairs.append(ParagraphPair(i, matched, sims[i], ta == tb, ca, cb))
+    target_a = {p.a: p.b for p in part_pairs if p.a is not None}
+    target_b = {p.b: p.a for p in part_pairs if p.b is not None}
+    a_to_b = _anchors(match_a, parts_a, target_a, parts_b, other_count=len(paras_b))
+    b_to_a = _anchors(match_b, parts_b, target_b, parts_a, other_count=len(paras_a))
+    figures = compare_figures(
+        analysis_a.facts if analysis_a else [], text_a, analysis_b.facts if analysis_b else [], text_b
+    )
+    return Comparison(
+        text_a, text_b, paras_a, paras_b, parts_a, parts_b, part_pairs, pairs, match_a, match_b,
+        a_to_b, b_to_a, figures, time.perf_counter() - started,
+    )
+
+
+def paragraph_at(paragraphs: Sequence[Paragraph], offset: int) -> int:
+    """Index of the paragraph holding text offset `offset` (the nearest one before it otherwise)."""
+    lo, hi = 0, len(paragraphs)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if paragraphs[mid].start <= offset:
+            lo = mid + 1
+        else:
+            hi = mid
+    return max(0, lo - 1)
