@@ -1,0 +1,292 @@
+"""Headless end-to-end self-test (`--self-test`): samples → import → search → extract → export → window."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+# Sample files the checks below rely on (resources/samples/, fictional agencies).
+DOCX_SAMPLE = "青禾市云溪区司法局2024年法治政府建设年度报告.docx"
+MISSING_PART2_SAMPLE = "青禾市云溪区市场监督管理局2024年法治政府建设年度报告.txt"
+LATE_SAMPLE = "青禾市云溪区人力资源和社会保障局2023年法治政府建设年度报告.txt"
+SEARCH_QUERY = "行政复议"
+WINDOW_TIMEOUT_S = 20.0
+
+
+class SelfTestFailure(Exception):
+    """A check did not hold; the message says which (Chinese / English)."""
+
+
+def _ensure(condition: bool, message: str) -> None:
+    if not condition:
+        raise SelfTestFailure(message)
+
+
+class _Runner:
+    def __init__(self, log_path: Path | None) -> None:
+        self.failures = 0
+        self.lines: list[str] = []
+        self.log_path = log_path
+
+    def emit(self, line: str) -> None:
+        self.lines.append(line)
+        if sys.stdout is not None:  # a windowed Windows build has no console
+            try:
+                print(line, flush=True)
+            except (OSError, UnicodeError):
+                pass
+
+    def step(self, title: str, fn: Callable[[], str]) -> bool:
+        start = time.perf_counter()
+        try:
+            detail = fn()
+        except SelfTestFailure as error:
+            self.failures += 1
+            self.emit(f"FAIL {title}: {error}")
+            return False
+        except Exception as error:  # the self-test reports every failure, expected or not
+            self.failures += 1
+            self.emit(f"FAIL {title}: {type(error).__name__}: {error}")
+            for line in traceback.format_exc().rstrip().splitlines():
+                self.emit(f"     {line}")
+            return False
+        took = time.perf_counter() - start
+        self.emit(f"OK   {title}: {detail} ({took:.2f} s)")
+        return True
+
+    def save(self) -> None:
+        if self.log_path is None:
+            return
+        try:
+            self.log_path.write_text("\n".join(self.lines) + "\n", encoding="utf-8")
+        except OSError:
+            pass
+
+
+def _reconfigure_stdout() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="replace")
+            except (OSError, ValueError):
+                pass
+
+
+def _real_log_path() -> Path | None:
+    try:
+        from core import paths
+
+        return paths.log_dir() / "selftest.log"
+    except Exception:
+        return None
+
+
+def run() -> int:
+    """Run every check once; print one line per step; 0 when all passed, 1 otherwise.
+
+    Call before any QApplication exists: sets QT_QPA_PLATFORM=offscreen when unset. Works in a
+    temporary REPORT_ARCHIVE_HOME so it never touches the user's archive, settings or caches; the
+    report is also written to `<user data>/logs/selftest.log` (a windowed build has no console).
+    """
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    _reconfigure_stdout()
+    runner = _Runner(_real_log_path())
+    started = time.perf_counter()
+    from core import __version__
+
+    runner.emit(f"报告档案 self-test {__version__} (Python {sys.version.split()[0]}, {sys.platform})")
+    old_home = os.environ.get("REPORT_ARCHIVE_HOME")
+    with tempfile.TemporaryDirectory(prefix="report-archive-selftest-") as tmp:
+        home = Path(tmp) / "用户 数据"  # a Chinese folder name with a space, as on real office PCs
+        home.mkdir()
+        os.environ["REPORT_ARCHIVE_HOME"] = str(home)
+        try:
+            _run_steps(runner, home)
+        finally:
+            if old_home is None:
+                os.environ.pop("REPORT_ARCHIVE_HOME", None)
+            else:
+                os.environ["REPORT_ARCHIVE_HOME"] = old_home
+    verdict = "PASSED 通过" if runner.failures == 0 else f"FAILED 失败 ({runner.failures})"
+    runner.emit(f"self-test {verdict} in {time.perf_counter() - started:.1f} s")
+    runner.save()
+    return 0 if runner.failures == 0 else 1
+
+
+def _run_steps(runner: _Runner, home: Path) -> None:
+    from core import paths
+
+    state: dict[str, Any] = {}
+    samples = paths.resource("samples")
+
+    def resources() -> str:
+        files = sorted(p for p in samples.iterdir() if p.is_file()) if samples.is_dir() else []
+        _ensure(len(files) >= 5, f"示例报告缺失 / bundled samples missing in {samples}")
+        names = {p.name for p in files}
+        for needed in (DOCX_SAMPLE, MISSING_PART2_SAMPLE, LATE_SAMPLE):
+            _ensure(needed in names, f"缺少示例 / sample missing: {needed}")
+        state["samples"] = files
+        return f"{len(files)} samples in {samples}"
+
+    def open_archive() -> str:
+        from core import Archive
+
+        path = home / "自检 档案.sqlite"
+        state["archive"] = Archive.open(path)
+        _ensure(path.exists(), "档案未创建 / archive file not created")
+        return str(path)
+
+    def import_samples() -> str:
+        from core.models import Outcome
+
+        archive = state["archive"]
+        calls: list[int] = []
+        report = archive.import_paths([samples], progress=lambda done, _total, _msg: calls.append(done))
+        failed = [f"{Path(item.path).name}: {item.reason}" for item in report.items if item.outcome == Outcome.FAILED]
+        _ensure(not failed, "导入失败 / import failed: " + "; ".join(failed))
+        imported = report.count(Outcome.IMPORTED)
+        _ensure(imported >= 5, f"只导入了 {imported} 份 / only {imported} imported")
+        _ensure(archive.count() == imported, f"count {archive.count()} != imported {imported}")
+        state["count"] = imported
+        return f"{imported} imported, {report.count(Outcome.DUPLICATE)} duplicate, {len(calls)} progress calls"
+
+    def search() -> str:
+        archive = state["archive"]
+        hits = archive.search(SEARCH_QUERY, limit=20)
+        _ensure(len(hits) >= 3, f"检索“{SEARCH_QUERY}”只命中 {len(hits)} 份 / too few hits")
+        _ensure(all(SEARCH_QUERY in hit.snippet for hit in hits[:3]), "摘要不含检索词 / snippet lacks the query")
+        missing = archive.search("不存在的检索词组合甲乙丙", limit=5)
+        _ensure(not missing, "无关检索词也有命中 / nonsense query matched")
+        return f"'{SEARCH_QUERY}' → {len(hits)} hits, best: {hits[0].title}"
+
+    def extract() -> str:
+        from core.extract import extract_file
+
+        result = extract_file(samples / DOCX_SAMPLE)
+        _ensure(result.get("doc_type") == "法治政府建设年度报告", f"文种识别错误 / doc_type {result.get('doc_type')}")
+        _ensure(result.get("report_year") == 2024, f"年度识别错误 / report_year {result.get('report_year')}")
+        indicators = result.get("indicators") or []
+        _ensure(len(indicators) >= 5, f"指标太少 / only {len(indicators)} figures")
+        gap = extract_file(samples / MISSING_PART2_SAMPLE)
+        _ensure(2 in gap["structure"]["missing"], f"未发现缺少第二部分 / missing {gap['structure']['missing']}")
+        late = extract_file(samples / LATE_SAMPLE)
+        _ensure(late["structure"]["late"] is True, f"未标记逾期公开 / late {late['structure']['late']}")
+        return f"{len(indicators)} figures, missing part 2 and late flag found"
+
+    def tags() -> str:
+        archive = state["archive"]
+        ids = archive.list_ids()
+        suggested = archive.suggest_tags(ids[0], n=5)  # exercises jieba and its bundled dictionary
+        _ensure(bool(suggested), "没有标签建议 / no tag suggestions")
+        archive.tag_documents(ids[:2], ["自检"])
+        tagged = archive.list_ids(tags_all=("自检",))
+        _ensure(sorted(tagged) == sorted(ids[:2]), "标签筛选错误 / tag filter wrong")
+        return "suggested: " + "、".join(suggested)
+
+    def export() -> str:
+        from openpyxl import load_workbook
+
+        from core.export import export_xlsx
+
+        archive = state["archive"]
+        out = home / "导出 结果.xlsx"
+        export_xlsx(archive, out, archive.list_ids())
+        workbook = load_workbook(out, read_only=True)
+        try:
+            names = workbook.sheetnames
+            _ensure("报告" in names and "指标明细" in names, f"缺少工作表 / sheets {names}")
+            reports = list(workbook["报告"].iter_rows(values_only=True))
+            facts = list(workbook["指标明细"].iter_rows(values_only=True))
+        finally:
+            workbook.close()
+        _ensure(len(reports) == state["count"] + 1, f"报告表行数 {len(reports)} / rows")
+        _ensure(len(facts) > state["count"], f"指标明细行数 {len(facts)} / rows")
+        return f"{out.name}: {len(reports) - 1} reports, {len(facts) - 1} figures"
+
+    def backup() -> str:
+        from core.backups import list_backups, rotate_backups
+
+        archive = state["archive"]
+        made = rotate_backups(archive.path)
+        if made is None or not made.exists():
+            raise SelfTestFailure("备份未生成 / no backup made")
+        _ensure(list_backups(archive.path) == [made], "备份列表错误 / backup list wrong")
+        return made.name
+
+    def check() -> str:
+        problems = state["archive"].check()
+        _ensure(not problems, "档案检查发现问题 / check: " + "; ".join(problems))
+        return "integrity ok"
+
+    def jieba_cache() -> str:
+        program_dir = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent.parent))
+        jieba = sys.modules.get("jieba")
+        if jieba is None:
+            return "jieba not loaded"
+        tmp_dir = getattr(jieba.dt, "tmp_dir", None)
+        cache_file = getattr(jieba.dt, "cache_file", None)
+        _ensure(tmp_dir is not None or cache_file is not None, "结巴缓存目录未设置 / jieba cache dir not set")
+        where = Path(tmp_dir).resolve() if tmp_dir else Path(str(cache_file)).parent.resolve()
+        _ensure(program_dir.resolve() not in (where, *where.parents), f"缓存写在程序目录 / cache in {where}")
+        return f"cache in {where}"
+
+    def window() -> str:
+        return _window_check(state["archive"].path, state["count"])
+
+    steps: list[tuple[str, Callable[[], str]]] = [
+        ("示例报告 / bundled samples", resources),
+        ("新建档案 / create archive", open_archive),
+        ("导入示例 / import samples", import_samples),
+        ("全文检索 / search", search),
+        ("信息提取 / extract", extract),
+        ("标签 / tags", tags),
+        ("导出Excel / export xlsx", export),
+        ("自动备份 / backup", backup),
+        ("完整性检查 / integrity check", check),
+        ("结巴缓存 / jieba cache", jieba_cache),
+    ]
+    for title, fn in steps:
+        if not runner.step(title, fn) and "archive" not in state:
+            break  # nothing further can work without an archive
+    archive = state.pop("archive", None)
+    if archive is not None:
+        archive.close()
+        runner.step("主窗口 / main window", window)
+
+
+def _window_check(archive_path: Path, expected_rows: int) -> str:
+    from PySide6.QtCore import QAbstractItemModel, QEventLoop
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QAbstractItemView, QApplication
+
+    from gui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "report-archive", "--self-test"])
+    window = MainWindow(archive_path=archive_path)
+    try:
+        window.show()
+        table = window.findChild(QAbstractItemView, "archiveTable")
+        _ensure(table is not None, "找不到文档表 / archiveTable not found")
+        deadline = time.monotonic() + WINDOW_TIMEOUT_S
+        rows = -1
+        while time.monotonic() < deadline:
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+            model: QAbstractItemModel | None = table.model() if table is not None else None
+            rows = model.rowCount() if model is not None else -1
+            if rows == expected_rows:
+                break
+            time.sleep(0.02)
+        _ensure(rows == expected_rows, f"文档表显示 {rows} 行，应为 {expected_rows} / table rows")
+        return f"{rows} rows in archiveTable (platform {QGuiApplication.platformName()})"
+    finally:
+        window.close()
+        window.deleteLater()
+        for _ in range(20):
+            app.processEvents()
