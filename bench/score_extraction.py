@@ -1,0 +1,261 @@
+"""Score fact and metadata extraction against ../shared/gold; prints tables, always exits 0.
+
+Usage: .venv/bin/python bench/score_extraction.py [--shared DIR] [--verbose]
+
+Fact matching rule. Gold rows give (doc, value, unit, raw_span, key). The sample is read and cleaned
+exactly as the app does (core.readers.read_file + core.clean.clean_text); every occurrence of the
+raw_span in the cleaned text is located (if it is not found verbatim, the cleaned form of raw_span is
+tried, then the span with its whitespace removed). A predicted fact matches a gold fact of the same
+document when the values are equal and the predicted number span [start, end) lies inside one of
+those occurrences. Matching is one-to-one and runs in two rounds: first pairs that also agree on the
+key (so three gold facts sharing "报备率、及时率及规范率均达100%" pair with the three predictions that
+carry those keys), then the remaining pairs on value + span alone. Precision = matched predictions /
+predictions, recall = matched gold / gold. Key rate = among gold facts with a key, the share matched
+by a prediction carrying that same key.
+
+Metadata: title, agency, region, report_year, publish_date, doc_type of `core.extract.analyse()`
+against seeds_meta.tsv. A gold report_year "2016-2020" expects report_year 2020 and period
+"2016-2020"; an empty gold publish_date expects None; gold doc_type labels are mapped to the five
+DOC_TYPES (人大常委会主任会议纪要 → 会议纪要, 法治政府建设工作情况报告(向人大常委会报告) → 法治政府建设工作报告).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import statistics
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from core.extract import analyse, read_clean  # noqa: E402
+from core.models import Fact  # noqa: E402
+
+DOC_TYPE_MAP = {
+    "人大常委会主任会议纪要": "会议纪要",
+    "法治政府建设工作情况报告(向人大常委会报告)": "法治政府建设工作报告",
+}
+
+
+@dataclass
+class GoldFact:
+    doc: str
+    indicator: str
+    value: float
+    unit: str
+    raw_span: str
+    key: str
+
+
+def load_gold(path: Path) -> list[GoldFact]:
+    rows: list[GoldFact] = []
+    with path.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+            rows.append(
+                GoldFact(
+                    doc=row["doc"],
+                    indicator=row["indicator"],
+                    value=float(row["value"]),
+                    unit=row["unit"],
+                    raw_span=row["raw_span"],
+                    key=(row.get("key") or "").strip(),
+                )
+            )
+    return rows
+
+
+def span_occurrences(text: str, raw: str) -> list[tuple[int, int]]:
+    from core.clean import clean_text
+
+    candidates = [raw, clean_text(raw).strip(), "".join(raw.split())]
+    for candidate in candidates:
+        if not candidate:
+            continue
+        found: list[tuple[int, int]] = []
+        index = text.find(candidate)
+        while index >= 0:
+            found.append((index, index + len(candidate)))
+            index = text.find(candidate, index + 1)
+        if found:
+            return found
+    return []
+
+
+def match_doc(
+    gold: list[GoldFact], predicted: list[Fact], text: str
+) -> tuple[dict[int, int], list[int]]:
+    """One-to-one gold index → prediction index; also the gold indexes whose span was not found."""
+    occurrences = [span_occurrences(text, g.raw_span) for g in gold]
+    missing_span = [i for i, occ in enumerate(occurrences) if not occ]
+
+    def fits(gi: int, pi: int) -> bool:
+        fact = predicted[pi]
+        if abs(fact.value - gold[gi].value) > 1e-9:
+            return False
+        return any(a <= fact.start and fact.end <= b for a, b in occurrences[gi])
+
+    pairs: dict[int, int] = {}
+    used: set[int] = set()
+    for same_key in (True, False):
+        for gi in range(len(gold)):
+            if gi in pairs:
+                continue
+            for pi in range(len(predicted)):
+                if pi in used or not fits(gi, pi):
+                    continue
+                if same_key and (not gold[gi].key or predicted[pi].key != gold[gi].key):
+                    continue
+                pairs[gi] = pi
+                used.add(pi)
+                break
+    return pairs, missing_span
+
+
+def score_facts(shared: Path, verbose: bool) -> None:
+    gold = load_gold(shared / "gold" / "seeds_gold.tsv")
+    by_doc: dict[str, list[GoldFact]] = defaultdict(list)
+    for row in gold:
+        by_doc[row.doc].append(row)
+    total_pred = total_gold = matched = keyed = keyed_hit = 0
+    rows: list[tuple[str, int, int, int, int, int]] = []
+    misses: list[str] = []
+    false_pos: list[str] = []
+    key_misses: list[str] = []
+    timings: list[float] = []
+    for doc in sorted(by_doc):
+        text = read_clean(shared / "samples" / doc)
+        started = time.perf_counter()
+        analysis = analyse(text, doc)
+        timings.append(time.perf_counter() - started)
+        facts = analysis.facts
+        golds = by_doc[doc]
+        pairs, missing_span = match_doc(golds, facts, text)
+        doc_keyed = sum(1 for g in golds if g.key)
+        doc_key_hit = sum(1 for gi, pi in pairs.items() if golds[gi].key and facts[pi].key == golds[gi].key)
+        rows.append((doc, len(golds), len(facts), len(pairs), doc_keyed, doc_key_hit))
+        total_pred += len(facts)
+        total_gold += len(golds)
+        matched += len(pairs)
+        keyed += doc_keyed
+        keyed_hit += doc_key_hit
+        for gi in missing_span:
+            misses.append(f"  {doc[:3]} SPAN NOT FOUND: {golds[gi].raw_span}")
+        for gi, g in enumerate(golds):
+            if gi not in pairs and gi not in missing_span:
+                misses.append(f"  {doc[:3]} {g.value:g}{g.unit} [{g.key}] {g.raw_span}")
+            elif gi in pairs and g.key and facts[pairs[gi]].key != g.key:
+                key_misses.append(f"  {doc[:3]} {g.value:g}{g.unit} want {g.key} got {facts[pairs[gi]].key}: {g.raw_span}")
+        used = set(pairs.values())
+        for pi, fact in enumerate(facts):
+            if pi not in used:
+                context = text[max(0, fact.start - 15) : fact.end + 5].replace("\n", "⏎")
+                false_pos.append(f"  {doc[:3]} {fact.value:g}{fact.unit} [{fact.key}] …{context}…")
+    precision = matched / total_pred if total_pred else 0.0
+    recall = matched / total_gold if total_gold else 0.0
+    key_rate = keyed_hit / keyed if keyed else 0.0
+    print("Facts")
+    print(f"{'doc':<28}{'gold':>6}{'pred':>6}{'match':>7}{'keyed':>7}{'key ok':>8}")
+    for doc, n_gold, n_pred, n_match, n_keyed, n_key in rows:
+        print(f"{doc:<28}{n_gold:>6}{n_pred:>6}{n_match:>7}{n_keyed:>7}{n_key:>8}")
+    print(f"{'total':<28}{total_gold:>6}{total_pred:>6}{matched:>7}{keyed:>7}{keyed_hit:>8}")
+    print(f"precision {precision:.3f}  recall {recall:.3f}  key rate {key_rate:.3f}  (bar: P ≥ 0.97, R ≥ 0.95, key ≥ 0.90)")
+    print(f"analyse() per sample: median {statistics.median(timings) * 1000:.1f} ms, max {max(timings) * 1000:.1f} ms")
+    if verbose or misses:
+        print(f"missed gold facts ({len(misses)}):")
+        print("\n".join(misses) if misses else "  none")
+    if verbose or false_pos:
+        print(f"unmatched predictions ({len(false_pos)}):")
+        print("\n".join(false_pos) if false_pos else "  none")
+    if verbose or key_misses:
+        print(f"matched with the wrong key ({len(key_misses)}):")
+        print("\n".join(key_misses) if key_misses else "  none")
+
+
+def score_metadata(shared: Path) -> None:
+    fields = ("title", "agency", "region", "report_year", "publish_date", "doc_type")
+    hits = dict.fromkeys(fields, 0)
+    total = 0
+    problems: list[str] = []
+    with (shared / "gold" / "seeds_meta.tsv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    for row in rows:
+        doc = row["doc"]
+        text = read_clean(shared / "samples" / doc)
+        analysis = analyse(text, doc)
+        total += 1
+        year = row["report_year"].strip()
+        expected: dict[str, object] = {
+            "title": row["title"].strip(),
+            "agency": row["agency"].strip(),
+            "region": row["region"].strip(),
+            "publish_date": row["publish_date"].strip() or None,
+            "doc_type": DOC_TYPE_MAP.get(row["doc_type"].strip(), row["doc_type"].strip()),
+        }
+        got: dict[str, object] = {name: getattr(analysis, name) for name in expected}
+        if "-" in year:
+            expected["report_year"] = (int(year.split("-")[1]), year)
+            got["report_year"] = (analysis.report_year, analysis.period)
+        else:
+            expected["report_year"] = (int(year), None)
+            got["report_year"] = (analysis.report_year, analysis.period)
+        for name in fields:
+            if got[name] == expected[name]:
+                hits[name] += 1
+            else:
+                problems.append(f"  {doc[:3]} {name}: want {expected[name]!r} got {got[name]!r}")
+    print("\nMetadata")
+    for name in fields:
+        print(f"{name:<14}{hits[name]:>3}/{total}")
+    all_hits = sum(hits.values())
+    print(f"fields exact: {all_hits}/{total * len(fields)} = {all_hits / (total * len(fields)):.3f}  (bar ≥ 0.95)")
+    if problems:
+        print("misses:")
+        print("\n".join(problems))
+
+
+def time_long_report(shared: Path) -> None:
+    corpus = shared / "corpus" / "sz-gov-work-reports"
+    files = sorted(corpus.glob("*.txt")) if corpus.is_dir() else []
+    if not files:
+        return
+    text = ""
+    for path in files:
+        text += read_clean(path)
+        if len(text) >= 50_000:
+            break
+    text = text[:50_000]
+    from core.facts import extract_facts
+
+    extract_facts(text)
+    runs = []
+    for _ in range(5):
+        started = time.perf_counter()
+        facts = extract_facts(text)
+        runs.append(time.perf_counter() - started)
+    started = time.perf_counter()
+    analyse(text, "long.txt")
+    whole = time.perf_counter() - started
+    print(
+        f"\nSpeed: extract_facts on 50,000 characters of corpus text: {min(runs) * 1000:.1f} ms "
+        f"(best of 5, {len(facts)} facts); whole analyse(): {whole * 1000:.1f} ms"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
+    parser.add_argument("--verbose", action="store_true")
+    args = parser.parse_args(argv)
+    score_facts(args.shared, args.verbose)
+    score_metadata(args.shared)
+    time_long_report(args.shared)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

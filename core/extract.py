@@ -1,0 +1,102 @@
+"""analyse(): metadata, sections, structure check and facts of one cleaned text; extract_file() for the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from core.clean import clean_text
+from core.facts import extract_facts
+try:  # TEMPORARY until core/metadata.py lands
+    from core.metadata import extract_metadata
+except ImportError:  # pragma: no cover
+
+    def extract_metadata(text: str, source_name: str = "") -> dict[str, Any]:
+        return {}
+from core.models import DOC_TYPES, Analysis
+from core.readers import read_file
+from core.sections import check_structure, parse_sections
+
+
+def analyse(text: str, source_name: str = "") -> Analysis:
+    """Everything the extractor finds in `text` (already cleaned; offsets index into it)."""
+    meta = extract_metadata(text, source_name)
+    report_year = _int_or_none(meta.get("report_year"))
+    publish_date = meta.get("publish_date") or None
+    doc_type = meta.get("doc_type") or "其他"
+    if doc_type not in DOC_TYPES:
+        doc_type = "其他"
+    evidence = {
+        str(name): (int(span[0]), int(span[1]))
+        for name, span in (meta.get("evidence") or {}).items()
+        if span is not None and len(span) == 2
+    }
+    sections = parse_sections(text)
+    structure = check_structure(sections, text, report_year, publish_date)
+    return Analysis(
+        title=meta.get("title") or None,
+        agency=meta.get("agency") or None,
+        region=meta.get("region") or None,
+        report_year=report_year,
+        period=meta.get("period") or None,
+        publish_date=publish_date,
+        doc_type=doc_type,
+        evidence=evidence,
+        sections=sections,
+        structure=structure,
+        facts=extract_facts(text),
+    )
+
+
+def _int_or_none(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def read_clean(path: str | Path) -> str:
+    """The cleaned text of a file, as the archive stores it (ReadError when unreadable)."""
+    return clean_text(read_file(path).text)
+
+
+def analysis_to_json(analysis: Analysis, text: str) -> dict[str, Any]:
+    """The `extract --json` dictionary of DESIGN.md."""
+    return {
+        "title": analysis.title,
+        "agency": analysis.agency,
+        "region": analysis.region,
+        "report_year": analysis.report_year,
+        "period": analysis.period,
+        "publish_date": analysis.publish_date,
+        "doc_type": analysis.doc_type,
+        "evidence": {name: [start, end] for name, (start, end) in analysis.evidence.items()},
+        "sections": [
+            {
+                "level": s.level,
+                "number": s.number,
+                "heading": s.heading,
+                "part": s.part,
+                "start": s.start,
+                "end": s.end,
+            }
+            for s in analysis.sections
+        ],
+        "structure": {
+            "present": list(analysis.structure.present),
+            "missing": list(analysis.structure.missing),
+            "late": analysis.structure.late,
+        },
+        "indicators": [fact.to_json() for fact in analysis.facts],
+        "text": text,
+    }
+
+
+def extract_file(path: str | Path) -> dict[str, Any]:
+    """Read + clean + analyse one file, as the `extract FILE --json` dictionary (ReadError if unreadable)."""
+    path = Path(path)
+    text = read_clean(path)
+    return analysis_to_json(analyse(text, path.name), text)

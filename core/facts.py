@@ -1,0 +1,498 @@
+"""Numeric facts in a cleaned report: number + unit (+ qualifier, direction, indicator key), with offsets.
+
+What counts as a fact follows the annotation conventions of the gold set (../shared/gold/README.md):
+numbers with a counting unit, Chinese numerals, explicit zeros (零败诉, 未发生败诉案件) and ranks
+(全市第一); not dates, document numbers, phone numbers, ordinals, thresholds or vague quantities.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from core.indicators import IndicatorDictionary, default_dictionary
+from core.models import Fact
+from core.numerals import DIGITS, cn_to_number, parse_arabic, split_magnitude
+
+# --- units ------------------------------------------------------------------------------------------
+# Counting and measuring units a fact may carry (the 万/亿 prefix is matched separately).
+_UNITS: tuple[str, ...] = (
+    "个百分点", "百分点", "%", "％", "‰",
+    "平方公里", "平方千米", "平方米", "立方米", "千瓦时", "公里", "千米", "公顷", "千瓦", "兆瓦",
+    "美元", "港元", "元",
+    "人次", "户次", "件次", "场次", "批次", "项次", "家次", "车次", "架次", "班次", "课时", "学时",
+    "部门", "个", "件", "宗", "起", "次", "场", "期", "家", "户", "人", "名", "位", "条", "份", "项",
+    "部", "轮", "例", "批", "所", "座", "篇", "册", "套", "台", "辆", "张", "间", "栋", "处", "支",
+    "门", "笔", "株", "棵", "头", "只", "吨", "亩", "米", "倍", "期", "届", "类", "节", "堂", "封",
+    "卷", "盏", "艘", "根", "块", "组", "队", "网格",
+)  # fmt: skip
+_UNITS = tuple(sorted(set(_UNITS), key=len, reverse=True))
+_RATE_UNITS = frozenset({"%", "％", "‰", "个百分点", "百分点"})
+
+# A unit followed by one of these is the start of a word, not a unit (3人民…, 10条例, 5项目, 2个月).
+_UNIT_BLOCKERS: dict[str, tuple[str, ...]] = {
+    "人": ("民", "大", "社", "防", "行"),
+    "名": ("单", "称", "义", "列", "誉", "牌", "录", "片", "次", "额"),
+    "条": ("例", "款", "文", "理", "块", "线"),
+    "部": ("署", "分", "长", "委", "队", "级", "位", "件"),
+    "家": ("长", "属", "园", "乡", "门", "庭", "风", "政", "里"),
+    "户": ("籍", "口", "外", "型", "政"),
+    "场": ("所", "地", "景", "馆", "面", "合", "站", "内", "外"),
+    "项": ("目",),
+    "个": ("工作日", "月", "小时", "季度", "星期", "年", "周", "自然日", "日", "半月", "钟头", "人"),
+    "起": ("草", "步", "来", "始", "点", "到", "飞", "跑", "止", "见"),
+    "批": ("示", "复", "准", "评", "判", "发"),
+    "处": ("理", "置", "罚", "分", "室", "级", "长", "于", "境", "置"),
+    "所": ("属", "在", "有", "以", "谓", "得", "需"),
+    "支": ("持", "付", "出", "部", "撑", "援"),
+    "门": ("户", "槛", "口", "诊", "类", "前", "面"),
+    "期": ("间", "限", "末", "满", "待", "刊", "货", "望", "盼"),
+    "例": ("如", "行", "会", "外"),
+    "台": ("账", "阶", "湾", "风"),
+    "元": ("素", "旦", "宵", "首", "年", "月"),
+    "位": ("列", "居", "于", "置", "次", "数"),
+    "份": ("额",),
+    "宗": ("教", "旨"),
+    "笔": ("者",),
+    "届": ("人", "政", "党", "市", "区", "县", "省", "全", "一", "二", "三", "四", "五", "六", "七", "八",
+          "九", "十", "常", "委"),
+    "类": ("似", "型", "别"),
+    "节": ("约", "能", "日", "点", "假"),
+    "队": ("伍",),
+    "组": ("织", "建", "成", "长"),
+    "米": ("粮",),
+    "次": ("会议", "全会", "全体", "常委会", "主任会", "党代会", "代表大会"),
+    "倍": ("增",),
+    "吨": ("位",),
+    "根": ("据", "本", "源", "治"),
+    "块": ("钱",),
+    "堂": ("课",),
+    "网格": ("化", "员", "长"),
+}  # fmt: skip
+
+_CN_NUM = "零〇○一二两三四五六七八九十百千万亿"
+_UNIT_ALT = "|".join(re.escape(unit) for unit in _UNITS)
+_NUMBER_RE = re.compile(
+    r"(?P<num>(?<![\d.,，])\d+(?:[,，]\d{3})*(?:\.\d+)?(?![\d.]\d)"
+    rf"|[{_CN_NUM}]+(?:点[零〇一二三四五六七八九]+)?)"
+    r"(?P<q1>余|多)?"
+    r"(?P<sp>[ \u3000\u00a0]?)"
+    r"(?P<mag>千万|百万|万亿|[万亿千])?"
+    r"(?P<q2>余|多)?"
+    rf"(?P<unit>{_UNIT_ALT}|[万亿](?![{_CN_NUM}]))"
+    r"(?P<par>[(（]次[)）])?"
+)
+_RANK_RE = re.compile(
+    rf"第(?P<n>\d{{1,3}}|[一二三四五六七八九十]{{1,3}})(?P<unit>名|位)?(?!\d)"
+)
+_RANK_LEAD_RE = re.compile(
+    r"(?:排名|名列|位列|位居|排在|排位|位次|居于?|列|获得?|荣获|取得|考核|考评|评估|测评|评比|综合)"
+    r"(?:全[国省市区县州盟旗]|[国省市区县]内|全[国省市区县]同类[^，,。；;]{0,4})?(?:范围内)?(?:排名)?$"
+    r"|全[国省市区县州盟旗](?:排名|范围内)?$"
+)
+_NEGATED_ZERO_RE = re.compile(
+    r"(?:未发生|没有发生|未出现)(?P<obj>[^，,。；;：:、！？!?\s]{0,12}?(?:案件|案例|事故|事件))"
+    r"|[零无](?P<zobj>败诉|被纠错|纠错|错案|发案|上访|伤亡事故|安全事故|投诉)(?:案件|案例|情况|事件)?"
+)
+
+_SENTENCE_DELIMS = "。！？!?；;\n"
+_CLAUSE_DELIMS = _SENTENCE_DELIMS + "，,：:"
+_OPEN_QUOTES = {"“": "”", "《": "》", "「": "」", "『": "』", "〈": "〉"}
+
+_PRE_QUALIFIERS = (
+    "将近", "接近", "超过", "多达", "高达", "突破", "达到了", "达到", "约为", "近", "约", "逾", "超", "达",
+)  # fmt: skip
+_POST_QUALIFIERS = ("以上", "左右", "之多", "余", "多")
+_THRESHOLD_RE = re.compile(
+    r"(?:不低于|不少于|不超过|不高于|不多于|不得低于|不得少于|不得超过|不得高于|低于|少于|不足|至少|最多|最少|"
+    r"以内|不到|小于|大于|高于|控制在|限定在|限制在|每)(?:为|是|达到?)?$"
+)
+_VAGUE_PREFIX = ("数", "几", "若干", "上", "成", "好几", "近几", "多")
+_DOWN_WORDS = ("下降", "减少", "降低", "压减", "缩减", "缩短", "降至", "减至", "降幅", "减幅", "下滑", "回落", "压缩")
+_UP_WORDS = ("增长", "增加", "提高", "上升", "提升", "升至", "增至", "增幅", "提高到", "上涨", "增长了", "扩大")
+_DIRECTION_RE = re.compile(
+    "(?P<word>" + "|".join(sorted(_DOWN_WORDS + _UP_WORDS, key=len, reverse=True)) + ")"
+    r"(?:了|为|到|至|达到?|幅度为?|幅达)?$"
+)
+_LIST_TAIL_RE = re.compile(
+    r"^(?P<items>[^，,。；;：:]+?)(?:均|全部|都|皆|全)(?:已经?)?(?:达到了|达到|达|为|保持在?|实现|是)?了?$"
+)
+_OTHERS_RE = re.compile(r"^[^，,。；;]{0,20}?中(?:的)?(?:首|率先|第一|唯一|排名|排|位列|居|最|仅有|只有)")
+_PAGE_COUNTER_RE = re.compile(r"浏览|访问量|访问次数|访问人次|阅读数")
+_GOAL_RE = re.compile(r"确保|力争|争取|努力|目标|要求|力求|防止|避免")
+
+
+@dataclass(slots=True)
+class _Context:
+    """Per-text lookup tables shared by all facts of one extraction."""
+
+    text: str
+    sentence_bounds: list[int]  # positions of sentence delimiters
+    clause_bounds: list[int]  # positions of clause delimiters
+
+    @classmethod
+    def build(cls, text: str) -> _Context:
+        sentence = [i for i, ch in enumerate(text) if ch in _SENTENCE_DELIMS]
+        clause = [i for i, ch in enumerate(text) if ch in _CLAUSE_DELIMS]
+        return cls(text, sentence, clause)
+
+    def sentence_span(self, pos: int) -> tuple[int, int]:
+        index = bisect.bisect_left(self.sentence_bounds, pos)
+        start = self.sentence_bounds[index - 1] + 1 if index > 0 else 0
+        end = self.sentence_bounds[index] + 1 if index < len(self.sentence_bounds) else len(self.text)
+        return start, end
+
+    def clause_start(self, pos: int) -> int:
+        index = bisect.bisect_left(self.clause_bounds, pos)
+        return self.clause_bounds[index - 1] + 1 if index > 0 else 0
+
+    def clause_end(self, pos: int) -> int:
+        index = bisect.bisect_left(self.clause_bounds, pos)
+        return self.clause_bounds[index] if index < len(self.clause_bounds) else len(self.text)
+
+    def sentence(self, pos: int) -> str:
+        start, end = self.sentence_span(pos)
+        return self.text[start:end].strip()
+
+
+def _inside_quotes(text: str, sentence_start: int, pos: int) -> bool:
+    """Whether pos lies inside an unclosed “…” or 《…》 of its sentence (a name, not a statement)."""
+    segment = text[sentence_start:pos]
+    for opening, closing in _OPEN_QUOTES.items():
+        if segment.count(opening) > segment.count(closing):
+            return True
+    return False
+
+
+def _strip_pre_qualifier(prefix: str) -> tuple[str, str]:
+    for word in _PRE_QUALIFIERS:
+        if prefix.endswith(word):
+            return prefix[: -len(word)], word
+    return prefix, ""
+
+
+def _direction(prefix: str) -> str | None:
+    # Skip over earlier numbers of the same run: 分别下降23.8%、67.4% → both "down".
+    window = re.sub(r"[\d.,%％、和及]+|分别|同比|较上年|较去年|比上年|比去年", "", prefix[-24:])
+    match = _DIRECTION_RE.search(window)
+    if not match:
+        return None
+    return "down" if match.group("word") in _DOWN_WORDS else "up"
+
+
+def _key_context(prefix: str) -> str:
+    return prefix.replace("分别", "")
+
+
+def _blocked(text: str, unit_end: int, unit: str) -> bool:
+    blockers = _UNIT_BLOCKERS.get(unit)
+    if not blockers:
+        return False
+    following = text[unit_end : unit_end + 4]
+    return following.startswith(blockers)
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+@dataclass(slots=True)
+class _Token:
+    value: float
+    unit: str
+    start: int
+    end: int
+    inner_qualifier: str
+    chinese: bool
+
+
+def _token(match: re.Match[str], text: str) -> _Token | None:
+    """Number + unit of a regex match, or None when the numeral is malformed."""
+    num = match.group("num")
+    chinese = not num[0].isdigit()
+    unit = match.group("unit")
+    magnitude = match.group("mag") or ""
+    end = match.end("unit")
+    if chinese:
+        if match.group("sp") or magnitude:
+            return None
+        mantissa, magnitude = split_magnitude(num)
+        if unit in ("万", "亿"):
+            return None  # 千万 / 百亿 as words, not quantities
+        value = cn_to_number(mantissa)
+    else:
+        value = parse_arabic(num)
+    if value is None:
+        return None
+    if unit in ("万", "亿") and magnitude:
+        return None
+    if unit == "个" and text[end : end + 1] in ("家", "户"):
+        unit = text[end]  # scraping damage: 约谈12个家欠薪单位
+        end += 1
+    if match.group("par"):
+        unit += match.group("par").replace("（", "(").replace("）", ")")
+        end = match.end("par")
+    inner = match.group("q1") or match.group("q2") or ""
+    return _Token(value, magnitude + unit, match.start("num"), end, inner, chinese)
+
+
+class FactExtractor:
+    """Finds the facts of one cleaned text; reusable across texts (holds only the dictionary)."""
+
+    def __init__(self, dictionary: IndicatorDictionary | None = None) -> None:
+        self.dictionary = dictionary if dictionary is not None else default_dictionary()
+
+    # --- public ------------------------------------------------------------------------------------
+    def extract(self, text: str) -> list[Fact]:
+        ctx = _Context.build(text)
+        facts: list[Fact] = []
+        taken: list[tuple[int, int]] = []
+        for fact in self._rank_facts(ctx):
+            facts.append(fact)
+            taken.append((fact.start, fact.end))
+        for fact in self._zero_facts(ctx):
+            facts.append(fact)
+            taken.append((fact.start, fact.end))
+        for match in _NUMBER_RE.finditer(text):
+            start = match.start("num")
+            if any(a <= start < b for a, b in taken):
+                continue
+            facts.extend(self._number_facts(ctx, match))
+        facts.sort(key=lambda fact: (fact.start, fact.end))
+        return facts
+
+    def parse_at(self, text: str, start: int, end: int) -> Fact | None:
+        """The fact a user selected: the first number (+ unit) inside [start, end), no filtering."""
+        start = max(0, start)
+        end = min(len(text), end)
+        if start >= end:
+            return None
+        ctx = _Context.build(text)
+        segment = text[start:end]
+        for match in _NUMBER_RE.finditer(segment):
+            token = _token(match, segment)
+            if token is None:
+                continue
+            return self._make_fact(ctx, token.value, token.unit, start + token.start, start + token.end,
+                                   qualifier=token.inner_qualifier)
+        number = re.search(r"\d+(?:[,，]\d{3})*(?:\.\d+)?", segment)
+        if number:
+            value = parse_arabic(number.group())
+            if value is not None:
+                return self._make_fact(ctx, value, "", start + number.start(), start + number.end())
+        return None
+
+    # --- number + unit -------------------------------------------------------------------------------
+    def _number_facts(self, ctx: _Context, match: re.Match[str]) -> Iterator[Fact]:
+        text = ctx.text
+        token = _token(match, text)
+        if token is None:
+            return
+        start, end = token.start, token.end
+        unit = token.unit
+        base_unit = match.group("unit")
+        if _blocked(text, match.end("unit"), base_unit):
+            return
+        if base_unit == "分" and _is_cjk(text[end : end + 1]):
+            return
+        clause_start = ctx.clause_start(start)
+        sentence_start, _ = ctx.sentence_span(start)
+        prefix = text[clause_start:start]
+        before = text[max(0, start - 2) : start]
+        after = text[end : end + 6]
+        # Ordinals and sequence numbers: 第三次会议, 第14期, 七届二次会议.
+        if before.endswith(("第", "届")) or before.rstrip().endswith("第"):
+            return
+        # Slogans, formulas, resolutions and ratios: 1+3+N, 1920×1080, 3/4.
+        if before.endswith(("+", "＋", "×", "*", "x", "X", "/", "／", "~", "～", "-", "—", ":", "：")) and not (
+            before.endswith(("-", "—", "：", ":")) and not before[:-1][-1:].isdigit()
+        ):
+            return
+        if after.startswith(("+", "＋", "×", "*", "/", "／")):
+            return
+        if _inside_quotes(text, sentence_start, start):
+            return
+        if _PAGE_COUNTER_RE.search(prefix):
+            return
+        stripped_prefix, pre_qualifier = _strip_pre_qualifier(prefix)
+        if _THRESHOLD_RE.search(stripped_prefix) or _THRESHOLD_RE.search(prefix):
+            return
+        post = ""
+        for word in _POST_QUALIFIERS:
+            if after.startswith(word):
+                post = word
+                break
+        if post in ("以上",) or after.startswith(("以下", "以内")):
+            # 2人以上执法, 500人以上的企业: a threshold that qualifies a noun, not a count.
+            rest = after[2:3]
+            if rest and (_is_cjk(rest) or rest in "“《"):
+                return
+            if after.startswith(("以下", "以内")):
+                return
+        if _OTHERS_RE.match(text[end : ctx.clause_end(end) + 1]):
+            return
+        if token.chinese and not self._chinese_ok(ctx, match, token, prefix, pre_qualifier):
+            return
+        qualifier = pre_qualifier + token.inner_qualifier + (post if post not in ("余", "多") else "")
+        if post in ("余", "多") and not token.inner_qualifier:
+            qualifier += post
+        direction = _direction(stripped_prefix)
+        # Several indicators sharing one number: 报备率、及时率及规范率均达100%.
+        items = _list_items(stripped_prefix)
+        if items:
+            for item in items:
+                yield self._make_fact(ctx, token.value, unit, start, end, qualifier=qualifier,
+                                      direction=direction, key_context=item)
+            return
+        yield self._make_fact(ctx, token.value, unit, start, end, qualifier=qualifier, direction=direction,
+                              key_context=_key_context(prefix))
+
+    def _chinese_ok(
+        self, ctx: _Context, match: re.Match[str], token: _Token, prefix: str, pre_qualifier: str
+    ) -> bool:
+        """Chinese numerals are facts far less often than Arabic ones: 一批, 两个维护, 十件实事, 千家万户."""
+        num = match.group("num")
+        text = ctx.text
+        if prefix.endswith(_VAGUE_PREFIX) or text[token.end : token.end + 1] in ("几", "来"):
+            return False
+        if not any(ch in DIGITS for ch in num) and not (pre_qualifier or token.inner_qualifier):
+            return False  # 十件实事, 千家万户, 百姓
+        unit = match.group("unit")
+        if unit in ("个", "名", "位", "届", "类", "组", "节", "门", "部门", "网格", "米", "倍"):
+            return False  # 两个维护, 四个意识, 一名, 三类
+        following = text[token.end : token.end + 1]
+        if token.value == 1 and not (following == "" or following in _CLAUSE_DELIMS + "、"):
+            return False  # 一批, 一件事, 一次会议; 有行政诉讼案件一宗。 stays
+        if len(num) == 1 and num in "零〇○":
+            return False
+        return not (token.value == 1 and prefix.endswith(("统", "唯", "进", "同", "逐", "每", "任", "单")))
+
+    # --- ranks and zeros ---------------------------------------------------------------------------------
+    def _rank_facts(self, ctx: _Context) -> Iterator[Fact]:
+        text = ctx.text
+        for match in _RANK_RE.finditer(text):
+            start = match.start()
+            clause_start = ctx.clause_start(start)
+            prefix = text[clause_start:start]
+            after = text[match.end() : match.end() + 1]
+            if not match.group("unit") and after and after not in _CLAUSE_DELIMS + "、）)":
+                continue  # 第一方阵, 第一责任人, 第三次会议
+            if not _RANK_LEAD_RE.search(prefix[-12:]):
+                continue
+            if _inside_quotes(text, ctx.sentence_span(start)[0], start):
+                continue
+            raw = match.group("n")
+            value = parse_arabic(raw) if raw[0].isdigit() else cn_to_number(raw)
+            if value is None or value <= 0:
+                continue
+            yield self._make_fact(ctx, value, "名", start, match.end(), key_context=prefix + "排名第")
+
+    def _zero_facts(self, ctx: _Context) -> Iterator[Fact]:
+        text = ctx.text
+        for match in _NEGATED_ZERO_RE.finditer(text):
+            start, end = match.start(), match.end()
+            clause_start = ctx.clause_start(start)
+            prefix = text[clause_start:start]
+            if _GOAL_RE.search(prefix) or _inside_quotes(text, ctx.sentence_span(start)[0], start):
+                continue
+            obj = match.group("obj") or match.group("zobj") or ""
+            unit = "起" if obj.endswith(("事故", "事件")) else "件"
+            yield self._make_fact(ctx, 0.0, unit, start, end, key_context=prefix + text[start:end])
+
+    # --- assembly -------------------------------------------------------------------------------------
+    def _make_fact(
+        self,
+        ctx: _Context,
+        value: float,
+        unit: str,
+        start: int,
+        end: int,
+        *,
+        qualifier: str = "",
+        direction: str | None = None,
+        key_context: str | None = None,
+    ) -> Fact:
+        if key_context is None:
+            key_context = _key_context(ctx.text[ctx.clause_start(start) : start])
+        key = self.dictionary.find_key(key_context, unit)
+        return Fact(
+            value=value,
+            unit=unit,
+            start=start,
+            end=end,
+            sentence=ctx.sentence(start),
+            key=key,
+            name=self.dictionary.name(key),
+            qualifier=qualifier,
+            direction=direction,
+        )
+
+
+def _list_items(prefix: str) -> list[str]:
+    """`A率、B率及C率均达` → [A率, B率, C率]; [] when the number belongs to one indicator."""
+    match = _LIST_TAIL_RE.match(prefix)
+    if not match:
+        return []
+    items_text = match.group("items")
+    parts = [part for part in items_text.split("、") if part]
+    if not parts:
+        return []
+    last = parts[-1]
+    suffix = last[-1]
+    split_last: list[str] = []
+    rest = last
+    while True:
+        found = None
+        for sep in ("以及", "及", "和", "与"):
+            index = rest.find(sep, 1)
+            while index > 0:
+                if rest[:index].endswith(suffix) and len(rest) > index + len(sep):
+                    found = (index, sep)
+                    break
+                index = rest.find(sep, index + 1)
+            if found:
+                break
+        if not found:
+            split_last.append(rest)
+            break
+        index, sep = found
+        split_last.append(rest[:index])
+        rest = rest[index + len(sep) :]
+    items = [*parts[:-1], *split_last]
+    if len(items) < 2 or any(len(item) > 16 for item in items):
+        return []
+    return items
+
+
+_DEFAULT_EXTRACTOR: FactExtractor | None = None
+
+
+def _default_extractor() -> FactExtractor:
+    global _DEFAULT_EXTRACTOR
+    if _DEFAULT_EXTRACTOR is None or _DEFAULT_EXTRACTOR.dictionary is not default_dictionary():
+        _DEFAULT_EXTRACTOR = FactExtractor()
+    return _DEFAULT_EXTRACTOR
+
+
+def extract_facts(text: str, dictionary: IndicatorDictionary | None = None) -> list[Fact]:
+    """All numeric facts of a cleaned text, in text order (several facts may share one span)."""
+    extractor = FactExtractor(dictionary) if dictionary is not None else _default_extractor()
+    return extractor.extract(text)
+
+
+def parse_fact_at(
+    text: str, start: int, end: int, dictionary: IndicatorDictionary | None = None
+) -> Fact | None:
+    """The fact in a user's selection [start, end) of the cleaned text (for adding a fact by hand)."""
+    extractor = FactExtractor(dictionary) if dictionary is not None else _default_extractor()
+    return extractor.parse_at(text, start, end)
+
+
+def iter_number_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Spans of every number + unit in the text, facts or not (for highlighting candidates)."""
+    for match in _NUMBER_RE.finditer(text):
+        token = _token(match, text)
+        if token is not None:
+            yield token.start, token.end

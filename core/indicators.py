@@ -1,0 +1,306 @@
+"""The indicator dictionary: shipped resources/indicators.tsv merged with the user's additions."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from core import paths
+
+log = logging.getLogger(__name__)
+
+COLUMNS: tuple[str, ...] = ("key", "area", "name", "kind", "units", "synonyms_in_real_text")
+USER_FILE_NAME = "indicators_user.tsv"
+KINDS: frozenset[str] = frozenset({"count", "rate", "money", "rank", "score"})
+
+_KEY_RE = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+$")
+_ANNOTATION_RE = re.compile(r"[(（][^)）]*[)）]")
+_MAGNITUDE_PREFIX = ("万", "亿", "千", "百")
+_MONEY_UNITS = ("元", "美元")
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    key: str
+    area: str
+    name: str
+    kind: str  # count / rate / money / rank / score
+    units: tuple[str, ...]
+    synonyms: tuple[str, ...]
+    user_added: bool = False  # the whole key comes from the user's file
+
+
+def _split_list(cell: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in re.split(r"[;；]", cell) if part.strip())
+
+
+def _synonym_forms(raw: str) -> list[str]:
+    """Searchable forms of a synonym cell entry: annotations dropped, 出庭X宗 → 出庭."""
+    text = _ANNOTATION_RE.sub("", raw).strip()
+    if "X" in text:
+        text = text.split("X", 1)[0].strip()
+    return [text] if len(text) >= 2 else []
+
+
+def parse_rows(text: str, *, user: bool = False) -> tuple[list[Indicator], list[str]]:
+    """Parse a dictionary TSV (header optional); returns (indicators, problems in Chinese)."""
+    indicators: list[Indicator] = []
+    problems: list[str] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        cells = [cell.strip() for cell in line.split("\t")]
+        if cells[0] == "key":
+            continue
+        if len(cells) < len(COLUMNS):
+            cells += [""] * (len(COLUMNS) - len(cells))
+        key, area, name, kind, units, synonyms = cells[: len(COLUMNS)]
+        if not _KEY_RE.match(key):
+            problems.append(f"第{number}行：指标代码“{key}”格式不正确，已跳过")
+            continue
+        if kind and kind not in KINDS:
+            problems.append(f"第{number}行：指标类型“{kind}”无法识别，已按计数处理")
+            kind = "count"
+        forms: list[str] = []
+        for raw in _split_list(synonyms):
+            forms.extend(_synonym_forms(raw))
+        indicators.append(
+            Indicator(
+                key=key,
+                area=area,
+                name=name,
+                kind=kind or "count",
+                units=_split_list(units),
+                synonyms=tuple(dict.fromkeys(forms)),
+                user_added=user,
+            )
+        )
+    return indicators, problems
+
+
+@dataclass(slots=True)
+class _Hit:
+    start: int
+    end: int
+    keys: tuple[str, ...]
+
+
+@dataclass
+class IndicatorDictionary:
+    """Indicators by key, plus a matcher that finds the indicator a number's context names."""
+
+    indicators: dict[str, Indicator] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._build()
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[Indicator]) -> IndicatorDictionary:
+        return cls({row.key: row for row in rows})
+
+    def _build(self) -> None:
+        by_synonym: dict[str, list[str]] = {}
+        for indicator in self.indicators.values():
+            names = [*indicator.synonyms]
+            if indicator.name and "(" not in indicator.name and "/" not in indicator.name:
+                names.append(indicator.name)
+            for synonym in names:
+                keys = by_synonym.setdefault(synonym, [])
+                if indicator.key not in keys:
+                    keys.append(indicator.key)
+        self._by_synonym = {syn: tuple(keys) for syn, keys in by_synonym.items()}
+        ordered = sorted(self._by_synonym, key=len, reverse=True)
+        alternation = "|".join(re.escape(syn) for syn in ordered)
+        # A lookahead finds every start position, so overlapping synonyms are all seen.
+        self._matcher = re.compile(f"(?=({alternation}))") if ordered else None
+
+    # --- mapping -------------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self.indicators)
+
+    def __iter__(self) -> Iterator[Indicator]:
+        return iter(self.indicators.values())
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.indicators
+
+    def get(self, key: str | None) -> Indicator | None:
+        return self.indicators.get(key) if key else None
+
+    def name(self, key: str | None) -> str | None:
+        indicator = self.get(key)
+        return indicator.name if indicator else None
+
+    def keys(self) -> list[str]:
+        return list(self.indicators)
+
+    # --- matching ------------------------------------------------------------------------------
+    def unit_fits(self, key: str, unit: str) -> bool:
+        """Whether a fact with this unit can be an instance of the indicator (rate ↔ %, count ↔ 件 …)."""
+        indicator = self.indicators[key]
+        base = unit
+        if base.startswith(_MAGNITUDE_PREFIX) and len(base) > 1:
+            base = base[1:]
+        if indicator.kind == "rate":
+            return unit in ("%", "％", "个百分点")
+        if unit in ("%", "％", "个百分点"):
+            return False
+        if indicator.kind == "money":
+            return base.endswith(_MONEY_UNITS)
+        if indicator.kind == "rank":
+            return unit in ("名", "位")
+        if indicator.kind == "score":
+            return unit == "分"
+        if not indicator.units:
+            return True
+        return unit in indicator.units or base in indicator.units
+
+    def hits(self, context: str) -> list[tuple[int, int, tuple[str, ...]]]:
+        """Every synonym occurrence in `context`: (start, end, keys), overlapping ones included."""
+        if self._matcher is None:
+            return []
+        found: list[tuple[int, int, tuple[str, ...]]] = []
+        for match in self._matcher.finditer(context):
+            synonym = match.group(1)
+            start = match.start()
+            found.append((start, start + len(synonym), self._by_synonym[synonym]))
+            # Shorter synonyms starting at the same place (审计覆盖率 / 审计) are found too.
+            for shorter in self._shorter_prefixes(synonym):
+                found.append((start, start + len(shorter), self._by_synonym[shorter]))
+        return found
+
+    def _shorter_prefixes(self, synonym: str) -> Iterator[str]:
+        for length in range(len(synonym) - 1, 1, -1):
+            prefix = synonym[:length]
+            if prefix in self._by_synonym:
+                yield prefix
+
+    def find_key(self, context: str, unit: str) -> str | None:
+        """The indicator named nearest the end of `context` whose unit kind fits `unit`.
+
+        Nearest = the synonym occurrence ending closest to the end of the context; on a tie the longer
+        synonym wins; among keys sharing a synonym the first in dictionary order that fits the unit.
+        """
+        best: tuple[int, int] | None = None
+        best_key: str | None = None
+        for start, end, keys in self.hits(context):
+            rank = (end, end - start)
+            if best is not None and rank <= best:
+                continue
+            for key in keys:
+                if self.unit_fits(key, unit):
+                    best, best_key = rank, key
+                    break
+        return best_key
+
+
+def _read_tsv(path: Path) -> str | None:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        log.warning("cannot read %s: %s", path, error)
+        return None
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def shipped_path() -> Path:
+    return paths.resource("indicators.tsv")
+
+
+def user_path(user_dir: Path | None = None) -> Path:
+    return (user_dir if user_dir is not None else paths.user_data_dir()) / USER_FILE_NAME
+
+
+def merge(shipped: Iterable[Indicator], additions: Iterable[Indicator]) -> dict[str, Indicator]:
+    """User rows add synonyms/units to existing keys (never renaming them) or add new keys."""
+    merged = {row.key: row for row in shipped}
+    for row in additions:
+        current = merged.get(row.key)
+        if current is None:
+            merged[row.key] = Indicator(
+                key=row.key,
+                area=row.area or "自定义",
+                name=row.name or row.key,
+                kind=row.kind,
+                units=row.units,
+                synonyms=row.synonyms,
+                user_added=True,
+            )
+            continue
+        merged[row.key] = Indicator(
+            key=current.key,
+            area=current.area,
+            name=current.name,
+            kind=current.kind,
+            units=tuple(dict.fromkeys((*current.units, *row.units))),
+            synonyms=tuple(dict.fromkeys((*current.synonyms, *row.synonyms))),
+            user_added=current.user_added,
+        )
+    return merged
+
+
+def load_dictionary(user_dir: Path | None = None) -> IndicatorDictionary:
+    """The shipped dictionary merged with `user_dir/indicators_user.tsv` (default: the per-user folder).
+
+    A missing or damaged user file never fails the load; its problems are listed in `.problems`.
+    """
+    shipped_text = _read_tsv(shipped_path()) or ""
+    shipped, problems = parse_rows(shipped_text)
+    additions: list[Indicator] = []
+    path = user_path(user_dir)
+    if path.is_file():
+        text = _read_tsv(path)
+        if text is None:
+            problems.append(f"用户指标词典“{path.name}”无法读取，已忽略")
+        else:
+            additions, user_problems = parse_rows(text, user=True)
+            problems.extend(f"用户指标词典{problem}" for problem in user_problems)
+    dictionary = IndicatorDictionary(merge(shipped, additions), problems)
+    return dictionary
+
+
+_DEFAULT: IndicatorDictionary | None = None
+
+
+def default_dictionary() -> IndicatorDictionary:
+    """The dictionary loaded once per process (reload with `reload_default()` after user edits)."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = load_dictionary()
+    return _DEFAULT
+
+
+def reload_default() -> IndicatorDictionary:
+    global _DEFAULT
+    _DEFAULT = load_dictionary()
+    return _DEFAULT
+
+
+def add_user_synonym(key: str, synonym: str, user_dir: Path | None = None) -> None:
+    """Append a synonym for an existing or new key to the user's additions file."""
+    add_user_row(Indicator(key, "", "", "", (), (synonym,)), user_dir)
+
+
+def add_user_row(row: Indicator, user_dir: Path | None = None) -> None:
+    """Append one row (same columns as the shipped file) to the user's additions file."""
+    if not _KEY_RE.match(row.key):
+        from core.errors import ArchiveError
+
+        raise ArchiveError(f"指标代码“{row.key}”格式不正确，应类似 review.received")
+    path = user_path(user_dir)
+    new_file = not path.exists()
+    cells = [row.key, row.area, row.name, row.kind, ";".join(row.units), ";".join(row.synonyms)]
+    cells = [cell.replace("\t", " ").replace("\n", " ") for cell in cells]
+    with path.open("a", encoding="utf-8", newline="\n") as handle:
+        if new_file:
+            handle.write("\t".join(COLUMNS) + "\n")
+        handle.write("\t".join(cells) + "\n")
