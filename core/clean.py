@@ -1,0 +1,114 @@
+"""Text cleaning: one paragraph per line, half-width digits and letters, web-page furniture lines out."""
+
+from __future__ import annotations
+
+import re
+
+# --- characters ------------------------------------------------------------------------------------
+
+_TRANSLATE: dict[int, str | None] = {}
+for _code in range(0xFF10, 0xFF1A):  # ０-９
+    _TRANSLATE[_code] = chr(_code - 0xFEE0)
+for _code in list(range(0xFF21, 0xFF3B)) + list(range(0xFF41, 0xFF5B)):  # Ａ-Ｚ ａ-ｚ
+    _TRANSLATE[_code] = chr(_code - 0xFEE0)
+_TRANSLATE[0xFF05] = "%"  # ％
+for _code in (0x00A0, 0x3000, 0x202F, 0x205F, *range(0x2000, 0x200B)):  # NBSP, ideographic and other spaces
+    _TRANSLATE[_code] = " "
+for _code in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD, 0xFFFE):  # zero-width, BOM, soft hyphen
+    _TRANSLATE[_code] = None
+for _code in (*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F, *range(0x80, 0x85), *range(0x86, 0xA0)):
+    _TRANSLATE[_code] = None  # control characters (tab and newlines are kept)
+for _code in (0x0B, 0x0C, 0x85, 0x2028, 0x2029):  # vertical tab, form feed, NEL, line/paragraph separator
+    _TRANSLATE[_code] = "\n"
+
+# Translating only the characters that need it is ~10x faster than str.translate over CJK text.
+_REPLACEMENT: dict[str, str] = {chr(k): (v if isinstance(v, str) else "") for k, v in _TRANSLATE.items()}
+_SPECIAL = re.compile("[" + "".join(re.escape(ch) for ch in sorted(_REPLACEMENT)) + "]+")
+_FULLWIDTH_POINT = re.compile(r"(?<=\d)．(?=\d)")  # ２３．８ → 23.8 (after the digits are converted)
+_TAB_RUN = re.compile(r" *\t[ \t]*")
+_SPACE_RUN = re.compile(r" {2,}")
+
+# --- page furniture ----------------------------------------------------------------------------------
+
+# Pieces of navigation, sharing and counter widgets; a line made of nothing else is furniture.
+_FURNITURE_TOKENS = re.compile(
+    r"(?:"
+    r"字体[:：]?|字号[:：]?|[大中小]|默认|"
+    r"(?:浏览|点击|阅读|访问)(?:次数|人次|数|量|率)?[:：]?\s*\d*\s*次?|总访问量[:：]?\s*\d*\s*次?|"
+    r"扫一扫[^。，,]{0,20}|"
+    r"(?:打印|关闭|保存|收藏)(?:本页|此页|窗口|本文|文章|页面)?|加入收藏|设为首页|"
+    r"返回(?:顶部|首页|上一页|上页|列表|主页|栏目)?|"
+    r"分享(?:到)?[:：]?|微信|微博|QQ空间|QQ|"
+    r"网站地图|联系我们|我要纠错|纠错|无障碍(?:浏览)?|长者模式|关怀版|"
+    r"关键[词字]\s*(?:Tags)?[:：]?|Tags[:：]?|"
+    r"知识图谱|相关信息和服务|相关(?:链接|文章|阅读|信息|新闻)[:：]?|点击标签名称查看更多信息|"
+    r"当前展示专题专栏信息类别内容|当前位置[:：]?|首页"
+    r")"
+)
+_SEPARATORS = re.compile(r"[\s|｜/\\()（）\[\]【】<>〔〕·•:：,，、\-—_]+")
+
+# A line containing one of these (and no full stop) is a page footer or an article link.
+_FOOTER_ANYWHERE = re.compile(
+    r"版权所有|Copyright|©|ICP备|ICP证|公网安备|网站标识码|网站识别码|分辨率|以上版本浏览"
+)
+_FOOTER_START = re.compile(
+    r"^(?:主办单位|承办单位|协办单位|技术支持|运行维护|网站备案|备案号|责任编辑|"
+    r"上一(?:篇|条|页)|下一(?:篇|条|页))\s*[:：]"
+)
+_MAX_FOOTER_LINE = 150
+
+# The 发布时间/来源 bar of a web page is kept (metadata needs it) without its counters and widgets.
+_META_BAR = re.compile(r"发布(?:时间|日期)|成文日期|发文日期|(?:信息)?来源[:：]")
+_META_BAR_NOISE = re.compile(
+    r"(?:浏览|点击|阅读|访问)(?:次数|人次|数|量|率)?\s*[:：]\s*\d*\s*次?|总访问量\s*[:：]?\s*\d*\s*次?|"
+    r"【?\s*字[体号]\s*[:：]?\s*(?:[大中小默认]\s*)*】?|"
+    r"【?\s*(?:打印|关闭)(?:本页|窗口)?\s*】?|扫一扫[^。，,\s]{0,20}|分享到?\s*[:：]?"
+)
+
+
+def is_furniture_line(line: str) -> bool:
+    """True when the whole (stripped) line is web-page furniture: widgets, counters, footers, links.
+
+    Never true for a sentence of a report: a line with a full stop is never furniture.
+    """
+    if not line or "。" in line:
+        return False
+    if len(line) <= _MAX_FOOTER_LINE and (_FOOTER_ANYWHERE.search(line) or _FOOTER_START.match(line)):
+        return True
+    rest = _FURNITURE_TOKENS.sub("", line)
+    return not _SEPARATORS.sub("", rest) and len(line) <= _MAX_FOOTER_LINE
+
+
+def _clean_meta_bar(line: str) -> str:
+    if len(line) > _MAX_FOOTER_LINE or "。" in line or not _META_BAR.search(line):
+        return line
+    return _SPACE_RUN.sub(" ", _META_BAR_NOISE.sub(" ", line)).strip()
+
+
+def _replace_run(match: re.Match[str]) -> str:
+    return "".join([_REPLACEMENT[ch] for ch in match.group()])
+
+
+def normalise_chars(text: str) -> str:
+    """Character-level normalisation only (newlines, spaces, full-width digits/letters/％, invisibles)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _SPECIAL.sub(_replace_run, text)
+    return _FULLWIDTH_POINT.sub(".", text) if "．" in text else text
+
+
+def clean_text(text: str) -> str:
+    """The text that is stored, indexed and analysed: one paragraph per line, no empty lines.
+
+    Full-width digits, Latin letters and ％ become half-width; Chinese punctuation (，。：（）) is kept.
+    Runs of spaces collapse to one space, runs containing a tab to one tab (table cells). Lines that are
+    entirely page furniture are dropped; 发布时间/来源 lines are kept. Deterministic and idempotent.
+    """
+    out: list[str] = []
+    for raw in normalise_chars(text).split("\n"):
+        line = _SPACE_RUN.sub(" ", _TAB_RUN.sub("\t", raw)).strip(" \t")
+        if not line:
+            continue
+        line = _clean_meta_bar(line)
+        if line and not is_furniture_line(line):
+            out.append(line)
+    return "\n".join(out)

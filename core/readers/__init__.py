@@ -1,0 +1,94 @@
+"""File readers: bytes of a .txt/.docx/.pdf/.html/.doc/.wps file → ReadResult, by content sniffing + suffix.
+
+Each format lives in its own module and imports its heavy library (pypdfium2, lxml, selectolax, olefile)
+only when a file of that format is read, so importing `core.readers` costs nothing.
+Not thread-safe for PDFs (pdfium is not): read from one worker thread at a time.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from core.errors import ReadError
+from core.models import ReadResult
+from core.readers.limits import CORRUPT, MAX_FILE_BYTES, check_file_size
+
+__all__ = ["SUPPORTED_SUFFIXES", "read_bytes", "read_file"]
+
+SUPPORTED_SUFFIXES: frozenset[str] = frozenset(
+    {".txt", ".text", ".docx", ".pdf", ".html", ".htm", ".shtml", ".xhtml", ".doc", ".wps"}
+)
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+_HTML_SUFFIXES = frozenset({".html", ".htm", ".shtml", ".xhtml"})
+_FORMAT_NAMES = {".docx": "Word（.docx）", ".pdf": "PDF", ".doc": "Word（.doc）", ".wps": "WPS（.wps）"}
+
+
+def read_file(path: str | Path) -> ReadResult:
+    """Read a file into text; ReadError with a Chinese reason when it cannot be read."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise ReadError(f"找不到文件：{path.name}") from None
+    except OSError as error:
+        raise ReadError(f"无法打开文件：{path.name}（{error.strerror or error}）") from None
+    if path.is_dir():
+        raise ReadError(f"这是一个文件夹，不是文件：{path.name}")
+    check_file_size(size)
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except PermissionError:
+        raise ReadError(f"没有权限读取文件：{path.name}（可能正被其他程序占用）") from None
+    except OSError as error:
+        raise ReadError(f"无法读取文件：{path.name}（{error.strerror or error}）") from None
+    return read_bytes(data, path.name)
+
+
+def read_bytes(data: bytes, name: str) -> ReadResult:
+    """Read a file's bytes into text; `name` gives the suffix, the content decides where it can."""
+    check_file_size(len(data))
+    suffix = os.path.splitext(name)[1].lower()
+    if not data:
+        raise ReadError("文件是空的（0 字节）")
+    head = data[:1024]
+    if b"%PDF-" in head:
+        from core.readers.pdf import read_pdf
+
+        return read_pdf(data)
+    if data.startswith(_OLE_MAGIC):
+        from core.readers.doc import read_ole
+
+        return read_ole(data, suffix)
+    if data.startswith(_ZIP_MAGIC):
+        from core.readers.docx import read_docx
+
+        return read_docx(data, suffix)
+    if suffix in {".doc", ".wps"} and _looks_like_rtf(head):
+        from core.readers.doc import read_rtf_via_office
+
+        return read_rtf_via_office(data, suffix)
+    if suffix in _HTML_SUFFIXES or (suffix not in {".txt", ".text"} and _looks_like_html(head)):
+        # Web pages saved as .doc by government sites are HTML: read them as what they are.
+        from core.readers.html import read_html
+
+        return read_html(data)
+    if suffix in {".txt", ".text", ""}:
+        from core.readers.txt import read_txt
+
+        return read_txt(data)
+    if suffix in _FORMAT_NAMES:
+        raise ReadError(f"{CORRUPT}（不是有效的 {_FORMAT_NAMES[suffix]} 文件）")
+    raise ReadError(f"不支持的文件类型 {suffix}（支持 .txt .docx .pdf .html .doc .wps）")
+
+
+def _looks_like_html(head: bytes) -> bool:
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return start.startswith((b"<!doctype html", b"<html", b"<?xml")) and b"<html" in head.lower()
+
+
+def _looks_like_rtf(head: bytes) -> bool:
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{\\rtf")
