@@ -238,7 +238,7 @@ def _run_steps(runner: _Runner, home: Path) -> None:
         return f"cache in {where}"
 
     def window() -> str:
-        return _window_check(state["archive"].path, state["count"])
+        return _window_check(state["archive_path"], state["count"])
 
     steps: list[tuple[str, Callable[[], str]]] = [
         ("示例报告 / bundled samples", resources),
@@ -257,7 +257,8 @@ def _run_steps(runner: _Runner, home: Path) -> None:
             break  # nothing further can work without an archive
     archive = state.pop("archive", None)
     if archive is not None:
-        archive.close()
+        state["archive_path"] = archive.path
+        archive.close()  # the window opens its own connections (one per worker thread)
         runner.step("主窗口 / main window", window)
 
 
