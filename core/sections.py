@@ -1,0 +1,202 @@
+"""Heading outline of a report (一、 / （一） / 1. / （1）) and the check for the five required parts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from core.models import Section, StructureCheck
+
+_CN_NUM = "一二三四五六七八九十"
+_CN_VALUE = {c: i + 1 for i, c in enumerate(_CN_NUM)}
+
+# Numbering at the start of a line, by level (leading blanks allowed).
+_LINE_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
+    (1, re.compile(rf"[ \t\u3000]*([{_CN_NUM}]{{1,3}})[ \t\u3000]*[、．.]")),
+    (2, re.compile(rf"[ \t\u3000]*[（(][ \t\u3000]*([{_CN_NUM}]{{1,3}})[ \t\u3000]*[）)]")),
+    (3, re.compile(r"[ \t\u3000]*(\d{1,2})[ \t\u3000]*[、．.](?![\d.．])")),
+    (4, re.compile(r"[ \t\u3000]*[（(][ \t\u3000]*(\d{1,2})[ \t\u3000]*[）)](?!\d)")),
+)
+# A heading that lost its line break: numbering right after the end of a sentence.
+_INLINE = re.compile(rf"(?<=[。！？；：:!?;])[ \t\u3000]*(?:([{_CN_NUM}]{{1,3}})、|[（(]([{_CN_NUM}]{{1,3}})[）)])")
+_HEAD_END = re.compile(r"[。！？；!?;]|[:：](?=.)")
+_MAX_HEADING = 60
+_MAX_INLINE_HEADING = 40
+
+# Keyword rules for the five required parts (report-structure.md), tried in this order.
+_PART_RULES: tuple[tuple[int, re.Pattern[str]], ...] = (
+    (3, re.compile(r"主要负责人|第一责任人|主要负责同志|主要领导|履行.{0,16}职责|述法")),
+    (2, re.compile(r"不足|问题|差距|短板|薄弱")),
+    (5, re.compile(r"^其[他它]")),
+    (4, re.compile(r"下一年度?|下一步|下一阶段|下阶段|下步|明年|今后|意见建议|有关建议|思路|打算|计划|安排|展望"
+                   r"|努力方向|工作重点|重点工作|目标任务")),
+    (1, re.compile(r"举措|成效|成果|成绩|主要工作|工作情况|基本情况|总体情况|措施|做法|进展|回顾|开展|推进|落实"
+                   r"|完成情况|建设情况")),
+    (5, re.compile(r"其[他它]")),
+)
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+# An unnumbered heading line for the fallback of check_structure: short, no sentence inside.
+_BARE_HEADING = re.compile(r"^[ \t\u3000]*([^\n。；;，,]{4,30})[ \t\u3000]*$", re.MULTILINE)
+_BARE_STRONG: dict[int, re.Pattern[str]] = {
+    1: re.compile(r"主要举措|主要工作|工作成效|主要成效"),
+    2: re.compile(r"存在的?(?:主要)?(?:不足|问题|差距)"),
+    3: re.compile(r"主要负责人|第一责任人"),
+    4: re.compile(r"下一年度|下一步|工作思路|工作安排|工作计划"),
+}
+
+
+@dataclass(slots=True)
+class _Candidate:
+    pos: int  # offset of the numbering
+    level: int
+    value: int
+    number: str
+    heading: str
+    inline: bool
+
+
+def _cn_value(s: str) -> int:
+    """一 … 九十九 as int; 0 when not a numeral."""
+    if "十" in s:
+        left, _, right = s.partition("十")
+        tens = _CN_VALUE.get(left, 0) if left else 1
+        ones = _CN_VALUE.get(right, 0) if right else 0
+        return tens * 10 + ones
+    return _CN_VALUE.get(s, 0) if len(s) == 1 else 0
+
+
+def _heading_text(rest: str, limit: int) -> str:
+    m = _HEAD_END.search(rest)
+    head = rest[: m.start()] if m else rest
+    head = head.strip(" \t\u3000")
+    if len(head) > limit:
+        return ""
+    return head
+
+
+def _candidates(text: str) -> list[_Candidate]:
+    out: list[_Candidate] = []
+    pos = 0
+    for line in text.split("\n"):
+        for level, pattern in _LINE_PATTERNS:
+            m = pattern.match(line)
+            if m is None:
+                continue
+            raw = m.group(1)
+            value = int(raw) if raw.isdigit() else _cn_value(raw)
+            if value <= 0:
+                break
+            rest = line[m.end() :]
+            heading = _heading_text(rest, _MAX_HEADING)
+            if not heading:
+                heading = rest.strip()[:_MAX_HEADING]
+            number = m.group(0).strip(" \t\u3000")
+            number = number.rstrip("、，,．.") if level in (1, 3) else number
+            out.append(_Candidate(pos + m.start(1) - (1 if level in (2, 4) else 0), level, value,
+                                  number, heading, inline=False))
+            break
+        for m in _INLINE.finditer(line):
+            raw = m.group(1) or m.group(2)
+            level = 1 if m.group(1) else 2
+            heading = _heading_text(line[m.end() :], _MAX_INLINE_HEADING)
+            if len(heading) < 2:
+                continue
+            start = m.start(1) if m.group(1) else m.start(2) - 1
+            number = raw if level == 1 else line[start : m.end()].strip()
+            out.append(_Candidate(pos + start, level, _cn_value(raw), number, heading, inline=True))
+        pos += len(line) + 1
+    return out
+
+
+def parse_sections(text: str) -> list[Section]:
+    """The outline of `text` (already cleaned): level 1 一、, 2 （一）, 3 1. / 1、, 4 （1）.
+
+    Numbering must follow on from the previous heading of its level (the next number, a restart at one,
+    or one number skipped); a heading that lost its line break ("…如下。一、主要工作") counts only when it
+    is exactly the next number. `part` (1..5) is set on the headings of the top level present.
+    """
+    accepted: list[_Candidate] = []
+    last: dict[int, int] = {}
+    for cand in _candidates(text):
+        prev = last.get(cand.level, 0)
+        if cand.inline:
+            ok = cand.value == prev + 1
+        else:
+            ok = cand.value in (prev + 1, prev + 2, 1) and (cand.value != prev + 2 or prev > 0)
+        if not ok:
+            continue
+        accepted.append(cand)
+        last[cand.level] = cand.value
+        for deeper in (lvl for lvl in list(last) if lvl > cand.level):
+            del last[deeper]
+    sections: list[Section] = []
+    for i, cand in enumerate(accepted):
+        end = len(text)
+        for nxt in accepted[i + 1 :]:
+            if nxt.level <= cand.level:
+                end = nxt.pos
+                break
+        sections.append(Section(cand.level, cand.number, cand.heading, None, cand.pos, end))
+    _assign_parts(sections)
+    return sections
+
+
+def _assign_parts(sections: list[Section]) -> None:
+    if not sections:
+        return
+    top = min(s.level for s in sections)
+    earliest_year: int | None = None
+    for section in sections:
+        if section.level != top:
+            continue
+        years = [int(y) for y in _YEAR.findall(section.heading)]
+        section.part = classify_heading(section.heading, earliest_year)
+        if years and earliest_year is None:
+            earliest_year = min(years)
+
+
+def classify_heading(heading: str, earlier_year: int | None = None) -> int | None:
+    """The required part (1..5) a top-level heading stands for, or None.
+
+    `earlier_year` is the first year named by an earlier top-level heading: a later year then means the
+    plan for the next year ("三、2024年重点工作措施" after "一、2023年主要工作" → part 4).
+    """
+    text = heading.strip()
+    if not text:
+        return None
+    for part, pattern in _PART_RULES[:3]:
+        if pattern.search(text):
+            return part
+    years = [int(y) for y in _YEAR.findall(text)]
+    if earlier_year is not None and years and max(years) > earlier_year:
+        return 4
+    for part, pattern in _PART_RULES[3:]:
+        if pattern.search(text):
+            return part
+    return None
+
+
+def check_structure(
+    sections: list[Section], text: str, report_year: int | None, publish_date: str | None
+) -> StructureCheck:
+    """Which of the required parts 1..4 the report has (part 5 is optional) and whether it came late.
+
+    A part counts when a top-level heading maps to it; failing that, when a short unnumbered line of
+    the text reads like that part's heading ("存在的不足和原因"). late: published after 1 April of the
+    year after the report year (the publication deadline); None when either is unknown.
+    """
+    present = {s.part for s in sections if s.part is not None}
+    for part, pattern in _BARE_STRONG.items():
+        if part in present:
+            continue
+        for m in _BARE_HEADING.finditer(text):
+            line = m.group(1)
+            if pattern.search(line) and classify_heading(line) == part:
+                present.add(part)
+                break
+    found = sorted(p for p in present if p is not None)
+    missing = [p for p in (1, 2, 3, 4) if p not in present]
+    late: bool | None = None
+    if report_year is not None and publish_date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", publish_date):
+        late = publish_date > f"{report_year + 1:04d}-04-01"
+    return StructureCheck(present=found, missing=missing, late=late)
