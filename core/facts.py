@@ -75,7 +75,7 @@ _UNIT_BLOCKERS: dict[str, tuple[str, ...]] = {
 _CN_NUM = "零〇○一二两三四五六七八九十百千万亿"
 _UNIT_ALT = "|".join(re.escape(unit) for unit in _UNITS)
 _NUMBER_RE = re.compile(
-    r"(?P<num>(?<![\d.,，])\d+(?:[,，]\d{3})*(?:\.\d+)?(?![\d.]\d)"
+    r"(?P<num>(?<![\d.])(?<!\d[,，])\d+(?:[,，]\d{3})*(?:\.\d+)?(?![\d.]\d)"
     rf"|[{_CN_NUM}]+(?:点[零〇一二三四五六七八九]+)?)"
     r"(?P<q1>余|多)?"
     r"(?P<sp>[ \u3000\u00a0]?)"
@@ -101,6 +101,10 @@ _SENTENCE_DELIMS = "。！？!?；;\n"
 _CLAUSE_DELIMS = _SENTENCE_DELIMS + "，,：:"
 _OPEN_QUOTES = {"“": "”", "《": "》", "「": "」", "『": "』", "〈": "〉"}
 
+_COUNTED_NOUN_ENDINGS = (
+    "案件", "案例", "事件", "事故", "诉讼", "复议", "申请", "纠纷", "问题", "项目", "企业", "单位", "举报",
+    "投诉", "信访", "建议", "提案", "意见",
+)  # fmt: skip
 _PRE_QUALIFIERS = (
     "将近", "接近", "超过", "多达", "高达", "突破", "达到了", "达到", "约为", "近", "约", "逾", "超", "达",
 )  # fmt: skip
@@ -120,6 +124,20 @@ _LIST_TAIL_RE = re.compile(
     r"^(?P<items>[^，,。；;：:]+?)(?:均|全部|都|皆|全)(?:已经?)?(?:达到了|达到|达|为|保持在?|实现|是)?了?$"
 )
 _OTHERS_RE = re.compile(r"^[^，,。；;]{0,20}?中(?:的)?(?:首|率先|第一|唯一|排名|排|位列|居|最|仅有|只有)")
+# Fixed political and administrative terms whose numerals are names, not counts.
+_FIXED_TERMS_RE = re.compile(
+    "|".join(
+        (
+            "三项制度", "两个维护", "两个确立", "四个意识", "四个自信", "四个全面", "四个一", "三个一批",
+            "三个代表", "两个责任", "两个务必", "两个结合", "一岗双责", "两学一做", "三会一课", "三重一大",
+            "一网通办", "一网统管", "一件事", "一次办", "跑一次", "一次性", "一窗受理", "一门受理",
+            "一枚印章", "一张网", "一张图", "一站式", "五位一体", "一带一路", "双随机、一公开", "一公开",
+            "一单两库", "七日双公示", "一案三查", "一案双查", "一局一策", "一企一策", "一村一", "一社区一",
+            "一区一", "一街一", "一所一", "一校一", "一人一", "一户一", "一事一议", "一把手", "一线",
+            "百千万", "千家万户", "万人次", "十件实事", "十大", "百日", "三年行动", "五年规划",
+        )
+    )
+)
 _PAGE_COUNTER_RE = re.compile(r"浏览|访问量|访问次数|访问人次|阅读数")
 _GOAL_RE = re.compile(r"确保|力争|争取|努力|目标|要求|力求|防止|避免")
 
@@ -182,8 +200,12 @@ def _direction(prefix: str) -> str | None:
     return "down" if match.group("word") in _DOWN_WORDS else "up"
 
 
+_FILLER_RE = re.compile(r"(?:《[^》]*》[、，,]?)+等?|[“”‘’]|各类|各种|各项|分别|累计|共计|全部|相关|了")
+
+
 def _key_context(prefix: str) -> str:
-    return prefix.replace("分别", "")
+    """The clause text with book titles, quotes and fillers out: 出台《…》等 → 出台, 调处各类矛盾纠纷 → 调处矛盾纠纷."""
+    return _FILLER_RE.sub("", prefix)
 
 
 def _blocked(text: str, unit_end: int, unit: str) -> bool:
@@ -255,13 +277,14 @@ class FactExtractor:
         for fact in self._zero_facts(ctx):
             facts.append(fact)
             taken.append((fact.start, fact.end))
+        taken.extend(m.span() for m in _FIXED_TERMS_RE.finditer(text))
         for match in _NUMBER_RE.finditer(text):
             start = match.start("num")
             if any(a <= start < b for a, b in taken):
                 continue
             facts.extend(self._number_facts(ctx, match))
         facts.sort(key=lambda fact: (fact.start, fact.end))
-        return facts
+        return _drop_restatements(text, facts)
 
     def parse_at(self, text: str, start: int, end: int) -> Fact | None:
         """The fact a user selected: the first number (+ unit) inside [start, end), no filtering."""
@@ -344,7 +367,7 @@ class FactExtractor:
         if items:
             for item in items:
                 yield self._make_fact(ctx, token.value, unit, start, end, qualifier=qualifier,
-                                      direction=direction, key_context=item)
+                                      direction=direction, key_context=_key_context(item))
             return
         yield self._make_fact(ctx, token.value, unit, start, end, qualifier=qualifier, direction=direction,
                               key_context=_key_context(prefix))
@@ -363,11 +386,13 @@ class FactExtractor:
         if unit in ("个", "名", "位", "届", "类", "组", "节", "门", "部门", "网格", "米", "倍"):
             return False  # 两个维护, 四个意识, 一名, 三类
         following = text[token.end : token.end + 1]
-        if token.value == 1 and not (following == "" or following in _CLAUSE_DELIMS + "、"):
-            return False  # 一批, 一件事, 一次会议; 有行政诉讼案件一宗。 stays
-        if len(num) == 1 and num in "零〇○":
-            return False
-        return not (token.value == 1 and prefix.endswith(("统", "唯", "进", "同", "逐", "每", "任", "单")))
+        if token.value == 1:
+            # 一批, 一件事, 一次会议, 发现一起 are words; 有行政诉讼案件一宗。 is a count.
+            if following and following not in _CLAUSE_DELIMS:
+                return False
+            if not prefix.endswith(_COUNTED_NOUN_ENDINGS):
+                return False
+        return not (len(num) == 1 and num in "零〇○")
 
     # --- ranks and zeros ---------------------------------------------------------------------------------
     def _rank_facts(self, ctx: _Context) -> Iterator[Fact]:
@@ -387,7 +412,9 @@ class FactExtractor:
             value = parse_arabic(raw) if raw[0].isdigit() else cn_to_number(raw)
             if value is None or value <= 0:
                 continue
-            yield self._make_fact(ctx, value, "名", start, match.end(), key_context=prefix + "排名第")
+            # Only a rank in a 法治 assessment is the assessment.rank indicator.
+            lead = "排名第" if re.search("法治|依法行政|法制", ctx.sentence(start)) else ""
+            yield self._make_fact(ctx, value, "名", start, match.end(), key_context=_key_context(prefix) + lead)
 
     def _zero_facts(self, ctx: _Context) -> Iterator[Fact]:
         text = ctx.text
@@ -399,7 +426,7 @@ class FactExtractor:
                 continue
             obj = match.group("obj") or match.group("zobj") or ""
             unit = "起" if obj.endswith(("事故", "事件")) else "件"
-            yield self._make_fact(ctx, 0.0, unit, start, end, key_context=prefix + text[start:end])
+            yield self._make_fact(ctx, 0.0, unit, start, end, key_context=_key_context(prefix + text[start:end]))
 
     # --- assembly -------------------------------------------------------------------------------------
     def _make_fact(
@@ -416,7 +443,8 @@ class FactExtractor:
     ) -> Fact:
         if key_context is None:
             key_context = _key_context(ctx.text[ctx.clause_start(start) : start])
-        key = self.dictionary.find_key(key_context, unit)
+        after = _key_context(ctx.text[end : min(ctx.clause_end(end), end + 24)])
+        key = self.dictionary.find_key(key_context, unit, after)
         return Fact(
             value=value,
             unit=unit,
@@ -428,6 +456,20 @@ class FactExtractor:
             qualifier=qualifier,
             direction=direction,
         )
+
+
+def _drop_restatements(text: str, facts: list[Fact]) -> list[Fact]:
+    """A fact restated later in the same words (summary then body) is kept once, at its first place."""
+    seen: dict[tuple[float, str, str | None, str], int] = {}
+    kept: list[Fact] = []
+    for fact in facts:
+        lead = text[max(0, fact.start - 10) : fact.start]
+        signature = (fact.value, fact.unit, fact.key, lead)
+        first = seen.setdefault(signature, fact.start)
+        if first != fact.start and len(lead) == 10:
+            continue
+        kept.append(fact)
+    return kept
 
 
 def _list_items(prefix: str) -> list[str]:

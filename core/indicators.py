@@ -179,16 +179,25 @@ class IndicatorDictionary:
             if prefix in self._by_synonym:
                 yield prefix
 
-    def find_key(self, context: str, unit: str) -> str | None:
-        """The indicator named nearest the end of `context` whose unit kind fits `unit`.
+    def find_key(self, context: str, unit: str, after: str = "") -> str | None:
+        """The indicator a number's context names, among those whose unit kind fits `unit`.
 
-        Nearest = the synonym occurrence ending closest to the end of the context; on a tie the longer
-        synonym wins; among keys sharing a synonym the first in dictionary order that fits the unit.
+        `context` is the clause text before the number, `after` the rest of the clause after it.
+        Preference: a synonym spanning the number's place (出台 + 规范性文件 read across the number),
+        then the synonym ending nearest the number before it, then the last one after it (Chinese puts
+        the verb last: 45件规范性文件进行了全面清理). Ties go to the longer synonym; among keys sharing a
+        synonym, the first in dictionary order that fits the unit.
         """
-        best: tuple[int, int] | None = None
+        joint = len(context)
+        best: tuple[int, int, int] | None = None
         best_key: str | None = None
-        for start, end, keys in self.hits(context):
-            rank = (end, end - start)
+        for start, end, keys in self.hits(context + after):
+            if end <= joint:
+                rank = (2, end, end - start)
+            elif start < joint:
+                rank = (3, 0, end - start)
+            else:
+                rank = (1, end, end - start)
             if best is not None and rank <= best:
                 continue
             for key in keys:
