@@ -1,0 +1,142 @@
+"""Benchmark: Excel export of synthetic documents and facts vs a bare openpyxl write-only dump of the same cells.
+
+Usage: .venv/bin/python bench/bench_export.py [--docs 10000] [--facts 30] [--archive PATH] [--only export|bare]
+Each variant runs in its own subprocess so that its peak RSS is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from core.export import load_indicators, write_workbook  # noqa: E402
+from core.models import Document, Fact, StructureCheck  # noqa: E402
+
+AGENCIES = ["某某市某某区司法局", "某某县人力资源和社会保障局", "某某市市场监督管理局", "某某区人民政府"]
+SENTENCES = [
+    "全年共收到行政复议申请{v}件，同比上升12%，依法审结{v}件，其中维持{v}件。",
+    "行政机关负责人出庭应诉率达{v}%，较上年提高5个百分点。",
+    "开展普法宣传活动{v}场次，发放宣传资料3000余份，受众达2万人次。",
+    "查处违法案件{v}起，罚没金额{v}万元，挽回经济损失120万元。",
+]
+
+
+def synthetic(n_docs: int, n_facts: int, seed: int = 7) -> Iterator[tuple[Document, StructureCheck, list[Fact]]]:
+    """Documents and facts shaped like real ones (keys from the indicator dictionary, Chinese sentences)."""
+    rng = random.Random(seed)
+    inds = load_indicators()
+    for i in range(1, n_docs + 1):
+        year = 2015 + i % 9
+        agency = AGENCIES[i % len(AGENCIES)]
+        doc = Document(
+            id=i,
+            title=f"{agency}{year}年法治政府建设年度报告",
+            source_name=f"report_{i:05d}.docx",
+            agency=agency,
+            region="某某省某某市某某区",
+            report_year=year,
+            publish_date=f"{year + 1}-03-{1 + i % 28:02d}",
+            doc_type="法治政府建设年度报告",
+            tags=["年度报告", f"{year}年"],
+            missing_parts=[2] if i % 5 == 0 else [],
+            late=i % 7 == 0,
+        )
+        facts: list[Fact] = []
+        pos = 0
+        for j in range(n_facts):
+            ind = inds[(i + j * 7) % len(inds)] if j % 6 else None
+            unit = ind.units[0] if ind and ind.units else "件"
+            value = rng.choice([rng.randint(0, 5000), round(rng.uniform(0, 100), 2)])
+            sentence = SENTENCES[j % len(SENTENCES)].format(v=value)
+            facts.append(Fact(value=float(value), unit=unit, start=pos, end=pos + 6, sentence=sentence,
+                              key=ind.key if ind else None, name=ind.name if ind else None,
+                              qualifier="余" if j % 9 == 0 else "", direction="up" if j % 11 == 0 else None))
+            pos += 120
+        yield doc, StructureCheck(missing=doc.missing_parts, late=doc.late), facts
+
+
+def bare(n_docs: int, n_facts: int, out: Path) -> None:
+    """Reference: the same fact rows and document rows dumped with openpyxl write-only, no formatting."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws_rep = wb.create_sheet("报告")
+    ws_fact = wb.create_sheet("指标明细")
+    for doc, _, facts in synthetic(n_docs, n_facts):
+        for f in facts:
+            ws_fact.append([doc.id, doc.title, doc.agency, doc.report_year, f.key or "", f.name or "", f.value,
+                            f.unit, f.qualifier, f.direction or "", f.sentence, f"{f.start}-{f.end}", f.status])
+        values: dict[str, float] = {}
+        for f in facts:
+            if f.key:
+                values.setdefault(f.key, f.value)
+        ws_rep.append([doc.id, doc.title, doc.agency, doc.region, doc.report_year, doc.period, doc.publish_date,
+                       doc.doc_type, "、".join(doc.tags), doc.source_name, "", "", len(facts),
+                       *values.values()])
+    wb.save(out)
+
+
+def run_one(variant: str, n_docs: int, n_facts: int, archive: str | None) -> dict[str, float | int]:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "bench.xlsx"
+        ticks = [0]
+
+        def progress(_done: int, _total: int, _message: str) -> None:
+            ticks[0] += 1
+
+        t0 = time.perf_counter()
+        if variant == "bare":
+            bare(n_docs, n_facts, out)
+        elif variant == "archive":
+            from core import Archive
+            from core.export import export_xlsx
+
+            with Archive.open(archive) as arc:
+                n_docs = arc.count()
+                t0 = time.perf_counter()
+                export_xlsx(arc, out, progress=progress, cancel=threading.Event())
+        else:
+            write_workbook(out, synthetic(n_docs, n_facts), load_indicators(), n_docs, progress, threading.Event())
+        seconds = time.perf_counter() - t0
+        size = out.stat().st_size
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"seconds": round(seconds, 2), "peak_rss_mb": round(rss, 1), "size_mb": round(size / 2**20, 1),
+            "docs": n_docs, "progress_calls": ticks[0]}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--docs", type=int, default=10_000)
+    ap.add_argument("--facts", type=int, default=30)
+    ap.add_argument("--archive", help="also export this real archive (all documents)")
+    ap.add_argument("--only", choices=["export", "bare", "archive"])
+    args = ap.parse_args()
+    if args.only:
+        print(json.dumps(run_one(args.only, args.docs, args.facts, args.archive)))
+        return
+    print(f"# {platform.node()} {platform.processor() or platform.machine()}, Python {platform.python_version()}, "
+          f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+    variants = ["bare", "export"] + (["archive"] if args.archive else [])
+    for variant in variants:
+        cmd = [sys.executable, __file__, "--only", variant, "--docs", str(args.docs), "--facts", str(args.facts)]
+        if args.archive:
+            cmd += ["--archive", args.archive]
+        result = subprocess.run(cmd, capture_output=True, text=True, check=True)
+        print(variant, result.stdout.strip())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,417 @@
+"""Excel export: the workbook read back with openpyxl (and LibreOffice when installed), built from gold facts."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+import shutil
+import subprocess
+import threading
+import zipfile
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from core.export import (
+    FACT_COLUMNS,
+    REPORT_BASE,
+    ExportCancelled,
+    ExportError,
+    IndicatorColumn,
+    export_xlsx,
+    load_indicators,
+    normalise,
+    read_indicator_tsv,
+    summarise,
+    write_workbook,
+)
+from core.models import Document, Fact, StructureCheck
+from core.xlsx_util import MAX_CELL_CHARS, safe_text, text_width
+from tests.conftest import DOMAIN, GOLD, SAMPLES
+
+INJECTIONS = [
+    '=HYPERLINK("http://example.invalid","点我")',
+    "=1+1",
+    "+1+2",
+    "-3+4",
+    "@SUM(A1:A2)",
+    "＝１＋１",
+    "＋号开头",
+    "－号开头",
+    "＠某局",
+    "\t=1+1",
+    "\r=2+2",
+    "=cmd|' /C calc'!A0",
+]
+
+
+def _read_tsv(path: Path) -> list[dict[str, str]]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split("\t")
+    return [dict(zip(header, line.split("\t"), strict=False)) for line in lines[1:] if line.strip()]
+
+
+def gold_documents() -> list[tuple[Document, StructureCheck, list[Fact]]]:
+    """Documents and facts of the five gold-annotated samples (metadata and figures as annotated)."""
+    if not (GOLD / "seeds_gold.tsv").is_file():
+        pytest.skip("../shared/gold is not present")
+    meta = _read_tsv(GOLD / "seeds_meta.tsv")
+    gold = _read_tsv(GOLD / "seeds_gold.tsv")
+    names = {ind.key: ind.name for ind in load_indicators()}
+    by_doc: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for row in gold:
+        by_doc[row["doc"]].append(row)
+    out = []
+    for i, m in enumerate(meta, 1):
+        years = m["report_year"]
+        text_path = SAMPLES / m["doc"]
+        text = text_path.read_text(encoding="utf-8") if text_path.is_file() else ""
+        facts = []
+        for row in by_doc[m["doc"]]:
+            start = max(text.find(row["raw_span"]), 0)
+            key = row.get("key") or None
+            facts.append(Fact(value=float(row["value"]), unit=row["unit"], start=start,
+                              end=start + len(row["raw_span"]), sentence=row["raw_span"], key=key,
+                              name=names.get(key, row["indicator"]) if key else row["indicator"]))
+        doc = Document(
+            id=100 + i, title=m["title"], source_name=m["doc"], agency=m["agency"], region=m["region"],
+            report_year=int(years[-4:]), period=years if "-" in years else None,
+            publish_date=m["publish_date"] or None, doc_type=m["doc_type"], tags=["样本"],
+            fact_count=len(facts), missing_parts=[4] if i == 2 else [], late=None if i == 1 else i == 5,
+        )
+        out.append((doc, StructureCheck(missing=doc.missing_parts, late=doc.late), facts))
+    return out
+
+
+def _rows(path: Path, sheet: str) -> list[tuple[Any, ...]]:
+    wb = load_workbook(path, read_only=True)
+    try:
+        return [tuple(r) for r in wb[sheet].iter_rows(values_only=True)]
+    finally:
+        wb.close()
+
+
+def _sheet_xml(path: Path) -> dict[str, str]:
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/worksheets/sheet")}
+
+
+@pytest.fixture(scope="module")
+def gold_book(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[tuple[Document, StructureCheck, list[Fact]]]]:
+    docs = gold_documents()
+    out = tmp_path_factory.mktemp("gold") / "导出.xlsx"
+    write_workbook(out, docs, load_indicators(), len(docs), selection="测试：金标准样本")
+    return out, docs
+
+
+def test_gold_workbook_sheets_headers_and_counts(gold_book: Any) -> None:
+    out, docs = gold_book
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["报告", "指标明细", "说明"]
+    rep, fac = wb["报告"], wb["指标明细"]
+    # exactly one header row, then one row per item
+    assert [c.value for c in rep[1]][: len(REPORT_BASE)] == [h for h, _ in REPORT_BASE]
+    assert [c.value for c in fac[1]] == [h for h, _ in FACT_COLUMNS]
+    assert rep.max_row == 1 + len(docs)
+    n_facts = sum(len(f) for _, _, f in docs)
+    assert fac.max_row == 1 + n_facts
+    assert rep.freeze_panes == "A2" and fac.freeze_panes == "A2"
+    assert rep.auto_filter.ref and fac.auto_filter.ref == f"A1:M{1 + n_facts}"
+    # document rows carry real types
+    row = {h.value: c.value for h, c in zip(rep[1], rep[2], strict=True)}
+    assert row["文档ID"] == docs[0][0].id and row["报告年度"] == docs[0][0].report_year
+    assert isinstance(row["发布日期"], dt.datetime)
+    assert row["发布日期"].date().isoformat() == docs[0][0].publish_date
+    second = {h.value: c.value for h, c in zip(rep[1], rep[3], strict=True)}
+    assert second["结构缺项"] == "下一年度主要安排"
+    assert second["时段"] is None and {h.value: c.value for h, c in zip(rep[1], rep[4], strict=True)}["时段"]
+
+
+def test_gold_fact_rows_are_numbers_that_match_the_gold_file(gold_book: Any) -> None:
+    out, docs = gold_book
+    rows = _rows(out, "指标明细")[1:]
+    gold_values = [f.value for _, _, facts in docs for f in sorted(facts, key=lambda f: (f.start, f.end))]
+    assert all(isinstance(r[6], int | float) and not isinstance(r[6], bool) for r in rows)
+    assert sorted(float(r[6]) for r in rows) == sorted(gold_values)
+    units = {r[7] for r in rows}
+    assert "%" in units and "万元" in units
+    # money rows have a thousands format; others stay General
+    wb = load_workbook(out)
+    fac = wb["指标明细"]
+    for cells in fac.iter_rows(min_row=2):
+        if str(cells[7].value).endswith("元"):
+            assert cells[6].number_format == "#,##0.00"
+        else:
+            assert cells[6].number_format == "General"
+
+
+def test_report_indicator_columns_totals_and_disagreements(gold_book: Any) -> None:
+    out, docs = gold_book
+    inds = {i.key: i for i in load_indicators()}
+    wb = load_workbook(out)
+    rep = wb["报告"]
+    headers = [c.value for c in rep[1]]
+    keys_present = {f.key for _, _, facts in docs for f in facts if f.key}
+    indicator_headers = headers[len(REPORT_BASE):]
+    assert len(indicator_headers) == len(keys_present)  # only indicators that appear, each once
+    # every indicator column is named by its indicator and explained (with its key) in 说明
+    notes = _rows(out, "说明")
+    explained = {r[1]: r[2] for r in notes[1:] if r[0] == "报告"}
+    for key in keys_present:
+        header = next(h for h in indicator_headers if h.startswith(inds[key].name))
+        assert key in explained[header]
+    # ordered by area (dictionary order) then key
+    order = [next(k for k in keys_present if h.startswith(inds[k].name)) for h in indicator_headers]
+    area_rank: dict[str, int] = {}
+    for ind in inds.values():
+        area_rank.setdefault(ind.area, len(area_rank))
+    assert order == sorted(order, key=lambda k: (area_rank[inds[k].area], k))
+
+    # a document with several different statements of one indicator: the stated total wins, marked
+    for r, (doc, _, facts) in enumerate(docs, 2):
+        groups: dict[str, list[Fact]] = defaultdict(list)
+        for f in facts:
+            if f.key:
+                groups[f.key].append(f)
+        for key, group in groups.items():
+            col = headers.index(next(h for h in indicator_headers if h.startswith(inds[key].name))) + 1
+            cell = rep.cell(row=r, column=col)
+            values = {normalise(f, IndicatorColumn(key, inds[key].name, inds[key].area, inds[key].kind)) for f in group}
+            totals = [f for f in group if any(m in f.sentence for m in ("共", "合计", "全年", "累计", "总"))]
+            assert isinstance(cell.value, int | float), (doc.id, key)
+            if len(values) > 1:
+                assert cell.comment is not None and cell.comment.text.startswith("多处数值不一致")
+                for v in values:
+                    assert f"{v:g}" in cell.comment.text
+                assert cell.fill.fgColor.rgb.endswith("FFF2CC")
+            else:
+                assert cell.comment is None
+            expected = totals[0] if totals else sorted(group, key=lambda f: f.start)[0]
+            assert cell.value == pytest.approx(normalise(expected, IndicatorColumn(key, "", inds[key].area, inds[key].kind)))
+
+
+def test_inspections_example_from_gold() -> None:
+    # 001: 检查在建工程项目84个 / 日常巡查用人单位158家 / 共检查用人单位73户次 → the total (共) wins
+    docs = gold_documents()
+    _doc, _, facts = docs[1]
+    summary = summarise(facts, {i.key: i for i in load_indicators()})
+    s = summary["enforcement.inspections"]
+    assert s.value == 73
+    assert s.note is not None and "84" in s.note and "158" in s.note
+
+
+def test_summary_rules() -> None:
+    ind = {i.key: i for i in load_indicators()}
+
+    def fact(value: float, unit: str, sentence: str, key: str, *, status: str = "auto",
+             direction: str | None = None, start: int = 0) -> Fact:
+        return Fact(value=value, unit=unit, start=start, end=start + 2, sentence=sentence, key=key, status=status,
+                    direction=direction)
+
+    s = summarise([fact(12, "件", "收到申请12件", "review.received", start=1),
+                   fact(15, "件", "全年共收到15件", "review.received", start=5)], ind)
+    assert s["review.received"].value == 15
+    # a user-confirmed figure beats the heuristic; a rejected one is ignored entirely
+    s = summarise([fact(12, "件", "收到12件", "review.received", status="confirmed", start=1),
+                   fact(15, "件", "合计15件", "review.received", start=5),
+                   fact(99, "件", "共99件", "review.received", status="rejected", start=9)], ind)
+    assert s["review.received"].value == 12 and s["review.received"].note is not None
+    assert "99" not in s["review.received"].note
+    # money in 万元, 下降 negative for a change, 万 prefix expanded for counts
+    assert summarise([fact(1.2, "亿元", "罚没1.2亿元", "enforcement.fines")], ind)["enforcement.fines"].value == 12000
+    assert summarise([fact(3000, "元", "罚没3000元", "enforcement.fines")], ind)["enforcement.fines"].value == 0.3
+    assert summarise([fact(23.8, "%", "下降23.8%", "litigation.change", direction="down")],
+                     ind)["litigation.change"].value == -23.8
+    assert summarise([fact(2.5, "万件", "办理2.5万件", "disputes.hotline_requests")],
+                     ind)["disputes.hotline_requests"].value == 25000
+    assert summarise([fact(95.5, "%", "出庭率95.5%", "litigation.head_appearance_rate")],
+                     ind)["litigation.head_appearance_rate"].value == 95.5
+
+
+def _injection_docs() -> list[tuple[Document, StructureCheck, list[Fact]]]:
+    docs = []
+    for i, text in enumerate(INJECTIONS, 1):
+        doc = Document(id=i, title=text, source_name=f"{text}.docx", agency=text, tags=[text, "正常"],
+                       report_year=2023, publish_date="2024-02-30" if i == 1 else "2024-03-01")
+        facts = [Fact(value=float(i), unit="件", start=0, end=1, sentence=text, key="review.received",
+                      name=text, qualifier=text)]
+        docs.append((doc, StructureCheck(), facts))
+    long_doc = Document(id=99, title="控制字符\x1f\x00\x07标题\ufffe", source_name="x.txt", agency="A" * 40_000)
+    docs.append((long_doc, StructureCheck(), [Fact(value=1, unit="件", start=0, end=1, sentence="句" * 40_000)]))
+    return docs
+
+
+def test_document_text_never_becomes_a_formula(tmp_path: Path) -> None:
+    out = tmp_path / "inj.xlsx"
+    write_workbook(out, _injection_docs(), load_indicators(), len(INJECTIONS) + 1)
+    for name, xml in _sheet_xml(out).items():
+        assert not re.search(r"<f[ >]", xml), name
+    wb = load_workbook(out)
+    for sheet in ("报告", "指标明细"):
+        ws = wb[sheet]
+        headers = [c.value for c in ws[1]]
+        title_col = headers.index("标题")
+        agency_col = headers.index("发布机关")
+        for row, text in zip(ws.iter_rows(min_row=2), INJECTIONS, strict=False):
+            assert row[title_col].data_type == "s" and row[title_col].value == text
+            assert row[agency_col].data_type == "s" and row[agency_col].value == text
+    facts = wb["指标明细"]
+    for row, text in zip(facts.iter_rows(min_row=2), INJECTIONS, strict=False):
+        assert row[10].value == text and row[10].data_type == "s"  # 原句
+        assert row[5].value == text and row[8].value == text  # 指标, 限定词
+    # an impossible date stays empty rather than failing; control characters dropped; long text capped
+    rep = wb["报告"]
+    assert rep.cell(row=2, column=8).value is None
+    last = next(rep.iter_rows(min_row=rep.max_row, values_only=True))
+    assert last[2] == "控制字符标题"
+    assert len(last[3]) == MAX_CELL_CHARS
+    last_fact = next(facts.iter_rows(min_row=facts.max_row, values_only=True))
+    assert len(last_fact[10]) == MAX_CELL_CHARS
+
+
+def test_safe_text_and_widths() -> None:
+    assert safe_text("a\x00b\x1fc\x7fd\ud800e") == "abcde"
+    assert safe_text("保留\t制表\n换行") == "保留\t制表\n换行"
+    assert len(safe_text("x" * 50_000)) == MAX_CELL_CHARS
+    assert text_width("行政复议") == 8 and text_width("abcd") == 4 and text_width("ＡＢ") == 4
+
+
+def test_column_widths_fit_chinese_text_and_are_capped(gold_book: Any) -> None:
+    out, docs = gold_book
+    wb = load_workbook(out)
+    rep = wb["报告"]
+    longest_title = max(text_width(d.title) for d, _, _ in docs)
+    assert rep.column_dimensions["C"].width == min(60, longest_title + 1)
+    fac = wb["指标明细"]
+    assert fac.column_dimensions["K"].width == 60  # 原句 capped
+    assert fac.column_dimensions["A"].width < 12
+
+
+def test_notes_sheet_describes_every_column(gold_book: Any) -> None:
+    out, docs = gold_book
+    notes = _rows(out, "说明")
+    assert notes[0] == ("工作表", "项目", "说明")
+    described = {(r[0], r[1]) for r in notes[1:]}
+    for sheet in ("报告", "指标明细"):
+        header = _rows(out, sheet)[0]
+        for h in header:
+            assert (sheet, h) in described, (sheet, h)
+    info = {r[1]: r[2] for r in notes if r[0] == "导出信息"}
+    assert info["文档数"] == str(len(docs))
+    assert info["选择条件"] == "测试：金标准样本"
+    assert info["程序版本"].startswith("报告档案")
+    dt.datetime.strptime(info["导出时间"], "%Y-%m-%d %H:%M:%S")
+
+
+def test_progress_per_document_and_sheet_subset(tmp_path: Path) -> None:
+    docs = gold_documents()
+    calls: list[tuple[int, int, str]] = []
+    out = write_workbook(tmp_path / "a.xlsx", docs, load_indicators(), len(docs),
+                         progress=lambda d, t, m: calls.append((d, t, m)), sheets=["指标明细"])
+    assert [c[0] for c in calls[: len(docs)]] == list(range(1, len(docs) + 1))
+    assert all(c[1] == len(docs) for c in calls)
+    assert load_workbook(out, read_only=True).sheetnames == ["指标明细"]
+    with pytest.raises(ExportError, match="未知的工作表"):
+        write_workbook(tmp_path / "b.xlsx", docs, load_indicators(), len(docs), sheets=["Sheet1"])
+    assert not (tmp_path / "b.xlsx").exists()
+
+
+def test_cancel_leaves_no_file_and_keeps_the_old_one(tmp_path: Path) -> None:
+    docs = gold_documents() * 3
+    out = tmp_path / "导出.xlsx"
+    out.write_bytes(b"old workbook")
+    cancel = threading.Event()
+
+    def progress(done: int, total: int, message: str) -> None:
+        if done == 4:
+            cancel.set()
+
+    with pytest.raises(ExportCancelled) as info:
+        write_workbook(out, docs, load_indicators(), len(docs), progress, cancel)
+    assert "取消" in str(info.value)
+    assert out.read_bytes() == b"old workbook"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["导出.xlsx"]
+
+
+def test_missing_folder_is_a_chinese_error(tmp_path: Path) -> None:
+    with pytest.raises(ExportError, match="文件夹不存在"):
+        write_workbook(tmp_path / "nope" / "a.xlsx", gold_documents(), load_indicators(), 5)
+
+
+def test_empty_export_still_has_headers(tmp_path: Path) -> None:
+    out = write_workbook(tmp_path / "empty.xlsx", [], load_indicators(), 0)
+    assert _rows(out, "报告") == [tuple(h for h, _ in REPORT_BASE)]
+    assert _rows(out, "指标明细") == [tuple(h for h, _ in FACT_COLUMNS)]
+
+
+def test_indicator_tsv_fallback_matches_the_domain_file() -> None:
+    if not (DOMAIN / "indicators.tsv").is_file():
+        pytest.skip("../shared/domain is not present")
+    rows = read_indicator_tsv(DOMAIN / "indicators.tsv")
+    lines = (DOMAIN / "indicators.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    assert len(rows) == len([line for line in lines if line.strip()])
+    by_key = {r.key: r for r in rows}
+    first = lines[0].split("\t")
+    assert by_key[first[0]].name == first[2] and by_key[first[0]].units == tuple(first[4].split(";"))
+
+
+class FakeArchive:
+    """The three archive calls export_xlsx makes, over the gold documents."""
+
+    def __init__(self, docs: list[tuple[Document, StructureCheck, list[Fact]]]) -> None:
+        self.docs = {d.id: (d, f) for d, _, f in docs}
+
+    def list_ids(self) -> list[int]:
+        return sorted(self.docs, reverse=True)
+
+    def get_documents(self, ids: Any) -> list[Document]:
+        return [self.docs[i][0] for i in reversed(list(ids)) if i in self.docs]  # any order
+
+    def get_facts(self, doc_id: int) -> list[Fact]:
+        return self.docs[doc_id][1]
+
+
+def test_export_xlsx_over_an_archive_keeps_the_selection_order(tmp_path: Path) -> None:
+    docs = gold_documents()
+    archive = FakeArchive(docs)
+    ids = [docs[3][0].id, docs[0][0].id, 424242]
+    out = export_xlsx(archive, tmp_path / "sel.xlsx", ids)
+    rows = _rows(out, "报告")
+    assert [r[1] for r in rows[1:]] == ids[:2]
+    notes = {r[1]: r[2] for r in _rows(out, "说明")}
+    assert "3 篇" in notes["选择条件"] and str(ids[0]) in notes["选择条件"]
+    out = export_xlsx(archive, tmp_path / "all.xlsx")
+    assert [r[1] for r in _rows(out, "报告")[1:]] == archive.list_ids()
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_opens_the_workbook(tmp_path: Path, gold_book: Any) -> None:
+    out, docs = gold_book
+    inj = write_workbook(tmp_path / "inj.xlsx", _injection_docs()[:-1], load_indicators(), len(INJECTIONS))
+    for book in (out, inj):
+        conv = tmp_path / f"csv-{book.stem}"
+        conv.mkdir()
+        result = subprocess.run(
+            ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless", "--convert-to",
+             "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+             "--outdir", str(conv), str(book)],
+            capture_output=True, text=True, timeout=120, check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        for sheet in ("报告", "指标明细", "说明"):
+            path = conv / f"{book.stem}-{sheet}.csv"
+            assert path.is_file(), (sheet, result.stdout, result.stderr)
+            rows = list(csv.reader(path.open(encoding="utf-8")))
+            assert rows[0] == [str(c) for c in _rows(book, sheet)[0]]
+            if sheet == "指标明细":
+                expected = sum(len(f) for _, _, f in (docs if book == out else _injection_docs()[:-1]))
+                assert len(rows) == 1 + expected
+                assert all(float(r[6]) == float(r[6]) for r in rows[1:])
+        if book == inj:
+            rows = list(csv.reader((conv / f"{book.stem}-报告.csv").open(encoding="utf-8")))
+            # LibreOffice shows the text as written: nothing was evaluated (=1+1 would show 2)
+            assert [r[2] for r in rows[1:]] == [t.replace("\r", "\n") for t in INJECTIONS]
