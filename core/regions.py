@@ -241,8 +241,9 @@ def _match_at(
                 code = _choose(codes, {parent} | ctx)
             else:
                 code = _choose(codes, ctx, text)
-            if code is not None:
-                return code, pos + length
+            if code is None:
+                return None  # a name that cannot be placed: do not read a shorter one into it
+            return code, pos + length
     return None
 
 
@@ -258,10 +259,8 @@ def find_regions(text: str) -> list[RegionMention]:
         if ch not in _END_CHARS:
             continue
         end = i + 1
-        for length in range(min(t.max_len, end), 2, -1):
+        for length in range(min(t.max_len, end - max(last_end, 0)), 2, -1):
             start = end - length
-            if start < last_end:
-                break
             codes = t.by_name.get(text[start:end])
             if codes:
                 out.append(RegionMention(start, end, tuple(codes)))
