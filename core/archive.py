@@ -1,0 +1,906 @@
+"""The archive: one SQLite file holding documents, originals, cleaned text, facts, tags and the index."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import sqlite3
+import sys
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from core import importer, search, tags
+from core.errors import (
+    ArchiveCorruptError,
+    ArchiveError,
+    ArchiveReadOnlyError,
+)
+from core.models import (
+    DOC_TYPES,
+    META_FIELDS,
+    Analysis,
+    Document,
+    Fact,
+    ImportReport,
+    SearchHit,
+    Section,
+    StructureCheck,
+    Tag,
+)
+from core.paths import default_archive_path, user_data_dir
+from core.schema import ensure_schema, translate_error
+
+log = logging.getLogger(__name__)
+
+FACT_STATUSES = ("auto", "confirmed", "corrected", "rejected", "manual")
+# Columns list_ids may sort by (whitelisted: they end up in SQL).
+SORT_COLUMNS = frozenset({
+    "id", "title", "source_name", "agency", "region", "report_year", "period", "publish_date",
+    "doc_type", "fact_count", "imported_at", "size", "fmt", "late",
+})
+_NETWORK_FS = ("nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "afs", "9p", "fuse.sshfs", "ncpfs", "coda")
+_DOC_COLUMNS = (
+    "id, title, source_name, agency, region, report_year, period, publish_date, doc_type, fact_count,"
+    " missing_parts, late, imported_at, size, fmt, deleted_at, overrides"
+)
+_CHUNK = 500
+
+TagRef = str | int
+
+
+def is_network_path(path: Path) -> bool:
+    """True for a Windows UNC path or network drive, or a Linux nfs/cifs/smb mount."""
+    text = str(path)
+    if text.startswith(("\\\\", "//")):
+        return True
+    if sys.platform == "win32":
+        try:
+            import ctypes
+
+            drive = os.path.splitdrive(os.path.abspath(text))[0]
+            if drive:
+                get_drive_type = ctypes.windll.kernel32.GetDriveTypeW
+                return int(get_drive_type(drive + "\\")) == 4  # DRIVE_REMOTE
+        except (AttributeError, OSError):
+            return False
+        return False
+    try:
+        with open("/proc/mounts", encoding="utf-8", errors="replace") as handle:
+            mounts = [line.split()[:3] for line in handle if len(line.split()) >= 3]
+    except OSError:
+        return False
+    target = os.path.abspath(text)
+    best, best_type = "", ""
+    for _dev, mount_point, fs_type in mounts:
+        point = mount_point.replace("\\040", " ")
+        if (target == point or target.startswith(point.rstrip("/") + "/")) and len(point) > len(best):
+            best, best_type = point, fs_type
+    return best_type.lower() in _NETWORK_FS or best_type.lower().startswith("fuse.smb")
+
+
+def _now() -> str:
+    return datetime.now().isoformat(timespec="seconds")
+
+
+def _chunks(ids: Sequence[int], size: int = _CHUNK) -> Iterator[list[int]]:
+    for i in range(0, len(ids), size):
+        yield list(ids[i : i + size])
+
+
+class Archive:
+    """An open archive file (one SQLite connection).
+
+    Thread rule: one Archive object (one connection) per thread — `check_same_thread` stays on, so a
+    connection used from another thread raises. All writes (import, tags, trash, metadata) come from one
+    worker thread; the GUI thread may call only the cheap reads (a page of rows via get_documents,
+    count, tags). Other threads open their own Archive on the same path; WAL lets them read while the
+    writer writes, and a second writer waits up to `timeout` seconds, then gets ArchiveLockedError.
+
+    `warnings` lists Chinese notes for the user (network share, read-only); empty when all is well.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, *, read_only: bool = False,
+                 warnings: list[str] | None = None, migration_backup: Path | None = None) -> None:
+        self._conn = conn
+        self.path = path
+        self.read_only = read_only
+        self.warnings: list[str] = list(warnings or [])
+        self.migration_backup = migration_backup
+        self._closed = False
+
+    # --- opening and closing -------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | Path | None = None, *, timeout: float = 5.0, read_only: bool = False) -> Archive:
+        """Open (creating a missing file and folder) and migrate an archive; see the class docstring."""
+        target = Path(path).expanduser() if path is not None else default_archive_path()
+        warnings: list[str] = []
+        network = is_network_path(target)
+        if network:
+            warnings.append(
+                "档案位于网络共享文件夹上。多人同时写入可能损坏档案，且速度较慢；建议复制到本机后再使用。"
+            )
+        if target.is_dir():
+            raise ArchiveCorruptError(f"“{target}”是一个文件夹，不是档案文件。")
+        exists = target.exists()
+        if not exists:
+            if read_only:
+                raise ArchiveCorruptError(f"档案文件不存在：{target}")
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ArchiveReadOnlyError(f"无法创建档案所在的文件夹：{target.parent}（{exc.strerror}）") from exc
+        else:
+            _check_header(target)
+            if not read_only and not (os.access(target, os.W_OK) and os.access(target.parent, os.W_OK)):
+                raise ArchiveReadOnlyError(
+                    f"档案文件或其所在文件夹是只读的，无法修改：{target}。可以以只读方式打开，或复制到可写的位置。"
+                )
+        if read_only:
+            warnings.append("档案以只读方式打开，不能导入、修改或删除。")
+        try:
+            conn = _connect(target, timeout=timeout, read_only=read_only, network=network)
+        except sqlite3.Error as exc:
+            raise _as_archive_error(exc, target) from exc
+        try:
+            backup = None if read_only else ensure_schema(conn, target)
+            if read_only:
+                from core.schema import SCHEMA_VERSION, user_version
+
+                version = user_version(conn)
+                if version > SCHEMA_VERSION:
+                    ensure_schema(conn, target)  # raises ArchiveVersionError
+                if version < SCHEMA_VERSION:
+                    raise ArchiveReadOnlyError("只读档案版本较旧，需要升级后才能打开；请复制到可写的位置再打开。")
+            conn.execute("SELECT count(*) FROM documents").fetchone()
+        except sqlite3.Error as exc:
+            conn.close()
+            raise _as_archive_error(exc, target) from exc
+        except BaseException:
+            conn.close()
+            raise
+        return cls(conn, target, read_only=read_only, warnings=warnings, migration_backup=backup)
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            try:
+                if not self.read_only:
+                    self._conn.execute("PRAGMA optimize")
+            except sqlite3.Error:
+                pass
+            self._conn.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Archive({str(self.path)!r})"
+
+    # --- low-level helpers ---------------------------------------------------------------------------
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The underlying connection (for core modules such as export; the GUI never runs SQL)."""
+        return self._conn
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        try:
+            return self._conn.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise _as_archive_error(exc, self.path) from exc
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; typed errors for locked / full / read-only, nothing half-written."""
+        if self.read_only:
+            raise ArchiveReadOnlyError("档案以只读方式打开，不能修改。")
+        conn = self._conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise _as_archive_error(exc, self.path) from exc
+        try:
+            yield conn
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            _rollback(conn)
+            raise _as_archive_error(exc, self.path) from exc
+        except BaseException:
+            _rollback(conn)
+            raise
+
+    # --- import --------------------------------------------------------------------------------------
+
+    def import_paths(
+        self,
+        paths: Iterable[str | Path],
+        progress: importer.Progress | None = None,
+        cancel: threading.Event | None = None,
+        *,
+        workers: int | None = None,
+    ) -> ImportReport:
+        """Import files and folders (recursive); see core.importer.run_import."""
+        if self.read_only:
+            raise ArchiveReadOnlyError("档案以只读方式打开，不能导入。")
+        try:
+            return importer.run_import(self._conn, paths, progress, cancel, workers=workers,
+                                       archive_path=self.path)
+        except sqlite3.Error as exc:
+            raise _as_archive_error(exc, self.path) from exc
+
+    # --- documents -----------------------------------------------------------------------------------
+
+    def count(self, *, deleted: bool = False) -> int:
+        where = "deleted_at IS NOT NULL" if deleted else "deleted_at IS NULL"
+        return int(self._rows(f"SELECT count(*) FROM documents WHERE {where}")[0][0])
+
+    def list_ids(
+        self,
+        *,
+        query: str | None = None,
+        tags_all: Iterable[TagRef] = (),
+        tags_any: Iterable[TagRef] = (),
+        tags_none: Iterable[TagRef] = (),
+        year: int | None = None,
+        agency: str | None = None,
+        doc_type: str | None = None,
+        deleted: bool = False,
+        order_by: str | None = "imported_at",
+        descending: bool = True,
+        limit: int | None = None,
+    ) -> list[int]:
+        """Ids of the documents passing every filter; with a query and order_by=None, best match first."""
+        return [doc_id for doc_id, _score in self._select(
+            query=query, tags_all=tags_all, tags_any=tags_any, tags_none=tags_none, year=year,
+            agency=agency, doc_type=doc_type, deleted=deleted, order_by=order_by, descending=descending,
+            limit=limit,
+        )]
+
+    def _select(
+        self,
+        *,
+        query: str | None,
+        tags_all: Iterable[TagRef],
+        tags_any: Iterable[TagRef],
+        tags_none: Iterable[TagRef],
+        year: int | None,
+        agency: str | None,
+        doc_type: str | None,
+        deleted: bool,
+        order_by: str | None,
+        descending: bool,
+        limit: int | None,
+    ) -> list[tuple[int, float]]:
+        where: list[str] = ["d.deleted_at IS NOT NULL" if deleted else "d.deleted_at IS NULL"]
+        params: list[Any] = []
+        join = ""
+        join_params: list[Any] = []
+        ranked = False
+        if query is not None and query.strip():
+            parsed = search.parse_query(query)
+            if parsed.empty:
+                return []  # something was typed, but nothing searchable (punctuation, emoji)
+            if parsed.terms:
+                join = (
+                    " JOIN (SELECT rowid AS doc_id, bm25(fts, 10.0, 1.0) AS rank FROM fts WHERE fts MATCH ?)"
+                    " m ON m.doc_id = d.id"
+                )
+                join_params.append(search.fts_expression(parsed.terms))
+                ranked = True
+            if parsed.excluded:
+                where.append("d.id NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
+                params.append(search.fts_any(parsed.excluded))
+        if year is not None:
+            where.append("d.report_year = ?")
+            params.append(int(year))
+        if agency is not None:
+            where.append("d.agency = ?")
+            params.append(agency)
+        if doc_type is not None:
+            where.append("d.doc_type = ?")
+            params.append(doc_type)
+        all_ids = self._tag_ids(tags_all)
+        if all_ids is None:
+            return []
+        for tag_id in all_ids:
+            where.append("d.id IN (SELECT doc_id FROM document_tags WHERE tag_id = ?)")
+            params.append(tag_id)
+        any_refs = list(tags_any)
+        if any_refs:
+            any_ids = self._tag_ids(any_refs, drop_missing=True) or []
+            if not any_ids:
+                return []
+            where.append(
+                f"d.id IN (SELECT doc_id FROM document_tags WHERE tag_id IN ({','.join('?' * len(any_ids))}))"
+            )
+            params.extend(any_ids)
+        none_ids = self._tag_ids(tags_none, drop_missing=True) or []
+        if none_ids:
+            where.append(
+                f"d.id NOT IN (SELECT doc_id FROM document_tags WHERE tag_id IN ({','.join('?' * len(none_ids))}))"
+            )
+            params.extend(none_ids)
+        direction = "DESC" if descending else "ASC"
+        if order_by is None and ranked:
+            order = "m.rank, d.id"
+        elif order_by is None:
+            order = f"d.imported_at {direction}, d.id {direction}"
+        else:
+            if order_by not in SORT_COLUMNS:
+                raise ValueError(f"unknown sort column {order_by!r}")
+            collate = " COLLATE NOCASE" if order_by in {"title", "source_name", "agency", "region"} else ""
+            order = f"d.{order_by}{collate} {direction}, d.id {direction}"
+        score = "-m.rank" if ranked else "0.0"
+        sql = f"SELECT d.id, {score} FROM documents d{join} WHERE {' AND '.join(where)} ORDER BY {order}"
+        if limit is not None:
+            sql += f" LIMIT {max(0, int(limit))}"
+        return [(int(r[0]), float(r[1])) for r in self._rows(sql, join_params + params)]
+
+    def _tag_ids(self, refs: Iterable[TagRef], *, drop_missing: bool = False) -> list[int] | None:
+        """Tag ids for names or ids; None when one is missing (unless drop_missing)."""
+        out: list[int] = []
+        for ref in refs:
+            if isinstance(ref, int):
+                rows = self._rows("SELECT id FROM tags WHERE id = ?", (ref,))
+            else:
+                rows = self._rows("SELECT id FROM tags WHERE name = ? COLLATE NOCASE", (str(ref).strip(),))
+            if rows:
+                out.append(int(rows[0][0]))
+            elif not drop_missing:
+                return None
+        return out
+
+    def get_documents(self, ids: Iterable[int]) -> list[Document]:
+        """Documents in the order of `ids` (unknown ids are skipped)."""
+        wanted = [int(i) for i in ids]
+        found: dict[int, Document] = {}
+        for chunk in _chunks(wanted):
+            marks = ",".join("?" * len(chunk))
+            for row in self._rows(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id IN ({marks})", chunk):
+                found[int(row[0])] = _document(row)
+            for doc_id, name in self._rows(
+                f"SELECT dt.doc_id, t.name FROM document_tags dt JOIN tags t ON t.id = dt.tag_id"
+                f" WHERE dt.doc_id IN ({marks}) ORDER BY t.name COLLATE NOCASE",
+                chunk,
+            ):
+                if int(doc_id) in found:
+                    found[int(doc_id)].tags.append(str(name))
+        return [found[i] for i in wanted if i in found]
+
+    def get_document(self, doc_id: int) -> Document:
+        docs = self.get_documents([doc_id])
+        if not docs:
+            raise ArchiveError(f"档案中没有编号为 {doc_id} 的文档。")
+        return docs[0]
+
+    def get_text(self, doc_id: int) -> str:
+        rows = self._rows("SELECT text FROM texts WHERE doc_id = ?", (doc_id,))
+        if not rows:
+            raise ArchiveError(f"档案中没有编号为 {doc_id} 的文档。")
+        return str(rows[0][0])
+
+    def get_original(self, doc_id: int) -> tuple[str, bytes]:
+        rows = self._rows("SELECT name, data FROM originals WHERE doc_id = ?", (doc_id,))
+        if not rows:
+            raise ArchiveError(f"档案中没有编号为 {doc_id} 的文档。")
+        return str(rows[0][0]), bytes(rows[0][1])
+
+    def get_warnings(self, doc_id: int) -> list[str]:
+        """What the reader or pipeline noted when importing the document (Chinese)."""
+        rows = self._rows("SELECT warnings FROM documents WHERE id = ?", (doc_id,))
+        return list(json.loads(rows[0][0])) if rows else []
+
+    def get_analysis(self, doc_id: int) -> Analysis:
+        """Stored analysis: metadata with the user's overrides, sections, structure, non-rejected facts."""
+        rows = self._rows(
+            "SELECT title, agency, region, report_year, period, publish_date, doc_type, auto_meta, sections,"
+            " structure FROM documents WHERE id = ?",
+            (doc_id,),
+        )
+        if not rows:
+            raise ArchiveError(f"档案中没有编号为 {doc_id} 的文档。")
+        row = rows[0]
+        auto = json.loads(row[7])
+        evidence = {k: (int(v[0]), int(v[1])) for k, v in (auto.get("evidence") or {}).items()}
+        structure = json.loads(row[9]) or {}
+        return Analysis(
+            title=row[0], agency=row[1], region=row[2], report_year=row[3], period=row[4],
+            publish_date=row[5], doc_type=row[6], evidence=evidence,
+            sections=[Section(**s) for s in json.loads(row[8])],
+            structure=StructureCheck(
+                present=list(structure.get("present", [])),
+                missing=list(structure.get("missing", [])),
+                late=structure.get("late"),
+            ),
+            facts=[f for f in self.get_facts(doc_id) if f.status != "rejected"],
+        )
+
+    def set_metadata(self, ids: Iterable[int], **fields: Any) -> None:
+        """Override metadata fields (META_FIELDS) for documents; None clears an override (back to auto).
+
+        Overrides win over the analyser and survive reanalyse().
+        """
+        for name, value in fields.items():
+            if name not in META_FIELDS:
+                raise ValueError(f"unknown metadata field {name!r}")
+            if name == "doc_type" and value is not None and value not in DOC_TYPES:
+                raise ArchiveError(f"文档类型“{value}”无效，应为：{'、'.join(DOC_TYPES)}")
+            if name == "report_year" and value is not None:
+                if isinstance(value, bool) or not isinstance(value, int) or not 1949 <= value <= 2100:
+                    raise ArchiveError(f"年份“{value}”无效，应为 1949–2100 之间的整数。")
+        with self._write() as conn:
+            for doc_id in ids:
+                row = conn.execute(
+                    "SELECT overrides, auto_meta, source_name, title, indexed_title FROM documents WHERE id = ?",
+                    (doc_id,),
+                ).fetchone()
+                if row is None:
+                    continue
+                overrides = json.loads(row[0])
+                for name, value in fields.items():
+                    if value is None:
+                        overrides.pop(name, None)
+                    else:
+                        overrides[name] = value.strip() if isinstance(value, str) else value
+                meta = importer.effective_metadata(json.loads(row[1]), overrides, row[2])
+                self._update_meta(conn, int(doc_id), meta, overrides, old_indexed_title=row[4])
+
+    def _update_meta(self, conn: sqlite3.Connection, doc_id: int, meta: dict[str, Any],
+                     overrides: dict[str, Any], *, old_indexed_title: str) -> None:
+        conn.execute(
+            "UPDATE documents SET title=?, agency=?, region=?, report_year=?, period=?, publish_date=?,"
+            " doc_type=?, overrides=? WHERE id=?",
+            (meta["title"], meta["agency"], meta["region"], meta["report_year"], meta["period"],
+             meta["publish_date"], meta["doc_type"], json.dumps(overrides, ensure_ascii=False), doc_id),
+        )
+        self._reindex_title(conn, doc_id, str(meta["title"]), old_indexed_title)
+
+    def _reindex_title(self, conn: sqlite3.Connection, doc_id: int, title: str, old_indexed: str) -> None:
+        new_indexed = search.index_form(title)
+        if new_indexed == old_indexed:
+            return
+        body = search.index_form(self.get_text(doc_id))
+        conn.execute("INSERT INTO fts(fts, rowid, title, body) VALUES ('delete', ?, ?, ?)",
+                     (doc_id, old_indexed, body))
+        conn.execute("INSERT INTO fts(rowid, title, body) VALUES (?, ?, ?)", (doc_id, new_indexed, body))
+        conn.execute("UPDATE documents SET indexed_title = ? WHERE id = ?", (new_indexed, doc_id))
+
+    def reanalyse(self, ids: Iterable[int] | None = None, progress: importer.Progress | None = None,
+                  cancel: threading.Event | None = None) -> int:
+        """Run analyse() again on stored texts; overrides and user-edited facts are kept. Returns the count."""
+        targets = list(ids) if ids is not None else [int(r[0]) for r in self._rows("SELECT id FROM documents")]
+        done = 0
+        for doc_id in targets:
+            if cancel is not None and cancel.is_set():
+                break
+            rows = self._rows(
+                "SELECT source_name, overrides, indexed_title FROM documents WHERE id = ?", (doc_id,)
+            )
+            if not rows:
+                continue
+            source_name, overrides_json, indexed_title = rows[0]
+            text = self.get_text(doc_id)
+            try:
+                analysis = importer.analyse_text(text, source_name)
+            except Exception:  # an analyser bug: keep what is stored
+                log.exception("reanalyse failed for %s", doc_id)
+                continue
+            overrides = json.loads(overrides_json)
+            cols = importer.analysis_columns(analysis, overrides, source_name)
+            with self._write() as conn:
+                conn.execute(
+                    "UPDATE documents SET auto_meta=?, sections=?, structure=?, missing_parts=?, late=?,"
+                    " analysed_at=? WHERE id=?",
+                    (cols["auto_meta"], cols["sections"], cols["structure"], cols["missing_parts"],
+                     cols["late"], cols["analysed_at"], doc_id),
+                )
+                meta = {name: cols[name] for name in META_FIELDS}
+                self._update_meta(conn, doc_id, meta, overrides, old_indexed_title=indexed_title)
+                kept = {
+                    (int(r[0]), int(r[1]))
+                    for r in conn.execute(
+                        "SELECT start, end FROM facts WHERE doc_id = ? AND status != 'auto'", (doc_id,)
+                    )
+                }
+                conn.execute("DELETE FROM facts WHERE doc_id = ? AND status = 'auto'", (doc_id,))
+                importer.insert_facts(conn, doc_id, [f for f in analysis.facts if (f.start, f.end) not in kept])
+                _refresh_fact_count(conn, doc_id)
+            done += 1
+            if progress is not None:
+                progress(done, len(targets), f"{source_name}：已重新分析")
+        return done
+
+    # --- facts ---------------------------------------------------------------------------------------
+
+    def get_facts(self, doc_id: int) -> list[Fact]:
+        rows = self._rows(
+            "SELECT id, key, name, value, unit, qualifier, direction, start, end, sentence, status"
+            " FROM facts WHERE doc_id = ? ORDER BY start, id",
+            (doc_id,),
+        )
+        return [_fact(r) for r in rows]
+
+    def update_fact(self, fact_id: int, *, value: float | None = None, unit: str | None = None,
+                    key: str | None = None, status: str | None = None, name: str | None = None) -> Fact:
+        """Correct, confirm or reject a fact; a changed value/unit/key marks it 'corrected'."""
+        if status is not None and status not in FACT_STATUSES:
+            raise ValueError(f"unknown fact status {status!r}")
+        changes: dict[str, Any] = {}
+        if value is not None:
+            changes["value"] = float(value)
+        if unit is not None:
+            changes["unit"] = unit.strip()
+        if key is not None:
+            changes["key"] = key or None
+            changes["name"] = name
+        elif name is not None:
+            changes["name"] = name
+        if status is None and changes:
+            status = "corrected"
+        if status is not None:
+            changes["status"] = status
+        changes["updated_at"] = _now()
+        with self._write() as conn:
+            row = conn.execute("SELECT doc_id, status FROM facts WHERE id = ?", (fact_id,)).fetchone()
+            if row is None:
+                raise ArchiveError(f"没有编号为 {fact_id} 的数据项。")
+            if row[1] == "manual" and changes.get("status") == "corrected":
+                changes["status"] = "manual"
+            sets = ", ".join(f"{column} = ?" for column in changes)
+            conn.execute(f"UPDATE facts SET {sets} WHERE id = ?", [*changes.values(), fact_id])
+            _refresh_fact_count(conn, int(row[0]))
+            fact = conn.execute(
+                "SELECT id, key, name, value, unit, qualifier, direction, start, end, sentence, status"
+                " FROM facts WHERE id = ?", (fact_id,),
+            ).fetchone()
+        return _fact(fact)
+
+    def add_fact(  # noqa: PLR0917 - the documented signature (docs/interfaces.md)
+        self, doc_id: int, start: int, end: int, value: float, unit: str,
+                 key: str | None = None, name: str | None = None) -> Fact:
+        """A fact the user marked by hand (status 'manual'); offsets index into the cleaned text."""
+        text = self.get_text(doc_id)
+        if not 0 <= start < end <= len(text):
+            raise ArchiveError("所选位置超出了文档范围。")
+        sentence = _sentence_around(text, start, end)
+        fact = Fact(value=float(value), unit=unit, start=start, end=end, sentence=sentence, key=key or None,
+                    name=name, status="manual")
+        with self._write() as conn:
+            cur = conn.execute(
+                "INSERT INTO facts(doc_id, key, name, value, unit, qualifier, direction, start, end, sentence,"
+                " status, updated_at) VALUES (?,?,?,?,?,'',NULL,?,?,?,'manual',?)",
+                (doc_id, fact.key, fact.name, fact.value, fact.unit, start, end, sentence, _now()),
+            )
+            fact.id = int(cur.lastrowid or 0)
+            _refresh_fact_count(conn, doc_id)
+        return fact
+
+    # --- search --------------------------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        limit: int = 20,
+        *,
+        tags_all: Iterable[TagRef] = (),
+        tags_any: Iterable[TagRef] = (),
+        tags_none: Iterable[TagRef] = (),
+        year: int | None = None,
+        agency: str | None = None,
+        doc_type: str | None = None,
+        deleted: bool = False,
+    ) -> list[SearchHit]:
+        """Best matches first (higher score = better) with a snippet of the original text."""
+        parsed = search.parse_query(query)
+        if not parsed.terms and not parsed.excluded:
+            return []
+        ranked = self._select(
+            query=query, tags_all=tags_all, tags_any=tags_any, tags_none=tags_none, year=year, agency=agency,
+            doc_type=doc_type, deleted=deleted, order_by=None, descending=True, limit=limit,
+        )
+        if not ranked:
+            return []
+        ids = [doc_id for doc_id, _ in ranked]
+        marks = ",".join("?" * len(ids))
+        texts = {int(r[0]): str(r[1]) for r in self._rows(
+            f"SELECT doc_id, text FROM texts WHERE doc_id IN ({marks})", ids)}
+        titles = {int(r[0]): str(r[1]) for r in self._rows(
+            f"SELECT id, title FROM documents WHERE id IN ({marks})", ids)}
+        hits = []
+        for doc_id, score in ranked:
+            snippet, highlights = search.make_snippet(texts.get(doc_id, ""), parsed)
+            hits.append(SearchHit(doc_id=doc_id, title=titles.get(doc_id, ""), snippet=snippet, score=score,
+                                  highlights=highlights))
+        return hits
+
+    def search_ids(self, query: str, **filters: Any) -> list[int]:
+        """All matching ids, best first."""
+        filters.setdefault("order_by", None)
+        return self.list_ids(query=query, **filters)
+
+    # --- tags ----------------------------------------------------------------------------------------
+
+    def tags(self) -> list[Tag]:
+        """All tags with the number of (non-trashed) documents carrying each."""
+        return tags.list_tags(self._conn)
+
+    def create_tag(self, name: str, color: str = "") -> Tag:
+        with self._write() as conn:
+            return tags.create_tag(conn, name, color)
+
+    def rename_tag(self, tag_id: int, name: str) -> None:
+        with self._write() as conn:
+            tags.rename_tag(conn, tag_id, name)
+
+    def merge_tags(self, src_ids: Iterable[int], dst_id: int) -> None:
+        with self._write() as conn:
+            tags.merge_tags(conn, list(src_ids), dst_id)
+
+    def delete_tag(self, tag_id: int) -> None:
+        with self._write() as conn:
+            tags.delete_tag(conn, tag_id)
+
+    def set_tag_color(self, tag_id: int, color: str) -> None:
+        with self._write() as conn:
+            tags.set_tag_color(conn, tag_id, color)
+
+    def tag_documents(self, doc_ids: Iterable[int], tag_names: Iterable[str]) -> None:
+        """Add tags (created when missing) to many documents at once."""
+        with self._write() as conn:
+            tags.tag_documents(conn, list(doc_ids), list(tag_names))
+
+    def untag_documents(self, doc_ids: Iterable[int], tag_names: Iterable[str]) -> None:
+        with self._write() as conn:
+            tags.untag_documents(conn, list(doc_ids), list(tag_names))
+
+    def suggest_tags(self, doc_id: int, n: int = 8) -> list[str]:
+        """Tag suggestions: metadata (year, region, agency type, doc type) and archive-weighted keywords.
+
+        The keyword part imports jieba lazily (seconds, ~130 MB): call it off the GUI thread.
+        """
+        return tags.suggest_tags(self, doc_id, n)
+
+    # --- trash ---------------------------------------------------------------------------------------
+
+    def trash(self, ids: Iterable[int]) -> None:
+        with self._write() as conn:
+            for chunk in _chunks([int(i) for i in ids]):
+                conn.execute(
+                    f"UPDATE documents SET deleted_at = ? WHERE deleted_at IS NULL AND id IN ({','.join('?' * len(chunk))})",
+                    [_now(), *chunk],
+                )
+
+    def restore(self, ids: Iterable[int]) -> None:
+        with self._write() as conn:
+            for chunk in _chunks([int(i) for i in ids]):
+                conn.execute(
+                    f"UPDATE documents SET deleted_at = NULL WHERE id IN ({','.join('?' * len(chunk))})", chunk
+                )
+
+    def trashed_ids(self) -> list[int]:
+        return [int(r[0]) for r in self._rows(
+            "SELECT id FROM documents WHERE deleted_at IS NOT NULL ORDER BY deleted_at DESC, id DESC")]
+
+    def purge(self, ids: Iterable[int]) -> int:
+        """Delete documents for good — only ones already in the trash. Returns how many were purged."""
+        wanted = [int(i) for i in ids]
+        purged = 0
+        with self._write() as conn:
+            for doc_id in wanted:
+                row = conn.execute(
+                    "SELECT d.indexed_title, t.text FROM documents d JOIN texts t ON t.doc_id = d.id"
+                    " WHERE d.id = ? AND d.deleted_at IS NOT NULL",
+                    (doc_id,),
+                ).fetchone()
+                if row is None:
+                    continue
+                conn.execute("INSERT INTO fts(fts, rowid, title, body) VALUES ('delete', ?, ?, ?)",
+                             (doc_id, row[0], search.index_form(row[1])))
+                conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+                purged += 1
+        return purged
+
+    # --- maintenance ---------------------------------------------------------------------------------
+
+    def check(self) -> list[str]:
+        """Problems found (Chinese, empty = all well): SQLite integrity, foreign keys, index, counts."""
+        problems: list[str] = []
+        try:
+            result = [str(r[0]) for r in self._conn.execute("PRAGMA integrity_check").fetchall()]
+            if result != ["ok"]:
+                problems.extend(f"数据库完整性检查：{line}" for line in result[:20])
+            for table, rowid, parent, _fk in self._conn.execute("PRAGMA foreign_key_check").fetchall()[:20]:
+                problems.append(f"表 {table} 第 {rowid} 行引用了不存在的 {parent} 记录")
+        except sqlite3.DatabaseError as exc:
+            problems.append(f"数据库已损坏：{exc}")
+            return problems
+        try:
+            self._conn.execute("INSERT INTO fts(fts, rank) VALUES ('integrity-check', 0)")
+        except sqlite3.DatabaseError as exc:
+            problems.append(f"全文索引损坏（{exc}），需要重建索引")
+        counts = {
+            table: int(self._conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+            for table in ("documents", "texts", "originals", "fts_docsize")
+        }
+        for table in ("texts", "originals", "fts_docsize"):
+            if counts[table] != counts["documents"]:
+                what = {"texts": "文字", "originals": "原始文件", "fts_docsize": "全文索引条目"}[table]
+                problems.append(f"文档数（{counts['documents']}）与{what}数（{counts[table]}）不一致")
+        bad = self._conn.execute(
+            "SELECT count(*) FROM documents d WHERE d.fact_count !="
+            " (SELECT count(*) FROM facts f WHERE f.doc_id = d.id AND f.status != 'rejected')"
+        ).fetchone()[0]
+        if bad:
+            problems.append(f"{bad} 个文档的数据项计数与数据项表不一致")
+        return problems
+
+    def rebuild_index(self) -> None:
+        """Rebuild the full-text index from the stored texts (repairs an index check() complains about)."""
+        with self._write() as conn:
+            conn.execute("INSERT INTO fts(fts) VALUES ('delete-all')")
+            for doc_id, title, text in conn.execute(
+                "SELECT d.id, d.title, t.text FROM documents d JOIN texts t ON t.doc_id = d.id"
+            ).fetchall():
+                indexed = search.index_form(title)
+                conn.execute("INSERT INTO fts(rowid, title, body) VALUES (?, ?, ?)",
+                             (doc_id, indexed, search.index_form(text)))
+                conn.execute("UPDATE documents SET indexed_title = ? WHERE id = ?", (indexed, doc_id))
+
+    def backup(self, dest: str | Path) -> Path:
+        """A consistent copy of the archive (SQLite backup API; fine while open). A folder gets a dated name."""
+        target = Path(dest).expanduser()
+        if target.is_dir():
+            target = target / f"{self.path.stem}-备份-{datetime.now():%Y%m%d-%H%M%S}{self.path.suffix or '.sqlite'}"
+        if target.resolve() == self.path.resolve():
+            raise ArchiveError("备份文件不能与档案本身是同一个文件。")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(target.name + ".part")
+            if tmp.exists():
+                tmp.unlink()
+            out = sqlite3.connect(tmp)
+            try:
+                self._conn.backup(out)
+                out.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                out.close()
+            os.replace(tmp, target)
+        except sqlite3.Error as exc:
+            raise _as_archive_error(exc, target) from exc
+        except OSError as exc:
+            raise ArchiveReadOnlyError(f"无法写入备份文件 {target}：{exc.strerror or exc}") from exc
+        return target
+
+    def copy_to_local(self, dest: str | Path | None = None) -> Path:
+        """Copy this archive (e.g. on a network share) to a local folder; returns the copy's path."""
+        if dest is None:
+            folder = user_data_dir() / "本机副本"
+            dest = folder / f"{self.path.stem}{self.path.suffix or '.sqlite'}"
+        return self.backup(dest)
+
+    def stats(self) -> dict[str, int]:
+        """Counts for a status line: documents, trashed, tags, facts, file size in bytes."""
+        one = self._rows
+        return {
+            "documents": int(one("SELECT count(*) FROM documents WHERE deleted_at IS NULL")[0][0]),
+            "trashed": int(one("SELECT count(*) FROM documents WHERE deleted_at IS NOT NULL")[0][0]),
+            "tags": int(one("SELECT count(*) FROM tags")[0][0]),
+            "facts": int(one("SELECT count(*) FROM facts WHERE status != 'rejected'")[0][0]),
+            "bytes": self.path.stat().st_size if self.path.exists() else 0,
+        }
+
+    def distinct_values(self, column: str) -> list[Any]:
+        """Values present for a filter menu: 'report_year', 'agency', 'doc_type' or 'region'."""
+        if column not in {"report_year", "agency", "doc_type", "region"}:
+            raise ValueError(f"unknown column {column!r}")
+        return [r[0] for r in self._rows(
+            f"SELECT DISTINCT {column} FROM documents WHERE deleted_at IS NULL AND {column} IS NOT NULL"
+            f" ORDER BY {column}")]
+
+
+# --- module helpers ----------------------------------------------------------------------------------
+
+
+def _check_header(path: Path) -> None:
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(16)
+    except PermissionError as exc:
+        raise ArchiveReadOnlyError(f"没有读取档案文件的权限：{path}") from exc
+    except OSError as exc:
+        raise ArchiveCorruptError(f"无法读取档案文件 {path}：{exc.strerror or exc}") from exc
+    if head and head != b"SQLite format 3\x00":
+        raise ArchiveCorruptError(f"“{path.name}”不是报告档案文件（文件格式不对或已损坏）。")
+
+
+def _connect(path: Path, *, timeout: float, read_only: bool, network: bool) -> sqlite3.Connection:
+    if read_only:
+        uri = path.resolve().as_uri() + "?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            conn.close()  # a WAL file in a read-only folder: read it as immutable
+            conn = sqlite3.connect(path.resolve().as_uri() + "?immutable=1", uri=True, timeout=timeout,
+                                   isolation_level=None)
+    else:
+        conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if not read_only:
+            mode = str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower()
+            # WAL needs shared memory, which network file systems do not provide reliably.
+            wanted = "delete" if network else "wal"
+            if mode != wanted:
+                conn.execute(f"PRAGMA journal_mode = {wanted}")
+            conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA temp_store = MEMORY")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    try:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+    except sqlite3.Error:
+        log.exception("rollback failed")
+
+
+def _as_archive_error(exc: sqlite3.Error, path: Path | None) -> Exception:
+    mapped = translate_error(exc, path)
+    if isinstance(mapped, ArchiveError):
+        return mapped
+    if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
+        return ArchiveCorruptError(f"档案文件已损坏或不是报告档案（{path}）：{exc}")
+    return exc
+
+
+def _document(row: Sequence[Any]) -> Document:
+    return Document(
+        id=int(row[0]), title=row[1], source_name=row[2], agency=row[3], region=row[4], report_year=row[5],
+        period=row[6], publish_date=row[7], doc_type=row[8], fact_count=int(row[9] or 0),
+        missing_parts=list(json.loads(row[10] or "[]")), late=None if row[11] is None else bool(row[11]),
+        imported_at=row[12], size=int(row[13] or 0), fmt=row[14] or "", deleted=row[15] is not None,
+        overrides=dict(json.loads(row[16] or "{}")),
+    )
+
+
+def _fact(row: Sequence[Any]) -> Fact:
+    return Fact(
+        id=int(row[0]), key=row[1], name=row[2], value=float(row[3]), unit=row[4], qualifier=row[5],
+        direction=row[6], start=int(row[7]), end=int(row[8]), sentence=row[9], status=row[10],
+    )
+
+
+def _refresh_fact_count(conn: sqlite3.Connection, doc_id: int) -> None:
+    conn.execute(
+        "UPDATE documents SET fact_count = (SELECT count(*) FROM facts WHERE doc_id = ? AND status != 'rejected')"
+        " WHERE id = ?",
+        (doc_id, doc_id),
+    )
+
+
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    lo = max((m.end() for m in _SENTENCE_END.finditer(text, max(0, start - 300), start)), default=max(0, start - 300))
+    m = _SENTENCE_END.search(text, end, min(len(text), end + 300))
+    hi = m.end() if m else min(len(text), end + 300)
+    return text[lo:hi].strip()

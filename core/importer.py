@@ -1,0 +1,470 @@
+"""The import pipeline: walk files and folders, read → clean → analyse → store, dedup, progress, cancel."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from core import search
+from core.errors import ArchiveError, ReadError
+from core.models import DOC_TYPES, META_FIELDS, Analysis, Fact, ImportItem, ImportReport, Outcome, ReadResult
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int, str], None]
+
+MAX_FILE_BYTES = 200 * 1024 * 1024
+BATCH_DOCS = 50  # documents per commit
+BATCH_SECONDS = 2.0  # or this long since the last commit, whichever comes first
+POOL_MIN_FILES = 40  # analyse in worker processes only when there is enough work to pay for start-up
+# Office lock files, OS droppings: never documents, skipped silently.
+_JUNK_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
+_FALLBACK_SUFFIXES = frozenset({".txt"})
+
+
+# --- the pipeline stages (other modules; tiny fallbacks while they are not there) -------------------
+
+
+def supported_suffixes() -> frozenset[str]:
+    try:
+        from core.readers import SUPPORTED_SUFFIXES
+    except ImportError:
+        return _FALLBACK_SUFFIXES
+    return frozenset(SUPPORTED_SUFFIXES)
+
+
+def _read_bytes(data: bytes, name: str) -> ReadResult:
+    try:
+        from core.readers import read_bytes
+    except ImportError:
+        if Path(name).suffix.lower() not in _FALLBACK_SUFFIXES:
+            raise ReadError(f"不支持的文件类型（{Path(name).suffix or '无扩展名'}）") from None
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                return ReadResult(text=data.decode(encoding), fmt="txt", encoding=encoding)
+            except UnicodeDecodeError:
+                continue
+        raise ReadError("无法识别文本编码") from None
+    return read_bytes(data, name)
+
+
+def _clean(text: str) -> str:
+    try:
+        from core.clean import clean_text
+    except ImportError:
+        return "\n".join(line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    return clean_text(text)
+
+
+def analyse_text(text: str, name: str) -> Analysis:
+    try:
+        from core.extract import analyse
+    except ImportError:
+        first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+        return Analysis(title=first[:100] or None)
+    return analyse(text, name)
+
+
+# --- processing one file (pure: runs in a worker process too) --------------------------------------
+
+
+@dataclass(slots=True)
+class Processed:
+    path: str
+    name: str
+    size: int
+    sha_original: str
+    text: str = ""
+    sha_text: str = ""
+    fmt: str = ""
+    encoding: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    analysis: Analysis | None = None
+    error: str | None = None  # Chinese reason when the file cannot be imported
+    data: bytes = b""  # the original bytes (stored as a BLOB)
+    index_body: str = ""  # search.index_form(text), computed where the CPU work happens (a worker)
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def text_hash(text: str) -> str:
+    return sha256(text.encode("utf-8"))
+
+
+def process_bytes(path: str, data: bytes, sha_original: str | None = None) -> Processed:
+    """read → clean → analyse one file's bytes; never raises (failures become `error`)."""
+    name = Path(path).name
+    item = Processed(path=path, name=name, size=len(data), sha_original=sha_original or sha256(data), data=data)
+    try:
+        result = _read_bytes(data, name)
+    except ReadError as exc:
+        item.error = str(exc) or "无法读取文件"
+        return item
+    except Exception as exc:  # a reader bug must not stop the other files
+        log.exception("reader failed on %s", path)
+        item.error = f"读取文件时出错（{type(exc).__name__}）"
+        return item
+    try:
+        text = _clean(result.text)
+    except Exception as exc:
+        log.exception("clean_text failed on %s", path)
+        item.error = f"整理文字时出错（{type(exc).__name__}）"
+        return item
+    if not text.strip():
+        item.error = "文件中没有可提取的文字（可能是扫描件或空文件）"
+        return item
+    item.text = text
+    item.sha_text = text_hash(text)
+    item.index_body = search.index_form(text)
+    item.fmt = result.fmt
+    item.encoding = result.encoding
+    item.warnings = list(result.warnings)
+    try:
+        item.analysis = analyse_text(text, name)
+    except Exception as exc:  # keep the document; its metadata can be filled in by hand
+        log.exception("analyse failed on %s", path)
+        item.analysis = Analysis()
+        item.warnings.append(f"自动分析失败（{type(exc).__name__}），元数据需手工填写")
+    return item
+
+
+def _process_path(path: str, sha_original: str) -> Processed:
+    """Worker-process entry: read the file again there (cheaper than pickling the bytes both ways)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return Processed(path=path, name=Path(path).name, size=0, sha_original=sha_original,
+                         error=_os_reason(exc))
+    return process_bytes(path, data, sha_original)
+
+
+def _os_reason(exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "文件不存在（可能已被移动或删除）"
+    if isinstance(exc, PermissionError):
+        return "没有读取此文件的权限（文件可能正被其他程序占用）"
+    if isinstance(exc, IsADirectoryError):
+        return "这是一个文件夹，不是文件"
+    return f"无法读取文件：{exc.strerror or exc}"
+
+
+# --- collecting the files ---------------------------------------------------------------------------
+
+
+def _is_junk(name: str) -> bool:
+    return name.startswith(("~$", ".~")) or name.lower() in _JUNK_NAMES or name.startswith(".")
+
+
+def collect_files(paths: Iterable[str | Path]) -> Iterator[tuple[str, str | None]]:
+    """Yield (file path, reason it cannot be imported or None); folders are walked recursively."""
+    suffixes = supported_suffixes()
+    seen: set[str] = set()
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if _is_junk(name):
+                        continue
+                    full = os.path.join(root, name)
+                    key = os.path.normcase(os.path.abspath(full))
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    suffix = Path(name).suffix.lower()
+                    if suffix not in suffixes:
+                        yield full, f"不支持的文件类型（{suffix or '无扩展名'}）"
+                    else:
+                        yield full, None
+            continue
+        key = os.path.normcase(os.path.abspath(path))
+        if key in seen:
+            continue
+        seen.add(key)
+        if not path.exists():
+            yield str(path), "文件不存在（可能已被移动或删除）"
+        elif not path.is_file():
+            yield str(path), "不是普通文件"
+        else:
+            yield str(path), None
+
+
+# --- storing ----------------------------------------------------------------------------------------
+
+
+def _now() -> str:
+    return datetime.now().isoformat(timespec="seconds")
+
+
+def effective_metadata(auto: dict[str, Any], overrides: dict[str, Any], source_name: str) -> dict[str, Any]:
+    meta = {name: auto.get(name) for name in META_FIELDS}
+    for name, value in overrides.items():
+        if name in META_FIELDS:
+            meta[name] = value
+    if not meta.get("title"):
+        meta["title"] = Path(source_name).stem or source_name or "（无标题）"
+    if meta.get("doc_type") not in DOC_TYPES:
+        meta["doc_type"] = "其他"
+    return meta
+
+
+def analysis_to_auto(analysis: Analysis) -> dict[str, Any]:
+    auto: dict[str, Any] = dict(analysis.metadata())
+    auto["evidence"] = {k: list(v) for k, v in analysis.evidence.items()}
+    return auto
+
+
+def analysis_columns(analysis: Analysis, overrides: dict[str, Any], source_name: str) -> dict[str, Any]:
+    """Column values of `documents` derived from an Analysis (effective metadata = auto ⊕ overrides)."""
+    auto = analysis_to_auto(analysis)
+    meta = effective_metadata(auto, overrides, source_name)
+    return {
+        **meta,
+        "auto_meta": json.dumps(auto, ensure_ascii=False),
+        "sections": json.dumps([asdict(s) for s in analysis.sections], ensure_ascii=False),
+        "structure": json.dumps(asdict(analysis.structure), ensure_ascii=False),
+        "missing_parts": json.dumps(list(analysis.structure.missing)),
+        "late": None if analysis.structure.late is None else int(analysis.structure.late),
+        "analysed_at": _now(),
+    }
+
+
+def insert_facts(conn: sqlite3.Connection, doc_id: int, facts: Iterable[Fact], status: str = "auto") -> int:
+    rows = [
+        (doc_id, f.key, f.name, float(f.value), f.unit or "", f.qualifier or "", f.direction, f.start, f.end,
+         f.sentence or "", status, _now())
+        for f in facts
+    ]
+    conn.executemany(
+        "INSERT INTO facts(doc_id, key, name, value, unit, qualifier, direction, start, end, sentence,"
+        " status, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        rows,
+    )
+    return len(rows)
+
+
+def store_document(conn: sqlite3.Connection, item: Processed) -> int:
+    """Write one processed document (row, text, original, facts, index); caller holds the transaction."""
+    analysis = item.analysis or Analysis()
+    cols = analysis_columns(analysis, {}, item.name)
+    title = str(cols["title"])
+    indexed_title = search.index_form(title)
+    cur = conn.execute(
+        "INSERT INTO documents(title, source_name, source_path, fmt, encoding, size, char_count,"
+        " sha_original, sha_text, agency, region, report_year, period, publish_date, doc_type, auto_meta,"
+        " overrides, sections, structure, missing_parts, late, fact_count, warnings, indexed_title,"
+        " imported_at, analysed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'{}',?,?,?,?,?,?,?,?,?)",
+        (
+            title, item.name, item.path, item.fmt, item.encoding, item.size, len(item.text),
+            item.sha_original, item.sha_text, cols["agency"], cols["region"], cols["report_year"],
+            cols["period"], cols["publish_date"], cols["doc_type"], cols["auto_meta"], cols["sections"],
+            cols["structure"], cols["missing_parts"], cols["late"], len(analysis.facts),
+            json.dumps(item.warnings, ensure_ascii=False), indexed_title, _now(), cols["analysed_at"],
+        ),
+    )
+    doc_id = int(cur.lastrowid or 0)
+    conn.execute("INSERT INTO texts(doc_id, text) VALUES (?, ?)", (doc_id, item.text))
+    conn.execute(
+        "INSERT INTO originals(doc_id, name, data) VALUES (?, ?, ?)",
+        (doc_id, item.name, item.data),
+    )
+    insert_facts(conn, doc_id, analysis.facts)
+    conn.execute(
+        "INSERT INTO fts(rowid, title, body) VALUES (?, ?, ?)",
+        (doc_id, indexed_title, item.index_body or search.index_form(item.text)),
+    )
+    return doc_id
+
+
+
+def _existing(conn: sqlite3.Connection, column: str, digest: str) -> tuple[int, str, bool] | None:
+    row = conn.execute(
+        f"SELECT id, title, deleted_at IS NOT NULL FROM documents WHERE {column} = ?", (digest,)
+    ).fetchone()
+    return None if row is None else (int(row[0]), str(row[1]), bool(row[2]))
+
+
+def _duplicate_reason(found: tuple[int, str, bool], by_text: bool) -> str:
+    doc_id, title, deleted = found
+    where = "回收站中的" if deleted else "档案中已有的"
+    what = "文字内容相同" if by_text else "文件完全相同"
+    return f"与{where}文档 #{doc_id}《{title}》{what}，未重复导入"
+
+
+class _Batch:
+    """One write transaction spanning several documents, each inside its own savepoint."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.open = False
+        self.count = 0
+        self.started = 0.0
+
+    def begin(self) -> None:
+        if not self.open:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.open = True
+            self.count = 0
+            self.started = time.monotonic()
+
+    def maybe_commit(self) -> None:
+        if self.open and (self.count >= BATCH_DOCS or time.monotonic() - self.started >= BATCH_SECONDS):
+            self.commit()
+
+    def commit(self) -> None:
+        if self.open:
+            self.conn.execute("COMMIT")
+            self.open = False
+
+    def rollback(self) -> None:
+        if self.open:
+            self.open = False
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                log.exception("rollback failed")
+
+
+def _pool_size(n_files: int, workers: int | None) -> int:
+    if workers is not None:
+        return max(0, workers)
+    if n_files < POOL_MIN_FILES:
+        return 0
+    return max(0, min(4, (os.cpu_count() or 1)))
+
+
+def run_import(
+    conn: sqlite3.Connection,
+    paths: Iterable[str | Path],
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+    *,
+    workers: int | None = None,
+    archive_path: Path | None = None,
+) -> ImportReport:
+    """Import files and folders into the archive behind `conn` (autocommit mode).
+
+    Every file ends as imported, duplicate (of an archived document, by original bytes or cleaned
+    text) or failed with a Chinese reason. Each document is written in one transaction together with
+    its text, original, facts and index entry, so an interrupted import leaves no half document and
+    re-running it completes the rest. `cancel` is checked between files.
+    """
+    report = ImportReport()
+    files = list(collect_files(paths))
+    total = len(files)
+    done = 0
+
+    def finish(item: ImportItem) -> None:
+        nonlocal done
+        report.items.append(item)
+        done += 1
+        if progress is not None:
+            label = {Outcome.IMPORTED: "已导入", Outcome.DUPLICATE: "重复", Outcome.FAILED: "失败"}[item.outcome]
+            progress(done, total, f"{Path(item.path).name}：{label}")
+
+    def cancelled() -> bool:
+        if cancel is not None and cancel.is_set():
+            report.cancelled = True
+            return True
+        return False
+
+    # Phase 1 (cheap): hash every file and drop the ones already archived before any parsing.
+    todo: list[tuple[str, str]] = []
+    for path, reason in files:
+        if cancelled():
+            return report
+        if reason is not None:
+            finish(ImportItem(path, Outcome.FAILED, reason))
+            continue
+        try:
+            size = os.path.getsize(path)
+            if size > MAX_FILE_BYTES:
+                finish(ImportItem(path, Outcome.FAILED,
+                                  f"文件过大（{size / 1048576:.0f} MB），单个文件上限 {MAX_FILE_BYTES // 1048576} MB"))
+                continue
+            digest = sha256(Path(path).read_bytes())
+        except OSError as exc:
+            finish(ImportItem(path, Outcome.FAILED, _os_reason(exc)))
+            continue
+        found = _existing(conn, "sha_original", digest)
+        if found is not None:
+            finish(ImportItem(path, Outcome.DUPLICATE, _duplicate_reason(found, by_text=False), found[0]))
+            continue
+        todo.append((path, digest))
+
+    # Phase 2: read → clean → analyse (in worker processes when worth it), store in the main thread.
+    batch = _Batch(conn)
+    n_workers = _pool_size(len(todo), workers)
+    pool: Any = None
+    try:
+        if n_workers > 0:
+            import multiprocessing
+
+            pool = multiprocessing.get_context("spawn").Pool(n_workers)
+            results: Iterator[Processed] = pool.imap(_process_star, todo, chunksize=2)
+        else:
+            results = (_process_path(path, digest) for path, digest in todo)
+        for item in results:
+            if cancelled():
+                break
+            outcome = _store_one(conn, batch, item, archive_path)
+            finish(outcome)
+            batch.maybe_commit()
+        batch.commit()
+    except BaseException:
+        batch.rollback()
+        raise
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+    return report
+
+
+def _process_star(args: tuple[str, str]) -> Processed:
+    return _process_path(*args)
+
+
+def _store_one(conn: sqlite3.Connection, batch: _Batch, item: Processed, archive_path: Path | None) -> ImportItem:
+    from core.schema import translate_error
+
+    if item.error is not None:
+        return ImportItem(item.path, Outcome.FAILED, item.error)
+    try:
+        batch.begin()
+        found = _existing(conn, "sha_original", item.sha_original)
+        if found is not None:
+            return ImportItem(item.path, Outcome.DUPLICATE, _duplicate_reason(found, by_text=False), found[0])
+        found = _existing(conn, "sha_text", item.sha_text)
+        if found is not None:
+            return ImportItem(item.path, Outcome.DUPLICATE, _duplicate_reason(found, by_text=True), found[0])
+        conn.execute("SAVEPOINT doc")
+        try:
+            doc_id = store_document(conn, item)
+        except BaseException:
+            conn.execute("ROLLBACK TO doc")
+            conn.execute("RELEASE doc")
+            raise
+        conn.execute("RELEASE doc")
+        batch.count += 1
+    except sqlite3.Error as exc:
+        mapped = translate_error(exc, archive_path)
+        if isinstance(mapped, ArchiveError):
+            batch.rollback()
+            raise mapped from exc
+        log.exception("storing %s failed", item.path)
+        return ImportItem(item.path, Outcome.FAILED, f"保存到档案时出错：{exc}")
+    return ImportItem(item.path, Outcome.IMPORTED, "", doc_id)

@@ -1,0 +1,245 @@
+"""The whole archive schema in one place, plus numbered migrations keyed on PRAGMA user_version."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import sqlite3
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import sqlite_utils
+from sqlite_utils.db import ForeignKey
+
+from core.errors import ArchiveCorruptError, ArchiveVersionError
+
+log = logging.getLogger(__name__)
+
+# The schema version this app writes. Bump it together with a new entry in MIGRATIONS.
+SCHEMA_VERSION = 1
+
+# The full-text index: contentless FTS5 over an "index form" of title and text in which every CJK
+# character is its own token (core.search.index_form); snippets are built in Python from the original.
+FTS_SQL = (
+    "CREATE VIRTUAL TABLE fts USING fts5("
+    "title, body, content='', tokenize='unicode61 remove_diacritics 2')"
+)
+
+
+def _fk(table: str, column: str, other: str, other_column: str = "id") -> ForeignKey:
+    return ForeignKey(table, column, other, other_column, on_delete="CASCADE")
+
+
+def create_current_schema(db: sqlite_utils.Database) -> None:
+    """Create every table of the current version in an empty database (caller holds the transaction)."""
+    db.table("meta").create({"key": str, "value": str}, pk="key", not_null={"key"})
+    db.table("documents").create(
+        {
+            "id": int,
+            "title": str,  # effective value: auto overlaid with overrides
+            "source_name": str,  # the original file's name
+            "source_path": str,  # where it was imported from (informative only)
+            "fmt": str,
+            "encoding": str,
+            "size": int,  # bytes of the original
+            "char_count": int,  # characters of the cleaned text
+            "sha_original": str,
+            "sha_text": str,
+            "agency": str,
+            "region": str,
+            "report_year": int,
+            "period": str,
+            "publish_date": str,
+            "doc_type": str,
+            "auto_meta": str,  # JSON: what analyse() found, plus "evidence"
+            "overrides": str,  # JSON: user edits (set_metadata); they win and survive reanalyse
+            "sections": str,  # JSON list of Section
+            "structure": str,  # JSON StructureCheck
+            "missing_parts": str,  # JSON list of ints (copy of structure.missing for the table)
+            "late": int,
+            "fact_count": int,
+            "warnings": str,  # JSON list of reader/pipeline warnings (Chinese)
+            "indexed_title": str,  # exactly what went into fts.title (needed to delete from a contentless index)
+            "imported_at": str,
+            "analysed_at": str,
+            "deleted_at": str,  # NULL unless in the trash
+        },
+        pk="id",
+        not_null={
+            "title", "source_name", "fmt", "size", "char_count", "sha_original", "sha_text",
+            "doc_type", "auto_meta", "overrides", "sections", "structure", "missing_parts",
+            "fact_count", "warnings", "indexed_title", "imported_at",
+        },
+        defaults={
+            "title": "", "source_name": "", "fmt": "", "size": 0, "char_count": 0, "doc_type": "其他",
+            "auto_meta": "{}", "overrides": "{}", "sections": "[]", "structure": "{}",
+            "missing_parts": "[]", "fact_count": 0, "warnings": "[]", "indexed_title": "",
+        },
+    )
+    db.table("texts").create(
+        {"doc_id": int, "text": str},
+        pk="doc_id",
+        not_null={"text"},
+        foreign_keys=[_fk("texts", "doc_id", "documents")],
+    )
+    db.table("originals").create(
+        {"doc_id": int, "name": str, "data": bytes},
+        pk="doc_id",
+        not_null={"name", "data"},
+        foreign_keys=[_fk("originals", "doc_id", "documents")],
+    )
+    db.table("facts").create(
+        {
+            "id": int,
+            "doc_id": int,
+            "key": str,
+            "name": str,
+            "value": float,
+            "unit": str,
+            "qualifier": str,
+            "direction": str,
+            "start": int,
+            "end": int,
+            "sentence": str,
+            "status": str,  # auto / confirmed / corrected / rejected / manual
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"doc_id", "value", "unit", "qualifier", "start", "end", "sentence", "status"},
+        defaults={"unit": "", "qualifier": "", "sentence": "", "status": "auto"},
+        foreign_keys=[_fk("facts", "doc_id", "documents")],
+    )
+    db.table("tags").create(
+        {"id": int, "name": str, "color": str, "created_at": str},
+        pk="id",
+        not_null={"name", "color"},
+        defaults={"color": ""},
+    )
+    db.table("document_tags").create(
+        {"doc_id": int, "tag_id": int},
+        pk=("doc_id", "tag_id"),
+        not_null={"doc_id", "tag_id"},
+        foreign_keys=[_fk("document_tags", "doc_id", "documents"), _fk("document_tags", "tag_id", "tags")],
+    )
+    # Per-document keyword candidates (jieba), the basis of the archive's own IDF for tag suggestions.
+    db.table("keywords").create(
+        {"doc_id": int, "words": str},
+        pk="doc_id",
+        not_null={"words"},
+        foreign_keys=[_fk("keywords", "doc_id", "documents")],
+    )
+    db.table("documents").create_index(["sha_original"], unique=True)
+    db.table("documents").create_index(["sha_text"], unique=True)
+    for column in ("imported_at", "report_year", "agency", "doc_type", "deleted_at", "title"):
+        db.table("documents").create_index([column])
+    db.table("facts").create_index(["doc_id"])
+    db.table("document_tags").create_index(["tag_id"])
+    db.execute("CREATE UNIQUE INDEX idx_tags_name ON tags(name COLLATE NOCASE)")
+    db.execute(FTS_SQL)
+
+
+# MIGRATIONS[n] turns a version n-1 archive into version n. Version 1 is the first schema, so an empty
+# file (user_version 0) is created directly with create_current_schema. Later versions append here, e.g.
+#   2: _migrate_to_2,   where def _migrate_to_2(db): db.table("documents").add_column("note", str)
+Migration = Callable[[sqlite_utils.Database], None]
+MIGRATIONS: dict[int, Migration] = {}
+
+
+def user_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def _is_empty(conn: sqlite3.Connection) -> bool:
+    row = conn.execute("SELECT count(*) FROM sqlite_master WHERE type IN ('table','view')").fetchone()
+    return int(row[0]) == 0
+
+
+def backup_before_migration(conn: sqlite3.Connection, path: Path, version: int) -> Path:
+    """Copy the archive (consistently, via the backup API) next to itself before migrating it."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    dest = path.with_name(f"{path.stem}.v{version}-backup-{stamp}{path.suffix or '.sqlite'}")
+    n = 1
+    while dest.exists():
+        dest = path.with_name(f"{path.stem}.v{version}-backup-{stamp}-{n}{path.suffix or '.sqlite'}")
+        n += 1
+    target = sqlite3.connect(dest)
+    try:
+        conn.backup(target)
+    finally:
+        target.close()
+    return dest
+
+
+def ensure_schema(conn: sqlite3.Connection, path: Path | None) -> Path | None:
+    """Create or migrate the schema; return the backup made before a migration, if any.
+
+    `conn` must be in autocommit mode (isolation_level=None). Each step runs in one exclusive
+    transaction that also sets user_version, so a crash leaves the previous version intact.
+    """
+    version = user_version(conn)
+    if version > SCHEMA_VERSION:
+        raise ArchiveVersionError(
+            f"此档案由更新版本的程序创建（档案版本 {version}，本程序支持到 {SCHEMA_VERSION}），"
+            "请升级程序后再打开。"
+        )
+    if version == SCHEMA_VERSION:
+        return None
+    db = sqlite_utils.Database(conn)
+    if version == 0:
+        if not _is_empty(conn):
+            raise ArchiveCorruptError("此文件不是报告档案（其中已有其他数据表），为避免破坏未打开。")
+        conn.execute("BEGIN EXCLUSIVE")
+        try:
+            create_current_schema(db)
+            conn.execute(
+                "INSERT INTO meta(key, value) VALUES ('created_at', ?)",
+                (datetime.now().isoformat(timespec="seconds"),),
+            )
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return None
+    backup = backup_before_migration(conn, path, version) if path is not None else None
+    for target in range(version + 1, SCHEMA_VERSION + 1):
+        step = MIGRATIONS[target]
+        started = time.perf_counter()
+        conn.execute("BEGIN EXCLUSIVE")
+        try:
+            step(db)
+            conn.execute(f"PRAGMA user_version = {target}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        log.info("migrated archive to version %d in %.2f s", target, time.perf_counter() - started)
+    return backup
+
+
+def copy_file(src: Path, dest: Path) -> Path:
+    """Plain file copy helper (used for local working copies of archives on network shares)."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(src, dest)
+    return dest
+
+
+def translate_error(exc: sqlite3.Error, path: Path | str | None = None) -> Exception:
+    """Map an sqlite3 error to the typed, Chinese ArchiveError a clerk can act on (or return it as is)."""
+    from core.errors import ArchiveLockedError, ArchiveReadOnlyError, DiskFullError
+
+    message = str(exc).lower()
+    where = f"（{path}）" if path else ""
+    if "locked" in message or "busy" in message:
+        return ArchiveLockedError(f"档案正被其他程序或窗口使用{where}，请稍后再试。")
+    if "disk is full" in message or "database or disk is full" in message or "no space" in message:
+        return DiskFullError(f"磁盘已满，未能保存{where}。已保存的内容没有丢失，请清理磁盘空间后重试。")
+    if "readonly" in message or "read-only" in message or "attempt to write" in message:
+        return ArchiveReadOnlyError(f"档案文件是只读的，无法修改{where}。请检查文件属性或文件夹权限。")
+    if "not a database" in message or "malformed" in message or "corrupt" in message:
+        return ArchiveCorruptError(f"档案文件已损坏或不是报告档案{where}。")
+    if "unable to open" in message or "disk i/o" in message:
+        return ArchiveReadOnlyError(f"无法打开或写入档案文件{where}，请检查路径和权限。")
+    return exc

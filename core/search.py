@@ -1,0 +1,206 @@
+"""Ctrl+F-like search: query parsing, the per-character FTS5 index form, matching spans and snippets."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+# Characters written without spaces between words: each becomes one token of the index (so 复议 finds
+# 行政复议, one character works, and 政府建 matches across word boundaries via a phrase query).
+CJK_CLASS = (
+    "\u2e80-\u2fdf\u3005\u3007\u3021-\u3029\u3038-\u303b\u3040-\u30ff\u3100-\u312f\u31a0-\u31bf"
+    "\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+)
+_CJK_RUN_RE = re.compile(f"[{CJK_CLASS}]+")
+# A query token: one CJK character, or a run of other letters/digits (a whole word, as unicode61 sees it).
+_TOKEN_RE = re.compile(f"(?P<c>[{CJK_CLASS}])|(?P<w>[^\\W_{CJK_CLASS}]+)")
+_WORD_CHAR = f"[^\\W_{CJK_CLASS}]"
+_GAP = r"[\W_]*"
+
+# Full-width ASCII (！..～) → ASCII, and the ideographic space; length-preserving so offsets stay valid.
+_FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_FULLWIDTH[0x3000] = 0x20
+_QUERY_QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "＂": '"', "－": "-", "—": "-"})
+
+MAX_QUERY_CHARS = 1000
+MAX_TERMS = 32
+MAX_TERM_CHARS = 200
+
+
+def normalise(text: str) -> str:
+    """Length-preserving normalisation applied to text and query alike (full-width ASCII → ASCII)."""
+    return text.translate(_FULLWIDTH)
+
+
+def index_form(text: str) -> str:
+    """What goes into the FTS index: every CJK character separated by spaces; other words stay whole."""
+    return _CJK_RUN_RE.sub(_spread, normalise(text))
+
+
+def _spread(match: re.Match[str]) -> str:
+    return " " + " ".join(match.group()) + " "
+
+
+@dataclass(slots=True)
+class ParsedQuery:
+    terms: list[str] = field(default_factory=list)  # all must match (each a phrase)
+    excluded: list[str] = field(default_factory=list)  # none may match
+
+    @property
+    def empty(self) -> bool:
+        return not self.terms and not self.excluded
+
+
+def _has_token(term: str) -> bool:
+    return _TOKEN_RE.search(term) is not None
+
+
+def parse_query(query: str | None) -> ParsedQuery:
+    """Split a user query into terms: whitespace separates, "quoted phrases" stay whole, -term excludes.
+
+    Never raises: unbalanced quotes close at the end, FTS operators and SQL are just words, terms without
+    any letter or digit (punctuation, emoji) are dropped, and very long input is cut.
+    """
+    parsed = ParsedQuery()
+    if not query:
+        return parsed
+    text = normalise(query[:MAX_QUERY_CHARS]).translate(_QUERY_QUOTES)
+    i, n = 0, len(text)
+    seen: set[tuple[bool, str]] = set()
+    while i < n and len(parsed.terms) + len(parsed.excluded) < MAX_TERMS:
+        ch = text[i]
+        if ch.isspace():
+            i += 1
+            continue
+        negative = False
+        if ch == "-" and i + 1 < n and not text[i + 1].isspace():
+            negative = True
+            i += 1
+            ch = text[i]
+        if ch == '"':
+            end = text.find('"', i + 1)
+            if end < 0:
+                end = n
+            term = text[i + 1 : end]
+            i = end + 1
+        else:
+            j = i
+            while j < n and not text[j].isspace() and text[j] != '"':
+                j += 1
+            term = text[i:j]
+            i = j
+        term = " ".join(term.split())[:MAX_TERM_CHARS]
+        if not term or not _has_token(term):
+            continue
+        key = (negative, term.casefold())
+        if key in seen:
+            continue
+        seen.add(key)
+        (parsed.excluded if negative else parsed.terms).append(term)
+    return parsed
+
+
+def _phrase(term: str) -> str:
+    return '"' + index_form(term).replace('"', '""') + '"'
+
+
+def fts_expression(terms: list[str]) -> str:
+    """An FTS5 MATCH expression that all of `terms` match, each as a phrase (safe for any input)."""
+    return " AND ".join(_phrase(term) for term in terms)
+
+
+def fts_any(terms: list[str]) -> str:
+    return " OR ".join(_phrase(term) for term in terms)
+
+
+def term_pattern(term: str) -> re.Pattern[str] | None:
+    """A regex matching `term` in (normalised) text the way the index does: same tokens, any separators."""
+    parts: list[str] = []
+    for match in _TOKEN_RE.finditer(term):
+        if match.group("c"):
+            parts.append(re.escape(match.group("c")))
+        else:
+            word = re.escape(match.group("w"))
+            parts.append(f"(?<!{_WORD_CHAR}){word}(?!{_WORD_CHAR})")
+    if not parts:
+        return None
+    return re.compile(_GAP.join(parts), re.IGNORECASE)
+
+
+def _patterns(query: str | ParsedQuery) -> list[re.Pattern[str]]:
+    parsed = parse_query(query) if isinstance(query, str) else query
+    return [p for p in (term_pattern(t) for t in parsed.terms) if p is not None]
+
+
+def find_in_text(text: str, query: str | ParsedQuery) -> list[tuple[int, int]]:
+    """Spans of `text` that the query's terms match (sorted, non-overlapping), for highlighting."""
+    if not text:
+        return []
+    norm = normalise(text)
+    spans: list[tuple[int, int]] = []
+    for pattern in _patterns(query):
+        spans.extend(m.span() for m in pattern.finditer(norm) if m.end() > m.start())
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start < merged[-1][1]:
+            continue
+        merged.append((start, end))
+    return merged
+
+
+SNIPPET_BEFORE = 30
+SNIPPET_LENGTH = 120
+ELLIPSIS = "…"
+
+
+def make_snippet(text: str, query: str | ParsedQuery) -> tuple[str, list[tuple[int, int]]]:
+    """A window of the original text around the best match, with highlight offsets into the snippet.
+
+    The window is the one (starting near a match) that covers the most distinct query terms.
+    """
+    parsed = parse_query(query) if isinstance(query, str) else query
+    patterns = _patterns(parsed)
+    norm = normalise(text)
+    per_term: list[list[tuple[int, int]]] = []
+    for pattern in patterns:
+        found: list[tuple[int, int]] = []
+        for m in pattern.finditer(norm):
+            if m.end() > m.start():
+                found.append(m.span())
+                if len(found) >= 200:
+                    break
+        per_term.append(found)
+    candidates = sorted({s for found in per_term for s in found})
+    if not candidates:
+        snippet = _flat(text[:SNIPPET_LENGTH])
+        return (snippet + (ELLIPSIS if len(text) > SNIPPET_LENGTH else ""), [])
+    best_start, best_cover = candidates[0][0], -1
+    for start, _end in candidates[:200]:
+        lo, hi = start - SNIPPET_BEFORE, start - SNIPPET_BEFORE + SNIPPET_LENGTH
+        cover = sum(1 for found in per_term if any(lo <= s and e <= hi for s, e in found))
+        if cover > best_cover:
+            best_start, best_cover = start, cover
+            if cover == len(per_term):
+                break
+    lo = max(0, best_start - SNIPPET_BEFORE)
+    hi = min(len(text), lo + SNIPPET_LENGTH)
+    prefix = ELLIPSIS if lo > 0 else ""
+    suffix = ELLIPSIS if hi < len(text) else ""
+    snippet = prefix + _flat(text[lo:hi]) + suffix
+    shift = len(prefix) - lo
+    highlights = [
+        (s + shift, e + shift) for s, e in candidates if s >= lo and e <= hi
+    ]
+    merged: list[tuple[int, int]] = []
+    for s, e in highlights:
+        if merged and s < merged[-1][1]:
+            continue
+        merged.append((s, e))
+    return snippet, merged
+
+
+def _flat(text: str) -> str:
+    """Line breaks and tabs to spaces (same length, so offsets stay valid)."""
+    return "".join(" " if ch in "\r\n\t\x0b\x0c" or unicodedata.category(ch) == "Cc" else ch for ch in text)
