@@ -365,7 +365,7 @@ class _Extractor:
             if m2 := _FIVE_YEAR.search(s):
                 n = _five_year_number(m2.group(1))
                 if n:
-                    first = 1953 + 5 * (n - 1)
+                    first = 1966 + 5 * (n - 3)  # the 3rd plan began in 1966 (1963-65 were not planned)
                     if base is not None:
                         ev["period"] = ev["report_year"] = (base + m2.start(), base + m2.end())
                     return first + 4, f"{first}-{first + 4}"

@@ -1,0 +1,282 @@
+"""Metadata extraction: each rule on real sentences, the five samples against the gold, corpus reports."""
+
+from __future__ import annotations
+
+import csv
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from core.clean import clean_text
+from core.dates import find_dates, parse_date, split_digits
+from core.metadata import extract_metadata
+from core.models import DOC_TYPES
+from core.sections import check_structure, parse_sections
+from tests.conftest import GOLD
+
+# The gold's longer labels for the same types.
+_GOLD_TYPES = {"人大常委会主任会议纪要": "会议纪要", "法治政府建设工作情况报告(向人大常委会报告)": "法治政府建设工作报告"}
+
+
+# -- dates ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "iso"),
+    [
+        ("发布时间:2023-09-12 浏览数:2868", "2023-09-12"),
+        ("2023年11月21日", "2023-11-21"),
+        ("二〇二三年十一月二十一日", "2023-11-21"),
+        ("二〇二〇年九月三十日", "2020-09-30"),
+        ("2020.9.27", "2020-09-27"),
+        ("2023824", "2023-08-24"),  # 年/月/日 lost in scraping
+        ("2020925", "2020-09-25"),
+        ("20201217", "2020-12-17"),
+        ("20231121", "2023-11-21"),
+    ],
+)
+def test_dates(raw: str, iso: str) -> None:
+    assert parse_date(raw) == iso
+
+
+def test_damaged_dates_ambiguous_or_invalid() -> None:
+    assert split_digits(2023, "111") is None  # 1月11日 or 11月1日
+    assert split_digits(2023, "824") == (8, 24)
+    assert split_digits(2023, "1121") == (11, 21)
+    assert parse_date("2023111") is None
+    assert parse_date("2023231") is None  # 2月31日 / 23月1日: no valid reading
+    assert parse_date("2023年2月30日") is None
+    hits = list(find_dates("会议2023824上午召开，2020年12月17日印发"))
+    assert [(h.iso, h.damaged) for h in hits] == [("2023-08-24", True), ("2020-12-17", False)]
+
+
+# -- rules on real sentences --------------------------------------------------------------------
+
+
+def test_title_after_site_name_and_labels() -> None:
+    text = (
+        "深圳市罗湖区人民政府\n深圳市罗湖区人力资源局2020年法治政府建设年度报告\n"
+        "来源:罗湖区人力资源局 发布时间:2020-12-17\n"
+        "为全面落实《法治政府建设实施纲要(2015-2020年)》，我局认真开展了2020年度法治政府建设工作。\n"
+        "一、2020年度推进法治政府建设的主要举措和成效\n正文。\n深圳市罗湖区人力资源局\n2020年12月17日\n"
+    )
+    meta = extract_metadata(text)
+    assert meta["title"] == "深圳市罗湖区人力资源局2020年法治政府建设年度报告"
+    assert meta["agency"] == "深圳市罗湖区人力资源局"
+    assert meta["region"] == "广东省深圳市罗湖区"
+    assert meta["report_year"] == 2020
+    assert meta["period"] is None  # the (2015-2020年) inside 《…》 is not this report's period
+    assert meta["publish_date"] == "2020-12-17"
+    assert meta["doc_type"] == "法治政府建设年度报告"
+    start, end = meta["evidence"]["title"]
+    assert text[start:end] == meta["title"]
+    start, end = meta["evidence"]["publish_date"]
+    assert text[start:end] == "2020-12-17"
+
+
+def test_signature_gives_agency_date_and_self_named_title() -> None:
+    text = (
+        "2023年是全面贯彻党的二十大精神的开局之年。现将我局2023年法治政府建设工作情况报告如下。\n"
+        "一、2023年法治政府建设主要工作及成效\n正文。\n二、存在的主要问题\n正文。\n"
+        "南昌县人力资源和社会保障局\n二〇二三年十一月二十一日\n"
+    )
+    meta = extract_metadata(text, "report.docx")
+    assert meta["agency"] == "南昌县人力资源和社会保障局"  # a department keeps the name it signs with
+    assert meta["title"] == "南昌县人力资源和社会保障局2023年法治政府建设工作情况报告"
+    assert meta["region"] == "江西省南昌市南昌县"
+    assert meta["publish_date"] == "2023-11-21"
+    assert meta["report_year"] == 2023
+    start, end = meta["evidence"]["agency"]
+    assert text[start:end] == "南昌县人力资源和社会保障局"
+
+
+def test_no_title_rather_than_garbage() -> None:
+    text = "2021年，我局在区委、区政府的正确领导下，全面落实“法治人社”体系建设。\n一、2021年主要举措和成效\n正文。\n"
+    meta = extract_metadata(text, "003_ac4456b4228a7f14.txt")
+    assert meta["title"] is None  # neither the heading nor the hash-like file name is a title
+    assert meta["agency"] is None  # "我局" is not an agency
+    assert meta["report_year"] == 2021
+
+
+def test_compiler_line_is_not_the_agency() -> None:
+    text = "某某会议纪要\n会议认为，工作扎实。\n南京市秦淮区人大常委会办公室整理\n2023828\n"
+    meta = extract_metadata(text)
+    assert meta["agency"] != "南京市秦淮区人大常委会办公室整理"
+    assert meta["publish_date"] == "2023-08-28"  # damaged 落款 date
+    assert meta["doc_type"] == "会议纪要"
+
+
+def test_abbreviated_government_is_expanded_with_its_prefecture() -> None:
+    text = "关于秦淮区政府2016-2020年法治政府建设工作情况的报告\n主任、各位副主任、各位委员:\n受区政府委托，我向常委会报告。\n"
+    meta = extract_metadata(text)
+    assert meta["agency"] == "南京市秦淮区人民政府"
+    assert meta["region"] == "江苏省南京市秦淮区"
+    assert meta["period"] == "2016-2020"
+    assert meta["report_year"] == 2020
+    assert meta["doc_type"] == "法治政府建设工作报告"
+    start, end = meta["evidence"]["period"]
+    assert text[start:end] == "2016-2020"
+
+
+@pytest.mark.parametrize(
+    ("title", "period"),
+    [
+        ("关于“十三五”时期法治政府建设情况的报告", "2016-2020"),
+        ("“十四五”时期法治政府建设情况报告", "2021-2025"),
+        ("2016—2020年法治政府建设工作情况的报告", "2016-2020"),
+    ],
+)
+def test_period_in_title(title: str, period: str) -> None:
+    meta = extract_metadata(title + "\n正文。\n")
+    assert meta["period"] == period
+    assert meta["report_year"] == int(period[-4:])
+
+
+def test_work_report_speaker_and_file_name() -> None:
+    text = "各位代表：\n现在，我代表区人民政府向大会作政府工作报告，请予审议。\n一、2013年工作回顾\n过去一年，深圳经济特区发展。\n"
+    meta = extract_metadata(text, "龙岗区2014年政府工作报告_2014.txt")
+    assert meta["doc_type"] == "政府工作报告"
+    assert meta["title"] == "龙岗区2014年政府工作报告"
+    assert meta["report_year"] == 2014
+    assert meta["region"] == "广东省深圳市龙岗区"
+    assert meta["agency"] == "深圳市龙岗区人民政府"
+    assert "title" not in meta["evidence"]  # from the file name, not the text
+    # without a file name the review year gives the session year
+    assert extract_metadata(text)["report_year"] == 2014
+
+
+def test_scraped_meeting_minutes_header() -> None:
+    text = (
+        "南京市秦淮区人民代表大会常务委员会主任会议纪要\n发布时间:2023-09-12 浏览数:2868 【字体:\n"
+        "秦淮区第三届人大常委会第十次主任会议2023824上午,在区机关1810会议室召开。\n"
+        "主办单位:南京市秦淮区人民代表大会常务委员会 版权所有\n"
+    )
+    meta = extract_metadata(text)
+    assert meta["doc_type"] == "会议纪要"
+    assert meta["agency"] == "南京市秦淮区人民代表大会常务委员会"
+    assert meta["publish_date"] == "2023-09-12"
+    assert meta["report_year"] == 2023
+    assert meta["region"] == "江苏省南京市秦淮区"
+
+
+def test_empty_and_odd_input() -> None:
+    for text in ("", "\n\n", "。。。", "1" * 500, "一、\n（一）\n1.\n"):
+        meta = extract_metadata(text)
+        assert meta["doc_type"] in DOC_TYPES
+        assert set(meta) >= {"title", "agency", "region", "report_year", "period", "publish_date", "evidence"}
+
+
+# -- gold and corpus ---------------------------------------------------------------------------
+
+
+def _gold_rows() -> list[dict[str, str]]:
+    path = GOLD / "seeds_meta.tsv"
+    if not path.is_file():
+        pytest.skip("../shared/gold is not present")
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh, delimiter="\t"))
+
+
+def test_samples_against_gold(samples_dir: Path) -> None:
+    rows = _gold_rows()
+    right = total = 0
+    for row in rows:
+        text = clean_text((samples_dir / row["doc"]).read_text(encoding="utf-8"))
+        meta = extract_metadata(text, row["doc"])
+        got = {
+            "title": meta["title"],
+            "agency": meta["agency"],
+            "region": meta["region"],
+            "report_year": meta["period"] or (str(meta["report_year"]) if meta["report_year"] else None),
+            "publish_date": meta["publish_date"],
+            "doc_type": meta["doc_type"],
+        }
+        for field, value in got.items():
+            gold = row[field] or None
+            if field == "doc_type":
+                gold = _GOLD_TYPES.get(gold or "", gold)
+            total += 1
+            if value == gold:
+                right += 1
+            else:
+                # Only sample 003 names neither its title nor its agency anywhere in the text:
+                # the extractor must then say nothing rather than guess.
+                assert row["doc"].startswith("003") and field in ("title", "agency"), (row["doc"], field, value)
+                assert value is None
+        for field, (start, end) in meta["evidence"].items():
+            assert 0 <= start < end <= len(text), field
+    assert right / total >= 28 / 30
+
+
+_CORPUS_NAME = re.compile(r"(?:19|20)\d{2}")
+
+
+@pytest.mark.parametrize(
+    ("name", "region", "agency"),
+    [
+        ("2014年南山区政府工作报告_2014.txt", "广东省深圳市南山区", "深圳市南山区人民政府"),
+        ("2015年南山区政府工作报告_2015.txt", "广东省深圳市南山区", "深圳市南山区人民政府"),
+        ("2021年政府工作报告（在福田区第八届人民代表大会第一次会议上）_2021.txt", "广东省深圳市福田区", "深圳市福田区人民政府"),
+        ("2023年龙华区二届人大三次会议政府工作报告_2023.txt", "广东省深圳市龙华区", "深圳市龙华区人民政府"),
+        ("盐田区2010年政府工作报告_2010.txt", "广东省深圳市盐田区", "深圳市盐田区人民政府"),
+        ("龙岗区2021年政府工作报告_2021.txt", "广东省深圳市龙岗区", "深圳市龙岗区人民政府"),
+        ("福田区政府工作报告（2016）_2016.txt", "广东省深圳市福田区", "深圳市福田区人民政府"),
+        ("2016年坪山新区管委会工作报告_2016.txt", "广东省深圳市坪山区", "深圳市坪山新区管理委员会"),
+        ("光明新区2016年政府工作报告_2016.txt", "广东省深圳市光明区", "深圳市光明新区管理委员会"),
+        ("深圳市宝安区人民政府区长王立德在深圳市宝安区第七届人民代表大会第四次会议上作政府工作报告_2024.txt",
+         "广东省深圳市宝安区", "深圳市宝安区人民政府"),
+        ("深圳市政府工作报告_2018年.txt", "广东省深圳市", "深圳市人民政府"),
+        ("广东省政府工作报告_2021年.txt", "广东省", "广东省人民政府"),
+        ("国务院政府工作报告_2023年.txt", None, "国务院"),
+    ],
+)
+def test_corpus_work_reports(corpus_dir: Path, name: str, region: str | None, agency: str) -> None:
+    path = corpus_dir / name
+    text = clean_text(path.read_text(encoding="utf-8"))
+    meta = extract_metadata(text, name)
+    assert meta["doc_type"] == "政府工作报告"
+    assert meta["region"] == region
+    assert meta["agency"] == agency
+    # the session year: the year in the title, else the file's year suffix
+    assert meta["report_year"] == int(_CORPUS_NAME.findall(name)[0])
+
+
+def test_corpus_annual_reports(corpus_dir: Path) -> None:
+    name = "深圳市光明区人民政府关于2021年度法治政府建设情况的报告_2022.txt"
+    meta = extract_metadata(clean_text((corpus_dir / name).read_text(encoding="utf-8")), name)
+    assert meta["doc_type"] == "法治政府建设年度报告"
+    assert meta["report_year"] == 2021
+    assert meta["publish_date"] == "2022-01-05"
+    assert meta["agency"] == "深圳市光明区人民政府"
+    assert meta["title"] == "深圳市光明区人民政府关于2021年度法治政府建设情况的报告"
+    name = "深圳市龙华区2019年法治政府建设工作报告_2019.txt"
+    meta = extract_metadata(clean_text((corpus_dir / name).read_text(encoding="utf-8")), name)
+    assert (meta["doc_type"], meta["report_year"], meta["publish_date"]) == ("法治政府建设年度报告", 2019, "2019-12-18")
+    assert meta["region"] == "广东省深圳市龙华区"
+
+
+def test_every_corpus_file_gets_type_and_year(corpus_dir: Path) -> None:
+    for path in sorted(corpus_dir.glob("*.txt")):
+        meta = extract_metadata(clean_text(path.read_text(encoding="utf-8")), path.name)
+        assert meta["doc_type"] in ("政府工作报告", "法治政府建设年度报告"), path.name
+        years = [int(y) for y in _CORPUS_NAME.findall(path.name)]
+        assert meta["report_year"] in years, path.name
+
+
+def test_speed_on_a_long_report(corpus_dir: Path) -> None:
+    biggest = max(corpus_dir.glob("*.txt"), key=lambda p: p.stat().st_size)
+    text = clean_text(biggest.read_text(encoding="utf-8"))
+    while len(text) < 50_000:
+        text += "\n" + text
+    text = text[:50_000]
+    extract_metadata(text, biggest.name)  # warm the region table
+    best = 1.0
+    for _ in range(3):
+        start = time.perf_counter()
+        meta = extract_metadata(text, biggest.name)
+        sections = parse_sections(text)
+        check_structure(sections, text, meta["report_year"], meta["publish_date"])
+        best = min(best, time.perf_counter() - start)
+    assert best < 0.2  # ~16 ms measured; generous for slow CI machines
