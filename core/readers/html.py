@@ -150,9 +150,9 @@ def _title(tree: LexborHTMLParser) -> str:
         if 2 <= len(text) <= 200:
             headings.append(text)
     page_title = ""
-    node = tree.css_first("title")
-    if node is not None:
-        text = _squash(node.text(separator=""))
+    title_node = tree.css_first("title")
+    if title_node is not None:
+        text = _squash(title_node.text(separator=""))
         parts = [part for part in _TITLE_SPLIT.split(text) if part]
         page_title = parts[0] if len(parts) > 1 and len(parts[0]) >= 4 else text
     for heading in headings:

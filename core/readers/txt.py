@@ -33,6 +33,12 @@ _GOOD = re.compile(
 )
 
 
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_CJK_TEXT = re.compile(r"[\u2010-\u2027\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+_TWO_BYTE_SCRIPTS = re.compile(r"[\u0100-\u07ff]")
+# Latin Extended, IPA, modifiers, Greek, Cyrillic, Armenian, Hebrew, Arabic, Syriac and the rest up to U+07FF.
+_BLOCK_ENDS = (0x0250, 0x02B0, 0x0370, 0x0400, 0x0530, 0x0590, 0x0600, 0x0700, 0x0800)
+_SPACE = re.compile(r"\s")
 _REPLACED = "文件中有少量无法识别的字符，已用 � 代替"
 
 
@@ -51,17 +57,47 @@ def _decodes_well(data: bytes, encoding: str) -> str | None:
     return text if _good_share(text[:100_000]) >= 0.97 else None
 
 
-def _nul_pattern(data: bytes) -> str | None:
-    """'utf-16-le' / 'utf-16-be' when NULs sit at every other byte, as UTF-16 writes ASCII."""
+def _cjk_share(text: str) -> float:
+    visible = "".join(text.split())
+    return len(_CJK_TEXT.findall(visible)) / len(visible) if visible else 0.0
+
+
+def _utf16_chinese(data: bytes) -> tuple[str, str] | None:
+    """`data` as BOM-less UTF-16 when that reads as Chinese text (>= 90 % ideographs and CJK punctuation)."""
+    if len(data) % 2:
+        return None
+    for encoding in ("utf-16-le", "utf-16-be"):
+        text = _decodes_well(data, encoding)
+        if text is not None and _cjk_share(text) >= 0.9:
+            return text, encoding
+    return None
+
+
+def _gbk_lookalike(data: bytes, utf8_text: str) -> bool:
+    """True for short GBK text that happens to be valid UTF-8 (一支统 → 'һ֧ͳ'): the UTF-8 reading has no
+    ideograph but Cyrillic/Greek/Armenian…, while the GB18030 reading is all ideographs."""
+    if _CJK.search(utf8_text):
+        return False
+    letters = _TWO_BYTE_SCRIPTS.findall(utf8_text)
+    blocks = {next(i for i, end in enumerate(_BLOCK_ENDS) if ord(ch) < end) for ch in letters}
+    if not letters or (len(blocks) < 2 and len(letters) > 3):
+        return False  # real Greek/Cyrillic/… text sticks to one script
+    try:
+        gb_text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    non_ascii = [ch for ch in gb_text if ord(ch) > 0x7F]
+    return bool(non_ascii) and all(_CJK_TEXT.match(ch) for ch in non_ascii)
+
+
+def _nul_pattern(data: bytes) -> list[str]:
+    """UTF-16 byte orders to try, likeliest first: UTF-16 writes ASCII as character + NUL."""
+    if len(data) % 2:
+        return []
     sample = data[:65536]
-    pairs = len(sample) // 2
     even_nuls = sample[0::2].count(0)
     odd_nuls = sample[1::2].count(0)
-    if odd_nuls > pairs * 0.1 and even_nuls <= pairs * 0.02:
-        return "utf-16-le"
-    if even_nuls > pairs * 0.1 and odd_nuls <= pairs * 0.02:
-        return "utf-16-be"
-    return None
+    return ["utf-16-le", "utf-16-be"] if odd_nuls >= even_nuls else ["utf-16-be", "utf-16-le"]
 
 
 def decode_text(data: bytes) -> tuple[str, str, list[str]]:
@@ -77,28 +113,36 @@ def decode_text(data: bytes) -> tuple[str, str, list[str]]:
                 warnings.append(_REPLACED)
             return _checked(text, encoding, warnings)
     if b"\x00" in data:
-        # Only UTF-16 text has NULs: ASCII characters written as two bytes.
-        encoding16 = _nul_pattern(data)
-        text16 = _decodes_well(data, encoding16) if encoding16 and len(data) % 2 == 0 else None
-        if encoding16 is None or text16 is None:
-            raise ReadError(BINARY)
-        return _checked(text16, encoding16, warnings)
+        # Only UTF-16 text has NULs: ASCII characters (and ideographs like 一 U+4E00) take two bytes.
+        for encoding16 in _nul_pattern(data):
+            text16 = _decodes_well(data, encoding16)
+            if text16 is not None:
+                return _checked(text16, encoding16, warnings)
+        raise ReadError(BINARY)
     try:
-        return _checked(data.decode("utf-8"), "utf-8", warnings)
+        utf8_text = data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    else:
+        if not _gbk_lookalike(data, utf8_text):
+            try:
+                return _checked(utf8_text, "utf-8", warnings)
+            except ReadError:
+                pass
     try:
-        return _checked(data.decode("gb18030"), "gb18030", warnings)
+        gb_text: str | None = _checked(data.decode("gb18030"), "gb18030", warnings)[0]
     except (UnicodeDecodeError, ReadError):
-        pass
-    if len(data) % 2 == 0:
-        # UTF-16 of Chinese without a single ASCII character (not even a newline) has no NULs.
-        for encoding in ("utf-16-le", "utf-16-be"):
-            text16 = _decodes_well(data, encoding)
-            if text16 is not None:
-                return _checked(text16, encoding, warnings)
+        gb_text = None
+    if gb_text is None or (_cjk_share(gb_text) < 0.7 and len(_SPACE.findall(gb_text)) <= len(gb_text) * 0.05):
+        # UTF-16 of Chinese with no ASCII at all (not even a newline) has no NULs either; read as
+        # GB18030 it is a jumble of Latin letters, control characters and rare ideographs.
+        found = _utf16_chinese(data)
+        if found is not None:
+            return _checked(found[0], found[1], warnings)
+    if gb_text is not None:
+        return gb_text, "gb18030", warnings
     text = data.decode("gb18030", errors="replace")
-    if text.count("\ufffd") > max(3, len(text) // 100):
+    if text.count("\ufffd") > len(text) // 100:
         raise ReadError(BINARY)
     warnings.append(_REPLACED)
     return _checked(text, "gb18030", warnings)
@@ -106,7 +150,7 @@ def decode_text(data: bytes) -> tuple[str, str, list[str]]:
 
 def _checked(text: str, encoding: str, warnings: list[str]) -> tuple[str, str, list[str]]:
     head = text[:200_000]
-    if "\x00" in head or len(_CONTROL.findall(head)) > max(2, len(head) // 200):
+    if "\x00" in head or len(_CONTROL.findall(head.rstrip("\x1a"))) > max(1, len(head) // 200):
         raise ReadError(BINARY)
     return text, encoding, warnings
 
