@@ -86,9 +86,7 @@ def span_occurrences(text: str, raw: str) -> list[tuple[int, int]]:
     return []
 
 
-def match_doc(
-    gold: list[GoldFact], predicted: list[Fact], text: str
-) -> tuple[dict[int, int], list[int]]:
+def match_doc(gold: list[GoldFact], predicted: list[Fact], text: str) -> tuple[dict[int, int], list[int]]:
     """One-to-one gold index → prediction index; also the gold indexes whose span was not found."""
     occurrences = [span_occurrences(text, g.raw_span) for g in gold]
     missing_span = [i for i, occ in enumerate(occurrences) if not occ]
@@ -149,7 +147,9 @@ def score_facts(shared: Path, verbose: bool) -> None:
             if gi not in pairs and gi not in missing_span:
                 misses.append(f"  {doc[:3]} {g.value:g}{g.unit} [{g.key}] {g.raw_span}")
             elif gi in pairs and g.key and facts[pairs[gi]].key != g.key:
-                key_misses.append(f"  {doc[:3]} {g.value:g}{g.unit} want {g.key} got {facts[pairs[gi]].key}: {g.raw_span}")
+                key_misses.append(
+                    f"  {doc[:3]} {g.value:g}{g.unit} want {g.key} got {facts[pairs[gi]].key}: {g.raw_span}"
+                )
         used = set(pairs.values())
         for pi, fact in enumerate(facts):
             if pi not in used:
@@ -163,8 +163,12 @@ def score_facts(shared: Path, verbose: bool) -> None:
     for doc, n_gold, n_pred, n_match, n_keyed, n_key in rows:
         print(f"{doc:<28}{n_gold:>6}{n_pred:>6}{n_match:>7}{n_keyed:>7}{n_key:>8}")
     print(f"{'total':<28}{total_gold:>6}{total_pred:>6}{matched:>7}{keyed:>7}{keyed_hit:>8}")
-    print(f"precision {precision:.3f}  recall {recall:.3f}  key rate {key_rate:.3f}  (bar: P ≥ 0.97, R ≥ 0.95, key ≥ 0.90)")
-    print(f"analyse() per sample: median {statistics.median(timings) * 1000:.1f} ms, max {max(timings) * 1000:.1f} ms")
+    print(
+        f"precision {precision:.3f}  recall {recall:.3f}  key rate {key_rate:.3f}  (bar: P ≥ 0.97, R ≥ 0.95, key ≥ 0.90)"
+    )
+    print(
+        f"analyse() per sample: median {statistics.median(timings) * 1000:.1f} ms, max {max(timings) * 1000:.1f} ms"
+    )
     if verbose or misses:
         print(f"missed gold facts ({len(misses)}):")
         print("\n".join(misses) if misses else "  none")
@@ -212,7 +216,9 @@ def score_metadata(shared: Path) -> None:
     for name in fields:
         print(f"{name:<14}{hits[name]:>3}/{total}")
     all_hits = sum(hits.values())
-    print(f"fields exact: {all_hits}/{total * len(fields)} = {all_hits / (total * len(fields)):.3f}  (bar ≥ 0.95)")
+    print(
+        f"fields exact: {all_hits}/{total * len(fields)} = {all_hits / (total * len(fields)):.3f}  (bar ≥ 0.95)"
+    )
     if problems:
         print("misses:")
         print("\n".join(problems))

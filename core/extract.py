@@ -7,12 +7,7 @@ from typing import Any
 
 from core.clean import clean_text
 from core.facts import extract_facts
-try:  # TEMPORARY until core/metadata.py lands
-    from core.metadata import extract_metadata
-except ImportError:  # pragma: no cover
-
-    def extract_metadata(text: str, source_name: str = "") -> dict[str, Any]:
-        return {}
+from core.metadata import extract_metadata
 from core.models import DOC_TYPES, Analysis
 from core.readers import read_file
 from core.sections import check_structure, parse_sections

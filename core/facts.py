@@ -26,7 +26,7 @@ _UNITS: tuple[str, ...] = (
     "部门", "个", "件", "宗", "起", "次", "场", "期", "家", "户", "人", "名", "位", "条", "份", "项",
     "部", "轮", "例", "批", "所", "座", "篇", "册", "套", "台", "辆", "张", "间", "栋", "处", "支",
     "门", "笔", "株", "棵", "头", "只", "吨", "亩", "米", "倍", "期", "届", "类", "节", "堂", "封",
-    "卷", "盏", "艘", "根", "块", "组", "队", "网格",
+    "卷", "盏", "艘", "根", "块", "组", "队", "网格", "种", "款",
 )  # fmt: skip
 _UNITS = tuple(sorted(set(_UNITS), key=len, reverse=True))
 _RATE_UNITS = frozenset({"%", "％", "‰", "个百分点", "百分点"})
@@ -41,14 +41,17 @@ _UNIT_BLOCKERS: dict[str, tuple[str, ...]] = {
     "户": ("籍", "口", "外", "型", "政"),
     "场": ("所", "地", "景", "馆", "面", "合", "站", "内", "外"),
     "项": ("目",),
-    "个": ("工作日", "月", "小时", "季度", "星期", "年", "周", "自然日", "日", "半月", "钟头", "人"),
+    "个": ("工作日", "月", "小时", "季度", "星期", "年", "周", "自然日", "日", "半月", "钟头"),
     "起": ("草", "步", "来", "始", "点", "到", "飞", "跑", "止", "见"),
     "批": ("示", "复", "准", "评", "判", "发"),
     "处": ("理", "置", "罚", "分", "室", "级", "长", "于", "境", "置"),
     "所": ("属", "在", "有", "以", "谓", "得", "需"),
     "支": ("持", "付", "出", "部", "撑", "援"),
     "门": ("户", "槛", "口", "诊", "类", "前", "面"),
-    "期": ("间", "限", "末", "满", "待", "刊", "货", "望", "盼"),
+    "期": ("间", "限", "末", "满", "待", "刊", "货", "望", "盼", "项目", "工程", "码头", "建设", "主体", "扩建",
+          "改造", "地块", "用地"),
+    "种": ("植", "类", "子", "养", "苗"),
+    "款": ("项", "物", "式"),
     "例": ("如", "行", "会", "外"),
     "台": ("账", "阶", "湾", "风"),
     "元": ("素", "旦", "宵", "首", "年", "月"),
@@ -84,9 +87,7 @@ _NUMBER_RE = re.compile(
     rf"(?P<unit>{_UNIT_ALT}|[万亿](?![{_CN_NUM}]))"
     r"(?P<par>[(（]次[)）])?"
 )
-_RANK_RE = re.compile(
-    rf"第(?P<n>\d{{1,3}}|[一二三四五六七八九十]{{1,3}})(?P<unit>名|位)?(?!\d)"
-)
+_RANK_RE = re.compile(r"第(?P<n>\d{1,3}|[一二三四五六七八九十]{1,3})(?P<unit>名|位)?(?!\d)")
 _RANK_LEAD_RE = re.compile(
     r"(?:排名|名列|位列|位居|排在|排位|位次|居于?|列|获得?|荣获|取得|考核|考评|评估|测评|评比|综合)"
     r"(?:全[国省市区县州盟旗]|[国省市区县]内|全[国省市区县]同类[^，,。；;]{0,4})?(?:范围内)?(?:排名)?$"
@@ -114,8 +115,8 @@ _THRESHOLD_RE = re.compile(
     r"以内|不到|小于|大于|高于|控制在|限定在|限制在|每)(?:为|是|达到?)?$"
 )
 _VAGUE_PREFIX = ("数", "几", "若干", "上", "成", "好几", "近几", "多")
-_DOWN_WORDS = ("下降", "减少", "降低", "压减", "缩减", "缩短", "降至", "减至", "降幅", "减幅", "下滑", "回落", "压缩")
-_UP_WORDS = ("增长", "增加", "提高", "上升", "提升", "升至", "增至", "增幅", "提高到", "上涨", "增长了", "扩大")
+_DOWN_WORDS = ("下降", "减少", "降低", "压减", "缩减", "缩短", "降至", "减至", "降幅", "减幅", "下滑", "回落", "压缩")  # fmt: skip
+_UP_WORDS = ("增长", "增加", "提高", "上升", "提升", "升至", "增至", "增幅", "提高到", "上涨", "增长了", "扩大")  # fmt: skip
 _DIRECTION_RE = re.compile(
     "(?P<word>" + "|".join(sorted(_DOWN_WORDS + _UP_WORDS, key=len, reverse=True)) + ")"
     r"(?:了|为|到|至|达到?|幅度为?|幅达)?$"
@@ -125,19 +126,16 @@ _LIST_TAIL_RE = re.compile(
 )
 _OTHERS_RE = re.compile(r"^[^，,。；;]{0,20}?中(?:的)?(?:首|率先|第一|唯一|排名|排|位列|居|最|仅有|只有)")
 # Fixed political and administrative terms whose numerals are names, not counts.
-_FIXED_TERMS_RE = re.compile(
-    "|".join(
-        (
-            "三项制度", "两个维护", "两个确立", "四个意识", "四个自信", "四个全面", "四个一", "三个一批",
-            "三个代表", "两个责任", "两个务必", "两个结合", "一岗双责", "两学一做", "三会一课", "三重一大",
-            "一网通办", "一网统管", "一件事", "一次办", "跑一次", "一次性", "一窗受理", "一门受理",
-            "一枚印章", "一张网", "一张图", "一站式", "五位一体", "一带一路", "双随机、一公开", "一公开",
-            "一单两库", "七日双公示", "一案三查", "一案双查", "一局一策", "一企一策", "一村一", "一社区一",
-            "一区一", "一街一", "一所一", "一校一", "一人一", "一户一", "一事一议", "一把手", "一线",
-            "百千万", "千家万户", "万人次", "十件实事", "十大", "百日", "三年行动", "五年规划",
-        )
-    )
-)
+_FIXED_TERMS: tuple[str, ...] = (
+    "三项制度", "两个维护", "两个确立", "四个意识", "四个自信", "四个全面", "四个一", "三个一批", "三个代表", "两个责任", "两个务必", "两个结合", "一岗双责",
+    "两学一做", "三会一课", "三重一大", "一网通办", "一网统管", "一件事", "一次办", "跑一次", "一次性", "一窗受理", "一门受理", "一枚印章", "一张网",
+    "一张图", "一站式", "五位一体", "一带一路", "双随机、一公开", "一公开", "一单两库", "七日双公示", "一案三查", "一案双查", "一局一策", "一企一策", "一村一",
+    "一社区一", "一区一", "一街一", "一所一", "一校一", "一人一", "一户一", "一事一议", "一把手", "一线", "八项规定", "二次供水", "二次开发", "二次装修",
+    "二次创业", "二次分配", "三次分配", "两个千亿", "百千万", "千家万户", "十件实事", "十大", "百日", "三年行动", "五年规划",
+)  # fmt: skip
+_FIXED_TERMS_RE = re.compile("|".join(re.escape(term) for term in _FIXED_TERMS))
+_CLASS_NOUN_RE = re.compile(r"的?[\u4e00-\u9fff]{0,4}?(?:企业|项目|公司|楼宇|大户|镇|园区|产业|集群)")
+_TRAINING_RE = re.compile(r"培训|轮训|讲座|学习|课|班|研讨|宣讲|辅导|考试|活动")
 _PAGE_COUNTER_RE = re.compile(r"浏览|访问量|访问次数|访问人次|阅读数")
 _GOAL_RE = re.compile(r"确保|力争|争取|努力|目标|要求|力求|防止|避免")
 
@@ -298,8 +296,14 @@ class FactExtractor:
             token = _token(match, segment)
             if token is None:
                 continue
-            return self._make_fact(ctx, token.value, token.unit, start + token.start, start + token.end,
-                                   qualifier=token.inner_qualifier)
+            return self._make_fact(
+                ctx,
+                token.value,
+                token.unit,
+                start + token.start,
+                start + token.end,
+                qualifier=token.inner_qualifier,
+            )
         number = re.search(r"\d+(?:[,，]\d{3})*(?:\.\d+)?", segment)
         if number:
             value = parse_arabic(number.group())
@@ -329,9 +333,9 @@ class FactExtractor:
         if before.endswith(("第", "届")) or before.rstrip().endswith("第"):
             return
         # Slogans, formulas, resolutions and ratios: 1+3+N, 1920×1080, 3/4.
-        if before.endswith(("+", "＋", "×", "*", "x", "X", "/", "／", "~", "～", "-", "—", ":", "：")) and not (
-            before.endswith(("-", "—", "：", ":")) and not before[:-1][-1:].isdigit()
-        ):
+        if before.endswith(
+            ("+", "＋", "×", "*", "x", "X", "/", "／", "~", "～", "-", "—", ":", "：")
+        ) and not (before.endswith(("-", "—", "：", ":")) and not before[:-1][-1:].isdigit()):
             return
         if after.startswith(("+", "＋", "×", "*", "/", "／")):
             return
@@ -350,12 +354,14 @@ class FactExtractor:
         if post in ("以上",) or after.startswith(("以下", "以内")):
             # 2人以上执法, 500人以上的企业: a threshold that qualifies a noun, not a count.
             rest = after[2:3]
-            if rest and (_is_cjk(rest) or rest in "“《"):
+            if rest and (_is_cjk(rest) or rest in "“《") and rest not in "和及与或":
                 return
             if after.startswith(("以下", "以内")):
                 return
         if _OTHERS_RE.match(text[end : ctx.clause_end(end) + 1]):
             return
+        if pre_qualifier in ("超", "超过", "逾") and _CLASS_NOUN_RE.match(text, end):
+            return  # 超百亿元企业达19家: a size class, not an amount
         if token.chinese and not self._chinese_ok(ctx, match, token, prefix, pre_qualifier):
             return
         qualifier = pre_qualifier + token.inner_qualifier + (post if post not in ("余", "多") else "")
@@ -366,33 +372,71 @@ class FactExtractor:
         items = _list_items(stripped_prefix)
         if items:
             for item in items:
-                yield self._make_fact(ctx, token.value, unit, start, end, qualifier=qualifier,
-                                      direction=direction, key_context=_key_context(item))
+                yield self._make_fact(
+                    ctx,
+                    token.value,
+                    unit,
+                    start,
+                    end,
+                    qualifier=qualifier,
+                    direction=direction,
+                    key_context=_key_context(item),
+                )
             return
-        yield self._make_fact(ctx, token.value, unit, start, end, qualifier=qualifier, direction=direction,
-                              key_context=_key_context(prefix))
+        yield self._make_fact(
+            ctx,
+            token.value,
+            unit,
+            start,
+            end,
+            qualifier=qualifier,
+            direction=direction,
+            key_context=_key_context(prefix),
+        )
 
     def _chinese_ok(
         self, ctx: _Context, match: re.Match[str], token: _Token, prefix: str, pre_qualifier: str
     ) -> bool:
-        """Chinese numerals are facts far less often than Arabic ones: 一批, 两个维护, 十件实事, 千家万户."""
+        """Chinese numerals are facts far less often than Arabic ones (一批, 两个维护, 二期工程, 五项指标).
+
+        Accepted: hedged counts (十余场, 近千人, 约两万个), large amounts (六千亿元), counts closing their
+        clause (专题辅导十余场, 分三批, 案件一宗。) and sessions of training (三期培训).
+        """
         num = match.group("num")
         text = ctx.text
         if prefix.endswith(_VAGUE_PREFIX) or text[token.end : token.end + 1] in ("几", "来"):
             return False
-        if not any(ch in DIGITS for ch in num) and not (pre_qualifier or token.inner_qualifier):
+        mantissa = num.rstrip("万亿萬億")
+        if not mantissa:
+            return False  # 超亿元企业, 万人: a magnitude alone is a class, not an amount
+        hedged = bool(pre_qualifier or token.inner_qualifier)
+        if not any(ch in DIGITS for ch in num) and not hedged:
             return False  # 十件实事, 千家万户, 百姓
         unit = match.group("unit")
-        if unit in ("个", "名", "位", "届", "类", "组", "节", "门", "部门", "网格", "米", "倍"):
-            return False  # 两个维护, 四个意识, 一名, 三类
-        following = text[token.end : token.end + 1]
+        following = text[token.end : token.end + 2]
+        rest = text[token.end : ctx.clause_end(token.end)]
+        if unit == "次" and re.match(r"[^，,。；;]{0,8}?(?:全会|会议|党代会|代表大会|常委会)", rest):
+            return False  # 七届六次、七次全会
+        if unit == "期" and not (_TRAINING_RE.search(prefix[-8:]) or _TRAINING_RE.match(following)):
+            return False  # 二期工程, 项目一期: phases
+        if not hedged and unit in ("条", "类", "个", "名", "位", "届", "组", "节", "门", "部门", "网格"):
+            return False  # 二十条 (a policy), 两类, 两个维护, 四个意识
         if token.value == 1:
             # 一批, 一件事, 一次会议, 发现一起 are words; 有行政诉讼案件一宗。 is a count.
-            if following and following not in _CLAUSE_DELIMS:
+            if following[:1] and following[:1] not in _CLAUSE_DELIMS:
                 return False
-            if not prefix.endswith(_COUNTED_NOUN_ENDINGS):
-                return False
-        return not (len(num) == 1 and num in "零〇○")
+            return prefix.endswith(_COUNTED_NOUN_ENDINGS)
+        if len(num) == 1 and num in "零〇○":
+            return False
+        if hedged or num != mantissa:
+            return True
+        if prefix.endswith(("分", "先后分")) and unit in ("批", "期", "轮", "次"):
+            return True  # 分三批将…移交
+        if not following[:1] or following[:1] in _CLAUSE_DELIMS + "、":
+            return unit not in ("期",) or bool(_TRAINING_RE.search(prefix[-8:]))
+        if unit in ("期", "场", "场次", "次", "批", "轮") and _TRAINING_RE.match(following):
+            return True
+        return False
 
     # --- ranks and zeros ---------------------------------------------------------------------------------
     def _rank_facts(self, ctx: _Context) -> Iterator[Fact]:
@@ -404,8 +448,12 @@ class FactExtractor:
             after = text[match.end() : match.end() + 1]
             if not match.group("unit") and after and after not in _CLAUSE_DELIMS + "、）)":
                 continue  # 第一方阵, 第一责任人, 第三次会议
-            if not _RANK_LEAD_RE.search(prefix[-12:]):
+            if match.group("unit") and after in ("单", "称", "义", "次"):
+                continue  # 第一名单
+            if not match.group("unit") and not _RANK_LEAD_RE.search(prefix[-12:]):
                 continue
+            if match.group("unit") == "位" and not re.search(r"排名|名列|位列|位居|居|排在|排", prefix):
+                continue  # 放在第一位
             if _inside_quotes(text, ctx.sentence_span(start)[0], start):
                 continue
             raw = match.group("n")
@@ -414,7 +462,9 @@ class FactExtractor:
                 continue
             # Only a rank in a 法治 assessment is the assessment.rank indicator.
             lead = "排名第" if re.search("法治|依法行政|法制", ctx.sentence(start)) else ""
-            yield self._make_fact(ctx, value, "名", start, match.end(), key_context=_key_context(prefix) + lead)
+            yield self._make_fact(
+                ctx, value, "名", start, match.end(), key_context=_key_context(prefix) + lead
+            )
 
     def _zero_facts(self, ctx: _Context) -> Iterator[Fact]:
         text = ctx.text
@@ -426,7 +476,9 @@ class FactExtractor:
                 continue
             obj = match.group("obj") or match.group("zobj") or ""
             unit = "起" if obj.endswith(("事故", "事件")) else "件"
-            yield self._make_fact(ctx, 0.0, unit, start, end, key_context=_key_context(prefix + text[start:end]))
+            yield self._make_fact(
+                ctx, 0.0, unit, start, end, key_context=_key_context(prefix + text[start:end])
+            )
 
     # --- assembly -------------------------------------------------------------------------------------
     def _make_fact(
