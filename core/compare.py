@@ -10,8 +10,11 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
-from core.models import Analysis, Fact, Section
+from core.errors import ArchiveError
+from core.models import Analysis, Document, Fact, Section
 
 # Names of the five required parts (domain/report-structure.md), for the outline.
 REQUIRED_PART_NAMES: dict[int, str] = {
@@ -261,18 +264,26 @@ def _assign_paragraphs(spans: list[tuple[int, int]], parts: list[Part]) -> list[
     return paragraphs
 
 
-def _match_parts(text_a: str, parts_a: list[Part], text_b: str, parts_b: list[Part]) -> list[PartPair]:
-    """Required parts by number first, then the other headings by heading and body similarity."""
+def _match_parts(
+    text_a: str, parts_a: list[Part], text_b: str, parts_b: list[Part], *, trust_parts: bool
+) -> list[PartPair]:
+    """Required parts by number first, then the other headings by heading and body similarity.
+
+    With `trust_parts` (both are 法治政府建设 reports) equal part numbers pair up whatever the order
+    (one real report puts part 3 first); otherwise an equal part number only adds to the similarity,
+    because the extractor's part guesses on minutes and work reports are loose.
+    """
     pair_of_a: dict[int, PartPair] = {0: PartPair(0, 0, None, 1.0)}
     used_b = {0}
-    by_required_b = {p.required: j for j, p in enumerate(parts_b) if p.required is not None}
-    for i, part in enumerate(parts_a):
-        if i == 0 or part.required is None:
-            continue
-        j = by_required_b.get(part.required)
-        if j is not None and j not in used_b:
-            pair_of_a[i] = PartPair(i, j, part.required, 1.0)
-            used_b.add(j)
+    if trust_parts:
+        by_required_b = {p.required: j for j, p in enumerate(parts_b) if p.required is not None}
+        for i, part in enumerate(parts_a):
+            if i == 0 or part.required is None:
+                continue
+            j = by_required_b.get(part.required)
+            if j is not None and j not in used_b:
+                pair_of_a[i] = PartPair(i, j, part.required, 1.0)
+                used_b.add(j)
     rest_a = [i for i in range(len(parts_a)) if i not in pair_of_a]
     rest_b = [j for j in range(len(parts_b)) if j not in used_b]
     vectors = tfidf_vectors([text_a[p.start : p.end] for p in parts_a] + [text_b[p.start : p.end] for p in parts_b])
@@ -281,11 +292,14 @@ def _match_parts(text_a: str, parts_a: list[Part], text_b: str, parts_b: list[Pa
     heads_b = [bigrams(p.heading) for p in parts_b]
 
     def score(i: int, j: int) -> float:
-        return 0.4 * jaccard(heads_a[i], heads_b[j]) + 0.6 * cosine(vec_a[i], vec_b[j])
+        bonus = 0.3 if parts_a[i].required is not None and parts_a[i].required == parts_b[j].required else 0.0
+        return bonus + 0.4 * jaccard(heads_a[i], heads_b[j]) + 0.6 * cosine(vec_a[i], vec_b[j])
 
     sim = [[score(i, j) for j in rest_b] for i in rest_a]
     for i, j, s in _monotone_alignment(sim, PART_MATCH_THRESHOLD):
-        pair_of_a[rest_a[i]] = PartPair(rest_a[i], rest_b[j], None, round(s, 3))
+        required = parts_a[rest_a[i]].required
+        same = required if required is not None and required == parts_b[rest_b[j]].required else None
+        pair_of_a[rest_a[i]] = PartPair(rest_a[i], rest_b[j], same, round(min(s, 1.0), 3))
         used_b.add(rest_b[j])
     # Outline order: A's parts in order, each B-only part after the pair holding its predecessor.
     order: list[PartPair] = [pair_of_a.get(i, PartPair(i, None, parts_a[i].required, 0.0)) for i in range(len(parts_a))]
@@ -543,7 +557,11 @@ def compare(text_a: str, analysis_a: Analysis | None, text_b: str, analysis_b: A
     parts_b = _build_parts(text_b, analysis_b.sections if analysis_b else [])
     paras_a = _assign_paragraphs(split_paragraphs(text_a), parts_a)
     paras_b = _assign_paragraphs(split_paragraphs(text_b), parts_b)
-    part_pairs = _match_parts(text_a, parts_a, text_b, parts_b)
+    trust = bool(
+        analysis_a and analysis_b
+        and analysis_a.doc_type.startswith("法治政府建设") and analysis_b.doc_type.startswith("法治政府建设")
+    )
+    part_pairs = _match_parts(text_a, parts_a, text_b, parts_b, trust_parts=trust)
 
     ptexts_a = [text_a[p.start : p.end] for p in paras_a]
     ptexts_b = [text_b[p.start : p.end] for p in paras_b]
@@ -595,3 +613,135 @@ def paragraph_at(paragraphs: Sequence[Paragraph], offset: int) -> int:
         else:
             hi = mid
     return max(0, lo - 1)
+
+
+# ---------------------------------------------------------------------------------------------- tables
+
+
+def format_number(value: float | None) -> str:
+    if value is None:
+        return ""
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+def format_diff(row: FigureRow) -> str:
+    """'+3件', '-1.5个百分点', '' when not comparable."""
+    if row.diff is None:
+        return ""
+    sign = "+" if row.diff > 0 else ""
+    unit = "个百分点" if row.unit == "%" else row.unit
+    return f"{sign}{format_number(row.diff)}{unit}"
+
+
+def format_pct(row: FigureRow) -> str:
+    if row.pct is None or row.unit == "%":
+        return ""
+    sign = "+" if row.pct > 0 else ""
+    return f"{sign}{format_number(round(row.pct, 1))}%"
+
+
+def format_fact(fact: Fact | None) -> str:
+    """A fact's value as a clerk reads it: 下降 shown as ↓, qualifier kept (余, 近 …)."""
+    if fact is None:
+        return ""
+    arrow = {"down": "↓", "up": "↑"}.get(fact.direction or "", "")
+    return f"{arrow}{format_number(fact.value)}{fact.unit}{fact.qualifier if fact.qualifier in {'余', '多'} else ''}"
+
+
+FIGURE_HEADERS = ("指标", "指标代码", "单位", "左侧数值", "右侧数值", "差值", "变化率", "说明", "左侧原句", "右侧原句")
+
+
+def figure_matrix(rows: Sequence[FigureRow]) -> list[list[Any]]:
+    """Header row then one row per indicator, numbers as numbers (for TSV, Excel and printing)."""
+    out: list[list[Any]] = [list(FIGURE_HEADERS)]
+    for row in rows:
+        note = row.note or ("仅左侧" if row.fact_b is None else "仅右侧" if row.fact_a is None else "")
+        out.append([
+            row.label, row.key or "", row.unit, row.value_a, row.value_b, row.diff,
+            None if row.pct is None or row.unit == "%" else row.pct / 100, note,
+            row.fact_a.sentence if row.fact_a else "", row.fact_b.sentence if row.fact_b else "",
+        ])
+    return out
+
+
+def figure_tsv(rows: Sequence[FigureRow]) -> str:
+    lines = []
+    for n, values in enumerate(figure_matrix(rows)):
+        cells = []
+        for col, v in enumerate(values):
+            if n and col == 6 and v is not None:
+                cells.append(f"{format_number(round(v * 100, 2))}%")
+            elif isinstance(v, float):
+                cells.append(format_number(v))
+            else:
+                cells.append("" if v is None else str(v).replace("\t", " ").replace("\n", " "))
+        lines.append("\t".join(cells))
+    return "\n".join(lines) + "\n"
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _text_cell(ws: Any, row: int, col: int, value: str) -> None:
+    cell = ws.cell(row=row, column=col)
+    cell.value = _CONTROL.sub("", value)[:32767]
+    cell.data_type = "s"  # never a formula, even for text starting with = + - @
+
+
+def write_comparison_xlsx(out: Path, doc_a: Document | None, doc_b: Document | None, rows: Sequence[FigureRow]) -> Path:
+    """Workbook with sheet 数字对照 (one header row, one row per indicator) and sheet 报告 (the two reports)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "数字对照"
+    matrix = figure_matrix(rows)
+    fill = PatternFill("solid", fgColor="FFF6D6")
+    for r, values in enumerate(matrix, start=1):
+        for c, value in enumerate(values, start=1):
+            if isinstance(value, str) or value is None:
+                _text_cell(ws, r, c, value or "")
+            else:
+                cell = ws.cell(row=r, column=c, value=value)
+                if c == 7:
+                    cell.number_format = "0.0%"
+            if r == 1:
+                ws.cell(row=r, column=c).font = Font(bold=True)
+            elif rows[r - 2].one_sided:
+                ws.cell(row=r, column=c).fill = fill
+    widths = [24, 24, 8, 12, 12, 12, 10, 12, 60, 60]
+    for c, width in enumerate(widths, start=1):
+        ws.column_dimensions[ws.cell(row=1, column=c).column_letter].width = width
+    ws.freeze_panes = "A2"
+    info = wb.create_sheet("报告")
+    for c, head in enumerate(("位置", "标题", "机关", "年度", "发布日期", "原文件"), start=1):
+        _text_cell(info, 1, c, head)
+        info.cell(row=1, column=c).font = Font(bold=True)
+    for r, (side, doc) in enumerate((("左侧", doc_a), ("右侧", doc_b)), start=2):
+        _text_cell(info, r, 1, side)
+        if doc is None:
+            continue
+        for c, value in enumerate(
+            (doc.title, doc.agency or "", doc.report_year, doc.publish_date or "", doc.source_name), start=2
+        ):
+            if isinstance(value, int):
+                info.cell(row=r, column=c, value=value)
+            else:
+                _text_cell(info, r, c, value or "")
+    out = Path(out)
+    tmp = out.with_name(out.name + ".tmp")
+    try:
+        wb.save(tmp)
+        tmp.replace(out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ExportError(f"无法写入 {out.name}：{exc.strerror or exc}") from exc
+    return out
+
+
+class ExportError(ArchiveError):
+    """A comparison workbook could not be written (folder missing, file open in Excel, disk full)."""
