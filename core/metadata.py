@@ -21,6 +21,7 @@ Rules, in order of trust (each field records the span of text it came from in `e
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import PurePath
 from typing import Any
 
@@ -243,6 +244,8 @@ class _Extractor:
         # agency normalisation (needs the region) ---------------------------------------------
         if agency is not None:
             agency = self.normalise_agency(agency, region_code)
+        if agency is None and region_code and (own := self.own_bureau(region_code)):
+            agency, agency_span = own[0], own[1:]
         if agency is None and doc_type == "政府工作报告" and region_code and region_named:
             agency = regions.prefix_of(region_code) + "人民政府"
         if agency_span and agency:
@@ -312,6 +315,39 @@ class _Extractor:
         if fuller and regions.region_code(fuller.group(0)) == region_code:
             return fuller.group(0)
         return full
+
+    def own_bureau(self, region_code: str) -> tuple[str, int, int] | None:
+        """A bureau that only calls itself 我局: the bureau of its own region the text names, by its
+        full or its usual short name ("余杭人力社保" → 杭州市余杭区人力资源和社会保障局); None when the
+        text names no such bureau or several equally often."""
+        head = self.text[:3000]
+        if not re.search(r"我局|本局", head):
+            return None
+        unit = regions.unit(region_code)
+        if unit is None:
+            return None
+        names = {unit.name}
+        short = regions.short_name(unit.name)
+        if short:
+            names.add(short)
+        region_alt = "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True))
+        pattern = _bureau_pattern()
+        counts: dict[str, int] = {}
+        first: dict[str, tuple[int, int]] = {}
+        for m in re.finditer(rf"(?:{region_alt})(?:{pattern})", self.text):
+            word = m.group(0)
+            for abbrev, full in _BUREAUS:
+                if abbrev in word:
+                    counts[full] = counts.get(full, 0) + 1
+                    first.setdefault(full, m.span())
+                    break
+        if not counts:
+            return None
+        ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+        if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+            return None
+        full = ranked[0][0]
+        return (regions.prefix_of(region_code) + full, *first[full])
 
     def written_region(self, region_code: str) -> str | None:
         """The region as the title writes it ("光明新区…"), completed with its prefecture."""
@@ -398,6 +434,50 @@ class _Extractor:
                 year -= 1
             return year, None
         return None, None
+
+
+# County-level bureaus and the short names reports use for them (domain vocabulary, not a region list).
+_BUREAUS: tuple[tuple[str, str], ...] = (
+    ("人力资源和社会保障", "人力资源和社会保障局"),
+    ("人力资源社会保障", "人力资源和社会保障局"),
+    ("人力社保", "人力资源和社会保障局"),
+    ("人社", "人力资源和社会保障局"),
+    ("市场监督管理", "市场监督管理局"),
+    ("市场监管", "市场监督管理局"),
+    ("生态环境", "生态环境局"),
+    ("住房和城乡建设", "住房和城乡建设局"),
+    ("住建", "住房和城乡建设局"),
+    ("交通运输", "交通运输局"),
+    ("卫生健康", "卫生健康局"),
+    ("卫健", "卫生健康局"),
+    ("医疗保障", "医疗保障局"),
+    ("医保", "医疗保障局"),
+    ("应急管理", "应急管理局"),
+    ("农业农村", "农业农村局"),
+    ("退役军人事务", "退役军人事务局"),
+    ("行政审批", "行政审批局"),
+    ("司法", "司法局"),
+    ("公安", "公安局"),
+    ("财政", "财政局"),
+    ("民政", "民政局"),
+    ("教育", "教育局"),
+    ("审计", "审计局"),
+    ("统计", "统计局"),
+    ("税务", "税务局"),
+    ("商务", "商务局"),
+    ("信访", "信访局"),
+    ("水务", "水务局"),
+    ("水利", "水利局"),
+    ("林业", "林业局"),
+)
+
+
+@cache
+def _bureau_pattern() -> str:
+    # A region name directly followed by a bureau's name or short name, optionally 局: "余杭人力社保",
+    # "余杭区司法局". Longer names first so 人力资源和社会保障 wins over 人社.
+    names = sorted((re.escape(a) for a, _ in _BUREAUS), key=len, reverse=True)
+    return "(?:" + "|".join(names) + ")局?"
 
 
 def _five_year_number(word: str) -> int | None:

@@ -143,6 +143,11 @@ def _table() -> _Table:
     return _Table(rows, nations)
 
 
+def short_name(name: str) -> str | None:
+    """A unit's name without its level word ("余杭区" → "余杭", "南京市" → "南京"); None when too short."""
+    return _short_name(name, [])
+
+
 def table_ready() -> bool:
     """True when the division table was found (the app still runs without it, with no regions)."""
     return len(_table().units) > 1
