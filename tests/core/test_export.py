@@ -415,3 +415,120 @@ def test_libreoffice_opens_the_workbook(tmp_path: Path, gold_book: Any) -> None:
             rows = list(csv.reader((conv / f"{book.stem}-报告.csv").open(encoding="utf-8")))
             # LibreOffice shows the text as written: nothing was evaluated (=1+1 would show 2)
             assert [r[2] for r in rows[1:]] == [t.replace("\r", "\n") for t in INJECTIONS]
+
+
+# ---------------------------------------------------------------- comparison, trend, grid workbooks
+
+from core.export_compare import (  # noqa: E402
+    export_comparison_xlsx,
+    export_grid_xlsx,
+    export_trend_xlsx,
+    unit_scale,
+)
+
+
+def _first_values(facts: list[Fact]) -> dict[str, Fact]:
+    out: dict[str, Fact] = {}
+    for f in sorted(facts, key=lambda f: f.start):
+        if f.key:
+            out.setdefault(f.key, f)
+    return out
+
+
+def test_comparison_workbook_from_two_gold_reports(tmp_path: Path) -> None:
+    docs = gold_documents()
+    (doc_a, _, facts_a), (doc_b, _, facts_b) = docs[3], docs[4]
+    first_a, first_b = _first_values(facts_a), _first_values(facts_b)
+    keys = sorted(set(first_a) | set(first_b))
+    rows = [(k, (first_a.get(k) or first_b[k]).name or k,
+             first_a[k].value if k in first_a else None, first_a[k].unit if k in first_a else "",
+             first_b[k].value if k in first_b else None, first_b[k].unit if k in first_b else "")
+            for k in keys]
+    rows.append(("x.money", "=1+1 罚没", 1.2, "亿元", 8000.0, "万元"))
+    rows.append(("x.units", "@单位不同", 3.0, "件", 4.0, "人"))
+    out = export_comparison_xlsx(tmp_path / "对比.xlsx", doc_a, doc_b, rows)
+    for name, xml in _sheet_xml(out).items():
+        assert not re.search(r"<f[ >]", xml), name
+    table = _rows(out, "对比")
+    header = table[0]
+    assert header[0] == "指标" and doc_a.agency in header[2] and doc_b.agency in header[4]
+    assert len(table) == 1 + len(rows)
+    both = 0
+    for (key, _, a, unit_a, b, unit_b), got in zip(rows, table[1:], strict=True):
+        assert got[1] == key
+        if a is not None and b is not None and unit_scale(unit_a)[0] == unit_scale(unit_b)[0]:
+            b_in_a = b * unit_scale(unit_b)[1] / unit_scale(unit_a)[1]
+            assert got[6] == pytest.approx(b_in_a - a)
+            if a:
+                assert got[7] == pytest.approx((b_in_a - a) / abs(a))
+            both += 1
+        else:
+            assert got[6] is None and got[8]
+    assert both >= 2  # the money row and at least one indicator both gold reports state
+    assert table[-2][0] == "=1+1 罚没" and table[-2][6] == pytest.approx(-0.4)
+    assert "单位不同" in table[-1][8]
+    notes = {(r[0], r[1]): r[2] for r in _rows(out, "说明")}
+    assert notes[("A", "标题")] == doc_a.title and notes[("B", "文档ID")] == str(doc_b.id)
+    assert load_workbook(out)["对比"]["H2"].number_format == "0.0%"
+
+
+def test_trend_workbook_has_a_native_line_chart_over_its_table(tmp_path: Path) -> None:
+    years = [2021, 2022, 2023]
+    rows = [
+        ("review.received", "行政复议申请(收案)数", "件", {2021: 10.0, 2022: 12.0}),
+        ("litigation.head_appearance_rate", "=出庭率", "%", {2021: 80.0, 2023: 95.5}),
+        ("enforcement.fines", "罚没金额", "万元", {2022: 415.65}),
+        ("none.at.all", "无数据", "件", {}),
+    ]
+    out = export_trend_xlsx(tmp_path / "趋势.xlsx", "南昌县人力资源和社会保障局", years, rows)
+    table = _rows(out, "趋势")
+    assert table[0] == ("指标", "指标键", "单位", "2021年", "2022年", "2023年")
+    assert table[1][3:] == (10, 12, None)
+    assert table[2][0] == "=出庭率" and table[2][3:] == (80, None, 95.5)
+    with zipfile.ZipFile(out) as z:
+        charts = sorted(n for n in z.namelist() if n.startswith("xl/charts/chart"))
+        xml = "".join(z.read(n).decode("utf-8") for n in charts)
+    assert len(charts) == 3  # one per unit that has data: 件, %, 万元
+    assert "<lineChart>" in xml or "<c:lineChart>" in xml
+    assert "'趋势'!$D$2:$F$2" in xml and "'趋势'!$D$1:$F$1" in xml
+    assert 'dispBlanksAs val="gap"' in xml
+    wb = load_workbook(out)
+    assert wb["趋势"]["E4"].number_format == "#,##0.00"
+    with pytest.raises(ExportError):
+        export_trend_xlsx(tmp_path / "none.xlsx", "某局", [], rows)
+
+
+def test_grid_workbook_statuses_and_fills(tmp_path: Path) -> None:
+    agencies = ["甲局", "乙局", "丙局"]
+    years = [2022, 2023]
+    cells = {("甲局", 2022): "已报送", ("甲局", 2023): "逾期、缺项", ("乙局", 2022): "late", ("丙局", 2023): "in"}
+    out = export_grid_xlsx(tmp_path / "收报.xlsx", agencies, years, cells)
+    table = _rows(out, "收报情况")
+    assert table[0] == ("单位", "2022年", "2023年", "已报送年数")
+    assert table[1] == ("甲局", "已报送", "逾期、缺项", 2)
+    assert table[2] == ("乙局", "逾期", "未报送", 1)
+    assert table[3] == ("丙局", "未报送", "已报送", 1)
+    ws = load_workbook(out)["收报情况"]
+    assert ws["B2"].fill.fgColor.rgb.endswith("C6EFCE")
+    assert ws["C2"].fill.fgColor.rgb.endswith("F8CBAD")  # the worst part of a combined status
+    assert ws["B3"].fill.fgColor.rgb.endswith("FFEB9C")
+    assert ws["C3"].fill.fgColor.rgb.endswith("FFC7CE")
+    legend = {r[1]: r[2] for r in _rows(out, "说明") if r[0] == "图例"}
+    assert legend["未报送"].startswith("2 格") and legend["已报送"].startswith("2 格")
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_opens_the_small_workbooks(tmp_path: Path) -> None:
+    trend = export_trend_xlsx(tmp_path / "t.xlsx", "某局", [2021, 2022], [("k", "指标", "件", {2021: 1.0, 2022: 2.0})])
+    grid = export_grid_xlsx(tmp_path / "g.xlsx", ["某局"], [2021], {("某局", 2021): "缺项"})
+    result = subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless", "--convert-to",
+         "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+         "--outdir", str(tmp_path), str(trend), str(grid)],
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.reader((tmp_path / "t-趋势.csv").open(encoding="utf-8")))
+    assert rows == [["指标", "指标键", "单位", "2021年", "2022年"], ["指标", "k", "件", "1", "2"]]
+    rows = list(csv.reader((tmp_path / "g-收报情况.csv").open(encoding="utf-8")))
+    assert rows[1] == ["某局", "缺项", "1"]

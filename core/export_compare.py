@@ -1,0 +1,317 @@
+"""Small Excel workbooks for the compare views: two reports side by side, a trend with a native line chart,
+and the 收报情况 (who reported for which year) grid."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.chart import LineChart, Reference, Series
+from openpyxl.chart.data_source import AxDataSource, StrRef
+from openpyxl.styles import Alignment, PatternFill
+from openpyxl.utils import get_column_letter, quote_sheetname
+
+from core import __version__
+from core.models import Document
+from core.xlsx_util import (
+    HEADER_FILL,
+    HEADER_FONT,
+    MONEY_FORMAT,
+    ExportError,
+    WidthTracker,
+    atomic_output,
+    looks_like_formula,
+    safe_text,
+)
+
+__all__ = [
+    "GRID_STATUSES",
+    "export_comparison_xlsx",
+    "export_grid_xlsx",
+    "export_trend_xlsx",
+    "unit_scale",
+]
+
+CompareRow = tuple[str | None, str, float | None, str, float | None, str]
+TrendInput = tuple[str | None, str, str, Mapping[int, float | None]]
+
+PERCENT_CHANGE_FORMAT = "0.0%"
+# Units that are a multiple of another: value × factor is in the base unit.
+_SCALES: dict[str, tuple[str, float]] = {
+    "元": ("元", 1.0), "千元": ("元", 1e3), "万元": ("元", 1e4), "百万元": ("元", 1e6), "亿元": ("元", 1e8),
+}
+
+# 收报情况 statuses (core.agencies' codes and labels both accepted), worst first: the fill of a combined
+# label such as "逾期、缺项" is that of its worst part.
+GRID_STATUSES: tuple[tuple[str, str, str], ...] = (
+    # (code, label, fill colour)
+    ("missing", "未报送", "FFC7CE"),
+    ("parts", "缺项", "F8CBAD"),
+    ("late", "逾期", "FFEB9C"),
+    ("in", "已报送", "C6EFCE"),
+)
+_GRID_WORDS: dict[str, str] = {"未报": "missing", "缺项": "parts", "逾期": "late", "已报": "in"}
+
+
+def unit_scale(unit: str) -> tuple[str, float]:
+    """(base unit, factor): 亿元 → (元, 1e8), 万件 → (件, 1e4), 件 → (件, 1)."""
+    unit = (unit or "").strip()
+    if unit in _SCALES:
+        return _SCALES[unit]
+    if len(unit) > 1 and unit[0] == "万":
+        return unit[1:], 1e4
+    if len(unit) > 1 and unit[0] == "亿":
+        return unit[1:], 1e8
+    return unit, 1.0
+
+
+def _put(ws: Any, row: int, col: int, value: Any, number_format: str | None = None) -> Any:
+    """Write one cell; document text is cleaned and never becomes a formula."""
+    if isinstance(value, str):
+        value = safe_text(value)
+        cell = ws.cell(row=row, column=col, value=value if value else None)
+        if value and looks_like_formula(value):
+            cell.data_type = "s"
+            cell.quotePrefix = True
+        return cell
+    cell = ws.cell(row=row, column=col, value=value)
+    if number_format and value is not None:
+        cell.number_format = number_format
+    return cell
+
+
+def _table(ws: Any, headers: Sequence[str], rows: Sequence[Sequence[Any]], *,
+           formats: Sequence[Sequence[str | None]] | None = None, minimum: Sequence[int] | None = None) -> None:
+    """One header row (bold, filled, frozen, filtered), then the rows; widths fit the text."""
+    widths = WidthTracker(headers, minimum)
+    for c, header in enumerate(headers, 1):
+        cell = _put(ws, 1, c, header)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for r, values in enumerate(rows, 2):
+        widths.add(values)
+        row_formats = formats[r - 2] if formats else ()
+        for c, value in enumerate(values, 1):
+            _put(ws, r, c, value, row_formats[c - 1] if c - 1 < len(row_formats) else None)
+    widths.apply(ws)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
+
+
+def _doc_label(doc: Document) -> str:
+    who = doc.agency or doc.title or doc.source_name or f"文档{doc.id}"
+    return f"{who} {doc.report_year}年" if doc.report_year else who
+
+
+def _doc_notes(tag: str, doc: Document) -> list[tuple[str, str, str]]:
+    return [
+        (tag, "文档ID", str(doc.id)),
+        (tag, "标题", doc.title or ""),
+        (tag, "发布机关", doc.agency or ""),
+        (tag, "报告年度", str(doc.report_year or "")),
+        (tag, "发布日期", doc.publish_date or ""),
+        (tag, "原文件名", doc.source_name or ""),
+    ]
+
+
+def _notes_sheet(wb: Workbook, rows: list[tuple[str, str, str]]) -> None:
+    ws = wb.create_sheet("说明")
+    rows = [
+        *rows,
+        ("导出信息", "导出时间", datetime.now().strftime("%Y-%m-%d %H:%M:%S")),
+        ("导出信息", "程序版本", f"报告档案 {__version__}"),
+    ]
+    _table(ws, ("项目", "名称", "说明"), rows, minimum=(10, 12, 40))
+
+
+def _save(wb: Workbook, out: Path | str) -> Path:
+    out = Path(out)
+    with atomic_output(out) as tmp:
+        wb.save(tmp)
+    return out
+
+
+def _number(value: float | None) -> float | int | None:
+    if value is None:
+        return None
+    value = float(value)
+    if not math.isfinite(value):
+        return None
+    return int(value) if value.is_integer() and abs(value) < 1e15 else round(value, 6)
+
+
+def export_comparison_xlsx(out: Path | str, doc_a: Document, doc_b: Document, rows: Sequence[CompareRow]) -> Path:
+    """Sheet 对比: 指标, 指标键, A值, A单位, B值, B单位, 差值 (B − A, in A's unit), 变化率 (差值 / |A|, a
+    real percentage); the A/B headers name the documents, and 说明 describes both in full.
+
+    rows: (key, name, value_a, unit_a, value_b, unit_b); a missing value is None. Units that differ only by
+    a 万/亿 prefix are converted (1.2亿元 vs 8000万元); otherwise 差值 stays empty and 备注 says why.
+    """
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "对比"
+    label_a, label_b = _doc_label(doc_a), _doc_label(doc_b)
+    headers = ("指标", "指标键", f"A值（{label_a}）", "A单位", f"B值（{label_b}）", "B单位", "差值", "变化率", "备注")
+    table: list[list[Any]] = []
+    formats: list[list[str | None]] = []
+    for key, name, value_a, unit_a, value_b, unit_b in rows:
+        a, b = _number(value_a), _number(value_b)
+        diff: float | int | None = None
+        pct: float | None = None
+        note = ""
+        if a is not None and b is not None:
+            base_a, fa = unit_scale(unit_a)
+            base_b, fb = unit_scale(unit_b)
+            if base_a == base_b:
+                b_in_a = b * fb / fa
+                diff = _number(b_in_a - a)
+                if a != 0:
+                    pct = round((b_in_a - a) / abs(a), 6)
+                else:
+                    note = "A值为0，无法计算变化率"
+                if unit_a != unit_b:
+                    note = f"B值已换算为{unit_a}后计算差值"
+                if base_a == "%":
+                    note = (note + "；" if note else "") + "差值为百分点"
+            else:
+                note = f"单位不同（{unit_a or '无'} / {unit_b or '无'}），未计算差值"
+        elif a is None and b is not None:
+            note = "仅B文档有此指标"
+        elif b is None and a is not None:
+            note = "仅A文档有此指标"
+        money = MONEY_FORMAT if unit_scale(unit_a)[0] == "元" else None
+        table.append([name or key or "", key or "", a, unit_a or "", b, unit_b or "", diff, pct, note])
+        formats.append([None, None, money, None,
+                        MONEY_FORMAT if unit_scale(unit_b)[0] == "元" else None, None, money,
+                        PERCENT_CHANGE_FORMAT, None])
+    _table(ws, headers, table, formats=formats, minimum=(24, 12, 14, 6, 14, 6, 10, 8, 20))
+    _notes_sheet(wb, [
+        *_doc_notes("A", doc_a),
+        *_doc_notes("B", doc_b),
+        ("对比", "差值", "B值 − A值，以A的单位计；百分数之差为百分点；金额等带万/亿的单位先换算"),
+        ("对比", "变化率", "差值 ÷ |A值|，以百分比格式显示（0.125 显示为 12.5%）"),
+        ("对比", "数值", "A值、B值为原文数值，百分数按原文存储（95.5 表示 95.5%）"),
+    ])
+    return _save(wb, out)
+
+
+def export_trend_xlsx(out: Path | str, agency: str, years: Sequence[int], rows: Sequence[TrendInput]) -> Path:
+    """Sheet 趋势 (指标, 指标键, 单位, one column per year; a missing year is empty), with a native Excel
+    line chart per unit (件, %, 万元 …) right of the table whose series reference the table's cells.
+
+    rows: (key, name, unit, {year: value}).
+    """
+    years = sorted(set(years))
+    if not years:
+        raise ExportError("没有可导出的年度。")
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "趋势"
+    headers = ["指标", "指标键", "单位", *[f"{y}年" for y in years]]
+    table = []
+    formats = []
+    for key, name, unit, values in rows:
+        money = MONEY_FORMAT if unit_scale(unit)[0] == "元" else None
+        table.append([name or key or "", key or "", unit or "", *[_number(values.get(y)) for y in years]])
+        formats.append([None, None, None, *[money] * len(years)])
+    _table(ws, headers, table, formats=formats, minimum=(24, 12, 6, *[8] * len(years)))
+
+    by_unit: dict[str, list[int]] = {}
+    for r, (_, _, unit, values) in enumerate(rows, 2):
+        if any(values.get(y) is not None for y in years):
+            by_unit.setdefault(unit or "", []).append(r)
+    first_year_col, last_year_col = 4, 3 + len(years)
+    quoted = quote_sheetname(ws.title)
+    last = get_column_letter(last_year_col)
+    categories = f"{quoted}!$D$1:${last}$1"  # the year headers, as text categories
+    anchor = get_column_letter(len(headers) + 2)  # charts float right of the table; cells stay a plain table
+    anchor_row = 1
+    for unit, chart_rows in by_unit.items():
+        chart = LineChart()
+        chart.title = safe_text(f"{agency} 指标趋势（{unit or '无单位'}）")
+        chart.y_axis.title = unit or "数值"
+        chart.x_axis.title = "年度"
+        chart.height, chart.width = 9, 18
+        for r in chart_rows:
+            ref = Reference(ws, min_col=first_year_col, max_col=last_year_col, min_row=r, max_row=r)
+            series = Series(ref, title=safe_text(str(ws.cell(row=r, column=1).value or ""))[:200])
+            series.cat = AxDataSource(strRef=StrRef(f=categories))
+            series.marker.symbol = "circle"
+            series.smooth = False
+            chart.series.append(series)
+        chart.display_blanks = "gap"  # a missing year is a gap, not a zero
+        # openpyxl hides the axes unless told (delete=True by default in 3.1)
+        chart.x_axis.delete = False
+        chart.y_axis.delete = False
+        ws.add_chart(chart, f"{anchor}{anchor_row}")
+        anchor_row += 20
+    _notes_sheet(wb, [
+        ("趋势", "发布机关", agency),
+        ("趋势", "年度", "、".join(str(y) for y in years)),
+        ("趋势", "数值", "各年度报告中的数值（原文数值，百分数 95.5 表示 95.5%）；空表示该年度报告未提及或无报告"),
+        ("趋势", "折线图", "表格右侧：按单位分组，每组一张 Excel 折线图，数据引用本表；缺少的年度显示为断点"),
+    ])
+    return _save(wb, out)
+
+
+def _grid_code(status: str) -> str | None:
+    status = (status or "").strip()
+    for code, label, _ in GRID_STATUSES:
+        if status in (code, label):
+            return code
+    for word, code in _GRID_WORDS.items():  # worst first: 未报 before 缺项 before 逾期 before 已报
+        if word in status:
+            return code
+    return None
+
+
+def export_grid_xlsx(out: Path | str, agencies: Sequence[str], years: Sequence[int],
+                     cells: Mapping[tuple[str, int], str]) -> Path:
+    """Sheet 收报情况: one row per agency, one column per year, each cell 已报送 / 未报送 / 逾期 / 缺项 (or
+    core.agencies' codes in/missing/late/parts, or a combined label such as "逾期、缺项") with a fill.
+    A pair missing from `cells` is 未报送. A last column counts the years reported."""
+    years = sorted(set(years))
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "收报情况"
+    headers = ["单位", *[f"{y}年" for y in years], "已报送年数"]
+    fills = {code: PatternFill("solid", fgColor=color) for code, _, color in GRID_STATUSES}
+    labels = {code: label for code, label, _ in GRID_STATUSES}
+    table: list[list[Any]] = []
+    codes: list[list[str | None]] = []
+    for agency in agencies:
+        row: list[Any] = [agency]
+        row_codes: list[str | None] = [None]
+        reported = 0
+        for y in years:
+            raw = cells.get((agency, y)) or "missing"
+            code = _grid_code(raw)
+            text = labels[code] if code is not None and raw in (code, "") else raw
+            row.append(text)
+            row_codes.append(code)
+            reported += code is not None and code != "missing"
+        row.append(reported)
+        row_codes.append(None)
+        table.append(row)
+        codes.append(row_codes)
+    _table(ws, headers, table, minimum=(20, *[10] * len(years), 10))
+    centre = Alignment(horizontal="center")
+    for r, row_codes in enumerate(codes, 2):
+        for c, code in enumerate(row_codes, 1):
+            if code is not None:
+                cell = ws.cell(row=r, column=c)
+                cell.fill = fills[code]
+                cell.alignment = centre
+    counts = {code: sum(row.count(code) for row in codes) for code, _, _ in GRID_STATUSES}
+    _notes_sheet(wb, [
+        *[("图例", label, f"{counts[code]} 格；底色 #{color}") for code, label, color in GRID_STATUSES],
+        ("收报情况", "年度", "按报告年度（所报告的年度）统计"),
+        ("收报情况", "逾期", "发布日期晚于报告年度次年 4 月 1 日"),
+        ("收报情况", "缺项", "缺少法定五部分中的第1–4部分之一"),
+    ])
+    return _save(wb, out)
