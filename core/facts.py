@@ -100,6 +100,8 @@ _NEGATED_ZERO_RE = re.compile(
 
 _SENTENCE_DELIMS = "。！？!?；;\n"
 _CLAUSE_DELIMS = _SENTENCE_DELIMS + "，,：:"
+_SENTENCE_DELIM_RE = re.compile(f"[{re.escape(_SENTENCE_DELIMS)}]")
+_CLAUSE_DELIM_RE = re.compile(f"[{re.escape(_CLAUSE_DELIMS)}]")
 _OPEN_QUOTES = {"“": "”", "《": "》", "「": "」", "『": "』", "〈": "〉"}
 
 _COUNTED_NOUN_ENDINGS = (
@@ -110,10 +112,21 @@ _PRE_QUALIFIERS = (
     "将近", "接近", "超过", "多达", "高达", "突破", "达到了", "达到", "约为", "近", "约", "逾", "超", "达",
 )  # fmt: skip
 _POST_QUALIFIERS = ("以上", "左右", "之多", "余", "多")
-_THRESHOLD_RE = re.compile(
-    r"(?:不低于|不少于|不超过|不高于|不多于|不得低于|不得少于|不得超过|不得高于|低于|少于|不足|至少|最多|最少|"
-    r"以内|不到|小于|大于|高于|控制在|限定在|限制在|每)(?:为|是|达到?)?$"
-)
+_THRESHOLD_WORDS = (
+    "不低于", "不少于", "不超过", "不高于", "不多于", "不得低于", "不得少于", "不得超过", "不得高于", "低于", "少于",
+    "不足", "至少", "最多", "最少", "以内", "不到", "小于", "大于", "高于", "控制在", "限定在", "限制在", "每",
+)  # fmt: skip
+
+
+def _after_threshold(prefix: str) -> bool:
+    """不低于7个工作日, 每万人3名: a statutory threshold or a rate's denominator, not a count."""
+    for tail in ("达到", "为", "是", "达"):
+        if prefix.endswith(tail):
+            prefix = prefix[: -len(tail)]
+            break
+    return prefix.endswith(_THRESHOLD_WORDS)
+
+
 _VAGUE_PREFIX = ("数", "几", "若干", "上", "成", "好几", "近几", "多")
 _DOWN_WORDS = ("下降", "减少", "降低", "压减", "缩减", "缩短", "降至", "减至", "降幅", "减幅", "下滑", "回落", "压缩")  # fmt: skip
 _UP_WORDS = ("增长", "增加", "提高", "上升", "提升", "升至", "增至", "增幅", "提高到", "上涨", "增长了", "扩大")  # fmt: skip
@@ -150,8 +163,8 @@ class _Context:
 
     @classmethod
     def build(cls, text: str) -> _Context:
-        sentence = [i for i, ch in enumerate(text) if ch in _SENTENCE_DELIMS]
-        clause = [i for i, ch in enumerate(text) if ch in _CLAUSE_DELIMS]
+        sentence = [m.start() for m in _SENTENCE_DELIM_RE.finditer(text)]
+        clause = [m.start() for m in _CLAUSE_DELIM_RE.finditer(text)]
         return cls(text, sentence, clause)
 
     def sentence_span(self, pos: int) -> tuple[int, int]:
@@ -198,12 +211,18 @@ def _direction(prefix: str) -> str | None:
     return "down" if match.group("word") in _DOWN_WORDS else "up"
 
 
-_FILLER_RE = re.compile(r"(?:《[^》]*》[、，,]?)+等?|[“”‘’]|各类|各种|各项|分别|累计|共计|全部|相关|了")
+_TITLE_RE = re.compile(r"(?:《[^》]*》[、，,]?)+等?")
+_FILLERS = ("“", "”", "‘", "’", "各类", "各种", "各项", "分别", "累计", "共计", "全部", "相关", "了")
 
 
 def _key_context(prefix: str) -> str:
     """The clause text with book titles, quotes and fillers out: 出台《…》等 → 出台, 调处各类矛盾纠纷 → 调处矛盾纠纷."""
-    return _FILLER_RE.sub("", prefix)
+    if "《" in prefix:
+        prefix = _TITLE_RE.sub("", prefix)
+    for filler in _FILLERS:
+        if filler in prefix:
+            prefix = prefix.replace(filler, "")
+    return prefix
 
 
 def _blocked(text: str, unit_end: int, unit: str) -> bool:
@@ -267,18 +286,15 @@ class FactExtractor:
     # --- public ------------------------------------------------------------------------------------
     def extract(self, text: str) -> list[Fact]:
         ctx = _Context.build(text)
-        facts: list[Fact] = []
-        taken: list[tuple[int, int]] = []
-        for fact in self._rank_facts(ctx):
-            facts.append(fact)
-            taken.append((fact.start, fact.end))
-        for fact in self._zero_facts(ctx):
-            facts.append(fact)
-            taken.append((fact.start, fact.end))
-        taken.extend(m.span() for m in _FIXED_TERMS_RE.finditer(text))
+        facts: list[Fact] = [*self._rank_facts(ctx), *self._zero_facts(ctx)]
+        # Positions already explained (ranks, zeros) or inside fixed terms (三项制度) start no fact.
+        taken: set[int] = set()
+        for a, b in [(fact.start, fact.end) for fact in facts] + [
+            m.span() for m in _FIXED_TERMS_RE.finditer(text)
+        ]:
+            taken.update(range(a, b))
         for match in _NUMBER_RE.finditer(text):
-            start = match.start("num")
-            if any(a <= start < b for a, b in taken):
+            if match.start("num") in taken:
                 continue
             facts.extend(self._number_facts(ctx, match))
         facts.sort(key=lambda fact: (fact.start, fact.end))
@@ -344,7 +360,7 @@ class FactExtractor:
         if _PAGE_COUNTER_RE.search(prefix):
             return
         stripped_prefix, pre_qualifier = _strip_pre_qualifier(prefix)
-        if _THRESHOLD_RE.search(stripped_prefix) or _THRESHOLD_RE.search(prefix):
+        if _after_threshold(stripped_prefix) or _after_threshold(prefix):
             return
         post = ""
         for word in _POST_QUALIFIERS:
