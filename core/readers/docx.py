@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from core.errors import ReadError
 from core.models import ReadResult
-from core.readers.limits import CORRUPT, MAX_XML_BYTES, check_text
+from core.readers import limits
+from core.readers.limits import CORRUPT, check_text
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -75,16 +76,16 @@ def _main_part(archive: zipfile.ZipFile, names: set[str]) -> str | None:
 
 
 def _read_part(archive: zipfile.ZipFile, name: str) -> bytes:
-    """A part's inflated bytes, never more than MAX_XML_BYTES whatever its header claims."""
+    """A part's inflated bytes, never more than limits.MAX_XML_BYTES whatever its header claims."""
     info = archive.getinfo(name)
-    if info.file_size > MAX_XML_BYTES:
+    if info.file_size > limits.MAX_XML_BYTES:
         raise ReadError(_BOMB)
     try:
         with archive.open(info) as stream:
-            content = stream.read(MAX_XML_BYTES + 1)
+            content = stream.read(limits.MAX_XML_BYTES + 1)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError):
         raise ReadError(f"{CORRUPT}（.docx 内部数据损坏）") from None
-    if len(content) > MAX_XML_BYTES:
+    if len(content) > limits.MAX_XML_BYTES:
         raise ReadError(_BOMB)
     return content
 

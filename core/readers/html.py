@@ -38,6 +38,7 @@ CONTENT_SELECTORS: tuple[str, ...] = (
     "#UCAP-CONTENT",
     ".main-txt",
     ".bt-article",
+    # generic names: only taken when they hold a real amount of text
     "#content",
     ".content",
     "article",
@@ -66,7 +67,9 @@ _BLOCK_TAGS = frozenset(
     "center form hr main aside figure figcaption address caption".split()
 )
 _CELL_TAGS = frozenset({"td", "th"})
-_MIN_CONTENT = 100  # characters a container needs to be taken as the article
+_GENERIC_FROM = CONTENT_SELECTORS.index("#content")
+_MIN_CONTENT = 100  # characters a generic container needs to be taken as the article
+_MIN_CMS_CONTENT = 10  # … and a container of a known CMS
 _META_LINE = re.compile(r"(?:发布(?:时间|日期)|成文日期|发文日期|(?:信息)?来源)\s*[:：]")
 _CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 _ALIASES = {
@@ -179,12 +182,12 @@ def _text_length(node: LexborNode) -> int:
 
 
 def _main_content(tree: LexborHTMLParser, body: LexborNode) -> LexborNode:
-    for selector in CONTENT_SELECTORS:
+    for index, selector in enumerate(CONTENT_SELECTORS):
         nodes = tree.css(selector)
         if not nodes:
             continue
         best = max(nodes, key=_text_length)
-        if _text_length(best) >= _MIN_CONTENT:
+        if _text_length(best) >= (_MIN_CONTENT if index >= _GENERIC_FROM else _MIN_CMS_CONTENT):
             return best
     # No known container: the element whose own paragraphs hold the most text.
     credit: dict[int, int] = {}

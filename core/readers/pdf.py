@@ -116,15 +116,15 @@ def _drop_running_lines(pages: list[list[str]]) -> list[list[str]]:
         return pages
     edges: Counter[str] = Counter()
     for lines in pages:
-        edges.update(set(lines[:2] + lines[-2:]))
-    running = {line for line, count in edges.items() if count >= max(3, len(pages) * 0.6) and len(line) <= 60}
+        edges.update({lines[0], lines[-1]} if lines else set())
+    running = {line for line, count in edges.items() if count >= max(3, len(pages) * 0.6) and len(line) <= 40}
     if not running:
         return pages
     return [
         [
             line
             for position, line in enumerate(lines)
-            if not (line in running and (position < 2 or position >= len(lines) - 2))
+            if not (line in running and position in {0, len(lines) - 1})
         ]
         for lines in pages
     ]

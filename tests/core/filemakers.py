@@ -96,13 +96,13 @@ def make_docx(path: Path, paragraphs: Iterable[str], tables: Iterable[Sequence[S
     return make_docx_xml(path, body)
 
 
-def make_zip_bomb_docx(path: Path, inflated_mb: int = 200) -> Path:
-    """A .docx whose document.xml inflates to `inflated_mb` MB of spaces (~200 KB on disk per 200 MB)."""
+def make_zip_bomb_docx(path: Path, inflated_mb: int = 8) -> Path:
+    """A .docx whose document.xml inflates to `inflated_mb` MB of spaces (~1 KB on disk per MB)."""
     chunk = b" " * (1024 * 1024)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
         archive.writestr("_rels/.rels", _RELS)
-        with archive.open("word/document.xml", "w", force_zip64=True) as stream:
+        with archive.open("word/document.xml", "w", force_zip64=inflated_mb >= 2000) as stream:
             stream.write(f'<w:document xmlns:w="{W_NS}"><w:body><w:p><w:r><w:t>'.encode())
             for _ in range(inflated_mb):
                 stream.write(chunk)
@@ -110,7 +110,7 @@ def make_zip_bomb_docx(path: Path, inflated_mb: int = 200) -> Path:
     return path
 
 
-def forge_small_size_header(path: Path, member: str = "word/document.xml", size: int = 1000) -> Path:
+def forge_declared_size(path: Path, size: int, member: str = "word/document.xml") -> Path:
     """Rewrite the declared inflated size of `member` (local and central headers) to a lie."""
     data = bytearray(path.read_bytes())
     name = member.encode()
