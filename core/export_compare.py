@@ -44,6 +44,8 @@ PERCENT_CHANGE_FORMAT = "0.0%"
 _SCALES: dict[str, tuple[str, float]] = {
     "元": ("元", 1.0), "千元": ("元", 1e3), "万元": ("元", 1e4), "百万元": ("元", 1e6), "亿元": ("元", 1e8),
 }
+# Counters that mean the same in these reports (a case is 一件/一宗/一起).
+_SAME_UNIT: dict[str, str] = {"宗": "件", "起": "件"}
 
 # 收报情况 statuses (core.agencies' codes and labels both accepted), worst first: the fill of a combined
 # label such as "逾期、缺项" is that of its worst part.
@@ -58,15 +60,15 @@ _GRID_WORDS: dict[str, str] = {"未报": "missing", "缺项": "parts", "逾期":
 
 
 def unit_scale(unit: str) -> tuple[str, float]:
-    """(base unit, factor): 亿元 → (元, 1e8), 万件 → (件, 1e4), 件 → (件, 1)."""
+    """(base unit, factor): 亿元 → (元, 1e8), 万件 → (件, 1e4), 宗 → (件, 1): case counters 件/宗/起 are one."""
     unit = (unit or "").strip()
     if unit in _SCALES:
         return _SCALES[unit]
-    if len(unit) > 1 and unit[0] == "万":
-        return unit[1:], 1e4
-    if len(unit) > 1 and unit[0] == "亿":
-        return unit[1:], 1e8
-    return unit, 1.0
+    factor = 1.0
+    if len(unit) > 1 and unit[0] in "万亿":
+        factor = 1e4 if unit[0] == "万" else 1e8
+        unit = unit[1:]
+    return _SAME_UNIT.get(unit, unit), factor
 
 
 def _put(ws: Any, row: int, col: int, value: Any, number_format: str | None = None) -> Any:
@@ -174,8 +176,10 @@ def export_comparison_xlsx(out: Path | str, doc_a: Document, doc_b: Document, ro
                     pct = round((b_in_a - a) / abs(a), 6)
                 else:
                     note = "A值为0，无法计算变化率"
-                if unit_a != unit_b:
+                if unit_a != unit_b and fa != fb:
                     note = f"B值已换算为{unit_a}后计算差值"
+                elif unit_a != unit_b:
+                    note = f"{unit_a}与{unit_b}按同一单位比较"
                 if base_a == "%":
                     note = (note + "；" if note else "") + "差值为百分点"
             else:
@@ -193,7 +197,7 @@ def export_comparison_xlsx(out: Path | str, doc_a: Document, doc_b: Document, ro
     _notes_sheet(wb, [
         *_doc_notes("A", doc_a),
         *_doc_notes("B", doc_b),
-        ("对比", "差值", "B值 − A值，以A的单位计；百分数之差为百分点；金额等带万/亿的单位先换算"),
+        ("对比", "差值", "B值 − A值，以A的单位计；百分数之差为百分点；带万/亿的单位先换算；件、宗、起视为同一单位"),
         ("对比", "变化率", "差值 ÷ |A值|，以百分比格式显示（0.125 显示为 12.5%）"),
         ("对比", "数值", "A值、B值为原文数值，百分数按原文存储（95.5 表示 95.5%）"),
     ])
