@@ -22,7 +22,7 @@ _UNITS: tuple[str, ...] = (
     "个百分点", "百分点", "%", "％", "‰",
     "平方公里", "平方千米", "平方米", "立方米", "千瓦时", "公里", "千米", "公顷", "千瓦", "兆瓦",
     "美元", "港元", "元",
-    "人次", "户次", "件次", "场次", "批次", "项次", "家次", "车次", "架次", "班次", "课时", "学时",
+    "人年", "人次", "户次", "件次", "场次", "批次", "项次", "家次", "车次", "架次", "班次", "课时", "学时",
     "部门", "个", "件", "宗", "起", "次", "场", "期", "家", "户", "人", "名", "位", "条", "份", "项",
     "部", "轮", "例", "批", "所", "座", "篇", "册", "套", "台", "辆", "张", "间", "栋", "处", "支",
     "门", "笔", "株", "棵", "头", "只", "吨", "亩", "米", "倍", "期", "届", "类", "节", "堂", "封",
@@ -255,9 +255,12 @@ def _token(match: re.Match[str], text: str) -> _Token | None:
     magnitude = match.group("mag") or ""
     end = match.end("unit")
     if chinese:
-        if match.group("sp") or magnitude:
+        if match.group("sp") or magnitude in ("千", "百万", "千万", "万亿"):
             return None
-        mantissa, magnitude = split_magnitude(num)
+        if magnitude:
+            mantissa = num  # 三点五 + 亿元
+        else:
+            mantissa, magnitude = split_magnitude(num)
         if unit in ("万", "亿"):
             return None  # 千万 / 百亿 as words, not quantities
         value = cn_to_number(mantissa)

@@ -1,0 +1,246 @@
+"""Numeric fact extraction: the annotation conventions, offsets, the gold set, real corpus text, speed."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+import time
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from core.extract import analyse, read_clean
+from core.facts import extract_facts, iter_number_spans, parse_fact_at
+from core.models import Fact
+from tests.conftest import GOLD, REPO
+
+
+def _facts(text: str) -> list[tuple[float, str]]:
+    return [(fact.value, fact.unit) for fact in extract_facts(text)]
+
+
+def _one(text: str) -> Fact:
+    facts = extract_facts(text)
+    assert len(facts) == 1, [(f.value, f.unit, text[f.start : f.end]) for f in facts]
+    return facts[0]
+
+
+# --- what IS a fact -----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "qualifier"),
+    [
+        ("全年受理行政复议案件56件。", 56, "件", ""),
+        ("共收缴罚没款326.5万元。", 326.5, "万元", ""),
+        ("累计处理群众诉求12万余件。", 12, "万件", "余"),
+        ("惠及群众3万余户。", 3, "万户", "余"),
+        ("开展普法宣传活动300余场。", 300, "场", "余"),
+        ("发放补贴1,250万元。", 1250, "万元", ""),
+        ("群众满意率超过98%。", 98, "%", "超过"),
+        ("听证率80%以上。", 80, "%", "以上"),
+        ("纠错率10%左右。", 10, "%", "左右"),
+        ("参训人员约500人。", 500, "人", "约"),
+        ("出庭应诉率达100%。", 100, "%", "达"),
+        ("全年审查合同 86 份。", 86, "份", ""),
+        ("走访农户45户(次)。", 45, "户(次)", ""),
+        ("完成投资2.6亿元。", 2.6, "亿元", ""),
+    ],
+)
+def test_number_unit_qualifier(text: str, value: float, unit: str, qualifier: str) -> None:
+    fact = _one(text)
+    assert (fact.value, fact.unit, fact.qualifier) == (value, unit, qualifier)
+    assert str(int(value)) in text[fact.start : fact.end].replace(",", "")
+    assert fact.sentence == text
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("举办领导干部法治培训班的三期培训。", 3, "期"),
+        ("邀请专家开展专题辅导十余场。", 10, "场"),
+        ("组织执法人员两千余人参加考试。", 2000, "人"),
+        ("参加区政府常务会议近千次。", 1000, "次"),
+        ("全年发生行政诉讼案件一宗。", 1, "宗"),
+        ("分三批下放审批事项。", 3, "批"),
+        ("完成投资三点五亿元。", 3.5, "亿元"),
+    ],
+)
+def test_chinese_numerals(text: str, value: float, unit: str) -> None:
+    fact = _one(text)
+    assert (fact.value, fact.unit) == (value, unit)
+
+
+def test_explicit_zeros() -> None:
+    text = "全年未发生行政复议被纠错案件,行政诉讼实现零败诉。"
+    facts = extract_facts(text)
+    assert [(f.value, f.unit) for f in facts] == [(0, "件"), (0, "件")]
+    assert [f.key for f in facts] == ["review.corrected", "litigation.lost"]
+    assert text[facts[0].start : facts[0].end] == "未发生行政复议被纠错案件"
+    # A goal is not a result.
+    assert extract_facts("力争实现零败诉。") == []
+
+
+def test_ranks() -> None:
+    fact = _one("法治政府建设考核位列全市第一。")
+    assert (fact.value, fact.unit, fact.key) == (1, "名", "assessment.rank")
+    assert _one("年度考评排名全省第3。").value == 3
+    assert _one("在全区绩效考核中名列第二名。").value == 2
+    # Ordinals that are not ranks.
+    assert _facts("位列全市第一方阵。坚持第一责任人职责。把安全放在第一位。") == []
+
+
+def test_several_facts_in_one_phrase() -> None:
+    text = "规范性文件报备率、及时率及规范率均达100%。"
+    facts = extract_facts(text)
+    assert [f.value for f in facts] == [100, 100, 100]
+    assert len({(f.start, f.end) for f in facts}) == 1
+    assert [f.key for f in facts] == [
+        "normdoc.filing_rate",
+        "normdoc.filing_timely_rate",
+        "normdoc.filing_compliance_rate",
+    ]
+    # Without 均 the names form one indicator.
+    assert len(extract_facts("建议提案满意率和基本满意率达100%。")) == 1
+
+
+def test_rise_and_fall() -> None:
+    rise = extract_facts("负责人出庭率从35.2%升至92.5%。")
+    assert [(f.value, f.direction) for f in rise] == [(35.2, None), (92.5, "up")]
+    assert {f.key for f in rise} == {"litigation.head_appearance_rate"}
+    fall = extract_facts("行政诉讼案件和败诉案件同比分别下降12.5%、40%。")
+    assert [(f.value, f.direction) for f in fall] == [(12.5, "down"), (40, "down")]
+    assert all(f.value > 0 for f in fall)
+
+
+def test_scraping_damage() -> None:
+    # A lost 、 between two percentages, a space before the unit, a stray 个 before 家.
+    assert _facts("两类案件分别下降23.8%67.4%实现双下降") == [(23.8, "%"), (67.4, "%")]
+    assert _facts("梳理权力事项1319 项。") == [(1319, "项")]
+    assert _facts("约谈9个家欠薪单位。") == [(9, "家")]
+    # A date that lost its 年月日 is not a fact.
+    assert _facts("第三次主任会议2023824上午召开,20227月至20236期间") == []
+
+
+# --- what is NOT a fact ---------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2023年5月12日,我局召开会议。",
+        "根据《关于印发实施意见的通知》(赣人社发【2023】6号)文件精神。",
+        "索引号:11360121014567890X/2023-00123",
+        "举报投诉电话:0791-85722422。",
+        "畅通12345政务服务便民热线。",
+        "一、主要工作\n(一)加强组织领导\n1.强化学习",
+        "区二届人大常委会第三十次会议文件",
+        "发布时间:2023-09-12 浏览数:2868",
+        "苏ICP备05012345号-1",
+        "最佳浏览分辨率1024*768",
+        "征求意见期限不低于7个工作日。",
+        "严格执行2人以上执法规定。",
+        "在全市15个省级以上开发区中首家组建审批局。",
+        "主要负责同志数十次作出批示。",
+        "落实行政执法三项制度,增强四个意识、做到两个维护。",
+        "推动一批项目落地,办好一件事。",
+        "对“1+3+N”机制和《30条措施》进行评估。",
+        "引进超10亿元项目。",
+    ],
+)
+def test_not_facts(text: str) -> None:
+    assert extract_facts(text) == [], [(f.value, f.unit) for f in extract_facts(text)]
+
+
+def test_restatement_is_kept_once() -> None:
+    text = "行政机关负责人出庭率达到了100%。总结如下。行政机关负责人出庭率达到了100%。"
+    assert len(extract_facts(text)) == 1
+
+
+def test_offsets_and_sentences() -> None:
+    text = "一、基本情况\n全年共办理行政处罚案件2121件,罚没金额415.65万元;受理行政复议案件18件。"
+    facts = extract_facts(text)
+    assert [text[f.start : f.end] for f in facts] == ["2121件", "415.65万元", "18件"]
+    assert [f.key for f in facts] == ["enforcement.penalty_cases", "enforcement.fines", "review.accepted"]
+    assert facts[0].name == "行政处罚案件数"
+    assert facts[2].sentence == "受理行政复议案件18件。"
+
+
+def test_parse_fact_at_a_selection() -> None:
+    text = "今年共办结依申请公开件37件,办结率100%。"
+    start = text.index("37")
+    fact = parse_fact_at(text, start, start + 3)
+    assert fact is not None
+    assert (fact.value, fact.unit, fact.key) == (37, "件", "openness.requests")
+    # A bare number the extractor would skip is still taken when the user selects it.
+    bare = parse_fact_at("编号2023", 2, 6)
+    assert bare is not None
+    assert (bare.value, bare.unit) == (2023, "")
+    assert parse_fact_at(text, 0, 3) is None
+    assert parse_fact_at(text, 5, 5) is None
+    assert list(iter_number_spans(text)) == [(start, start + 3), (text.index("100"), text.index("100") + 4)]
+
+
+# --- the gold set -------------------------------------------------------------------------------------------
+def _scorer() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("score_extraction", REPO / "bench" / "score_extraction.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_gold_precision_recall_and_keys(samples_dir: Path) -> None:
+    scorer = _scorer()
+    gold = scorer.load_gold(GOLD / "seeds_gold.tsv")
+    docs = sorted({row.doc for row in gold})
+    predicted = matched = keyed = keyed_hit = 0
+    for doc in docs:
+        text = read_clean(samples_dir / doc)
+        facts = analyse(text, doc).facts
+        rows = [row for row in gold if row.doc == doc]
+        pairs, missing_span = scorer.match_doc(rows, facts, text)
+        assert not missing_span
+        predicted += len(facts)
+        matched += len(pairs)
+        keyed += sum(1 for row in rows if row.key)
+        keyed_hit += sum(1 for gi, pi in pairs.items() if rows[gi].key and facts[pi].key == rows[gi].key)
+        for fact in facts:
+            assert 0 <= fact.start < fact.end <= len(text)
+            assert fact.sentence and text[fact.start : fact.end] in fact.sentence
+    assert matched / predicted >= 0.97
+    assert matched / len(gold) >= 0.95
+    assert keyed_hit / keyed >= 0.90
+
+
+# --- real unannotated reports ---------------------------------------------------------------------------------
+def test_corpus_facts_are_not_dates_names_or_ordinals(corpus_dir: Path) -> None:
+    files = sorted(corpus_dir.glob("*.txt"))[::10]
+    assert files
+    total = 0
+    for path in files:
+        text = read_clean(path)
+        for fact in extract_facts(text):
+            total += 1
+            span = text[fact.start : fact.end]
+            assert fact.value == 0 or re.search(r"[\d零〇一二两三四五六七八九十百千万亿]", span)
+            following = text[fact.end : fact.end + 2]
+            assert not re.match(r"年(?!度)|月|日|号", following), (span, text[fact.start - 10 : fact.end + 10])
+            assert text[max(0, fact.start - 1) : fact.start] != "第" or fact.unit == "名"
+            assert fact.value >= 0
+    assert total > 100
+
+
+def test_fifty_thousand_characters_are_fast(corpus_dir: Path) -> None:
+    text = ""
+    for path in sorted(corpus_dir.glob("*.txt")):
+        text += read_clean(path)
+        if len(text) >= 50_000:
+            break
+    text = text[:50_000]
+    extract_facts(text)
+    started = time.perf_counter()
+    facts = extract_facts(text)
+    elapsed = time.perf_counter() - started
+    assert facts
+    assert elapsed < 0.5  # measured ~40 ms; generous for a busy CI machine
