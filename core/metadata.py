@@ -50,6 +50,10 @@ _ORG_FOLLOW = (
     r"法治政府|(?:代|常务副)?[省市区县]长|主任|局长|[（(])"
 )
 _TITLE_ORG = re.compile(rf"^(?:关于)?(?P<org>[^\d\s，。、；：:（()）“”《》]{{2,40}}?{_ORG_SUFFIX})(?={_ORG_FOLLOW})")
+_TITLE_PLACE_BODY = re.compile(
+    r"^(?:(?:19|20)\d{2}年度?)?(?P<place>[^\d\s，。、；：:（()）]{2,10}?(?:新区|区|县|市|省))(?:(?:19|20)\d{2}年度?)?"
+    r"(?P<body>管委会|管理委员会|人民政府|政府)(?:工作报告|政府工作报告)"
+)
 _ORG_LINE = re.compile(rf"^[^\d\s，。、；：:“”《》]{{2,40}}{_ORG_SUFFIX}$")
 _NOT_SIGNER = re.compile(r"整理|供稿|编辑|来源|审核|校对|摄影|记者|通讯员|主办|承办|技术支持|版权|备案|网站|地图|返回")
 _SPEAKER = re.compile(
@@ -127,6 +131,7 @@ class _Extractor:
         years = _YEAR_ANY.findall(suffix.group(0)) if suffix else []
         self.source_year = int(years[-1]) if years else None
         self.evidence: dict[str, tuple[int, int]] = {}
+        self.subtitle_line = ""
 
     # -- labels and 落款 ------------------------------------------------------------------------
     def labels(self) -> dict[str, tuple[str, int, int]]:
@@ -146,6 +151,14 @@ class _Extractor:
                         found["date"] = (h.iso, offset + value_start + h.start, offset + value_start + h.end)
                 elif "主办" not in key:
                     found["org"] = (value, offset + value_start, offset + value_start + len(value))
+        if "date" not in found:  # "2023-03-28 来源：XX区司法局", "2023-03-28 10:20 浏览次数：5"
+            for offset, line in self.head:
+                if re.search(r"来源|浏览|阅读|字号|字体|点击|作者", line):
+                    for hit in find_dates(line, damaged=False):
+                        found["date"] = (hit.iso, offset + hit.start, offset + hit.end)
+                        break
+                    if "date" in found:
+                        break
         return found
 
     def signature(self) -> tuple[tuple[str, int, int] | None, tuple[str, int, int] | None]:
@@ -175,11 +188,28 @@ class _Extractor:
 
     # -- title ----------------------------------------------------------------------------------
     def title(self) -> tuple[str, int, int] | None:
+        """The most specific title-like line before the body starts (a breadcrumb or column name such
+        as "法治政府建设年度报告" loses to a line that also names a year or an organisation)."""
+        best: tuple[int, str, int] | None = None
         for offset, line in self.head[:8]:
             if _BODY_START.search(line) or len(line) > 100:
                 break  # the body has begun: a heading below is not the title
             if _looks_like_title(line):
-                return line, offset, offset + len(line)
+                score = bool(_YEAR_ANY.search(line)) + bool(re.search(_ORG_SUFFIX + "|[省市区县]", line))
+                if best is None or score > best[0]:
+                    best = (score, line, offset)
+        if best is None:
+            return None
+        return best[1], best[2], best[2] + len(best[1])
+
+    def subtitle(self, title_end: int) -> tuple[str, int] | None:
+        """The line under a title that says where and when it was delivered ("——2024年1月10日在…大会…")."""
+        for offset, line in self.head:
+            if offset <= title_end:
+                continue
+            if re.match(r"^[—\-－]{1,2}|^[（(]?[^\n]{0,20}在.{2,40}(?:大会|会议)", line) and re.search(r"大会|会议", line):
+                return line, offset
+            break
         return None
 
     def self_named(self) -> re.Match[str] | None:
@@ -199,6 +229,8 @@ class _Extractor:
         if title_hit:
             ev["title"] = title_hit[1:]
         title_for_rules = title or self.source_title or ""
+        sub = self.subtitle(title_hit[2]) if title_hit else None
+        self.subtitle_line = sub[0] if sub else ""
 
         doc_type, type_span = self.doc_type(title_for_rules)
         if type_span:
@@ -211,10 +243,12 @@ class _Extractor:
             agency, agency_span = m.group("org"), (title_hit[1] + m.start("org"), title_hit[1] + m.end("org"))
         elif title is None and self.source_title and (m := _TITLE_ORG.match(self.source_title)):
             agency = m.group("org")
+        if agency is None and (m := _TITLE_PLACE_BODY.match(title_for_rules)):
+            agency = m.group("place") + m.group("body")  # "大鹏新区2022年管委会工作报告"
+            if title_hit and title_for_rules == title_hit[0]:
+                agency_span = (title_hit[1] + m.start("place"), title_hit[1] + m.end("body"))
         if agency is None and sig_org:
             agency, agency_span = sig_org[0], sig_org[1:]
-        if agency is None and "org" in labels and _ORG_LINE.match(labels["org"][0]):
-            agency, agency_span = labels["org"][0], labels["org"][1:]
         if agency is None or doc_type == "政府工作报告":
             if (m := _SPEAKER.search(text[:3000])) and (agency is None or len(m.group("org")) > 1):
                 speaker = m.group("org")
@@ -230,6 +264,7 @@ class _Extractor:
             (agency, agency_span),
             (title, ev.get("title")),
             (self.source_title, None),
+            (sub[0] if sub else None, (sub[1], sub[1] + len(sub[0])) if sub else None),
         ):
             if candidate and not (candidate == agency and agency and _NATIONAL.match(agency)):
                 region_code = regions.region_code(candidate, context)
@@ -240,12 +275,31 @@ class _Extractor:
         region_named = region_code is not None
         if region_code is None and not (agency and _NATIONAL.match(agency)) and "国务院" not in title_for_rules:
             region_code = regions.dominant_region(text)
+            own_place = re.match(r"[\u4e00-\u9fff]{2,6}新区", agency or title_for_rules)
+            if region_code and own_place and regions.parse_prefix(own_place.group(0)) is None:
+                # a functional area (大鹏新区) that is no county: the districts it names are others
+                region_code = regions.up_to_prefecture(region_code)
 
         # agency normalisation (needs the region) ---------------------------------------------
         if agency is not None:
             agency = self.normalise_agency(agency, region_code)
         if agency is None and region_code and (own := self.own_bureau(region_code)):
             agency, agency_span = own[0], own[1:]
+        if (
+            agency is None
+            and region_code
+            and region_named
+            and doc_type.startswith("法治政府建设")
+            and (hit := regions.parse_prefix(title_for_rules, {region_code}, allow_short=False))
+            and re.match(r"(?:(?:19|20)\d{2}|关于|法治)", title_for_rules[hit[1] :])
+        ):
+            agency = regions.prefix_of(region_code) + "人民政府"  # "南山区2022年法治政府建设年度报告"
+        if agency is None and "org" in labels and _ORG_LINE.match(labels["org"][0]):
+            # the page's 来源 / 发布机构: who posted it, the weakest evidence of who wrote it
+            agency, agency_span = labels["org"][0], labels["org"][1:]
+            if region_code is None:
+                region_code = regions.region_code(agency, text)
+            agency = self.normalise_agency(agency, region_code)
         if agency is None and doc_type == "政府工作报告" and region_code and region_named:
             agency = regions.prefix_of(region_code) + "人民政府"
         if agency_span and agency:
@@ -266,6 +320,9 @@ class _Extractor:
         elif sig_date:
             publish_date = sig_date[0]
             ev["publish_date"] = sig_date[1:]
+        elif sub and (sub_date := next(find_dates(sub[0], damaged=False), None)):
+            publish_date = sub_date.iso  # the delivery date under a speech's title
+            ev["publish_date"] = (sub[1] + sub_date.start, sub[1] + sub_date.end)
 
         report_year, period = self.years(title, doc_type, publish_date)
         return {
@@ -391,6 +448,9 @@ class _Extractor:
         sources: list[tuple[str, int | None]] = []
         if title:
             sources.append((title, title_span[0] if title_span and self.text[title_span[0]:title_span[1]] == title else None))
+        if self.subtitle_line and title_span:
+            sub_at = self.text.find(self.subtitle_line, title_span[1])
+            sources.append((self.subtitle_line, sub_at if sub_at >= 0 else None))
         if self.source_title and self.source_title != title:
             sources.append((self.source_title, None))
         for s, base in sources:

@@ -143,6 +143,15 @@ def _table() -> _Table:
     return _Table(rows, nations)
 
 
+def up_to_prefecture(code: str) -> str:
+    """The prefecture of a county (the code itself for a prefecture or province)."""
+    t = _table()
+    u = t.units.get(code)
+    if u is not None and u.level == _COUNTY and u.city in t.units:
+        return u.city
+    return code
+
+
 def short_name(name: str) -> str | None:
     """A unit's name without its level word ("余杭区" → "余杭", "南京市" → "南京"); None when too short."""
     return _short_name(name, [])
@@ -317,7 +326,21 @@ def dominant_region(text: str) -> str | None:
         lone = _leader(counties_alone)
         if lone is not None:
             return lone
-        return _leader(Counter({c: n for c, n in support.items() if t.units[c].level == _PROVINCE}))
+        province = _leader(Counter({c: n for c, n in support.items() if t.units[c].level == _PROVINCE}))
+        if province is None:
+            return None
+        # Reports often write their own city without 市 ("深圳经济特区"): count the short names of the
+        # province's prefectures, and take one that clearly leads.
+        shorts: Counter[str] = Counter()
+        for u in t.units.values():
+            if u.level == _CITY and u.province == province:
+                short = _short_name(u.name, [])
+                if short:
+                    shorts[u.code] = text.count(short)
+        city = _leader(shorts)
+        if city is None or shorts[city] < 3:
+            return province
+        return city
     counties = Counter({c: n for c, n in direct.items() if t.units[c].level == _COUNTY and c.startswith(city[:4])})
     county = _leader(counties)
     if county is not None and 2 * counties[county] >= direct.get(city, 0):

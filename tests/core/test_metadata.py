@@ -298,3 +298,48 @@ def test_speed_on_a_long_report(corpus_dir: Path) -> None:
         check_structure(sections, text, meta["report_year"], meta["publish_date"])
         best = min(best, time.perf_counter() - start)
     assert best < 0.2  # ~16 ms measured; generous for slow CI machines
+
+
+def test_breadcrumb_loses_to_the_real_title_and_unlabelled_page_date() -> None:
+    text = (
+        "法治政府建设年度报告\n"
+        "南山区2022年法治政府建设年度报告\n"
+        "2023-03-28 10:20 来源：南山区司法局 浏览次数：56\n"
+        "2022年，在市委市政府和区委的坚强领导下，我区深入学习贯彻习近平法治思想，助力深圳建设先行示范区。\n"
+        "一、2022年推进法治政府建设的主要举措和成效\n正文。\n"
+    )
+    meta = extract_metadata(text)
+    assert meta["title"] == "南山区2022年法治政府建设年度报告"
+    assert meta["publish_date"] == "2023-03-28"
+    assert meta["report_year"] == 2022
+    assert meta["doc_type"] == "法治政府建设年度报告"
+    # no 落款: a place's annual report is its government's (南山区 is placed by the mention of 深圳)
+    assert meta["region"] == "广东省深圳市南山区"
+    assert meta["agency"] == "深圳市南山区人民政府"
+    # the page's 来源 is used only when nothing better names the author
+    posted = text.replace("南山区2022年法治政府建设年度报告", "2022年法治政府建设年度报告")
+    assert extract_metadata(posted)["agency"] == "南山区司法局"  # a department keeps its written name
+
+
+def test_speech_subtitle_gives_region_and_date() -> None:
+    text = (
+        "政府工作报告\n"
+        "——2024年1月10日在深圳市南山区第八届人民代表大会第四次会议上\n"
+        "各位代表：\n现在，我代表区人民政府向大会报告工作，请予审议。\n"
+        "一、2023年工作回顾\n正文。\n二、2024年工作安排\n正文。\n"
+    )
+    meta = extract_metadata(text)
+    assert meta["title"] == "政府工作报告"
+    assert meta["doc_type"] == "政府工作报告"
+    assert meta["region"] == "广东省深圳市南山区"
+    assert meta["agency"] == "深圳市南山区人民政府"
+    assert meta["report_year"] == 2024
+    assert meta["publish_date"] == "2024-01-10"
+
+
+def test_functional_area_stays_at_its_city(corpus_dir: Path) -> None:
+    # 大鹏新区 is no county in the division table; the districts its report names are other places
+    for path in sorted(corpus_dir.glob("大鹏新区管委会*工作报告_*.txt")):
+        meta = extract_metadata(clean_text(path.read_text(encoding="utf-8")), path.name)
+        assert meta["region"] == "广东省深圳市", path.name
+        assert meta["agency"] == "深圳市大鹏新区管理委员会", path.name
