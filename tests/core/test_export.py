@@ -95,6 +95,25 @@ def _rows(path: Path, sheet: str) -> list[tuple[Any, ...]]:
         wb.close()
 
 
+@pytest.fixture(scope="module")
+def lo_profile(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One LibreOffice user profile for the module (a fresh profile costs seconds per start)."""
+    return tmp_path_factory.mktemp("lo-profile")
+
+
+def _soffice_csv(books: list[Path], outdir: Path, profile: Path) -> subprocess.CompletedProcess[str]:
+    """Every sheet of every book to UTF-8 CSV (<stem>-<sheet>.csv) through LibreOffice Calc; must succeed."""
+    outdir.mkdir(exist_ok=True)
+    result = subprocess.run(
+        ["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to",
+         "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+         "--outdir", str(outdir), *map(str, books)],
+        capture_output=True, text=True, timeout=180, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result
+
+
 def _sheet_xml(path: Path) -> dict[str, str]:
     with zipfile.ZipFile(path) as z:
         return {n: z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/worksheets/sheet")}
@@ -389,19 +408,12 @@ def test_export_xlsx_over_an_archive_keeps_the_selection_order(tmp_path: Path) -
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
-def test_libreoffice_opens_the_workbook(tmp_path: Path, gold_book: Any) -> None:
+def test_libreoffice_opens_the_workbook(tmp_path: Path, gold_book: Any, lo_profile: Path) -> None:
     out, docs = gold_book
     inj = write_workbook(tmp_path / "inj.xlsx", _injection_docs()[:-1], load_indicators(), len(INJECTIONS))
+    conv = tmp_path / "csv"
+    result = _soffice_csv([out, inj], conv, lo_profile)
     for book in (out, inj):
-        conv = tmp_path / f"csv-{book.stem}"
-        conv.mkdir()
-        result = subprocess.run(
-            ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless", "--convert-to",
-             "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
-             "--outdir", str(conv), str(book)],
-            capture_output=True, text=True, timeout=120, check=False,
-        )
-        assert result.returncode == 0, result.stderr
         for sheet in ("报告", "指标明细", "说明"):
             path = conv / f"{book.stem}-{sheet}.csv"
             assert path.is_file(), (sheet, result.stdout, result.stderr)
@@ -520,16 +532,10 @@ def test_grid_workbook_statuses_and_fills(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
-def test_libreoffice_opens_the_small_workbooks(tmp_path: Path) -> None:
+def test_libreoffice_opens_the_small_workbooks(tmp_path: Path, lo_profile: Path) -> None:
     trend = export_trend_xlsx(tmp_path / "t.xlsx", "某局", [2021, 2022], [("k", "指标", "件", {2021: 1.0, 2022: 2.0})])
     grid = export_grid_xlsx(tmp_path / "g.xlsx", ["某局"], [2021], {("某局", 2021): "缺项"})
-    result = subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless", "--convert-to",
-         "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
-         "--outdir", str(tmp_path), str(trend), str(grid)],
-        capture_output=True, text=True, timeout=120, check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    _soffice_csv([trend, grid], tmp_path, lo_profile)
     rows = list(csv.reader((tmp_path / "t-趋势.csv").open(encoding="utf-8")))
     assert rows == [["指标", "指标键", "单位", "2021年", "2022年"], ["指标", "k", "件", "1", "2"]]
     rows = list(csv.reader((tmp_path / "g-收报情况.csv").open(encoding="utf-8")))
