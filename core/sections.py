@@ -10,15 +10,19 @@ from core.models import Section, StructureCheck
 _CN_NUM = "一二三四五六七八九十"
 _CN_VALUE = {c: i + 1 for i, c in enumerate(_CN_NUM)}
 
+# "二、三产业", "一、二类": numerals listed, not a heading number.
+_NUM_LIST = rf"[{_CN_NUM}][、产类级等和至到及]"
 # Numbering at the start of a line, by level (leading blanks allowed).
 _LINE_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
-    (1, re.compile(rf"[ \t\u3000]*([{_CN_NUM}]{{1,3}})[ \t\u3000]*[、．.]")),
+    (1, re.compile(rf"[ \t\u3000]*([{_CN_NUM}]{{1,3}})[ \t\u3000]*[、．.](?!{_NUM_LIST})")),
     (2, re.compile(rf"[ \t\u3000]*[（(][ \t\u3000]*([{_CN_NUM}]{{1,3}})[ \t\u3000]*[）)]")),
     (3, re.compile(r"[ \t\u3000]*(\d{1,2})[ \t\u3000]*[、．.](?![\d.．])")),
     (4, re.compile(r"[ \t\u3000]*[（(][ \t\u3000]*(\d{1,2})[ \t\u3000]*[）)](?!\d)")),
 )
 # A heading that lost its line break: numbering right after the end of a sentence.
-_INLINE = re.compile(rf"(?<=[。！？；：:!?;])[ \t\u3000]*(?:([{_CN_NUM}]{{1,3}})、|[（(]([{_CN_NUM}]{{1,3}})[）)])")
+_INLINE = re.compile(
+    rf"(?<=[。！？；：:!?;])[ \t\u3000]*(?:([{_CN_NUM}]{{1,3}})、(?!{_NUM_LIST})|[（(]([{_CN_NUM}]{{1,3}})[）)])"
+)
 _HEAD_END = re.compile(r"[。！？；!?;]|[:：](?=.)")
 _MAX_HEADING = 60
 _MAX_INLINE_HEADING = 40

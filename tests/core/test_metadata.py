@@ -8,6 +8,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core.clean import clean_text
 from core.dates import find_dates, parse_date, split_digits
@@ -343,3 +345,28 @@ def test_functional_area_stays_at_its_city(corpus_dir: Path) -> None:
         meta = extract_metadata(clean_text(path.read_text(encoding="utf-8")), path.name)
         assert meta["region"] == "广东省深圳市", path.name
         assert meta["agency"] == "深圳市大鹏新区管理委员会", path.name
+
+
+_PIECES = [
+    "一、", "（一）", "(二)", "1.", "（1）", "2023", "年", "月", "日", "发布时间:", "来源：", "南京市", "秦淮区", "朝阳区",
+    "人民政府", "局", "我局", "现将", "报告如下", "法治政府建设", "工作报告", "纪要", "。", "，", "\n", " ", "〇", "二",
+    "十", "2023824", "——", "各位代表：", "我代表", "向大会", "-", "2016-2020年", "“十三五”时期", "新区", "管委会",
+]
+
+
+@given(st.lists(st.sampled_from(_PIECES) | st.text(max_size=5), max_size=60))
+@settings(max_examples=300, deadline=None)
+def test_never_raises_and_evidence_is_in_range(parts: list[str]) -> None:
+    text = "".join(parts)
+    meta = extract_metadata(text, "x_2021.txt")
+    assert meta["doc_type"] in DOC_TYPES
+    assert meta["report_year"] is None or 1900 < meta["report_year"] < 2100
+    if meta["publish_date"] is not None:
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", meta["publish_date"])
+    for start, end in meta["evidence"].values():
+        assert 0 <= start < end <= len(text)
+    sections = parse_sections(text)
+    for section in sections:
+        assert 0 <= section.start < section.end <= len(text)
+    check = check_structure(sections, text, meta["report_year"], meta["publish_date"])
+    assert set(check.missing) <= {1, 2, 3, 4}

@@ -61,6 +61,15 @@ def test_heading_that_lost_its_line_break() -> None:
     assert sections[0].end == sections[1].start
 
 
+def test_listed_numerals_are_not_headings() -> None:
+    # 2014年南山区政府工作报告: "二、三产业" after a colon is a list of industries, not heading 二
+    text = (
+        "一、经济发展\n1、主要经济指标：全年实现本地生产总值3206.57亿元。\n"
+        "2、产业结构：二、三产业比例为58.5:41.5。先进制造业占工业比重达80.45%。\n二、三产业协调发展。\n"
+    )
+    assert [(s.level, s.number) for s in parse_sections(text)] == [(1, "一"), (3, "1"), (3, "2")]
+
+
 def test_inline_numbering_out_of_sequence_is_ignored() -> None:
     # "三、" right after a full stop, with no "二、" before: a list inside a sentence, not a heading
     text = "一、主要工作\n推进三项改革。三、五年来成效明显。\n"
