@@ -44,6 +44,9 @@ __all__ = [
     "ExportCancelled",
     "ExportError",
     "IndicatorColumn",
+    "export_comparison_xlsx",
+    "export_grid_xlsx",
+    "export_trend_xlsx",
     "export_xlsx",
     "load_indicators",
     "write_workbook",
@@ -367,11 +370,11 @@ def write_workbook(  # noqa: PLR0917 - the documented signature
     *,
     sheets: Collection[str] | None = None,
     selection: str = "",
-) -> Path:
+) -> Path | None:
     """Write the export workbook from plain data; one pass over `docs`, memory bounded by one document.
 
-    Writes to a temp file beside `out` and renames it at the end: a cancel (ExportCancelled) or an error
-    leaves no file behind. Returns `out`.
+    Writes to a temp file beside `out` and renames it at the end: a cancel or an error leaves no file
+    behind (an existing file at `out` stays as it was). Returns `out`, or None when `cancel` was set.
     """
     out = Path(out)
     chosen = _check_sheets(sheets)
@@ -439,6 +442,11 @@ def write_workbook(  # noqa: PLR0917 - the documented signature
             if progress is not None:
                 progress(n_docs, max(total, n_docs), "正在保存 Excel 文件…")
             wb.save(tmp)
+    except ExportCancelled:
+        if facts_out is not None:
+            facts_out.discard()
+        _discard(wb)
+        return None
     except BaseException:
         if facts_out is not None:
             facts_out.discard()
@@ -634,11 +642,12 @@ def export_xlsx(  # noqa: PLR0917 - the documented signature (docs/interfaces.md
     cancel: threading.Event | None = None,
     *,
     selection: str | None = None,
-) -> Path:
-    """Export documents of `archive` (all when doc_ids is None) to an .xlsx file; see write_workbook.
+) -> Path | None:
+    """Export documents of `archive` (all when doc_ids is None, in the order given) to an .xlsx file.
 
     `selection` describes how the documents were chosen (for the 说明 sheet), e.g. "标签：执法; 查询：复议".
-    Raises ExportCancelled when `cancel` is set, ExportError / DiskFullError when the file cannot be written.
+    Returns `out`, or None when `cancel` was set (no file written, an existing one left as it was).
+    Raises ExportError / DiskFullError (Chinese messages) when the file cannot be written.
     """
     ids = list(doc_ids) if doc_ids is not None else list(archive.list_ids())
     _check_sheets(sheets)
@@ -658,3 +667,11 @@ def export_xlsx(  # noqa: PLR0917 - the documented signature (docs/interfaces.md
 
     text = selection if selection else _selection_text(doc_ids, len(ids))
     return write_workbook(out, rows(), load_indicators(), len(ids), progress, cancel, sheets=sheets, selection=text)
+
+
+# The compare views' small workbooks live in core.export_compare; offered here too.
+from core.export_compare import (  # noqa: E402
+    export_comparison_xlsx,
+    export_grid_xlsx,
+    export_trend_xlsx,
+)

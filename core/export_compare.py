@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -147,59 +148,112 @@ def _number(value: float | None) -> float | int | None:
     return int(value) if value.is_integer() and abs(value) < 1e15 else round(value, 6)
 
 
-def export_comparison_xlsx(out: Path | str, doc_a: Document, doc_b: Document, rows: Sequence[CompareRow]) -> Path:
-    """Sheet 对比: 指标, 指标键, A值, A单位, B值, B单位, 差值 (B − A, in A's unit), 变化率 (差值 / |A|, a
-    real percentage); the A/B headers name the documents, and 说明 describes both in full.
+@dataclass(slots=True)
+class _Pair:
+    key: str
+    name: str
+    a: float | int | None
+    unit_a: str
+    b: float | int | None
+    unit_b: str
+    diff: float | int | None = None
+    pct: float | None = None  # a fraction: 0.125 shows as 12.5%
+    note: str = ""
+    sentence_a: str = ""
+    sentence_b: str = ""
 
-    rows: (key, name, value_a, unit_a, value_b, unit_b); a missing value is None. Units that differ only by
-    a 万/亿 prefix are converted (1.2亿元 vs 8000万元); otherwise 差值 stays empty and 备注 says why.
+
+def _pair_from(row: Any) -> _Pair:
+    """A (key, name, value_a, unit_a, value_b, unit_b) tuple, or a core.compare.FigureRow (its signed values,
+    difference and notes kept, so the workbook says what the compare view says)."""
+    if isinstance(row, tuple | list):
+        key, name, value_a, unit_a, value_b, unit_b = row
+        return _compute(_Pair(key or "", name or key or "", _number(value_a), unit_a or "",
+                              _number(value_b), unit_b or ""))
+    fact_a, fact_b = getattr(row, "fact_a", None), getattr(row, "fact_b", None)
+    unit = getattr(row, "unit", "") or ""
+    pair = _Pair(
+        getattr(row, "key", None) or "", getattr(row, "label", None) or getattr(row, "name", "") or "",
+        _number(getattr(row, "value_a", None)), fact_a.unit if fact_a is not None else unit,
+        _number(getattr(row, "value_b", None)), fact_b.unit if fact_b is not None else unit,
+        sentence_a=fact_a.sentence if fact_a is not None else "",
+        sentence_b=fact_b.sentence if fact_b is not None else "",
+    )
+    diff, pct = getattr(row, "diff", None), getattr(row, "pct", None)
+    if diff is None and pct is None:
+        pair = _compute(pair)
+    else:
+        pair.diff = _number(diff)
+        pair.pct = round(pct / 100, 6) if pct is not None else None
+    note = getattr(row, "note", "") or ""
+    pair.note = "；".join(n for n in (pair.note, note) if n)
+    return pair
+
+
+def _compute(pair: _Pair) -> _Pair:
+    a, b = pair.a, pair.b
+    if a is not None and b is not None:
+        base_a, fa = unit_scale(pair.unit_a)
+        base_b, fb = unit_scale(pair.unit_b)
+        if base_a == base_b:
+            b_in_a = b * fb / fa
+            pair.diff = _number(b_in_a - a)
+            notes = []
+            if a != 0:
+                pair.pct = round((b_in_a - a) / abs(a), 6)
+            else:
+                notes.append("A值为0，无法计算变化率")
+            if pair.unit_a != pair.unit_b:
+                notes.append(f"B值已换算为{pair.unit_a}后计算差值" if fa != fb
+                             else f"{pair.unit_a}与{pair.unit_b}按同一单位比较")
+            if base_a == "%":
+                notes.append("差值为百分点")
+            pair.note = "；".join(notes)
+        else:
+            pair.note = f"单位不同（{pair.unit_a or '无'} / {pair.unit_b or '无'}），未计算差值"
+    elif b is not None:
+        pair.note = "仅B文档有此指标"
+    elif a is not None:
+        pair.note = "仅A文档有此指标"
+    return pair
+
+
+def export_comparison_xlsx(out: Path | str, doc_a: Document | None, doc_b: Document | None,
+                           rows: Sequence[Any]) -> Path:
+    """Sheet 对比: 指标, 指标键, A值, A单位, B值, B单位, 差值 (B − A, in A's unit), 变化率 (差值 / |A|, a
+    real percentage), 备注, A原句, B原句; the A/B headers name the documents, and 说明 describes both.
+
+    rows: (key, name, value_a, unit_a, value_b, unit_b) tuples (a missing value is None), or
+    core.compare.FigureRow objects. Units that differ only by a 万/亿 prefix are converted (1.2亿元 vs
+    8000万元), 件/宗/起 count as one unit; otherwise 差值 stays empty and 备注 says why.
     """
     wb = Workbook()
     ws = wb.active
     ws.title = "对比"
-    label_a, label_b = _doc_label(doc_a), _doc_label(doc_b)
-    headers = ("指标", "指标键", f"A值（{label_a}）", "A单位", f"B值（{label_b}）", "B单位", "差值", "变化率", "备注")
+    label_a = _doc_label(doc_a) if doc_a is not None else "文档A"
+    label_b = _doc_label(doc_b) if doc_b is not None else "文档B"
+    headers = ("指标", "指标键", f"A值（{label_a}）", "A单位", f"B值（{label_b}）", "B单位", "差值", "变化率", "备注",
+               "A原句", "B原句")
     table: list[list[Any]] = []
     formats: list[list[str | None]] = []
-    for key, name, value_a, unit_a, value_b, unit_b in rows:
-        a, b = _number(value_a), _number(value_b)
-        diff: float | int | None = None
-        pct: float | None = None
-        note = ""
-        if a is not None and b is not None:
-            base_a, fa = unit_scale(unit_a)
-            base_b, fb = unit_scale(unit_b)
-            if base_a == base_b:
-                b_in_a = b * fb / fa
-                diff = _number(b_in_a - a)
-                if a != 0:
-                    pct = round((b_in_a - a) / abs(a), 6)
-                else:
-                    note = "A值为0，无法计算变化率"
-                if unit_a != unit_b and fa != fb:
-                    note = f"B值已换算为{unit_a}后计算差值"
-                elif unit_a != unit_b:
-                    note = f"{unit_a}与{unit_b}按同一单位比较"
-                if base_a == "%":
-                    note = (note + "；" if note else "") + "差值为百分点"
-            else:
-                note = f"单位不同（{unit_a or '无'} / {unit_b or '无'}），未计算差值"
-        elif a is None and b is not None:
-            note = "仅B文档有此指标"
-        elif b is None and a is not None:
-            note = "仅A文档有此指标"
-        money = MONEY_FORMAT if unit_scale(unit_a)[0] == "元" else None
-        table.append([name or key or "", key or "", a, unit_a or "", b, unit_b or "", diff, pct, note])
-        formats.append([None, None, money, None,
-                        MONEY_FORMAT if unit_scale(unit_b)[0] == "元" else None, None, money,
-                        PERCENT_CHANGE_FORMAT, None])
-    _table(ws, headers, table, formats=formats, minimum=(24, 12, 14, 6, 14, 6, 10, 8, 20))
+    for row in rows:
+        p = _pair_from(row)
+        money_a = MONEY_FORMAT if unit_scale(p.unit_a)[0] == "元" else None
+        money_b = MONEY_FORMAT if unit_scale(p.unit_b)[0] == "元" else None
+        table.append([p.name, p.key, p.a, p.unit_a, p.b, p.unit_b, p.diff, p.pct, p.note, p.sentence_a,
+                      p.sentence_b])
+        formats.append([None, None, money_a, None, money_b, None, money_a, PERCENT_CHANGE_FORMAT])
+    _table(ws, headers, table, formats=formats, minimum=(24, 12, 14, 6, 14, 6, 10, 8, 20, 30, 30))
+    notes: list[tuple[str, str, str]] = []
+    if doc_a is not None:
+        notes += _doc_notes("A", doc_a)
+    if doc_b is not None:
+        notes += _doc_notes("B", doc_b)
     _notes_sheet(wb, [
-        *_doc_notes("A", doc_a),
-        *_doc_notes("B", doc_b),
+        *notes,
         ("对比", "差值", "B值 − A值，以A的单位计；百分数之差为百分点；带万/亿的单位先换算；件、宗、起视为同一单位"),
         ("对比", "变化率", "差值 ÷ |A值|，以百分比格式显示（0.125 显示为 12.5%）"),
-        ("对比", "数值", "A值、B值为原文数值，百分数按原文存储（95.5 表示 95.5%）"),
+        ("对比", "数值", "A值、B值为原文数值（下降记为负数），百分数按原文存储（95.5 表示 95.5%）"),
     ])
     return _save(wb, out)
 
