@@ -181,8 +181,16 @@ class _Extractor:
                 if j < 0:
                     break
                 o2, prev = self.tail[j]
-                if _ORG_LINE.match(prev) and not _NOT_SIGNER.search(prev):
+                if _NOT_SIGNER.search(prev):
+                    continue
+                if _ORG_LINE.match(prev):
                     return (prev, o2, o2 + len(prev)), date
+                parts = prev.split()
+                if 1 < len(parts) <= 4 and all(_ORG_LINE.match(p) for p in parts):
+                    # a joint 落款 ("中共某某县委 某某县人民政府"): the government signs for the report
+                    chosen = next((p for p in parts if p.endswith("人民政府")), parts[-1])
+                    at = o2 + prev.index(chosen)
+                    return (chosen, at, at + len(chosen)), date
             return None, date
         return None, None
 
@@ -191,7 +199,7 @@ class _Extractor:
         """The most specific title-like line before the body starts (a breadcrumb or column name such
         as "法治政府建设年度报告" loses to a line that also names a year or an organisation)."""
         best: tuple[int, str, int] | None = None
-        for offset, line in self.head[:8]:
+        for offset, line in self.head:
             if _BODY_START.search(line) or len(line) > 100:
                 break  # the body has begun: a heading below is not the title
             if _looks_like_title(line):

@@ -370,3 +370,36 @@ def test_never_raises_and_evidence_is_in_range(parts: list[str]) -> None:
         assert 0 <= section.start < section.end <= len(text)
     check = check_structure(sections, text, meta["report_year"], meta["publish_date"])
     assert set(check.missing) <= {1, 2, 3, 4}
+
+
+def test_joint_signature_and_chinese_date() -> None:
+    text = (
+        "宁海县2022年法治政府建设年度报告\n2022年，我县深入学习贯彻习近平法治思想。\n一、主要工作\n正文。\n"
+        "中共宁海县委 宁海县人民政府\n二〇二三年三月一日\n"
+    )
+    meta = extract_metadata(text)
+    assert meta["agency"] == "宁波市宁海县人民政府"
+    assert meta["region"] == "浙江省宁波市宁海县"
+    assert meta["publish_date"] == "2023-03-01"
+    start, end = meta["evidence"]["agency"]
+    assert text[start:end] == "宁海县人民政府"
+
+
+def test_document_number_line_and_minutes_of_an_ambiguous_district() -> None:
+    text = (
+        "余政人社〔2022〕5号\n杭州市余杭区人力资源和社会保障局关于2021年度法治政府建设工作情况的报告\n区委依法治区办：\n"
+        "现将我局2021年度法治政府建设工作情况报告如下：\n一、主要举措和成效\n正文。\n"
+        "杭州市余杭区人力资源和社会保障局\n2022年1月20日\n"
+    )
+    meta = extract_metadata(text)
+    assert meta["title"] == "杭州市余杭区人力资源和社会保障局关于2021年度法治政府建设工作情况的报告"
+    assert (meta["report_year"], meta["publish_date"]) == (2021, "2022-01-20")
+    minutes = (
+        "朝阳区人民政府常务会议纪要\n第15次\n2023年5月10日，区长主持召开区政府第15次常务会议。\n"
+        "北京市朝阳区人民政府办公室\n2023年5月12日\n"
+    )
+    meta = extract_metadata(minutes)
+    assert meta["doc_type"] == "会议纪要"
+    assert meta["region"] == "北京市朝阳区"  # placed by 北京市 in the text, not 长春's 朝阳区
+    assert meta["agency"] == "北京市朝阳区人民政府"
+    assert meta["report_year"] == 2023
