@@ -1,0 +1,1 @@
+"""Robustness suite: crashes mid-import, hostile files, fuzzed queries, export injection, bad archives, no network."""
