@@ -540,3 +540,44 @@ def test_libreoffice_opens_the_small_workbooks(tmp_path: Path, lo_profile: Path)
     assert rows == [["指标", "指标键", "单位", "2021年", "2022年"], ["指标", "k", "件", "1", "2"]]
     rows = list(csv.reader((tmp_path / "g-收报情况.csv").open(encoding="utf-8")))
     assert rows[1] == ["某局", "缺项", "1"]
+
+
+def test_comparison_takes_the_compare_views_figure_rows(tmp_path: Path) -> None:
+    from core.compare import FigureRow
+
+    fa = Fact(value=12, unit="件", start=0, end=3, sentence="受理行政复议案件12件", key="review.accepted")
+    fb = Fact(value=15, unit="宗", start=0, end=3, sentence="受理行政复议案件15宗", key="review.accepted")
+    rows = [
+        FigureRow("行政复议", "review.accepted", "行政复议受理数", "件", fa, fb, 12, 15, 3, 25.0, note="单位不同"),
+        FigureRow("其他", None, "=只在B", "件", None, fb, None, 15, None, None),
+    ]
+    out = export_comparison_xlsx(tmp_path / "fig.xlsx", None, None, rows)
+    table = _rows(out, "对比")
+    assert table[0][2] == "A值（文档A）"
+    assert table[1][:8] == ("行政复议受理数", "review.accepted", 12, "件", 15, "宗", 3, 0.25)
+    assert "单位不同" in table[1][8] and table[1][9:] == (fa.sentence, fb.sentence)
+    assert table[2][0] == "=只在B" and table[2][2] is None and table[2][8] == "仅B文档有此指标"
+
+
+def test_export_through_a_real_archive(tmp_path: Path, samples_dir: Path) -> None:
+    from core import Archive
+
+    with Archive.open(tmp_path / "archive.sqlite") as archive:
+        archive.import_paths([samples_dir])
+        ids = archive.list_ids()
+        assert ids
+        facts = {i: archive.get_facts(i) for i in ids}
+        docs = {d.id: d for d in archive.get_documents(ids)}
+        out = export_xlsx(archive, tmp_path / "archive.xlsx", ids, selection="标签：无")
+    assert out is not None
+    reports = _rows(out, "报告")
+    assert [r[1] for r in reports[1:]] == ids
+    assert [r[2] for r in reports[1:]] == [docs[i].title for i in ids]
+    rows = _rows(out, "指标明细")[1:]
+    assert len(rows) == sum(len(f) for f in facts.values())
+    by_doc: dict[int, list[float]] = defaultdict(list)
+    for r in rows:
+        by_doc[r[0]].append(float(r[6]))
+    for i in ids:
+        assert sorted(by_doc[i]) == sorted(float(f.value) for f in facts[i])
+    assert {r[1]: r[2] for r in _rows(out, "说明")}["选择条件"] == "标签：无"
