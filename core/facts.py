@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from core.indicators import IndicatorDictionary, default_dictionary
 from core.models import Fact
@@ -160,6 +160,7 @@ class _Context:
     text: str
     sentence_bounds: list[int]  # positions of sentence delimiters
     clause_bounds: list[int]  # positions of clause delimiters
+    hits_cache: dict[int, list[tuple[int, int, tuple[str, ...]]]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, text: str) -> _Context:
@@ -515,7 +516,14 @@ class FactExtractor:
         if key_context is None:
             key_context = _key_context(ctx.text[ctx.clause_start(start) : start])
         after = _key_context(ctx.text[end : min(ctx.clause_end(end), end + 24)])
-        key = self.dictionary.find_key(key_context, unit, after)
+        sentence_start, sentence_end = ctx.sentence_span(start)
+        hits = ctx.hits_cache.get(sentence_start)
+        if hits is None:
+            hits = self.dictionary.hits(ctx.text[sentence_start:sentence_end])
+            ctx.hits_cache[sentence_start] = hits
+        limit = min(ctx.clause_end(end), end + 24) - sentence_start
+        area = self.dictionary.area_from_hits(hits, limit)
+        key = self.dictionary.find_key(key_context, unit, after, area)
         return Fact(
             value=value,
             unit=unit,

@@ -20,6 +20,7 @@ _KEY_RE = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+$")
 _ANNOTATION_RE = re.compile(r"[(（][^)）]*[)）]")
 _MAGNITUDE_PREFIX = ("万", "亿", "千", "百")
 _MONEY_UNITS = ("元", "美元")
+SPECIFIC_LENGTH = 4  # synonyms this long name their area; shorter ones (审结, 维持) are generic
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,10 +114,12 @@ class IndicatorDictionary:
                 if indicator.key not in keys:
                     keys.append(indicator.key)
         self._by_synonym = {syn: tuple(keys) for syn, keys in by_synonym.items()}
-        ordered = sorted(self._by_synonym, key=len, reverse=True)
-        alternation = "|".join(re.escape(syn) for syn in ordered)
-        # A lookahead finds every start position, so overlapping synonyms are all seen.
-        self._matcher = re.compile(f"(?=({alternation}))") if ordered else None
+        # First character → synonyms starting with it, longest first (a plain scan beats a regex of
+        # hundreds of alternatives, which Python's re tries one by one at every position).
+        index: dict[str, list[str]] = {}
+        for synonym in sorted(self._by_synonym, key=len, reverse=True):
+            index.setdefault(synonym[0], []).append(synonym)
+        self._index = index
 
     # --- mapping -------------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -161,32 +164,45 @@ class IndicatorDictionary:
 
     def hits(self, context: str) -> list[tuple[int, int, tuple[str, ...]]]:
         """Every synonym occurrence in `context`: (start, end, keys), overlapping ones included."""
-        if self._matcher is None:
-            return []
+        index = self._index
+        by_synonym = self._by_synonym
         found: list[tuple[int, int, tuple[str, ...]]] = []
-        for match in self._matcher.finditer(context):
-            synonym = match.group(1)
-            start = match.start()
-            found.append((start, start + len(synonym), self._by_synonym[synonym]))
-            # Shorter synonyms starting at the same place (审计覆盖率 / 审计) are found too.
-            for shorter in self._shorter_prefixes(synonym):
-                found.append((start, start + len(shorter), self._by_synonym[shorter]))
+        for start, char in enumerate(context):
+            candidates = index.get(char)
+            if not candidates:
+                continue
+            for synonym in candidates:
+                if context.startswith(synonym, start):
+                    found.append((start, start + len(synonym), by_synonym[synonym]))
         return found
 
-    def _shorter_prefixes(self, synonym: str) -> Iterator[str]:
-        for length in range(len(synonym) - 1, 1, -1):
-            prefix = synonym[:length]
-            if prefix in self._by_synonym:
-                yield prefix
+    def area_of(self, text: str) -> str | None:
+        """The area (行政复议, 行政诉讼 …) the text last names with a specific synonym (4+ characters)."""
+        return self.area_from_hits(self.hits(text), len(text))
 
-    def find_key(self, context: str, unit: str, after: str = "") -> str | None:
+    def area_from_hits(self, hits: list[tuple[int, int, tuple[str, ...]]], limit: int) -> str | None:
+        """`area_of` over precomputed hits, counting only those ending at or before `limit`."""
+        area: str | None = None
+        last_end = -1
+        for start, end, keys in hits:
+            if end > limit or end - start < SPECIFIC_LENGTH or end < last_end:
+                continue
+            areas = {self.indicators[key].area for key in keys}
+            if len(areas) == 1:
+                area, last_end = areas.pop(), end
+        return area
+
+    def find_key(self, context: str, unit: str, after: str = "", area: str | None = None) -> str | None:
         """The indicator a number's context names, among those whose unit kind fits `unit`.
 
-        `context` is the clause text before the number, `after` the rest of the clause after it.
+        `context` is the clause text before the number, `after` the rest of the clause after it, `area`
+        the area the sentence is about (see `area_of`), if known.
         Preference: a synonym spanning the number's place (出台 + 规范性文件 read across the number),
         then the synonym ending nearest the number before it, then the last one after it (Chinese puts
-        the verb last: 45件规范性文件进行了全面清理). Ties go to the longer synonym; among keys sharing a
-        synonym, the first in dictionary order that fits the unit.
+        the verb last: 45件规范性文件进行了全面清理). Ties go to the longer synonym. Among keys sharing a
+        synonym, one of `area` first, then dictionary order. A short, generic synonym (审结, 维持,
+        满意率) of another area than `area` names nothing: 审结 in a sentence about 行政诉讼 is not the
+        行政复议 count.
         """
         joint = len(context)
         best: tuple[int, int, int] | None = None
@@ -200,10 +216,15 @@ class IndicatorDictionary:
                 rank = (1, end, end - start)
             if best is not None and rank <= best:
                 continue
-            for key in keys:
-                if self.unit_fits(key, unit):
-                    best, best_key = rank, key
-                    break
+            fitting = [key for key in keys if self.unit_fits(key, unit)]
+            if area is not None:
+                local = [key for key in fitting if self.indicators[key].area == area]
+                if local:
+                    fitting = local
+                elif end - start < SPECIFIC_LENGTH:
+                    fitting = []
+            if fitting:
+                best, best_key = rank, fitting[0]
         return best_key
 
 

@@ -225,7 +225,10 @@ def test_corpus_facts_are_not_dates_names_or_ordinals(corpus_dir: Path) -> None:
             span = text[fact.start : fact.end]
             assert fact.value == 0 or re.search(r"[\d零〇一二两三四五六七八九十百千万亿]", span)
             following = text[fact.end : fact.end + 2]
-            assert not re.match(r"年(?!度)|月|日|号", following), (span, text[fact.start - 10 : fact.end + 10])
+            assert not re.match(r"年(?!度)|月|日|号", following), (
+                span,
+                text[fact.start - 10 : fact.end + 10],
+            )
             assert text[max(0, fact.start - 1) : fact.start] != "第" or fact.unit == "名"
             assert fact.value >= 0
     assert total > 100

@@ -97,7 +97,8 @@ def test_unit_kind_decides_between_rate_and_count(tmp_path: Path) -> None:
     assert dictionary.find_key("行政复议纠错", "件") == "review.corrected"
     # A count key never takes a percentage, a rate key never takes a count.
     assert dictionary.find_key("办理行政处罚案件", "%") is None
-    assert dictionary.find_key("败诉率", "件") is None
+    assert dictionary.find_key("调解成功率", "件") is None
+    assert dictionary.find_key("调解成功率", "%") == "disputes.mediation_success_rate"
     assert dictionary.find_key("罚没金额", "万元") == "enforcement.fines"
     assert dictionary.find_key("罚没金额", "件") is None
 
