@@ -17,7 +17,7 @@ import importlib.util
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 # Administrative suffixes, longest first, stripped to get a short name (南京市 → 南京).
@@ -71,6 +71,8 @@ class _Table:
             if short and short != unit.name:
                 self.by_short.setdefault(short, []).append(unit.code)
         self.max_len = max(len(n) for n in self.by_name)
+        # the last two characters of every name of three or more (a cheap filter for find_regions)
+        self.tails = frozenset(n[-2:] for n in self.by_name if len(n) >= 3)
         self.max_short = max(len(n) for n in self.by_short)
 
     def parent(self, code: str) -> str | None:
@@ -266,21 +268,30 @@ def find_regions(text: str) -> list[RegionMention]:
 
     Two-character names (城区, 东区, 和县, 新县) are skipped: in running text they are mostly ordinary words.
     """
+    return list(_find_regions(text))
+
+
+_END_RE = re.compile("[" + "".join(sorted(_END_CHARS)) + "]")
+
+
+@lru_cache(maxsize=8)
+def _find_regions(text: str) -> tuple[RegionMention, ...]:
     t = _table()
     out: list[RegionMention] = []
-    last_end = -1
-    for i, ch in enumerate(text):
-        if ch not in _END_CHARS:
+    last_end = 0
+    tails = t.tails
+    for m in _END_RE.finditer(text):
+        end = m.end()
+        if end < 3 or text[end - 2 : end] not in tails:
             continue
-        end = i + 1
-        for length in range(min(t.max_len, end - max(last_end, 0)), 2, -1):
+        for length in range(min(t.max_len, end - last_end), 2, -1):
             start = end - length
             codes = t.by_name.get(text[start:end])
             if codes:
                 out.append(RegionMention(start, end, tuple(codes)))
                 last_end = end
                 break
-    return out
+    return tuple(out)
 
 
 def context_codes(text: str) -> set[str]:
