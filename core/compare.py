@@ -10,11 +10,9 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from core.errors import ArchiveError
-from core.models import Analysis, Document, Fact, Section
+from core.models import Analysis, Fact, Section
 
 # Names of the five required parts (domain/report-structure.md), for the outline.
 REQUIRED_PART_NAMES: dict[int, str] = {
@@ -680,68 +678,3 @@ def figure_tsv(rows: Sequence[FigureRow]) -> str:
         lines.append("\t".join(cells))
     return "\n".join(lines) + "\n"
 
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def _text_cell(ws: Any, row: int, col: int, value: str) -> None:
-    cell = ws.cell(row=row, column=col)
-    cell.value = _CONTROL.sub("", value)[:32767]
-    cell.data_type = "s"  # never a formula, even for text starting with = + - @
-
-
-def write_comparison_xlsx(out: Path, doc_a: Document | None, doc_b: Document | None, rows: Sequence[FigureRow]) -> Path:
-    """Workbook with sheet 数字对照 (one header row, one row per indicator) and sheet 报告 (the two reports)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "数字对照"
-    matrix = figure_matrix(rows)
-    fill = PatternFill("solid", fgColor="FFF6D6")
-    for r, values in enumerate(matrix, start=1):
-        for c, value in enumerate(values, start=1):
-            if isinstance(value, str) or value is None:
-                _text_cell(ws, r, c, value or "")
-            else:
-                cell = ws.cell(row=r, column=c, value=value)
-                if c == 7:
-                    cell.number_format = "0.0%"
-            if r == 1:
-                ws.cell(row=r, column=c).font = Font(bold=True)
-            elif rows[r - 2].one_sided:
-                ws.cell(row=r, column=c).fill = fill
-    widths = [24, 24, 8, 12, 12, 12, 10, 12, 60, 60]
-    for c, width in enumerate(widths, start=1):
-        ws.column_dimensions[ws.cell(row=1, column=c).column_letter].width = width
-    ws.freeze_panes = "A2"
-    info = wb.create_sheet("报告")
-    for c, head in enumerate(("位置", "标题", "机关", "年度", "发布日期", "原文件"), start=1):
-        _text_cell(info, 1, c, head)
-        info.cell(row=1, column=c).font = Font(bold=True)
-    for r, (side, doc) in enumerate((("左侧", doc_a), ("右侧", doc_b)), start=2):
-        _text_cell(info, r, 1, side)
-        if doc is None:
-            continue
-        for c, value in enumerate(
-            (doc.title, doc.agency or "", doc.report_year, doc.publish_date or "", doc.source_name), start=2
-        ):
-            if isinstance(value, int):
-                info.cell(row=r, column=c, value=value)
-            else:
-                _text_cell(info, r, c, value or "")
-    out = Path(out)
-    tmp = out.with_name(out.name + ".tmp")
-    try:
-        wb.save(tmp)
-        tmp.replace(out)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ExportError(f"无法写入 {out.name}：{exc.strerror or exc}") from exc
-    return out
-
-
-class ExportError(ArchiveError):
-    """A comparison workbook could not be written (folder missing, file open in Excel, disk full)."""

@@ -121,11 +121,11 @@ class ComparePane(QTextEdit):
         bold = QTextCharFormat()
         bold.setFontWeight(QFont.Weight.Bold)
         change = QTextCharFormat()
-        change.setBackground(CHANGE_A if side == "a" else CHANGE_B)
+        change.setBackground(QBrush(CHANGE_A if side == "a" else CHANGE_B))
         only = QTextCharFormat()
-        only.setBackground(ONLY_A if side == "a" else ONLY_B)
+        only.setBackground(QBrush(ONLY_A if side == "a" else ONLY_B))
         fold_fmt = QTextCharFormat()
-        fold_fmt.setForeground(FOLD)
+        fold_fmt.setForeground(QBrush(FOLD))
         fold_fmt.setFontItalic(True)
         self.para_to_block = [0] * len(paras)
         self.block_to_para = []
@@ -649,19 +649,11 @@ class CompareView(QWidget):
         return Path(path)
 
 
-def write_comparison(out: Path, left: LoadedDocument | None, right: LoadedDocument | None, rows: list[FigureRow]) -> None:
-    """Excel workbook of the figures; core.export's writer when it offers one, else core.compare's."""
-    from core import export as core_export
+def write_comparison(out: Path, left: LoadedDocument | None, right: LoadedDocument | None, rows: list[FigureRow]) -> Path:
+    """Excel workbook of the figures (core.export's comparison workbook; takes FigureRow objects)."""
+    from core.export import export_comparison_xlsx
 
-    doc_a = left.doc if left else None
-    doc_b = right.doc if right else None
-    writer = getattr(core_export, "export_comparison_xlsx", None)
-    if writer is not None:
-        writer(out, doc_a, doc_b, rows)
-        return
-    from core.compare import write_comparison_xlsx
-
-    write_comparison_xlsx(out, doc_a, doc_b, rows)
+    return export_comparison_xlsx(out, left.doc if left else None, right.doc if right else None, rows)
 
 
 # ---------------------------------------------------------------------------------------------- window

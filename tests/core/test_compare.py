@@ -14,7 +14,6 @@ from core.compare import (
     figure_tsv,
     paragraph_at,
     split_paragraphs,
-    write_comparison_xlsx,
 )
 from core.extract import analyse
 from core.models import Analysis, Document
@@ -193,20 +192,18 @@ def test_fifty_thousand_character_reports_compare_in_well_under_three_seconds() 
     assert len(identical) >= 0.8 * len(split_paragraphs(clean_text(texts[1])))
 
 
-def test_comparison_workbook_has_one_header_row_and_text_stays_text(tmp_path: Path) -> None:
+def test_figure_rows_feed_the_comparison_workbook(tmp_path: Path) -> None:
+    from core.export import export_comparison_xlsx
+
     text_a, an_a = _load(_sample("004"))
     fact = next(f for f in sorted(an_a.facts, key=lambda f: f.start) if f.key)
     span = text_a[fact.start : fact.end]
     text_b = text_a[: fact.start] + span.replace(_number_text(span), "9999", 1) + text_a[fact.end :]
     cmp = compare(text_a, an_a, text_b, analyse(text_b))
-    cmp.figures[0].label = "=SUM(A1:A2)"
     doc = Document(1, "甲报告", "a.txt", agency="甲局", report_year=2023)
-    out = write_comparison_xlsx(tmp_path / "cmp.xlsx", doc, None, cmp.figures)
-    wb = load_workbook(out)
-    ws = wb["数字对照"]
+    out = export_comparison_xlsx(tmp_path / "cmp.xlsx", doc, None, cmp.figures)
+    ws = load_workbook(out).worksheets[0]
     assert ws.max_row == len(cmp.figures) + 1
-    assert ws.cell(1, 1).value == "指标"
-    assert ws.cell(2, 1).value == "=SUM(A1:A2)" and ws.cell(2, 1).data_type == "s"
-    both = next(n for n, r in enumerate(cmp.figures, start=2) if r.diff)
-    assert ws.cell(both, 6).value == pytest.approx(cmp.figures[both - 2].diff)
-    assert wb["报告"].cell(2, 2).value == "甲报告"
+    changed = next(n for n, r in enumerate(cmp.figures, start=2) if r.diff)
+    assert ws.cell(changed, 1).value == cmp.figures[changed - 2].label
+    assert ws.cell(changed, 7).value == pytest.approx(cmp.figures[changed - 2].diff)
