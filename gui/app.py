@@ -1,0 +1,79 @@
+"""Entry point of the desktop app: arguments, logging, excepthook, QApplication, main window."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+_T0 = time.time()
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="report-archive", description="报告档案")
+    parser.add_argument("--archive", type=Path, default=None, help="档案文件路径（不存在时自动新建）")
+    parser.add_argument("--self-test", action="store_true", help="无界面自检，成功时退出码为 0")
+    args, _qt_args = parser.parse_known_args(argv)
+    return args
+
+
+def choose_archive(explicit: Path | None) -> Path:
+    """--archive wins; then the last archive used (if it still exists); then the default archive."""
+    from core.paths import default_archive_path
+
+    if explicit is not None:
+        return explicit.expanduser().resolve()
+    from gui.settings import Settings
+
+    last = Settings().last_archive
+    if last is not None and last.is_file():
+        return last
+    return default_archive_path()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    import multiprocessing
+
+    multiprocessing.freeze_support()  # no-op unless frozen: the importer spawns worker processes
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.self_test:
+        from gui import selftest
+
+        return int(selftest.run())
+
+    from PySide6.QtCore import QLocale, QTranslator
+    from PySide6.QtWidgets import QApplication
+
+    from gui.errors import install_excepthook, setup_logging
+    from gui.settings import APPLICATION, ORGANISATION
+
+    setup_logging()
+    install_excepthook()
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(app, QApplication)
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName("报告档案")
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    # Qt's own strings (dialog buttons…) in Chinese when the translation ships with Qt.
+    from PySide6.QtCore import QLibraryInfo
+
+    translator = QTranslator(app)
+    if translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_",
+                       QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(translator)
+
+    from gui.main_window import MainWindow
+
+    window = MainWindow(choose_archive(args.archive))
+    window.show()
+    if os.environ.get("REPORT_ARCHIVE_STARTUP_TIMING"):
+        print(f"STARTUP_PROCESS {_T0:.6f}", flush=True)
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,250 @@
+"""Small dialogs: import summary, batch metadata editor, and the import file filter."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.table import copy_text, view_to_tsv
+
+if TYPE_CHECKING:
+    from core.models import Document, ImportReport
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("dialogs", text)
+
+
+def import_file_filter() -> str:
+    try:
+        from core.readers import SUPPORTED_SUFFIXES
+
+        suffixes = sorted(SUPPORTED_SUFFIXES)
+    except ImportError:
+        suffixes = [".doc", ".docx", ".wps", ".pdf", ".html", ".htm", ".txt"]
+    patterns = " ".join(f"*{s}" for s in suffixes)
+    return tr("报告文件 ({0});;所有文件 (*)").format(patterns)
+
+
+class ImportSummaryDialog(QDialog):
+    """What an import did: imported / duplicates / failures with reasons (non-modal)."""
+
+    openDocument = Signal(int)
+
+    def __init__(self, report: ImportReport, seconds: float, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from core.models import Outcome
+
+        self.setObjectName("importSummary")
+        self.setWindowTitle(self.tr("导入结果"))
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.resize(760, 420)
+        self.report = report
+        layout = QVBoxLayout(self)
+        imported = report.count(Outcome.IMPORTED)
+        dup = report.count(Outcome.DUPLICATE)
+        failed = report.count(Outcome.FAILED)
+        text = self.tr("新导入 {0} 份，重复 {1} 份，失败 {2} 份（用时 {3:.1f} 秒）").format(imported, dup, failed, seconds)
+        if report.cancelled:
+            text += self.tr("。导入已取消，其余文件没有导入。")
+        self.summary = QLabel(text, self)
+        self.summary.setObjectName("importSummaryText")
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+
+        labels = {
+            Outcome.IMPORTED: self.tr("已导入"),
+            Outcome.DUPLICATE: self.tr("重复"),
+            Outcome.FAILED: self.tr("失败"),
+        }
+        colours = {Outcome.IMPORTED: "#1b6e2a", Outcome.DUPLICATE: "#8a6d00", Outcome.FAILED: "#b3261e"}
+        # failures first: they are what the user must act on
+        order = {Outcome.FAILED: 0, Outcome.DUPLICATE: 1, Outcome.IMPORTED: 2}
+        items = sorted(report.items, key=lambda i: order.get(i.outcome, 3))
+        self.table = QTableWidget(len(items), 3, self)
+        self.table.setObjectName("importSummaryTable")
+        self.table.setHorizontalHeaderLabels([self.tr("结果"), self.tr("文件"), self.tr("说明")])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setColumnWidth(1, 320)
+        for row, item in enumerate(items):
+            state = QTableWidgetItem(labels.get(item.outcome, str(item.outcome)))
+            state.setForeground(QColor(colours.get(item.outcome, "#000000")))
+            state.setData(Qt.ItemDataRole.UserRole, item.doc_id)
+            name = QTableWidgetItem(Path(item.path).name)
+            name.setToolTip(item.path)
+            reason = item.reason
+            if item.outcome == Outcome.DUPLICATE and not reason:
+                reason = self.tr("档案中已有相同的文件")
+            self.table.setItem(row, 0, state)
+            self.table.setItem(row, 1, name)
+            self.table.setItem(row, 2, QTableWidgetItem(reason))
+        self.table.doubleClicked.connect(self._open)
+        layout.addWidget(self.table, 1)
+        QShortcut(QKeySequence.StandardKey.Copy, self.table, lambda: copy_text(view_to_tsv(self.table)))
+
+        buttons = QHBoxLayout()
+        copy_button = QPushButton(self.tr("复制列表"), self)
+        copy_button.clicked.connect(lambda: copy_text(view_to_tsv(self.table, selected_only=False)))
+        buttons.addWidget(copy_button)
+        buttons.addStretch(1)
+        close = QPushButton(self.tr("关闭"), self)
+        close.setDefault(True)
+        close.clicked.connect(self.close)
+        buttons.addWidget(close)
+        layout.addLayout(buttons)
+
+    def _open(self, index: Any) -> None:
+        item = self.table.item(index.row(), 0)
+        doc_id = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        if isinstance(doc_id, int):
+            self.openDocument.emit(doc_id)
+
+
+class MetadataDialog(QDialog):
+    """Edit metadata of one or many documents; with many, only ticked fields change."""
+
+    def __init__(self, docs: Sequence[Document], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from core.models import DOC_TYPES
+
+        self.setObjectName("metadataDialog")
+        self.setWindowTitle(self.tr("编辑文件信息（{0} 份）").format(len(docs)) if len(docs) > 1 else self.tr("编辑文件信息"))
+        self.docs = list(docs)
+        many = len(docs) > 1
+        layout = QVBoxLayout(self)
+        if many:
+            hint = QLabel(self.tr("勾选要修改的项目；未勾选的项目保持各文件原样。"), self)
+            hint.setWordWrap(True)
+            layout.addWidget(hint)
+        form = QFormLayout()
+        self.edits: dict[str, QWidget] = {}
+        self.checks: dict[str, QCheckBox] = {}
+        labels = {
+            "title": self.tr("标题"),
+            "agency": self.tr("发布机关"),
+            "region": self.tr("地区"),
+            "report_year": self.tr("年度"),
+            "period": self.tr("期间"),
+            "publish_date": self.tr("发布日期"),
+            "doc_type": self.tr("类型"),
+        }
+        first = docs[0]
+        for key, label in labels.items():
+            if many and key == "title":
+                continue
+            edit: QWidget
+            values = {getattr(d, key) for d in docs}
+            common = values.pop() if len(values) == 1 else None
+            if key == "doc_type":
+                combo = QComboBox(self)
+                combo.addItems(list(DOC_TYPES))
+                combo.setCurrentText(str(common or first.doc_type))
+                edit = combo
+            else:
+                line = QLineEdit(self)
+                line.setText("" if common is None else str(common))
+                if key == "publish_date":
+                    line.setPlaceholderText("YYYY-MM-DD")
+                if key == "period":
+                    line.setPlaceholderText(self.tr("如 2016-2020，单一年度留空"))
+                if many and common is None:
+                    line.setPlaceholderText(self.tr("（各不相同）"))
+                line.setMinimumWidth(360)
+                edit = line
+            self.edits[key] = edit
+            if many:
+                row = QWidget(self)
+                h = QHBoxLayout(row)
+                h.setContentsMargins(0, 0, 0, 0)
+                check = QCheckBox(row)
+                self.checks[key] = check
+                h.addWidget(check)
+                h.addWidget(edit, 1)
+                if isinstance(edit, QLineEdit):
+                    edit.textEdited.connect(lambda _t, c=check: c.setChecked(True))
+                else:
+                    assert isinstance(edit, QComboBox)
+                    edit.activated.connect(lambda _i, c=check: c.setChecked(True))
+                form.addRow(label, row)
+            else:
+                form.addRow(label, edit)
+        layout.addLayout(form)
+        self.error = QLabel(self)
+        self.error.setStyleSheet("color: #b3261e;")
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("保存"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _value(self, key: str) -> Any:
+        edit = self.edits[key]
+        if isinstance(edit, QComboBox):
+            return edit.currentText()
+        assert isinstance(edit, QLineEdit)
+        return edit.text().strip()
+
+    def fields(self) -> dict[str, Any]:
+        """Changed fields, typed for core (report_year int or None, empty → None)."""
+        out: dict[str, Any] = {}
+        for key in self.edits:
+            if self.checks and not self.checks[key].isChecked():
+                continue
+            value = self._value(key)
+            if key == "report_year":
+                value = int(value) if str(value).isdigit() else None
+            elif value == "":
+                value = None
+            if not self.checks and all(getattr(d, key) == value for d in self.docs):
+                continue
+            out[key] = value
+        return out
+
+    def validate(self) -> str:
+        year = self._value("report_year") if "report_year" in self.edits else ""
+        if year and not (str(year).isdigit() and 1949 <= int(year) <= 2100):
+            return self.tr("年度应为四位数字，如 2023。")
+        date = self._value("publish_date") if "publish_date" in self.edits else ""
+        if date:
+            import datetime
+
+            try:
+                datetime.date.fromisoformat(str(date))
+            except ValueError:
+                return self.tr("发布日期应写成 2023-03-31 这样的格式。")
+        return ""
+
+    def _accept(self) -> None:
+        problem = self.validate()
+        if problem:
+            self.error.setText(problem)
+            return
+        self.accept()

@@ -1,0 +1,1144 @@
+"""The main window: archive table, tag pane, search box, viewer tab, menus, import/export, trash, undo.
+
+Public for other windows: `archive_path`, `archive` (GUI-thread reads only), `worker` (the single writer:
+`worker.submit(fn(archive, progress, cancel), on_done=…)`), `reader` (slow reads), `selected_ids()`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QModelIndex, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDesktopServices,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QKeySequence,
+    QShowEvent,
+    QUndoStack,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QToolBar,
+    QWidget,
+)
+
+from gui.commands import MetadataCommand, TagCommand, TrashCommand
+from gui.errors import show_error
+from gui.models import COLUMNS, SNIPPET_COLUMN, DocumentTableModel
+from gui.settings import Settings
+from gui.table import ArchiveTableView, SnippetDelegate, copy_text, to_tsv, view_to_tsv
+from gui.tag_pane import TagPane
+from gui.worker import Job, JobFn, Worker
+
+if TYPE_CHECKING:
+    from core.archive import Archive
+    from core.models import Document, ImportReport, Tag
+
+log = logging.getLogger(__name__)
+
+SEARCH_DEBOUNCE_MS = 250
+STARTUP_ENV = "REPORT_ARCHIVE_STARTUP_TIMING"
+
+
+def build_snippets(archive: Archive, ids: Sequence[int], query: str) -> dict[int, tuple[str, list[tuple[int, int]]]]:
+    """Snippet of the original text around the best match in each document, with spans (worker thread)."""
+    from core.search import make_snippet
+
+    result: dict[int, tuple[str, list[tuple[int, int]]]] = {}
+    for doc_id in ids:
+        try:
+            result[doc_id] = make_snippet(archive.get_text(doc_id), query)
+        except Exception as exc:  # a missing row must not break the table
+            log.warning("snippet for %s failed: %s", doc_id, exc)
+            result[doc_id] = ("", [])
+    return result
+
+
+def sort_in_python(archive: Archive, ids: list[int], key: str, descending: bool) -> list[int]:
+    """Sort on what core cannot sort (tags, structure) by fetching the rows (reader thread)."""
+    docs = archive.get_documents(ids)
+    if key == "@tags":
+        docs.sort(key=lambda d: ("、".join(d.tags) or "\uffff", d.id), reverse=descending)
+    else:  # structure: complete first, then by number of missing parts, late last
+        def rank(d: Document) -> tuple[int, int, int, int]:
+            annual = d.doc_type in ("法治政府建设年度报告", "法治政府建设工作报告")
+            return (0 if annual else 1, len(d.missing_parts), 1 if d.late else 0, d.id)
+
+        docs.sort(key=rank, reverse=descending)
+    return [d.id for d in docs]
+
+
+class MainWindow(QMainWindow):
+    refreshed = Signal()  # the table shows the result of the latest list/search
+    importFinished = Signal(object)  # ImportReport
+    writeFinished = Signal(str)  # name of the write job
+    tagsRefreshed = Signal()
+    firstShown = Signal()
+
+    def __init__(self, archive_path: Path, settings: Settings | None = None) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.settings = settings or Settings()
+        self.archive_path = Path(archive_path)
+        self.archive: Archive | None = None
+        self.worker: Worker | None = None
+        self.reader: Worker | None = None
+        self.open_error: BaseException | None = None
+        self.trash_mode = False
+        self.total_count = 0
+        self._generation = 0
+        self._import_jobs: list[Job] = []
+        self._shown_once = False
+        self.import_summary: QWidget | None = None
+        self.export_dialog: QWidget | None = None
+        self._children: list[QWidget] = []
+        self.undo_stack = QUndoStack(self)
+
+        self.setWindowTitle(self.tr("报告档案"))
+        self.setAcceptDrops(True)
+        self.resize(1280, 800)
+
+        self.model = DocumentTableModel(None, self)
+        self.table = ArchiveTableView(self)
+        self.table.setModel(self.model)
+        self.table.setItemDelegateForColumn(SNIPPET_COLUMN, SnippetDelegate(self.table))
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.DescendingOrder)
+        self.model.sort_requested = self.refresh
+        for i, col in enumerate(COLUMNS):
+            self.table.setColumnWidth(i, col.width)
+        self.table.setColumnHidden(SNIPPET_COLUMN, True)
+        self.model.snippetsWanted.connect(self._fetch_snippets)
+        self.table.doubleClicked.connect(self._on_double_clicked)
+        self.table.activated.connect(self._on_double_clicked)
+        self.table.overlay.buttonClicked.connect(self._on_overlay_button)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._table_menu)
+
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("mainTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.table, self.tr("档案"))
+        self._viewer: Any = None
+        self.setCentralWidget(self.tabs)
+
+        self.tag_pane = TagPane(self)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.tag_pane)
+        self.tag_pane.filterChanged.connect(self.refresh)
+        self.tag_pane.docsDropped.connect(self.tag_documents)
+        self.tag_pane.createRequested.connect(self._create_tag)
+        self.tag_pane.renameRequested.connect(
+            lambda tag_id, name: self.run_write(lambda a, *_: a.rename_tag(tag_id, name), None, "tags")
+        )
+        self.tag_pane.mergeRequested.connect(
+            lambda src, dst: self.run_write(lambda a, *_: a.merge_tags(src, dst), None, "tags")
+        )
+        self.tag_pane.deleteRequested.connect(
+            lambda tag_id: self.run_write(lambda a, *_: a.delete_tag(tag_id), None, "tags")
+        )
+        self.tag_pane.colorRequested.connect(
+            lambda tag_id, color: self.run_write(lambda a, *_: a.set_tag_color(tag_id, color), None, "tags")
+        )
+        self.tag_pane.set_mode_any(self.settings.tag_mode_any)
+
+        self.search_box = QLineEdit(self)
+        self.search_box.setObjectName("searchBox")
+        self.search_box.setPlaceholderText(self.tr("搜索全文（Ctrl+F）"))
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setMinimumWidth(260)
+        self.search_box.setMaximumWidth(420)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DEBOUNCE_MS)
+        self._search_timer.timeout.connect(self.refresh)
+        self.search_box.textChanged.connect(lambda _t: self._search_timer.start())
+        self.search_box.returnPressed.connect(self._search_now)
+
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self._build_statusbar()
+        self.open_archive(self.archive_path, remember=True)
+        self._restore_layout()
+
+    # ------------------------------------------------------------------ construction
+    def _action(  # noqa: PLR0917
+        self,
+        text: str,
+        slot: Callable[..., Any] | None = None,
+        shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+        name: str = "",
+        checkable: bool = False,
+        tip: str = "",
+    ) -> QAction:
+        action = QAction(text, self)
+        if name:
+            action.setObjectName(name)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if checkable:
+            action.setCheckable(True)
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        if slot is not None:
+            if checkable:
+                action.toggled.connect(slot)
+            else:
+                action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        tr = self.tr
+        self.actionNewArchive = self._action(tr("新建档案…"), self.new_archive_interactive, name="actionNewArchive")
+        self.actionOpenArchive = self._action(tr("打开档案…"), self.open_archive_interactive, name="actionOpenArchive")
+        self.actionBackup = self._action(tr("备份档案…"), self.backup_interactive, name="actionBackup")
+        self.actionImport = self._action(
+            tr("导入…"), self.import_interactive, QKeySequence.StandardKey.Open, "actionImport",
+            tip=tr("导入报告文件（也可以直接把文件拖到窗口里）"),
+        )
+        self.actionImportFolder = self._action(
+            tr("导入文件夹…"), self.import_folder_interactive, "Ctrl+Shift+O", "actionImportFolder"
+        )
+        self.actionExport = self._action(
+            tr("导出…"), self.export_interactive, "Ctrl+E", "actionExport", tip=tr("把文件信息和指标导出为 Excel 工作簿")
+        )
+        self.actionQuit = self._action(tr("退出"), self.close, QKeySequence.StandardKey.Quit, "actionQuit")
+        self.actionUndo = self.undo_stack.createUndoAction(self, tr("撤销"))
+        self.actionUndo.setShortcut(QKeySequence.StandardKey.Undo)
+        self.actionUndo.setObjectName("actionUndo")
+        self.actionRedo = self.undo_stack.createRedoAction(self, tr("重做"))
+        self.actionRedo.setShortcut(QKeySequence.StandardKey.Redo)
+        self.actionRedo.setObjectName("actionRedo")
+        self.actionSelectAll = self._action(tr("全选"), self.select_all, QKeySequence.StandardKey.SelectAll, "actionSelectAll")
+        self.actionCopy = self._action(tr("复制"), self.copy_selection, QKeySequence.StandardKey.Copy, "actionCopy")
+        self.actionDelete = self._action(
+            tr("删除（移到回收站）"), self.trash_selected, QKeySequence.StandardKey.Delete, "actionDelete"
+        )
+        self.actionEditMeta = self._action(tr("编辑文件信息…"), self.edit_metadata_interactive, "Ctrl+I", "actionEditMetadata")
+        self.actionAddTag = self._action(tr("加标签…"), self.add_tag_interactive, "Ctrl+T", "actionAddTag")
+        self.actionRemoveTag = self._action(tr("去掉标签…"), self.remove_tag_interactive, name="actionRemoveTag")
+        self.actionFind = self._action(tr("搜索"), self.focus_search, QKeySequence.StandardKey.Find, "actionFind")
+        self.actionOpenDoc = self._action(tr("阅读"), self.open_selected, name="actionOpenDocument")
+        self.actionTrash = self._action(tr("回收站"), self.set_trash_mode, name="actionTrash", checkable=True)
+        self.actionRestore = self._action(tr("恢复"), self.restore_selected, name="actionRestore")
+        self.actionPurge = self._action(tr("彻底删除…"), self.purge_selected, name="actionPurge")
+        self.actionTagBar = self._action(tr("显示标签栏"), self._toggle_tag_pane, name="actionTagBar", checkable=True)
+        self.actionRefresh = self._action(tr("刷新"), self.reload, QKeySequence.StandardKey.Refresh, "actionRefresh")
+        self.actionCompare = self._action(
+            tr("对比"), self.compare_selected, "Ctrl+D", "actionCompare", tip=tr("并排对比选中的两份文件")
+        )
+        self.actionTrend = self._action(tr("趋势…"), self.trend_selected, name="actionTrend")
+        self.actionGrid = self._action(tr("收报情况…"), self.reporting_grid, name="actionGrid")
+        self.actionAbout = self._action(tr("关于"), self.about, name="actionAbout")
+        self.actionLogs = self._action(tr("打开日志文件夹"), self.open_log_folder, name="actionLogs")
+        self.actionRestore.setVisible(False)
+        self.actionPurge.setVisible(False)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(self.tr("文件(&F)"))
+        for a in (self.actionNewArchive, self.actionOpenArchive, self.actionBackup):
+            file_menu.addAction(a)
+        file_menu.addSeparator()
+        file_menu.addAction(self.actionImport)
+        file_menu.addAction(self.actionImportFolder)
+        file_menu.addAction(self.actionExport)
+        file_menu.addSeparator()
+        file_menu.addAction(self.actionQuit)
+        edit = bar.addMenu(self.tr("编辑(&E)"))
+        edit.addAction(self.actionUndo)
+        edit.addAction(self.actionRedo)
+        edit.addSeparator()
+        edit.addAction(self.actionSelectAll)
+        edit.addAction(self.actionCopy)
+        edit.addAction(self.actionFind)
+        edit.addSeparator()
+        edit.addAction(self.actionEditMeta)
+        edit.addAction(self.actionAddTag)
+        edit.addAction(self.actionRemoveTag)
+        edit.addSeparator()
+        edit.addAction(self.actionDelete)
+        edit.addAction(self.actionRestore)
+        edit.addAction(self.actionPurge)
+        view = bar.addMenu(self.tr("视图(&V)"))
+        view.addAction(self.actionTrash)
+        view.addAction(self.actionTagBar)
+        view.addAction(self.actionOpenDoc)
+        view.addAction(self.actionRefresh)
+        analyse = bar.addMenu(self.tr("分析(&A)"))
+        analyse.addAction(self.actionCompare)
+        analyse.addAction(self.actionTrend)
+        analyse.addAction(self.actionGrid)
+        help_menu = bar.addMenu(self.tr("帮助(&H)"))
+        help_menu.addAction(self.actionAbout)
+        help_menu.addAction(self.actionLogs)
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar(self.tr("工具栏"), self)
+        bar.setObjectName("mainToolBar")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        bar.addAction(self.actionImport)
+        bar.addAction(self.actionExport)
+        bar.addSeparator()
+        bar.addAction(self.actionCompare)
+        bar.addAction(self.actionTrash)
+        bar.addAction(self.actionRestore)
+        bar.addAction(self.actionPurge)
+        spacer = QWidget(bar)
+        spacer.setSizePolicy(spacer.sizePolicy().horizontalPolicy().Expanding, spacer.sizePolicy().verticalPolicy())
+        bar.addWidget(spacer)
+        bar.addWidget(self.search_box)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        self.toolbar = bar
+
+    def _build_statusbar(self) -> None:
+        status = self.statusBar()
+        self.countLabel = QLabel(self)
+        self.countLabel.setObjectName("countLabel")
+        status.addWidget(self.countLabel, 1)
+        self.importLabel = QLabel(self)
+        self.importLabel.setObjectName("importLabel")
+        self.importLabel.setMaximumWidth(420)
+        self.importProgress = QProgressBar(self)
+        self.importProgress.setObjectName("importProgress")
+        self.importProgress.setMaximumWidth(220)
+        self.importProgress.setTextVisible(True)
+        self.importProgress.setFormat("%v / %m")
+        self.cancelImportButton = QPushButton(self.tr("取消"), self)
+        self.cancelImportButton.setObjectName("cancelImportButton")
+        self.cancelImportButton.clicked.connect(self.cancel_import)
+        box = QWidget(self)
+        lay = QHBoxLayout(box)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.importLabel)
+        lay.addWidget(self.importProgress)
+        lay.addWidget(self.cancelImportButton)
+        self.importBox = box
+        status.addPermanentWidget(box)
+        box.hide()
+
+    # ------------------------------------------------------------------ archive lifecycle
+    def open_archive(self, path: Path, remember: bool = True) -> bool:
+        """Switch to the archive at path (created when missing); False when it cannot be opened."""
+        from core.archive import Archive
+
+        self._close_archive()
+        self.archive_path = Path(path)
+        try:
+            self.archive = Archive.open(self.archive_path)
+        except Exception as exc:
+            self.archive = None
+            self.open_error = exc
+            self.model.set_archive(None)
+            self._set_enabled(False)
+            from gui.errors import message_for
+
+            self.table.overlay.set_content(
+                self.tr("无法打开档案"),
+                message_for(exc) + "\n" + str(self.archive_path),
+                [("open", self.tr("打开其他档案…")), ("new", self.tr("新建档案…"))],
+            )
+            self.table.show_overlay(True)
+            if not isinstance(exc, Exception) or not _expected(exc):
+                log.error("opening %s failed", self.archive_path, exc_info=exc)
+            return False
+        self.open_error = None
+        self.worker = Worker(self.archive_path, "writer", self)
+        self.reader = Worker(self.archive_path, "reader", self)
+        self.model.set_archive(self.archive)
+        self.undo_stack.clear()
+        self._set_enabled(True)
+        self.setWindowTitle(self.tr("报告档案 — {0}").format(self.archive_path.name))
+        if remember:
+            self.settings.last_archive = self.archive_path
+            self.settings.add_recent_archive(self.archive_path)
+        if self._viewer is not None:
+            self.tabs.setTabVisible(1, False)
+        self.reload()
+        return True
+
+    def _close_archive(self) -> None:
+        for job in self._import_jobs:
+            job.cancel()
+        self._import_jobs = []
+        if hasattr(self, "importBox"):
+            self.importBox.hide()
+        if self._viewer is not None:
+            self._viewer.close_worker()
+        for w in (self.worker, self.reader):
+            if w is not None:
+                w.stop()
+                w.deleteLater()
+        self.worker = self.reader = None
+        if self.archive is not None:
+            try:
+                self.archive.close()
+            except Exception:
+                log.exception("closing the archive failed")
+        self.archive = None
+
+    def _set_enabled(self, enabled: bool) -> None:
+        for a in (
+            self.actionImport, self.actionImportFolder, self.actionExport, self.actionBackup, self.actionCompare,
+            self.actionTrend, self.actionGrid, self.actionDelete, self.actionEditMeta, self.actionAddTag,
+            self.actionRemoveTag, self.actionTrash,
+        ):
+            a.setEnabled(enabled)
+        self.search_box.setEnabled(enabled)
+        self.tag_pane.setEnabled(enabled)
+
+    def reload(self) -> None:
+        """Re-read everything (rows, counts, tags) after outside changes."""
+        self.model.invalidate()
+        self.refresh()
+        self.refresh_tags()
+
+    # ------------------------------------------------------------------ listing and search
+    def current_query(self) -> str:
+        return self.search_box.text().strip()
+
+    def filter_kwargs(self) -> dict[str, Any]:
+        tags_all, tags_any, tags_none = self.tag_pane.filters()
+        return {"tags_all": tags_all, "tags_any": tags_any, "tags_none": tags_none, "deleted": self.trash_mode}
+
+    def _search_now(self) -> None:
+        self._search_timer.stop()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """List the ids for the current query, tag filters, trash mode and sort, off the GUI thread."""
+        if self.reader is None:
+            return
+        self._search_timer.stop()
+        self._generation += 1
+        generation = self._generation
+        query = self.current_query()
+        order_by, descending = self.model.order_by()
+        if order_by is None and not query:
+            order_by, descending = "imported_at", True
+        filters = self.filter_kwargs()
+
+        def job(archive: Archive, *_: Any) -> tuple[list[int], int]:
+            if order_by is not None and order_by.startswith("@"):
+                ids = archive.list_ids(query=query or None, order_by=None, **filters)
+                ids = sort_in_python(archive, ids, order_by, descending)
+            else:
+                ids = archive.list_ids(query=query or None, order_by=order_by, descending=descending, **filters)
+            return ids, archive.count()
+
+        self.reader.submit(job, on_done=lambda r: self._apply_ids(generation, query, r), name="list")
+
+    def _apply_ids(self, generation: int, query: str, result: tuple[list[int], int]) -> None:
+        if generation != self._generation:
+            return
+        ids, total = result
+        self.total_count = total
+        selected = self.selected_ids()
+        current = self.current_id()
+        self.model.set_ids(ids, query)
+        self.table.setColumnHidden(SNIPPET_COLUMN, not query)
+        if selected:
+            self.select_ids(selected, current)
+        self._update_status()
+        self._update_overlay()
+        self._update_actions()
+        self.refreshed.emit()
+
+    def _fetch_snippets(self, ids: list[int]) -> None:
+        query = self.model.query
+        if not query or self.reader is None:
+            return
+        self.reader.submit(
+            lambda a, *_: build_snippets(a, ids, query),
+            on_done=lambda snippets: self.model.set_snippets(snippets, query),
+            on_error=lambda exc: log.warning("snippets failed: %s", exc),
+            name="snippets",
+        )
+
+    def _update_status(self) -> None:
+        shown = self.model.rowCount()
+        if self.trash_mode:
+            text = self.tr("回收站中有 {0} 份文件").format(shown)
+        elif self.current_query() or self.tag_pane.active:
+            text = self.tr("显示 {0} 份（共 {1} 份）").format(shown, self.total_count)
+        else:
+            text = self.tr("共 {0} 份文件").format(shown)
+        selected = len(self.selected_ids())
+        if selected > 1:
+            text += self.tr("，已选 {0} 份").format(selected)
+        self.countLabel.setText(text)
+
+    def _update_overlay(self) -> None:
+        if self.archive is None:
+            return
+        overlay = self.table.overlay
+        if self.model.rowCount():
+            self.table.show_overlay(False)
+            return
+        if self.trash_mode:
+            overlay.set_content(self.tr("回收站是空的"), self.tr("删除的文件会先放在这里，可以恢复。"),
+                                [("leave_trash", self.tr("返回档案"))])
+        elif self.current_query() or self.tag_pane.active:
+            overlay.set_content(
+                self.tr("没有找到符合条件的文件"),
+                self.tr("换一个搜索词，或清除标签筛选。"),
+                [("clear_filters", self.tr("清除搜索和筛选"))],
+            )
+        else:
+            buttons = [("import", self.tr("导入文件…")), ("import_folder", self.tr("导入文件夹…"))]
+            if self._sample_files():
+                buttons.append(("samples", self.tr("载入示例报告")))
+            overlay.set_content(
+                self.tr("把报告文件或文件夹拖到这里"),
+                self.tr(
+                    "支持 Word（.doc/.docx/.wps）、PDF、网页（.html）和文本（.txt）文件。\n"
+                    "导入后可以全文搜索、加标签、查看结构和指标，并导出到 Excel。"
+                ),
+                buttons,
+            )
+        self.table.show_overlay(True)
+
+    def _on_overlay_button(self, key: str) -> None:
+        actions: dict[str, Callable[[], Any]] = {
+            "import": self.import_interactive,
+            "import_folder": self.import_folder_interactive,
+            "samples": self.load_samples,
+            "clear_filters": self.clear_filters,
+            "leave_trash": lambda: self.actionTrash.setChecked(False),
+            "open": self.open_archive_interactive,
+            "new": self.new_archive_interactive,
+        }
+        actions[key]()
+
+    def clear_filters(self) -> None:
+        self.search_box.blockSignals(True)
+        self.search_box.clear()
+        self.search_box.blockSignals(False)
+        self.tag_pane.states.clear()
+        self.tag_pane._repaint()
+        self.refresh()
+
+    def refresh_tags(self) -> None:
+        if self.reader is None:
+            return
+
+        def done(tags: list[Tag]) -> None:
+            self.tag_pane.set_tags(tags)
+            self.tagsRefreshed.emit()
+
+        self.reader.submit(lambda a, *_: a.tags(), on_done=done, name="tags")
+
+    def focus_search(self) -> None:
+        viewer: Any = self._viewer
+        if viewer is not None and self.tabs.currentWidget() is self._viewer:
+            viewer.show_find()
+            return
+        self.tabs.setCurrentIndex(0)
+        self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_box.selectAll()
+
+    # ------------------------------------------------------------------ selection
+    def selected_ids(self) -> list[int]:
+        """Ids of the selected documents, in table order."""
+        sel = self.table.selectionModel()
+        if sel is None:
+            return []
+        rows = sorted({i.row() for i in sel.selectedRows()})
+        return [self.model.doc_id(r) for r in rows if r < self.model.rowCount()]
+
+    def current_id(self) -> int | None:
+        index = self.table.currentIndex()
+        return self.model.doc_id(index.row()) if index.isValid() else None
+
+    def select_ids(self, ids: Sequence[int], current: int | None = None) -> None:
+        from PySide6.QtCore import QItemSelection, QItemSelectionModel
+
+        sel = self.table.selectionModel()
+        selection = QItemSelection()
+        last = self.model.columnCount() - 1
+        for doc_id in ids:
+            row = self.model.row_of(doc_id)
+            if row is not None:
+                selection.select(self.model.index(row, 0), self.model.index(row, last))
+        sel.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        if current is not None and (row := self.model.row_of(current)) is not None:
+            sel.setCurrentIndex(self.model.index(row, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
+
+    def selected_documents(self) -> list[Document]:
+        return self.model.documents(self.selected_ids())
+
+    def select_all(self) -> None:
+        focus = QApplication.focusWidget()
+        if isinstance(focus, QLineEdit):
+            focus.selectAll()
+        elif isinstance(focus, QTableView) and focus is not self.table:
+            focus.selectAll()
+        else:
+            self.table.selectAll()
+
+    def _update_actions(self) -> None:
+        n = len(self.selected_ids())
+        has_archive = self.archive is not None
+        self.actionCompare.setEnabled(has_archive and n == 2 and not self.trash_mode)
+        self.actionDelete.setEnabled(has_archive and n > 0 and not self.trash_mode)
+        self.actionRestore.setEnabled(has_archive and n > 0)
+        self.actionPurge.setEnabled(has_archive and n > 0)
+        self.actionEditMeta.setEnabled(has_archive and n > 0 and not self.trash_mode)
+        self.actionAddTag.setEnabled(has_archive and n > 0 and not self.trash_mode)
+        self.actionRemoveTag.setEnabled(has_archive and n > 0 and not self.trash_mode)
+        self.actionOpenDoc.setEnabled(has_archive and n > 0)
+
+    # ------------------------------------------------------------------ writes
+    def run_write(
+        self,
+        fn: JobFn,
+        ids: Sequence[int] | None = None,
+        name: str = "",
+        on_done: Callable[[Any], None] | None = None,
+    ) -> Job | None:
+        """Run a write on the worker; afterwards refresh the rows (ids, or all), tags and the viewer."""
+        if self.worker is None:
+            return None
+        touched = list(ids) if ids is not None else None
+
+        def done(result: Any) -> None:
+            self.model.invalidate(touched)
+            self.refresh()
+            self.refresh_tags()
+            viewer = self._viewer
+            if viewer is not None and (touched is None or viewer.doc_id in touched):
+                viewer.reload()
+            if on_done is not None:
+                on_done(result)
+            self.writeFinished.emit(name)
+
+        def failed(exc: BaseException) -> None:
+            show_error(self, exc)
+            self.model.invalidate(touched)
+            self.refresh()
+            self.writeFinished.emit(name)
+
+        return self.worker.submit(fn, on_done=done, on_error=failed, name=name)
+
+    def tag_documents(self, ids: Sequence[int], tag_name: str) -> None:
+        """Add a tag to documents (undoable); also the drop handler of the tag pane."""
+        docs = self.model.documents(list(ids))
+        if docs and tag_name.strip():
+            self.undo_stack.push(TagCommand(self, docs, [tag_name]))
+
+    def untag_documents(self, ids: Sequence[int], tag_name: str) -> None:
+        docs = self.model.documents(list(ids))
+        if docs and tag_name.strip():
+            self.undo_stack.push(TagCommand(self, docs, [tag_name], add=False))
+
+    def set_metadata(self, ids: Sequence[int], fields: dict[str, Any]) -> None:
+        docs = self.model.documents(list(ids))
+        if docs and fields:
+            self.undo_stack.push(MetadataCommand(self, docs, fields))
+
+    def _create_tag(self, name: str) -> None:
+        self.run_write(lambda a, *_: a.create_tag(name), None, "tags")
+
+    def trash_selected(self) -> None:
+        if self.trash_mode:
+            return
+        ids = self.selected_ids()
+        if ids:
+            self.undo_stack.push(TrashCommand(self, ids))
+            self.statusBar().showMessage(self.tr("已把 {0} 份文件移到回收站（可撤销）").format(len(ids)), 5000)
+
+    def restore_selected(self) -> None:
+        ids = self.selected_ids()
+        if ids and self.trash_mode:
+            self.undo_stack.push(TrashCommand(self, ids, restore=True))
+
+    def purge_selected(self, confirm: bool = True) -> None:
+        ids = self.selected_ids()
+        if not ids or not self.trash_mode:
+            return
+        if confirm:
+            answer = QMessageBox.question(
+                self,
+                self.tr("彻底删除"),
+                self.tr("彻底删除选中的 {0} 份文件？此操作不能撤销。").format(len(ids)),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.run_write(lambda a, *_: a.purge(ids), ids, "purge")
+
+    def set_trash_mode(self, on: bool) -> None:
+        self.trash_mode = bool(on)
+        self.actionRestore.setVisible(self.trash_mode)
+        self.actionPurge.setVisible(self.trash_mode)
+        self.actionDelete.setVisible(not self.trash_mode)
+        self.tabs.setTabText(0, self.tr("回收站") if self.trash_mode else self.tr("档案"))
+        self.tabs.setCurrentIndex(0)
+        self.table.clearSelection()
+        self.refresh()
+
+    # ------------------------------------------------------------------ interactive edits
+    def edit_metadata_interactive(self) -> None:
+        docs = self.selected_documents()
+        if not docs:
+            return
+        from gui.dialogs import MetadataDialog
+
+        dialog = MetadataDialog(docs, self)
+        if dialog.exec() and dialog.fields():
+            self.set_metadata([d.id for d in docs], dialog.fields())
+
+    def add_tag_interactive(self) -> None:
+        self._tag_interactive(add=True)
+
+    def remove_tag_interactive(self) -> None:
+        self._tag_interactive(add=False)
+
+    def _tag_interactive(self, add: bool) -> None:
+        docs = self.selected_documents()
+        if not docs:
+            return
+        from PySide6.QtWidgets import QInputDialog
+
+        if add:
+            names = sorted({t.name for t in self.tag_pane.tags()})
+            label = self.tr("给选中的 {0} 份文件加标签：").format(len(docs))
+        else:
+            names = sorted({n for d in docs for n in d.tags})
+            if not names:
+                QMessageBox.information(self, self.tr("去掉标签"), self.tr("选中的文件没有标签。"))
+                return
+            label = self.tr("从选中的 {0} 份文件去掉标签：").format(len(docs))
+        name, ok = QInputDialog.getItem(self, self.tr("标签"), label, names, 0, add)
+        name = name.strip()
+        if ok and name:
+            self.undo_stack.push(TagCommand(self, docs, [name], add=add))
+
+    # ------------------------------------------------------------------ import
+    def import_paths(self, paths: Sequence[str | Path]) -> Job | None:
+        """Import files/folders on the writer worker, with progress in the status bar and Cancel."""
+        if self.worker is None or not paths:
+            return None
+        items = [str(p) for p in paths]
+        self.tabs.setCurrentIndex(0)
+        if self.trash_mode:
+            self.actionTrash.setChecked(False)
+
+        def job(archive: Archive, progress: Callable[[int, int, str], None], cancel: Any) -> ImportReport:
+            return archive.import_paths(items, progress=progress, cancel=cancel)
+
+        started = time.monotonic()
+        holder: list[Job] = []
+
+        def done(report: ImportReport) -> None:
+            self._import_ended(holder[0])
+            self._show_import_summary(report, time.monotonic() - started)
+            self.reload()
+            self.importFinished.emit(report)
+
+        def failed(exc: BaseException) -> None:
+            self._import_ended(holder[0])
+            show_error(self, exc, self.tr("导入失败"))
+            self.reload()
+            from core.models import ImportReport
+
+            self.importFinished.emit(ImportReport(cancelled=True))
+
+        job_obj = self.worker.submit(job, on_done=done, on_error=failed, on_progress=self._import_progress, name="import")
+        holder.append(job_obj)
+        self._import_jobs.append(job_obj)
+        self.importProgress.setRange(0, 0)
+        self.importLabel.setText(self.tr("正在准备导入…"))
+        self.cancelImportButton.setEnabled(True)
+        self.importBox.show()
+        return job_obj
+
+    def _import_progress(self, done: int, total: int, message: str) -> None:
+        self.importProgress.setRange(0, max(total, 1))
+        self.importProgress.setValue(min(done, max(total, 1)))
+        name = Path(message).name if message else ""
+        text = self.tr("正在导入 {0}/{1}").format(done, total)
+        if name:
+            text += "：" + name
+        self.importLabel.setText(self.importLabel.fontMetrics().elidedText(text, Qt.TextElideMode.ElideMiddle, 400))
+        self.importLabel.setToolTip(message)
+
+    def _import_ended(self, job: Job) -> None:
+        if job in self._import_jobs:
+            self._import_jobs.remove(job)
+        if not self._import_jobs:
+            self.importBox.hide()
+
+    def cancel_import(self) -> None:
+        for job in self._import_jobs:
+            job.cancel()
+        self.cancelImportButton.setEnabled(False)
+        self.importLabel.setText(self.tr("正在取消…"))
+
+    def _show_import_summary(self, report: ImportReport, seconds: float) -> None:
+        from gui.dialogs import ImportSummaryDialog
+
+        if self.import_summary is not None:
+            self.import_summary.close()
+        dialog = ImportSummaryDialog(report, seconds, self)
+        dialog.openDocument.connect(self.open_document)
+        self.import_summary = dialog
+        dialog.show()
+
+    def import_interactive(self) -> None:
+        from gui.dialogs import import_file_filter
+
+        files, _ = QFileDialog.getOpenFileNames(
+            self, self.tr("导入报告文件"), self.settings.last_import_dir, import_file_filter()
+        )
+        if files:
+            self.settings.last_import_dir = str(Path(files[0]).parent)
+            self.import_paths(files)
+
+    def import_folder_interactive(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("导入文件夹（含子文件夹）"), self.settings.last_import_dir)
+        if folder:
+            self.settings.last_import_dir = folder
+            self.import_paths([folder])
+
+    def _sample_files(self) -> list[Path]:
+        from core.paths import resource
+
+        folder = resource("samples")
+        if not folder.is_dir():
+            return []
+        return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+
+    def load_samples(self) -> Job | None:
+        files = self._sample_files()
+        return self.import_paths(files) if files else None
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths and self.worker is not None:
+            event.acceptProposedAction()
+            self.import_paths(paths)
+        else:
+            event.ignore()
+
+    # ------------------------------------------------------------------ export, backup, archives
+    def export_interactive(self) -> None:
+        if self.archive is None:
+            return
+        from gui.export_dialog import ExportDialog
+
+        if self.export_dialog is not None:
+            self.export_dialog.close()
+        dialog = ExportDialog(self)
+        self.export_dialog = dialog
+        dialog.show()
+
+    def backup_interactive(self) -> None:
+        if self.worker is None:
+            return
+        stamp = time.strftime("%Y%m%d")
+        default = str(Path(self.settings.last_export_dir or Path.home()) / f"{self.archive_path.stem}-备份-{stamp}.sqlite")
+        dest, _ = QFileDialog.getSaveFileName(self, self.tr("备份档案"), default, self.tr("档案文件 (*.sqlite)"))
+        if not dest:
+            return
+        self.run_backup(Path(dest))
+
+    def run_backup(self, dest: Path) -> Job | None:
+        if self.worker is None:
+            return None
+
+        def done(path: Any) -> None:
+            self.statusBar().showMessage(self.tr("已备份到 {0}").format(path), 8000)
+            self.writeFinished.emit("backup")
+
+        def failed(exc: BaseException) -> None:
+            show_error(self, exc, self.tr("备份失败"))
+            self.writeFinished.emit("backup")
+
+        return self.worker.submit(lambda a, *_: a.backup(dest), on_done=done, on_error=failed, name="backup")
+
+    def new_archive_interactive(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("新建档案"), str(self.archive_path.parent / "新档案.sqlite"), self.tr("档案文件 (*.sqlite)")
+        )
+        if path:
+            if not path.endswith(".sqlite"):
+                path += ".sqlite"
+            self.open_archive(Path(path))
+
+    def open_archive_interactive(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("打开档案"), str(self.archive_path.parent), self.tr("档案文件 (*.sqlite *.db);;所有文件 (*)")
+        )
+        if path:
+            self.open_archive(Path(path))
+
+    # ------------------------------------------------------------------ viewer and analysis windows
+    @property
+    def viewer(self) -> Any:
+        """The document viewer (created on first use)."""
+        if self._viewer is None:
+            from gui.viewer import DocumentViewer
+
+            self._viewer = DocumentViewer(self)
+            self.tabs.addTab(self._viewer, self.tr("阅读"))
+            state = self.settings.splitter_state("viewer")
+            if state is not None:
+                self._viewer.restore_state(state)
+        return self._viewer
+
+    def _on_double_clicked(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_document(self.model.doc_id(index.row()))
+
+    def open_selected(self) -> None:
+        doc_id = self.current_id() or next(iter(self.selected_ids()), None)
+        if doc_id is not None:
+            self.open_document(doc_id)
+
+    def open_document(self, doc_id: int) -> None:
+        if self.archive is None:
+            return
+        viewer = self.viewer
+        try:
+            viewer.load(doc_id, self.current_query())
+        except Exception as exc:
+            show_error(self, exc)
+            return
+        index = self.tabs.indexOf(viewer)
+        self.tabs.setTabVisible(index, True)
+        self.tabs.setTabText(index, self.tr("阅读：{0}").format(_short(viewer.title, 18)))
+        self.tabs.setCurrentIndex(index)
+
+    def compare_selected(self) -> None:
+        ids = self.selected_ids()
+        if len(ids) != 2:
+            QMessageBox.information(self, self.tr("对比"), self.tr("请在表格中选中两份文件再对比。"))
+            return
+        try:
+            from gui.compare_view import CompareWindow
+        except ImportError:
+            QMessageBox.information(self, self.tr("对比"), self.tr("此版本暂不提供对比功能。"))
+            return
+        self._keep(CompareWindow(self.archive_path, ids[0], ids[1], parent=self))
+
+    def trend_selected(self) -> None:
+        try:
+            from gui.trend import TrendDialog
+        except ImportError:
+            QMessageBox.information(self, self.tr("趋势"), self.tr("此版本暂不提供趋势功能。"))
+            return
+        ids = self.selected_ids() or list(self.model.ids)
+        self._keep(TrendDialog(self.archive_path, ids, self))
+
+    def reporting_grid(self) -> None:
+        try:
+            from gui.grid import ReportingGridDialog
+        except ImportError:
+            QMessageBox.information(self, self.tr("收报情况"), self.tr("此版本暂不提供收报情况功能。"))
+            return
+        self._keep(ReportingGridDialog(self.archive_path, self))
+
+    def open_previous_year(self, doc_id: int) -> None:
+        try:
+            from gui.compare_view import open_previous_year
+        except ImportError:
+            QMessageBox.information(self, self.tr("对比"), self.tr("此版本暂不提供对比功能。"))
+            return
+        open_previous_year(self.archive_path, doc_id, self)
+
+    def _keep(self, widget: QWidget) -> None:
+        self._children = [w for w in self._children if w.isVisible()]
+        self._children.append(widget)
+        widget.show()
+
+    # ------------------------------------------------------------------ clipboard, menus, misc
+    def copy_selection(self) -> None:
+        focus = QApplication.focusWidget()
+        if isinstance(focus, QLineEdit):
+            focus.copy()
+            return
+        viewer: Any = self._viewer
+        if viewer is not None and self.tabs.currentWidget() is self._viewer and viewer.copy_focused():
+            return
+        if isinstance(focus, QTableView) and focus is not self.table:
+            copy_text(view_to_tsv(focus))
+            return
+        self.copy_documents_tsv()
+
+    def copy_documents_tsv(self) -> str:
+        """Copy the selected rows of archiveTable (every visible column) as TSV; returns the text."""
+        ids = self.selected_ids()
+        if not ids:
+            return ""
+        from gui.models import cell_text
+
+        header = self.table.horizontalHeader()
+        cols = [header.logicalIndex(v) for v in range(header.count())]
+        cols = [c for c in cols if not self.table.isColumnHidden(c) and c != SNIPPET_COLUMN]
+        docs = self.model.documents(ids)
+        rows = [[cell_text(d, COLUMNS[c].key) for c in cols] for d in docs]
+        text = to_tsv([self.tr(COLUMNS[c].title) for c in cols], rows)
+        copy_text(text)
+        self.statusBar().showMessage(self.tr("已复制 {0} 行，可粘贴到 Excel 或 WPS").format(len(rows)), 4000)
+        return text
+
+    def _table_menu(self, pos: Any) -> None:
+        from PySide6.QtWidgets import QMenu
+
+        menu = QMenu(self)
+        menu.addAction(self.actionOpenDoc)
+        menu.addAction(self.actionCopy)
+        menu.addSeparator()
+        if self.trash_mode:
+            menu.addAction(self.actionRestore)
+            menu.addAction(self.actionPurge)
+        else:
+            menu.addAction(self.actionEditMeta)
+            menu.addAction(self.actionAddTag)
+            menu.addAction(self.actionRemoveTag)
+            menu.addSeparator()
+            menu.addAction(self.actionCompare)
+            menu.addAction(self.actionTrend)
+            menu.addSeparator()
+            menu.addAction(self.actionDelete)
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    def _toggle_tag_pane(self, on: bool) -> None:
+        self.tag_pane.setVisible(bool(on))
+
+    def about(self) -> None:
+        from core import __version__
+
+        QMessageBox.about(
+            self,
+            self.tr("关于报告档案"),
+            self.tr(
+                "报告档案 {0}\n\n收集、检索、比较法治政府建设年度报告等政府文件，并把其中的数字导出到 Excel。\n"
+                "所有数据都保存在本机的档案文件中，不联网。\n\n当前档案：{1}"
+            ).format(__version__, self.archive_path),
+        )
+
+    def open_log_folder(self) -> None:
+        from core.paths import log_dir
+
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_dir())))
+
+    # ------------------------------------------------------------------ window state
+    def _restore_layout(self) -> None:
+        geometry = self.settings.window_geometry
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = self.settings.window_state
+        if state is not None:
+            self.restoreState(state)
+        header = self.settings.header_state("archiveTable")
+        if header is not None:
+            self.table.horizontalHeader().restoreState(header)
+            self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.DescendingOrder)
+            self.model.sort_column = -1
+        self.table.setColumnHidden(SNIPPET_COLUMN, not self.current_query())
+        visible = self.settings.tag_bar_visible
+        self.tag_pane.setVisible(visible)
+        self.actionTagBar.setChecked(visible)
+        self.tag_pane.visibilityChanged.connect(self._tag_pane_visibility)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self._update_actions()
+
+    def _selection_changed(self, *_: Any) -> None:
+        self._update_actions()
+        self._update_status()
+
+    def _tag_pane_visibility(self, visible: bool) -> None:
+        if not self.isMinimized() and self.isVisible():
+            self.actionTagBar.blockSignals(True)
+            self.actionTagBar.setChecked(visible)
+            self.actionTagBar.blockSignals(False)
+
+    def save_layout(self) -> None:
+        self.settings.window_geometry = self.saveGeometry()
+        self.settings.window_state = self.saveState()
+        self.settings.set_header_state("archiveTable", self.table.horizontalHeader().saveState())
+        self.settings.tag_bar_visible = self.actionTagBar.isChecked()
+        self.settings.tag_mode_any = self.tag_pane.mode_any
+        if self._viewer is not None:
+            self.settings.set_splitter_state("viewer", self._viewer.save_state())
+        self.settings.sync()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            if os.environ.get(STARTUP_ENV):
+                QTimer.singleShot(0, self._report_startup)
+            self.firstShown.emit()
+
+    def _report_startup(self) -> None:
+        # Printed once the event loop has painted the first frame: the start-up benchmark reads it.
+        print(f"STARTUP_SHOWN {time.time():.6f}", flush=True)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._import_jobs:
+            answer = QMessageBox.question(
+                self,
+                self.tr("正在导入"),
+                self.tr("导入还没有完成。取消导入并退出？已导入的文件会保留。"),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+        self.save_layout()
+        for w in self._children:
+            w.close()
+        if self.export_dialog is not None:
+            self.export_dialog.close()
+        self._close_archive()
+        super().closeEvent(event)
+
+    def sizeHint(self) -> QSize:
+        return QSize(1280, 800)
+
+
+def _expected(exc: BaseException) -> bool:
+    from core.errors import ArchiveError
+
+    return isinstance(exc, ArchiveError)
+
+
+def _short(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"

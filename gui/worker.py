@@ -1,0 +1,192 @@
+"""One background thread that owns its own core.Archive and runs jobs in order; results come back by Signal.
+
+Thread rule (docs/interfaces.md): all writes go through the window's single writer `Worker`; a second
+`Worker` instance serves searches and other slow reads so they never wait behind an import.
+A job is `fn(archive, progress, cancel)`: `progress(done, total, message)` is throttled to ~10 updates a
+second before it crosses to the GUI thread; `cancel` is a threading.Event the core function checks.
+Callbacks (`on_done`, `on_error`, `on_progress`) always run on the GUI thread.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Signal
+
+if TYPE_CHECKING:
+    from core.archive import Archive
+
+log = logging.getLogger(__name__)
+
+ProgressFn = Callable[[int, int, str], None]
+JobFn = Callable[["Archive", ProgressFn, threading.Event], Any]
+
+PROGRESS_INTERVAL = 0.1  # seconds between progress signals (≈10 a second)
+
+_ids = itertools.count(1)
+
+
+@dataclass(eq=False)
+class Job:
+    """A unit of work for a Worker; keep it to cancel or to recognise its result."""
+
+    fn: JobFn
+    on_done: Callable[[Any], None] | None = None
+    on_error: Callable[[BaseException], None] | None = None
+    on_progress: Callable[[int, int, str], None] | None = None
+    name: str = ""
+    id: int = field(default_factory=lambda: next(_ids))
+    cancel_event: threading.Event = field(default_factory=threading.Event)
+    finished: bool = False
+
+    def cancel(self) -> None:
+        self.cancel_event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancel_event.is_set()
+
+
+class Worker(QObject):
+    """A single thread with its own Archive on `archive_path`; jobs run one at a time, in order."""
+
+    jobFinished = Signal(object, object)  # Job, result
+    jobFailed = Signal(object, object)  # Job, exception
+    jobProgress = Signal(object, int, int, str)  # Job, done, total, message
+    busyChanged = Signal(bool)
+
+    def __init__(self, archive_path: Path, name: str = "writer", parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.archive_path = Path(archive_path)
+        self.name = name
+        self._queue: queue.Queue[Job | None] = queue.Queue()
+        self._pending = 0
+        self._lock = threading.Lock()
+        self._current: Job | None = None
+        self._archive: Archive | None = None
+        self._thread = threading.Thread(target=self._run, name=f"archive-{name}", daemon=True)
+        self._stopped = False
+        self.jobFinished.connect(self._deliver_done)
+        self.jobFailed.connect(self._deliver_error)
+        self.jobProgress.connect(self._deliver_progress)
+        self._thread.start()
+
+    # -- GUI thread API ----------------------------------------------------------------
+    def submit(
+        self,
+        fn: JobFn,
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        on_progress: Callable[[int, int, str], None] | None = None,
+        name: str = "",
+    ) -> Job:
+        """Queue `fn(archive, progress, cancel)`; returns the Job (call job.cancel() to ask it to stop)."""
+        if self._stopped:
+            raise RuntimeError("worker stopped")
+        job = Job(fn, on_done, on_error, on_progress, name)
+        with self._lock:
+            self._pending += 1
+            first = self._pending == 1
+        if first:
+            self.busyChanged.emit(True)
+        self._queue.put(job)
+        return job
+
+    @property
+    def busy(self) -> bool:
+        return self._pending > 0
+
+    def cancel_all(self) -> None:
+        with self._lock:
+            current = self._current
+        if current is not None:
+            current.cancel()
+        for job in list(self._queue.queue):
+            if job is not None:
+                job.cancel()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Cancel what is queued, let the running job notice, close the thread's archive."""
+        if self._stopped:
+            return
+        self._stopped = True
+        self.cancel_all()
+        self._queue.put(None)
+        self._thread.join(timeout)
+
+    # -- worker thread -----------------------------------------------------------------
+    def _open(self) -> Archive:
+        if self._archive is None:
+            from core.archive import Archive
+
+            self._archive = Archive.open(self.archive_path)
+        return self._archive
+
+    def _run(self) -> None:
+        while True:
+            job = self._queue.get()
+            if job is None:
+                break
+            with self._lock:
+                self._current = job
+            last = 0.0
+
+            def progress(done: int, total: int, message: str, job: Job = job) -> None:
+                nonlocal last
+                now = time.monotonic()
+                if now - last >= PROGRESS_INTERVAL or done >= total:
+                    last = now
+                    self.jobProgress.emit(job, done, total, message)
+
+            try:
+                result = job.fn(self._open(), progress, job.cancel_event)
+            except BaseException as exc:  # delivered to the GUI thread, which decides how to show it
+                if not isinstance(exc, Exception):
+                    log.exception("worker %s: fatal error in job %s", self.name, job.name)
+                self.jobFailed.emit(job, exc)
+            else:
+                self.jobFinished.emit(job, result)
+            finally:
+                with self._lock:
+                    self._current = None
+        if self._archive is not None:
+            try:
+                self._archive.close()
+            except Exception:
+                log.exception("worker %s: closing the archive failed", self.name)
+            self._archive = None
+
+    # -- delivery on the GUI thread -----------------------------------------------------
+    def _finish(self, job: Job) -> None:
+        job.finished = True
+        with self._lock:
+            self._pending -= 1
+            idle = self._pending == 0
+        if idle:
+            self.busyChanged.emit(False)
+
+    def _deliver_done(self, job: Job, result: Any) -> None:
+        self._finish(job)
+        if job.on_done is not None:
+            job.on_done(result)
+
+    def _deliver_error(self, job: Job, exc: BaseException) -> None:
+        self._finish(job)
+        if job.on_error is not None:
+            job.on_error(exc)
+        else:
+            from gui.errors import show_error
+
+            show_error(None, exc)
+
+    def _deliver_progress(self, job: Job, done: int, total: int, message: str) -> None:
+        if job.on_progress is not None and not job.finished:
+            job.on_progress(done, total, message)
