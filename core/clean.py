@@ -82,7 +82,11 @@ def is_furniture_line(line: str) -> bool:
 def _clean_meta_bar(line: str) -> str:
     if len(line) > _MAX_FOOTER_LINE or "。" in line or not _META_BAR.search(line):
         return line
-    return _SPACE_RUN.sub(" ", _META_BAR_NOISE.sub(" ", line)).strip()
+    return _squeeze(_META_BAR_NOISE.sub(" ", line))
+
+
+def _squeeze(line: str) -> str:
+    return _SPACE_RUN.sub(" ", _TAB_RUN.sub("\t", line)).strip(" \t")
 
 
 def _replace_run(match: re.Match[str]) -> str:
@@ -105,7 +109,7 @@ def clean_text(text: str) -> str:
     """
     out: list[str] = []
     for raw in normalise_chars(text).split("\n"):
-        line = _SPACE_RUN.sub(" ", _TAB_RUN.sub("\t", raw)).strip(" \t")
+        line = _squeeze(raw)
         if not line:
             continue
         line = _clean_meta_bar(line)
