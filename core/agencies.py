@@ -66,7 +66,7 @@ def canonical_agency(name: str | None, aliases: dict[str, str]) -> str:
 
 def connection_of(archive: Any) -> sqlite3.Connection:
     """The archive's sqlite3 connection (attribute name tolerant: conn / _conn / db.conn)."""
-    for name in ("conn", "_conn", "connection"):
+    for name in ("connection", "conn", "_conn"):
         conn = getattr(archive, name, None)
         if isinstance(conn, sqlite3.Connection):
             return conn
