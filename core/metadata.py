@@ -104,11 +104,10 @@ def _source_title(source_name: str) -> str | None:
     return stem if _looks_like_title(stem) and re.search(r"[\u4e00-\u9fff]{4}", stem) else None
 
 
-def _expand(org: str) -> tuple[str, bool]:
-    """Abbreviations written out; the flag says whether anything was expanded."""
+def _expand(org: str) -> str:
+    """Abbreviations written out: 人大常委会, 管委会, X区政府."""
     out = org.replace("人大常委会", "人民代表大会常务委员会").replace("管委会", "管理委员会")
-    out = re.sub(r"(?<=[省市区县])政府$", "人民政府", out)
-    return out, out != org
+    return re.sub(r"(?<=[省市区县])政府$", "人民政府", out)
 
 
 def _date_line(line: str) -> DateHit | None:
@@ -345,36 +344,22 @@ class _Extractor:
         }
 
     def normalise_agency(self, agency: str, region_code: str | None) -> str:
-        full, _expanded = _expand(agency.strip())
+        """Abbreviations written out; a government body completed with its prefecture; an agency that
+        names no region at all ("区司法局", "新区管委会") prefixed with the document's region."""
+        full = _expand(agency.strip())
         if _NATIONAL.match(full) or region_code is None:
             return full
-        ctx = {region_code}
-        written = regions.parse_prefix(full, ctx)
+        written = regions.parse_prefix(full, {region_code})
         if written is None:
+            if full.startswith(("中共", "中国共产党")) or regions.find_regions(full):
+                return full  # a party body, or a region named further in: keep as written
             # "区人民政府", "区司法局", "新区管委会": the level word stands for the region itself.
             body = re.sub(r"^(?:新区|[省市区县])(?=.)", "", full)
             lead = self.written_region(region_code)
             return (lead or regions.prefix_of(region_code)) + body
-        first = regions.parse_prefix(full, ctx)
-        first_code = first[0] if first else written[0]
-        # The first unit written: complete a government body's name with its prefecture.
-        head = regions.parse_prefix(full, ctx)
-        lead_unit = None
-        pos = 0
-        while pos < len(full) and head is not None:
-            single = regions.parse_prefix(full[pos:], ctx)
-            if single is None:
-                break
-            lead_unit = lead_unit or single[0]
-            break
-        del first_code
-        if lead_unit is None:
-            return full
         if _GOV_BODY.search(full):
-            missing = regions.missing_prefix(lead_unit, region_code)
-            if missing and not full.startswith(missing):
-                return missing + full
-            return full
+            missing = regions.missing_prefix(written[0])
+            return full if not missing or full.startswith(missing) else missing + full
         # A department signing with part of its region: prefer a fuller form the text itself uses.
         fuller = re.search(r"[\u4e00-\u9fff]{2,6}[省市]" + re.escape(full), self.text)
         if fuller and regions.region_code(fuller.group(0)) == region_code:
@@ -423,7 +408,7 @@ class _Extractor:
             if m:
                 hit = regions.parse_prefix(m.group(1), {region_code})
                 if hit and hit[0] == region_code:
-                    missing = regions.missing_prefix(hit[0], region_code)
+                    missing = regions.missing_prefix(hit[0])
                     word = m.group(1)
                     return word if word.startswith(missing) else missing + word
         return None

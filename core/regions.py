@@ -390,8 +390,19 @@ def region_code(agency_or_text: str, context: str = "") -> str | None:
             hit = parse_prefix(s[m.end() :], ctx, allow_short=False, text=context)
             if hit is not None:
                 return hit[0]
-        return None
+        return _deepest_named(s, ctx, context)
     return dominant_region(s)
+
+
+def _deepest_named(s: str, ctx: set[str], text: str) -> str | None:
+    """In a short string ("中共南京市秦淮区委员会"), the deepest region named, if all it names agree."""
+    t = _table()
+    codes = [c for c in (_choose(list(m.codes), ctx, text) for m in find_regions(s)) if c is not None]
+    if not codes:
+        return None
+    deepest = max(codes, key=lambda c: t.units[c].level)
+    chain = {u.code for u in t.chain(deepest)}
+    return deepest if all(c in chain for c in codes) else None
 
 
 _LEAD_WORD = re.compile(r"关于|在|[（(]|\d{4}年度?")
@@ -402,21 +413,14 @@ def normalise_region(name: str, context: str = "") -> str | None:
     return region_of(name, context)
 
 
-def missing_prefix(written: str, code: str) -> str:
-    """The prefecture name to put before an agency written from its county ("南山区人民政府" → "深圳市");
-    empty when the written unit is a prefecture or province, or has no prefecture above it."""
+def missing_prefix(code: str) -> str:
+    """The prefecture name to put before an agency written from its county ("南山区人民政府" → "深圳市",
+    "浦东新区…" → "上海市"); empty for a prefecture or province, or a county directly under its province."""
     t = _table()
-    chain = t.chain(code)
-    unit_ = t.units[written]
-    if unit_.level != _COUNTY:
+    unit_ = t.units.get(code)
+    if unit_ is None or unit_.level != _COUNTY or unit_.city not in t.units:
         return ""
-    parents = [u for u in chain if u.level == _CITY and u.code == unit_.city]
-    if not parents:
-        return ""
-    province = t.units.get(unit_.province)
-    if province is not None and province.name == parents[0].name:
-        return parents[0].name  # a municipality: "上海市浦东新区…"
-    return parents[0].name
+    return t.units[unit_.city].name
 
 
 def prefix_of(code: str) -> str:

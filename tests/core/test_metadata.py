@@ -403,3 +403,14 @@ def test_document_number_line_and_minutes_of_an_ambiguous_district() -> None:
     assert meta["region"] == "北京市朝阳区"  # placed by 北京市 in the text, not 长春's 朝阳区
     assert meta["agency"] == "北京市朝阳区人民政府"
     assert meta["report_year"] == 2023
+
+
+def test_party_body_keeps_its_written_name() -> None:
+    text = (
+        "关于2022年度法治建设工作情况的报告\n2022年，区委全面依法治区委员会统筹推进法治秦淮建设。\n"
+        "一、主要工作\n正文。\n中共南京市秦淮区委员会\n2023年2月1日\n"
+    )
+    meta = extract_metadata(text)
+    assert meta["agency"] == "中共南京市秦淮区委员会"
+    assert meta["region"] == "江苏省南京市秦淮区"
+    assert meta["report_year"] == 2022

@@ -83,7 +83,8 @@ def test_prefix_helpers() -> None:
     code = regions.region_code("南京市秦淮区")
     assert code == "320104"
     assert regions.prefix_of(code) == "南京市秦淮区"
-    assert regions.missing_prefix(code, code) == "南京市"
+    assert regions.missing_prefix(code) == "南京市"
+    assert regions.missing_prefix("320100") == ""  # a prefecture needs nothing before it
     pudong = regions.region_code("上海市浦东新区")
     assert pudong is not None
     assert regions.prefix_of(pudong) == "上海市浦东新区"
