@@ -26,7 +26,7 @@ _UNITS: tuple[str, ...] = (
     "部门", "个", "件", "宗", "起", "次", "场", "期", "家", "户", "人", "名", "位", "条", "份", "项",
     "部", "轮", "例", "批", "所", "座", "篇", "册", "套", "台", "辆", "张", "间", "栋", "处", "支",
     "门", "笔", "株", "棵", "头", "只", "吨", "亩", "米", "倍", "期", "届", "类", "节", "堂", "封",
-    "卷", "盏", "艘", "根", "块", "组", "队", "网格", "种", "款",
+    "卷", "盏", "艘", "根", "块", "组", "队", "网格", "种", "款", "分",
 )  # fmt: skip
 _UNITS = tuple(sorted(set(_UNITS), key=len, reverse=True))
 _RATE_UNITS = frozenset({"%", "％", "‰", "个百分点", "百分点"})
@@ -96,6 +96,8 @@ _RANK_LEAD_RE = re.compile(
 _NEGATED_ZERO_RE = re.compile(
     r"(?:未发生|没有发生|未出现)(?P<obj>[^，,。；;：:、！？!?\s]{0,12}?(?:案件|案例|事故|事件))"
     r"|[零无](?P<zobj>败诉|被纠错|纠错|错案|发案|上访|伤亡事故|安全事故|投诉)(?:案件|案例|情况|事件)?"
+    r"|无(?P<nobj>[^，,。；;：:、！？!?\s无]{1,8}?(?:败诉|被纠错|纠错)(?:案件|案例|情况)?)"
+    r"|(?P<rate>率)(?:为|是|均为|保持为?|均保持为?)?(?P<zero>0(?:\.0+)?%?|零)(?![\d.])"
 )
 
 _SENTENCE_DELIMS = "。！？!?；;\n"
@@ -124,7 +126,16 @@ def _after_threshold(prefix: str) -> bool:
         if prefix.endswith(tail):
             prefix = prefix[: -len(tail)]
             break
-    return prefix.endswith(_THRESHOLD_WORDS)
+    if prefix.endswith(_THRESHOLD_WORDS):
+        return True
+    # 每年至少组织2次, 每季度开展1次: a rule or a routine, not a result.
+    return bool(_ROUTINE_RE.search(prefix[-12:]))
+
+
+_ROUTINE_RE = re.compile(
+    r"(?:不低于|不少于|不超过|不得少于|不得低于|至少|最少|最多|每年|每季度?|每月|每周|每半年|每个?工作日)"
+    r"[\u4e00-\u9fff]{0,5}$"
+)
 
 
 _VAGUE_PREFIX = ("数", "几", "若干", "上", "成", "好几", "近几", "多")
@@ -494,7 +505,13 @@ class FactExtractor:
             prefix = text[clause_start:start]
             if _GOAL_RE.search(prefix) or _inside_quotes(text, ctx.sentence_span(start)[0], start):
                 continue
-            obj = match.group("obj") or match.group("zobj") or ""
+            if match.group("rate"):
+                # 纠错率为0: the number is the zero, the rate word names it.
+                start, end = match.start("zero"), match.end("zero")
+                prefix = text[clause_start:start]
+                yield self._make_fact(ctx, 0.0, "%", start, end, key_context=_key_context(prefix))
+                continue
+            obj = match.group("obj") or match.group("zobj") or match.group("nobj") or ""
             unit = "起" if obj.endswith(("事故", "事件")) else "件"
             yield self._make_fact(
                 ctx, 0.0, unit, start, end, key_context=_key_context(prefix + text[start:end])
@@ -519,10 +536,10 @@ class FactExtractor:
         sentence_start, sentence_end = ctx.sentence_span(start)
         hits = ctx.hits_cache.get(sentence_start)
         if hits is None:
-            hits = self.dictionary.hits(ctx.text[sentence_start:sentence_end])
+            hits = self.dictionary.area_hits(ctx.text[sentence_start:sentence_end])
             ctx.hits_cache[sentence_start] = hits
         limit = min(ctx.clause_end(end), end + 24) - sentence_start
-        area = self.dictionary.area_from_hits(hits, limit)
+        area = self.dictionary.area_from_hits(hits, ctx.text[sentence_start:sentence_end], limit)
         key = self.dictionary.find_key(key_context, unit, after, area)
         return Fact(
             value=value,

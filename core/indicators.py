@@ -21,6 +21,12 @@ _ANNOTATION_RE = re.compile(r"[(（][^)）]*[)）]")
 _MAGNITUDE_PREFIX = ("万", "亿", "千", "百")
 _MONEY_UNITS = ("元", "美元")
 SPECIFIC_LENGTH = 4  # synonyms this long name their area; shorter ones (审结, 维持) are generic
+_COMPARISONS = ("同比", "较往年", "较上年", "较去年", "比上年", "比去年", "环比")
+
+
+def is_generic(synonym: str) -> bool:
+    """A synonym that names an indicator only inside its area's sentences: 审结, 满意率, 同比下降."""
+    return len(synonym) < SPECIFIC_LENGTH or synonym.startswith(_COMPARISONS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +126,14 @@ class IndicatorDictionary:
         for synonym in sorted(self._by_synonym, key=len, reverse=True):
             index.setdefault(synonym[0], []).append(synonym)
         self._index = index
+        # Area names (行政复议, 规范性文件 …) mark what a sentence is about without naming an indicator.
+        by_area: dict[str, list[str]] = {}
+        for indicator in self.indicators.values():
+            by_area.setdefault(indicator.area, []).append(indicator.key)
+        markers = {area: tuple(keys) for area, keys in by_area.items() if len(area) >= SPECIFIC_LENGTH}
+        if "行政诉讼" in markers:
+            markers["行政应诉"] = markers["行政诉讼"]
+        self._area_markers = markers
 
     # --- mapping -------------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -176,16 +190,29 @@ class IndicatorDictionary:
                     found.append((start, start + len(synonym), by_synonym[synonym]))
         return found
 
+    def area_hits(self, text: str) -> list[tuple[int, int, tuple[str, ...]]]:
+        """Synonym hits plus area names (行政复议 …), for `area_from_hits`; not for choosing a key."""
+        found = self.hits(text)
+        for marker, keys in self._area_markers.items():
+            start = text.find(marker)
+            while start >= 0:
+                found.append((start, start + len(marker), keys))
+                start = text.find(marker, start + 1)
+        found.sort()
+        return found
+
     def area_of(self, text: str) -> str | None:
         """The area (行政复议, 行政诉讼 …) the text last names with a specific synonym (4+ characters)."""
-        return self.area_from_hits(self.hits(text), len(text))
+        return self.area_from_hits(self.area_hits(text), text, len(text))
 
-    def area_from_hits(self, hits: list[tuple[int, int, tuple[str, ...]]], limit: int) -> str | None:
-        """`area_of` over precomputed hits, counting only those ending at or before `limit`."""
+    def area_from_hits(
+        self, hits: list[tuple[int, int, tuple[str, ...]]], text: str, limit: int
+    ) -> str | None:
+        """`area_of` over hits precomputed on `text`, counting only those ending at or before `limit`."""
         area: str | None = None
         last_end = -1
         for start, end, keys in hits:
-            if end > limit or end - start < SPECIFIC_LENGTH or end < last_end:
+            if end > limit or end < last_end or is_generic(text[start:end]):
                 continue
             areas = {self.indicators[key].area for key in keys}
             if len(areas) == 1:
@@ -207,7 +234,8 @@ class IndicatorDictionary:
         joint = len(context)
         best: tuple[int, int, int] | None = None
         best_key: str | None = None
-        for start, end, keys in self.hits(context + after):
+        whole = context + after
+        for start, end, keys in self.hits(whole):
             if end <= joint:
                 rank = (2, end, end - start)
             elif start < joint:
@@ -221,8 +249,10 @@ class IndicatorDictionary:
                 local = [key for key in fitting if self.indicators[key].area == area]
                 if local:
                     fitting = local
-                elif end - start < SPECIFIC_LENGTH:
+                elif is_generic(whole[start:end]):
                     fitting = []
+            elif whole.startswith(_COMPARISONS, start):
+                fitting = []  # 同比增长 alone says nothing about which indicator changed
             if fitting:
                 best, best_key = rank, fitting[0]
         return best_key

@@ -79,6 +79,12 @@ def test_explicit_zeros() -> None:
     assert text[facts[0].start : facts[0].end] == "未发生行政复议被纠错案件"
     # A goal is not a result.
     assert extract_facts("力争实现零败诉。") == []
+    # 无…败诉案件 and a rate stated as 0.
+    zeros = extract_facts("全年无行政诉讼败诉案件，行政复议纠错率为0。")
+    assert [(f.value, f.unit, f.key) for f in zeros] == [
+        (0, "件", "litigation.lost"),
+        (0, "%", "review.correction_rate"),
+    ]
 
 
 def test_ranks() -> None:
@@ -144,10 +150,31 @@ def test_scraping_damage() -> None:
         "推动一批项目落地,办好一件事。",
         "对“1+3+N”机制和《30条措施》进行评估。",
         "引进超10亿元项目。",
+        "每年至少组织2次集中学法。",
+        "每季度开展1次执法案卷评查。",
     ],
 )
 def test_not_facts(text: str) -> None:
     assert extract_facts(text) == [], [(f.value, f.unit) for f in extract_facts(text)]
+
+
+def test_generic_words_need_their_area() -> None:
+    # 审结 is a 行政复议 synonym; in a sentence about 行政诉讼 it names nothing.
+    review, court = extract_facts("收到行政复议申请45件，审结38件。行政诉讼案件32件，审结28件。")[1::2]
+    assert review.key == "review.concluded"
+    assert court.key is None
+    # 同比增长 alone does not make a figure the 行政诉讼 change.
+    assert _one("地区生产总值同比增长6.5%。").key is None
+    assert _one("行政诉讼案件同比下降12%。").key == "litigation.change"
+    # Several keys share 受理: the sentence's area picks one.
+    assert _one("劳动人事争议仲裁院全年受理案件860件。").key == "disputes.labor_cases"
+    assert _one("全年受理政府信息公开申请87件。").key == "openness.requests"
+
+
+def test_scores() -> None:
+    fact = _one("法治政府建设考评得分95.5分。")
+    assert (fact.value, fact.unit, fact.key) == (95.5, "分", "assessment.score")
+    assert extract_facts("用时10分钟,分别推进。") == []
 
 
 def test_restatement_is_kept_once() -> None:
