@@ -60,6 +60,8 @@ _SPEAKER = re.compile(
     r"我代表(?P<org>[^，,。；、\s]{1,30}?(?:人民政府|政府筹备组|政府|管理委员会|管委会|国务院))"
 )
 _GOV_BODY = re.compile(r"(人民政府|管理委员会|人民代表大会常务委员会|政府筹备组)$")
+# Words that start with a level character but are no level word ("市场监督管理局" is no 市 + 场…).
+_LEVEL_WORDS = frozenset({"市场", "市政", "市容", "市级", "市属", "区域", "区级", "区属", "县域", "县级", "县属", "省级", "省属"})
 _NATIONAL = re.compile(r"^(?:国务院|中共中央|全国|国家|中华人民共和国)")
 _SELF_TITLE = re.compile(
     r"现将(?:我局|我委|我办|我厅|我院|我单位|本局|本委|本单位|本部门|我部门)?(?P<name>[^。；，,]{4,50}?报告)如下"
@@ -354,7 +356,7 @@ class _Extractor:
             if full.startswith(("中共", "中国共产党")) or regions.find_regions(full):
                 return full  # a party body, or a region named further in: keep as written
             # "区人民政府", "区司法局", "新区管委会": the level word stands for the region itself.
-            body = re.sub(r"^(?:新区|[省市区县])(?=.)", "", full)
+            body = full if full[:2] in _LEVEL_WORDS else re.sub(r"^(?:新区|[省市区县])(?=.)", "", full)
             lead = self.written_region(region_code)
             return (lead or regions.prefix_of(region_code)) + body
         if _GOV_BODY.search(full):

@@ -414,3 +414,15 @@ def test_party_body_keeps_its_written_name() -> None:
     assert meta["agency"] == "中共南京市秦淮区委员会"
     assert meta["region"] == "江苏省南京市秦淮区"
     assert meta["report_year"] == 2022
+
+
+def test_department_without_region_gets_the_documents_region() -> None:
+    text = (
+        "2022年法治政府建设年度报告\n2022年，我局在南京市秦淮区委区政府领导下，推进秦淮区市场监管领域依法行政。\n"
+        "一、主要举措和成效\n正文。\n市场监督管理局\n2023年2月1日\n"
+    )
+    meta = extract_metadata(text)
+    assert meta["region"] == "江苏省南京市秦淮区"
+    assert meta["agency"] == "南京市秦淮区市场监督管理局"  # 市场 is no level word
+    text = text.replace("市场监督管理局\n", "区司法局\n")
+    assert extract_metadata(text)["agency"] == "南京市秦淮区司法局"
