@@ -21,7 +21,7 @@ _LINE_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
 )
 # A heading that lost its line break: numbering right after the end of a sentence.
 _INLINE = re.compile(
-    rf"(?<=[。！？；：:!?;])[ \t\u3000]*(?:([{_CN_NUM}]{{1,3}})、(?!{_NUM_LIST})|[（(]([{_CN_NUM}]{{1,3}})[）)])"
+    rf"(?:(?<=[。！？；：:!?;])|(?<=如下))[ \t\u3000]*(?:([{_CN_NUM}]{{1,3}})、(?!{_NUM_LIST})|[（(]([{_CN_NUM}]{{1,3}})[）)])"
 )
 _HEAD_END = re.compile(r"[。！？；!?;]|[:：](?=.)")
 _MAX_HEADING = 60
@@ -126,7 +126,7 @@ def parse_sections(text: str) -> list[Section]:
         if cand.inline:
             ok = cand.value == prev + 1
         else:
-            ok = cand.value in (prev + 1, prev + 2, 1) and (cand.value != prev + 2 or prev > 0)
+            ok = cand.value in (prev + 1, prev + 2, 1)  # one number may be lost ("一、" glued to a line)
         if not ok:
             continue
         accepted.append(cand)

@@ -61,6 +61,15 @@ def test_heading_that_lost_its_line_break() -> None:
     assert sections[0].end == sections[1].start
 
 
+def test_first_heading_glued_without_punctuation() -> None:
+    text = "现将有关情况报告如下一、主要工作情况\n正文。\n二、存在的问题\n正文。\n"
+    sections = parse_sections(text)
+    assert [(s.number, s.heading, s.part) for s in sections] == [("一", "主要工作情况", 1), ("二", "存在的问题", 2)]
+    # and a lost "一、" does not hide the headings that follow
+    text = "现将有关情况报告如下主要工作情况\n正文。\n二、存在的问题\n正文。\n三、下一步工作计划\n"
+    assert [s.part for s in parse_sections(text)] == [2, 4]
+
+
 def test_listed_numerals_are_not_headings() -> None:
     # 2014年南山区政府工作报告: "二、三产业" after a colon is a list of industries, not heading 二
     text = (
