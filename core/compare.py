@@ -469,24 +469,38 @@ def signed_value(fact: Fact) -> float:
     return -fact.value if fact.direction == "down" else fact.value
 
 
-def fact_label(fact: Fact, text: str) -> str:
-    """What a fact counts: its indicator name, else the words right before the number in the text."""
-    if fact.name:
-        return fact.name
-    before = text[max(0, fact.start - 24) : fact.start] if text else ""
-    if not before and fact.sentence:
-        before = fact.sentence[:24]
-    parts = _LABEL_STOP.split(before)
-    words = parts[-1] if parts else ""
+def _strip_fillers(words: str) -> str:
     changed = True
     while words and changed:
         changed = False
         for filler in _LABEL_FILLERS:
-            if words.endswith(filler) and len(words) > len(filler):
+            if words.endswith(filler):
                 words = words[: -len(filler)]
                 changed = True
-    words = _DIGITS.sub("", words).strip()
-    return words[-10:]
+    return words
+
+
+def fact_label(fact: Fact, text: str) -> str:
+    """What a fact counts: its indicator name, else the words right before the number in the text.
+
+    When the clause holding the number has no subject of its own ("…总值7000亿元，增长9.1%"), the
+    subject of the clause before it is put in front ("实现地区生产总值增长").
+    """
+    if fact.name:
+        return fact.name
+    before = text[max(0, fact.start - 48) : fact.start] if text else fact.sentence[:48]
+    clauses = _LABEL_STOP.split(before)
+    clause = clauses[-1] if clauses else ""
+    own = _strip_fillers(_DIGITS.sub("", clause.split("%")[-1]).strip())
+    for lead in ("其中", "全年", "累计", "共"):
+        if own.startswith(lead) and len(own) > len(lead) + 1:
+            own = own[len(lead) :]
+    if len(own) >= 3 or len(clauses) < 2:
+        return own[-10:]
+    previous = clauses[-2]
+    subject = _DIGITS.split(previous)[0].strip()[-8:]
+    verb = _DIGITS.sub("", clause).strip()
+    return (subject + verb)[-12:] if subject else own[-10:]
 
 
 def fact_group(fact: Fact, label: str) -> str:
