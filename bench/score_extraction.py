@@ -239,16 +239,18 @@ def time_long_report(shared: Path) -> None:
 
     extract_facts(text)
     runs = []
+    cpu = []
     for _ in range(5):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         facts = extract_facts(text)
         runs.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
     started = time.perf_counter()
     analyse(text, "long.txt")
     whole = time.perf_counter() - started
     print(
-        f"\nSpeed: extract_facts on 50,000 characters of corpus text: {min(runs) * 1000:.1f} ms "
-        f"(best of 5, {len(facts)} facts); whole analyse(): {whole * 1000:.1f} ms"
+        f"\nSpeed: extract_facts on 50,000 characters of corpus text: {min(runs) * 1000:.1f} ms wall, "
+        f"{min(cpu) * 1000:.1f} ms CPU (best of 5, {len(facts)} facts); whole analyse(): {whole * 1000:.1f} ms"
     )
 
 

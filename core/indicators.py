@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from core import paths
 
@@ -120,12 +121,11 @@ class IndicatorDictionary:
                 if indicator.key not in keys:
                     keys.append(indicator.key)
         self._by_synonym = {syn: tuple(keys) for syn, keys in by_synonym.items()}
-        # First character → synonyms starting with it, longest first (a plain scan beats a regex of
-        # hundreds of alternatives, which Python's re tries one by one at every position).
-        index: dict[str, list[str]] = {}
-        for synonym in sorted(self._by_synonym, key=len, reverse=True):
-            index.setdefault(synonym[0], []).append(synonym)
-        self._index = index
+        # One regex shaped as a trie of all synonyms (Python's re would try a flat alternation of
+        # hundreds of words one by one at every position); the lookahead finds the longest synonym at
+        # every start, overlapping ones included.
+        pattern = _trie_pattern(self._by_synonym)
+        self._matcher = re.compile(f"(?=({pattern}))") if pattern else None
         # Area names (行政复议, 规范性文件 …) mark what a sentence is about without naming an indicator.
         by_area: dict[str, list[str]] = {}
         for indicator in self.indicators.values():
@@ -133,7 +133,17 @@ class IndicatorDictionary:
         markers = {area: tuple(keys) for area, keys in by_area.items() if len(area) >= SPECIFIC_LENGTH}
         if "行政诉讼" in markers:
             markers["行政应诉"] = markers["行政诉讼"]
-        self._area_markers = markers
+        # What tells a sentence's area: area names and the specific synonyms of a single area.
+        area_words: dict[str, tuple[str, ...]] = {}
+        for synonym, synonym_keys in self._by_synonym.items():
+            areas = {self.indicators[key].area for key in synonym_keys}
+            if not is_generic(synonym) and len(areas) == 1:
+                area_words[synonym] = synonym_keys
+        area_words.update(markers)
+        self._area_words = area_words
+        area_pattern = _trie_pattern(area_words)
+        # No lookahead: non-overlapping matches let re skip quickly to the possible first characters.
+        self._area_matcher = re.compile(area_pattern) if area_pattern else None
 
     # --- mapping -------------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -178,28 +188,27 @@ class IndicatorDictionary:
 
     def hits(self, context: str) -> list[tuple[int, int, tuple[str, ...]]]:
         """Every synonym occurrence in `context`: (start, end, keys), overlapping ones included."""
-        index = self._index
+        if self._matcher is None:
+            return []
         by_synonym = self._by_synonym
         found: list[tuple[int, int, tuple[str, ...]]] = []
-        for start, char in enumerate(context):
-            candidates = index.get(char)
-            if not candidates:
-                continue
-            for synonym in candidates:
-                if context.startswith(synonym, start):
-                    found.append((start, start + len(synonym), by_synonym[synonym]))
+        for match in self._matcher.finditer(context):
+            synonym = match.group(1)
+            start = match.start()
+            found.append((start, start + len(synonym), by_synonym[synonym]))
+            # Shorter synonyms starting at the same place (审计覆盖率 / 审计) count too.
+            for length in range(len(synonym) - 1, 1, -1):
+                keys = by_synonym.get(synonym[:length])
+                if keys is not None:
+                    found.append((start, start + length, keys))
         return found
 
     def area_hits(self, text: str) -> list[tuple[int, int, tuple[str, ...]]]:
-        """Synonym hits plus area names (行政复议 …), for `area_from_hits`; not for choosing a key."""
-        found = self.hits(text)
-        for marker, keys in self._area_markers.items():
-            start = text.find(marker)
-            while start >= 0:
-                found.append((start, start + len(marker), keys))
-                start = text.find(marker, start + 1)
-        found.sort()
-        return found
+        """Occurrences of area names (行政复议 …) and area-specific synonyms, for `area_from_hits`."""
+        if self._area_matcher is None:
+            return []
+        words = self._area_words
+        return [(m.start(), m.end(), words[m.group()]) for m in self._area_matcher.finditer(text)]
 
     def area_of(self, text: str) -> str | None:
         """The area (行政复议, 行政诉讼 …) the text last names with a specific synonym (4+ characters)."""
@@ -210,13 +219,14 @@ class IndicatorDictionary:
     ) -> str | None:
         """`area_of` over hits precomputed on `text`, counting only those ending at or before `limit`."""
         area: str | None = None
-        last_end = -1
         for start, end, keys in hits:
-            if end > limit or end < last_end or is_generic(text[start:end]):
+            if end > limit:
+                break
+            if is_generic(text[start:end]):
                 continue
             areas = {self.indicators[key].area for key in keys}
             if len(areas) == 1:
-                area, last_end = areas.pop(), end
+                area = areas.pop()
         return area
 
     def find_key(self, context: str, unit: str, after: str = "", area: str | None = None) -> str | None:
@@ -256,6 +266,25 @@ class IndicatorDictionary:
             if fitting:
                 best, best_key = rank, fitting[0]
         return best_key
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """A regex matching any of `words`, longest first, shaped as a trie: 行政(?:复议|诉讼) …."""
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = True
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(trie)
 
 
 def _read_tsv(path: Path) -> str | None:
