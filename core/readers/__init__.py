@@ -17,13 +17,35 @@ from core.readers.limits import CORRUPT, MAX_FILE_BYTES, check_file_size
 __all__ = ["SUPPORTED_SUFFIXES", "read_bytes", "read_file"]
 
 SUPPORTED_SUFFIXES: frozenset[str] = frozenset(
-    {".txt", ".text", ".docx", ".pdf", ".html", ".htm", ".shtml", ".xhtml", ".doc", ".wps"}
+    {
+        ".txt",
+        ".text",
+        ".docx",
+        ".pdf",
+        ".html",
+        ".htm",
+        ".shtml",
+        ".xhtml",
+        ".mht",
+        ".mhtml",
+        ".doc",
+        ".wps",
+        ".rtf",
+    }
 )
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 _HTML_SUFFIXES = frozenset({".html", ".htm", ".shtml", ".xhtml"})
-_FORMAT_NAMES = {".docx": "Word（.docx）", ".pdf": "PDF", ".doc": "Word（.doc）", ".wps": "WPS（.wps）"}
+_FORMAT_NAMES = {
+    ".docx": "Word（.docx）",
+    ".pdf": "PDF",
+    ".doc": "Word（.doc）",
+    ".wps": "WPS（.wps）",
+    ".rtf": "RTF",
+    ".mht": "网页存档",
+    ".mhtml": "网页存档",
+}
 
 
 def read_file(path: str | Path) -> ReadResult:
@@ -67,10 +89,15 @@ def read_bytes(data: bytes, name: str) -> ReadResult:
         from core.readers.docx import read_docx
 
         return read_docx(data, suffix)
-    if suffix in {".doc", ".wps"} and _looks_like_rtf(head):
-        from core.readers.doc import read_rtf_via_office
+    if _looks_like_rtf(head):
+        # Government sites often publish RTF under a .doc name.
+        from core.readers.rtf import read_rtf
 
-        return read_rtf_via_office(data, suffix)
+        return read_rtf(data)
+    if suffix in {".mht", ".mhtml", ".doc", ".wps", ""} and _looks_like_mht(head):
+        from core.readers.html import read_mht
+
+        return read_mht(data)
     if suffix in _HTML_SUFFIXES or (suffix not in {".txt", ".text"} and _looks_like_html(head)):
         # Web pages saved as .doc by government sites are HTML: read them as what they are.
         from core.readers.html import read_html
@@ -82,12 +109,16 @@ def read_bytes(data: bytes, name: str) -> ReadResult:
         return read_txt(data)
     if suffix in _FORMAT_NAMES:
         raise ReadError(f"{CORRUPT}（不是有效的 {_FORMAT_NAMES[suffix]} 文件）")
-    raise ReadError(f"不支持的文件类型 {suffix}（支持 .txt .docx .pdf .html .doc .wps）")
+    raise ReadError(f"不支持的文件类型 {suffix}（支持 .txt .docx .pdf .html .doc .wps .rtf）")
 
 
 def _looks_like_html(head: bytes) -> bool:
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     return start.startswith((b"<!doctype html", b"<html", b"<?xml")) and b"<html" in head.lower()
+
+
+def _looks_like_mht(head: bytes) -> bool:
+    return b"mime-version:" in head.lower() and b"multipart/related" in head.lower()
 
 
 def _looks_like_rtf(head: bytes) -> bool:

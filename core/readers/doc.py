@@ -160,13 +160,6 @@ def _plain(text: str) -> str:
     return text.translate(_SPECIAL)
 
 
-def read_rtf_via_office(data: bytes, suffix: str) -> ReadResult:
-    """An RTF file saved with a .doc/.wps name: only LibreOffice reads it here."""
-    return _fallback(
-        data, suffix, "RTF 格式", reason="这是 RTF 格式的文件，无法直接读取（可安装 LibreOffice 后重试）"
-    )
-
-
 def find_office() -> str | None:
     """The LibreOffice executable, or None when it is not installed."""
     for candidate in _OFFICE_CANDIDATES:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from core.clean import is_furniture_line
 from core.errors import ReadError
 from core.models import ReadResult
-from core.readers.limits import BINARY, check_text
+from core.readers.limits import BINARY, CORRUPT, check_text
 
 if TYPE_CHECKING:
     from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -111,9 +111,37 @@ def decode_html(data: bytes) -> tuple[str, str]:
 
 
 def read_html(data: bytes) -> ReadResult:
+    markup, encoding = decode_html(data)
+    return read_markup(markup, encoding)
+
+
+def read_mht(data: bytes) -> ReadResult:
+    """A single-file web page (MHTML, also what Word's "单个文件网页" writes, often named .doc)."""
+    import email
+    import email.policy
+
+    message = email.message_from_bytes(data, policy=email.policy.compat32)
+    for part in message.walk():
+        if part.get_content_type() != "text/html":
+            continue
+        payload = part.get_payload(decode=True)
+        if not isinstance(payload, bytes):
+            continue
+        charset = part.get_content_charset()
+        if charset:
+            encoding = _ALIASES.get(charset.lower(), charset.lower())
+            try:
+                return read_markup(payload.decode(encoding), encoding)
+            except (LookupError, UnicodeDecodeError):
+                pass
+        return read_html(payload)
+    raise ReadError(f"{CORRUPT}（网页存档中没有网页内容）")
+
+
+def read_markup(markup: str, encoding: str | None) -> ReadResult:
+    """The article of an already decoded page."""
     from selectolax.lexbor import LexborHTMLParser
 
-    markup, encoding = decode_html(data)
     tree = LexborHTMLParser(markup)
     title = _title(tree)
     tree.strip_tags(_DROP_TAGS)
@@ -210,13 +238,14 @@ def _main_content(tree: LexborHTMLParser, body: LexborNode) -> LexborNode:
 def _lines(root: LexborNode) -> list[str]:
     """The text of `root` with block elements as line breaks and table cells tab-separated."""
     pieces: list[str] = []
-    stack: list[tuple[LexborNode, bool]] = [(root, True)]
+    # (node, entering, inside a table cell): blocks inside a cell are separated by spaces, not lines.
+    stack: list[tuple[LexborNode, bool, bool]] = [(root, True, False)]
     while stack:
-        node, entering = stack.pop()
+        node, entering, in_cell = stack.pop()
         tag = node.tag
         if not entering:
             if tag in _BLOCK_TAGS:
-                pieces.append("\n")
+                pieces.append(" " if in_cell else "\n")
             continue
         if tag == "-text":
             pieces.append(_WHITESPACE.sub(" ", node.text_content or ""))
@@ -224,12 +253,13 @@ def _lines(root: LexborNode) -> list[str]:
         if tag is None or tag.startswith("-"):
             continue  # comments and the like
         if tag in _BLOCK_TAGS:
-            pieces.append("\n")
+            pieces.append(" " if in_cell else "\n")
         elif tag in _CELL_TAGS:
-            pieces.append("\t")
-        stack.append((node, False))
+            pieces.append(" " if in_cell else "\t")
+        stack.append((node, False, in_cell))
+        inner = in_cell or tag in _CELL_TAGS
         children = list(node.iter(include_text=True))
-        stack.extend((child, True) for child in reversed(children))
+        stack.extend((child, True, inner) for child in reversed(children))
     lines: list[str] = []
     for raw in "".join(pieces).split("\n"):
         line = raw.replace("\xa0", " ").replace("\u3000", " ").strip(" \t")

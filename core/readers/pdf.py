@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from typing import Any
 
 from core.errors import ReadError
 from core.models import ReadResult
@@ -36,6 +37,7 @@ _STARTS_HEADING = re.compile(
     r"^(?:[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十百]+[）)]|\d{1,3}[、.．](?!\d)|"
     r"[（(]\d{1,3}[）)]|[①-⑳]|第[一二三四五六七八九十百\d]+[章节条部分篇]|附件|附表)"
 )
+_CJK_OR_PUNCT = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
 _PAGE_NUMBER = re.compile(r"^[-—－–\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*[/／共]\s*\d{1,4}\s*页?)?[-—－–\s]*$")
 
 
@@ -59,7 +61,7 @@ def read_pdf(data: bytes) -> ReadResult:
             try:
                 textpage = page.get_textpage()
                 try:
-                    raw = textpage.get_text_range()
+                    raw = _page_text(textpage)
                 finally:
                     textpage.close()
             finally:
@@ -100,6 +102,33 @@ def _normalise(raw: str) -> str:
     return raw.replace("\r\n", "\n").replace("\r", "\n").replace("\x02", "").replace("\ufffe", "")
 
 
+def _page_text(textpage: Any) -> str:
+    """The page's text, with PDFium's guessed spaces judged by the gap they stand for: a font switch
+    between Chinese and Latin/digits (2023 年, under 1 em) is no space; a table-cell gap (3 em and more)
+    becomes a tab; anything else stays a space."""
+    import pypdfium2.raw as pdfium_c
+
+    text: str = textpage.get_text_range()
+    if " " not in text or len(text) != textpage.count_chars():
+        return text
+    out = list(text)
+    for index in [i for i, ch in enumerate(text) if ch == " " and 0 < i < len(text) - 1]:
+        before, after = text[index - 1], text[index + 1]
+        if (
+            not pdfium_c.FPDFText_IsGenerated(textpage.raw, index)
+            or "\n" in (before, after)
+            or "\r" in (before, after)
+        ):
+            continue
+        size = float(pdfium_c.FPDFText_GetFontSize(textpage.raw, index - 1)) or 10.0
+        gap = textpage.get_charbox(index + 1)[0] - textpage.get_charbox(index - 1)[2]
+        if gap >= 3 * size:
+            out[index] = "\t"
+        elif gap < size and (_CJK_OR_PUNCT.match(before) or _CJK_OR_PUNCT.match(after)):
+            out[index] = ""
+    return "".join(out)
+
+
 def _garbage_share(text: str) -> float:
     """The share of characters (spaces aside) no Chinese report contains: glyph ids of unmapped fonts."""
     visible = "".join(text.split())
@@ -132,7 +161,7 @@ def _drop_running_lines(pages: list[list[str]]) -> list[list[str]]:
 
 def _width(line: str) -> float:
     """Display width in Chinese characters: ASCII counts half."""
-    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in line)
+    return len(line) - 0.5 * len(line.encode("ascii", "ignore"))
 
 
 def join_lines(lines: list[str]) -> list[str]:
@@ -142,15 +171,16 @@ def join_lines(lines: list[str]) -> list[str]:
     """
     if not lines:
         return []
-    widths = sorted(_width(line) for line in lines if len(line) >= 5)
+    line_widths = [_width(line) for line in lines]
+    widths = sorted(width for width, line in zip(line_widths, lines, strict=True) if len(line) >= 5)
     full = widths[int(len(widths) * 0.8)] if widths else 0.0
     out: list[str] = []
     current = lines[0]
     previous = lines[0]
-    for line in lines[1:]:
+    for index, line in enumerate(lines[1:]):
         if (
             full >= 10
-            and _width(previous) >= full * 0.85
+            and line_widths[index] >= full * 0.85
             and not _ENDS_PARAGRAPH.search(previous)
             and not _STARTS_HEADING.match(line)
         ):

@@ -162,6 +162,70 @@ def make_pdf(
     return path
 
 
+def make_pdf_runs(path: Path, lines: Sequence[Sequence[tuple[str, str | float]]]) -> Path:
+    """A one-page PDF whose lines are runs: ("cjk" | "latin", text) drawn one after the other with a
+    3 pt gap (a font switch, as Word writes 2023年), or ("gap", points) to move right (a table cell)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    pdf = canvas.Canvas(str(path))
+    y = 800.0
+    for runs in lines:
+        x = 50.0
+        for kind, value in runs:
+            if kind == "gap":
+                x += float(value)
+                continue
+            font = "STSong-Light" if kind == "cjk" else "Helvetica"
+            pdf.setFont(font, 12)
+            pdf.drawString(x, y, str(value))
+            x += pdf.stringWidth(str(value), font, 12) + 3
+        y -= 20
+    pdf.showPage()
+    pdf.save()
+    return path
+
+
+def make_rtf(path: Path, paragraphs: Iterable[str]) -> Path:
+    """An RTF file as Word/WPS write it for Chinese: GBK hex escapes under \\ansicpg936, one \\par each."""
+    body = []
+    for paragraph in paragraphs:
+        escaped = []
+        for ch in paragraph:
+            if ord(ch) < 0x80:
+                escaped.append("\\" + ch if ch in "\\{}" else ch)
+            else:
+                escaped.append("".join(f"\\'{byte:02x}" for byte in ch.encode("gb18030")))
+        body.append("\\pard " + "".join(escaped) + "\\par\n")
+    document = (
+        "{\\rtf1\\ansi\\ansicpg936\\deff0{\\fonttbl{\\f0\\fnil\\fcharset134 SimSun;}}"
+        "{\\colortbl ;\\red255\\green0\\blue0;}{\\*\\generator WPS Office;}\n" + "".join(body) + "}"
+    )
+    path.write_bytes(document.encode("ascii"))
+    return path
+
+
+def make_mht(path: Path, html_body: str, title: str = "测试页面") -> Path:
+    """A single-file web page (MHTML) as Word's 单个文件网页 or a browser writes it, base64 GBK HTML inside."""
+    import base64
+
+    page = f"<html><head><title>{escape(title)}</title></head><body>{html_body}</body></html>"
+    encoded = base64.encodebytes(page.encode("gb18030")).decode("ascii")
+    message = (
+        "MIME-Version: 1.0\r\n"
+        'Content-Type: multipart/related; boundary="----=_NextPart_01"\r\n\r\n'
+        "------=_NextPart_01\r\n"
+        'Content-Type: text/html; charset="gb2312"\r\n'
+        "Content-Transfer-Encoding: base64\r\n\r\n"
+        f"{encoded}\r\n"
+        "------=_NextPart_01--\r\n"
+    )
+    path.write_bytes(message.encode("ascii"))
+    return path
+
+
 def make_scanned_pdf(path: Path, pages: int = 1) -> Path:
     """A PDF whose pages are only an image (a scan): no text layer at all."""
     from reportlab.lib.utils import ImageReader

@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from core.clean import clean_text
 from core.errors import ReadError
 from core.readers import SUPPORTED_SUFFIXES, read_bytes, read_file
 from core.readers import limits as reader_limits
+from core.readers.doc import find_office
 from core.readers.pdf import join_lines
 from core.readers.txt import decode_text
 from tests.conftest import REPO
@@ -29,7 +31,10 @@ from tests.core.filemakers import (
     make_encrypted_docx,
     make_garbage_pdf,
     make_html,
+    make_mht,
     make_pdf,
+    make_pdf_runs,
+    make_rtf,
     make_scanned_pdf,
     make_txt,
     make_zip_bomb_docx,
@@ -350,6 +355,28 @@ def test_truncated_pdf_is_corrupt(tmp_path: Path) -> None:
     assert reason(error).startswith(reader_limits.CORRUPT)
 
 
+def test_pdf_font_switch_spaces_go_and_cell_gaps_become_tabs(tmp_path: Path) -> None:
+    path = make_pdf_runs(
+        tmp_path / "runs.pdf",
+        [
+            [
+                ("cjk", "全年办理案件"),
+                ("latin", "45"),
+                ("cjk", "件，同比下降"),
+                ("latin", "23.8%"),
+                ("cjk", "。"),
+            ],
+            [("cjk", "指标"), ("gap", 150), ("cjk", "2023年")],
+            [("latin", "Annual report"), ("latin", "2023")],
+        ],
+    )
+    assert read_file(path).text.split("\n") == [
+        "全年办理案件45件，同比下降23.8%。",
+        "指标\t2023年",
+        "Annual report 2023",
+    ]
+
+
 def test_join_lines_rules() -> None:
     full = "这是一行很长的正文内容，一直写到页面的右边距才换"
     assert join_lines([full, "行继续。"]) == [full + "行继续。"]
@@ -515,11 +542,36 @@ def test_malformed_doc_goes_to_libreoffice(tmp_path: Path, monkeypatch: pytest.M
     assert result.warnings and "LibreOffice" in result.warnings[0]
 
 
-def test_rtf_named_doc_without_libreoffice(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("core.readers.doc.find_office", lambda: None)
+@pytest.mark.parametrize("suffix", [".rtf", ".doc"])
+def test_rtf_is_read_directly(tmp_path: Path, suffix: str) -> None:
+    paragraphs = ["关于2023年法治政府建设的报告", "全年办理案件45件，同比下降23.8%。", r"a{b}\c"]
+    result = read_file(make_rtf(tmp_path / f"report{suffix}", paragraphs))
+    assert result.fmt == "rtf"
+    assert result.text == "\n".join(paragraphs) + "\n"
+
+
+def test_rtf_unicode_escapes_tables_and_skipped_groups() -> None:
+    data = (
+        rb"{\rtf1\ansi\ansicpg1252\deff0{\fonttbl{\f0 Arial;}{\f1\fcharset134 SimSun;}}"
+        rb"{\*\generator X;}{\info{\title secret}}\uc1\pard\u20013?\u25991?\par"
+        rb"{\f1\'d6\'d0\'ce\'c4}\par\trowd\cellx100\cellx200 A\cell B\cell\row"
+        rb"{\header H}{\field{\*\fldinst HYPERLINK x}{\fldrslt link}}\par}"
+    )
+    assert read_bytes(data, "x.rtf").text == "中文\n中文\nA\tB\t\nlink\n"
+
+
+def test_broken_rtf_is_corrupt() -> None:
     with pytest.raises(ReadError) as error:
-        read_bytes(b"{\\rtf1\\ansi\\ansicpg936 hello}", "report.doc")
-    assert "RTF" in reason(error)
+        read_bytes(rb"{\rtf1{\fonttbl{\f0 Arial;}}}", "empty.rtf")
+    assert reason(error).startswith(reader_limits.CORRUPT)
+
+
+@pytest.mark.parametrize("suffix", [".mht", ".doc"])
+def test_single_file_web_page(tmp_path: Path, suffix: str) -> None:
+    body = "<div id='zoom'><p>全年办理行政复议案件45件。</p><p>打印本页</p></div>"
+    result = read_file(make_mht(tmp_path / f"page{suffix}", body, title="秦淮区报告"))
+    assert result.fmt == "html"
+    assert result.text == "秦淮区报告\n全年办理行政复议案件45件。"
 
 
 def test_other_ole_files_are_named(tmp_path: Path) -> None:
@@ -598,3 +650,43 @@ def test_importing_readers_loads_no_heavy_library() -> None:
         [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True, timeout=60
     )
     assert out.stdout.strip() == ""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(find_office() is None, reason="LibreOffice is not installed")
+def test_files_written_by_libreoffice_read_like_the_docx(tmp_path: Path) -> None:
+    paragraphs = [
+        "关于2023年法治政府建设工作情况的报告",
+        "今年以来，全年办理行政复议案件45件，同比下降23.8%。",
+        *[f"第{i}段：严格落实行政执法三项制度，规范执法行为。" for i in range(30)],
+        "区司法局",
+    ]
+    source = make_docx(
+        tmp_path / "source.docx", paragraphs, tables=[[["指标", "2023年"], ["出庭率", "100%"]]]
+    )
+    expected = clean_text(read_file(source).text)
+    office = find_office()
+    assert office is not None
+    for target in ("doc", "rtf", "html", "pdf"):
+        out = tmp_path / target
+        out.mkdir()
+        subprocess.run(
+            [
+                office,
+                "--headless",
+                f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+                "--convert-to",
+                target,
+                "--outdir",
+                str(out),
+                str(source),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
+        converted = next(out.iterdir())
+        text = clean_text(read_file(converted).text)
+        if target == "pdf":
+            text = text.replace("指标 2023年", "指标\t2023年").replace("出庭率 100%", "出庭率\t100%")
+        assert text == expected, target
