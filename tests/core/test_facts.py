@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import math
 import re
 import sys
 import time
@@ -10,6 +11,8 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core.extract import analyse, read_clean
 from core.facts import extract_facts, iter_number_spans, parse_fact_at
@@ -274,3 +277,20 @@ def test_fifty_thousand_characters_are_fast(corpus_dir: Path) -> None:
     elapsed = time.perf_counter() - started
     assert facts
     assert elapsed < 0.5  # measured ~40 ms; generous for a busy CI machine
+
+
+_ALPHABET = "0123456789.,，%％ 一二两三十百千万亿零点余多近约第共全区市年月日件宗次人名个家项率为达均、。；：“”《》()（）\n+-/案败诉未发生无"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_ALPHABET, max_size=80))
+def test_any_text_gives_well_formed_facts(text: str) -> None:
+    for fact in extract_facts(text):
+        assert 0 <= fact.start < fact.end <= len(text)
+        assert math.isfinite(fact.value)
+        assert fact.value >= 0
+        assert fact.direction in (None, "up", "down")
+        assert fact.sentence.strip() == fact.sentence
+        assert text[fact.start : fact.end].strip() in fact.sentence
+    for start in range(0, len(text), 7):
+        parse_fact_at(text, start, start + 9)
