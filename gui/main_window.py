@@ -115,7 +115,6 @@ class MainWindow(QMainWindow):
 
         self.setWindowTitle(self.tr("报告档案"))
         self.setAcceptDrops(True)
-        self.resize(1280, 800)
 
         self.model = DocumentTableModel(None, self)
         self.table = ArchiveTableView(self)
@@ -1062,14 +1061,14 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ window state
     def _restore_layout(self) -> None:
         geometry = self.settings.window_geometry
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        if geometry is None or not self.restoreGeometry(geometry):
+            self._fit_to_screen()
         state = self.settings.window_state
         if state is not None:
             self.restoreState(state)
         header = self.settings.header_state("archiveTable")
-        if header is not None:
-            self.table.horizontalHeader().restoreState(header)
+        self._columns_restored = header is not None and self.table.horizontalHeader().restoreState(header)
+        if self._columns_restored:
             self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.DescendingOrder)
             self.model.sort_column = -1
         self.table.setColumnHidden(SNIPPET_COLUMN, not self.current_query())
@@ -1079,6 +1078,24 @@ class MainWindow(QMainWindow):
         self.tag_pane.visibilityChanged.connect(self._tag_pane_visibility)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self._update_actions()
+
+    def _fit_columns(self) -> None:
+        """First run: give the title column whatever the other default widths leave."""
+        available = self.table.viewport().width()
+        others = sum(
+            self.table.columnWidth(i) for i in range(1, len(COLUMNS)) if not self.table.isColumnHidden(i)
+        )
+        self.table.setColumnWidth(0, max(220, available - others - 2))
+
+    def _fit_to_screen(self) -> None:
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        width = min(1400, int(area.width() * 0.94))
+        height = min(900, int(area.height() * 0.92))
+        self.resize(width, height)
+        self.move(area.x() + (area.width() - width) // 2, area.y() + max(0, (area.height() - height) // 3))
 
     def _selection_changed(self, *_: Any) -> None:
         self._update_actions()
@@ -1104,6 +1121,8 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._shown_once:
             self._shown_once = True
+            if not self._columns_restored:
+                QTimer.singleShot(0, self._fit_columns)
             if os.environ.get(STARTUP_ENV):
                 QTimer.singleShot(0, self._report_startup)
             self.firstShown.emit()

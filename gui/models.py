@@ -60,15 +60,15 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("title", "标题", "title", 320),
-    Column("agency", "发布机关", "agency", 160),
-    Column("region", "地区", "region", 110),
-    Column("report_year", "年度", "report_year", 56),
-    Column("doc_type", "类型", "doc_type", 150),
-    Column("publish_date", "发布日期", "publish_date", 92),
-    Column("tags", "标签", "@tags", 120),
-    Column("fact_count", "指标数", "fact_count", 60),
-    Column("structure", "结构", "@structure", 80),
+    Column("title", "标题", "title", 300),
+    Column("agency", "发布机关", "agency", 150),
+    Column("region", "地区", "region", 120),
+    Column("report_year", "年度", "report_year", 52),
+    Column("doc_type", "类型", "doc_type", 130),
+    Column("publish_date", "发布日期", "publish_date", 86),
+    Column("tags", "标签", "@tags", 100),
+    Column("fact_count", "指标数", "fact_count", 54),
+    Column("structure", "结构", "@structure", 76),
     Column("snippet", "摘要", None, 360),
 )
 SNIPPET_COLUMN = len(COLUMNS) - 1
@@ -218,11 +218,17 @@ class DocumentTableModel(QAbstractTableModel):
             self._cache.clear()
         for doc in self.archive.get_documents(page):
             self._cache[doc.id] = doc
-        if self.query:
-            want = [d for d in page if d not in self._snippets and d not in self._snippets_pending]
-            if want:
-                self._snippets_pending.update(want)
-                self.snippetsWanted.emit(want)
+
+    def _want_snippets(self, row: int) -> None:
+        """Ask (once) for the snippets of the page around row; the window computes them off-thread."""
+        if not self.query:
+            return
+        start = (row // PAGE_SIZE) * PAGE_SIZE
+        page = self._ids[start : start + PAGE_SIZE]
+        want = [d for d in page if d not in self._snippets and d not in self._snippets_pending]
+        if want:
+            self._snippets_pending.update(want)
+            self.snippetsWanted.emit(want)
 
     # -- Qt model API -----------------------------------------------------------------------
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
@@ -253,7 +259,7 @@ class DocumentTableModel(QAbstractTableModel):
                 doc_id = self._ids[row]
                 snippet = self._snippets.get(doc_id)
                 if snippet is None:
-                    self.document(row)  # triggers the page fetch and the snippet request
+                    self._want_snippets(row)
                     return None
                 return snippet if role == SNIPPET_ROLE else snippet[0]
             return None

@@ -145,7 +145,8 @@ class TagPane(QDockWidget):
         self.emptyLabel.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.emptyLabel.setStyleSheet("color: palette(mid);")
         self.emptyLabel.setWordWrap(True)
-        layout.addWidget(self.emptyLabel)
+        self.emptyLabel.hide()
+        layout.addWidget(self.emptyLabel, 1)
 
         buttons = QHBoxLayout()
         self.newButton = QPushButton(self.tr("新建标签"), body)
@@ -208,6 +209,7 @@ class TagPane(QDockWidget):
             self.model.appendRow(item)
             self._paint(item, tag)
         self.emptyLabel.setVisible(not self._tags)
+        self.view.setVisible(bool(self._tags))
         self.clearButton.setEnabled(self.active)
         if dropped:
             self._emit_filter()

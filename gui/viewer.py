@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -218,7 +219,11 @@ class DocumentViewer(QWidget):
 
         self.side = QTabWidget(self.splitter)
         self.side.setObjectName("viewerSide")
-        self.side.addTab(self._build_info_tab(), self.tr("信息"))
+        info_scroll = QScrollArea(self.side)
+        info_scroll.setWidgetResizable(True)
+        info_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        info_scroll.setWidget(self._build_info_tab())
+        self.side.addTab(info_scroll, self.tr("信息"))
         self.side.addTab(self._build_facts_tab(), self.tr("指标"))
         self.splitter.addWidget(self.outline)
         self.splitter.addWidget(center)

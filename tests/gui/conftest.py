@@ -1,0 +1,65 @@
+"""GUI fixtures: archives built from ../shared reports (once per session, copied per test) and a main window."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from gui.main_window import MainWindow
+from tests.conftest import CORPUS, SAMPLES
+
+CORPUS_COUNT = 10
+
+
+def shared_reports(n_corpus: int = CORPUS_COUNT) -> list[Path]:
+    """The five sample reports plus the first n corpus reports (sorted, so stable)."""
+    if not SAMPLES.is_dir() or not CORPUS.is_dir():
+        pytest.skip("../shared/samples or ../shared/corpus is not present")
+    files = sorted(p for p in SAMPLES.iterdir() if p.is_file())
+    files += sorted(p for p in CORPUS.iterdir() if p.is_file())[:n_corpus]
+    return files
+
+
+@pytest.fixture(scope="session")
+def template_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An archive with the samples and 10 corpus reports, imported once per test session."""
+    from core.archive import Archive
+
+    path = tmp_path_factory.mktemp("template") / "template.sqlite"
+    with Archive.open(path) as archive:
+        report = archive.import_paths(shared_reports(), workers=0)
+        assert all(item.outcome == "imported" for item in report.items), report.items
+    return path
+
+
+@pytest.fixture
+def filled_archive(template_archive: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "archive.sqlite"
+    shutil.copy(template_archive, path)
+    return path
+
+
+def make_window(qtbot: QtBot, path: Path) -> MainWindow:
+    window = MainWindow(path)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.refreshed, timeout=10_000):
+        window.show()
+    return window
+
+
+@pytest.fixture
+def window(qtbot: QtBot, filled_archive: Path) -> Iterator[MainWindow]:
+    win = make_window(qtbot, filled_archive)
+    yield win
+    win.close()
+
+
+@pytest.fixture
+def empty_window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
+    win = make_window(qtbot, tmp_path / "new" / "empty.sqlite")
+    yield win
+    win.close()
