@@ -333,6 +333,12 @@ class _Extractor:
             publish_date = sub_date.iso  # the delivery date under a speech's title
             ev["publish_date"] = (sub[1] + sub_date.start, sub[1] + sub_date.end)
 
+        if region_code and "region" not in ev:
+            for mention in regions.find_regions(text):
+                if region_code in mention.codes:
+                    ev["region"] = (mention.start, mention.end)
+                    break
+
         report_year, period = self.years(title, doc_type, publish_date)
         return {
             "title": title,
@@ -442,28 +448,36 @@ class _Extractor:
         title_span = ev.get("title")
         sources: list[tuple[str, int | None]] = []
         if title:
-            sources.append((title, title_span[0] if title_span and self.text[title_span[0]:title_span[1]] == title else None))
+            base: int | None = None
+            if title_span:
+                written = self.text[title_span[0] : title_span[1]]
+                if title.endswith(written):  # a constructed title ends with the words the text wrote
+                    base = title_span[0] - (len(title) - len(written))
+            sources.append((title, base))
         if self.subtitle_line and title_span:
             sub_at = self.text.find(self.subtitle_line, title_span[1])
             sources.append((self.subtitle_line, sub_at if sub_at >= 0 else None))
         if self.source_title and self.source_title != title:
             sources.append((self.source_title, None))
+        def put(fields: tuple[str, ...], s: str, base: int | None, a: int, b: int) -> None:
+            # evidence only where the words really stand in the text (not in a constructed title's prefix)
+            if base is not None and base + a >= 0 and self.text[base + a : base + b] == s[a:b]:
+                for name in fields:
+                    ev[name] = (base + a, base + b)
+
         for s, base in sources:
             if (m := _YEAR_RANGE.search(s)) and int(m.group(1)) < int(m.group(2)):
-                if base is not None:
-                    ev["period"] = ev["report_year"] = (base + m.start(), base + m.end())
+                put(("period", "report_year"), s, base, m.start(), m.end())
                 return int(m.group(2)), f"{m.group(1)}-{m.group(2)}"
             if m2 := _FIVE_YEAR.search(s):
                 n = _five_year_number(m2.group(1))
                 if n:
                     first = 1966 + 5 * (n - 3)  # the 3rd plan began in 1966 (1963-65 were not planned)
-                    if base is not None:
-                        ev["period"] = ev["report_year"] = (base + m2.start(), base + m2.end())
+                    put(("period", "report_year"), s, base, m2.start(), m2.end())
                     return first + 4, f"{first}-{first + 4}"
         for s, base in sources:
             if m := _YEAR.search(s):
-                if base is not None:
-                    ev["report_year"] = (base + m.start(1), base + m.end(1))
+                put(("report_year",), s, base, m.start(1), m.end(1))
                 return int(m.group(1)), None
         if self.source_year is not None:
             return self.source_year, None
