@@ -1,21 +1,29 @@
 """Document metadata from a cleaned report text: title, agency, region, years, publication date, type.
 
 Rules, in order of trust (each field records the span of text it came from in `evidence`):
-- title: a title-like line near the top (scraped pages put the site name first); else the report's own
-  naming of itself ("现将我局2023年法治政府建设工作情况报告如下" with the agency for 我局); else the file
-  name when it reads like a title; else None.
-- agency: the organisation a title starts with; else the 落款 (an organisation line above the closing
-  date); else a 发布机构/来源 label; else the speaker of a 政府工作报告 ("我代表南山区人民政府向大会…").
+- title: the most specific title-like line above the body (scraped pages put the site name and a column
+  name first); else the report's own naming of itself ("现将我局2023年法治政府建设工作情况报告如下",
+  with the agency for 我局); else the file name when it reads like a title; else None, never a guess.
+- agency: the organisation a title starts with ("深圳市罗湖区人力资源局2020年…", "大鹏新区2022年管委会
+  工作报告"); else the 落款 (an organisation line above the closing date; a joint 落款 gives the
+  人民政府; compiler lines such as "…办公室整理" are skipped); else the speaker of a 政府工作报告
+  ("我代表南山区人民政府向大会…"); else, for a bureau that only says 我局, the bureau of its own region
+  the text names ("余杭人力社保" → 人力资源和社会保障局); else the government of a place-titled annual
+  report ("南山区2022年法治政府建设年度报告"); else the page's 来源/发布机构 (who posted it).
   Abbreviations are expanded (X区政府 → X区人民政府, 管委会 → 管理委员会, 人大常委会 → 人民代表大会常务
-  委员会). Government bodies (人民政府, 管理委员会, 人大常委会) get the prefecture + county prefix
-  ("深圳市南山区人民政府"); a department keeps the name it signs with ("南昌县人力资源和社会保障局"), with
-  the region prefix added only when it names no region at all ("区司法局" → "南京市秦淮区司法局").
-- region: from the agency, the title, the file name, then the region the text mostly names (core.regions).
+  委员会). Government bodies (人民政府, 管理委员会, 人大常委会) get their prefecture ("深圳市南山区人民
+  政府"); a department keeps the name it signs with ("南昌县人力资源和社会保障局"), and gets the region
+  prefix only when it names no region at all ("区司法局" → "南京市秦淮区司法局").
+- region: from the agency, the title, the file name, a speech's subtitle ("——在深圳市南山区第八届人民代表
+  大会…"), then the region the text mostly names (core.regions); a functional area that is no county
+  (大鹏新区) stays at its prefecture.
 - report_year: the last year reported on. A range in the title ("2016-2020年", "“十三五”时期") gives
-  `period` and its last year. A 政府工作报告 takes the year of its title or file name: that is the year
-  of the congress session that hears it (the corpus names "2014年南山区政府工作报告" the report delivered
-  in early 2014 that reviews 2013), and the archive files these reports under that year.
-- publish_date: a 发布时间 label on the page, else the 落款 date (damaged "2023824" read when unambiguous).
+  `period` and its last year. A 政府工作报告 takes the year of its title or file name: the year of the
+  congress session that hears it (the corpus names "2014年南山区政府工作报告" the report delivered in
+  early 2014 that reviews 2013), and the archive files these reports under that year; without one, the
+  reviewed year ("2013年工作回顾") + 1. Minutes take the year of their first date.
+- publish_date: a 发布时间 label (or a dated 来源/浏览 line) on the page, else the 落款 date (damaged
+  "2023824" read when unambiguous), else the delivery date under a speech's title.
 """
 
 from __future__ import annotations
