@@ -441,7 +441,8 @@ class _Extractor:
             if "法治" not in title:
                 return "政府工作报告", span if "工作报告" in title else None
         subject = title or head[:600]
-        if "法治政府" in subject or "依法行政" in subject or ("法治" in subject and "报告" in subject):
+        is_report = not title or bool(re.search(r"报告|情况|总结", title))  # not a 通知/方案/要点
+        if is_report and ("法治政府" in subject or "依法行政" in subject or ("法治" in subject and "报告" in subject)):
             many_years = bool(_YEAR_RANGE.search(subject) or _FIVE_YEAR.search(subject))
             to_congress = bool(re.search(r"主任、各位副主任|各位副主任、各位委员|常委会会议文件|向常委会报告",
                                          head))

@@ -481,3 +481,10 @@ def test_department_without_region_gets_the_documents_region() -> None:
     assert meta["agency"] == "南京市秦淮区市场监督管理局"  # 市场 is no level word
     text = text.replace("市场监督管理局\n", "区司法局\n")
     assert extract_metadata(text)["agency"] == "南京市秦淮区司法局"
+
+
+def test_notice_about_the_plan_is_no_report() -> None:
+    text = "南京市秦淮区人民政府办公室关于印发《秦淮区2023年法治政府建设工作要点》的通知\n各街道办事处：\n现印发给你们。\n"
+    meta = extract_metadata(text)
+    assert meta["doc_type"] == "其他"
+    assert meta["agency"] == "南京市秦淮区人民政府办公室"
