@@ -26,7 +26,7 @@ _UNITS: tuple[str, ...] = (
     "部门", "个", "件", "宗", "起", "次", "场", "期", "家", "户", "人", "名", "位", "条", "份", "项",
     "部", "轮", "例", "批", "所", "座", "篇", "册", "套", "台", "辆", "张", "间", "栋", "处", "支",
     "门", "笔", "株", "棵", "头", "只", "吨", "亩", "米", "倍", "期", "届", "类", "节", "堂", "封",
-    "卷", "盏", "艘", "根", "块", "组", "队", "网格", "种", "款", "分",
+    "卷", "盏", "艘", "根", "块", "组", "队", "网格", "种", "款", "分", "本", "单", "通", "幅",
 )  # fmt: skip
 _UNITS = tuple(sorted(set(_UNITS), key=len, reverse=True))
 _RATE_UNITS = frozenset({"%", "％", "‰", "个百分点", "百分点"})
@@ -41,7 +41,7 @@ _UNIT_BLOCKERS: dict[str, tuple[str, ...]] = {
     "户": ("籍", "口", "外", "型", "政"),
     "场": ("所", "地", "景", "馆", "面", "合", "站", "内", "外"),
     "项": ("目",),
-    "个": ("工作日", "月", "小时", "季度", "星期", "年", "周", "自然日", "日", "半月", "钟头"),
+    "个": ("工作日", "月", "小时", "季度", "星期", "年", "周", "自然日", "日", "半月", "钟头", "方面", "层面", "维度", "阶段"),
     "起": ("草", "步", "来", "始", "点", "到", "飞", "跑", "止", "见"),
     "批": ("示", "复", "准", "评", "判", "发"),
     "处": ("理", "置", "罚", "分", "室", "级", "长", "于", "境", "置"),
@@ -73,6 +73,11 @@ _UNIT_BLOCKERS: dict[str, tuple[str, ...]] = {
     "块": ("钱",),
     "堂": ("课",),
     "网格": ("化", "员", "长"),
+    "本": ("级", "地", "部", "次", "年", "区", "单位", "身", "科", "市", "县", "局", "院", "着", "质", "领",
+          "土", "届", "系统", "行业", "辖区", "人", "案"),
+    "单": ("位", "独", "元", "据", "一", "项", "纯", "列", "设", "向", "个"),
+    "通": ("过", "知", "报", "道", "讯", "行", "用", "畅", "车", "告", "关", "达", "俗", "信", "办", "则"),
+    "幅": ("度", "员"),
 }  # fmt: skip
 
 _CN_NUM = "零〇○一二两三四五六七八九十百千万亿"
@@ -85,7 +90,7 @@ _NUMBER_RE = re.compile(
     r"(?P<mag>千万|百万|万亿|[万亿千])?"
     r"(?P<q2>余|多)?"
     rf"(?P<unit>{_UNIT_ALT}|[万亿](?![{_CN_NUM}]))"
-    r"(?P<par>[(（]次[)）])?"
+    r"(?P<par>[(（][次人户件个][)）])?"
 )
 _RANK_RE = re.compile(r"第(?P<n>\d{1,3}|[一二三四五六七八九十]{1,3})(?P<unit>名|位)?(?!\d)")
 _RANK_LEAD_RE = re.compile(
@@ -100,6 +105,9 @@ _NEGATED_ZERO_RE = re.compile(
     r"|(?P<rate>率)(?:为|是|均为|保持为?|均保持为?)?(?P<zero>0(?:\.0+)?%?|零)(?![\d.])"
 )
 
+_PERCENT_WORDS_RE = re.compile(
+    r"百分之(?P<n>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百]+(?:点[零〇一二三四五六七八九]+)?)"
+)
 _SENTENCE_DELIMS = "。！？!?；;\n"
 _CLAUSE_DELIMS = _SENTENCE_DELIMS + "，,：:"
 _SENTENCE_DELIM_RE = re.compile(f"[{re.escape(_SENTENCE_DELIMS)}]")
@@ -160,7 +168,7 @@ _FIXED_TERMS: tuple[str, ...] = (
 _FIXED_TERMS_RE = re.compile("|".join(re.escape(term) for term in _FIXED_TERMS))
 _CLASS_NOUN_RE = re.compile(r"的?[\u4e00-\u9fff]{0,4}?(?:企业|项目|公司|楼宇|大户|镇|园区|产业|集群)")
 _TRAINING_RE = re.compile(r"培训|轮训|讲座|学习|课|班|研讨|宣讲|辅导|考试|活动")
-_PAGE_COUNTER_RE = re.compile(r"浏览|访问量|访问次数|访问人次|阅读数")
+_PAGE_COUNTER_RE = re.compile(r"浏览|访问量|访问次数|访问人次|阅读数|点击数")
 _GOAL_RE = re.compile(r"确保|力争|争取|努力|目标|要求|力求|防止|避免")
 
 
@@ -301,7 +309,7 @@ class FactExtractor:
     # --- public ------------------------------------------------------------------------------------
     def extract(self, text: str) -> list[Fact]:
         ctx = _Context.build(text)
-        facts: list[Fact] = [*self._rank_facts(ctx), *self._zero_facts(ctx)]
+        facts: list[Fact] = [*self._rank_facts(ctx), *self._zero_facts(ctx), *self._percent_words(ctx)]
         # Positions already explained (ranks, zeros) or inside fixed terms (三项制度) start no fact.
         taken: set[int] = set()
         for a, b in [(fact.start, fact.end) for fact in facts] + [
@@ -495,6 +503,23 @@ class FactExtractor:
             lead = "排名第" if re.search("法治|依法行政|法制", ctx.sentence(start)) else ""
             yield self._make_fact(
                 ctx, value, "名", start, match.end(), key_context=_key_context(prefix) + lead
+            )
+
+    def _percent_words(self, ctx: _Context) -> Iterator[Fact]:
+        """百分之九十五 / 百分之95 → 95 %."""
+        text = ctx.text
+        for match in _PERCENT_WORDS_RE.finditer(text):
+            raw = match.group("n")
+            value = parse_arabic(raw) if raw[0].isdigit() else cn_to_number(raw)
+            if value is None:
+                continue
+            start = match.start()
+            prefix = text[ctx.clause_start(start) : start]
+            if _inside_quotes(text, ctx.sentence_span(start)[0], start) or _after_threshold(prefix):
+                continue
+            stripped, qualifier = _strip_pre_qualifier(prefix)
+            yield self._make_fact(
+                ctx, value, "%", start, match.end(), qualifier=qualifier, direction=_direction(stripped)
             )
 
     def _zero_facts(self, ctx: _Context) -> Iterator[Fact]:
