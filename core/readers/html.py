@@ -67,6 +67,7 @@ _BLOCK_TAGS = frozenset(
     "center form hr main aside figure figcaption address caption".split()
 )
 _CELL_TAGS = frozenset({"td", "th"})
+_MAX_DATA_CELL = 300  # characters; a longer table cell is page layout, not data
 _GENERIC_FROM = CONTENT_SELECTORS.index("#content")
 _MIN_CONTENT = 100  # characters a generic container needs to be taken as the article
 _MIN_CMS_CONTENT = 10  # … and a container of a known CMS
@@ -79,6 +80,8 @@ _ALIASES = {
     "x-gbk": "gb18030",
     "cp936": "gb18030",
 }
+_TAB_RUN = re.compile(r" *\t[ \t]*")
+_SPACES = re.compile(r" {2,}")
 _WHITESPACE = re.compile(r"[ \t\r\n\f\v]+")
 _TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜| - | — |—{2}|-{2})\s*")
 
@@ -252,18 +255,19 @@ def _lines(root: LexborNode) -> list[str]:
             continue
         if tag is None or tag.startswith("-"):
             continue  # comments and the like
-        if tag in _BLOCK_TAGS:
-            pieces.append(" " if in_cell else "\n")
-        elif tag in _CELL_TAGS:
+        inner = in_cell
+        if tag in _CELL_TAGS and node is not root and len(node.text(separator="")) <= _MAX_DATA_CELL:
             pieces.append(" " if in_cell else "\t")
+            inner = True  # a data cell: its paragraphs are one cell
+        elif tag in _BLOCK_TAGS or tag in _CELL_TAGS:
+            pieces.append(" " if in_cell else "\n")  # a layout cell (old table-built pages) is a block
         stack.append((node, False, in_cell))
-        inner = in_cell or tag in _CELL_TAGS
         children = list(node.iter(include_text=True))
         stack.extend((child, True, inner) for child in reversed(children))
     lines: list[str] = []
     for raw in "".join(pieces).split("\n"):
         line = raw.replace("\xa0", " ").replace("\u3000", " ").strip(" \t")
-        line = re.sub(r" *\t[ \t]*", "\t", line)
+        line = _SPACES.sub(" ", _TAB_RUN.sub("\t", line))
         if line and not is_furniture_line(line):
             lines.append(line)
     return lines

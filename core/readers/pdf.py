@@ -29,6 +29,7 @@ _EXPECTED = re.compile(
     r"\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\ufe30-\ufe4f\uff00-\uffef\u0370-\u03ff\u0400-\u04ff]"
 )
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_ALNUM = re.compile(r"[A-Za-z0-9]")
 
 # A line that ends a paragraph: sentence punctuation, possibly followed by a closing quote or bracket.
 _ENDS_PARAGRAPH = re.compile(r"[。！？!?；;：:…]['\"”’）)】」』]*$")
@@ -86,7 +87,7 @@ def read_pdf(data: bytes) -> ReadResult:
         warnings.append(f"第 {listed} 页没有文字层（可能是扫描页），这些页的内容没有读入")
     body = "".join("".join(lines) for lines in pages)
     verdict = _garbage_share(body)
-    if verdict >= 0.3:
+    if verdict >= 0.3 or _latin_gibberish(body):
         raise ReadError(GARBAGE)
     if verdict >= 0.05:
         warnings.append("PDF 中部分文字的字体缺少编码映射，可能有乱码")
@@ -136,6 +137,14 @@ def _garbage_share(text: str) -> float:
         return 0.0
     sample = visible[:200_000]
     return 1.0 - len(_EXPECTED.findall(sample)) / len(sample)
+
+
+def _latin_gibberish(text: str) -> bool:
+    """No Chinese at all and mostly symbols: glyph ids of a subset font read as Latin-1 characters."""
+    visible = "".join(text.split())[:200_000]
+    if len(visible) < 50 or _CJK.search(visible):
+        return False
+    return len(_ALNUM.findall(visible)) < len(visible) * 0.6
 
 
 def _drop_running_lines(pages: list[list[str]]) -> list[list[str]]:

@@ -293,9 +293,10 @@ def make_raw_pdf(path: Path, content_stream: bytes, font_dict: bytes | None = No
     return path
 
 
-def make_garbage_pdf(path: Path, glyphs: int = 300) -> Path:
-    """A PDF whose CJK font has no ToUnicode map: pdfium extracts glyph ids, i.e. gibberish."""
-    cids = b"".join(struct.pack(">H", 0x1234 + index * 37 % 4000) for index in range(glyphs))
+def make_garbage_pdf(path: Path, glyphs: int = 300, first_cid: int = 0x1234, spread: int = 4000) -> Path:
+    """A PDF whose CJK font has no ToUnicode map: pdfium extracts glyph ids, i.e. gibberish
+    (CIDs from `first_cid`; small ones read as Latin-1 symbols, larger ones as other scripts)."""
+    cids = b"".join(struct.pack(">H", first_cid + index * 37 % spread) for index in range(glyphs))
     lines = [cids[i : i + 60] for i in range(0, len(cids), 60)]
     content = b"BT /F1 12 Tf 50 800 Td 14 TL " + b" ".join(
         b"<" + line.hex().encode() + b"> ' " for line in lines

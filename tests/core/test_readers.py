@@ -342,10 +342,18 @@ def test_encrypted_pdf_needs_password(tmp_path: Path) -> None:
     assert "PDF 已加密" in reason(error) and "密码" in reason(error)
 
 
-def test_pdf_font_without_unicode_map_is_garbage(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("first_cid", "spread"), [(0x1234, 4000), (0x21, 0xDE)])
+def test_pdf_font_without_unicode_map_is_garbage(tmp_path: Path, first_cid: int, spread: int) -> None:
     with pytest.raises(ReadError) as error:
-        read_file(make_garbage_pdf(tmp_path / "garbage.pdf"))
+        read_file(make_garbage_pdf(tmp_path / "garbage.pdf", first_cid=first_cid, spread=spread))
     assert "乱码" in reason(error)
+
+
+def test_english_pdf_is_not_garbage(tmp_path: Path) -> None:
+    lines = ["Annual Report on Law-Based Government, 2023", *["The bureau handled 45 cases in 2023."] * 10]
+    result = read_file(make_pdf(tmp_path / "english.pdf", lines))
+    assert "handled 45 cases" in result.text
+    assert any("没有中文" in warning for warning in result.warnings)
 
 
 def test_truncated_pdf_is_corrupt(tmp_path: Path) -> None:
@@ -460,6 +468,20 @@ def test_html_without_known_container_takes_largest_block(tmp_path: Path) -> Non
     lines = result.text.split("\n")
     assert lines[0] == "某区2023年法治政府建设年度报告"
     assert lines[1:] == [f"第{i}段：全面推进依法行政，加强规范性文件管理。" for i in range(1, 6)]
+
+
+def test_table_layout_page_keeps_paragraphs(tmp_path: Path) -> None:
+    paragraphs = [
+        f"（{i}）严格落实行政执法三项制度，全面推行执法全过程记录，规范执法行为。" for i in range(1, 8)
+    ]
+    body = (
+        "<table><tr><td class='nav'>首页</td></tr><tr><td class='bt_content'>"
+        + "".join(f"<p>{text}</p>" for text in paragraphs)
+        + "<table><tr><td>指标</td><td><p>2023</p><p>年</p></td></tr></table>"
+        + "</td></tr></table>"
+    )
+    result = read_file(make_html(tmp_path / "layout.html", body, title="表格排版的旧网页报告"))
+    assert result.text.split("\n") == ["表格排版的旧网页报告", *paragraphs, "指标\t2023 年"]
 
 
 def test_web_page_saved_as_doc_is_read_as_html(tmp_path: Path) -> None:
