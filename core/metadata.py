@@ -213,6 +213,8 @@ class _Extractor:
                 break  # the body has begun: a heading below is not the title
             if _looks_like_title(line):
                 score = bool(_YEAR_ANY.search(line)) + bool(re.search(_ORG_SUFFIX + "|[省市区县]", line))
+                if score == 0 and not re.search(r"报告|纪要|总结", line):
+                    continue  # "基本情况", "工作要点": a heading or a column name, not a title
                 if best is None or score > best[0]:
                     best = (score, line, offset)
         if best is None:

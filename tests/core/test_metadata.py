@@ -488,3 +488,8 @@ def test_notice_about_the_plan_is_no_report() -> None:
     meta = extract_metadata(text)
     assert meta["doc_type"] == "其他"
     assert meta["agency"] == "南京市秦淮区人民政府办公室"
+
+
+def test_a_bare_heading_is_no_title() -> None:
+    text = "基本情况\n2022年，我区深入学习贯彻习近平法治思想，法治政府建设取得新成效。\n"
+    assert extract_metadata(text)["title"] is None
