@@ -32,6 +32,8 @@ PARAGRAPH_MATCH_THRESHOLD = 0.15
 CHAR_DIFF_LIMIT = 1_500_000
 # Equal runs shorter than this between two changes are shown as part of the change (phrase level).
 MIN_EQUAL_RUN = 2
+# A paragraph pair sharing less than this share of characters is shown as rewritten as a whole.
+MIN_KEPT_SHARE = 0.35
 
 _HEADING_NUMBER = re.compile(r"^[（(]?[一二三四五六七八九十百零〇\d]+[)）]?[、.．]?\s*")
 _TOP_HEADING = re.compile(r"^[一二三四五六七八九十]{1,3}、")
@@ -449,7 +451,12 @@ def diff_paragraph(a: str, b: str) -> tuple[list[tuple[int, int]], list[tuple[in
                     changes_a.append((a_start, a_end))
                 if b_end > b_start:
                     changes_b.append((b_start, b_end))
-    return _merge_spans(changes_a, MIN_EQUAL_RUN), _merge_spans(changes_b, MIN_EQUAL_RUN)
+    changes_a, changes_b = _merge_spans(changes_a, MIN_EQUAL_RUN), _merge_spans(changes_b, MIN_EQUAL_RUN)
+    kept = len(a) - sum(e - s for s, e in changes_a)
+    if kept < MIN_KEPT_SHARE * max(len(a), len(b)):
+        # Mostly rewritten: confetti of tiny equal runs helps nobody, mark the paragraphs as changed.
+        return ([(0, len(a))] if a else []), ([(0, len(b))] if b else [])
+    return changes_a, changes_b
 
 
 # ---------------------------------------------------------------------------------------------- figures

@@ -293,6 +293,9 @@ class CompareView(QWidget):
             label.setStyleSheet("font-weight: bold; padding: 2px;")
         self.outline = QListWidget(self)
         self.outline.setObjectName("compareOutline")
+        self.outline.setWordWrap(True)
+        self.outline.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.outline.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.figures = QTableWidget(0, 6, self)
         self.figures.setObjectName("compareFigures")
         self.figures.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -342,7 +345,7 @@ class CompareView(QWidget):
         main.addWidget(right)
         main.setStretchFactor(0, 0)
         main.setStretchFactor(1, 1)
-        main.setSizes([220, 1100])
+        main.setSizes([250, 1100])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.toolbar)
@@ -466,15 +469,16 @@ class CompareView(QWidget):
                 text = left
             else:
                 text = f"{left}\n⇄ {right}"
+            item_tip = f"{tr('左：')}{left}\n{tr('右：')}{right}"
             if pair.required:
                 text = f"[{REQUIRED_PART_NAMES[pair.required]}] " + text
             item = QListWidgetItem(("✓ " if pair.matched else "✗ ") + text)
             item.setData(Qt.ItemDataRole.UserRole, (pair.a, pair.b))
             if not pair.matched:
                 item.setBackground(QBrush(ONLY_A if pair.a is not None else ONLY_B))
-                item.setToolTip(tr("只在左侧报告中") if pair.a is not None else tr("只在右侧报告中"))
+                item.setToolTip(item_tip + "\n" + (tr("只在左侧报告中") if pair.a is not None else tr("只在右侧报告中")))
             else:
-                item.setToolTip(tr("两份报告都有这一部分"))
+                item.setToolTip(item_tip)
             self.outline.addItem(item)
 
     def _on_outline_clicked(self, item: QListWidgetItem) -> None:
