@@ -234,6 +234,37 @@ def test_docx_written_by_python_docx(tmp_path: Path) -> None:
     ]
 
 
+def test_docx_text_box_is_read_once(tmp_path: Path) -> None:
+    mc = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+    wps = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+    vml = "urn:schemas-microsoft-com:vml"
+    box = "<w:txbxContent><w:p><w:r><w:t>文本框里的红头</w:t></w:r></w:p></w:txbxContent>"
+    body = (
+        f'<w:p><w:r><w:t>正文前</w:t></w:r><w:r><mc:AlternateContent xmlns:mc="{mc}">'
+        f'<mc:Choice Requires="wps"><w:drawing><wps:wsp xmlns:wps="{wps}"><wps:txbx>{box}</wps:txbx></wps:wsp>'
+        f'</w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape xmlns:v="{vml}"><v:textbox>{box}</v:textbox>'
+        "</v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r><w:r><w:t>正文后</w:t></w:r></w:p>"
+        + docx_paragraph("下一段")
+    )
+    assert (
+        read_file(make_docx_xml(tmp_path / "box.docx", body)).text == "正文前正文后\n文本框里的红头\n下一段"
+    )
+
+
+def test_docx_main_part_found_through_relationships(tmp_path: Path) -> None:
+    source = make_docx(tmp_path / "plain.docx", ["正文在别的路径"])
+    moved = tmp_path / "moved.docx"
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(moved, "w") as new:
+        for item in old.infolist():
+            data = old.read(item)
+            if item.filename == "_rels/.rels":
+                data = data.replace(b"word/document.xml", b"word/document2.xml")
+            new.writestr(
+                "word/document2.xml" if item.filename == "word/document.xml" else item.filename, data
+            )
+    assert read_file(moved).text == "正文在别的路径"
+
+
 def test_docx_skips_deleted_text_and_field_codes(tmp_path: Path) -> None:
     body = (
         "<w:p><w:r><w:t>保留</w:t></w:r><w:del><w:r><w:delText>删除的</w:delText></w:r></w:del>"
