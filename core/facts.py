@@ -99,9 +99,11 @@ _RANK_LEAD_RE = re.compile(
     r"|全[国省市区县州盟旗](?:排名|范围内)?$"
 )
 _NEGATED_ZERO_RE = re.compile(
-    r"(?:未发生|没有发生|未出现)(?P<obj>[^，,。；;：:、！？!?\s]{0,12}?(?:案件|案例|事故|事件))"
-    r"|[零无](?P<zobj>败诉|被纠错|纠错|错案|发案|上访|伤亡事故|安全事故|投诉)(?:案件|案例|情况|事件)?"
-    r"|无(?P<nobj>[^，,。；;：:、！？!?\s无]{1,8}?(?:败诉|被纠错|纠错)(?:案件|案例|情况)?)"
+    r"(?:未发生|没有发生|未出现|没有出现|未收到|没有收到)"
+    r"(?P<obj>[^，,。；;：:、！？!?\s]{0,12}?(?:案件|案例|事故|事件|申请|投诉))"
+    r"|[零无](?P<zobj>败诉|被纠错|纠错|错案|发案|上访|伤亡事故|安全事故|事故|投诉|违规)(?:案件|案例|情况|事件)?"
+    r"|无(?!论|须|需|法|关|缝|偿|纸|证|障碍|一不)(?P<nobj>[^，,。；;：:、！？!?\s无]{0,8}?"
+    r"(?:(?:败诉|被纠错|纠错)(?:案件|案例|情况)?|(?:复议|诉讼|应诉)(?:案件|案例)))"
     r"|(?P<rate>率)(?:为|是|均为|保持为?|均保持为?)?(?P<zero>0(?:\.0+)?%?|零)(?![\d.])"
 )
 
@@ -530,6 +532,8 @@ class FactExtractor:
             prefix = text[clause_start:start]
             if _GOAL_RE.search(prefix) or _inside_quotes(text, ctx.sentence_span(start)[0], start):
                 continue
+            if text[end : end + 1] == "的":
+                continue  # 对未收到申请的事项: a modifier, not a result
             if match.group("rate"):
                 # 纠错率为0: the number is the zero, the rate word names it.
                 start, end = match.start("zero"), match.end("zero")

@@ -227,6 +227,30 @@ def _scorer() -> ModuleType:
     return module
 
 
+def test_scorer_matching_rule() -> None:
+    scorer = _scorer()
+    text = "报备率、及时率及规范率均达100%。依法废止10件,失效5件。"
+    gold = [
+        scorer.GoldFact(
+            "d", "及时率", 100, "%", "报备率、及时率及规范率均达100%", "normdoc.filing_timely_rate"
+        ),
+        scorer.GoldFact("d", "报备率", 100, "%", "报备率、及时率及规范率均达100%", "normdoc.filing_rate"),
+        scorer.GoldFact("d", "失效", 5, "件", "失效5件", ""),
+        scorer.GoldFact("d", "不存在", 7, "件", "不在文中7件", ""),
+    ]
+    facts = extract_facts(text)
+    pairs, missing = scorer.match_doc(gold, facts, text)
+    assert missing == [3]
+    # Same span, three predictions: the two gold rows pair with the predictions carrying their keys.
+    assert facts[pairs[0]].key == "normdoc.filing_timely_rate"
+    assert facts[pairs[1]].key == "normdoc.filing_rate"
+    assert facts[pairs[2]].value == 5
+    assert len(set(pairs.values())) == 3
+    # A value that differs does not match even inside the span.
+    wrong = [scorer.GoldFact("d", "x", 10, "件", "失效5件", "")]
+    assert scorer.match_doc(wrong, facts, text)[0] == {}
+
+
 def test_gold_precision_recall_and_keys(samples_dir: Path) -> None:
     scorer = _scorer()
     gold = scorer.load_gold(GOLD / "seeds_gold.tsv")
