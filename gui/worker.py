@@ -144,16 +144,16 @@ class Worker(QObject):
                 now = time.monotonic()
                 if now - last >= PROGRESS_INTERVAL or done >= total:
                     last = now
-                    self.jobProgress.emit(job, done, total, message)
+                    self._emit("jobProgress", job, done, total, message)
 
             try:
                 result = job.fn(self._open(), progress, job.cancel_event)
             except BaseException as exc:  # delivered to the GUI thread, which decides how to show it
                 if not isinstance(exc, Exception):
                     log.exception("worker %s: fatal error in job %s", self.name, job.name)
-                self.jobFailed.emit(job, exc)
+                self._emit("jobFailed", job, exc)
             else:
-                self.jobFinished.emit(job, result)
+                self._emit("jobFinished", job, result)
             finally:
                 with self._lock:
                     self._current = None
@@ -163,6 +163,15 @@ class Worker(QObject):
             except Exception:
                 log.exception("worker %s: closing the archive failed", self.name)
             self._archive = None
+
+    def _emit(self, signal: str, *args: Any) -> None:
+        """Emit unless the window already went away (a long job may outlive a stopped worker)."""
+        if self._stopped:
+            return
+        try:
+            getattr(self, signal).emit(*args)
+        except RuntimeError:  # the QObject was deleted while the job ran
+            self._stopped = True
 
     # -- delivery on the GUI thread -----------------------------------------------------
     def _finish(self, job: Job) -> None:
