@@ -188,23 +188,26 @@ def _bigram_counts(text: str) -> Counter[str]:
 
 def tfidf_vectors(texts: Sequence[str]) -> list[dict[str, float]]:
     """Unit tf-idf vectors of character bigrams; the idf is over `texts` (both documents' blocks)."""
-    counts = [_bigram_counts(t) for t in texts]
+    return _tfidf([_bigram_counts(t) for t in texts])
+
+
+def _tfidf(counts: Sequence[Counter[str]]) -> list[dict[str, float]]:
     df: Counter[str] = Counter()
     for c in counts:
         df.update(c.keys())
     total = len(counts) + 1
+    idf = {g: math.log(total / n) for g, n in df.items()}
     vectors: list[dict[str, float]] = []
     for c in counts:
-        vec = {g: n * math.log(total / df[g]) for g, n in c.items()}
+        vec = {g: n * idf[g] for g, n in c.items()}
         norm = math.sqrt(sum(x * x for x in vec.values())) or 1.0
-        vectors.append({g: x / norm for g, x in vec.items()})
+        scale = 1.0 / norm
+        vectors.append({g: x * scale for g, x in vec.items()})
     return vectors
 
 
 def cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(x * b.get(g, 0.0) for g, x in a.items())
+    return sum(a[g] * b[g] for g in a.keys() & b.keys())
 
 
 def _heading_words(heading: str) -> str:
@@ -265,7 +268,8 @@ def _assign_paragraphs(spans: list[tuple[int, int]], parts: list[Part]) -> list[
 
 
 def _match_parts(
-    text_a: str, parts_a: list[Part], text_b: str, parts_b: list[Part], *, trust_parts: bool
+    parts_a: list[Part], counts_a: list[Counter[str]], parts_b: list[Part], counts_b: list[Counter[str]],
+    *, trust_parts: bool,
 ) -> list[PartPair]:
     """Required parts by number first, then the other headings by heading and body similarity.
 
@@ -286,7 +290,7 @@ def _match_parts(
                 used_b.add(j)
     rest_a = [i for i in range(len(parts_a)) if i not in pair_of_a]
     rest_b = [j for j in range(len(parts_b)) if j not in used_b]
-    vectors = tfidf_vectors([text_a[p.start : p.end] for p in parts_a] + [text_b[p.start : p.end] for p in parts_b])
+    vectors = _tfidf([*counts_a, *counts_b])
     vec_a, vec_b = vectors[: len(parts_a)], vectors[len(parts_a) :]
     heads_a = [bigrams(p.heading) for p in parts_a]
     heads_b = [bigrams(p.heading) for p in parts_b]
@@ -343,6 +347,78 @@ def _monotone_alignment(sim: list[list[float]], threshold: float) -> list[tuple[
             i += 1
         else:
             j += 1
+    return out
+
+
+def _part_counts(parts: list[Part], paragraph_counts: list[Counter[str]]) -> list[Counter[str]]:
+    out: list[Counter[str]] = []
+    for part in parts:
+        total: Counter[str] = Counter()
+        for i in range(part.first_paragraph, part.end_paragraph):
+            total.update(paragraph_counts[i])
+        out.append(total)
+    return out
+
+
+def _unique_copies(ra: range, rb: range, texts_a: list[str], texts_b: list[str]) -> list[tuple[int, int]]:
+    """Paragraphs occurring exactly once on each side, identical: the longest chain kept in order on both."""
+    count_a: dict[str, int] = {}
+    count_b: dict[str, int] = {}
+    for i in ra:
+        count_a[texts_a[i]] = count_a.get(texts_a[i], 0) + 1
+    where_b: dict[str, int] = {}
+    for j in rb:
+        count_b[texts_b[j]] = count_b.get(texts_b[j], 0) + 1
+        where_b[texts_b[j]] = j
+    pairs = [(i, where_b[texts_a[i]]) for i in ra if count_a[texts_a[i]] == 1 and count_b.get(texts_a[i]) == 1]
+    # Longest increasing subsequence on j (patience sorting), so the anchors never cross.
+    tails: list[int] = []
+    tail_index: list[int] = []
+    previous = [-1] * len(pairs)
+    for n, (_, j) in enumerate(pairs):
+        lo, hi = 0, len(tails)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if tails[mid] < j:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo == len(tails):
+            tails.append(j)
+            tail_index.append(n)
+        else:
+            tails[lo] = j
+            tail_index[lo] = n
+        previous[n] = tail_index[lo - 1] if lo else -1
+    chain: list[tuple[int, int]] = []
+    n = tail_index[-1] if tail_index else -1
+    while n != -1:
+        chain.append(pairs[n])
+        n = previous[n]
+    return chain[::-1]
+
+
+def _align_paragraphs(
+    ra: range, rb: range, texts_a: list[str], texts_b: list[str],
+    *, vec_a: list[dict[str, float]], vec_b: list[dict[str, float]],
+) -> list[tuple[int, int, float]]:
+    """Aligned paragraph pairs of two matched parts: unique identical copies anchor the alignment,
+    the stretches between anchors are aligned by similarity (keeps big near-identical reports fast)."""
+    out: list[tuple[int, int, float]] = []
+    anchors = _unique_copies(ra, rb, texts_a, texts_b)
+    start_a, start_b = ra.start, rb.start
+    for stop_a, stop_b in [*anchors, (ra.stop, rb.stop)]:
+        gap_a, gap_b = range(start_a, stop_a), range(start_b, stop_b)
+        if gap_a and gap_b:
+            sim = [
+                [1.0 + 1e-6 if texts_a[i] == texts_b[j] else cosine(vec_a[i], vec_b[j]) for j in gap_b]
+                for i in gap_a
+            ]
+            for i, j, s in _monotone_alignment(sim, PARAGRAPH_MATCH_THRESHOLD):
+                out.append((gap_a[i], gap_b[j], s))
+        if stop_a < ra.stop:
+            out.append((stop_a, stop_b, 1.0))
+        start_a, start_b = stop_a + 1, stop_b + 1
     return out
 
 
@@ -560,6 +636,8 @@ def compare_figures(
             else:
                 row.note = "单位不同"
         rows.append(row)
+    # Indicators both reports state first (keyed ones ahead), then A-only, then B-only; stable otherwise.
+    rows.sort(key=lambda r: (r.one_sided, r.fact_a is None, r.key is None))
     return rows
 
 
@@ -580,11 +658,14 @@ def compare(text_a: str, analysis_a: Analysis | None, text_b: str, analysis_b: A
         analysis_a and analysis_b
         and analysis_a.doc_type.startswith("法治政府建设") and analysis_b.doc_type.startswith("法治政府建设")
     )
-    part_pairs = _match_parts(text_a, parts_a, text_b, parts_b, trust_parts=trust)
-
     ptexts_a = [text_a[p.start : p.end] for p in paras_a]
     ptexts_b = [text_b[p.start : p.end] for p in paras_b]
-    vectors = tfidf_vectors(ptexts_a + ptexts_b)
+    pcounts_a = [_bigram_counts(t) for t in ptexts_a]
+    pcounts_b = [_bigram_counts(t) for t in ptexts_b]
+    part_pairs = _match_parts(
+        parts_a, _part_counts(parts_a, pcounts_a), parts_b, _part_counts(parts_b, pcounts_b), trust_parts=trust
+    )
+    vectors = _tfidf(pcounts_a + pcounts_b)
     vec_a, vec_b = vectors[: len(ptexts_a)], vectors[len(ptexts_a) :]
     match_a: list[int | None] = [None] * len(paras_a)
     match_b: list[int | None] = [None] * len(paras_b)
@@ -595,13 +676,10 @@ def compare(text_a: str, analysis_a: Analysis | None, text_b: str, analysis_b: A
         pa, pb = parts_a[pair.a], parts_b[pair.b]
         ra = range(pa.first_paragraph, pa.end_paragraph)
         rb = range(pb.first_paragraph, pb.end_paragraph)
-        sim = [
-            [1.0 + 1e-6 if ptexts_a[i] == ptexts_b[j] else cosine(vec_a[i], vec_b[j]) for j in rb] for i in ra
-        ]
-        for i, j, s in _monotone_alignment(sim, PARAGRAPH_MATCH_THRESHOLD):
-            match_a[ra[i]] = rb[j]
-            match_b[rb[j]] = ra[i]
-            sims[ra[i]] = s
+        for i, j, s in _align_paragraphs(ra, rb, ptexts_a, ptexts_b, vec_a=vec_a, vec_b=vec_b):
+            match_a[i] = j
+            match_b[j] = i
+            sims[i] = s
     pairs: list[ParagraphPair] = []
     for i, matched in enumerate(match_a):
         if matched is None:
