@@ -220,6 +220,15 @@ def _run_steps(runner: _Runner, home: Path) -> None:
         _ensure(list_backups(archive.path) == [made], "备份列表错误 / backup list wrong")
         return made.name
 
+    def region_table() -> str:
+        from core import regions
+
+        _ensure(regions.table_ready(), "行政区划表未找到 / region table missing")
+        found = regions.find_regions("广东省深圳市南山区人民政府")
+        names = [regions.full_name(code) for mention in found for code in mention.codes]
+        _ensure("广东省深圳市南山区" in names, f"行政区划识别错误 / regions {names}")
+        return "广东省深圳市南山区"
+
     def check() -> str:
         problems = state["archive"].check()
         _ensure(not problems, "档案检查发现问题 / check: " + "; ".join(problems))
@@ -249,6 +258,7 @@ def _run_steps(runner: _Runner, home: Path) -> None:
         ("标签 / tags", tags),
         ("导出Excel / export xlsx", export),
         ("自动备份 / backup", backup),
+        ("行政区划表 / region table", region_table),
         ("完整性检查 / integrity check", check),
         ("结巴缓存 / jieba cache", jieba_cache),
     ]
