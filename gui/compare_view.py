@@ -380,7 +380,10 @@ class CompareView(QWidget):
             except Exception as exc:  # a bug: log it, tell the user in the status line
                 log.exception("compare failed")
                 result = exc
-            self._computed.emit(result)
+            try:
+                self._computed.emit(result)
+            except RuntimeError:  # the window was closed meanwhile
+                pass
 
         threading.Thread(target=work, name="compare", daemon=True).start()
 

@@ -210,7 +210,10 @@ class ReportingGridDialog(QDialog):
             except Exception as exc:  # a bug: logged, and the dialog says so
                 log.exception("reporting grid failed")
                 result = exc
-            self._computed.emit((request, result))
+            try:
+                self._computed.emit((request, result))
+            except RuntimeError:  # the window was closed meanwhile
+                pass
 
         threading.Thread(target=work, name="grid", daemon=True).start()
 
@@ -341,7 +344,10 @@ class ReportingGridDialog(QDialog):
             except Exception as exc:
                 log.exception("agency merge failed")
                 result = exc
-            self._merged.emit(result)
+            try:
+                self._merged.emit(result)
+            except RuntimeError:  # the window was closed meanwhile
+                pass
 
         threading.Thread(target=work, name="merge-agencies", daemon=True).start()
 

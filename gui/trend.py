@@ -249,7 +249,10 @@ class TrendDialog(QDialog):
             except Exception as exc:  # a bug: log it, say so
                 log.exception("trend failed")
                 result = exc
-            self._computed.emit(result)
+            try:
+                self._computed.emit(result)
+            except RuntimeError:  # the window was closed meanwhile
+                pass
 
         threading.Thread(target=work, name="trend", daemon=True).start()
 

@@ -191,3 +191,23 @@ def test_previous_year(qtbot: QtBot, archive_ids: tuple[Path, dict[str, int]], m
     assert open_previous_year(path, ids["ns2022"], None) is None
     assert messages and "没有找到" in messages[0]
     QApplication.processEvents()
+
+
+def test_closing_before_the_alignment_finishes_is_harmless(
+    qtbot: QtBot, archive_ids: tuple[Path, dict[str, int]]
+) -> None:
+    path, ids = archive_ids
+    window = CompareWindow(path, ids["ns2022"], ids["ns2023"])
+    window.show()
+    window.close()  # deletes itself; the background alignment still finishes and finds no window
+    qtbot.wait(1500)
+
+
+def test_missing_document_shows_a_message_instead_of_raising(
+    qtbot: QtBot, archive_ids: tuple[Path, dict[str, int]]
+) -> None:
+    path, ids = archive_ids
+    window = CompareWindow(path, ids["000"], 999_999)
+    qtbot.addWidget(window)
+    assert window.view.comparison is None
+    assert window.view.status.text().startswith("无法打开报告")
