@@ -73,6 +73,8 @@ def is_furniture_line(line: str) -> bool:
     """
     if not line or "。" in line:
         return False
+    if not any(ch.isalnum() for ch in line):
+        return True  # only symbols: "+", "×", "|", "-" (menu widgets and separators)
     if len(line) <= _MAX_FOOTER_LINE and (_FOOTER_ANYWHERE.search(line) or _FOOTER_START.match(line)):
         return True
     rest = _FURNITURE_TOKENS.sub("", line)

@@ -57,6 +57,9 @@ def test_spaces_lines_and_invisibles() -> None:
         "当前位置：首页 > 政务公开 > 法治政府",
         "责任编辑：宋君毅",
         "版权所有：中国政府网",
+        "+",
+        "×",
+        "| |",
     ],
 )
 def test_furniture_lines_are_dropped(line: str) -> None:
