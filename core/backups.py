@@ -85,7 +85,7 @@ def _copy_database(source: Path, dest: Path) -> None:
     try:
         dst = sqlite3.connect(str(dest))
         try:
-            src.backup(dst, pages=1024)
+            src.backup(dst)  # one step: a consistent snapshot; WAL lets writers go on meanwhile
             dst.execute("PRAGMA journal_mode=DELETE")  # a backup is one self-contained file
         finally:
             dst.close()

@@ -150,3 +150,36 @@ def test_restore_into_a_missing_archive(tmp_path: Path, archive: Path) -> None:
     target = tmp_path / "新 档案.sqlite"
     assert backups.restore_backup(made, target) is None
     assert _count(target) == 3
+
+
+def test_disk_full_during_backup_leaves_no_partial_and_keeps_old_copies(
+    archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from core.errors import DiskFullError
+
+    old = backups.rotate_backups(archive, keep=1, today=dt.date(2025, 1, 1))
+    assert old is not None
+
+    def full(_source: Path, dest: Path) -> None:
+        dest.write_bytes(b"half a copy")
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(backups, "_copy_database", full)
+    with pytest.raises(DiskFullError) as info:
+        backups.rotate_backups(archive, keep=1, today=dt.date(2025, 1, 2))
+    assert "磁盘空间不足" in str(info.value)
+    assert backups.list_backups(archive) == [old]
+    assert not list(old.parent.glob("*.partial"))
+
+
+def test_backup_while_another_connection_writes(archive: Path) -> None:
+    writer = sqlite3.connect(archive, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("INSERT INTO doc (text) VALUES ('未提交')")
+    try:
+        made = backups.rotate_backups(archive, today=dt.date(2025, 4, 1))  # WAL: readers are not blocked
+        assert made is not None
+        assert _count(made) == 3  # the uncommitted row is not in the copy
+    finally:
+        writer.execute("COMMIT")
+        writer.close()
