@@ -94,7 +94,7 @@ def read_bytes(data: bytes, name: str) -> ReadResult:
         from core.readers.rtf import read_rtf
 
         return read_rtf(data)
-    if suffix in {".mht", ".mhtml", ".doc", ".wps", ""} and _looks_like_mht(head):
+    if suffix in {".mht", ".mhtml", ".doc", ".wps", ""} and _looks_like_mht(data[:4096]):
         from core.readers.html import read_mht
 
         return read_mht(data)
@@ -117,8 +117,9 @@ def _looks_like_html(head: bytes) -> bool:
     return start.startswith((b"<!doctype html", b"<html", b"<?xml")) and b"<html" in head.lower()
 
 
-def _looks_like_mht(head: bytes) -> bool:
-    return b"mime-version:" in head.lower() and b"multipart/related" in head.lower()
+def _looks_like_mht(start: bytes) -> bool:
+    lowered = start.lower()
+    return b"mime-version:" in lowered and b"multipart/related" in lowered
 
 
 def _looks_like_rtf(head: bytes) -> bool:

@@ -87,7 +87,10 @@ def _piece_table_text(ole: object) -> str:
         raise _Malformed("FIB 不完整")
     fc_clx, lcb_clx = struct.unpack_from("<II", stream, fc_count_at + 2 + 33 * 8)
     if not ole.exists(table_name):  # type: ignore[attr-defined]
-        raise _Malformed(f"缺少 {table_name}")
+        other = "0Table" if table_name == "1Table" else "1Table"
+        if not ole.exists(other):  # type: ignore[attr-defined]
+            raise _Malformed(f"缺少 {table_name}")
+        table_name = other  # some writers set the flag wrong
     table = ole.openstream(table_name).read()  # type: ignore[attr-defined]
     if lcb_clx == 0 or fc_clx + lcb_clx > len(table):
         raise _Malformed("CLX 越界")

@@ -73,6 +73,7 @@ _MIN_CONTENT = 100  # characters a generic container needs to be taken as the ar
 _MIN_CMS_CONTENT = 10  # … and a container of a known CMS
 _META_LINE = re.compile(r"(?:发布(?:时间|日期)|成文日期|发文日期|(?:信息)?来源)\s*[:：]")
 _CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
+_XML_ENCODING = re.compile(rb"""<\?xml[^>]{0,100}encoding\s*=\s*["']([A-Za-z0-9_\-]+)""")
 _ALIASES = {
     "gb2312": "gb18030",
     "gbk": "gb18030",
@@ -87,7 +88,7 @@ _TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜| - | — |—{2}|-{2})\s*")
 
 
 def decode_html(data: bytes) -> tuple[str, str]:
-    """The page's text and encoding: BOM, then <meta charset>, then the .txt rule."""
+    """The page's text and encoding: BOM, then valid UTF-8, then <meta charset>, then the .txt rule."""
     from core.readers.txt import decode_text
 
     for bom, encoding in (
@@ -97,7 +98,13 @@ def decode_html(data: bytes) -> tuple[str, str]:
     ):
         if data.startswith(bom):
             return data[len(bom) :].decode(encoding, errors="replace"), encoding
-    match = _CHARSET.search(data[:4096])
+    if not data.isascii():
+        try:
+            # Valid UTF-8 with non-ASCII bytes is UTF-8 whatever the page declares (templates lie).
+            return data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
+    match = _CHARSET.search(data[:4096]) or _XML_ENCODING.search(data[:200])
     if match:
         declared = match.group(1).decode("ascii").lower()
         encoding = _ALIASES.get(declared, declared)

@@ -488,6 +488,15 @@ def test_html_wrong_charset_declaration_falls_back(tmp_path: Path) -> None:
     assert "严格落实行政机关负责人出庭应诉制度。" in read_file(path).text
 
 
+def test_html_declaring_gb2312_but_written_in_utf8(tmp_path: Path) -> None:
+    body = "<div class='TRS_Editor'><p>全年办理行政复议案件45件。</p></div>"
+    path = make_html(
+        tmp_path / "template.html", body, title="模板声明错了", charset="gb2312", encoding="utf-8"
+    )
+    result = read_file(path)
+    assert (result.encoding, result.text) == ("utf-8", "模板声明错了\n全年办理行政复议案件45件。")
+
+
 def test_html_without_known_container_takes_largest_block(tmp_path: Path) -> None:
     body = (
         "<div class='menu'><p>首页</p><p>机构概况</p></div>"
@@ -554,6 +563,14 @@ def test_doc_fields_cells_and_specials(tmp_path: Path) -> None:
     lines = read_file(path).text.split("\n")
     assert lines[:4] == ["见网站说明", "页码", "指标\t数量", "出庭率\t100%"]
     assert lines[4:7] == ["图片结束", "换行", "分页"]
+
+
+def test_doc_with_the_table_flag_wrong(tmp_path: Path) -> None:
+    streams = doc_streams("正文\r", table="1Table")
+    streams["0Table"] = streams.pop("1Table")  # the FIB says 1Table, the file has 0Table
+    path = tmp_path / "flag.wps"
+    path.write_bytes(write_cfb(streams))
+    assert read_file(path).text == "正文\n"
 
 
 def test_encrypted_doc_flag(tmp_path: Path) -> None:
