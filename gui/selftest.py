@@ -17,6 +17,7 @@ MISSING_PART2_SAMPLE = "青禾市云溪区市场监督管理局2024年法治政�
 LATE_SAMPLE = "青禾市云溪区人力资源和社会保障局2023年法治政府建设年度报告.txt"
 SEARCH_QUERY = "行政复议"
 WINDOW_TIMEOUT_S = 20.0
+POOL_FILES = 8
 
 
 class SelfTestFailure(Exception):
@@ -157,6 +158,23 @@ def _run_steps(runner: _Runner, home: Path) -> None:
         state["count"] = imported
         return f"{imported} imported, {report.count(Outcome.DUPLICATE)} duplicate, {len(calls)} progress calls"
 
+    def pool_import() -> str:
+        # A big folder is analysed in spawned worker processes: in a frozen build these re-run the
+        # executable, which must turn them into workers (multiprocessing.freeze_support).
+        from core import Archive
+        from core.models import Outcome
+
+        folder = home / "多进程 导入"
+        folder.mkdir()
+        texts = [p.read_text(encoding="utf-8") for p in state["samples"] if p.suffix == ".txt"]
+        for i in range(POOL_FILES):
+            (folder / f"副本 {i}.txt").write_text(texts[i % len(texts)] + f"\n（副本{i}）\n", encoding="utf-8")
+        with Archive.open(home / "多进程.sqlite") as second:
+            report = second.import_paths([folder], workers=2)
+            imported = report.count(Outcome.IMPORTED)
+            _ensure(imported == POOL_FILES, f"只导入了 {imported} 份 / pool import: {imported} of {POOL_FILES}")
+        return f"{imported} files through 2 worker processes"
+
     def search() -> str:
         archive = state["archive"]
         hits = archive.search(SEARCH_QUERY, limit=20)
@@ -253,6 +271,7 @@ def _run_steps(runner: _Runner, home: Path) -> None:
         ("示例报告 / bundled samples", resources),
         ("新建档案 / create archive", open_archive),
         ("导入示例 / import samples", import_samples),
+        ("多进程导入 / worker processes", pool_import),
         ("全文检索 / search", search),
         ("信息提取 / extract", extract),
         ("标签 / tags", tags),
