@@ -142,12 +142,21 @@ def process_bytes(path: str, data: bytes, sha_original: str | None = None) -> Pr
 
 def _process_path(path: str, sha_original: str) -> Processed:
     """Worker-process entry: read the file again there (cheaper than pickling the bytes both ways)."""
+    crash_on = os.environ.get("REPORT_ARCHIVE_TEST_CRASH_ON")  # test hook: simulate a crashing reader
+    if crash_on and Path(path).name == crash_on and multiprocessing_child():
+        os._exit(70)
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
         return Processed(path=path, name=Path(path).name, size=0, sha_original=sha_original,
                          error=_os_reason(exc))
     return process_bytes(path, data, sha_original)
+
+
+def multiprocessing_child() -> bool:
+    import multiprocessing
+
+    return multiprocessing.parent_process() is not None
 
 
 def _os_reason(exc: OSError) -> str:
@@ -339,6 +348,10 @@ class _Batch:
 
 
 def _pool_size(n_files: int, workers: int | None) -> int:
+    if workers is None:
+        env = os.environ.get("REPORT_ARCHIVE_IMPORT_WORKERS", "").strip()
+        if env.isdigit():
+            workers = int(env)
     if workers is not None:
         return max(0, workers)
     if n_files < POOL_MIN_FILES:
@@ -408,15 +421,8 @@ def run_import(
     # Phase 2: read → clean → analyse (in worker processes when worth it), store in the main thread.
     batch = _Batch(conn)
     n_workers = _pool_size(len(todo), workers)
-    pool: Any = None
+    results = _pooled(todo, n_workers) if n_workers > 0 else (_process_path(p, d) for p, d in todo)
     try:
-        if n_workers > 0:
-            import multiprocessing
-
-            pool = multiprocessing.get_context("spawn").Pool(n_workers)
-            results: Iterator[Processed] = pool.imap(_process_star, todo, chunksize=2)
-        else:
-            results = (_process_path(path, digest) for path, digest in todo)
         for item in results:
             if cancelled():
                 break
@@ -428,14 +434,103 @@ def run_import(
         batch.rollback()
         raise
     finally:
-        if pool is not None:
-            pool.terminate()
-            pool.join()
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()  # stops the generator: shuts its worker processes down
     return report
 
 
-def _process_star(args: tuple[str, str]) -> Processed:
-    return _process_path(*args)
+def _new_executor(n_workers: int) -> Any:
+    """A spawn process pool (Windows has no fork), or None when processes cannot start.
+
+    Entry points must guard with `if __name__ == "__main__":`; a frozen app must call
+    multiprocessing.freeze_support() first thing.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    executor = None
+    try:
+        executor = ProcessPoolExecutor(n_workers, mp_context=multiprocessing.get_context("spawn"))
+        # A worker that cannot even start (no `__main__` guard, a broken frozen build) breaks the pool
+        # here, and the import goes on in-process instead of failing every file.
+        executor.submit(_ping).result(timeout=120)
+    except (OSError, RuntimeError, ValueError, BrokenProcessPool, TimeoutError):
+        log.warning("could not start %d analysis processes; analysing in-process", n_workers, exc_info=True)
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)
+        return None
+    return executor
+
+
+def _ping() -> bool:
+    return True
+
+
+def _pooled(todo: list[tuple[str, str]], n_workers: int) -> Iterator[Processed]:
+    """Process files in worker processes, yielding results in input order.
+
+    A worker that dies (a reader crashing on a hostile file) breaks the pool: the files then in flight
+    are retried one at a time in a fresh process, so only the culprit fails.
+    """
+    from collections import deque
+    from concurrent.futures.process import BrokenProcessPool
+
+    executor = _new_executor(n_workers)
+    if executor is None:
+        yield from (_process_path(p, d) for p, d in todo)
+        return
+    window: deque[tuple[str, str, Any]] = deque()
+    pending = iter(todo)
+    limit = 4 * n_workers + 4
+    try:
+        while True:
+            retry: list[tuple[str, str]] = []
+            try:
+                while len(window) < limit:
+                    nxt = next(pending, None)
+                    if nxt is None:
+                        break
+                    retry = [nxt]  # in case submit finds the pool already broken
+                    window.append((nxt[0], nxt[1], executor.submit(_process_path, nxt[0], nxt[1])))
+                    retry = []
+                if not window:
+                    return
+                future = window[0][2]
+                result = future.result()
+                window.popleft()
+                yield result
+                continue
+            except BrokenProcessPool:
+                log.warning("an analysis process died; retrying the files in flight one by one")
+            retry = [(p, d) for p, d, _f in window] + retry
+            window.clear()
+            executor.shutdown(wait=False, cancel_futures=True)
+            for p, d in retry:
+                yield _isolated(p, d)
+            executor = _new_executor(n_workers)
+            if executor is None:
+                yield from (_process_path(p, d) for p, d in pending)
+                return
+    finally:
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _isolated(path: str, digest: str) -> Processed:
+    from concurrent.futures.process import BrokenProcessPool
+
+    single = _new_executor(1)
+    if single is None:
+        return _process_path(path, digest)
+    try:
+        return single.submit(_process_path, path, digest).result()  # type: ignore[no-any-return]
+    except BrokenProcessPool:
+        return Processed(path=path, name=Path(path).name, size=0, sha_original=digest,
+                         error="读取此文件时程序意外退出（文件可能已损坏或格式异常）")
+    finally:
+        single.shutdown(wait=True)
 
 
 def _store_one(conn: sqlite3.Connection, batch: _Batch, item: Processed, archive_path: Path | None) -> ImportItem:

@@ -24,7 +24,7 @@ SCHEMA_VERSION = 1
 # character is its own token (core.search.index_form); snippets are built in Python from the original.
 FTS_SQL = (
     "CREATE VIRTUAL TABLE fts USING fts5("
-    "title, body, content='', tokenize='unicode61 remove_diacritics 2')"
+    "title, body, content='', tokenize='unicode61 remove_diacritics 0')"
 )
 
 

@@ -1,0 +1,214 @@
+"""Import and search benchmark: N report-like files vs a bare FTS5 trigram build of the same text.
+
+    .venv/bin/python bench/bench_archive.py --n 10000            # the full run (minutes)
+    .venv/bin/python bench/bench_archive.py --n 500 --workers 0  # a quick one
+
+Builds the corpus from ../shared/samples and ../shared/corpus into a temporary folder outside the
+repository (each file a shuffled selection of one real report's paragraphs plus a unique number, so
+deduplication keeps all of them), then times in the same run:
+  floor   read every file and insert it into an FTS5 trigram table (content stored), one transaction;
+  import  Archive.import_paths end to end (read, clean, analyse, dedup, store original + text + facts + index),
+          in a child process whose peak RSS is measured (main process and its analysis workers);
+  search  top 20 with snippets for 1-character and 2+-character queries, p50/p95 over repeats.
+Prints a Markdown section for BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import resource
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("REPORT_ARCHIVE_SHARED", REPO.parent / "shared"))
+TARGET_BYTES = 13_000  # per file: 10,000 files ≈ 130 MB, like the floor measured in DESIGN.md
+
+QUERIES_MULTI = [
+    "复议", "出庭", "行政复议", "出庭应诉", "政府建", "应诉工", "法治政府建设", "营商环境", "依法行政",
+    "行政执法", "规范性文件", "民生", "2023年", "重大行政决策", "\"行政 诉讼\"", "复议 -出庭", "深圳 教育",
+    "编号9999", "公共法律服务", "垃圾分类",
+]
+QUERIES_SINGLE = ["的", "法", "税", "治", "区", "矛", "港", "诉", "医", "水"]
+
+
+def sources() -> list[str]:
+    files = sorted((SHARED / "samples").glob("*.txt")) + sorted((SHARED / "corpus").rglob("*.txt"))
+    if not files:
+        sys.exit(f"no source reports under {SHARED}")
+    return [f.read_text(encoding="utf-8") for f in files]
+
+
+def build_corpus(folder: Path, n: int, seed: int = 7) -> int:
+    rng = random.Random(seed)
+    texts = sources()
+    paragraphs = [[p for p in t.split("\n") if p.strip()] for t in texts]
+    total = 0
+    for i in range(n):
+        k = rng.randrange(len(texts))
+        paras = paragraphs[k]
+        first = paras[0]
+        body = paras[1:]
+        rng.shuffle(body)
+        out = [first, f"编号{i + 1000}"]
+        size = len(first.encode()) + 12
+        for p in body:
+            out.append(p)
+            size += len(p.encode()) + 1
+            if size >= TARGET_BYTES:
+                break
+        data = ("\n".join(out) + "\n").encode("utf-8")
+        sub = folder / f"{i // 1000:02d}"
+        sub.mkdir(parents=True, exist_ok=True)
+        (sub / f"report_{i:05d}.txt").write_bytes(data)
+        total += len(data)
+    return total
+
+
+def floor_build(folder: Path, db_path: Path) -> float:
+    started = time.perf_counter()
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("CREATE VIRTUAL TABLE t USING fts5(name, body, tokenize='trigram')")
+    conn.execute("BEGIN")
+    for path in sorted(folder.rglob("*.txt")):
+        conn.execute("INSERT INTO t(name, body) VALUES (?, ?)", (path.name, path.read_text(encoding="utf-8")))
+    conn.execute("COMMIT")
+    conn.close()
+    return time.perf_counter() - started
+
+
+_CHILD = r"""
+import json, resource, sys, time
+sys.path.insert(0, sys.argv[4])
+from core.archive import Archive
+workers = None if sys.argv[3] == "auto" else int(sys.argv[3])
+t = time.perf_counter()
+with Archive.open(sys.argv[1]) as archive:
+    report = archive.import_paths([sys.argv[2]], workers=workers)
+elapsed = time.perf_counter() - t
+print(json.dumps({
+    "seconds": elapsed,
+    "imported": report.count("imported"), "duplicate": report.count("duplicate"), "failed": report.count("failed"),
+    "failures": [i.reason for i in report.items if i.outcome == "failed"][:5],
+    "rss_self_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "rss_children_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+}))
+"""
+
+
+def run_import(folder: Path, db_path: Path, workers: str) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(db_path), str(folder), workers, str(REPO)],
+        check=True, capture_output=True, text=True, env={**os.environ, "REPORT_ARCHIVE_HOME": str(db_path.parent / "home")},
+    )
+    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def time_searches(db_path: Path, queries: list[str], repeats: int) -> dict[str, float]:
+    sys.path.insert(0, str(REPO))
+    from core.archive import Archive
+
+    times: list[float] = []
+    hits_per_query: dict[str, int] = {}
+    with Archive.open(db_path) as archive:
+        archive.search(queries[0])  # warm the page cache
+        for _ in range(repeats):
+            for q in queries:
+                t = time.perf_counter()
+                hits = archive.search(q, limit=20)
+                times.append((time.perf_counter() - t) * 1000)
+                hits_per_query[q] = len(hits)
+    times.sort()
+    return {
+        "p50": statistics.median(times),
+        "p95": times[min(len(times) - 1, int(len(times) * 0.95))],
+        "max": times[-1],
+        "empty": sum(1 for v in hits_per_query.values() if v == 0),
+    }
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30 if hasattr(os, "sysconf") else 0
+    return (f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GB RAM, {platform.system()} {platform.release()}, "
+            f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=10_000)
+    parser.add_argument("--workers", default="auto", help="analysis processes: auto or a number (0 = none)")
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--workdir", type=Path, default=None, help="default: a new temporary folder")
+    parser.add_argument("--keep", action="store_true", help="keep the corpus and archives")
+    args = parser.parse_args()
+
+    work = args.workdir or Path(tempfile.mkdtemp(prefix="bench_archive_"))
+    work.mkdir(parents=True, exist_ok=True)
+    corpus = work / "corpus"
+    try:
+        if not corpus.exists():
+            size = build_corpus(corpus, args.n)
+        else:
+            size = sum(p.stat().st_size for p in corpus.rglob("*.txt"))
+        print(f"corpus: {args.n} files, {size / 1e6:.1f} MB in {corpus}", file=sys.stderr)
+        for name in ("floor.sqlite", "archive.sqlite"):
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(work / name) + suffix).unlink(missing_ok=True)
+        os.sync() if hasattr(os, "sync") else None
+        floor = floor_build(corpus, work / "floor.sqlite")
+        print(f"floor: {floor:.1f} s", file=sys.stderr)
+        imp = run_import(corpus, work / "archive.sqlite", args.workers)
+        print(f"import: {imp}", file=sys.stderr)
+        archive_mb = sum(
+            Path(str(work / "archive.sqlite") + s).stat().st_size
+            for s in ("", "-wal") if Path(str(work / "archive.sqlite") + s).exists()
+        ) / 1e6
+        floor_mb = (work / "floor.sqlite").stat().st_size / 1e6
+        multi = time_searches(work / "archive.sqlite", QUERIES_MULTI, args.repeats)
+        single = time_searches(work / "archive.sqlite", QUERIES_SINGLE, args.repeats)
+        ratio = imp["seconds"] / floor
+        peak = imp["rss_self_mb"] + imp["rss_children_mb"]
+        stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        print(f"""
+### Import and search, {args.n:,} reports ({size / 1e6:.0f} MB of text) — {stamp}
+Machine: {machine()}. Command: `.venv/bin/python bench/bench_archive.py --n {args.n} --workers {args.workers}`.
+
+| measure | result | target |
+|---|---|---|
+| bare FTS5 trigram build (reading included) — the floor | {floor:.1f} s | |
+| our import end to end ({imp['imported']:.0f} imported, {imp['duplicate']:.0f} duplicate, {imp['failed']:.0f} failed) | {imp['seconds']:.1f} s | |
+| ratio import / floor | **{ratio:.2f}x** | ≤ 1.7x |
+| peak RSS during import: main process / largest worker / sum | {imp['rss_self_mb']:.0f} / {imp['rss_children_mb']:.0f} / **{peak:.0f} MB** | ≤ 500 MB |
+| search top 20 + snippets, 2+ characters ({len(QUERIES_MULTI)} queries × {args.repeats}): p50 / p95 / max | {multi['p50']:.1f} / **{multi['p95']:.1f}** / {multi['max']:.1f} ms | p95 ≤ 50 ms |
+| search top 20 + snippets, 1 character ({len(QUERIES_SINGLE)} queries × {args.repeats}): p50 / p95 / max | {single['p50']:.1f} / **{single['p95']:.1f}** / {single['max']:.1f} ms | p95 ≤ 200 ms |
+| archive on disk (originals + text + facts + index) / floor's trigram table | {archive_mb:.1f} MB / {floor_mb:.1f} MB | |
+""")
+    finally:
+        if not args.keep and args.workdir is None:
+            shutil.rmtree(work, ignore_errors=True)
+    _ = resource  # imported for the child's measurement contract (documented above)
+
+
+if __name__ == "__main__":
+    main()
