@@ -73,14 +73,17 @@ def _kill_during_import(db: Path, folder: Path, home: Path, delay: float) -> tup
 def _crash_and_recover(db: Path, folder: Path, sources: dict[str, str], home: Path, *,
                        rounds: int, max_delay: float, seed: int) -> list[str]:
     rng = random.Random(seed)
-    log = []
+    log = [f"seed {seed} (rerun with ROBUSTNESS_SEED={seed})"]
     for round_no in range(rounds):
         delay = rng.uniform(0.2, max_delay)
         finished, orphans = _kill_during_import(db, folder, home, delay)
-        state = audit_archive(db, sources) if db.exists() else {"count": 0}
+        try:
+            state = audit_archive(db, sources) if db.exists() else {"count": 0}
+        except AssertionError as error:
+            raise AssertionError("\n".join([*log, f"round {round_no}: kill at {delay:.2f} s", str(error)])) from error
         log.append(f"round {round_no}: kill at {delay:.2f} s → {state['count']} documents, "
                    f"{'finished first' if finished else 'killed'}, {orphans} orphans")
-        assert orphans == 0, log[-1]
+        assert orphans == 0, "\n".join(log)
     # A normal re-run completes the import: every file is in, nothing failed, no duplicate rows.
     done = subprocess.run(
         [sys.executable, "-m", "core", "--db", str(db), "import", str(folder), "--json"],
@@ -97,7 +100,7 @@ def test_kill_once_then_rerun(tmp_path: Path, _isolated_home: Path) -> None:
     folder = tmp_path / "待导入 报告"
     sources = _variants(folder, 60)  # ≥ 40 files: the import uses its spawned worker pool
     log = _crash_and_recover(tmp_path / "档案.sqlite", folder, sources, _isolated_home,
-                             rounds=1, max_delay=2.6, seed=int(time.time()))
+                             rounds=1, max_delay=2.6, seed=int(os.environ.get("ROBUSTNESS_SEED", time.time())))
     print("\n".join(log))
 
 
@@ -109,4 +112,4 @@ def test_kill_many_times_on_real_reports(tmp_path: Path, _isolated_home: Path) -
     seed = int(os.environ.get("ROBUSTNESS_SEED", time.time()))
     log = _crash_and_recover(tmp_path / "档案.sqlite", CORPUS, sources, _isolated_home,
                              rounds=10, max_delay=8.0, seed=seed)
-    print(f"seed {seed}\n" + "\n".join(log))
+    print("\n".join(log))
