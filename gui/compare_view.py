@@ -12,6 +12,7 @@ from PySide6.QtCore import QCoreApplication, QPoint, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QBrush,
+    QCloseEvent,
     QColor,
     QFont,
     QGuiApplication,
@@ -104,6 +105,7 @@ class ComparePane(QTextEdit):
         self.para_to_block: list[int] = []
         self.block_to_para: list[int] = []
         self.folded: set[int] = set()
+        self._own_doc: QTextDocument | None = None
 
     def show_comparison(self, cmp: Comparison, *, show_diff: bool, fold: bool) -> None:
         side = self.side
@@ -180,6 +182,9 @@ class ComparePane(QTextEdit):
             block += 1
             i += 1
         self.setDocument(doc)
+        if self._own_doc is not None:
+            self._own_doc.deleteLater()  # the previous rendering (a child of this editor)
+        self._own_doc = doc
 
     # --- positions -------------------------------------------------------------------------------
 
@@ -387,11 +392,23 @@ class CompareView(QWidget):
 
         threading.Thread(target=work, name="compare", daemon=True).start()
 
+    def release(self) -> None:
+        """Drop the documents and the comparison (the window was closed)."""
+        self.comparison = None
+        self.left = self.right = None
+        self.figure_rows = []
+        self.pane_a.clear()
+        self.pane_b.clear()
+        self.figures.setRowCount(0)
+        self.outline.clear()
+
     def show_error(self, message: str) -> None:
         self.status.setText(message)
         self.pane_a.setPlainText(message)
 
     def _on_computed(self, result: object) -> None:
+        if self.left is None:
+            return  # released (window closed) while aligning
         if isinstance(result, BaseException):
             self.show_error(tr("对比失败，详情已写入日志。"))
             return
@@ -671,7 +688,8 @@ class CompareWindow(QMainWindow):
 
     def __init__(self, archive_path: str | Path, id_a: int, id_b: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        # Not WA_DeleteOnClose: the main window keeps a list of its windows and asks them isVisible();
+        # closing frees the texts instead (closeEvent), the small shell goes with the parent.
         self.setWindowTitle(tr("报告对比"))
         self.resize(1366, 768)
         self.view = CompareView(self)
@@ -689,6 +707,11 @@ class CompareWindow(QMainWindow):
             return
         self.setWindowTitle(tr("报告对比 — {a} ⇄ {b}").format(a=left.doc.title, b=right.doc.title))
         self.view.set_documents(left, right)
+
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.view.release()
+        super().closeEvent(event)
 
 
 def _inform(parent: QWidget | None, text: str) -> None:
