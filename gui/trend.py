@@ -6,7 +6,7 @@ import logging
 import math
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPainterPath, QPaintEvent, QPen
@@ -158,6 +158,7 @@ class TrendDialog(QDialog):
 
     tableReady = Signal()
     _computed = Signal(object)
+    _agencies = Signal(object)
 
     def __init__(self, archive_path: str | Path, doc_ids: list[int], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -210,14 +211,34 @@ class TrendDialog(QDialog):
         self.copy_button.clicked.connect(self.copy_table)
         close.clicked.connect(self.reject)
 
-        try:
+        self._agencies.connect(self._on_agencies)
+        self.status.setText(tr("正在读取报告…"))
+        path, ids = self.archive_path, self.doc_ids
+
+        def work() -> None:
             from core import Archive
 
-            with Archive.open(self.archive_path) as archive:
-                agencies = agencies_in(archive, self.doc_ids)
-        except ArchiveError as exc:
-            self.status.setText(str(exc))
+            result: Any
+            try:
+                with Archive.open(path) as archive:
+                    result = agencies_in(archive, ids)
+            except ArchiveError as exc:
+                result = exc
+            except Exception as exc:  # a bug: log it, say so
+                log.exception("trend agencies failed")
+                result = exc
+            try:
+                self._agencies.emit(result)
+            except RuntimeError:  # the dialog was closed meanwhile
+                pass
+
+        threading.Thread(target=work, name="trend-agencies", daemon=True).start()
+
+    def _on_agencies(self, result: object) -> None:
+        if isinstance(result, BaseException):
+            self.status.setText(str(result) if isinstance(result, ArchiveError) else tr("读取失败，详情已写入日志。"))
             return
+        agencies = cast(list[tuple[str, int]], result)
         if not agencies:
             self.status.setText(tr("所选报告都没有识别出机关名称，无法按年度排列。"))
             return

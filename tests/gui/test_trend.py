@@ -104,3 +104,18 @@ def test_chart_leaves_gaps_for_missing_years(qtbot: QtBot) -> None:
     # Years are spaced by their distance, not by their index.
     xs = [chart.point(plot, i, 1.0).x() for i in range(3)]
     assert xs[1] - xs[0] == pytest.approx((xs[2] - xs[1]) / 2)
+
+
+def test_reports_without_an_agency_say_so(qtbot: QtBot, tmp_path: Path) -> None:
+    if not SAMPLES.is_dir():
+        pytest.skip("../shared/samples is not present")
+    path = tmp_path / "archive.sqlite"
+    with Archive.open(path) as archive:
+        report = archive.import_paths([next(SAMPLES.glob("003_*.txt"))])
+        doc_id = report.items[0].doc_id
+        assert doc_id is not None
+        archive.set_metadata([doc_id], agency="")
+    dialog = TrendDialog(path, [doc_id])
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: "机关" in dialog.status.text() and "正在" not in dialog.status.text(), timeout=10_000)
+    assert dialog.agency_box.count() == 0 and dialog.table_data is None
