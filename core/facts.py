@@ -112,6 +112,8 @@ _PERCENT_WORDS_RE = re.compile(
 )
 _SENTENCE_DELIMS = "。！？!?；;\n"
 _CLAUSE_DELIMS = _SENTENCE_DELIMS + "，,：:"
+_CLAUSE_REACH = 60  # context read around a number, in characters, whatever the punctuation
+_SENTENCE_REACH = 200
 _SENTENCE_DELIM_RE = re.compile(f"[{re.escape(_SENTENCE_DELIMS)}]")
 _CLAUSE_DELIM_RE = re.compile(f"[{re.escape(_CLAUSE_DELIMS)}]")
 _OPEN_QUOTES = {"“": "”", "《": "》", "「": "」", "『": "』", "〈": "〉"}
@@ -190,18 +192,22 @@ class _Context:
         return cls(text, sentence, clause)
 
     def sentence_span(self, pos: int) -> tuple[int, int]:
+        """The sentence around pos, at most _SENTENCE_REACH characters either side (scraped text may
+        run for pages without a full stop)."""
         index = bisect.bisect_left(self.sentence_bounds, pos)
         start = self.sentence_bounds[index - 1] + 1 if index > 0 else 0
         end = self.sentence_bounds[index] + 1 if index < len(self.sentence_bounds) else len(self.text)
-        return start, end
+        return max(start, pos - _SENTENCE_REACH), min(end, pos + _SENTENCE_REACH)
 
     def clause_start(self, pos: int) -> int:
         index = bisect.bisect_left(self.clause_bounds, pos)
-        return self.clause_bounds[index - 1] + 1 if index > 0 else 0
+        start = self.clause_bounds[index - 1] + 1 if index > 0 else 0
+        return max(start, pos - _CLAUSE_REACH)
 
     def clause_end(self, pos: int) -> int:
         index = bisect.bisect_left(self.clause_bounds, pos)
-        return self.clause_bounds[index] if index < len(self.clause_bounds) else len(self.text)
+        end = self.clause_bounds[index] if index < len(self.clause_bounds) else len(self.text)
+        return min(end, pos + _CLAUSE_REACH)
 
     def sentence(self, pos: int) -> str:
         start, end = self.sentence_span(pos)
@@ -628,7 +634,7 @@ def _list_items(prefix: str) -> list[str]:
         split_last.append(rest[:index])
         rest = rest[index + len(sep) :]
     items = [*parts[:-1], *split_last]
-    if len(items) < 2 or any(len(item) > 16 for item in items):
+    if not 2 <= len(items) <= 8 or any(len(item) > 16 for item in items):
         return []
     return items
 

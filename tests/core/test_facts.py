@@ -325,3 +325,19 @@ def test_any_text_gives_well_formed_facts(text: str) -> None:
         assert text[fact.start : fact.end].strip() in fact.sentence
     for start in range(0, len(text), 7):
         parse_fact_at(text, start, start + 9)
+
+
+def test_text_without_punctuation_stays_fast_and_bounded() -> None:
+    # Scraped pages can run for thousands of characters without a full stop.
+    for text in (
+        "开展执法检查5次" * 3000,
+        "行政复议" * 50_000 + "12件",
+        "报备率、及时率" * 3000 + "均达100%",
+    ):
+        started = time.process_time()
+        facts = extract_facts(text)
+        assert time.process_time() - started < 5
+        assert facts
+        assert all(len(fact.sentence) <= 401 for fact in facts)
+    # A list of names sharing one number is split only when it is short.
+    assert len(extract_facts("报备率、及时率" * 3000 + "均达100%")) == 1
