@@ -160,7 +160,10 @@ _DIRECTION_RE = re.compile(
 _LIST_TAIL_RE = re.compile(
     r"^(?P<items>[^，,。；;：:]+?)(?:均|全部|都|皆|全)(?:已经?)?(?:达到了|达到|达|为|保持在?|实现|是)?了?$"
 )
-_OTHERS_RE = re.compile(r"^[^，,。；;]{0,20}?中(?:的)?(?:首|率先|第一|唯一|排名|排|位列|居|最|仅有|只有)")
+# Counts about others: 在全市15个开发区中首家…, 成为全省3个试点之一.
+_OTHERS_RE = re.compile(
+    r"^[^，,。；;]{0,20}?(?:中(?:的)?(?:首|率先|第一|唯一|排名|排|位列|居|最|仅有|只有)|之一)"
+)
 # Fixed political and administrative terms whose numerals are names, not counts.
 _FIXED_TERMS: tuple[str, ...] = (
     "三项制度", "两个维护", "两个确立", "四个意识", "四个自信", "四个全面", "四个一", "三个一批", "三个代表", "两个责任", "两个务必", "两个结合", "一岗双责",
