@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Any
+from typing import Any, NamedTuple
 
 from core.errors import ReadError
 from core.models import ReadResult
@@ -30,6 +30,7 @@ _EXPECTED = re.compile(
 )
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _ALNUM = re.compile(r"[A-Za-z0-9]")
+_ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
 
 # A line that ends a paragraph: sentence punctuation, possibly followed by a closing quote or bracket.
 _ENDS_PARAGRAPH = re.compile(r"[。！？!?；;：:…]['\"”’）)】」』]*$")
@@ -38,6 +39,8 @@ _STARTS_HEADING = re.compile(
     r"^(?:[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十百]+[）)]|\d{1,3}[、.．](?!\d)|"
     r"[（(]\d{1,3}[）)]|[①-⑳]|第[一二三四五六七八九十百\d]+[章节条部分篇]|附件|附表)"
 )
+# PDFium marks a hyphen it removed at a line end with \x02 or U+FFFE.
+_LINE_JUNK = re.compile(r"[\r\x02\ufffe]")
 _CJK_OR_PUNCT = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
 _PAGE_NUMBER = re.compile(r"^[-—－–\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*[/／共]\s*\d{1,4}\s*页?)?[-—－–\s]*$")
 
@@ -54,7 +57,7 @@ def read_pdf(data: bytes) -> ReadResult:
         if code == _PDFIUM_SECURITY:
             raise ReadError("PDF 使用了不支持的加密方式，无法读取") from None
         raise ReadError(f"{CORRUPT}（PDF 结构损坏）") from None
-    pages: list[list[str]] = []
+    pages: list[list[_Line]] = []
     empty_pages: list[int] = []
     try:
         for index in range(len(document)):
@@ -62,13 +65,11 @@ def read_pdf(data: bytes) -> ReadResult:
             try:
                 textpage = page.get_textpage()
                 try:
-                    raw = _page_text(textpage)
+                    lines = _page_lines(textpage)
                 finally:
                     textpage.close()
             finally:
                 page.close()
-            lines = [line.strip() for line in _normalise(raw).split("\n")]
-            lines = [line for line in lines if line]
             if not lines:
                 empty_pages.append(index + 1)
             pages.append(lines)
@@ -85,7 +86,7 @@ def read_pdf(data: bytes) -> ReadResult:
             "等" if len(empty_pages) > 10 else ""
         )
         warnings.append(f"第 {listed} 页没有文字层（可能是扫描页），这些页的内容没有读入")
-    body = "".join("".join(lines) for lines in pages)
+    body = "".join(line.text for lines in pages for line in lines)
     verdict = _garbage_share(body)
     if verdict >= 0.3 or _latin_gibberish(body):
         raise ReadError(GARBAGE)
@@ -93,41 +94,62 @@ def read_pdf(data: bytes) -> ReadResult:
         warnings.append("PDF 中部分文字的字体缺少编码映射，可能有乱码")
     if len(body) >= 200 and not _CJK.search(body):
         warnings.append("PDF 中没有中文文字；如果原文是中文，可能是字体缺少编码映射")
-    pages = _drop_running_lines(pages)
-    text = "\n".join(join_lines([line for lines in pages for line in lines]))
+    kept = [line for lines in _drop_running_lines(pages) for line in lines]
+    text = "\n".join(join_lines([line.text for line in kept], [line.indented for line in kept]))
     return ReadResult(text=check_text(text), warnings=warnings, fmt="pdf", encoding=None)
 
 
-def _normalise(raw: str) -> str:
-    # PDFium: \r\n between lines, \x02 / U+FFFE for a hyphen at a line end, \x00 for unmapped glyphs.
-    return raw.replace("\r\n", "\n").replace("\r", "\n").replace("\x02", "").replace("\ufffe", "")
+class _Line(NamedTuple):
+    text: str
+    indented: bool  # starts further right than the page's left margin (or with an ideographic space)
 
 
-def _page_text(textpage: Any) -> str:
-    """The page's text, with PDFium's guessed spaces judged by the gap they stand for: a font switch
+def _page_lines(textpage: Any) -> list[_Line]:
+    """The page's lines. PDFium's guessed spaces are judged by the gap they stand for: a font switch
     between Chinese and Latin/digits (2023 年, under 1 em) is no space; a table-cell gap (3 em and more)
-    becomes a tab; anything else stays a space."""
+    becomes a tab; anything else stays a space. Each line knows whether it is indented (first-line
+    indent of a paragraph, 首行缩进), measured from the glyph boxes."""
     import pypdfium2.raw as pdfium_c
 
     text: str = textpage.get_text_range()
-    if " " not in text or len(text) != textpage.count_chars():
-        return text
+    mapped = len(text) == textpage.count_chars()  # one character per glyph: boxes can be asked for
     out = list(text)
-    for index in [i for i, ch in enumerate(text) if ch == " " and 0 < i < len(text) - 1]:
-        before, after = text[index - 1], text[index + 1]
-        if (
-            not pdfium_c.FPDFText_IsGenerated(textpage.raw, index)
-            or "\n" in (before, after)
-            or "\r" in (before, after)
-        ):
+    if mapped:
+        for index in [i for i, ch in enumerate(text) if ch == " " and 0 < i < len(text) - 1]:
+            before, after = text[index - 1], text[index + 1]
+            if not pdfium_c.FPDFText_IsGenerated(textpage.raw, index) or before in "\r\n" or after in "\r\n":
+                continue
+            size = float(pdfium_c.FPDFText_GetFontSize(textpage.raw, index - 1)) or 10.0
+            gap = textpage.get_charbox(index + 1)[0] - textpage.get_charbox(index - 1)[2]
+            if gap >= 3 * size:
+                out[index] = "\t"
+            elif gap < size and (_CJK_OR_PUNCT.match(before) or _CJK_OR_PUNCT.match(after)):
+                out[index] = ""
+    raw_lines: list[tuple[str, bool, float, float]] = []  # text, textual indent, left x, font size
+    position = 0
+    for raw in text.split("\n"):
+        start, end = position, position + len(raw)
+        position = end + 1
+        line = _LINE_JUNK.sub("", "".join(out[start:end]))
+        stripped = line.strip()
+        if not stripped:
             continue
-        size = float(pdfium_c.FPDFText_GetFontSize(textpage.raw, index - 1)) or 10.0
-        gap = textpage.get_charbox(index + 1)[0] - textpage.get_charbox(index - 1)[2]
-        if gap >= 3 * size:
-            out[index] = "\t"
-        elif gap < size and (_CJK_OR_PUNCT.match(before) or _CJK_OR_PUNCT.match(after)):
-            out[index] = ""
-    return "".join(out)
+        textual = line.startswith(("\u3000", "  ", "\t"))
+        left = size = 0.0
+        if mapped:
+            first = start + (len(line) - len(line.lstrip()))
+            while first < end and text[first].isspace():
+                first += 1
+            if first < end:
+                left = float(textpage.get_charbox(first)[0])
+                size = float(pdfium_c.FPDFText_GetFontSize(textpage.raw, first))
+        raw_lines.append((stripped, textual, left, size))
+    lefts = Counter(round(left) for _, _, left, size in raw_lines if size)
+    margin = min((value for value, count in lefts.items() if count == max(lefts.values())), default=0)
+    return [
+        _Line(line, textual or (size > 0 and left - margin >= size * 0.9))
+        for line, textual, left, size in raw_lines
+    ]
 
 
 def _garbage_share(text: str) -> float:
@@ -147,22 +169,22 @@ def _latin_gibberish(text: str) -> bool:
     return len(_ALNUM.findall(visible)) < len(visible) * 0.6
 
 
-def _drop_running_lines(pages: list[list[str]]) -> list[list[str]]:
+def _drop_running_lines(pages: list[list[_Line]]) -> list[list[_Line]]:
     """Page numbers everywhere, and a header/footer line repeated on most pages of a longer document."""
-    pages = [[line for line in lines if not _PAGE_NUMBER.match(line)] for lines in pages]
+    pages = [[line for line in lines if not _PAGE_NUMBER.match(line.text)] for lines in pages]
     if len(pages) < 3:
         return pages
     edges: Counter[str] = Counter()
     for lines in pages:
-        edges.update({lines[0], lines[-1]} if lines else set())
-    running = {line for line, count in edges.items() if count >= max(3, len(pages) * 0.6) and len(line) <= 40}
+        edges.update({lines[0].text, lines[-1].text} if lines else set())
+    running = {text for text, count in edges.items() if count >= max(3, len(pages) * 0.6) and len(text) <= 40}
     if not running:
         return pages
     return [
         [
             line
             for position, line in enumerate(lines)
-            if not (line in running and position in {0, len(lines) - 1})
+            if not (line.text in running and position in {0, len(lines) - 1})
         ]
         for lines in pages
     ]
@@ -173,16 +195,22 @@ def _width(line: str) -> float:
     return len(line) - 0.5 * len(line.encode("ascii", "ignore"))
 
 
-def join_lines(lines: list[str]) -> list[str]:
-    """Re-join a paragraph broken into PDF lines: a line continues into the next one when it is about
-    as wide as the document's full lines, does not end with sentence punctuation, and the next line
-    does not start a heading or list item. Titles, dates and signatures (short lines) stay apart.
+def join_lines(lines: list[str], indented: list[bool] | None = None) -> list[str]:
+    """Re-join paragraphs broken into PDF lines. A line continues into the next when it is about as wide
+    as the document's full lines and the next line neither starts a heading/list item nor is indented.
+    When the document marks paragraphs by a first-line indent (most official documents do), that is the
+    whole rule; otherwise a line ending with sentence punctuation also ends its paragraph. Titles, dates
+    and signatures (short lines) stay apart.
     """
     if not lines:
         return []
+    starts = indented if indented is not None and len(indented) == len(lines) else [False] * len(lines)
     line_widths = [_width(line) for line in lines]
     widths = sorted(width for width, line in zip(line_widths, lines, strict=True) if len(line) >= 5)
     full = widths[int(len(widths) * 0.8)] if widths else 0.0
+    # Does the document indent its paragraphs? Look at the lines after a short (paragraph-ending) line.
+    after_short = [starts[i + 1] for i in range(len(lines) - 1) if line_widths[i] < full * 0.85]
+    uses_indent = len(after_short) >= 3 and sum(after_short) >= 0.6 * len(after_short)
     out: list[str] = []
     current = lines[0]
     previous = lines[0]
@@ -190,11 +218,14 @@ def join_lines(lines: list[str]) -> list[str]:
         if (
             full >= 10
             and line_widths[index] >= full * 0.85
-            and not _ENDS_PARAGRAPH.search(previous)
+            and not starts[index + 1]
             and not _STARTS_HEADING.match(line)
+            and (uses_indent or not _ENDS_PARAGRAPH.search(previous))
         ):
+            # English wraps at spaces; Chinese (and a number split across lines) joins without one.
+            english = " " in previous and not _CJK.search(previous)
             separator = (
-                " " if previous[-1:].isascii() and line[:1].isascii() and previous[-1:].isalnum() else ""
+                " " if english and _ASCII_ALNUM.match(previous[-1]) and _ASCII_ALNUM.match(line) else ""
             )
             current += separator + line
         else:

@@ -416,6 +416,54 @@ def test_pdf_font_switch_spaces_go_and_cell_gaps_become_tabs(tmp_path: Path) -> 
     ]
 
 
+PARAGRAPHS = [
+    "今年以来，我局坚持以习近平法治思想为指导，认真贯彻部署。全年办理行政复议案件45件，同比下降23.8%，纠错率3.5%。",
+    "严格落实党政主要负责人履行推进法治建设第一责任人职责，召开专题会议3次，研究部署法治政府建设工作。完善制度。",
+    "全面推行行政执法公示制度、执法全过程记录制度、重大执法决定法制审核制度，规范执法行为。",
+    "深入开展普法宣传，落实谁执法谁普法责任制，组织开展法治讲座12场，发放宣传资料3000余份。",
+    "主动接受人大监督和政协民主监督，办理人大代表建议和政协委员提案共计26件，办结率100%。",
+]
+
+
+def test_pdf_paragraphs_marked_by_ideographic_space_indent(tmp_path: Path) -> None:
+    lines = ["一、基本情况"]
+    for paragraph in PARAGRAPHS:
+        indented = "\u3000\u3000" + paragraph
+        lines += [indented[i : i + 30] for i in range(0, len(indented), 30)]
+    # a full line ends with 。 inside a paragraph: only the indent tells that the paragraph goes on
+    assert lines[1].endswith("部署。") and len(lines[1]) == 30
+    assert read_file(make_pdf(tmp_path / "indent.pdf", lines)).text.split("\n") == [
+        "一、基本情况",
+        *PARAGRAPHS,
+    ]
+
+
+def test_pdf_paragraphs_marked_by_geometric_indent(tmp_path: Path) -> None:
+    runs: list[list[tuple[str, str | float]]] = [[("cjk", "一、基本情况")]]
+    for paragraph in PARAGRAPHS:
+        first, rest = paragraph[:28], paragraph[28:]
+        runs.append([("gap", 24), ("cjk", first)])
+        runs += [[("cjk", rest[i : i + 30])] for i in range(0, len(rest), 30)]
+    text = read_file(make_pdf_runs(tmp_path / "indent.pdf", runs)).text
+    assert text.split("\n") == ["一、基本情况", *PARAGRAPHS]
+
+
+def test_join_lines_uses_indents_when_the_document_does() -> None:
+    full = "这是一行很长的正文内容，一直写到页面的右边距才结束。"
+    lines = [full, "接着写的同一段。", "短的结尾。", full, "同一段。", full, "又一段。", full, "末段。"]
+    starts = [True, False, False, True, False, True, False, True, False]
+    assert join_lines(lines, starts) == [full + "接着写的同一段。", "短的结尾。"] + [
+        full + tail for tail in ["同一段。", "又一段。", "末段。"]
+    ]
+    # Without indents a line ending with 。 ends its paragraph.
+    assert join_lines(lines)[:2] == [full, "接着写的同一段。"]
+    english = ["In 2023 the justice bureau of the district handled", "45 administrative review cases."] * 6
+    assert (
+        join_lines(english)[0]
+        == "In 2023 the justice bureau of the district handled 45 administrative review cases."
+    )
+
+
 def test_join_lines_rules() -> None:
     full = "这是一行很长的正文内容，一直写到页面的右边距才换"
     assert join_lines([full, "行继续。"]) == [full + "行继续。"]
