@@ -95,7 +95,7 @@ def load_aliases(archive: Any) -> dict[str, str]:
             return {}
         rows = conn.execute("SELECT alias, canonical FROM agency_aliases").fetchall()
     except sqlite3.Error as exc:
-        raise AliasError(f"读取机关名称别名失败：{exc}") from exc
+        raise AliasError("读取机关名称合并记录失败，档案可能已损坏，请运行“检查档案”。") from exc
     return {str(alias): str(canonical) for alias, canonical in rows}
 
 
@@ -112,7 +112,7 @@ def _write(conn: sqlite3.Connection, statements: Sequence[tuple[str, tuple[Any, 
     except sqlite3.Error as exc:
         if not in_tx and conn.in_transaction:
             conn.execute("ROLLBACK")
-        raise AliasError(f"保存机关名称合并失败：{exc}") from exc
+        raise AliasError("保存机关名称合并失败：档案可能正被其他程序写入，或是只读的，请稍后再试。") from exc
 
 
 def merge_agencies(archive: Any, names: Iterable[str], canonical: str) -> None:
@@ -121,6 +121,8 @@ def merge_agencies(archive: Any, names: Iterable[str], canonical: str) -> None:
     target_key = normalise_agency(target)
     if not target_key:
         raise AliasError("合并后的机关名称不能为空。")
+    if getattr(archive, "read_only", False):
+        raise AliasError("档案以只读方式打开，不能合并机关名称。")
     conn = connection_of(archive)
     aliases = load_aliases(conn)
     statements: list[tuple[str, tuple[Any, ...]]] = [

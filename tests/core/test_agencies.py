@@ -141,3 +141,10 @@ def test_grid_flags_late_and_missing_parts_and_merges() -> None:
     cell = merged.cell("甲局", 2021)
     assert cell.doc_ids == [2, 3] and cell.late and cell.missing_parts == [2]
     assert cell.label == "逾期、缺项（2份）"
+
+
+def test_read_only_archive_refuses_a_merge_in_chinese(archive: Archive) -> None:
+    path = archive.path
+    archive.close()
+    with Archive.open(path, read_only=True) as ro, pytest.raises(AliasError, match="只读"):
+        merge_agencies(ro, ["甲局"], "乙局")
