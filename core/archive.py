@@ -55,12 +55,15 @@ _CHUNK = 500
 TagRef = str | int
 
 
-def is_network_path(path: Path) -> bool:
-    """True for a Windows UNC path or network drive, or a Linux nfs/cifs/smb mount."""
+def is_network_path(path: Path, mounts: str | None = None) -> bool:
+    """True for a Windows UNC path or network drive, or a Linux nfs/cifs/smb mount.
+
+    `mounts` is the text of /proc/mounts (read when None; given in tests).
+    """
     text = str(path)
     if text.startswith(("\\\\", "//")):
         return True
-    if sys.platform == "win32":
+    if sys.platform == "win32" and mounts is None:
         try:
             import ctypes
 
@@ -71,14 +74,16 @@ def is_network_path(path: Path) -> bool:
         except (AttributeError, OSError):
             return False
         return False
-    try:
-        with open("/proc/mounts", encoding="utf-8", errors="replace") as handle:
-            mounts = [line.split()[:3] for line in handle if len(line.split()) >= 3]
-    except OSError:
-        return False
+    if mounts is None:
+        try:
+            with open("/proc/mounts", encoding="utf-8", errors="replace") as handle:
+                mounts = handle.read()
+        except OSError:
+            return False
+    table = [line.split()[:3] for line in mounts.splitlines() if len(line.split()) >= 3]
     target = os.path.abspath(text)
     best, best_type = "", ""
-    for _dev, mount_point, fs_type in mounts:
+    for _dev, mount_point, fs_type in table:
         point = mount_point.replace("\\040", " ")
         if (target == point or target.startswith(point.rstrip("/") + "/")) and len(point) > len(best):
             best, best_type = point, fs_type
@@ -759,9 +764,12 @@ class Archive:
                 conn.execute("UPDATE documents SET indexed_title = ? WHERE id = ?", (indexed, doc_id))
 
     def backup(self, dest: str | Path) -> Path:
-        """A consistent copy of the archive (SQLite backup API; fine while open). A folder gets a dated name."""
+        """A consistent copy of the archive (SQLite backup API; fine while open).
+
+        `dest` is a file, or a folder (an existing one, or a path without a suffix) that gets a dated name.
+        """
         target = Path(dest).expanduser()
-        if target.is_dir():
+        if target.is_dir() or not target.suffix:
             target = target / f"{self.path.stem}-备份-{datetime.now():%Y%m%d-%H%M%S}{self.path.suffix or '.sqlite'}"
         if target.resolve() == self.path.resolve():
             raise ArchiveError("备份文件不能与档案本身是同一个文件。")
@@ -866,7 +874,7 @@ def _as_archive_error(exc: sqlite3.Error, path: Path | None) -> Exception:
     mapped = translate_error(exc, path)
     if isinstance(mapped, ArchiveError):
         return mapped
-    if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
+    if type(exc) is sqlite3.DatabaseError:  # "file is not a database", "database disk image is malformed"
         return ArchiveCorruptError(f"档案文件已损坏或不是报告档案（{path}）：{exc}")
     return exc
 

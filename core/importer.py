@@ -341,6 +341,8 @@ class _Batch:
     def rollback(self) -> None:
         if self.open:
             self.open = False
+            if not self.conn.in_transaction:
+                return
             try:
                 self.conn.execute("ROLLBACK")
             except sqlite3.Error:
@@ -550,16 +552,21 @@ def _store_one(conn: sqlite3.Connection, batch: _Batch, item: Processed, archive
         try:
             doc_id = store_document(conn, item)
         except BaseException:
-            conn.execute("ROLLBACK TO doc")
-            conn.execute("RELEASE doc")
+            if conn.in_transaction:
+                conn.execute("ROLLBACK TO doc")
+                conn.execute("RELEASE doc")
             raise
         conn.execute("RELEASE doc")
         batch.count += 1
     except sqlite3.Error as exc:
         mapped = translate_error(exc, archive_path)
-        if isinstance(mapped, ArchiveError):
+        if isinstance(mapped, ArchiveError) or not conn.in_transaction:
+            # SQLite itself rolled the batch back (disk full, I/O error): the documents of this batch
+            # are not stored, so stop here rather than report them as imported.
             batch.rollback()
-            raise mapped from exc
+            if isinstance(mapped, ArchiveError):
+                raise mapped from exc
+            raise
         log.exception("storing %s failed", item.path)
         return ImportItem(item.path, Outcome.FAILED, f"保存到档案时出错：{exc}")
     return ImportItem(item.path, Outcome.IMPORTED, "", doc_id)

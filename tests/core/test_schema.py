@@ -1,0 +1,139 @@
+"""Schema creation, migrations on user_version (backup first, one transaction each), refusing newer archives."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+
+from core import schema
+from core.archive import Archive
+from core.errors import ArchiveCorruptError, ArchiveVersionError
+
+
+def _user_version(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def _tables(path: Path) -> set[str]:
+    conn = sqlite3.connect(path)
+    try:
+        return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    finally:
+        conn.close()
+
+
+def test_new_archive_has_current_schema(tmp_path: Path) -> None:
+    path = tmp_path / "a.sqlite"
+    with Archive.open(path) as archive:
+        assert archive.migration_backup is None
+        journal = archive.connection.execute("PRAGMA journal_mode").fetchone()[0]
+        assert journal == "wal"
+        assert archive.connection.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert _user_version(path) == schema.SCHEMA_VERSION
+    assert {"documents", "texts", "originals", "facts", "tags", "document_tags", "fts", "meta"} <= _tables(path)
+    assert list(tmp_path.glob("*backup*")) == []
+
+
+def test_newer_archive_is_refused_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "a.sqlite"
+    Archive.open(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION + 1}")
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(ArchiveVersionError, match="更新版本"):
+        Archive.open(path)
+    with pytest.raises(ArchiveVersionError):
+        Archive.open(path, read_only=True)
+    assert path.read_bytes() == before
+    assert _user_version(path) == schema.SCHEMA_VERSION + 1
+
+
+def _add_note_column(db: sqlite_utils.Database) -> None:
+    db.table("documents").add_column("note", str)
+
+
+def test_migration_backs_up_first_and_bumps_version(
+    tmp_path: Path, samples_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "a.sqlite"
+    with Archive.open(path) as archive:
+        archive.import_paths([samples_dir], workers=0)
+        count = archive.count()
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", schema.SCHEMA_VERSION + 1)
+    monkeypatch.setitem(schema.MIGRATIONS, schema.SCHEMA_VERSION, _add_note_column)
+    with Archive.open(path) as archive:
+        backup = archive.migration_backup
+        assert backup is not None and backup.exists()
+        assert archive.count() == count
+        columns = {r[1] for r in archive.connection.execute("PRAGMA table_info(documents)")}
+        assert "note" in columns
+    assert _user_version(path) == schema.SCHEMA_VERSION
+    # The backup is the archive as it was: old version, same documents, no new column.
+    assert backup is not None
+    assert _user_version(backup) == schema.SCHEMA_VERSION - 1
+    conn = sqlite3.connect(backup)
+    try:
+        assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == count
+        assert "note" not in {r[1] for r in conn.execute("PRAGMA table_info(documents)")}
+    finally:
+        conn.close()
+
+
+def test_failed_migration_rolls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "a.sqlite"
+    Archive.open(path).close()
+    old = schema.SCHEMA_VERSION
+
+    def half_then_fail(db: sqlite_utils.Database) -> None:
+        db.table("documents").add_column("half", str)
+        raise RuntimeError("migration bug")
+
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", old + 1)
+    monkeypatch.setitem(schema.MIGRATIONS, old + 1, half_then_fail)
+    with pytest.raises(RuntimeError):
+        Archive.open(path)
+    assert _user_version(path) == old
+    conn = sqlite3.connect(path)
+    assert "half" not in {r[1] for r in conn.execute("PRAGMA table_info(documents)")}
+    conn.close()
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", old)
+    with Archive.open(path) as archive:
+        assert archive.check() == []
+
+
+def test_foreign_sqlite_file_is_not_taken_over(tmp_path: Path) -> None:
+    path = tmp_path / "other.sqlite"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE customers(id INTEGER PRIMARY KEY, name TEXT)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(ArchiveCorruptError, match="不是报告档案"):
+        Archive.open(path)
+    assert _tables(path) == {"customers"}
+
+
+def test_non_database_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "notes.sqlite"
+    path.write_text("这不是数据库" * 100, encoding="utf-8")
+    with pytest.raises(ArchiveCorruptError):
+        Archive.open(path)
+
+
+def test_translate_error_maps_sqlite_messages() -> None:
+    from core.errors import ArchiveLockedError, ArchiveReadOnlyError, DiskFullError
+
+    assert isinstance(schema.translate_error(sqlite3.OperationalError("database is locked")), ArchiveLockedError)
+    assert isinstance(schema.translate_error(sqlite3.OperationalError("database or disk is full")), DiskFullError)
+    assert isinstance(
+        schema.translate_error(sqlite3.OperationalError("attempt to write a readonly database")), ArchiveReadOnlyError
+    )
+    other = sqlite3.OperationalError("no such column: x")
+    assert schema.translate_error(other) is other
