@@ -433,7 +433,7 @@ class FactExtractor:
                     key_context=_key_context(item),
                 )
             return
-        yield self._make_fact(
+        fact = self._make_fact(
             ctx,
             token.value,
             unit,
@@ -443,6 +443,13 @@ class FactExtractor:
             direction=direction,
             key_context=_key_context(prefix),
         )
+        # 参考率、合格率分别为100%、98%: the i-th number belongs to the i-th name.
+        named = _respective_item(prefix)
+        if named:
+            key = self.dictionary.find_key(_key_context(named), unit)
+            if key is not None:
+                fact.key, fact.name = key, self.dictionary.name(key)
+        yield fact
 
     def _chinese_ok(
         self, ctx: _Context, match: re.Match[str], token: _Token, prefix: str, pre_qualifier: str
@@ -604,6 +611,28 @@ def _drop_restatements(text: str, facts: list[Fact]) -> list[Fact]:
             continue
         kept.append(fact)
     return kept
+
+
+_RESPECTIVE_RE = re.compile(r"分别(?:为|是|达到|达|占|下降|增长|增加|减少|提高|降低|上升)?了?")
+_EARLIER_NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _respective_item(prefix: str) -> str | None:
+    """For `A、B分别为x、y`, the name the number after `prefix` belongs to (None if not that form)."""
+    index = prefix.rfind("分别")
+    if index <= 0:
+        return None
+    match = _RESPECTIVE_RE.match(prefix, index)
+    if match is None:
+        return None
+    position = len(_EARLIER_NUMBER_RE.findall(prefix[match.end() :]))
+    names = prefix[:index]
+    parts = [part for part in names.split("、") if part]
+    if len(parts) == 1:
+        parts = [part for part in re.split("以及|和|及|与", names, maxsplit=1) if part]
+    if len(parts) < 2 or position >= len(parts):
+        return None
+    return parts[position]
 
 
 def _list_items(prefix: str) -> list[str]:

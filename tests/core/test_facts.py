@@ -128,6 +128,13 @@ def test_rise_and_fall() -> None:
     assert all(f.value > 0 for f in fall)
 
 
+def test_respective_values_follow_their_names() -> None:
+    facts = extract_facts("收到行政复议申请和行政诉讼案件分别为12件、30件。")
+    assert [(f.value, f.key) for f in facts] == [(12, "review.received"), (30, "litigation.cases")]
+    rates = extract_facts("学法考试参考率、合格率分别为100%、98%。")
+    assert [(f.value, f.key) for f in rates] == [(100, "education.exam_rate"), (98, "education.exam_rate")]
+
+
 def test_scraping_damage() -> None:
     # A lost 、 between two percentages, a space before the unit, a stray 个 before 家.
     assert _facts("两类案件分别下降23.8%67.4%实现双下降") == [(23.8, "%"), (67.4, "%")]
