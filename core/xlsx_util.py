@@ -236,7 +236,8 @@ class FastSheet:
         self._letters = [get_column_letter(i) for i in range(1, self.ncols + 1)]
         fd, name = tempfile.mkstemp(prefix="report-archive-sheet-", suffix=".xml")
         self.path = Path(name)
-        self._fh: IO[str] = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        self._fh: IO[str] = os.fdopen(fd, "w", encoding="utf-8", newline="", buffering=1 << 20)
+        self._cache: dict[tuple[str, str], str] = {}
         self.text_style = self.style(quote_prefix=True)
         self.date_style = self.style(number_format=DATE_FORMAT)
         header_style = self.style(header=True)
@@ -265,39 +266,60 @@ class FastSheet:
             cell.fill = HEADER_FILL
         return int(cell.style_id)
 
+    def _text(self, value: str, s: str) -> str:
+        """`s="…" t="inlineStr"><is><t>…</t></is>` for a string; escaped forms of repeated strings are cached."""
+        key = (value, s)
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        text = safe_text(value)
+        if not s and text[:1] in _FORMULA_START:
+            s = f' s="{self.text_style}"'
+        space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+        out = f'{s} t="inlineStr"><is><t{space}>{_xml_text(text)}</t></is></c>'
+        if len(value) < 64:  # titles, agencies, keys, units, labels repeat; sentences rarely do
+            if len(self._cache) > 5_000:
+                self._cache.clear()
+            self._cache[key] = out
+        return out
+
     def append(self, row: Sequence[Any]) -> None:
         self.rows += 1
         r = self.rows
         parts = [f'<row r="{r}">']
         add = parts.append
         for letter, item in zip(self._letters, row, strict=False):
+            kind = type(item)
+            if kind is str:
+                if item:
+                    add(f'<c r="{letter}{r}"{self._text(item, "")}')
+                continue
             if item is None:
                 continue
-            if isinstance(item, tuple):
+            if kind is tuple:
                 value, style = item
                 s = f' s="{style}"'
+                kind = type(value)
             else:
                 value, s = item, ""
-            if isinstance(value, str):
-                if not value:
-                    continue
-                value = safe_text(value)
-                if not s and value[0] in _FORMULA_START:
-                    s = f' s="{self.text_style}"'
-                add(f'<c r="{letter}{r}"{s} t="inlineStr"><is><t xml:space="preserve">{_xml_text(value)}</t></is></c>')
+            if kind is int or (kind is float and math.isfinite(value)):
+                add(f'<c r="{letter}{r}"{s}><v>{value}</v></c>')
+            elif kind is str:
+                if value:
+                    add(f'<c r="{letter}{r}"{self._text(value, s)}')
+            elif value is None or kind is float:
+                continue
             elif isinstance(value, bool):
                 add(f'<c r="{letter}{r}"{s} t="b"><v>{int(value)}</v></c>')
             elif isinstance(value, int | float):
-                if isinstance(value, float) and not math.isfinite(value):
-                    continue
-                add(f'<c r="{letter}{r}"{s}><v>{value}</v></c>')
+                if math.isfinite(value):
+                    add(f'<c r="{letter}{r}"{s}><v>{value}</v></c>')
             elif isinstance(value, dt.date):
                 day = value.date() if isinstance(value, dt.datetime) else value
                 style = s or f' s="{self.date_style}"'
                 add(f'<c r="{letter}{r}"{style}><v>{(day - _EPOCH).days}</v></c>')
             else:
-                add(f'<c r="{letter}{r}"{s} t="inlineStr"><is><t xml:space="preserve">'
-                    f"{_xml_text(safe_text(str(value)))}</t></is></c>")
+                add(f'<c r="{letter}{r}"{self._text(str(value), s)}')
         add("</row>")
         self._fh.write("".join(parts))
 
