@@ -107,6 +107,17 @@ def read_bytes(data: bytes, name: str) -> ReadResult:
         from core.readers.txt import read_txt
 
         return read_txt(data)
+    if suffix in {".doc", ".wps"}:
+        # Plain text saved under a Word name still reads as text; anything else is a broken file.
+        from core.readers.txt import read_txt
+
+        try:
+            result = read_txt(data)
+        except ReadError:
+            result = None
+        if result is not None and not result.warnings:
+            result.warnings.append(f"这个 {suffix} 文件其实是纯文本，已按文本读取")
+            return result
     if suffix in _FORMAT_NAMES:
         raise ReadError(f"{CORRUPT}（不是有效的 {_FORMAT_NAMES[suffix]} 文件）")
     raise ReadError(f"不支持的文件类型 {suffix}（支持 .txt .docx .pdf .html .doc .wps .rtf）")
@@ -114,7 +125,8 @@ def read_bytes(data: bytes, name: str) -> ReadResult:
 
 def _looks_like_html(head: bytes) -> bool:
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    return start.startswith((b"<!doctype html", b"<html", b"<?xml")) and b"<html" in head.lower()
+    # "<!-- saved from url=… -->" (pages saved by IE) or a doctype may come before <html>.
+    return start.startswith(b"<") and (b"<html" in start or b"<!doctype html" in start)
 
 
 def _looks_like_mht(start: bytes) -> bool:

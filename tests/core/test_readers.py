@@ -717,6 +717,23 @@ def test_content_beats_suffix(tmp_path: Path) -> None:
     assert read_file(doc_named_docx).fmt == "doc"
 
 
+def test_plain_text_named_doc_is_read_with_a_warning() -> None:
+    result = read_bytes("关于2023年法治政府建设的报告\n全年办理案件45件。".encode("gbk"), "报告.doc")
+    assert result.fmt == "txt" and result.text.startswith("关于2023年")
+    assert "纯文本" in result.warnings[0]
+    with pytest.raises(ReadError) as error:
+        read_bytes(bytes(range(256)) * 8, "broken.doc")
+    assert reason(error).startswith(reader_limits.CORRUPT)
+
+
+def test_page_saved_by_internet_explorer(tmp_path: Path) -> None:
+    page = "<!-- saved from url=(0042)http://www.example.gov.cn/art/1.html -->\n<html><head><title>旧网页</title></head>"
+    page += "<body><div id='zoom'><p>依法行政工作报告正文。</p></div></body></html>"
+    result = read_bytes(page.encode("gbk"), "saved.doc")
+    assert result.fmt == "html"
+    assert result.text == "旧网页\n依法行政工作报告正文。"
+
+
 def test_unsupported_type(tmp_path: Path) -> None:
     path = tmp_path / "data.xyz"
     path.write_text("随便什么", encoding="utf-8")
