@@ -6,7 +6,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,8 +27,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -29,7 +35,7 @@ from PySide6.QtWidgets import (
 from gui.table import copy_text, view_to_tsv
 
 if TYPE_CHECKING:
-    from core.models import Document, ImportReport
+    from core.models import Document, ImportItem, ImportReport
 
 
 def tr(text: str) -> str:
@@ -73,37 +79,23 @@ class ImportSummaryDialog(QDialog):
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
 
-        labels = {
-            Outcome.IMPORTED: self.tr("已导入"),
-            Outcome.DUPLICATE: self.tr("重复"),
-            Outcome.FAILED: self.tr("失败"),
-        }
-        colours = {Outcome.IMPORTED: "#1b6e2a", Outcome.DUPLICATE: "#8a6d00", Outcome.FAILED: "#b3261e"}
-        # failures first: they are what the user must act on
         order = {Outcome.FAILED: 0, Outcome.DUPLICATE: 1, Outcome.IMPORTED: 2}
-        items = sorted(report.items, key=lambda i: order.get(i.outcome, 3))
-        self.table = QTableWidget(len(items), 3, self)
+        # failures first: they are what the user must act on
+        self.items = sorted(report.items, key=lambda i: order.get(i.outcome, 3))
+        self.model = ImportItemsModel(self.items, self)
+        self.table = QTableView(self)
         self.table.setObjectName("importSummaryTable")
-        self.table.setHorizontalHeaderLabels([self.tr("结果"), self.tr("文件"), self.tr("说明")])
+        self.table.setModel(self.model)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        # fixed sizes: measuring every row's contents would stall the window after a 1,000-file import
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setColumnWidth(0, self.fontMetrics().horizontalAdvance("已导入") + 24)
         self.table.setColumnWidth(1, 320)
-        for row, item in enumerate(items):
-            state = QTableWidgetItem(labels.get(item.outcome, str(item.outcome)))
-            state.setForeground(QColor(colours.get(item.outcome, "#000000")))
-            state.setData(Qt.ItemDataRole.UserRole, item.doc_id)
-            name = QTableWidgetItem(Path(item.path).name)
-            name.setToolTip(item.path)
-            reason = item.reason
-            if item.outcome == Outcome.DUPLICATE and not reason:
-                reason = self.tr("档案中已有相同的文件")
-            self.table.setItem(row, 0, state)
-            self.table.setItem(row, 1, name)
-            self.table.setItem(row, 2, QTableWidgetItem(reason))
         self.table.doubleClicked.connect(self._open)
         layout.addWidget(self.table, 1)
         QShortcut(QKeySequence.StandardKey.Copy, self.table, lambda: copy_text(view_to_tsv(self.table)))
@@ -120,10 +112,54 @@ class ImportSummaryDialog(QDialog):
         layout.addLayout(buttons)
 
     def _open(self, index: Any) -> None:
-        item = self.table.item(index.row(), 0)
-        doc_id = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        doc_id = self.items[index.row()].doc_id
         if isinstance(doc_id, int):
             self.openDocument.emit(doc_id)
+
+
+class ImportItemsModel(QAbstractTableModel):
+    """Rows of an ImportReport: 结果 / 文件 / 说明 (a model, so 1,000 rows cost nothing up front)."""
+
+    HEADERS = ("结果", "文件", "说明")
+
+    def __init__(self, items: Sequence[ImportItem], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.items = list(items)
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.items)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 3
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return tr(self.HEADERS[section])
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        from core.models import Outcome
+
+        if not index.isValid():
+            return None
+        item = self.items[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return {
+                    Outcome.IMPORTED: tr("已导入"), Outcome.DUPLICATE: tr("重复"), Outcome.FAILED: tr("失败"),
+                }.get(item.outcome, str(item.outcome))
+            if col == 1:
+                return Path(item.path).name
+            if item.outcome == Outcome.DUPLICATE and not item.reason:
+                return tr("档案中已有相同的文件")
+            return item.reason
+        if role == Qt.ItemDataRole.ToolTipRole and col in (1, 2):
+            return item.path if col == 1 else item.reason or None
+        if role == Qt.ItemDataRole.ForegroundRole and col == 0:
+            colours = {Outcome.IMPORTED: "#1b6e2a", Outcome.DUPLICATE: "#8a6d00", Outcome.FAILED: "#b3261e"}
+            return QColor(colours.get(item.outcome, "#000000"))
+        return None
 
 
 class MetadataDialog(QDialog):

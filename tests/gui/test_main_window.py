@@ -68,10 +68,11 @@ def test_drop_file_urls_imports_them_and_summarises(qtbot: QtBot, empty_window: 
     assert not w.table.overlay.isVisible()
     assert not w.importBox.isVisible()
     # the summary dialog names the failure with a Chinese reason
+    qtbot.waitUntil(lambda: w.import_summary is not None and w.import_summary.isVisible(), timeout=5_000)
     summary = w.import_summary
     assert summary is not None and summary.isVisible()
-    table = summary.table  # type: ignore[attr-defined]
-    rows = [[table.item(r, c).text() for c in range(3)] for r in range(table.rowCount())]
+    model = summary.table.model()  # type: ignore[attr-defined]
+    rows = [[model.index(r, c).data() for c in range(3)] for r in range(model.rowCount())]
     assert rows[0][0] == "失败" and rows[0][1] == "损坏.pdf" and rows[0][2]
     assert sum(1 for r in rows if r[0] == "已导入") == len(files)
 
@@ -91,7 +92,7 @@ def test_sample_button_loads_the_apps_sample_reports(qtbot: QtBot, empty_window:
     assert button is not None
     with qtbot.waitSignal(w.importFinished, timeout=60_000):
         button.click()
-    qtbot.waitUntil(lambda: w.model.rowCount() > 0, timeout=10_000)
+    qtbot.waitUntil(lambda: w.model.rowCount() > 0 and w.import_summary is not None, timeout=10_000)
     assert w.model.rowCount() == sum(1 for _ in w.import_summary.report.items if _.outcome == "imported")  # type: ignore[union-attr]
 
 
