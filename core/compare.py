@@ -39,6 +39,7 @@ _HEADING_NUMBER = re.compile(r"^[（(]?[一二三四五六七八九十百零〇\
 _TOP_HEADING = re.compile(r"^[一二三四五六七八九十]{1,3}、")
 _DIGITS = re.compile(r"\d+")
 _SENTENCE_END = re.compile(r"[。；;！!？?]")
+_UNIT_CHARS = "天个年月日次项家人件元万亿余多名所条座场户倍"
 _LABEL_STOP = re.compile(r"[，。；、：:,;（）()“”\"'《》\s]")
 # Words right before a number that say nothing about what is counted.
 _LABEL_FILLERS = (
@@ -574,7 +575,11 @@ def fact_label(fact: Fact, text: str) -> str:
     before = text[max(0, fact.start - 48) : fact.start] if text else fact.sentence[:48]
     clauses = _LABEL_STOP.split(before)
     clause = clauses[-1] if clauses else ""
-    own = _strip_fillers(_DIGITS.sub("", clause.split("%")[-1]).strip())
+    # Only what follows the clause's last number ("14天建成超…" → "建成").
+    tail = re.split(r"[\d.]+", clause.split("%")[-1])[-1] if _DIGITS.search(clause) else clause
+    if tail != clause:
+        tail = tail.lstrip(_UNIT_CHARS)
+    own = _strip_fillers(tail.strip())
     for lead in ("其中", "全年", "累计", "共"):
         if own.startswith(lead) and len(own) > len(lead) + 1:
             own = own[len(lead) :]
