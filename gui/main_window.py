@@ -974,7 +974,9 @@ class MainWindow(QMainWindow):
         except ImportError:
             QMessageBox.information(self, self.tr("收报情况"), self.tr("此版本暂不提供收报情况功能。"))
             return
-        self._keep(ReportingGridDialog(self.archive_path, self))
+        dialog = ReportingGridDialog(self.archive_path, self)
+        dialog.documentRequested.connect(self.open_document)
+        self._keep(dialog)
 
     def open_previous_year(self, doc_id: int) -> None:
         try:
@@ -982,7 +984,9 @@ class MainWindow(QMainWindow):
         except ImportError:
             QMessageBox.information(self, self.tr("对比"), self.tr("此版本暂不提供对比功能。"))
             return
-        open_previous_year(self.archive_path, doc_id, self)
+        window = open_previous_year(self.archive_path, doc_id, self)
+        if window is not None:
+            self._keep(window)
 
     def _keep(self, widget: QWidget) -> None:
         self._children = [w for w in self._children if w.isVisible()]
