@@ -83,7 +83,9 @@ def _crash_and_recover(db: Path, folder: Path, sources: dict[str, str], home: Pa
             raise AssertionError("\n".join([*log, f"round {round_no}: kill at {delay:.2f} s", str(error)])) from error
         log.append(f"round {round_no}: kill at {delay:.2f} s → {state['count']} documents, "
                    f"{'finished first' if finished else 'killed'}, {orphans} orphans")
-        assert orphans == 0, "\n".join(log)
+        assert orphans == 0, "\n".join([
+            *log, "worker processes outlived the killed import: each pool worker needs a parent-death watchdog",
+            "(e.g. a thread waiting on multiprocessing.parent_process().sentinel, then os._exit)"])
     # A normal re-run completes the import: every file is in, nothing failed, no duplicate rows.
     done = subprocess.run(
         [sys.executable, "-m", "core", "--db", str(db), "import", str(folder), "--json"],
