@@ -207,3 +207,16 @@ def test_figure_rows_feed_the_comparison_workbook(tmp_path: Path) -> None:
     changed = next(n for n, r in enumerate(cmp.figures, start=2) if r.diff)
     assert ws.cell(changed, 1).value == cmp.figures[changed - 2].label
     assert ws.cell(changed, 7).value == pytest.approx(cmp.figures[changed - 2].diff)
+
+
+def test_unkeyed_figures_are_named_by_the_words_before_them() -> None:
+    text_a, an_a = _load(_corpus("2022年南山区政府工作报告_2022.txt"))
+    text_b, an_b = _load(_corpus("2023年南山区政府工作报告_2023.txt"))
+    cmp = compare(text_a, an_a, text_b, an_b)
+    gdp = [r for r in cmp.figures if "本地生产总值" in r.label and not r.one_sided]
+    assert gdp, [r.label for r in cmp.figures[:30]]
+    row = gdp[0]
+    assert row.fact_a is not None and row.fact_b is not None
+    assert "本地生产总值" in text_a[max(0, row.fact_a.start - 20) : row.fact_a.start]
+    assert "本地生产总值" in text_b[max(0, row.fact_b.start - 20) : row.fact_b.start]
+    assert row.diff == pytest.approx(row.fact_b.value - row.fact_a.value) or row.unit != row.fact_b.unit
