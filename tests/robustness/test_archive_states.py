@@ -170,4 +170,5 @@ def test_another_programs_sqlite_file_is_not_modified(tmp_path: Path) -> None:
     with pytest.raises(ArchiveCorruptError) as info:
         Archive.open(foreign)
     _chinese(info.value)
-    assert sha256(foreign.read_bytes()) == before
+    assert sha256(foreign.read_bytes()) == before, (
+        "Archive.open modified another program's SQLite file (e.g. switched it to WAL before the schema check)")
