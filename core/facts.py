@@ -335,11 +335,24 @@ class FactExtractor:
         return _drop_restatements(text, facts)
 
     def parse_at(self, text: str, start: int, end: int) -> Fact | None:
-        """The fact a user selected: the first number (+ unit) inside [start, end), no filtering."""
+        """The fact a user selected: what the extractor finds overlapping [start, end) (zeros and ranks
+        included), else the first number (+ unit) inside it, unfiltered."""
         start = max(0, start)
         end = min(len(text), end)
         if start >= end:
             return None
+        window_start = max(0, start - _SENTENCE_REACH)
+        window = text[window_start : min(len(text), end + _SENTENCE_REACH)]
+        overlapping = [
+            fact
+            for fact in self.extract(window)
+            if fact.start + window_start < end and fact.end + window_start > start
+        ]
+        if overlapping:
+            fact = overlapping[0]
+            fact.start += window_start
+            fact.end += window_start
+            return fact
         ctx = _Context.build(text)
         segment = text[start:end]
         for match in _NUMBER_RE.finditer(segment):

@@ -220,6 +220,19 @@ def test_parse_fact_at_a_selection() -> None:
     assert bare is not None
     assert (bare.value, bare.unit) == (2023, "")
     assert parse_fact_at(text, 0, 3) is None
+    zero = parse_fact_at("今年行政诉讼实现零败诉。", 8, 11)
+    assert zero is not None
+    assert (zero.value, zero.unit, zero.key) == (0, "件", "litigation.lost")
+    long_text = "一、情况\n" * 200 + "出庭应诉率达到100%。"
+    at = long_text.index("100")
+    selected = parse_fact_at(long_text, at, at + 4)
+    assert selected is not None
+    assert (selected.value, selected.qualifier, selected.key) == (
+        100,
+        "达到",
+        "litigation.head_appearance_rate",
+    )
+    assert long_text[selected.start : selected.end] == "100%"
     assert parse_fact_at(text, 5, 5) is None
     assert list(iter_number_spans(text)) == [(start, start + 3), (text.index("100"), text.index("100") + 4)]
 
