@@ -2,7 +2,7 @@
 
 Each format lives in its own module and imports its heavy library (pypdfium2, lxml, selectolax, olefile)
 only when a file of that format is read, so importing `core.readers` costs nothing.
-Not thread-safe for PDFs (pdfium is not): read from one worker thread at a time.
+Thread-safe: PDF reading (PDFium is not thread-safe) is serialised by a lock in core.readers.pdf.
 """
 
 from __future__ import annotations

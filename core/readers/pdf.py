@@ -3,12 +3,13 @@
 Why pypdfium2: it wraps PDFium (Chrome's PDF engine, BSD/Apache licensed, maintained by Google) and read
 a long report in 197 ms where pypdf took 2.95 s and pdfminer/pdfplumber 5–8 s (DESIGN.md); PyMuPDF is as
 fast but AGPL. Every library returns garbage for fonts without a ToUnicode map, so that is detected here.
-PDFium is not thread-safe: read PDFs from one thread at a time (the import worker).
+PDFium is not thread-safe: a process-wide lock lets one thread read a PDF at a time.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from collections import Counter
 from typing import Any, NamedTuple
 
@@ -45,7 +46,15 @@ _CJK_OR_PUNCT = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]")
 _PAGE_NUMBER = re.compile(r"^[-—－–\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*[/／共]\s*\d{1,4}\s*页?)?[-—－–\s]*$")
 
 
+_PDFIUM_LOCK = threading.Lock()  # PDFium is not thread-safe: one document at a time in the process
+
+
 def read_pdf(data: bytes) -> ReadResult:
+    with _PDFIUM_LOCK:
+        return _read_pdf(data)
+
+
+def _read_pdf(data: bytes) -> ReadResult:
     import pypdfium2 as pdfium
 
     try:

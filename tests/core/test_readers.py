@@ -448,6 +448,16 @@ def test_pdf_paragraphs_marked_by_geometric_indent(tmp_path: Path) -> None:
     assert text.split("\n") == ["一、基本情况", *PARAGRAPHS]
 
 
+def test_pdfs_read_from_several_threads(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    paths = [make_pdf(tmp_path / f"{index}.pdf", REPORT_LINES[index:]) for index in range(4)]
+    expected = [read_file(path).text for path in paths]
+    with ThreadPoolExecutor(4) as pool:
+        texts = list(pool.map(lambda path: read_file(path).text, paths * 5))
+    assert texts == expected * 5
+
+
 def test_join_lines_uses_indents_when_the_document_does() -> None:
     full = "这是一行很长的正文内容，一直写到页面的右边距才结束。"
     lines = [full, "接着写的同一段。", "短的结尾。", full, "同一段。", full, "又一段。", full, "末段。"]
