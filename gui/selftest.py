@@ -104,7 +104,8 @@ def run() -> int:
 
     runner.emit(f"报告档案 self-test {__version__} (Python {sys.version.split()[0]}, {sys.platform})")
     old_home = os.environ.get("REPORT_ARCHIVE_HOME")
-    with tempfile.TemporaryDirectory(prefix="report-archive-selftest-") as tmp:
+    # Windows cannot delete files a late-closing worker still holds: never fail on cleanup.
+    with tempfile.TemporaryDirectory(prefix="report-archive-selftest-", ignore_cleanup_errors=True) as tmp:
         home = Path(tmp) / "用户 数据"  # a Chinese folder name with a space, as on real office PCs
         home.mkdir()
         os.environ["REPORT_ARCHIVE_HOME"] = str(home)
