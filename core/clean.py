@@ -49,7 +49,8 @@ _SEPARATORS = re.compile(r"[\s|｜/\\()（）\[\]【】<>〔〕·•:：,，、\
 
 # A line containing one of these (and no full stop) is a page footer or an article link.
 _FOOTER_ANYWHERE = re.compile(
-    r"版权所有|Copyright|©|ICP备|ICP证|公网安备|网站标识码|网站识别码|分辨率|以上版本浏览"
+    r"版权所有(?:\s*[:：©(（]|\s*$)|Copyright|©|ICP备|ICP证|公网安备|网站标识码|网站识别码|"
+    r"建议使用.{0,40}(?:分辨率|浏览器)|以上版本浏览"
 )
 _FOOTER_START = re.compile(
     r"^(?:主办单位|承办单位|协办单位|技术支持|运行维护|网站备案|备案号|责任编辑|"
