@@ -1,4 +1,4 @@
-; Inno Setup 6 script for 报告档案 (Report Archive): wraps the PyInstaller onedir build dist\report-archive\.
+; Inno Setup 6.3+ script (x64compatible needs 6.3) for 报告档案 (Report Archive): wraps the PyInstaller onedir build dist\report-archive\.
 ; Build on Windows after `pyinstaller --noconfirm build_installer.spec`:
 ;   "C:\Program Files (x86)\Inno Setup 6\ISCC.exe" /DAppVersion=0.1.0 installer\windows\report-archive.iss
 ; Output: dist\installer\report-archive-<version>-setup.exe. See docs/platforms.md.
