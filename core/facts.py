@@ -29,7 +29,6 @@ _UNITS: tuple[str, ...] = (
     "卷", "盏", "艘", "根", "块", "组", "队", "网格", "种", "款", "分", "本", "单", "通", "幅",
 )  # fmt: skip
 _UNITS = tuple(sorted(set(_UNITS), key=len, reverse=True))
-_RATE_UNITS = frozenset({"%", "％", "‰", "个百分点", "百分点"})
 
 # A unit followed by one of these is the start of a word, not a unit (3人民…, 10条例, 5项目, 2个月).
 _UNIT_BLOCKERS: dict[str, tuple[str, ...]] = {
@@ -66,7 +65,7 @@ _UNIT_BLOCKERS: dict[str, tuple[str, ...]] = {
     "队": ("伍",),
     "组": ("织", "建", "成", "长"),
     "米": ("粮",),
-    "次": ("会议", "全会", "全体", "常委会", "主任会", "党代会", "代表大会"),
+    "次": ("全会", "全体会议", "党代会", "代表大会"),
     "倍": ("增",),
     "吨": ("位",),
     "根": ("据", "本", "源", "治"),
