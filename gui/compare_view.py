@@ -46,7 +46,6 @@ from core.compare import (
     Comparison,
     FigureRow,
     compare,
-    figure_matrix,
     figure_tsv,
     format_diff,
     format_fact,
@@ -536,8 +535,8 @@ class CompareView(QWidget):
         left, right = self.left, self.right
         year_a = left.doc.report_year if left else None
         year_b = right.doc.report_year if right else None
-        name_a = f"{year_a}年（左）" if year_a and year_a != year_b else tr("左侧")
-        name_b = f"{year_b}年（右）" if year_b and year_a != year_b else tr("右侧")
+        name_a = tr("{year}年（左）").format(year=year_a) if year_a and year_a != year_b else tr("左侧")
+        name_b = tr("{year}年（右）").format(year=year_b) if year_b and year_a != year_b else tr("右侧")
         self.figures.setHorizontalHeaderLabels([tr("指标"), name_a, name_b, tr("差值"), tr("变化率"), tr("说明")])
         self.figures.setRowCount(len(rows))
         for n, row in enumerate(rows):
@@ -640,11 +639,12 @@ class CompareView(QWidget):
         from html import escape
 
         a, b = self._doc_titles()
-        matrix = figure_matrix(self.figure_rows)
-        head = "".join(f"<th>{escape(h)}</th>" for h in [*matrix[0][:1], "左侧", "右侧", "差值", "变化率", "说明"])
+        head = "".join(
+            f"<th>{escape(h)}</th>" for h in (tr("指标"), tr("左侧"), tr("右侧"), tr("差值"), tr("变化率"), tr("说明"))
+        )
         body = []
         for row in self.figure_rows:
-            note = row.note or ("仅左侧" if row.fact_b is None else "仅右侧" if row.fact_a is None else "")
+            note = row.note or (tr("仅左侧") if row.fact_b is None else tr("仅右侧") if row.fact_a is None else "")
             cells = [row.label, format_fact(row.fact_a), format_fact(row.fact_b), format_diff(row), format_pct(row), note]
             bg = ' style="background:#fff6d6"' if row.one_sided else ""
             body.append(f"<tr{bg}>" + "".join(f"<td>{escape(c)}</td>" for c in cells) + "</tr>")

@@ -238,7 +238,7 @@ class ReportingGridDialog(QDialog):
         self.table.clear()
         self.table.setRowCount(len(grid.agencies))
         self.table.setColumnCount(len(grid.years))
-        self.table.setHorizontalHeaderLabels([f"{y}年" for y in grid.years])
+        self.table.setHorizontalHeaderLabels([tr("{year}年").format(year=y) for y in grid.years])
         self.table.setVerticalHeaderLabels(grid.agencies)
         for r, agency in enumerate(grid.agencies):
             raw = [n for n in grid.names.get(agency, []) if normalise_agency(n) != agency]

@@ -121,7 +121,7 @@ class TrendChart(QWidget):
                              Qt.AlignmentFlag.AlignRight, self.unit)
         for i, year in enumerate(self.years):
             x = self.point(plot, i, low).x()
-            painter.drawText(QRectF(x - 30, plot.bottom() + 4, 60, 18), Qt.AlignmentFlag.AlignHCenter, f"{year}年")
+            painter.drawText(QRectF(x - 30, plot.bottom() + 4, 60, 18), Qt.AlignmentFlag.AlignHCenter, tr("{year}年").format(year=year))
         for n, (name, values) in enumerate(self.series):
             color = QColor(PALETTE[n % len(PALETTE)])
             painter.setPen(QPen(color, 2))
@@ -291,7 +291,7 @@ class TrendDialog(QDialog):
         years = result.years
         self.table.clear()
         self.table.setColumnCount(2 + len(years))
-        self.table.setHorizontalHeaderLabels([tr("指标"), tr("单位"), *[f"{y}年" for y in years]])
+        self.table.setHorizontalHeaderLabels([tr("指标"), tr("单位"), *[tr("{year}年").format(year=y) for y in years]])
         self.table.setRowCount(len(result.rows))
         for r, row in enumerate(result.rows):
             name = QTableWidgetItem(row.label)
