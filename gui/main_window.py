@@ -127,6 +127,8 @@ class MainWindow(QMainWindow):
         for i, col in enumerate(COLUMNS):
             self.table.setColumnWidth(i, col.width)
         self.table.setColumnHidden(SNIPPET_COLUMN, True)
+        # 摘要 (shown while searching) sits right after 标题 unless the user moves it
+        self.table.horizontalHeader().moveSection(SNIPPET_COLUMN, 1)
         self.model.snippetsWanted.connect(self._fetch_snippets)
         self.table.doubleClicked.connect(self._on_double_clicked)
         self.table.activated.connect(self._on_double_clicked)
@@ -1089,9 +1091,7 @@ class MainWindow(QMainWindow):
     def _fit_columns(self) -> None:
         """First run: give the title column whatever the other default widths leave."""
         available = self.table.viewport().width()
-        others = sum(
-            self.table.columnWidth(i) for i in range(1, len(COLUMNS)) if not self.table.isColumnHidden(i)
-        )
+        others = sum(self.table.columnWidth(i) for i in range(1, SNIPPET_COLUMN))
         self.table.setColumnWidth(0, max(220, available - others - 2))
 
     def _fit_to_screen(self) -> None:

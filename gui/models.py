@@ -63,7 +63,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("title", "标题", "title", 300),
     Column("agency", "发布机关", "agency", 150),
     Column("region", "地区", "region", 120),
-    Column("report_year", "年度", "report_year", 52),
+    Column("report_year", "年度", "report_year", 72),
     Column("doc_type", "类型", "doc_type", 130),
     Column("publish_date", "发布日期", "publish_date", 86),
     Column("tags", "标签", "@tags", 100),
@@ -74,8 +74,11 @@ COLUMNS: tuple[Column, ...] = (
 SNIPPET_COLUMN = len(COLUMNS) - 1
 
 
+ANNUAL_TYPES = ("法治政府建设年度报告", "法治政府建设工作报告")
+
+
 def structure_text(doc: Document) -> str:
-    if doc.doc_type not in ("法治政府建设年度报告", "法治政府建设工作报告"):
+    if doc.doc_type not in ANNUAL_TYPES:
         return "—"
     if not doc.missing_parts:
         text = tr("完整")
@@ -87,7 +90,7 @@ def structure_text(doc: Document) -> str:
 
 
 def structure_tooltip(doc: Document) -> str:
-    if doc.doc_type not in ("法治政府建设年度报告", "法治政府建设工作报告"):
+    if doc.doc_type not in ANNUAL_TYPES:
         return tr("该类型文件不检查年度报告结构")
     lines = []
     if doc.missing_parts:
@@ -283,7 +286,7 @@ class DocumentTableModel(QAbstractTableModel):
             text = cell_text(doc, key)
             return text or None
         if role == Qt.ItemDataRole.ForegroundRole:
-            if key == "structure" and (doc.missing_parts or doc.late):
+            if key == "structure" and doc.doc_type in ANNUAL_TYPES and (doc.missing_parts or doc.late):
                 return QBrush(QColor("#b3261e"))
             return None
         if role == Qt.ItemDataRole.TextAlignmentRole and key in ("report_year", "fact_count"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QPoint, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPoint, QSize, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -135,6 +135,8 @@ class TagPane(QDockWidget):
         self.view = TagListView(body)
         self.view.setObjectName("tagList")
         self.view.setModel(self.proxy)
+        self.view.setIconSize(QSize(12, 12))
+        self.view.setSpacing(1)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)

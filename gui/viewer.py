@@ -467,6 +467,7 @@ class DocumentViewer(QWidget):
                 edit.setCurrentText(str(value or "其他"))
             else:
                 edit.setText("" if value is None else str(value))
+                edit.setCursorPosition(0)
             overridden = key in (doc.overrides or {})
             edit.setToolTip(self.tr("已手工修改") if overridden else self.tr("自动识别"))
         self.metaError.clear()
