@@ -6,6 +6,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from core.compare import (
@@ -220,3 +222,30 @@ def test_unkeyed_figures_are_named_by_the_words_before_them() -> None:
     assert "本地生产总值" in text_a[max(0, row.fact_a.start - 20) : row.fact_a.start]
     assert "本地生产总值" in text_b[max(0, row.fact_b.start - 20) : row.fact_b.start]
     assert row.diff == pytest.approx(row.fact_b.value - row.fact_a.value) or row.unit != row.fact_b.unit
+
+
+def _sample_lines() -> list[str]:
+    if not SAMPLES.is_dir():
+        return ["一、主要举措和成效", "全年受理行政复议案件15件。", "二、存在的不足", "（一）制度建设"]
+    return [line for line in next(SAMPLES.glob("002_*.txt")).read_text(encoding="utf-8").splitlines() if line.strip()][:60]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_sample_lines()), max_size=25), st.lists(st.sampled_from(_sample_lines()), max_size=25))
+def test_any_two_texts_align_consistently(lines_a: list[str], lines_b: list[str]) -> None:
+    text_a, text_b = "\n".join(lines_a), "\n".join(lines_b)
+    cmp = compare(text_a, None, text_b, None)
+    na, nb = len(cmp.paragraphs_a), len(cmp.paragraphs_b)
+    assert len(cmp.a_to_b) == na and len(cmp.b_to_a) == nb
+    # (0 when the other side has no paragraph at all)
+    assert all(0 <= j < max(nb, 1) for j in cmp.a_to_b) and all(0 <= i < max(na, 1) for i in cmp.b_to_a)
+    for pair in cmp.pairs:
+        assert cmp.match_a[pair.a] == pair.b and cmp.match_b[pair.b] == pair.a
+        body_a, body_b = cmp.paragraph_text("a", pair.a), cmp.paragraph_text("b", pair.b)
+        assert pair.identical == (body_a == body_b)
+        assert all(0 <= s < e <= len(body_a) for s, e in pair.changes_a)
+        assert all(0 <= s < e <= len(body_b) for s, e in pair.changes_b)
+    # Within a matched part pair, aligned paragraphs keep their order on both sides.
+    for part in cmp.part_pairs:
+        inside = sorted((p.a, p.b) for p in cmp.pairs if cmp.paragraphs_a[p.a].part == part.a)
+        assert [b for _, b in inside] == sorted(b for _, b in inside)
