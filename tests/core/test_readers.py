@@ -115,6 +115,26 @@ def test_utf16_without_bom(tmp_path: Path, encoding: str, text: str) -> None:
     assert result.encoding == encoding
 
 
+def test_encoding_rule_on_corpus_windows(corpus_dir: Path) -> None:
+    """Windows of real report text, 10 to 2000 characters, in every encoding a clerk's files come in."""
+    import random
+
+    rng = random.Random(20231)
+    texts = [path.read_text(encoding="utf-8") for path in sorted(corpus_dir.glob("*.txt"))[::7]]
+    wrong = []
+    for _ in range(300):
+        text = rng.choice(texts)
+        size = rng.choice([10, 20, 50, 200, 2000])
+        start = rng.randrange(0, max(1, len(text) - size))
+        window = text[start : start + size]
+        encodings = ["gb18030", "utf-8"] + (["utf-16-le", "utf-16-be"] if size >= 20 else [])
+        for encoding in encodings:
+            decoded, _encoding, _warnings = decode_text(window.encode(encoding))
+            if decoded != window:
+                wrong.append((encoding, window[:20]))
+    assert wrong == []
+
+
 def test_utf8_is_preferred_and_latin_text_survives(tmp_path: Path) -> None:
     for text in ["café au lait", "Привет мир", "报告 report 2023"]:
         result = read_file(make_txt(tmp_path / "u8.txt", text, "utf-8"))
