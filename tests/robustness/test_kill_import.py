@@ -74,18 +74,17 @@ def _crash_and_recover(db: Path, folder: Path, sources: dict[str, str], home: Pa
                        rounds: int, max_delay: float, seed: int) -> list[str]:
     rng = random.Random(seed)
     log = [f"seed {seed} (rerun with ROBUSTNESS_SEED={seed})"]
+    orphan_counts = []
     for round_no in range(rounds):
         delay = rng.uniform(0.2, max_delay)
         finished, orphans = _kill_during_import(db, folder, home, delay)
+        orphan_counts.append(orphans)
         try:
             state = audit_archive(db, sources) if db.exists() else {"count": 0}
         except AssertionError as error:
             raise AssertionError("\n".join([*log, f"round {round_no}: kill at {delay:.2f} s", str(error)])) from error
         log.append(f"round {round_no}: kill at {delay:.2f} s → {state['count']} documents, "
                    f"{'finished first' if finished else 'killed'}, {orphans} orphans")
-        assert orphans == 0, "\n".join([
-            *log, "worker processes outlived the killed import: each pool worker needs a parent-death watchdog",
-            "(e.g. a thread waiting on multiprocessing.parent_process().sentinel, then os._exit)"])
     # A normal re-run completes the import: every file is in, nothing failed, no duplicate rows.
     done = subprocess.run(
         [sys.executable, "-m", "core", "--db", str(db), "import", str(folder), "--json"],
@@ -95,6 +94,10 @@ def _crash_and_recover(db: Path, folder: Path, sources: dict[str, str], home: Pa
     assert done.returncode == 0, done.stderr[-2000:]
     final = audit_archive(db, sources)
     assert final["names"] == sorted(sources), "a file is missing or stored twice after the re-run"
+    # Checked last, so that the archive checks above run for every round first.
+    assert sum(orphan_counts) == 0, "\n".join([
+        *log, "worker processes outlived the killed import: each pool worker needs a parent-death watchdog",
+        "(e.g. a thread waiting on multiprocessing.parent_process().sentinel, then os._exit)"])
     return log
 
 
