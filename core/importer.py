@@ -509,8 +509,7 @@ def _pooled(todo: list[tuple[str, str]], n_workers: int) -> Iterator[Processed]:
             retry = [(p, d) for p, d, _f in window] + retry
             window.clear()
             executor.shutdown(wait=False, cancel_futures=True)
-            for p, d in retry:
-                yield _isolated(p, d)
+            yield from _isolated(retry)
             executor = _new_executor(n_workers)
             if executor is None:
                 yield from (_process_path(p, d) for p, d in pending)
@@ -520,19 +519,28 @@ def _pooled(todo: list[tuple[str, str]], n_workers: int) -> Iterator[Processed]:
             executor.shutdown(wait=True, cancel_futures=True)
 
 
-def _isolated(path: str, digest: str) -> Processed:
+def _isolated(files: list[tuple[str, str]]) -> Iterator[Processed]:
+    """Process files one at a time in a single worker; a file that kills it fails, a fresh one goes on."""
     from concurrent.futures.process import BrokenProcessPool
 
-    single = _new_executor(1)
-    if single is None:
-        return _process_path(path, digest)
+    single = None
     try:
-        return single.submit(_process_path, path, digest).result()  # type: ignore[no-any-return]
-    except BrokenProcessPool:
-        return Processed(path=path, name=Path(path).name, size=0, sha_original=digest,
-                         error="读取此文件时程序意外退出（文件可能已损坏或格式异常）")
+        for path, digest in files:
+            if single is None:
+                single = _new_executor(1)
+            if single is None:
+                yield _process_path(path, digest)
+                continue
+            try:
+                yield single.submit(_process_path, path, digest).result()
+            except BrokenProcessPool:
+                single.shutdown(wait=False, cancel_futures=True)
+                single = None
+                yield Processed(path=path, name=Path(path).name, size=0, sha_original=digest,
+                                error="读取此文件时程序意外退出（文件可能已损坏或格式异常）")
     finally:
-        single.shutdown(wait=True)
+        if single is not None:
+            single.shutdown(wait=True)
 
 
 def _store_one(conn: sqlite3.Connection, batch: _Batch, item: Processed, archive_path: Path | None) -> ImportItem:
