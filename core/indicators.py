@@ -22,6 +22,8 @@ _ANNOTATION_RE = re.compile(r"[(（][^)）]*[)）]")
 _MAGNITUDE_PREFIX = ("万", "亿", "千", "百")
 _MONEY_UNITS = ("元", "美元")
 SPECIFIC_LENGTH = 4  # synonyms this long name their area; shorter ones (审结, 维持) are generic
+GENERIC_REACH = 6  # outside a known area, a generic synonym must sit this close to the number
+_GAP_NOISE = re.compile(r"[\d.%％、，,从由到至升降增减为达了和及与分别均]")  # not counted in that distance
 _COMPARISONS = ("同比", "较往年", "较上年", "较去年", "比上年", "比去年", "环比")
 
 
@@ -239,7 +241,7 @@ class IndicatorDictionary:
         the verb last: 45件规范性文件进行了全面清理). Ties go to the longer synonym. Among keys sharing a
         synonym, one of `area` first, then dictionary order. A short, generic synonym (审结, 维持,
         满意率) of another area than `area` names nothing: 审结 in a sentence about 行政诉讼 is not the
-        行政复议 count.
+        行政复议 count; with no area known it must stand within GENERIC_REACH characters of the number.
         """
         joint = len(context)
         best: tuple[int, int, int] | None = None
@@ -255,7 +257,11 @@ class IndicatorDictionary:
             if best is not None and rank <= best:
                 continue
             fitting = [key for key in keys if self.unit_fits(key, unit)]
-            if area is not None:
+            between = whole[end:joint] if end <= joint else whole[joint:start]
+            gap = len(_GAP_NOISE.sub("", between))
+            if area is None and gap > GENERIC_REACH and is_generic(whole[start:end]):
+                fitting = []  # 检查 … 项目增至325个: a generic word far from the number names nothing
+            elif area is not None:
                 local = [key for key in fitting if self.indicators[key].area == area]
                 if local:
                     fitting = local

@@ -176,6 +176,64 @@ def test_not_facts(text: str) -> None:
     assert extract_facts(text) == [], [(f.value, f.unit) for f in extract_facts(text)]
 
 
+TYPICAL = """全年共收到行政复议申请45件，受理41件，审结38件，其中维持26件，撤销3件，调解和解结案4件，直接纠错率为12.2%。
+本年度以区政府为被告的行政诉讼案件共32件，已审结28件，败诉2件，败诉率为7.1%，出庭应诉率达100%。
+全年制定行政规范性文件12件。审查各类合同186份，出具法律意见书52份。
+全年共查办行政处罚案件1523件，罚没款合计586.3万元，开展行政检查4382次。
+全区共有持证执法人员1356名，组织执法人员培训8期，参训620人次。
+全年主动公开政府信息3256条，受理政府信息公开申请87件。
+全区共有人民调解组织215个，人民调解员1380名，调处矛盾纠纷4211件，调解成功率98.6%。
+办理法律援助案件1021件，为受援人挽回经济损失1380万元。
+办理人大代表建议126件、政协委员提案158件，满意率98%。
+举办领导干部法治讲座4场，组织国家工作人员学法考试，参考率100%。
+重大行政决策事项5项全部纳入目录管理。12345热线受理群众诉求2.3万件，按时办结率99.8%。
+医疗机构检查检验结果互认项目增至325个。"""
+
+
+def test_keys_on_typical_report_phrasing() -> None:
+    keys = [(fact.value, fact.key) for fact in extract_facts(TYPICAL)]
+    assert keys == [
+        (45, "review.received"),
+        (41, "review.accepted"),
+        (38, "review.concluded"),
+        (26, "review.upheld"),
+        (3, "review.corrected"),
+        (4, "review.settled"),
+        (12.2, "review.correction_rate"),
+        (32, "litigation.cases"),
+        (28, None),
+        (2, "litigation.lost"),
+        (7.1, "litigation.loss_rate"),
+        (100, "litigation.head_appearance_rate"),
+        (12, "normdoc.issued"),
+        (186, "counsel.documents_reviewed"),
+        (52, "counsel.documents_reviewed"),
+        (1523, "enforcement.penalty_cases"),
+        (586.3, "enforcement.fines"),
+        (4382, "enforcement.inspections"),
+        (1356, "enforcement.officers"),
+        (8, "enforcement.trainings"),
+        (620, "enforcement.trainees"),
+        (3256, "openness.proactive"),
+        (87, "openness.requests"),
+        (215, "disputes.mediation_orgs"),
+        (1380, "disputes.mediators"),
+        (4211, "disputes.mediated"),
+        (98.6, "disputes.mediation_success_rate"),
+        (1021, "disputes.legal_aid_cases"),
+        (1380, "disputes.losses_recovered"),
+        (126, "npc.suggestions"),
+        (158, "npc.proposals"),
+        (98, "npc.satisfaction_rate"),
+        (4, "education.trainings"),
+        (100, "education.exam_rate"),
+        (5, "decision.major"),
+        (2.3, "disputes.hotline_requests"),
+        (99.8, "disputes.hotline_on_time_rate"),
+        (325, None),
+    ]
+
+
 def test_generic_words_need_their_area() -> None:
     # 审结 is a 行政复议 synonym; in a sentence about 行政诉讼 it names nothing.
     review, court = extract_facts("收到行政复议申请45件，审结38件。行政诉讼案件32件，审结28件。")[1::2]
