@@ -106,8 +106,18 @@ def read_rtf(data: bytes) -> ReadResult:
                 out.append(pending.decode(state.codepage, errors="replace"))
             pending.clear()
 
-    for match in _TOKEN.finditer(data):
+    position = 0
+    while position < len(data):
+        match = _TOKEN.match(data, position)
+        if match is None:
+            position += 1
+            continue
+        position = match.end()
         word, arg, hex_byte, symbol, brace, _newline, text = match.groups()
+        if word == b"bin" and arg is not None:
+            position += max(int(arg), 0)  # raw binary data (pictures): never text, may hold braces
+            group_start = False
+            continue
         if hex_byte is not None:
             if skip_chars:
                 skip_chars -= 1

@@ -703,9 +703,10 @@ def test_rtf_unicode_escapes_tables_and_skipped_groups() -> None:
         rb"{\rtf1\ansi\ansicpg1252\deff0{\fonttbl{\f0 Arial;}{\f1\fcharset134 SimSun;}}"
         rb"{\*\generator X;}{\info{\title secret}}\uc1\pard\u20013?\u25991?\par"
         rb"{\f1\'d6\'d0\'ce\'c4}\par\trowd\cellx100\cellx200 A\cell B\cell\row"
-        rb"{\header H}{\field{\*\fldinst HYPERLINK x}{\fldrslt link}}\par}"
+        rb"{\header H}{\field{\*\fldinst HYPERLINK x}{\fldrslt link}}\par"
+        rb"{\pict\bin4 }{\}}end\par}"  # 4 raw bytes holding braces
     )
-    assert read_bytes(data, "x.rtf").text == "中文\n中文\nA\tB\t\nlink\n"
+    assert read_bytes(data, "x.rtf").text == "中文\n中文\nA\tB\t\nlink\nend\n"
 
 
 def test_broken_rtf_is_corrupt() -> None:
