@@ -403,7 +403,7 @@ class FactExtractor:
             return
         if _inside_quotes(text, sentence_start, start):
             return
-        if _PAGE_COUNTER_RE.search(prefix):
+        if _PAGE_COUNTER_RE.search(text[max(0, start - 8) : start]) or _PAGE_COUNTER_RE.search(prefix):
             return
         stripped_prefix, pre_qualifier = _strip_pre_qualifier(prefix)
         if _after_threshold(stripped_prefix) or _after_threshold(prefix):
