@@ -82,7 +82,8 @@ _VERIFIED = frozenset({"confirmed", "corrected", "manual"})
 _MONEY_TO_WAN: dict[str, float] = {"元": 1e-4, "千元": 1e-1, "万元": 1.0, "百万元": 100.0, "亿元": 1e4}
 _PREFIX: dict[str, float] = {"万": 1e4, "亿": 1e8}
 
-_FACT_WIDTH_SAMPLE = 2000  # fact rows buffered to size the 指标明细 columns before streaming
+_FACT_WIDTH_SAMPLE = 2000
+MAX_SHEET_ROWS = 1_048_576  # Excel's rows per sheet, header included  # fact rows buffered to size the 指标明细 columns before streaming
 _DOC_BATCH = 200
 _HEADER_WRAP = Alignment(wrap_text=True, vertical="center")
 
@@ -387,14 +388,12 @@ def write_workbook(  # noqa: PLR0917 - the documented signature
     wb = Workbook(write_only=True)
     ws_rep = wb.create_sheet(SHEET_REPORTS) if SHEET_REPORTS in chosen else None
     ws_fact = wb.create_sheet(SHEET_FACTS) if SHEET_FACTS in chosen else None
-    ws_note = wb.create_sheet(SHEET_NOTES) if SHEET_NOTES in chosen else None
-    for ws in (ws_rep, ws_note):
-        if ws is not None:
-            ws.freeze_panes = "A2"  # a write-only sheet writes its view with the first row
+    if ws_rep is not None:
+        ws_rep.freeze_panes = "A2"  # a write-only sheet writes its view with the first row
 
     spill = _Spill() if ws_rep is not None else None
     rep_widths = WidthTracker([h for h, _ in REPORT_BASE], [6, 8, 30, 16])
-    facts_out = _FactSheet(ws_fact) if ws_fact is not None else None
+    facts_out = _FactSheet(wb, ws_fact) if ws_fact is not None else None
     extra_names: dict[str, str] = {}  # keys facts carry that the dictionary lacks → their names
     n_docs = n_facts = 0
     try:
@@ -435,9 +434,14 @@ def write_workbook(  # noqa: PLR0917 - the documented signature
                     widths=rep_widths, cancel=cancel,
                 )
                 finish_sheet(ws_rep, len(REPORT_BASE) + len(columns), n_docs)
-            if ws_note is not None:
+            if SHEET_NOTES in chosen:
+                ws_note = wb.create_sheet(SHEET_NOTES)  # created last: 指标明细 may continue on more sheets
+                ws_note.freeze_panes = "A2"
+                names: list[str] = []
+                for name in chosen:
+                    names += facts_out.names if name == SHEET_FACTS and facts_out is not None else [name]
                 _write_notes(
-                    ws_note, chosen=chosen, columns=columns, n_docs=n_docs, n_facts=n_facts, selection=selection
+                    ws_note, chosen=names, columns=columns, n_docs=n_docs, n_facts=n_facts, selection=selection
                 )
             if progress is not None:
                 progress(n_docs, max(total, n_docs), "正在保存 Excel 文件…")
@@ -459,24 +463,35 @@ def write_workbook(  # noqa: PLR0917 - the documented signature
 
 
 class _FactSheet:
-    """The 指标明细 sheet: the first rows are buffered to size the columns, then everything streams."""
+    """The 指标明细 sheet: the first rows are buffered to size the columns, then everything streams; past
+    Excel's row limit the table continues on 指标明细2, 指标明细3 … (each with the header row)."""
 
-    def __init__(self, ws: Any) -> None:
+    def __init__(self, wb: Workbook, ws: Any) -> None:
+        self.wb = wb
         self.ws = ws
+        self.names = [ws.title]
         self.headers = [h for h, _ in FACT_COLUMNS]
         self.widths = WidthTracker(self.headers, [8, 30, 16, 6, 12, 16, 8, 6, 6, 6, 60, 10, 8])
         self.buffer: list[list[Any]] = []
         self.sheet: FastSheet | None = None
         self.money_style = 0
 
-    def _open(self) -> FastSheet:
-        sheet = FastSheet(self.ws, self.headers, self.widths.widths)
-        self.money_style = sheet.style(number_format=MONEY_FORMAT)
+    def _open(self) -> None:
+        self.sheet = FastSheet(self.ws, self.headers, self.widths.widths)
+        self.money_style = self.sheet.style(number_format=MONEY_FORMAT)
         for row in self.buffer:
-            sheet.append(self._styled(row))
+            self._append(row)
         self.buffer.clear()
-        self.sheet = sheet
-        return sheet
+
+    def _append(self, row: list[Any]) -> None:
+        sheet = self.sheet
+        assert sheet is not None
+        if sheet.rows >= MAX_SHEET_ROWS:
+            sheet.finish()
+            self.ws = self.wb.create_sheet(f"{SHEET_FACTS}{len(self.names) + 1}")
+            self.names.append(self.ws.title)
+            sheet = self.sheet = FastSheet(self.ws, self.headers, self.widths.widths)
+        sheet.append(self._styled(row))
 
     def _styled(self, row: list[Any]) -> list[Any]:
         if _is_money_unit(row[7]):
@@ -500,16 +515,19 @@ class _FactSheet:
             STATUS_NAMES.get(fact.status, fact.status),
         ]
         if self.sheet is not None:
-            self.sheet.append(self._styled(row))
+            self._append(row)
         elif len(self.buffer) < _FACT_WIDTH_SAMPLE:
             self.widths.add(row)
             self.buffer.append(row)
         else:
-            self._open().append(self._styled(row))
+            self._open()
+            self._append(row)
 
     def finish(self) -> None:
-        sheet = self.sheet or self._open()
-        sheet.finish()
+        if self.sheet is None:
+            self._open()  # may roll over to further sheets: finish the last one
+        assert self.sheet is not None
+        self.sheet.finish()
 
     def discard(self) -> None:
         if self.sheet is not None:
@@ -610,6 +628,8 @@ def _write_notes(
         ("约定", "数值不一致", "同一文档中同一指标的数值不一致时，单元格以黄色底色标出，批注列出各处数值"),
         ("约定", "百分数", "百分数按原文数值存储（95.5 表示 95.5%），单位为 %，不乘以 100 也不除以 100"),
         ("约定", "金额", "金额以千分位、两位小数显示；「指标明细」保留原文单位，「报告」表换算为万元"),
+        ("约定", "行数上限", f"一个工作表最多 {MAX_SHEET_ROWS:,} 行；数值事实更多时续写在「指标明细2」「指标明细3」…，"
+         "表头相同"),
         ("约定", "文本安全", "以 = + - @ 等开头的文本一律存为文本，不会被当作公式执行"),
     ]
     widths = WidthTracker(NOTE_HEADERS, [10, 24, 60])

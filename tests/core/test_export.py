@@ -581,3 +581,26 @@ def test_export_through_a_real_archive(tmp_path: Path, samples_dir: Path) -> Non
     for i in ids:
         assert sorted(by_doc[i]) == sorted(float(f.value) for f in facts[i])
     assert {r[1]: r[2] for r in _rows(out, "说明")}["选择条件"] == "标签：无"
+
+
+def test_facts_continue_on_a_second_sheet_past_the_row_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import core.export
+
+    monkeypatch.setattr(core.export, "MAX_SHEET_ROWS", 40)  # Excel's is 1,048,576; the logic is the same
+    docs = gold_documents()
+    n_facts = sum(len(f) for _, _, f in docs)
+    out = write_workbook(tmp_path / "split.xlsx", docs, load_indicators(), len(docs))
+    wb = load_workbook(out, read_only=True)
+    names = wb.sheetnames
+    wb.close()
+    expected = [f"指标明细{i}" if i > 1 else "指标明细" for i in range(1, -(-n_facts // 39) + 1)]
+    assert names == ["报告", *expected, "说明"]
+    header = tuple(h for h, _ in FACT_COLUMNS)
+    rows = []
+    for name in expected:
+        sheet = _rows(out, name)
+        assert sheet[0] == header and len(sheet) <= 40
+        rows += sheet[1:]
+    assert len(rows) == n_facts
+    notes = {r[1]: r[2] for r in _rows(out, "说明")}
+    assert notes["工作表"] == "、".join(["报告", *expected, "说明"])
