@@ -125,6 +125,14 @@ def merge_agencies(archive: Any, names: Iterable[str], canonical: str) -> None:
         raise AliasError("档案以只读方式打开，不能合并机关名称。")
     conn = connection_of(archive)
     aliases = load_aliases(conn)
+    names = list(names)
+    # Merging into a name that is itself filed elsewhere files into that agency — unless that agency is
+    # one of the names being merged (then the user is choosing a new name for all of them).
+    resolved = _chain_end(target, aliases)
+    if normalise_agency(resolved) != target_key and normalise_agency(resolved) not in {
+        normalise_agency(n) for n in names
+    }:
+        target, target_key = resolved, normalise_agency(resolved)
     statements: list[tuple[str, tuple[Any, ...]]] = [
         ("DELETE FROM agency_aliases WHERE alias = ?", (target_key,)),
     ]
@@ -140,12 +148,38 @@ def merge_agencies(archive: Any, names: Iterable[str], canonical: str) -> None:
     _write(conn, statements)
 
 
+def _chain_end(name: str, aliases: dict[str, str]) -> str:
+    """The canonical name as stored (not normalised) that `name` is filed under."""
+    current, shown = normalise_agency(name), name
+    seen = {current}
+    while current in aliases:
+        shown = aliases[current]
+        current = normalise_agency(shown)
+        if current in seen:
+            break
+        seen.add(current)
+    return shown
+
+
 def remove_alias(archive: Any, alias: str) -> None:
     """Undo a merge: `alias` is filed under its own name again."""
     conn = connection_of(archive)
     if not _table_exists(conn):
         return
     _write(conn, [("DELETE FROM agency_aliases WHERE alias = ?", (normalise_agency(alias),))])
+
+
+def split_agency(archive: Any, canonical: str) -> list[str]:
+    """Undo every merge into `canonical`: each name filed under it is its own agency again."""
+    if getattr(archive, "read_only", False):
+        raise AliasError("档案以只读方式打开，不能修改机关名称。")
+    conn = connection_of(archive)
+    aliases = load_aliases(conn)
+    key = canonical_agency(canonical, aliases)
+    names = [alias for alias in aliases if canonical_agency(alias, aliases) == key]
+    if names:
+        _write(conn, [("DELETE FROM agency_aliases WHERE alias = ?", (alias,)) for alias in names])
+    return names
 
 
 # ---------------------------------------------------------------------------------------------- lookups

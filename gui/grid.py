@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
@@ -39,6 +40,7 @@ from core.agencies import (
     grid_for_archive,
     merge_agencies,
     normalise_agency,
+    split_agency,
 )
 from core.errors import ArchiveError
 from core.models import DOC_TYPES
@@ -306,6 +308,14 @@ class ReportingGridDialog(QDialog):
         merge = QAction(tr("合并机关名称…"), menu)
         merge.triggered.connect(self._on_merge_clicked)
         menu.addAction(merge)
+        row = self.table.verticalHeader().logicalIndexAt(pos)
+        grid = self.grid
+        if grid is not None and 0 <= row < len(grid.agencies):
+            agency = grid.agencies[row]
+            if any(normalise_agency(n) != agency for n in grid.names.get(agency, [])):
+                split = QAction(tr("取消合并“{name}”").format(name=agency), menu)
+                split.triggered.connect(lambda _c=False, a=agency: self.split(a))
+                menu.addAction(split)
         menu.exec(self.table.verticalHeader().mapToGlobal(pos))
 
     # --- merging ---------------------------------------------------------------------------------
@@ -330,6 +340,13 @@ class ReportingGridDialog(QDialog):
         """Store the aliases (a small write on its own connection, off the GUI thread), then recount."""
         if len(names) < 1 or not target:
             return
+        self._write(lambda archive: merge_agencies(archive, names, target))  # earlier aliases follow along
+
+    def split(self, agency: str) -> None:
+        """Undo the merges into `agency`, then recount."""
+        self._write(lambda archive: split_agency(archive, agency))
+
+    def _write(self, fn: Callable[[Any], object]) -> None:
         path = self.archive_path
 
         def work() -> None:
@@ -338,18 +355,18 @@ class ReportingGridDialog(QDialog):
             result: Any = None
             try:
                 with Archive.open(path) as archive:
-                    merge_agencies(archive, names, target)  # earlier aliases follow along
+                    fn(archive)
             except ArchiveError as exc:
                 result = exc
             except Exception as exc:
-                log.exception("agency merge failed")
+                log.exception("agency alias change failed")
                 result = exc
             try:
                 self._merged.emit(result)
             except RuntimeError:  # the window was closed meanwhile
                 pass
 
-        threading.Thread(target=work, name="merge-agencies", daemon=True).start()
+        threading.Thread(target=work, name="agency-aliases", daemon=True).start()
 
     def _on_merged(self, result: object) -> None:
         if isinstance(result, BaseException):

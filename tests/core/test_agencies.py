@@ -22,6 +22,7 @@ from core.agencies import (
     previous_year_document,
     remove_alias,
     reporting_grid,
+    split_agency,
 )
 from core.models import Document
 from tests.conftest import CORPUS, SAMPLES
@@ -148,3 +149,18 @@ def test_read_only_archive_refuses_a_merge_in_chinese(archive: Archive) -> None:
     archive.close()
     with Archive.open(path, read_only=True) as ro, pytest.raises(AliasError, match="只读"):
         merge_agencies(ro, ["甲局"], "乙局")
+
+
+def test_split_undoes_every_merge_into_an_agency(archive: Archive) -> None:
+    merge_agencies(archive, ["甲局", "乙局"], "丙局")
+    merge_agencies(archive, ["丁局"], "甲局")  # 丁 → 甲 → 丙
+    assert canonical_agency("丁局", load_aliases(archive)) == "丙局"
+    assert sorted(split_agency(archive, "丙局")) == ["丁局", "乙局", "甲局"]
+    assert load_aliases(archive) == {}
+
+
+def test_choosing_a_merged_name_as_the_new_name_renames_the_group(archive: Archive) -> None:
+    merge_agencies(archive, ["乙局"], "丙局")  # 乙 → 丙
+    merge_agencies(archive, ["丙局", "乙局"], "乙局")  # the user now wants 乙局 as the name
+    aliases = load_aliases(archive)
+    assert canonical_agency("丙局", aliases) == "乙局" and canonical_agency("乙局", aliases) == "乙局"

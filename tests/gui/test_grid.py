@@ -107,6 +107,12 @@ def test_merging_agency_names(qtbot: QtBot, archive_path: Path) -> None:
     assert _cell_text(dialog, new_name, 2023).startswith(("已报", "逾期", "缺项"))
     with Archive.open(archive_path) as archive:
         assert load_aliases(archive) == {"青禾市云溪区人力资源局": new_name}
+    # And undone: the old name is its own row again.
+    with qtbot.waitSignal(dialog.gridReady, timeout=10_000):
+        dialog.split(new_name)
+    assert dialog.table.rowCount() == rows_before
+    with Archive.open(archive_path) as archive:
+        assert load_aliases(archive) == {}
 
 
 def test_type_filter_and_export(qtbot: QtBot, archive_path: Path, tmp_path: Path) -> None:
