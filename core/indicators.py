@@ -19,6 +19,8 @@ KINDS: frozenset[str] = frozenset({"count", "rate", "money", "rank", "score"})
 
 _KEY_RE = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+$")
 _ANNOTATION_RE = re.compile(r"[(（][^)）]*[)）]")
+_PLACEHOLDER_RE = re.compile(r"[\u4e00-\u9fff]X")  # 出庭X宗: X stands for the number
+MAX_SYNONYM_LENGTH = 40
 _MAGNITUDE_PREFIX = ("万", "亿", "千", "百")
 _MONEY_UNITS = ("元", "美元")
 SPECIFIC_LENGTH = 4  # synonyms this long name their area; shorter ones (审结, 维持) are generic
@@ -50,9 +52,10 @@ def _split_list(cell: str) -> tuple[str, ...]:
 def _synonym_forms(raw: str) -> list[str]:
     """Searchable forms of a synonym cell entry: annotations dropped, 出庭X宗 → 出庭."""
     text = _ANNOTATION_RE.sub("", raw).strip()
-    if "X" in text:
-        text = text.split("X", 1)[0].strip()
-    return [text] if len(text) >= 2 else []
+    placeholder = _PLACEHOLDER_RE.search(text)
+    if placeholder:
+        text = text[: placeholder.start() + 1]
+    return [text] if 2 <= len(text) <= MAX_SYNONYM_LENGTH else []
 
 
 def parse_rows(text: str, *, user: bool = False) -> tuple[list[Indicator], list[str]]:

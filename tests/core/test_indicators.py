@@ -126,6 +126,18 @@ def test_parse_rows_reads_annotations_and_placeholders() -> None:
     assert problems
 
 
+def test_odd_user_synonyms_are_safe(tmp_path: Path) -> None:
+    (tmp_path / USER_FILE_NAME).write_text(
+        "custom.xray\t\tX射线检查数\tcount\t次\tX射线检查;" + "很长" * 3000 + ";(只有注释);a\n",
+        encoding="utf-8",
+    )
+    dictionary = load_dictionary(tmp_path)
+    custom = dictionary.get("custom.xray")
+    assert custom is not None
+    assert custom.synonyms == ("X射线检查",)
+    assert dictionary.find_key("开展X射线检查", "次") == "custom.xray"
+
+
 def test_empty_dictionary_maps_nothing() -> None:
     dictionary = IndicatorDictionary.from_rows([])
     assert dictionary.find_key("行政复议案件", "件") is None
