@@ -122,7 +122,13 @@ def decode_text(data: bytes) -> tuple[str, str, list[str]]:
     try:
         utf8_text = data.decode("utf-8")
     except UnicodeDecodeError:
-        pass
+        # UTF-8 cut in the middle of a character, or with a stray byte, is still UTF-8 (with a warning);
+        # GBK read as UTF-8 would give a replacement character for nearly every ideograph.
+        near = data.decode("utf-8", errors="replace")
+        bad = near.count("\ufffd")
+        if bad <= max(1, len(near) // 200) and len(_CJK.findall(near)) >= 20 * bad:
+            warnings.append(_REPLACED)
+            return _checked(near, "utf-8", warnings)
     else:
         if not _gbk_lookalike(data, utf8_text):
             try:

@@ -159,6 +159,19 @@ def test_a_few_bad_bytes_give_a_warning_not_a_failure() -> None:
     assert result.warnings and "无法识别" in result.warnings[0]
 
 
+def test_damaged_utf8_stays_utf8(samples_dir: Path) -> None:
+    data = (samples_dir / "001_f44f9f962692f528.txt").read_bytes()
+    for damaged in (
+        data[:1001],
+        data[:500] + b"\xff" + data[500:],
+        data[:500] + "中文".encode("gbk") + data[500:],
+    ):
+        result = read_bytes(damaged, "damaged.txt")
+        assert result.encoding == "utf-8"
+        assert result.text.startswith("2023年是全面贯彻党的二十大精神的开局之年")
+        assert result.warnings and "无法识别" in result.warnings[0]
+
+
 def test_decode_text_keeps_dos_eof_marker_acceptable() -> None:
     text, encoding, _ = decode_text("一、基本情况\r\n".encode("gbk") + b"\x1a")
     assert text.startswith("一、基本情况") and encoding == "gb18030"
