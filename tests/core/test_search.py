@@ -1,0 +1,173 @@
+"""Search: Ctrl+F semantics against substring truth, AND, phrases, exclusion, snippets, filters, hostile input."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from core import Archive
+from core.search import find_in_text, fts_expression, index_form, make_snippet, parse_query
+from tests.conftest import CORPUS, SAMPLES
+
+_NON_TOKEN = re.compile(r"[\W_]+")
+
+
+@pytest.fixture(scope="module")
+def arch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archive]:
+    if not SAMPLES.is_dir() or not CORPUS.is_dir():
+        pytest.skip("../shared is not present")
+    folder = tmp_path_factory.mktemp("extra")
+    (folder / "编号甲.txt").write_text("关于档案编号的说明\n本件编号9999，另附材料。\n", encoding="utf-8")
+    (folder / "编号乙.txt").write_text("关于另一份档案的说明\n本件编号99999，另有附件。\n", encoding="utf-8")
+    (folder / "英文.txt").write_text("会议纪要\nThe Legal Aid Center handled 4711 cases.\n", encoding="utf-8")
+    archive = Archive.open(tmp_path_factory.mktemp("search") / "a.sqlite")
+    files = sorted(SAMPLES.glob("*.txt")) + sorted(CORPUS.glob("*.txt"))[:25] + sorted(folder.glob("*.txt"))
+    report = archive.import_paths(files, workers=0)
+    assert report.count("imported") == len(files)
+    yield archive
+    archive.close()
+
+
+def _truth(arch: Archive, needle: str) -> tuple[set[int], set[int]]:
+    """(docs containing the needle exactly, docs containing it once separators are ignored)."""
+    exact, loose = set(), set()
+    squeezed = _NON_TOKEN.sub("", needle).lower()
+    for doc in arch.get_documents(arch.list_ids()):
+        hay = doc.title + "\n" + arch.get_text(doc.id)
+        if needle.lower() in hay.lower():
+            exact.add(doc.id)
+        if squeezed in _NON_TOKEN.sub("", hay).lower():
+            loose.add(doc.id)
+    return exact, loose
+
+
+@pytest.mark.parametrize("needle", ["复议", "出庭", "政府建", "应诉工", "法", "诉", "行政复议", "出庭应诉", "深圳", "营商环境"])
+def test_ctrl_f_recall_and_precision(arch: Archive, needle: str) -> None:
+    found = set(arch.search_ids(needle))
+    exact, loose = _truth(arch, needle)
+    assert exact, f"test corpus has no {needle}"
+    assert exact <= found, f"missed {len(exact - found)} documents containing {needle}"
+    assert found <= loose, f"{len(found - loose)} results do not contain {needle}"
+
+
+def test_the_design_examples(arch: Archive) -> None:
+    fuyi = set(arch.search_ids("复议"))
+    assert set(arch.search_ids("行政复议")) <= fuyi
+    assert set(arch.search_ids("出庭应诉率")) <= set(arch.search_ids("出庭"))
+
+
+def test_latin_and_digit_runs_are_whole_tokens(arch: Archive) -> None:
+    def names(query: str) -> set[str]:
+        return {arch.get_document(h.doc_id).source_name for h in arch.search(query)}
+
+    assert names("编号9999") == {"编号甲.txt"}
+    assert names("99999") == {"编号乙.txt"}
+    assert names("legal aid") == {"英文.txt"}
+    assert names("LEGAL") == {"英文.txt"}  # case-insensitive
+    assert names("４７１１") == {"英文.txt"}  # full-width digits
+
+
+def test_and_phrase_and_exclusion(arch: Archive) -> None:
+    a, b = set(arch.search_ids("复议")), set(arch.search_ids("出庭"))
+    assert set(arch.search_ids("复议 出庭")) == a & b
+    assert set(arch.search_ids("复议 -出庭")) == a - b
+    assert set(arch.search_ids("复议　－出庭")) == a - b  # full-width space and minus
+    assert set(arch.search_ids("-出庭")) == set(arch.list_ids()) - b
+    assert set(arch.search_ids('"行政 复议"')) == set(arch.search_ids("行政复议"))
+    assert set(arch.search_ids("“行政复议”")) == set(arch.search_ids("行政复议"))
+    aid = set(arch.search_ids('"legal aid"'))
+    assert aid and set(arch.search_ids('"aid legal"')) == set()
+
+
+def test_ranked_best_first_with_original_snippets(arch: Archive) -> None:
+    hits = arch.search("行政复议", limit=10)
+    assert 0 < len(hits) <= 10
+    scores = [h.score for h in hits]
+    assert scores == sorted(scores, reverse=True)
+    assert [h.doc_id for h in hits] == arch.search_ids("行政复议")[: len(hits)]
+    for hit in hits:
+        assert hit.highlights
+        for start, end in hit.highlights:
+            assert hit.snippet[start:end] == "行政复议"
+        body = hit.snippet.strip("…")
+        text = arch.get_text(hit.doc_id)
+        flat = re.sub(r"[\r\n\t]", " ", text)
+        assert body in flat, "snippet is not the original text"
+        assert "\x1f" not in hit.snippet and len(hit.snippet) <= 130
+
+
+def test_snippet_prefers_a_window_with_all_terms() -> None:
+    text = "甲" * 300 + "复议" + "乙" * 300 + "复议出庭" + "丙" * 50
+    snippet, marks = make_snippet(text, "复议 出庭")
+    assert {snippet[s:e] for s, e in marks} == {"复议", "出庭"}
+
+
+def test_find_in_text_spans() -> None:
+    text = "办理行政复议案件12件，行政 复议纠错率5%，编号99999与9999。"
+    spans = find_in_text(text, "复议")
+    assert [text[s:e] for s, e in spans] == ["复议", "复议"]
+    spans = find_in_text(text, "行政复议")
+    assert [text[s:e] for s, e in spans] == ["行政复议", "行政 复议"]
+    assert [text[s:e] for s, e in find_in_text(text, "9999")] == ["9999"]
+    assert find_in_text(text, "-复议") == [] and find_in_text("", "复议") == []
+
+
+def test_filters_combine_with_search(arch: Archive) -> None:
+    ids = arch.search_ids("复议")
+    some = ids[:3]
+    arch.tag_documents(some, ["检索测试"])
+    try:
+        assert set(arch.search_ids("复议", tags_all=["检索测试"])) == set(some)
+        assert set(arch.search_ids("复议", tags_none=["检索测试"])) == set(ids) - set(some)
+        year = arch.get_document(ids[0]).report_year
+        assert year is not None
+        expected = {i for i in ids if arch.get_document(i).report_year == year}
+        assert set(arch.search_ids("复议", year=year)) == expected
+        assert {h.doc_id for h in arch.search("复议", limit=100, year=year)} == expected
+    finally:
+        arch.untag_documents(some, ["检索测试"])
+
+
+HOSTILE = [
+    "", " ", "\u3000", '"', '""', '"复议', '复议"', "'", "*", "复议*", "^复议", "NEAR(复议 出庭)", "复议 OR 出庭",
+    "复议 AND", "AND", "NOT", "-", "--", "- -", "-复议", "---复议", "(", ")", "(复议", "title:复议", "body : 复议",
+    "'; DROP TABLE documents; --", "\x00", "\x1f", "😀", "🇨🇳复议", "复议" * 600, "a" * 10000, "{col1 col2}: x",
+    "+复议", "复议 ^", "\\", "%", "_", "[复议]", "\"\"\"", "' OR 1=1 --",
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+def test_hostile_queries_never_raise(arch: Archive, query: str) -> None:
+    hits = arch.search(query)
+    ids = arch.search_ids(query)
+    arch.list_ids(query=query, tags_any=["不存在"], year=2020)
+    assert len(hits) <= 20
+    assert all(isinstance(i, int) for i in ids)
+    assert arch.count() > 0  # nothing was dropped
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=60))
+def test_any_text_is_a_valid_query(arch: Archive, query: str) -> None:
+    arch.search(query, limit=5)
+    arch.search_ids(query)
+    expr = parse_query(query)
+    if expr.terms:
+        fts_expression(expr.terms)
+
+
+@given(st.text(alphabet=st.sampled_from("复议出庭政府建设行 ab1-\"　"), max_size=20))
+@settings(max_examples=200, deadline=None)
+def test_parse_query_is_total(query: str) -> None:
+    parsed = parse_query(query)
+    for term in parsed.terms + parsed.excluded:
+        assert term and term == term.strip()
+
+
+def test_index_form() -> None:
+    assert index_form("行政复议2023年ABC") == " 行 政 复 议 2023 年 ABC"
+    assert index_form("ａｂｃ１２") == "abc12"
