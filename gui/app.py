@@ -61,10 +61,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Qt's own strings (dialog buttons…) in Chinese when the translation ships with Qt.
     from PySide6.QtCore import QLibraryInfo
 
-    translator = QTranslator(app)
-    if translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_",
-                       QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
-        app.installTranslator(translator)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    chinese = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
+    for catalogue in ("qtbase", "qt"):
+        translator = QTranslator(app)
+        if translator.load(chinese, catalogue, "_", folder):
+            app.installTranslator(translator)
+            break
 
     from gui.main_window import MainWindow
 

@@ -78,6 +78,10 @@ def show_error(parent: QWidget | None, exc: BaseException, title: str | None = N
     box.setWindowTitle(title or tr("出错了"))
     box.setText(message_for(exc))
     box.setObjectName("errorDialog")
+    box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    from gui.ui import chinese_buttons
+
+    chinese_buttons(box)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     # Non-blocking: a modal exec() here would nest event loops inside worker callbacks.
     _open_boxes.append(box)

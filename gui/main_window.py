@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QTableView,
@@ -47,6 +46,7 @@ from gui.models import COLUMNS, SNIPPET_COLUMN, DocumentTableModel
 from gui.settings import Settings
 from gui.table import ArchiveTableView, SnippetDelegate, copy_text, to_tsv, view_to_tsv
 from gui.tag_pane import TagPane
+from gui.ui import ask, get_item, inform
 from gui.worker import Job, JobFn, Worker
 
 if TYPE_CHECKING:
@@ -681,14 +681,13 @@ class MainWindow(QMainWindow):
         if not ids or not self.trash_mode:
             return
         if confirm:
-            answer = QMessageBox.question(
+            if not ask(
                 self,
                 self.tr("彻底删除"),
                 self.tr("彻底删除选中的 {0} 份文件？此操作不能撤销。").format(len(ids)),
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
+                self.tr("彻底删除"),
+                danger=True,
+            ):
                 return
         self.run_write(lambda a, *_: a.purge(ids), ids, "purge")
 
@@ -723,18 +722,16 @@ class MainWindow(QMainWindow):
         docs = self.selected_documents()
         if not docs:
             return
-        from PySide6.QtWidgets import QInputDialog
-
         if add:
             names = sorted({t.name for t in self.tag_pane.tags()})
             label = self.tr("给选中的 {0} 份文件加标签：").format(len(docs))
         else:
             names = sorted({n for d in docs for n in d.tags})
             if not names:
-                QMessageBox.information(self, self.tr("去掉标签"), self.tr("选中的文件没有标签。"))
+                inform(self, self.tr("去掉标签"), self.tr("选中的文件没有标签。"))
                 return
             label = self.tr("从选中的 {0} 份文件去掉标签：").format(len(docs))
-        name, ok = QInputDialog.getItem(self, self.tr("标签"), label, names, 0, add)
+        name, ok = get_item(self, self.tr("标签"), label, names, editable=add)
         name = name.strip()
         if ok and name:
             self.undo_stack.push(TagCommand(self, docs, [name], add=add))
@@ -952,12 +949,12 @@ class MainWindow(QMainWindow):
     def compare_selected(self) -> None:
         ids = self.selected_ids()
         if len(ids) != 2:
-            QMessageBox.information(self, self.tr("对比"), self.tr("请在表格中选中两份文件再对比。"))
+            inform(self, self.tr("对比"), self.tr("请在表格中选中两份文件再对比。"))
             return
         try:
             from gui.compare_view import CompareWindow
         except ImportError:
-            QMessageBox.information(self, self.tr("对比"), self.tr("此版本暂不提供对比功能。"))
+            inform(self, self.tr("对比"), self.tr("此版本暂不提供对比功能。"))
             return
         self._keep(CompareWindow(self.archive_path, ids[0], ids[1], parent=self))
 
@@ -965,7 +962,7 @@ class MainWindow(QMainWindow):
         try:
             from gui.trend import TrendDialog
         except ImportError:
-            QMessageBox.information(self, self.tr("趋势"), self.tr("此版本暂不提供趋势功能。"))
+            inform(self, self.tr("趋势"), self.tr("此版本暂不提供趋势功能。"))
             return
         ids = self.selected_ids() or list(self.model.ids)
         self._keep(TrendDialog(self.archive_path, ids, self))
@@ -974,7 +971,7 @@ class MainWindow(QMainWindow):
         try:
             from gui.grid import ReportingGridDialog
         except ImportError:
-            QMessageBox.information(self, self.tr("收报情况"), self.tr("此版本暂不提供收报情况功能。"))
+            inform(self, self.tr("收报情况"), self.tr("此版本暂不提供收报情况功能。"))
             return
         dialog = ReportingGridDialog(self.archive_path, self)
         dialog.documentRequested.connect(self.open_document)
@@ -984,7 +981,7 @@ class MainWindow(QMainWindow):
         try:
             from gui.compare_view import open_previous_year
         except ImportError:
-            QMessageBox.information(self, self.tr("对比"), self.tr("此版本暂不提供对比功能。"))
+            inform(self, self.tr("对比"), self.tr("此版本暂不提供对比功能。"))
             return
         window = open_previous_year(self.archive_path, doc_id, self)
         if window is not None:
@@ -1053,7 +1050,7 @@ class MainWindow(QMainWindow):
     def about(self) -> None:
         from core import __version__
 
-        QMessageBox.about(
+        inform(
             self,
             self.tr("关于报告档案"),
             self.tr(
@@ -1150,12 +1147,13 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._import_jobs:
-            answer = QMessageBox.question(
+            if not ask(
                 self,
                 self.tr("正在导入"),
                 self.tr("导入还没有完成。取消导入并退出？已导入的文件会保留。"),
-            )
-            if answer != QMessageBox.StandardButton.Yes:
+                self.tr("取消导入并退出"),
+                self.tr("继续导入"),
+            ):
                 event.ignore()
                 return
         self.save_layout()

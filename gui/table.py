@@ -69,11 +69,18 @@ def copy_text(text: str) -> None:
 class SnippetDelegate(QStyledItemDelegate):
     """Renders (text, spans) with the matched spans in bold and colour."""
 
+    LEAD = 8  # characters kept before the first match, so it shows in a narrow column
+
     def _html(self, value: Any) -> str:
         text, spans = value
+        spans = sorted(spans)
+        if spans and spans[0][0] > self.LEAD + 1:
+            cut = spans[0][0] - self.LEAD
+            text = "…" + text[cut:]
+            spans = [(s - cut + 1, e - cut + 1) for s, e in spans]
         out: list[str] = []
         pos = 0
-        for start, end in sorted(spans):
+        for start, end in spans:
             if start < pos:
                 continue
             out.append(html.escape(text[pos:start]))

@@ -22,12 +22,10 @@ from PySide6.QtWidgets import (
     QColorDialog,
     QDockWidget,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QListView,
     QMenu,
-    QMessageBox,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -35,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.models import DOC_IDS_MIME, decode_doc_ids
+from gui.ui import ask, get_item, get_text, inform
 
 if TYPE_CHECKING:
     from core.models import Tag
@@ -299,15 +298,13 @@ class TagPane(QDockWidget):
         menu.popup(self.view.viewport().mapToGlobal(pos) if pos.x() >= 0 else self.mapToGlobal(QPoint(20, 20)))
 
     def create_interactive(self) -> None:
-        name, ok = QInputDialog.getText(self, self.tr("新建标签"), self.tr("标签名称："))
+        name, ok = get_text(self, self.tr("新建标签"), self.tr("标签名称："))
         name = name.strip()
         if ok and name:
             self.createRequested.emit(name)
 
     def rename_interactive(self, tag: Tag) -> None:
-        name, ok = QInputDialog.getText(
-            self, self.tr("重命名标签"), self.tr("新的名称："), QLineEdit.EchoMode.Normal, tag.name
-        )
+        name, ok = get_text(self, self.tr("重命名标签"), self.tr("新的名称："), tag.name)
         name = name.strip()
         if ok and name and name != tag.name:
             self.renameRequested.emit(tag.id, name)
@@ -315,23 +312,21 @@ class TagPane(QDockWidget):
     def merge_interactive(self, sources: list[Tag]) -> None:
         others = [t.name for t in self._tags if t not in sources]
         if not others:
-            QMessageBox.information(self, self.tr("合并标签"), self.tr("没有可以合并到的其他标签。"))
+            inform(self, self.tr("合并标签"), self.tr("没有可以合并到的其他标签。"))
             return
         names = "、".join(t.name for t in sources)
-        target, ok = QInputDialog.getItem(
-            self, self.tr("合并标签"), self.tr("把“{0}”合并到：").format(names), others, 0, False
-        )
+        target, ok = get_item(self, self.tr("合并标签"), self.tr("把“{0}”合并到：").format(names), others)
         dst = self.tag_by_name(target) if ok else None
         if dst is not None:
             self.mergeRequested.emit([t.id for t in sources], dst.id)
 
     def delete_interactive(self, tag: Tag) -> None:
-        answer = QMessageBox.question(
+        if ask(
             self,
             self.tr("删除标签"),
             self.tr("删除标签“{0}”？文件本身不会被删除，只是不再带有这个标签（{1} 份）。").format(tag.name, tag.count),
-        )
-        if answer == QMessageBox.StandardButton.Yes:
+            self.tr("删除标签"),
+        ):
             self.deleteRequested.emit(tag.id)
 
     def color_interactive(self, tag: Tag) -> None:

@@ -30,11 +30,9 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QListWidget,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -54,6 +52,7 @@ from PySide6.QtWidgets import (
 from gui.errors import show_error
 from gui.models import PART_NAMES, part_name
 from gui.table import copy_text, view_to_tsv
+from gui.ui import get_text, inform
 
 if TYPE_CHECKING:
     from core.archive import Archive
@@ -847,18 +846,17 @@ class DocumentViewer(QWidget):
         fact = next((f for f in self.facts if f.id == ids[0]), None)
         if fact is None:
             return
-        text, ok = QInputDialog.getText(
+        text, ok = get_text(
             self,
             self.tr("更正指标"),
             self.tr("“{0}”\n\n正确的数值和单位（如 12.5 %、300 件）：").format(fact.sentence[:80]),
-            QLineEdit.EchoMode.Normal,
             f"{format_value(fact.value)} {fact.unit}".strip(),
         )
         if not ok:
             return
         parsed = parse_value_unit(text)
         if parsed is None:
-            QMessageBox.warning(self, self.tr("更正指标"), self.tr("没有读懂“{0}”，请写成“数字 单位”。").format(text))
+            inform(self, self.tr("更正指标"), self.tr("没有读懂“{0}”，请写成“数字 单位”。").format(text))
             return
         self.correct_fact(ids[0], parsed[0], parsed[1])
 
@@ -875,13 +873,13 @@ class DocumentViewer(QWidget):
         """Add the number in the selected text as a fact (core.facts.parse_fact_at finds value and unit)."""
         span = self.selection_range()
         if span is None or self.doc_id is None:
-            QMessageBox.information(self, self.tr("添加指标"), self.tr("请先在正文中选中含数字的文字。"))
+            inform(self, self.tr("添加指标"), self.tr("请先在正文中选中含数字的文字。"))
             return False
         from core.facts import parse_fact_at
 
         fact = parse_fact_at(self.text_str, span[0], span[1])
         if fact is None:
-            QMessageBox.information(self, self.tr("添加指标"), self.tr("选中的文字里没有数字。"))
+            inform(self, self.tr("添加指标"), self.tr("选中的文字里没有数字。"))
             return False
         doc_id = self.doc_id
         self._write_facts(
@@ -926,7 +924,7 @@ class DocumentViewer(QWidget):
             show_error(self, exc)
             return None
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
-            QMessageBox.information(
+            inform(
                 self, self.tr("打开原文件"), self.tr("没有找到能打开此文件的程序。文件已保存在：\n{0}").format(path)
             )
         return path
