@@ -683,8 +683,13 @@ def write_comparison(out: Path, left: LoadedDocument | None, right: LoadedDocume
 # ---------------------------------------------------------------------------------------------- window
 
 
+def _older_first(doc: Document) -> tuple[int, str, int]:
+    """Sort key putting the earlier report first."""
+    return (doc.report_year or 0, doc.publish_date or "", doc.id)
+
+
 class CompareWindow(QMainWindow):
-    """对比 window for two archived documents; the central widget is the compareView."""
+    """对比 window for two archived documents (the earlier report year on the left); central widget compareView."""
 
     def __init__(self, archive_path: str | Path, id_a: int, id_b: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -705,6 +710,10 @@ class CompareWindow(QMainWindow):
         except ArchiveError as exc:
             self.view.show_error(tr("无法打开报告：") + str(exc))
             return
+        both_dated = left.doc.report_year is not None and right.doc.report_year is not None
+        if both_dated and _older_first(right.doc) < _older_first(left.doc):
+            left, right = right, left  # the earlier report on the left: 差值 = 右 − 左 reads as a change
+        self.ids = (left.doc.id, right.doc.id)
         self.setWindowTitle(tr("报告对比 — {a} ⇄ {b}").format(a=left.doc.title, b=right.doc.title))
         self.view.set_documents(left, right)
 

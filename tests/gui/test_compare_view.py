@@ -211,3 +211,12 @@ def test_missing_document_shows_a_message_instead_of_raising(
     qtbot.addWidget(window)
     assert window.view.comparison is None
     assert window.view.status.text().startswith("无法打开报告")
+
+
+def test_the_earlier_report_goes_left(qtbot: QtBot, archive_ids: tuple[Path, dict[str, int]]) -> None:
+    path, ids = archive_ids
+    window = _open(qtbot, path, ids["ns2023"], ids["ns2022"])
+    assert window.ids == (ids["ns2022"], ids["ns2023"])
+    assert window.view.title_a.text().startswith("左：2022年")
+    headers = [window.view.figures.horizontalHeaderItem(c).text() for c in (1, 2)]
+    assert headers == ["2022年（左）", "2023年（右）"]
