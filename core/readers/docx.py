@@ -52,7 +52,10 @@ def read_docx(data: bytes, suffix: str = ".docx") -> ReadResult:
         root = _parse(archive, main)
         numbering = _Numbering(archive, names)
     reader = _BodyReader(root, numbering)
-    lines = list(reader.lines())
+    try:
+        lines = list(reader.lines())
+    except RecursionError:
+        raise ReadError(f"{CORRUPT}（.docx 正文嵌套过深）") from None
     text = "\n".join(lines)
     warnings: list[str] = []
     if not text.strip():
@@ -338,7 +341,6 @@ class _BodyReader:
                 yield "\t".join(cells)
 
     def _paragraph(self, paragraph: etree._Element) -> Iterator[str]:
-        w = self.w
         parts: list[str] = []
         extra: list[str] = []
         label = self._label(paragraph)
@@ -348,7 +350,6 @@ class _BodyReader:
         text = "".join(parts)
         yield from text.split("\n")
         yield from extra
-        del w
 
     def _label(self, paragraph: etree._Element) -> str:
         w = self.w

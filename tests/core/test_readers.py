@@ -328,6 +328,13 @@ def test_docx_inflating_past_the_cap_is_refused(tmp_path: Path, monkeypatch: pyt
         read_file(path)
 
 
+def test_docx_nested_absurdly_deep_is_corrupt(tmp_path: Path) -> None:
+    body = "<w:p>" + "<w:hyperlink>" * 1500 + "<w:r><w:t>深</w:t></w:r>" + "</w:hyperlink>" * 1500 + "</w:p>"
+    with pytest.raises(ReadError) as error:
+        read_file(make_docx_xml(tmp_path / "deep.docx", body))
+    assert reason(error).startswith(reader_limits.CORRUPT)
+
+
 def test_docx_truncated_is_corrupt(tmp_path: Path) -> None:
     path = make_docx(tmp_path / "whole.docx", ["全年办理行政复议案件45件。"] * 200)
     data = path.read_bytes()
