@@ -207,10 +207,21 @@ def _newest_first(doc: Document) -> tuple[str, int]:
 
 
 def documents_of_agency(archive: Any, agency: str, aliases: dict[str, str] | None = None) -> list[Document]:
-    """Every live document filed under the same canonical agency as `agency`, oldest report first."""
+    """Every live document filed under the same canonical agency as `agency`, oldest report first.
+
+    Uses the archive's distinct agency names (one cheap query) so only that agency's rows are read.
+    """
     aliases = load_aliases(archive) if aliases is None else aliases
     key = canonical_agency(agency, aliases)
-    docs = [d for d in _all_documents(archive) if d.agency and canonical_agency(d.agency, aliases) == key]
+    distinct = getattr(archive, "distinct_values", None)
+    if distinct is not None:
+        names = [n for n in distinct("agency") if isinstance(n, str) and canonical_agency(n, aliases) == key]
+        ids: list[int] = []
+        for name in names:
+            ids.extend(archive.list_ids(agency=name))
+        docs = archive.get_documents(sorted(set(ids))) if ids else []
+    else:
+        docs = [d for d in _all_documents(archive) if d.agency and canonical_agency(d.agency, aliases) == key]
     docs.sort(key=lambda d: (d.report_year or 0, d.publish_date or "", d.id))
     return docs
 
