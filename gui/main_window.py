@@ -57,6 +57,7 @@ log = logging.getLogger(__name__)
 
 SEARCH_DEBOUNCE_MS = 250
 STARTUP_ENV = "REPORT_ARCHIVE_STARTUP_TIMING"
+IMPORT_REFRESH_S = 3.0
 
 
 def build_snippets(archive: Archive, ids: Sequence[int], query: str) -> dict[int, tuple[str, list[tuple[int, int]]]]:
@@ -109,6 +110,7 @@ class MainWindow(QMainWindow):
         self._import_jobs: list[Job] = []
         self._shown_once = False
         self._startup_marks: set[str] = set()
+        self._last_import_refresh = time.monotonic()
         self.import_summary: QWidget | None = None
         self.export_dialog: QWidget | None = None
         self._children: list[QWidget] = []
@@ -459,7 +461,11 @@ class MainWindow(QMainWindow):
         self.total_count = total
         selected = self.selected_ids()
         current = self.current_id()
+        scroll = self.table.verticalScrollBar().value()
+        same_listing = query == self.model.query
         self.model.set_ids(ids, query)
+        if same_listing:
+            self.table.verticalScrollBar().setValue(scroll)
         self.table.setColumnHidden(SNIPPET_COLUMN, not query)
         if selected:
             self.select_ids(selected, current)
@@ -778,6 +784,11 @@ class MainWindow(QMainWindow):
         return job_obj
 
     def _import_progress(self, done: int, total: int, message: str) -> None:
+        # let the new documents appear while a long import runs (the listing runs on the reader thread)
+        now = time.monotonic()
+        if now - self._last_import_refresh > IMPORT_REFRESH_S and done:
+            self._last_import_refresh = now
+            self.refresh()
         self.importProgress.setRange(0, max(total, 1))
         self.importProgress.setValue(min(done, max(total, 1)))
         name = Path(message).name if message else ""
