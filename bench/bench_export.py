@@ -60,7 +60,9 @@ def synthetic(n_docs: int, n_facts: int, seed: int = 7) -> Iterator[tuple[Docume
         facts: list[Fact] = []
         pos = 0
         for j in range(n_facts):
-            ind = inds[(i + j * 7) % len(inds)] if j % 6 else None
+            # every sixth fact has no indicator; every fifth restates the previous one's indicator with
+            # another value (a disagreement: highlighted cell with a comment in 报告)
+            ind = inds[(i + (j - 1 if j % 5 == 4 else j) * 7) % len(inds)] if j % 6 else None
             unit = ind.units[0] if ind and ind.units else "件"
             value = rng.choice([rng.randint(0, 5000), round(rng.uniform(0, 100), 2)])
             sentence = SENTENCES[j % len(SENTENCES)].format(v=value)

@@ -83,7 +83,10 @@ _MONEY_TO_WAN: dict[str, float] = {"元": 1e-4, "千元": 1e-1, "万元": 1.0, "
 _PREFIX: dict[str, float] = {"万": 1e4, "亿": 1e8}
 
 _FACT_WIDTH_SAMPLE = 2000
-MAX_SHEET_ROWS = 1_048_576  # Excel's rows per sheet, header included  # fact rows buffered to size the 指标明细 columns before streaming
+MAX_SHEET_ROWS = 1_048_576  # Excel's rows per sheet, header included
+# openpyxl keeps every comment (and builds its VML drawing) in memory, ~6.5 KB each: 50,000 comments took
+# 360 MB. Past this many disagreements a cell is only highlighted; 指标明细 lists every statement.
+MAX_COMMENTS = 2000  # fact rows buffered to size the 指标明细 columns before streaming
 _DOC_BATCH = 200
 _HEADER_WRAP = Alignment(wrap_text=True, vertical="center")
 
@@ -565,6 +568,7 @@ def _write_reports(
     ws.append(header)
 
     formats = [MONEY_FORMAT if ind.kind == "money" else None for ind in columns]
+    comments = 0
     for n, (prefix, summary) in enumerate(spill):
         if cancel is not None and n % 500 == 0 and cancel.is_set():
             raise ExportCancelled()
@@ -576,7 +580,8 @@ def _write_reports(
             if s is None:
                 row.append(None)
             elif s.note:
-                row.append(warn_cell(ws, s.value, s.note, fmt))
+                comments += 1
+                row.append(warn_cell(ws, s.value, s.note if comments <= MAX_COMMENTS else None, fmt))
             elif fmt:
                 row.append(cell_value(ws, s.value, number_format=fmt))
             else:
@@ -625,7 +630,8 @@ def _write_notes(
         ("约定", "指标列", "「报告」表只列出本次导出的文档中至少出现一次的指标，按领域、指标键排序"),
         ("约定", "指标取值", "同一文档多处提到同一指标时，优先取用户确认/更正的数值，其次取含“共、合计、全年、"
          "累计、总”的句子中的数值（视为总数），否则取第一次出现的数值"),
-        ("约定", "数值不一致", "同一文档中同一指标的数值不一致时，单元格以黄色底色标出，批注列出各处数值"),
+        ("约定", "数值不一致", f"同一文档中同一指标的数值不一致时，单元格以黄色底色标出，批注列出各处数值"
+         f"（批注最多 {MAX_COMMENTS:,} 条，其余仅有底色；各处数值均见「指标明细」）"),
         ("约定", "百分数", "百分数按原文数值存储（95.5 表示 95.5%），单位为 %，不乘以 100 也不除以 100"),
         ("约定", "金额", "金额以千分位、两位小数显示；「指标明细」保留原文单位，「报告」表换算为万元"),
         ("约定", "行数上限", f"一个工作表最多 {MAX_SHEET_ROWS:,} 行；数值事实更多时续写在「指标明细2」「指标明细3」…，"

@@ -135,14 +135,16 @@ def header_cells(ws: Any, headers: Iterable[str]) -> list[Any]:
     return cells
 
 
-def warn_cell(ws: Any, value: Any, note: str, number_format: str | None = None) -> Any:
-    """A highlighted cell with a comment (statements that disagree, converted units)."""
+def warn_cell(ws: Any, value: Any, note: str | None, number_format: str | None = None) -> Any:
+    """A highlighted cell, with a comment unless `note` is None (statements that disagree)."""
     cell = WriteOnlyCell(ws, value)
     if isinstance(value, str):
         cell.data_type = "s"
     if number_format:
         cell.number_format = number_format
     cell.fill = WARN_FILL
+    if note is None:
+        return cell
     comment = Comment(safe_text(note)[:2000], "报告档案")
     comment.width = 300
     comment.height = 120

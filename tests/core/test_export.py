@@ -604,3 +604,19 @@ def test_facts_continue_on_a_second_sheet_past_the_row_limit(tmp_path: Path, mon
     assert len(rows) == n_facts
     notes = {r[1]: r[2] for r in _rows(out, "说明")}
     assert notes["工作表"] == "、".join(["报告", *expected, "说明"])
+
+
+def test_comments_are_capped_but_every_disagreement_is_highlighted(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import core.export
+
+    monkeypatch.setattr(core.export, "MAX_COMMENTS", 1)
+    docs = gold_documents()
+    by_key = {i.key: i for i in load_indicators()}
+    disagreements = sum(1 for _, _, f in docs for s in summarise(f, by_key).values() if s.note)
+    assert disagreements >= 2
+    out = write_workbook(tmp_path / "cap.xlsx", docs, load_indicators(), len(docs))
+    rep = load_workbook(out)["报告"]
+    cells = [c for row in rep.iter_rows(min_row=2) for c in row]
+    assert sum(1 for c in cells if c.comment is not None) == 1
+    assert sum(1 for c in cells if c.fill.fgColor.rgb and c.fill.fgColor.rgb.endswith("FFF2CC")) == disagreements
