@@ -192,3 +192,20 @@ def test_huge_text_and_gigabyte_bomb_keep_memory_bounded(tmp_path: Path, _isolat
     if big["outcome"] == "failed":
         assert CJK.search(big["reason"])
     assert run.maxrss_mb < 2048, "importing one 100 MB file must not need more than 2 GB"
+
+
+@pytest.mark.slow
+def test_number_dense_text_imports_in_bounded_time(tmp_path: Path, _isolated_home: Path) -> None:
+    """A statistics-heavy 30 MB text (≈ 12 M characters, 1 M figures) is under every size limit; it must
+    not stall the import for minutes (the facts stage should cap its work per document)."""
+    folder = tmp_path / "数字很多"
+    folder.mkdir()
+    line = "全年收到行政复议申请120件，审结行政复议案件110件，直接纠错率13.1%。\n".encode()
+    with (folder / "三十兆.txt").open("wb") as handle:
+        for _ in range(30 * 1024 * 1024 // len(line)):
+            handle.write(line)
+    run = run_import(tmp_path / "档案.sqlite", [folder], _isolated_home, timeout=1800)
+    print(f"\nnumber-dense 30 MB text: {run.items[0]['outcome']} in {run.seconds:.0f} s, peak {run.maxrss_mb:.0f} MB")
+    assert run.items[0]["outcome"] in {"imported", "failed"}
+    assert run.maxrss_mb < 1024
+    assert run.seconds < 90, f"one file took {run.seconds:.0f} s to import"
