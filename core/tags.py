@@ -35,11 +35,12 @@ STOP_WORDS = frozenset("""
 发挥 作用 意识 责任 任务 措施 计划 安排 部署 会议 召开 研究 学习 培训 宣传 开展了 进一步加强 下一步 存在 不足
 下一 步 今后 将 继续 努力 更加 新 工作报告 情况报告 有关情况 各项 各类 各级 全市 全区 全县 全省 全国 本级 区级
 市级 县级 省级 共有 合计 以上 以下 左右 多个 一个 两个 各个 个 项 次 件 人次 万元 亿元 百分点 第一 第二 第三
+加快 打造 完成 新增 建成 支持 促进 行动 增长 优化 实现 创建 形成 开展 聚焦 深化 巩固 构建 增强 突出 高质量
 """.split())
 
-# Agency type from words in the agency's name (first match wins; longer, more specific words first).
+# Agency type from words in the agency's name (the longest matching word wins).
 AGENCY_TYPES: tuple[tuple[str, str], ...] = (
-    ("人力资源和社会保障", "人社"), ("人社", "人社"), ("市场监督管理", "市场监管"), ("市场监管", "市场监管"),
+    ("人力资源和社会保障", "人社"), ("人力资源", "人社"), ("人社", "人社"), ("市场监督管理", "市场监管"), ("市场监管", "市场监管"),
     ("司法", "司法"), ("公安", "公安"), ("生态环境", "生态环境"), ("自然资源", "自然资源"),
     ("住房和城乡建设", "住建"), ("住建", "住建"), ("交通运输", "交通运输"), ("卫生健康", "卫健"),
     ("卫健", "卫健"), ("应急管理", "应急管理"), ("税务", "税务"), ("财政", "财政"), ("民政", "民政"),
@@ -52,6 +53,7 @@ AGENCY_TYPES: tuple[tuple[str, str], ...] = (
     ("管理委员会", "政府"),
 )
 
+_AGENCY_TYPES_LONGEST_FIRST = sorted(AGENCY_TYPES, key=lambda pair: -len(pair[0]))
 _CJK_WORD = re.compile(r"^[\u4e00-\u9fff]{2,8}$")
 IDF_SAMPLE = 300  # documents whose words estimate the archive's document frequencies
 _jieba_lock = threading.Lock()
@@ -173,7 +175,7 @@ def untag_documents(conn: sqlite3.Connection, doc_ids: list[int], tag_names: lis
 def agency_type(agency: str | None) -> str | None:
     if not agency:
         return None
-    for word, label in AGENCY_TYPES:
+    for word, label in _AGENCY_TYPES_LONGEST_FIRST:  # 人民政府 must win over the 民政 inside it
         if word in agency:
             return label
     return None
@@ -282,14 +284,17 @@ def suggest_tags(archive: Archive, doc_id: int, n: int = 8) -> list[str]:
     words = _words_for(archive, doc_id)
     total, df = document_frequencies(archive)
     scored = []
+    min_tf = 2 if sum(words.values()) >= 200 else 1  # a word said once is rarely what a report is about
     for word, tf in words.items():
+        if tf < min_tf or word in STOP_WORDS:  # the cache may predate a stop word
+            continue
         idf = math.log((total + 1) / (df.get(word, 0) + 1)) + 1.0
-        scored.append(((1 + math.log(tf)) * idf * (1.0 + 0.1 * min(len(word), 4)), word))
+        scored.append((tf * idf * (1.0 + 0.1 * min(len(word), 4)), word))
     scored.sort(reverse=True)
     for _score, word in scored:
         if len(out) >= n:
             break
-        if word.casefold() not in have and word not in out:
+        if word.casefold() not in have and not any(word in tag for tag in out):  # 龙岗 is in 龙岗区
             out.append(word)
     return out[:n]
 
