@@ -351,8 +351,10 @@ def load_dictionary(user_dir: Path | None = None) -> IndicatorDictionary:
 
     A missing or damaged user file never fails the load; its problems are listed in `.problems`.
     """
-    shipped_text = _read_tsv(shipped_path()) or ""
-    shipped, problems = parse_rows(shipped_text)
+    shipped_text = _read_tsv(shipped_path())
+    shipped, problems = parse_rows(shipped_text or "")
+    if not shipped:
+        problems.insert(0, "内置指标词典（resources/indicators.tsv）缺失或无法读取，指标将不归类")
     additions: list[Indicator] = []
     path = user_path(user_dir)
     if path.is_file():
@@ -396,9 +398,12 @@ def add_user_row(row: Indicator, user_dir: Path | None = None) -> None:
         raise ArchiveError(f"指标代码“{row.key}”格式不正确，应类似 review.received")
     path = user_path(user_dir)
     new_file = not path.exists()
+    needs_newline = not new_file and not path.read_bytes().endswith(b"\n") and path.stat().st_size > 0
     cells = [row.key, row.area, row.name, row.kind, ";".join(row.units), ";".join(row.synonyms)]
     cells = [cell.replace("\t", " ").replace("\n", " ") for cell in cells]
     with path.open("a", encoding="utf-8", newline="\n") as handle:
         if new_file:
             handle.write("\t".join(COLUMNS) + "\n")
+        elif needs_newline:
+            handle.write("\n")
         handle.write("\t".join(cells) + "\n")

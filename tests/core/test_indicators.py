@@ -81,6 +81,22 @@ def test_unreadable_user_file_does_not_break_loading(tmp_path: Path) -> None:
     assert len(dictionary) == 78
 
 
+def test_appending_to_a_file_without_final_newline(tmp_path: Path) -> None:
+    (tmp_path / USER_FILE_NAME).write_text("review.received\t\t\t\t\t复议申请登记", encoding="utf-8")
+    add_user_synonym("litigation.lost", "输掉官司", tmp_path)
+    dictionary = load_dictionary(tmp_path)
+    assert dictionary.find_key("复议申请登记", "件") == "review.received"
+    assert dictionary.find_key("输掉官司", "件") == "litigation.lost"
+
+
+def test_missing_shipped_file_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("core.indicators.shipped_path", lambda: tmp_path / "nothing.tsv")
+    dictionary = load_dictionary(tmp_path)
+    assert len(dictionary) == 0
+    assert dictionary.problems
+    assert dictionary.find_key("行政复议案件", "件") is None
+
+
 def test_add_user_synonym_round_trip(tmp_path: Path) -> None:
     add_user_synonym("litigation.lost", "输掉官司", tmp_path)
     add_user_row(Indicator("custom.visits", "走访", "走访企业数", "count", ("家",), ("走访企业",)), tmp_path)
