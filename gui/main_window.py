@@ -452,7 +452,23 @@ class MainWindow(QMainWindow):
                 ids = archive.list_ids(query=query or None, order_by=order_by, descending=descending, **filters)
             return ids, archive.count()
 
-        self.reader.submit(job, on_done=lambda r: self._apply_ids(generation, query, r), name="list")
+        self.reader.submit(
+            job,
+            on_done=lambda r: self._apply_ids(generation, query, r),
+            on_error=lambda exc: self._list_failed(generation, exc),
+            name="list",
+        )
+
+    def _list_failed(self, generation: int, exc: BaseException) -> None:
+        """A listing/search that failed: say so in the status bar (typing must never pop up boxes)."""
+        if generation != self._generation:
+            return
+        from gui.errors import is_expected, message_for
+
+        if not is_expected(exc):
+            log.error("listing failed", exc_info=(type(exc), exc, exc.__traceback__))
+        self.statusBar().showMessage(message_for(exc), 8000)
+        self.refreshed.emit()
 
     def _apply_ids(self, generation: int, query: str, result: tuple[list[int], int]) -> None:
         if generation != self._generation:

@@ -407,8 +407,11 @@ class DocumentViewer(QWidget):
             return
         try:
             self.load(self.doc_id, self.query)
-        except Exception as exc:  # the document may have been purged
+        except Exception as exc:  # the document was purged, or the archive closed
             log.info("viewer reload failed: %s", exc)
+            self.doc_id = None
+            tabs = self.window_.tabs
+            tabs.setTabVisible(tabs.indexOf(self), False)
 
     def _show_header(self) -> None:
         doc = self.doc

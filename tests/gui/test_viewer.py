@@ -217,3 +217,20 @@ def test_parse_value_unit() -> None:
     assert parse_value_unit("12.5 %") == (12.5, "%")
     assert parse_value_unit("1,200万元") == (1200.0, "万元")
     assert parse_value_unit("没有数字") is None
+
+
+def test_viewer_tab_closes_when_its_document_is_purged(qtbot: QtBot, window: MainWindow) -> None:
+    doc_id = annual_report_id(window)
+    viewer = open_viewer(window, doc_id)
+    index = window.tabs.indexOf(viewer)
+    assert window.tabs.isTabVisible(index)
+    window.select_ids([doc_id])
+    with qtbot.waitSignal(window.writeFinished, timeout=10_000):
+        window.trash_selected()
+    with qtbot.waitSignal(window.refreshed, timeout=10_000):
+        window.actionTrash.setChecked(True)
+    window.select_ids([doc_id])
+    with qtbot.waitSignal(window.writeFinished, timeout=10_000):
+        window.purge_selected(confirm=False)
+    assert not window.tabs.isTabVisible(index)
+    assert viewer.doc_id is None
