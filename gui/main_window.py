@@ -686,8 +686,8 @@ class MainWindow(QMainWindow):
         self.run_write(lambda a, *_: a.create_tag(name), None, "tags")
 
     def trash_selected(self) -> None:
-        if self.trash_mode:
-            return
+        if self.trash_mode or self.tabs.currentWidget() is not self.table:
+            return  # Delete while reading must not trash the rows selected in the hidden table
         ids = self.selected_ids()
         if ids:
             self.undo_stack.push(TrashCommand(self, ids))

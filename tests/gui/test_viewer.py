@@ -225,6 +225,9 @@ def test_viewer_tab_closes_when_its_document_is_purged(qtbot: QtBot, window: Mai
     index = window.tabs.indexOf(viewer)
     assert window.tabs.isTabVisible(index)
     window.select_ids([doc_id])
+    window.trash_selected()  # Delete while the viewer tab is showing does nothing
+    assert not window.undo_stack.canUndo()
+    window.tabs.setCurrentIndex(0)
     with qtbot.waitSignal(window.writeFinished, timeout=10_000):
         window.trash_selected()
     with qtbot.waitSignal(window.refreshed, timeout=10_000):
