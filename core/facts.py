@@ -616,10 +616,10 @@ def _drop_restatements(text: str, facts: list[Fact]) -> list[Fact]:
     seen: dict[tuple[float, str, str | None, str], int] = {}
     kept: list[Fact] = []
     for fact in facts:
-        lead = text[max(0, fact.start - 10) : fact.start]
+        lead = text[max(0, fact.start - 8) : fact.start]
         signature = (fact.value, fact.unit, fact.key, lead)
         first = seen.setdefault(signature, fact.start)
-        if first != fact.start and len(lead) == 10:
+        if first != fact.start and len(lead) == 8:
             continue
         kept.append(fact)
     return kept
