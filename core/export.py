@@ -389,6 +389,8 @@ def write_workbook(  # noqa: PLR0917 - the documented signature
         area_rank.setdefault(ind.area, len(area_rank))
 
     wb = Workbook(write_only=True)
+    wb.properties.creator = f"报告档案 {__version__}"
+    wb.properties.title = "报告档案导出"
     ws_rep = wb.create_sheet(SHEET_REPORTS) if SHEET_REPORTS in chosen else None
     ws_fact = wb.create_sheet(SHEET_FACTS) if SHEET_FACTS in chosen else None
     if ws_rep is not None:
@@ -431,7 +433,7 @@ def write_workbook(  # noqa: PLR0917 - the documented signature
             columns: list[IndicatorColumn] = []
             if spill is not None and ws_rep is not None:
                 if progress is not None:
-                    progress(n_docs, max(total, n_docs), "正在写入「报告」表…")
+                    progress(max(total, n_docs), max(total, n_docs), "正在写入「报告」表…")
                 columns = _write_reports(
                     ws_rep, spill=spill, by_key=by_key, area_rank=area_rank, extra_names=extra_names,
                     widths=rep_widths, cancel=cancel,
@@ -447,7 +449,7 @@ def write_workbook(  # noqa: PLR0917 - the documented signature
                     ws_note, chosen=names, columns=columns, n_docs=n_docs, n_facts=n_facts, selection=selection
                 )
             if progress is not None:
-                progress(n_docs, max(total, n_docs), "正在保存 Excel 文件…")
+                progress(max(total, n_docs), max(total, n_docs), "正在保存 Excel 文件…")
             wb.save(tmp)
     except ExportCancelled:
         if facts_out is not None:

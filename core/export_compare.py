@@ -134,6 +134,7 @@ def _notes_sheet(wb: Workbook, rows: list[tuple[str, str, str]]) -> None:
 
 def _save(wb: Workbook, out: Path | str) -> Path:
     out = Path(out)
+    wb.properties.creator = f"报告档案 {__version__}"
     with atomic_output(out) as tmp:
         wb.save(tmp)
     return out
