@@ -47,16 +47,19 @@ def _session_processes(sid: int) -> list[int]:
     return alive
 
 
-def _kill_during_import(db: Path, folder: Path, home: Path, delay: float) -> tuple[bool, int]:
-    """Start the CLI import, SIGKILL its main process after `delay` s; (finished before the kill, orphans)."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "core", "--db", str(db), "import", str(folder), "--json"],
-        cwd=REPO, env=child_env(home), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+def _kill_during_import(db: Path, folder: Path, home: Path, delay: float) -> tuple[str, int]:
+    """Start the CLI import, SIGKILL its main process after `delay` s; (what happened, orphans)."""
+    errors = db.with_name(db.name + ".stderr")
+    with errors.open("wb") as stderr:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "core", "--db", str(db), "import", str(folder), "--json"],
+            cwd=REPO, env=child_env(home), stdout=subprocess.DEVNULL, stderr=stderr,
+            start_new_session=True,
+        )
     try:
-        proc.wait(timeout=delay)
-        return True, 0
+        code = proc.wait(timeout=delay)
+        tail = errors.read_text(encoding="utf-8", errors="replace").strip()[-300:]
+        return (f"finished first (exit {code})" + (f": {tail}" if code else "")), 0
     except subprocess.TimeoutExpired:
         pass
     os.kill(proc.pid, signal.SIGKILL)
@@ -67,7 +70,7 @@ def _kill_during_import(db: Path, folder: Path, home: Path, delay: float) -> tup
         time.sleep(0.1)
     for pid in left:
         os.kill(pid, signal.SIGKILL)
-    return False, len(left)
+    return "killed", len(left)
 
 
 def _crash_and_recover(db: Path, folder: Path, sources: dict[str, str], home: Path, *,
@@ -77,14 +80,14 @@ def _crash_and_recover(db: Path, folder: Path, sources: dict[str, str], home: Pa
     orphan_counts = []
     for round_no in range(rounds):
         delay = rng.uniform(0.2, max_delay)
-        finished, orphans = _kill_during_import(db, folder, home, delay)
+        what, orphans = _kill_during_import(db, folder, home, delay)
         orphan_counts.append(orphans)
         try:
             state = audit_archive(db, sources) if db.exists() else {"count": 0}
         except AssertionError as error:
             raise AssertionError("\n".join([*log, f"round {round_no}: kill at {delay:.2f} s", str(error)])) from error
         log.append(f"round {round_no}: kill at {delay:.2f} s → {state['count']} documents, "
-                   f"{'finished first' if finished else 'killed'}, {orphans} orphans")
+                   f"{what}, {orphans} orphans")
     # A normal re-run completes the import: every file is in, nothing failed, no duplicate rows.
     done = subprocess.run(
         [sys.executable, "-m", "core", "--db", str(db), "import", str(folder), "--json"],
