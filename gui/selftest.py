@@ -111,6 +111,9 @@ def run() -> int:
         os.environ["REPORT_ARCHIVE_HOME"] = str(home)
         try:
             _run_steps(runner, home)
+        except Exception as error:  # a failure outside any step still ends in a verdict and exit 1
+            runner.failures += 1
+            runner.emit(f"FAIL 自检中断 / aborted: {type(error).__name__}: {error}")
         finally:
             if old_home is None:
                 os.environ.pop("REPORT_ARCHIVE_HOME", None)
