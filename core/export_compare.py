@@ -259,11 +259,11 @@ def export_comparison_xlsx(out: Path | str, doc_a: Document | None, doc_b: Docum
     return _save(wb, out)
 
 
-def export_trend_xlsx(out: Path | str, agency: str, years: Sequence[int], rows: Sequence[TrendInput]) -> Path:
+def export_trend_xlsx(out: Path | str, agency: str, years: Sequence[int], rows: Sequence[Any]) -> Path:
     """Sheet 趋势 (指标, 指标键, 单位, one column per year; a missing year is empty), with a native Excel
     line chart per unit (件, %, 万元 …) right of the table whose series reference the table's cells.
 
-    rows: (key, name, unit, {year: value}).
+    rows: (key, name, unit, {year: value}) tuples or core.trend.TrendRow objects.
     """
     years = sorted(set(years))
     if not years:
@@ -274,6 +274,7 @@ def export_trend_xlsx(out: Path | str, agency: str, years: Sequence[int], rows: 
     headers = ["指标", "指标键", "单位", *[f"{y}年" for y in years]]
     table = []
     formats = []
+    rows = [_trend_row(row) for row in rows]
     for key, name, unit, values in rows:
         money = MONEY_FORMAT if unit_scale(unit)[0] == "元" else None
         table.append([name or key or "", key or "", unit or "", *[_number(values.get(y)) for y in years]])
@@ -318,6 +319,15 @@ def export_trend_xlsx(out: Path | str, agency: str, years: Sequence[int], rows: 
     return _save(wb, out)
 
 
+def _trend_row(row: Any) -> TrendInput:
+    """A (key, name, unit, {year: value}) tuple, or a core.trend.TrendRow (key, label, unit, values)."""
+    if isinstance(row, tuple | list):
+        key, name, unit, values = row
+        return key, name, unit, values
+    return (getattr(row, "key", None), getattr(row, "label", "") or "", getattr(row, "unit", "") or "",
+            getattr(row, "values", {}) or {})
+
+
 def _grid_code(status: str) -> str | None:
     status = (status or "").strip()
     for code, label, _ in GRID_STATUSES:
@@ -330,10 +340,11 @@ def _grid_code(status: str) -> str | None:
 
 
 def export_grid_xlsx(out: Path | str, agencies: Sequence[str], years: Sequence[int],
-                     cells: Mapping[tuple[str, int], str]) -> Path:
+                     cells: Mapping[tuple[str, int], Any]) -> Path:
     """Sheet 收报情况: one row per agency, one column per year, each cell 已报送 / 未报送 / 逾期 / 缺项 (or
     core.agencies' codes in/missing/late/parts, or a combined label such as "逾期、缺项") with a fill.
-    A pair missing from `cells` is 未报送. A last column counts the years reported."""
+    A value may also be a core.agencies.GridCell (its label is used). A pair missing from `cells` is 未报送.
+    A last column counts the years reported."""
     years = sorted(set(years))
     wb = Workbook()
     ws = wb.active
@@ -348,7 +359,8 @@ def export_grid_xlsx(out: Path | str, agencies: Sequence[str], years: Sequence[i
         row_codes: list[str | None] = [None]
         reported = 0
         for y in years:
-            raw = cells.get((agency, y)) or "missing"
+            got = cells.get((agency, y))
+            raw = (got if isinstance(got, str) else getattr(got, "label", "")) or "missing"
             code = _grid_code(raw)
             text = labels[code] if code is not None and raw in (code, "") else raw
             row.append(text)

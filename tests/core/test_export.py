@@ -620,3 +620,19 @@ def test_comments_are_capped_but_every_disagreement_is_highlighted(tmp_path: Pat
     cells = [c for row in rep.iter_rows(min_row=2) for c in row]
     assert sum(1 for c in cells if c.comment is not None) == 1
     assert sum(1 for c in cells if c.fill.fgColor.rgb and c.fill.fgColor.rgb.endswith("FFF2CC")) == disagreements
+
+
+def test_trend_and_grid_take_the_core_tables(tmp_path: Path) -> None:
+    from core.agencies import GridCell
+    from core.trend import TrendRow
+
+    rows = [TrendRow("行政复议", "review.received", "行政复议申请(收案)数", "件", {2022: 4.0, 2023: 6.0})]
+    out = export_trend_xlsx(tmp_path / "t.xlsx", "某局", [2022, 2023], rows)
+    assert _rows(out, "趋势")[1] == ("行政复议申请(收案)数", "review.received", "件", 4, 6)
+    cells = {("某局", 2022): GridCell("某局", 2022, doc_ids=[1], late=True),
+             ("某局", 2023): GridCell("某局", 2023, doc_ids=[2, 3])}
+    out = export_grid_xlsx(tmp_path / "g.xlsx", ["某局"], [2022, 2023], cells)
+    row = _rows(out, "收报情况")[1]
+    assert row == ("某局", cells[("某局", 2022)].label, cells[("某局", 2023)].label, 2)
+    ws = load_workbook(out)["收报情况"]
+    assert ws["B2"].fill.fgColor.rgb.endswith("FFEB9C") and ws["C2"].fill.fgColor.rgb.endswith("C6EFCE")
