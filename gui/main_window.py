@@ -58,6 +58,7 @@ log = logging.getLogger(__name__)
 SEARCH_DEBOUNCE_MS = 250
 STARTUP_ENV = "REPORT_ARCHIVE_STARTUP_TIMING"
 IMPORT_REFRESH_S = 3.0
+COPY_SYNC_ROWS = 500
 
 
 def build_snippets(archive: Archive, ids: Sequence[int], query: str) -> dict[int, tuple[str, list[tuple[int, int]]]]:
@@ -72,6 +73,12 @@ def build_snippets(archive: Archive, ids: Sequence[int], query: str) -> dict[int
             log.warning("snippet for %s failed: %s", doc_id, exc)
             result[doc_id] = ("", [])
     return result
+
+
+def documents_tsv(docs: Sequence[Document], titles: Sequence[str], keys: Sequence[str]) -> str:
+    from gui.models import cell_text
+
+    return to_tsv(titles, [[cell_text(d, key) for key in keys] for d in docs])
 
 
 def sort_in_python(archive: Archive, ids: list[int], key: str, descending: bool) -> list[int]:
@@ -94,6 +101,7 @@ class MainWindow(QMainWindow):
     writeFinished = Signal(str)  # name of the write job
     tagsRefreshed = Signal()
     firstShown = Signal()
+    copyReady = Signal(str)  # TSV text once it is on the clipboard
 
     def __init__(self, archive_path: Path, settings: Settings | None = None) -> None:
         super().__init__()
@@ -584,31 +592,46 @@ class MainWindow(QMainWindow):
         self.search_box.selectAll()
 
     # ------------------------------------------------------------------ selection
-    def selected_ids(self) -> list[int]:
-        """Ids of the selected documents, in table order."""
+    def selected_rows(self) -> list[int]:
+        """Selected row numbers, ascending; read from the selection's ranges (10,000 rows in a few ms)."""
         sel = self.table.selectionModel()
         if sel is None:
             return []
-        rows = sorted({i.row() for i in sel.selectedRows()})
-        return [self.model.doc_id(r) for r in rows if r < self.model.rowCount()]
+        n = self.model.rowCount()
+        rows: set[int] = set()
+        selection = sel.selection()
+        for k in range(selection.size()):
+            rng = selection.at(k)
+            rows.update(range(max(0, rng.top()), min(n - 1, rng.bottom()) + 1))
+        return sorted(rows)
+
+    def selected_ids(self) -> list[int]:
+        """Ids of the selected documents, in table order."""
+        return [self.model.doc_id(r) for r in self.selected_rows()]
 
     def current_id(self) -> int | None:
         index = self.table.currentIndex()
         return self.model.doc_id(index.row()) if index.isValid() else None
 
     def select_ids(self, ids: Sequence[int], current: int | None = None) -> None:
+        """Select these documents (one selection range per run of adjacent rows)."""
         from PySide6.QtCore import QItemSelection, QItemSelectionModel
 
         sel = self.table.selectionModel()
+        rows: list[int] = sorted(r for r in (self.model.row_of(d) for d in ids) if r is not None)
         selection = QItemSelection()
         last = self.model.columnCount() - 1
-        for doc_id in ids:
-            row = self.model.row_of(doc_id)
-            if row is not None:
-                selection.select(self.model.index(row, 0), self.model.index(row, last))
+        start = prev = -2
+        for row in [*rows, -10]:
+            if row != prev + 1:
+                if start >= 0:
+                    selection.select(self.model.index(start, 0), self.model.index(prev, last))
+                start = row
+            prev = row
         sel.select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
-        if current is not None and (row := self.model.row_of(current)) is not None:
-            sel.setCurrentIndex(self.model.index(row, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
+        current_row = self.model.row_of(current) if current is not None else None
+        if current_row is not None:
+            sel.setCurrentIndex(self.model.index(current_row, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
 
     def selected_documents(self) -> list[Document]:
         return self.model.documents(self.selected_ids())
@@ -1034,21 +1057,40 @@ class MainWindow(QMainWindow):
         self.copy_documents_tsv()
 
     def copy_documents_tsv(self) -> str:
-        """Copy the selected rows of archiveTable (every visible column) as TSV; returns the text."""
+        """Copy the selected rows of archiveTable (every visible column) as TSV; returns the text.
+
+        Up to COPY_SYNC_ROWS rows are read on the GUI thread; more are read and formatted on the reader
+        thread and reach the clipboard when ready (the text is then returned by `copyReady`).
+        """
         ids = self.selected_ids()
         if not ids:
             return ""
-        from gui.models import cell_text
-
         header = self.table.horizontalHeader()
         cols = [header.logicalIndex(v) for v in range(header.count())]
         cols = [c for c in cols if not self.table.isColumnHidden(c) and c != SNIPPET_COLUMN]
-        docs = self.model.documents(ids)
-        rows = [[cell_text(d, COLUMNS[c].key) for c in cols] for d in docs]
-        text = to_tsv([self.tr(COLUMNS[c].title) for c in cols], rows)
-        copy_text(text)
-        self.statusBar().showMessage(self.tr("已复制 {0} 行，可粘贴到 Excel 或 WPS").format(len(rows)), 4000)
-        return text
+        titles = [self.tr(COLUMNS[c].title) for c in cols]
+        keys = [COLUMNS[c].key for c in cols]
+
+        def finish(text: str) -> None:
+            copy_text(text)
+            self.statusBar().showMessage(self.tr("已复制 {0} 行，可粘贴到 Excel 或 WPS").format(len(ids)), 4000)
+            self.copyReady.emit(text)
+
+        if len(ids) <= COPY_SYNC_ROWS or self.reader is None:
+            text = documents_tsv(self.model.documents(ids), titles, keys)
+            finish(text)
+            return text
+        self.statusBar().showMessage(self.tr("正在复制 {0} 行…").format(len(ids)))
+        self.reader.submit(
+            lambda a, *_: documents_tsv(
+                [d for start in range(0, len(ids), 500) for d in a.get_documents(ids[start : start + 500])],
+                titles,
+                keys,
+            ),
+            on_done=finish,
+            name="copy",
+        )
+        return ""
 
     def _table_menu(self, pos: Any) -> None:
         from PySide6.QtWidgets import QMenu
