@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 # Characters written without spaces between words: each becomes one token of the index (so 复议 finds
@@ -18,19 +19,27 @@ _TOKEN_RE = re.compile(f"(?P<c>[{CJK_CLASS}])|(?P<w>[^\\W_{CJK_CLASS}]+)")
 _WORD_CHAR = f"[^\\W_{CJK_CLASS}]"
 _GAP = r"[\W_]*"
 
-# Full-width ASCII (！..～) → ASCII, and the ideographic space; length-preserving so offsets stay valid.
-_FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
-_FULLWIDTH[0x3000] = 0x20
-_QUERY_QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "＂": '"', "－": "-", "—": "-"})
+# Full-width letters and digits → ASCII; length-preserving so offsets stay valid. (Full-width punctuation
+# separates tokens either way, and str.translate is slow on CJK text, so it only runs when needed.)
+_FULLWIDTH = {
+    code: code - 0xFEE0
+    for lo, hi in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
+    for code in range(lo, hi + 1)
+}
+_HAS_FULLWIDTH = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+_QUERY_QUOTES = str.maketrans(
+    {"“": '"', "”": '"', "「": '"', "」": '"', "＂": '"', "－": "-", "—": "-", "\u3000": " "}
+)
 
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 MAX_QUERY_CHARS = 1000
 MAX_TERMS = 32
 MAX_TERM_CHARS = 200
 
 
 def normalise(text: str) -> str:
-    """Length-preserving normalisation applied to text and query alike (full-width ASCII → ASCII)."""
-    return text.translate(_FULLWIDTH)
+    """Length-preserving normalisation applied to text and query alike (full-width letters/digits → ASCII)."""
+    return text.translate(_FULLWIDTH) if _HAS_FULLWIDTH.search(text) else text
 
 
 def index_form(text: str) -> str:
@@ -65,7 +74,8 @@ def parse_query(query: str | None) -> ParsedQuery:
     parsed = ParsedQuery()
     if not query:
         return parsed
-    text = normalise(query[:MAX_QUERY_CHARS]).translate(_QUERY_QUOTES)
+    # Control characters (NUL ends a C string inside SQLite's FTS parser) become spaces.
+    text = _CONTROL_RE.sub(" ", normalise(query[:MAX_QUERY_CHARS]).translate(_QUERY_QUOTES))
     i, n = 0, len(text)
     seen: set[tuple[bool, str]] = set()
     while i < n and len(parsed.terms) + len(parsed.excluded) < MAX_TERMS:
@@ -169,7 +179,7 @@ def make_snippet(text: str, query: str | ParsedQuery) -> tuple[str, list[tuple[i
         for m in pattern.finditer(norm):
             if m.end() > m.start():
                 found.append(m.span())
-                if len(found) >= 200:
+                if len(found) >= 500:
                     break
         per_term.append(found)
     candidates = sorted({s for found in per_term for s in found})
@@ -177,9 +187,14 @@ def make_snippet(text: str, query: str | ParsedQuery) -> tuple[str, list[tuple[i
         snippet = _flat(text[:SNIPPET_LENGTH])
         return (snippet + (ELLIPSIS if len(text) > SNIPPET_LENGTH else ""), [])
     best_start, best_cover = candidates[0][0], -1
+    starts = [[s for s, _e in found] for found in per_term]  # sorted: finditer goes left to right
     for start, _end in candidates[:200]:
         lo, hi = start - SNIPPET_BEFORE, start - SNIPPET_BEFORE + SNIPPET_LENGTH
-        cover = sum(1 for found in per_term if any(lo <= s and e <= hi for s, e in found))
+        cover = 0
+        for term_starts, found in zip(starts, per_term, strict=True):
+            i = bisect_left(term_starts, lo)
+            if i < len(found) and found[i][1] <= hi:
+                cover += 1
         if cover > best_cover:
             best_start, best_cover = start, cover
             if cover == len(per_term):
