@@ -46,7 +46,7 @@ def _tolerated(call: object) -> None:
         assert str(error)
 
 
-@settings(max_examples=150, deadline=None, database=None,
+@settings(max_examples=100, deadline=None, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(query=queries)
 def test_no_query_raises(archive: Archive, query: str) -> None:
