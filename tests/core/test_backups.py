@@ -183,3 +183,25 @@ def test_backup_while_another_connection_writes(archive: Path) -> None:
     finally:
         writer.execute("COMMIT")
         writer.close()
+
+
+def test_real_archive_round_trip(tmp_path: Path) -> None:
+    """Back up a real archive, change it, restore: the app opens the restored file with the old contents."""
+    from core import Archive
+
+    samples = Path(__file__).resolve().parents[2] / "resources" / "samples"
+    path = tmp_path / "档案 库" / "archive.sqlite"
+    with Archive.open(path) as archive:
+        archive.import_paths(sorted(samples.glob("*.txt"))[:2])
+        made = backups.rotate_backups(archive.path, today=dt.date(2025, 5, 1))  # while open, as the GUI does
+        archive.import_paths(sorted(samples.glob("*.txt"))[2:])
+        assert archive.count() == 5
+    assert made is not None
+    aside = backups.restore_backup(made, path)
+    assert aside is not None
+    with Archive.open(path) as restored:
+        assert restored.count() == 2
+        assert restored.check() == []
+        assert restored.search("行政复议")
+    with Archive.open(aside) as previous:  # the state before the restore is still a working archive
+        assert previous.count() == 5
