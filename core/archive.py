@@ -410,8 +410,8 @@ class Archive:
     def get_analysis(self, doc_id: int) -> Analysis:
         """Stored analysis: metadata with the user's overrides, sections, structure, non-rejected facts."""
         rows = self._rows(
-            "SELECT title, agency, region, report_year, period, publish_date, doc_type, auto_meta, sections,"
-            " structure FROM documents WHERE id = ?",
+            "SELECT d.title, d.agency, d.region, d.report_year, d.period, d.publish_date, d.doc_type, a.auto_meta,"
+            " a.sections, a.structure FROM documents d JOIN analyses a ON a.doc_id = d.id WHERE d.id = ?",
             (doc_id,),
         )
         if not rows:
@@ -448,7 +448,8 @@ class Archive:
         with self._write() as conn:
             for doc_id in ids:
                 row = conn.execute(
-                    "SELECT overrides, auto_meta, source_name, title, indexed_title FROM documents WHERE id = ?",
+                    "SELECT d.overrides, a.auto_meta, d.source_name, d.title, d.indexed_title FROM documents d"
+                    " JOIN analyses a ON a.doc_id = d.id WHERE d.id = ?",
                     (doc_id,),
                 ).fetchone()
                 if row is None:
@@ -506,10 +507,12 @@ class Archive:
             cols = importer.analysis_columns(analysis, overrides, source_name)
             with self._write() as conn:
                 conn.execute(
-                    "UPDATE documents SET auto_meta=?, sections=?, structure=?, missing_parts=?, late=?,"
-                    " analysed_at=? WHERE id=?",
-                    (cols["auto_meta"], cols["sections"], cols["structure"], cols["missing_parts"],
-                     cols["late"], cols["analysed_at"], doc_id),
+                    "UPDATE documents SET missing_parts=?, late=?, analysed_at=? WHERE id=?",
+                    (cols["missing_parts"], cols["late"], cols["analysed_at"], doc_id),
+                )
+                conn.execute(
+                    "INSERT OR REPLACE INTO analyses(doc_id, auto_meta, sections, structure) VALUES (?, ?, ?, ?)",
+                    (doc_id, cols["auto_meta"], cols["sections"], cols["structure"]),
                 )
                 meta = {name: cols[name] for name in META_FIELDS}
                 self._update_meta(conn, doc_id, meta, overrides, old_indexed_title=indexed_title)
@@ -737,11 +740,12 @@ class Archive:
             problems.append(f"全文索引损坏（{exc}），需要重建索引")
         counts = {
             table: int(self._conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
-            for table in ("documents", "texts", "originals", "fts_docsize")
+            for table in ("documents", "analyses", "texts", "originals", "fts_docsize")
         }
-        for table in ("texts", "originals", "fts_docsize"):
+        for table in ("analyses", "texts", "originals", "fts_docsize"):
             if counts[table] != counts["documents"]:
-                what = {"texts": "文字", "originals": "原始文件", "fts_docsize": "全文索引条目"}[table]
+                what = {"analyses": "分析结果", "texts": "文字", "originals": "原始文件",
+                        "fts_docsize": "全文索引条目"}[table]
                 problems.append(f"文档数（{counts['documents']}）与{what}数（{counts[table]}）不一致")
         bad = self._conn.execute(
             "SELECT count(*) FROM documents d WHERE d.fact_count !="

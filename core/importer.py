@@ -273,18 +273,22 @@ def store_document(conn: sqlite3.Connection, item: Processed) -> int:
     indexed_title = search.index_form(title)
     cur = conn.execute(
         "INSERT INTO documents(title, source_name, source_path, fmt, encoding, size, char_count,"
-        " sha_original, sha_text, agency, region, report_year, period, publish_date, doc_type, auto_meta,"
-        " overrides, sections, structure, missing_parts, late, fact_count, warnings, indexed_title,"
-        " imported_at, analysed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'{}',?,?,?,?,?,?,?,?,?)",
+        " sha_original, sha_text, agency, region, report_year, period, publish_date, doc_type,"
+        " overrides, missing_parts, late, fact_count, warnings, indexed_title,"
+        " imported_at, analysed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'{}',?,?,?,?,?,?,?)",
         (
             title, item.name, item.path, item.fmt, item.encoding, item.size, len(item.text),
             item.sha_original, item.sha_text, cols["agency"], cols["region"], cols["report_year"],
-            cols["period"], cols["publish_date"], cols["doc_type"], cols["auto_meta"], cols["sections"],
-            cols["structure"], cols["missing_parts"], cols["late"], len(analysis.facts),
-            json.dumps(item.warnings, ensure_ascii=False), indexed_title, _now(), cols["analysed_at"],
+            cols["period"], cols["publish_date"], cols["doc_type"], cols["missing_parts"], cols["late"],
+            len(analysis.facts), json.dumps(item.warnings, ensure_ascii=False), indexed_title, _now(),
+            cols["analysed_at"],
         ),
     )
     doc_id = int(cur.lastrowid or 0)
+    conn.execute(
+        "INSERT INTO analyses(doc_id, auto_meta, sections, structure) VALUES (?, ?, ?, ?)",
+        (doc_id, cols["auto_meta"], cols["sections"], cols["structure"]),
+    )
     conn.execute("INSERT INTO texts(doc_id, text) VALUES (?, ?)", (doc_id, item.text))
     conn.execute(
         "INSERT INTO originals(doc_id, name, data) VALUES (?, ?, ?)",

@@ -53,10 +53,7 @@ def create_current_schema(db: sqlite_utils.Database) -> None:
             "period": str,
             "publish_date": str,
             "doc_type": str,
-            "auto_meta": str,  # JSON: what analyse() found, plus "evidence"
             "overrides": str,  # JSON: user edits (set_metadata); they win and survive reanalyse
-            "sections": str,  # JSON list of Section
-            "structure": str,  # JSON StructureCheck
             "missing_parts": str,  # JSON list of ints (copy of structure.missing for the table)
             "late": int,
             "fact_count": int,
@@ -69,14 +66,26 @@ def create_current_schema(db: sqlite_utils.Database) -> None:
         pk="id",
         not_null={
             "title", "source_name", "fmt", "size", "char_count", "sha_original", "sha_text",
-            "doc_type", "auto_meta", "overrides", "sections", "structure", "missing_parts",
+            "doc_type", "overrides", "missing_parts",
             "fact_count", "warnings", "indexed_title", "imported_at",
         },
         defaults={
             "title": "", "source_name": "", "fmt": "", "size": 0, "char_count": 0, "doc_type": "其他",
-            "auto_meta": "{}", "overrides": "{}", "sections": "[]", "structure": "{}",
-            "missing_parts": "[]", "fact_count": 0, "warnings": "[]", "indexed_title": "",
+            "overrides": "{}", "missing_parts": "[]", "fact_count": 0, "warnings": "[]", "indexed_title": "",
         },
+    )
+    # The bulky analysis JSON lives apart so that `documents` rows stay small: filtering and sorting
+    # 10,000 rows must not wade through overflow pages.
+    db.table("analyses").create(
+        {
+            "doc_id": int,
+            "auto_meta": str,  # JSON: what analyse() found (metadata), plus "evidence"
+            "sections": str,  # JSON list of Section
+            "structure": str,  # JSON StructureCheck
+        },
+        pk="doc_id",
+        not_null={"auto_meta", "sections", "structure"},
+        foreign_keys=[_fk("analyses", "doc_id", "documents")],
     )
     db.table("texts").create(
         {"doc_id": int, "text": str},
