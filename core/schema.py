@@ -201,6 +201,9 @@ def ensure_schema(conn: sqlite3.Connection, path: Path | None) -> Path | None:
             raise ArchiveCorruptError("此文件不是报告档案（其中已有其他数据表），为避免破坏未打开。")
         conn.execute("BEGIN EXCLUSIVE")
         try:
+            if user_version(conn) == SCHEMA_VERSION:  # another process created it while we waited
+                conn.execute("COMMIT")
+                return None
             create_current_schema(db)
             conn.execute(
                 "INSERT INTO meta(key, value) VALUES ('created_at', ?)",
@@ -218,6 +221,9 @@ def ensure_schema(conn: sqlite3.Connection, path: Path | None) -> Path | None:
         started = time.perf_counter()
         conn.execute("BEGIN EXCLUSIVE")
         try:
+            if user_version(conn) >= target:  # another process migrated it while we waited
+                conn.execute("COMMIT")
+                continue
             step(db)
             conn.execute(f"PRAGMA user_version = {target}")
             conn.execute("COMMIT")

@@ -137,3 +137,29 @@ def test_translate_error_maps_sqlite_messages() -> None:
     )
     other = sqlite3.OperationalError("no such column: x")
     assert schema.translate_error(other) is other
+
+
+def test_concurrent_creation_of_a_new_archive(tmp_path: Path) -> None:
+    import threading
+
+    path = tmp_path / "new.sqlite"
+    barrier = threading.Barrier(6)
+    errors: list[BaseException] = []
+
+    def open_it() -> None:
+        try:
+            barrier.wait()
+            with Archive.open(path, timeout=10) as arch:
+                arch.count()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_it) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert _user_version(path) == schema.SCHEMA_VERSION
+    with Archive.open(path) as arch:
+        assert arch.check() == []
