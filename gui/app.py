@@ -8,6 +8,10 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
 
 _T0 = time.time()
 
@@ -34,6 +38,21 @@ def choose_archive(explicit: Path | None) -> Path:
     return default_archive_path()
 
 
+def set_app_icon(app: QApplication) -> None:
+    """The window icon from resources/icons (several sizes, so the task bar picks a sharp one)."""
+    from PySide6.QtGui import QIcon
+
+    from core.paths import resource
+
+    icon = QIcon()
+    for name in ("report-archive-32.png", "report-archive-64.png", "report-archive.png"):
+        path = resource("icons", name)
+        if path.is_file():
+            icon.addFile(str(path))
+    if not icon.isNull():
+        app.setWindowIcon(icon)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     import multiprocessing
 
@@ -58,6 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName("报告档案")
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    set_app_icon(app)
     # Qt's own strings (dialog buttons…) in Chinese when the translation ships with Qt.
     from PySide6.QtCore import QLibraryInfo
 

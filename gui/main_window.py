@@ -881,7 +881,12 @@ class MainWindow(QMainWindow):
         folder = resource("samples")
         if not folder.is_dir():
             return []
-        return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+        from core.readers import SUPPORTED_SUFFIXES
+
+        return sorted(
+            p for p in folder.iterdir()
+            if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in SUPPORTED_SUFFIXES
+        )
 
     def load_samples(self) -> Job | None:
         files = self._sample_files()
