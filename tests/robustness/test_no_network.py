@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -61,8 +62,9 @@ def test_whole_flow_without_network(tmp_path: Path, _isolated_home: Path) -> Non
     assert done.stdout.strip().startswith("flow ok")
 
 
-def test_import_pool_without_network(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The spawned worker pool (≥ 40 files) talks over pipes, never sockets."""
+def test_import_pool_without_network_or_fork(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The worker pool (≥ 40 files) is spawned, never forked (Windows has no fork; Qt threads make it
+    unsafe on Linux), and talks over pipes, never sockets."""
     from core import Archive
 
     folder = tmp_path / "多份"
@@ -77,6 +79,7 @@ def test_import_pool_without_network(tmp_path: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(socket, "socket", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    monkeypatch.setattr(os, "fork", refuse)  # spawn starts children with fork_exec, never os.fork
     with Archive.open(tmp_path / "档案.sqlite") as archive:
         report = archive.import_paths([folder])
         assert archive.count() == 45, [(i.path, i.reason) for i in report.items if i.reason]
