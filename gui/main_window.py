@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QProgressBar,
     QPushButton,
+    QTabBar,
     QTableView,
     QTabWidget,
     QToolBar,
@@ -150,6 +151,9 @@ class MainWindow(QMainWindow):
         self.tabs.setObjectName("mainTabs")
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.table, self.tr("档案"))
+        self.tabs.setTabsClosable(True)
+        self.tabs.tabBar().setTabButton(0, QTabBar.ButtonPosition.RightSide, None)  # the archive tab stays
+        self.tabs.tabCloseRequested.connect(self._close_tab)
         self._viewer: Any = None
         self.setCentralWidget(self.tabs)
 
@@ -981,6 +985,12 @@ class MainWindow(QMainWindow):
     def _on_double_clicked(self, index: QModelIndex) -> None:
         if index.isValid():
             self.open_document(self.model.doc_id(index.row()))
+
+    def _close_tab(self, index: int) -> None:
+        if index > 0:
+            self.tabs.setTabVisible(index, False)
+            self.tabs.setCurrentIndex(0)
+            self.table.setFocus()
 
     def open_selected(self) -> None:
         doc_id = self.current_id() or next(iter(self.selected_ids()), None)

@@ -237,3 +237,13 @@ def test_viewer_tab_closes_when_its_document_is_purged(qtbot: QtBot, window: Mai
         window.purge_selected(confirm=False)
     assert not window.tabs.isTabVisible(index)
     assert viewer.doc_id is None
+
+
+def test_reading_tab_closes_back_to_the_archive(qtbot: QtBot, window: MainWindow) -> None:
+    viewer = open_viewer(window, annual_report_id(window))
+    index = window.tabs.indexOf(viewer)
+    window.tabs.tabCloseRequested.emit(index)
+    assert not window.tabs.isTabVisible(index)
+    assert window.tabs.currentIndex() == 0
+    window.tabs.tabCloseRequested.emit(0)  # the archive tab cannot be closed
+    assert window.tabs.isTabVisible(0)
