@@ -402,9 +402,11 @@ def run_import(
 
     # Phase 1 (cheap): hash every file and drop the ones already archived before any parsing.
     todo: list[tuple[str, str]] = []
-    for path, reason in files:
+    for index, (path, reason) in enumerate(files):
         if cancelled():
             return report
+        if progress is not None and index % 200 == 199:
+            progress(done, total, f"正在检查文件（{index + 1}/{total}）…")
         if reason is not None:
             finish(ImportItem(path, Outcome.FAILED, reason))
             continue
