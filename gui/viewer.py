@@ -334,7 +334,8 @@ class DocumentViewer(QWidget):
             self.factsTable.setColumnWidth(col, width)
         self.factsTable.itemSelectionChanged.connect(self._fact_selected)
         self.factsTable.doubleClicked.connect(lambda _i: self.correct_selected_interactive())
-        QShortcut(QKeySequence.StandardKey.Copy, self.factsTable, lambda: copy_text(view_to_tsv(self.factsTable)))
+        # Ctrl+C here goes through the window's 复制 action (copy_focused): a second Ctrl+C shortcut would
+        # make the key ambiguous and do nothing.
         layout.addWidget(self.factsTable, 1)
         buttons = QHBoxLayout()
         self.confirmButton = QPushButton(self.tr("确认"), page)

@@ -247,3 +247,22 @@ def test_reading_tab_closes_back_to_the_archive(qtbot: QtBot, window: MainWindow
     assert window.tabs.currentIndex() == 0
     window.tabs.tabCloseRequested.emit(0)  # the archive tab cannot be closed
     assert window.tabs.isTabVisible(0)
+
+
+def test_copy_facts_table_as_tsv(qtbot: QtBot, window: MainWindow) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    viewer = open_viewer(window, annual_report_id(window))
+    viewer.side.setCurrentIndex(1)
+    window.activateWindow()
+    viewer.factsTable.setFocus()
+    qtbot.waitUntil(viewer.factsTable.hasFocus, timeout=2_000)
+    viewer.factsTable.selectRow(0)
+    QGuiApplication.clipboard().clear()
+    window.actionCopy.trigger()
+    lines = QGuiApplication.clipboard().text().split("\r\n")
+    assert lines[0].split("\t") == ["指标", "数值", "单位", "状态", "原文"]
+    first = viewer.facts[0]
+    assert lines[1].split("\t")[2] == first.unit
+    assert lines[1].split("\t")[4] == " ".join(first.sentence.split())
+    assert len(lines) == 3 and lines[2] == ""
