@@ -84,7 +84,7 @@ _PREFIX: dict[str, float] = {"万": 1e4, "亿": 1e8}
 
 _FACT_WIDTH_SAMPLE = 2000
 MAX_SHEET_ROWS = 1_048_576  # Excel's rows per sheet, header included
-# openpyxl keeps every comment (and builds its VML drawing) in memory, ~6.5 KB each: 50,000 comments took
+# openpyxl keeps every comment (and builds its VML drawing) in memory, ~8 KB each: 40,000 comments took
 # 360 MB. Past this many disagreements a cell is only highlighted; 指标明细 lists every statement.
 MAX_COMMENTS = 2000  # fact rows buffered to size the 指标明细 columns before streaming
 _DOC_BATCH = 200
