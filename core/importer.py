@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int, str], None]
 
-MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_FILE_BYTES = 150 * 1024 * 1024
 BATCH_DOCS = 50  # documents per commit
 BATCH_SECONDS = 2.0  # or this long since the last commit, whichever comes first
 POOL_MIN_FILES = 40  # analyse in worker processes only when there is enough work to pay for start-up
@@ -150,13 +150,19 @@ def _process_path(path: str, sha_original: str) -> Processed:
     except OSError as exc:
         return Processed(path=path, name=Path(path).name, size=0, sha_original=sha_original,
                          error=_os_reason(exc))
-    return process_bytes(path, data, sha_original)
+    item = process_bytes(path, data)  # hashed again: the file may have changed since phase 1
+    item.data = b""  # the main process re-reads the bytes when storing: no 100 MB pickles
+    return item
 
 
 def multiprocessing_child() -> bool:
     import multiprocessing
 
     return multiprocessing.parent_process() is not None
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1048576:.1f} MB" if size < 10 * 1048576 else f"{size / 1048576:.0f} MB"
 
 
 def _os_reason(exc: OSError) -> str:
@@ -414,7 +420,7 @@ def run_import(
             size = os.path.getsize(path)
             if size > MAX_FILE_BYTES:
                 finish(ImportItem(path, Outcome.FAILED,
-                                  f"文件过大（{size / 1048576:.0f} MB），单个文件上限 {MAX_FILE_BYTES // 1048576} MB"))
+                                  f"文件过大（{_mb(size)}），单个文件上限 {_mb(MAX_FILE_BYTES)}"))
                 continue
             digest = sha256(Path(path).read_bytes())
         except OSError as exc:
@@ -554,6 +560,13 @@ def _store_one(conn: sqlite3.Connection, batch: _Batch, item: Processed, archive
 
     if item.error is not None:
         return ImportItem(item.path, Outcome.FAILED, item.error)
+    if not item.data:
+        try:
+            item.data = Path(item.path).read_bytes()
+        except OSError as exc:
+            return ImportItem(item.path, Outcome.FAILED, _os_reason(exc))
+        if sha256(item.data) != item.sha_original:
+            return ImportItem(item.path, Outcome.FAILED, "文件在导入过程中被修改了，请稍后重新导入")
     try:
         batch.begin()
         found = _existing(conn, "sha_original", item.sha_original)
@@ -572,6 +585,7 @@ def _store_one(conn: sqlite3.Connection, batch: _Batch, item: Processed, archive
             raise
         conn.execute("RELEASE doc")
         batch.count += 1
+        item.data = b""
     except sqlite3.Error as exc:
         mapped = translate_error(exc, archive_path)
         if isinstance(mapped, ArchiveError) or not conn.in_transaction:

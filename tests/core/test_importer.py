@@ -226,3 +226,27 @@ def test_process_bytes_never_raises() -> None:
     assert importer.process_bytes("b.txt", b"").error
     assert importer.process_bytes("c.unknown", b"\x00\x01").error
     assert importer.process_bytes("d.pdf", b"%PDF-1.4 garbage").error
+
+
+def test_file_changed_during_import_and_too_large(tmp_path: Path, samples_dir: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    files = sorted(samples_dir.glob("*.txt"), key=lambda p: p.stat().st_size)
+    moving = tmp_path / "正在编辑.txt"
+    shutil.copy(files[0], moving)
+    big = files[-1]
+    real = importer._process_path
+
+    def process_then_edit(path: str, digest: str) -> importer.Processed:
+        item = real(path, digest)
+        if path == str(moving):
+            moving.write_text("别人刚刚改了这个文件。", encoding="utf-8")
+        return item
+
+    monkeypatch.setattr(importer, "_process_path", process_then_edit)
+    monkeypatch.setattr(importer, "MAX_FILE_BYTES", big.stat().st_size - 1)
+    with Archive.open(tmp_path / "a.sqlite") as arch:
+        report = arch.import_paths([moving, big], workers=0)
+        reasons = {Path(i.path).name: (i.outcome, i.reason) for i in report.items}
+        assert reasons[moving.name][0] == Outcome.FAILED and "修改" in reasons[moving.name][1]
+        assert reasons[big.name][0] == Outcome.FAILED and "过大" in reasons[big.name][1]
+        assert arch.count() == 0
