@@ -334,6 +334,11 @@ class MainWindow(QMainWindow):
         self.countLabel = QLabel(self)
         self.countLabel.setObjectName("countLabel")
         status.addWidget(self.countLabel, 1)
+        self.warningLabel = QLabel(self)
+        self.warningLabel.setObjectName("archiveWarning")
+        self.warningLabel.setStyleSheet("color: #b3261e;")
+        self.warningLabel.hide()
+        status.addWidget(self.warningLabel, 2)
         self.importLabel = QLabel(self)
         self.importLabel.setObjectName("importLabel")
         self.importLabel.setMaximumWidth(420)
@@ -381,6 +386,10 @@ class MainWindow(QMainWindow):
                 log.error("opening %s failed", self.archive_path, exc_info=exc)
             return False
         self.open_error = None
+        warnings = list(getattr(self.archive, "warnings", []) or [])
+        self.warningLabel.setText(("⚠ " + warnings[0]) if warnings else "")
+        self.warningLabel.setToolTip("\n".join(warnings))
+        self.warningLabel.setVisible(bool(warnings))
         self.worker = Worker(self.archive_path, "writer", self)
         self.reader = Worker(self.archive_path, "reader", self)
         self.model.set_archive(self.archive)
@@ -455,6 +464,8 @@ class MainWindow(QMainWindow):
         if order_by is None and not query:
             order_by, descending = "imported_at", True
         filters = self.filter_kwargs()
+        if query:
+            self.countLabel.setText(self.tr("正在搜索“{0}”…").format(query))
 
         def job(archive: Archive, *_: Any) -> tuple[list[int], int]:
             if order_by is not None and order_by.startswith("@"):
