@@ -1,5 +1,4 @@
-"""Small Excel workbooks for the compare views: two reports side by side, a trend with a native line chart,
-and the 收报情况 (who reported for which year) grid."""
+"""Small Excel workbooks for the compare views: two reports side by side, a trend chart, the 收报情况 grid."""
 
 from __future__ import annotations
 
