@@ -275,6 +275,9 @@ class FastSheet:
         if hit is not None:
             return hit
         text = safe_text(value)
+        if not text:  # nothing left once XML-illegal characters are gone: no cell
+            self._cache[key] = ""
+            return ""
         if not s and text[:1] in _FORMULA_START:
             s = f' s="{self.text_style}"'
         space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
@@ -293,8 +296,9 @@ class FastSheet:
         for letter, item in zip(self._letters, row, strict=False):
             kind = type(item)
             if kind is str:
-                if item:
-                    add(f'<c r="{letter}{r}"{self._text(item, "")}')
+                frag = self._text(item, "") if item else ""
+                if frag:
+                    add(f'<c r="{letter}{r}"{frag}')
                 continue
             if item is None:
                 continue
@@ -307,8 +311,9 @@ class FastSheet:
             if kind is int or (kind is float and math.isfinite(value)):
                 add(f'<c r="{letter}{r}"{s}><v>{value}</v></c>')
             elif kind is str:
-                if value:
-                    add(f'<c r="{letter}{r}"{self._text(value, s)}')
+                frag = self._text(value, s) if value else ""
+                if frag:
+                    add(f'<c r="{letter}{r}"{frag}')
             elif value is None or kind is float:
                 continue
             elif isinstance(value, bool):
@@ -321,7 +326,9 @@ class FastSheet:
                 style = s or f' s="{self.date_style}"'
                 add(f'<c r="{letter}{r}"{style}><v>{(day - _EPOCH).days}</v></c>')
             else:
-                add(f'<c r="{letter}{r}"{self._text(str(value), s)}')
+                frag = self._text(str(value), s)
+                if frag:
+                    add(f'<c r="{letter}{r}"{frag}')
         add("</row>")
         self._fh.write("".join(parts))
 

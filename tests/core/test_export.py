@@ -636,3 +636,26 @@ def test_trend_and_grid_take_the_core_tables(tmp_path: Path) -> None:
     assert row == ("某局", cells[("某局", 2022)].label, cells[("某局", 2023)].label, 2)
     ws = load_workbook(out)["收报情况"]
     assert ws["B2"].fill.fgColor.rgb.endswith("FFEB9C") and ws["C2"].fill.fgColor.rgb.endswith("C6EFCE")
+
+
+from hypothesis import HealthCheck, example, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(st.text(min_size=1, max_size=40), min_size=1, max_size=12))
+@example(texts=["\x00", " ", "\r", "a\rb", "\ud800", "&<>\"'", "\t", "\n\n", "＝", "]]>", "&amp;"])
+def test_any_text_round_trips_through_both_sheet_writers(tmp_path: Path, texts: list[str]) -> None:
+    # 指标明细 is hand-written XML (FastSheet), 报告 is openpyxl's: both must keep any text as text
+    docs = []
+    for i, text in enumerate(texts, 1):
+        doc = Document(id=i, title=text, source_name="x.txt", agency=text)
+        docs.append((doc, StructureCheck(), [Fact(value=i, unit=text[:4], start=0, end=1, sentence=text)]))
+    out = write_workbook(tmp_path / "any.xlsx", docs, [], len(docs))
+    for name, xml in _sheet_xml(out).items():
+        assert not re.search(r"<f[ >]", xml), name
+    reports = _rows(out, "报告")[1:]
+    facts = _rows(out, "指标明细")[1:]
+    for text, rep, fact in zip(texts, reports, facts, strict=True):
+        expected = safe_text(text) or None
+        assert rep[2] == expected and fact[1] == expected and fact[10] == expected
