@@ -564,7 +564,7 @@ def _write_reports(
     for i, name in enumerate(headers[base:], base + 1):  # headers wrap onto two or three lines
         ws.column_dimensions[get_column_letter(i)].width = max(8, min(18, text_width(name) // 2 + 2))
     header = header_cells(ws, headers)
-    for cell in header[base:]:
+    for cell in header:
         cell.alignment = _HEADER_WRAP
     ws.row_dimensions[1].height = 45
     ws.append(header)
