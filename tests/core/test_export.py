@@ -659,3 +659,32 @@ def test_any_text_round_trips_through_both_sheet_writers(tmp_path: Path, texts: 
     for text, rep, fact in zip(texts, reports, facts, strict=True):
         expected = safe_text(text) or None
         assert rep[2] == expected and fact[1] == expected and fact[10] == expected
+
+
+def test_os_trouble_becomes_chinese_errors_and_leaves_no_temp_file(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+    import os
+
+    from core.errors import DiskFullError
+
+    docs = gold_documents()
+    (tmp_path / "是文件夹.xlsx").mkdir()
+    with pytest.raises(ExportError, match="无法写入"):
+        write_workbook(tmp_path / "是文件夹.xlsx", docs, load_indicators(), len(docs))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["是文件夹.xlsx"]
+
+    def locked(src: object, dst: object) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", locked)
+    with pytest.raises(ExportError, match="Excel/WPS"):
+        write_workbook(tmp_path / "a.xlsx", docs, load_indicators(), len(docs))
+
+    def full(src: object, dst: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full)
+    with pytest.raises(DiskFullError, match="磁盘空间不足"):
+        export_comparison_xlsx(tmp_path / "b.xlsx", None, None, [("k", "指标", 1.0, "件", 2.0, "件")])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["是文件夹.xlsx"]
