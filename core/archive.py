@@ -860,6 +860,7 @@ def _connect(path: Path, *, timeout: float, read_only: bool, network: bool) -> s
                 conn.execute(f"PRAGMA journal_mode = {wanted}")
             conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA temp_store = MEMORY")
+        conn.execute("PRAGMA cache_size = -32768")  # 32 MB: the index pages of common characters stay hot
     except BaseException:
         conn.close()
         raise

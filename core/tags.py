@@ -236,25 +236,36 @@ def candidate_words(text: str) -> Counter[str]:
     return counts
 
 
-def _words_for(archive: Archive, doc_id: int) -> Counter[str]:
+def _words_for(archive: Archive, doc_ids: list[int]) -> dict[int, Counter[str]]:
+    """Keyword candidates of documents: from the archive's cache, computed (and cached) when missing."""
     conn = archive.connection
-    row = conn.execute("SELECT words FROM keywords WHERE doc_id = ?", (doc_id,)).fetchone()
-    if row is not None:
-        return Counter(json.loads(row[0]))
-    counts = candidate_words(archive.get_text(doc_id))
-    if not archive.read_only:
+    out: dict[int, Counter[str]] = {}
+    for doc_id in doc_ids:
+        row = conn.execute("SELECT words FROM keywords WHERE doc_id = ?", (doc_id,)).fetchone()
+        if row is not None:
+            out[doc_id] = Counter(json.loads(row[0]))
+    fresh = {doc_id: candidate_words(archive.get_text(doc_id)) for doc_id in doc_ids if doc_id not in out}
+    if fresh and not archive.read_only:
         try:
-            with conn:
-                conn.execute("BEGIN IMMEDIATE")
-                conn.execute("INSERT OR REPLACE INTO keywords(doc_id, words) VALUES (?, ?)",
-                             (doc_id, json.dumps(dict(counts), ensure_ascii=False)))
-        except sqlite3.Error:
-            log.warning("could not cache keywords of %s", doc_id, exc_info=True)
-    return counts
+            conn.execute("BEGIN IMMEDIATE")
+            conn.executemany(
+                "INSERT OR REPLACE INTO keywords(doc_id, words) VALUES (?, ?)",
+                [(doc_id, json.dumps(dict(c), ensure_ascii=False)) for doc_id, c in fresh.items()],
+            )
+            conn.execute("COMMIT")
+        except sqlite3.Error:  # a cache: never worth failing for (locked by the importer, disk full …)
+            log.warning("could not cache keywords", exc_info=True)
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+    out.update(fresh)
+    return out
 
 
 def document_frequencies(archive: Archive) -> tuple[int, Counter[str]]:
-    """(number of documents sampled, in how many of them each word occurs), learned from the archive."""
+    """(number of documents sampled, in how many of them each word occurs), learned from the archive.
+
+    Up to IDF_SAMPLE documents (a fixed random sample) are segmented once and cached in `keywords`.
+    """
     conn = archive.connection
     have = {int(r[0]) for r in conn.execute("SELECT doc_id FROM keywords")}
     missing_needed = max(0, IDF_SAMPLE - len(have))
@@ -262,8 +273,7 @@ def document_frequencies(archive: Archive) -> tuple[int, Counter[str]]:
         rest = [int(r[0]) for r in conn.execute("SELECT id FROM documents WHERE deleted_at IS NULL")
                 if int(r[0]) not in have]
         random.Random(0).shuffle(rest)
-        for doc_id in rest[:missing_needed]:
-            _words_for(archive, doc_id)
+        _words_for(archive, rest[:missing_needed])
     df: Counter[str] = Counter()
     n = 0
     for (words,) in conn.execute("SELECT words FROM keywords"):
@@ -281,7 +291,7 @@ def suggest_tags(archive: Archive, doc_id: int, n: int = 8) -> list[str]:
     for tag in metadata_suggestions(meta):
         if tag.casefold() not in have and tag not in out:
             out.append(tag)
-    words = _words_for(archive, doc_id)
+    words = _words_for(archive, [doc_id])[doc_id]
     total, df = document_frequencies(archive)
     scored = []
     min_tf = 2 if sum(words.values()) >= 200 else 1  # a word said once is rarely what a report is about
