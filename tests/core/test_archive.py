@@ -327,3 +327,19 @@ def test_stats_and_distinct_values(archive: Archive) -> None:
     assert years == sorted(years) and 2023 in years
     with pytest.raises(ValueError):
         archive.distinct_values("text")
+
+
+def test_archive_on_a_network_share_warns_and_avoids_wal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          samples_dir: Path) -> None:
+    import core.archive as archive_module
+
+    monkeypatch.setattr(archive_module, "is_network_path", lambda _path, _mounts=None: True)
+    with Archive.open(tmp_path / "share.sqlite") as arch:
+        assert any("网络" in w and "本机" in w for w in arch.warnings)
+        assert arch.connection.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+        arch.import_paths([samples_dir], workers=0)
+        local = arch.copy_to_local()
+    monkeypatch.undo()
+    with Archive.open(local) as copy:
+        assert copy.warnings == [] and copy.count() == 5
+        assert copy.connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
