@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
@@ -89,6 +90,7 @@ MAX_SHEET_ROWS = 1_048_576  # Excel's rows per sheet, header included
 MAX_COMMENTS = 2000  # fact rows buffered to size the 指标明细 columns before streaming
 _DOC_BATCH = 200
 _HEADER_WRAP = Alignment(wrap_text=True, vertical="center")
+_WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 
 
 @dataclass(frozen=True, slots=True)
@@ -646,7 +648,13 @@ def _write_notes(
     widths.apply(ws)
     ws.append(header_cells(ws, NOTE_HEADERS))
     for r in rows:
-        ws.append([cell_value(ws, v) for v in r])
+        cells = [cell_value(ws, v) for v in r]
+        if isinstance(cells[2], str) and text_width(cells[2]) > 60:  # long explanations wrap in their column
+            cell = WriteOnlyCell(ws, cells[2])
+            cell.data_type = "s"
+            cell.alignment = _WRAP_TOP
+            cells[2] = cell
+        ws.append(cells)
     finish_sheet(ws, len(NOTE_HEADERS), len(rows))
 
 
