@@ -233,7 +233,7 @@ def summarise(facts: Sequence[Fact], indicators: dict[str, IndicatorColumn]) -> 
     user-confirmed facts win over automatic ones; rejected facts are ignored."""
     groups: dict[str, list[Fact]] = {}
     for fact in facts:
-        if fact.key and fact.status != "rejected":
+        if fact.key and fact.status != "rejected" and math.isfinite(fact.value):
             groups.setdefault(fact.key, []).append(fact)
     out: dict[str, Summary] = {}
     for key, group in groups.items():
@@ -513,7 +513,7 @@ class _FactSheet:
             doc.report_year,
             fact.key or "",
             fact.name or "",
-            _number(fact.value),
+            _number(fact.value) if math.isfinite(fact.value) else None,
             fact.unit or "",
             fact.qualifier or "",
             DIRECTION_NAMES.get(fact.direction or "", ""),

@@ -688,3 +688,16 @@ def test_os_trouble_becomes_chinese_errors_and_leaves_no_temp_file(tmp_path: Pat
     with pytest.raises(DiskFullError, match="磁盘空间不足"):
         export_comparison_xlsx(tmp_path / "b.xlsx", None, None, [("k", "指标", 1.0, "件", 2.0, "件")])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["是文件夹.xlsx"]
+
+
+def test_odd_values_stay_numbers_or_empty(tmp_path: Path) -> None:
+    values = [0.0, -5.0, 1e20, 12345678.9, 0.1 + 0.2, float("nan"), float("inf"), 3.0]
+    facts = [Fact(value=v, unit="件", start=i, end=i + 1, sentence=f"数值{i}", key="review.received")
+             for i, v in enumerate(values)]
+    doc = Document(id=1, title="数值", source_name="x.txt")
+    out = write_workbook(tmp_path / "odd.xlsx", [(doc, StructureCheck(), facts)], load_indicators(), 1)
+    got = [r[6] for r in _rows(out, "指标明细")[1:]]
+    assert got[:5] == [0, -5, 1e20, 12345678.9, pytest.approx(0.3)]
+    assert got[5] is None and got[6] is None and got[7] == 3
+    report = _rows(out, "报告")[1]
+    assert report[-1] == 0  # the first finite statement; NaN/inf never reach the 报告 sheet
