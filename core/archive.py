@@ -484,51 +484,71 @@ class Archive:
         conn.execute("UPDATE documents SET indexed_title = ? WHERE id = ?", (new_indexed, doc_id))
 
     def reanalyse(self, ids: Iterable[int] | None = None, progress: importer.Progress | None = None,
-                  cancel: threading.Event | None = None) -> int:
-        """Run analyse() again on stored texts; overrides and user-edited facts are kept. Returns the count."""
-        targets = list(ids) if ids is not None else [int(r[0]) for r in self._rows("SELECT id FROM documents")]
+                  cancel: threading.Event | None = None, *, workers: int | None = None) -> int:
+        """Run analyse() again on stored texts; overrides and user-edited facts are kept. Returns the count.
+
+        Like import, many documents are analysed in worker processes; each document is updated in one
+        transaction, so a cancel or crash leaves every document either old or new.
+        """
+        if self.read_only:
+            raise ArchiveReadOnlyError("档案以只读方式打开，不能重新分析。")
+        if ids is not None:
+            targets = [int(i) for i in ids]
+        else:
+            targets = [int(r[0]) for r in self._rows("SELECT id FROM documents ORDER BY id")]
+
+        def jobs() -> Iterator[tuple[int, str, str]]:
+            for doc_id in targets:
+                rows = self._rows("SELECT source_name FROM documents WHERE id = ?", (doc_id,))
+                if rows:
+                    yield doc_id, self.get_text(doc_id), str(rows[0][0])
+
+        n_workers = importer._pool_size(len(targets), workers)
+        results: Iterator[tuple[int, str, Analysis | None]]
+        if n_workers > 0:
+            results = importer.ordered_map(importer.analyse_job, jobs(), n_workers, importer.crashed_analysis)
+        else:
+            results = (importer.analyse_job(*job) for job in jobs())
         done = 0
-        for doc_id in targets:
-            if cancel is not None and cancel.is_set():
-                break
-            rows = self._rows(
-                "SELECT source_name, overrides, indexed_title FROM documents WHERE id = ?", (doc_id,)
-            )
-            if not rows:
-                continue
-            source_name, overrides_json, indexed_title = rows[0]
-            text = self.get_text(doc_id)
-            try:
-                analysis = importer.analyse_text(text, source_name)
-            except Exception:  # an analyser bug: keep what is stored
-                log.exception("reanalyse failed for %s", doc_id)
-                continue
-            overrides = json.loads(overrides_json)
-            cols = importer.analysis_columns(analysis, overrides, source_name)
-            with self._write() as conn:
-                conn.execute(
-                    "UPDATE documents SET missing_parts=?, late=?, analysed_at=? WHERE id=?",
-                    (cols["missing_parts"], cols["late"], cols["analysed_at"], doc_id),
-                )
-                conn.execute(
-                    "INSERT OR REPLACE INTO analyses(doc_id, auto_meta, sections, structure) VALUES (?, ?, ?, ?)",
-                    (doc_id, cols["auto_meta"], cols["sections"], cols["structure"]),
-                )
-                meta = {name: cols[name] for name in META_FIELDS}
-                self._update_meta(conn, doc_id, meta, overrides, old_indexed_title=indexed_title)
-                kept = {
-                    (int(r[0]), int(r[1]))
-                    for r in conn.execute(
-                        "SELECT start, end FROM facts WHERE doc_id = ? AND status != 'auto'", (doc_id,)
-                    )
-                }
-                conn.execute("DELETE FROM facts WHERE doc_id = ? AND status = 'auto'", (doc_id,))
-                importer.insert_facts(conn, doc_id, [f for f in analysis.facts if (f.start, f.end) not in kept])
-                _refresh_fact_count(conn, doc_id)
-            done += 1
-            if progress is not None:
-                progress(done, len(targets), f"{source_name}：已重新分析")
+        try:
+            for doc_id, source_name, analysis in results:
+                if cancel is not None and cancel.is_set():
+                    break
+                done += 1
+                if analysis is not None:
+                    self._store_reanalysis(doc_id, source_name, analysis)
+                if progress is not None:
+                    progress(done, len(targets), f"{source_name}：已重新分析")
+        finally:
+            close = getattr(results, "close", None)
+            if close is not None:
+                close()
         return done
+
+    def _store_reanalysis(self, doc_id: int, source_name: str, analysis: Analysis) -> None:
+        with self._write() as conn:
+            row = conn.execute("SELECT overrides, indexed_title FROM documents WHERE id = ?", (doc_id,)).fetchone()
+            if row is None:  # purged meanwhile
+                return
+            overrides = json.loads(row[0])
+            cols = importer.analysis_columns(analysis, overrides, source_name)
+            conn.execute(
+                "UPDATE documents SET missing_parts=?, late=?, analysed_at=? WHERE id=?",
+                (cols["missing_parts"], cols["late"], cols["analysed_at"], doc_id),
+            )
+            conn.execute(
+                "INSERT OR REPLACE INTO analyses(doc_id, auto_meta, sections, structure) VALUES (?, ?, ?, ?)",
+                (doc_id, cols["auto_meta"], cols["sections"], cols["structure"]),
+            )
+            meta = {name: cols[name] for name in META_FIELDS}
+            self._update_meta(conn, doc_id, meta, overrides, old_indexed_title=row[1])
+            kept = {
+                (int(r[0]), int(r[1]))
+                for r in conn.execute("SELECT start, end FROM facts WHERE doc_id = ? AND status != 'auto'", (doc_id,))
+            }
+            conn.execute("DELETE FROM facts WHERE doc_id = ? AND status = 'auto'", (doc_id,))
+            importer.insert_facts(conn, doc_id, [f for f in analysis.facts if (f.start, f.end) not in kept])
+            _refresh_fact_count(conn, doc_id)
 
     # --- facts ---------------------------------------------------------------------------------------
 

@@ -483,73 +483,101 @@ def _ping() -> bool:
 
 
 def _pooled(todo: list[tuple[str, str]], n_workers: int) -> Iterator[Processed]:
-    """Process files in worker processes, yielding results in input order.
+    """Process files in worker processes, yielding results in input order (see ordered_map)."""
+    return ordered_map(_process_path, todo, n_workers, _crashed_file)
 
-    A worker that dies (a reader crashing on a hostile file) breaks the pool: the files then in flight
-    are retried one at a time in a fresh process, so only the culprit fails.
+
+def analyse_job(doc_id: int, text: str, name: str) -> tuple[int, str, Analysis | None]:
+    """Re-analysis of a stored text (worker entry); None when the analyser fails."""
+    try:
+        return doc_id, name, analyse_text(text, name)
+    except Exception:
+        log.exception("analyse failed for document %s", doc_id)
+        return doc_id, name, None
+
+
+def crashed_analysis(args: tuple[Any, ...]) -> tuple[int, str, Analysis | None]:
+    return int(args[0]), str(args[2]), None
+
+
+def _crashed_file(args: tuple[Any, ...]) -> Processed:
+    path, digest = args
+    return Processed(path=path, name=Path(path).name, size=0, sha_original=digest,
+                     error="读取此文件时程序意外退出（文件可能已损坏或格式异常）")
+
+
+def ordered_map(
+    fn: Callable[..., Any], jobs: Iterable[tuple[Any, ...]], n_workers: int,
+    on_crash: Callable[[tuple[Any, ...]], Any],
+) -> Iterator[Any]:
+    """fn(*job) for every job in worker processes, results in input order, jobs pulled lazily.
+
+    A worker that dies (a reader crashing on a hostile file) breaks the pool: the jobs then in flight are
+    retried one at a time in a fresh process, so only the culprit gets on_crash(job). When processes
+    cannot start at all, everything runs in-process. `fn` must be a module-level function.
     """
     from collections import deque
     from concurrent.futures.process import BrokenProcessPool
 
+    pending = iter(jobs)
     executor = _new_executor(n_workers)
     if executor is None:
-        yield from (_process_path(p, d) for p, d in todo)
+        yield from (fn(*job) for job in pending)
         return
-    window: deque[tuple[str, str, Any]] = deque()
-    pending = iter(todo)
+    window: deque[tuple[tuple[Any, ...], Any]] = deque()
     limit = 4 * n_workers + 4
     try:
         while True:
-            retry: list[tuple[str, str]] = []
+            retry: list[tuple[Any, ...]] = []
             try:
                 while len(window) < limit:
-                    nxt = next(pending, None)
-                    if nxt is None:
+                    job = next(pending, None)
+                    if job is None:
                         break
-                    retry = [nxt]  # in case submit finds the pool already broken
-                    window.append((nxt[0], nxt[1], executor.submit(_process_path, nxt[0], nxt[1])))
+                    retry = [job]  # in case submit finds the pool already broken
+                    window.append((job, executor.submit(fn, *job)))
                     retry = []
                 if not window:
                     return
-                future = window[0][2]
-                result = future.result()
+                result = window[0][1].result()
                 window.popleft()
                 yield result
                 continue
             except BrokenProcessPool:
-                log.warning("an analysis process died; retrying the files in flight one by one")
-            retry = [(p, d) for p, d, _f in window] + retry
+                log.warning("a worker process died; retrying the jobs in flight one by one")
+            retry = [job for job, _future in window] + retry
             window.clear()
             executor.shutdown(wait=False, cancel_futures=True)
-            yield from _isolated(retry)
+            yield from _isolated(fn, retry, on_crash)
             executor = _new_executor(n_workers)
             if executor is None:
-                yield from (_process_path(p, d) for p, d in pending)
+                yield from (fn(*job) for job in pending)
                 return
     finally:
         if executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
 
 
-def _isolated(files: list[tuple[str, str]]) -> Iterator[Processed]:
-    """Process files one at a time in a single worker; a file that kills it fails, a fresh one goes on."""
+def _isolated(
+    fn: Callable[..., Any], jobs: list[tuple[Any, ...]], on_crash: Callable[[tuple[Any, ...]], Any]
+) -> Iterator[Any]:
+    """Run jobs one at a time in a single worker; a job that kills it gets on_crash, a fresh worker goes on."""
     from concurrent.futures.process import BrokenProcessPool
 
     single = None
     try:
-        for path, digest in files:
+        for job in jobs:
             if single is None:
                 single = _new_executor(1)
             if single is None:
-                yield _process_path(path, digest)
+                yield fn(*job)
                 continue
             try:
-                yield single.submit(_process_path, path, digest).result()
+                yield single.submit(fn, *job).result()
             except BrokenProcessPool:
                 single.shutdown(wait=False, cancel_futures=True)
                 single = None
-                yield Processed(path=path, name=Path(path).name, size=0, sha_original=digest,
-                                error="读取此文件时程序意外退出（文件可能已损坏或格式异常）")
+                yield on_crash(job)
     finally:
         if single is not None:
             single.shutdown(wait=True)

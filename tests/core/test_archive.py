@@ -343,3 +343,26 @@ def test_archive_on_a_network_share_warns_and_avoids_wal(tmp_path: Path, monkeyp
     with Archive.open(local) as copy:
         assert copy.warnings == [] and copy.count() == 5
         assert copy.connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_reanalyse_progress_cancel_and_workers(archive: Archive) -> None:
+    ids = archive.list_ids(order_by="id", descending=False)
+    before = {d.id: (d.title, d.report_year, d.fact_count) for d in archive.get_documents(ids)}
+    archive.connection.execute("DELETE FROM facts WHERE doc_id = ? AND status = 'auto'", (ids[0],))
+    archive.connection.execute("UPDATE documents SET fact_count = 0, report_year = NULL WHERE id = ?", (ids[0],))
+    cancel = threading.Event()
+    calls: list[int] = []
+
+    def progress(done: int, total: int, _message: str) -> None:
+        calls.append(done)
+        assert total == len(ids)
+        if done == 2:
+            cancel.set()
+
+    assert archive.reanalyse(progress=progress, cancel=cancel, workers=0) == 2
+    assert calls == [1, 2]
+    restored = archive.get_document(ids[0])
+    assert (restored.title, restored.report_year, restored.fact_count) == before[ids[0]]
+    assert archive.reanalyse(ids, workers=2) == len(ids)  # the worker-process path gives the same result
+    assert {d.id: (d.title, d.report_year, d.fact_count) for d in archive.get_documents(ids)} == before
+    assert archive.check() == []
