@@ -15,13 +15,11 @@ from typing import IO, Any, Protocol
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment
-from openpyxl.utils import get_column_letter
 
 from core import __version__
 from core.models import Document, Fact, StructureCheck
 from core.paths import resource
 from core.xlsx_util import (
-    DATE_FORMAT,
     MONEY_FORMAT,
     ExportCancelled,
     ExportError,
@@ -34,7 +32,6 @@ from core.xlsx_util import (
     parse_date,
     safe_text,
     text_width,
-    warn_cell,
 )
 
 __all__ = [
@@ -89,7 +86,6 @@ MAX_SHEET_ROWS = 1_048_576  # Excel's rows per sheet, header included
 # 360 MB. Past this many disagreements a cell is only highlighted; 指标明细 lists every statement.
 MAX_COMMENTS = 2000  # fact rows buffered to size the 指标明细 columns before streaming
 _DOC_BATCH = 200
-_HEADER_WRAP = Alignment(wrap_text=True, vertical="center")
 _WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 
 
@@ -440,7 +436,6 @@ def write_workbook(  # noqa: PLR0917 - the documented signature
                     ws_rep, spill=spill, by_key=by_key, area_rank=area_rank, extra_names=extra_names,
                     widths=rep_widths, cancel=cancel,
                 )
-                finish_sheet(ws_rep, len(REPORT_BASE) + len(columns), n_docs)
             if SHEET_NOTES in chosen:
                 ws_note = wb.create_sheet(SHEET_NOTES)  # created last: 指标明细 may continue on more sheets
                 ws_note.freeze_panes = "A2"
@@ -561,36 +556,41 @@ def _write_reports(
 
     used: set[str] = set()
     headers = [h for h, _ in REPORT_BASE] + [_header_name(ind, used) for ind in columns]
-    base = len(REPORT_BASE)
-    widths.apply(ws)
-    for i, name in enumerate(headers[base:], base + 1):  # headers wrap onto two or three lines
-        ws.column_dimensions[get_column_letter(i)].width = max(8, min(18, text_width(name) // 2 + 2))
-    header = header_cells(ws, headers)
-    for cell in header:
-        cell.alignment = _HEADER_WRAP
-    ws.row_dimensions[1].height = 45
-    ws.append(header)
-
-    formats = [MONEY_FORMAT if ind.kind == "money" else None for ind in columns]
-    comments = 0
-    for n, (prefix, summary) in enumerate(spill):
-        if cancel is not None and n % 500 == 0 and cancel.is_set():
-            raise ExportCancelled()
-        row = [cell_value(ws, v) for v in prefix]
-        if prefix[7] is not None:
-            row[7] = cell_value(ws, prefix[7], number_format=DATE_FORMAT)
-        for ind, fmt in zip(columns, formats, strict=True):
-            s = summary.get(ind.key)
-            if s is None:
-                row.append(None)
-            elif s.note:
+    # indicator headers wrap onto two or three lines of a tall header row
+    col_widths = widths.widths + [max(8, min(18, text_width(h) // 2 + 2)) - 1 for h in headers[len(REPORT_BASE):]]
+    sheet = FastSheet(ws, headers, col_widths, header_height=45)
+    try:
+        money = sheet.style(number_format=MONEY_FORMAT)
+        warn = sheet.style(warn=True)
+        warn_money = sheet.style(warn=True, number_format=MONEY_FORMAT)
+        first = len(REPORT_BASE) + 1
+        is_money = [ind.kind == "money" for ind in columns]
+        comments = 0
+        for n, (prefix, summary) in enumerate(spill):
+            if cancel is not None and n % 500 == 0 and cancel.is_set():
+                raise ExportCancelled()
+            row: list[Any] = list(prefix)
+            notes: list[tuple[int, str]] = []
+            for i, (ind, money_col) in enumerate(zip(columns, is_money, strict=True)):
+                s = summary.get(ind.key)
+                if s is None:
+                    row.append(None)
+                elif s.note:
+                    row.append((_number(s.value), warn_money if money_col else warn))
+                    notes.append((first + i, s.note))
+                elif money_col:
+                    row.append((_number(s.value), money))
+                else:
+                    row.append(_number(s.value))
+            sheet.append(row)
+            for column, note in notes:
                 comments += 1
-                row.append(warn_cell(ws, s.value, s.note if comments <= MAX_COMMENTS else None, fmt))
-            elif fmt:
-                row.append(cell_value(ws, s.value, number_format=fmt))
-            else:
-                row.append(s.value)
-        ws.append(row)
+                if comments <= MAX_COMMENTS:
+                    sheet.comment(column, note)
+        sheet.finish()
+    except BaseException:
+        sheet.discard()
+        raise
     return columns
 
 

@@ -15,6 +15,7 @@ from typing import IO, Any
 
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.comments import Comment
+from openpyxl.comments.comment_sheet import CommentRecord
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._writer import ALL_TEMP_FILES
@@ -78,8 +79,8 @@ class WidthTracker:
 
     def __init__(self, headers: Sequence[str], minimum: Sequence[int] | None = None) -> None:
         self.widths = [text_width(h) + 2 for h in headers]  # + filter button
-        if minimum:
-            self.widths = [max(w, m) for w, m in zip(self.widths, minimum, strict=False)]
+        for i, m in enumerate((minimum or ())[: len(self.widths)]):
+            self.widths[i] = max(self.widths[i], m)
 
     def add(self, values: Sequence[Any]) -> None:
         widths = self.widths
@@ -231,8 +232,12 @@ class FastSheet:
     always inline text (never formulas); a cell is None, str, bool, int, float, date, or (value, style_id).
     """
 
-    def __init__(self, ws: Any, headers: Sequence[str], widths: Sequence[float]) -> None:
+    def __init__(self, ws: Any, headers: Sequence[str], widths: Sequence[float], *,
+                 header_height: float | None = None) -> None:
         self.ws = ws
+        self._comments: list[CommentRecord] = []
+        # a tall header row wraps its (long) header texts
+        self._header_row = f' ht="{header_height}" customHeight="1"' if header_height else ""
         self.ncols = len(headers)
         self.rows = 0
         self._letters = [get_column_letter(i) for i in range(1, self.ncols + 1)]
@@ -242,7 +247,7 @@ class FastSheet:
         self._cache: dict[tuple[str, str], str] = {}
         self.text_style = self.style(quote_prefix=True)
         self.date_style = self.style(number_format=DATE_FORMAT)
-        header_style = self.style(header=True)
+        header_style = self.style(header=True, wrap=bool(header_height))
         cols = "".join(
             f'<col min="{i}" max="{i}" width="{max(MIN_WIDTH, min(MAX_WIDTH, w + 1))}" customWidth="1"/>'
             for i, w in enumerate(widths, 1)
@@ -256,7 +261,8 @@ class FastSheet:
         )
         self.append([(safe_text(h), header_style) for h in headers])
 
-    def style(self, *, number_format: str | None = None, quote_prefix: bool = False, header: bool = False) -> int:
+    def style(self, *, number_format: str | None = None, quote_prefix: bool = False, header: bool = False,
+              warn: bool = False, wrap: bool = False) -> int:
         """Register a cell style with the workbook and return its index (the `s` attribute)."""
         cell = WriteOnlyCell(self.ws, None)
         if number_format:
@@ -266,7 +272,18 @@ class FastSheet:
         if header:
             cell.font = HEADER_FONT
             cell.fill = HEADER_FILL
+        if warn:
+            cell.fill = WARN_FILL
+        if wrap:
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
         return int(cell.style_id)
+
+    def comment(self, column: int, text: str) -> None:
+        """A comment on `column` (1-based) of the row appended last."""
+        record = CommentRecord(ref=f"{self._letters[column - 1]}{self.rows}", author="报告档案", height=120,
+                               width=300)
+        record.text.t = safe_text(text)[:2000]
+        self._comments.append(record)
 
     def _text(self, value: str, s: str) -> str:
         """`s="…" t="inlineStr"><is><t>…</t></is>` for a string; escaped forms of repeated strings are cached."""
@@ -291,7 +308,7 @@ class FastSheet:
     def append(self, row: Sequence[Any]) -> None:
         self.rows += 1
         r = self.rows
-        parts = [f'<row r="{r}">']
+        parts = [f'<row r="{r}"{self._header_row if r == 1 else ""}>']
         add = parts.append
         for letter, item in zip(self._letters, row, strict=False):
             kind = type(item)
@@ -336,9 +353,11 @@ class FastSheet:
         """Close the XML and put it in place of the openpyxl sheet (call once, before wb.save())."""
         ref = f"A1:{self._letters[-1]}{max(self.rows, 2)}" if self.ncols else ""
         tail = f'<autoFilter ref="{ref}"/>' if ref else ""
+        # openpyxl writes the comments and their VML drawing and relates them as "anysvml"
+        legacy = '<legacyDrawing r:id="anysvml"/>' if self._comments else ""
         self._fh.write(
             f'</sheetData>{tail}<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" '
-            'footer="0.5"/></worksheet>'
+            f'footer="0.5"/>{legacy}</worksheet>'
         )
         self._fh.close()
         if ref:
@@ -351,6 +370,7 @@ class FastSheet:
             ALL_TEMP_FILES.remove(old)
         writer.out = str(self.path)
         ALL_TEMP_FILES.append(writer.out)
+        self.ws._comments = self._comments  # read by openpyxl's ExcelWriter at save
 
     def discard(self) -> None:
         if not self._fh.closed:

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from core.export import (
     FACT_COLUMNS,
@@ -306,6 +307,11 @@ def test_column_widths_fit_chinese_text_and_are_capped(gold_book: Any) -> None:
     assert rep.column_dimensions["C"].width == min(60, longest_title + 1)
     fac = wb["指标明细"]
     assert fac.column_dimensions["K"].width == 60  # 原句 capped
+    for ws in (rep, fac, wb["说明"]):  # every column has its width
+        for col in range(1, ws.max_column + 1):
+            letter = get_column_letter(col)
+            assert ws.column_dimensions[letter].customWidth, (ws.title, letter)
+            assert 6 <= ws.column_dimensions[letter].width <= 60
     assert fac.column_dimensions["A"].width < 12
 
 
