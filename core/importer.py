@@ -29,49 +29,32 @@ BATCH_SECONDS = 2.0  # or this long since the last commit, whichever comes first
 POOL_MIN_FILES = 40  # analyse in worker processes only when there is enough work to pay for start-up
 # Office lock files, OS droppings: never documents, skipped silently.
 _JUNK_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
-_FALLBACK_SUFFIXES = frozenset({".txt"})
 
 
-# --- the pipeline stages (other modules; tiny fallbacks while they are not there) -------------------
+# --- the pipeline stages (imported lazily: the readers pull in pypdfium2, lxml …) ---------------------
 
 
 def supported_suffixes() -> frozenset[str]:
-    try:
-        from core.readers import SUPPORTED_SUFFIXES
-    except ImportError:
-        return _FALLBACK_SUFFIXES
+    from core.readers import SUPPORTED_SUFFIXES
+
     return frozenset(SUPPORTED_SUFFIXES)
 
 
 def _read_bytes(data: bytes, name: str) -> ReadResult:
-    try:
-        from core.readers import read_bytes
-    except ImportError:
-        if Path(name).suffix.lower() not in _FALLBACK_SUFFIXES:
-            raise ReadError(f"不支持的文件类型（{Path(name).suffix or '无扩展名'}）") from None
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                return ReadResult(text=data.decode(encoding), fmt="txt", encoding=encoding)
-            except UnicodeDecodeError:
-                continue
-        raise ReadError("无法识别文本编码") from None
+    from core.readers import read_bytes
+
     return read_bytes(data, name)
 
 
 def _clean(text: str) -> str:
-    try:
-        from core.clean import clean_text
-    except ImportError:
-        return "\n".join(line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    from core.clean import clean_text
+
     return clean_text(text)
 
 
 def analyse_text(text: str, name: str) -> Analysis:
-    try:
-        from core.extract import analyse
-    except ImportError:
-        first = next((line.strip() for line in text.splitlines() if line.strip()), "")
-        return Analysis(title=first[:100] or None)
+    from core.extract import analyse
+
     return analyse(text, name)
 
 
