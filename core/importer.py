@@ -172,7 +172,8 @@ def collect_files(paths: Iterable[str | Path]) -> Iterator[tuple[str, str | None
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for root, dirs, files in os.walk(path):
+            unreadable: list[OSError] = []
+            for root, dirs, files in os.walk(path, onerror=unreadable.append):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
                     if _is_junk(name):
@@ -187,6 +188,8 @@ def collect_files(paths: Iterable[str | Path]) -> Iterator[tuple[str, str | None
                         yield full, f"不支持的文件类型（{suffix or '无扩展名'}）"
                     else:
                         yield full, None
+            for error in unreadable:  # a subfolder os.walk could not list: say so instead of skipping it
+                yield str(error.filename or path), "无法打开此文件夹（没有权限或已被移走），其中的文件未导入"
             continue
         key = os.path.normcase(os.path.abspath(path))
         if key in seen:

@@ -250,3 +250,22 @@ def test_file_changed_during_import_and_too_large(tmp_path: Path, samples_dir: P
         assert reasons[moving.name][0] == Outcome.FAILED and "修改" in reasons[moving.name][1]
         assert reasons[big.name][0] == Outcome.FAILED and "过大" in reasons[big.name][1]
         assert arch.count() == 0
+
+
+def test_unreadable_subfolder_is_reported(tmp_path: Path, samples_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(sorted(samples_dir.glob("*.txt"))[0], folder)
+    real_walk = os.walk
+
+    def walk_with_a_locked_subfolder(top: str, onerror=None):  # type: ignore[no-untyped-def]
+        if onerror is not None:
+            onerror(PermissionError(13, "Permission denied", str(folder / "机密")))
+        yield from real_walk(top)
+
+    monkeypatch.setattr(importer.os, "walk", walk_with_a_locked_subfolder)
+    with Archive.open(tmp_path / "a.sqlite") as arch:
+        report = arch.import_paths([folder], workers=0)
+    outcomes = {Path(i.path).name: i for i in report.items}
+    assert outcomes["机密"].outcome == Outcome.FAILED and "文件夹" in outcomes["机密"].reason
+    assert report.count(Outcome.IMPORTED) == 1
