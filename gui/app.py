@@ -20,7 +20,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="report-archive", description="报告档案")
     parser.add_argument("--archive", type=Path, default=None, help="档案文件路径（不存在时自动新建）")
     parser.add_argument("--self-test", action="store_true", help="无界面自检，成功时退出码为 0")
-    args, _qt_args = parser.parse_known_args(argv)
+    args, qt_args = parser.parse_known_args(argv)
+    args.qt_args = qt_args  # e.g. -platform offscreen, -style fusion: handed to QApplication
     return args
 
 
@@ -71,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     setup_logging()
     install_excepthook()
-    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app = QApplication.instance() or QApplication([sys.argv[0], *args.qt_args])
     assert isinstance(app, QApplication)
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
