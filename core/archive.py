@@ -178,6 +178,7 @@ class Archive:
             self._closed = True
             try:
                 if not self.read_only:
+                    self._conn.execute("PRAGMA analysis_limit = 400")  # keeps closing quick on big archives
                     self._conn.execute("PRAGMA optimize")
             except sqlite3.Error:
                 pass
