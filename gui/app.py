@@ -64,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return int(selftest.run())
 
-    from PySide6.QtCore import QLocale, QTranslator
+    from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
     from PySide6.QtWidgets import QApplication
 
     from gui.errors import install_excepthook, setup_logging
@@ -76,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     assert isinstance(app, QApplication)
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
-    app.setApplicationDisplayName("报告档案")
+    app.setApplicationDisplayName(QCoreApplication.translate("app", "报告档案"))
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     set_app_icon(app)
     # Qt's own strings (dialog buttons…) in Chinese when the translation ships with Qt.

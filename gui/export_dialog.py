@@ -92,7 +92,7 @@ class ExportDialog(QDialog):
         self.pathEdit = QLineEdit(self)
         self.pathEdit.setObjectName("exportPath")
         folder = Path(window.settings.last_export_dir or Path.home())
-        self.pathEdit.setText(str(folder / f"报告档案导出-{time.strftime('%Y%m%d')}.xlsx"))
+        self.pathEdit.setText(str(folder / self.tr("报告档案导出-{0}.xlsx").format(time.strftime("%Y%m%d"))))
         self.pathEdit.setMinimumWidth(380)
         where.addWidget(self.pathEdit, 1)
         browse = QPushButton(self.tr("浏览…"), self)

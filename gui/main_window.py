@@ -943,7 +943,7 @@ class MainWindow(QMainWindow):
         if self.worker is None:
             return
         stamp = time.strftime("%Y%m%d")
-        default = str(Path(self.settings.last_export_dir or Path.home()) / f"{self.archive_path.stem}-备份-{stamp}.sqlite")
+        default = str(Path(self.settings.last_export_dir or Path.home()) / self.tr("{0}-备份-{1}.sqlite").format(self.archive_path.stem, stamp))
         dest, _ = QFileDialog.getSaveFileName(self, self.tr("备份档案"), default, self.tr("档案文件 (*.sqlite)"))
         if not dest:
             return
