@@ -244,9 +244,10 @@ def analysis_columns(analysis: Analysis, overrides: dict[str, Any], source_name:
 
 
 def insert_facts(conn: sqlite3.Connection, doc_id: int, facts: Iterable[Fact], status: str = "auto") -> int:
+    stamp = None if status == "auto" else _now()  # updated_at records user edits only
     rows = [
         (doc_id, f.key, f.name, float(f.value), f.unit or "", f.qualifier or "", f.direction, f.start, f.end,
-         f.sentence or "", status, _now())
+         f.sentence or "", status, stamp)
         for f in facts
     ]
     conn.executemany(
