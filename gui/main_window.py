@@ -1191,8 +1191,8 @@ class MainWindow(QMainWindow):
         if screen is None:
             return
         area = screen.availableGeometry()
-        width = min(1400, int(area.width() * 0.94))
-        height = min(900, int(area.height() * 0.92))
+        width = min(1640, int(area.width() * 0.94))
+        height = min(1000, int(area.height() * 0.92))
         self.resize(width, height)
         self.move(area.x() + (area.width() - width) // 2, area.y() + max(0, (area.height() - height) // 3))
 
@@ -1221,7 +1221,7 @@ class MainWindow(QMainWindow):
         if not self._shown_once:
             self._shown_once = True
             if not self._columns_restored:
-                QTimer.singleShot(0, self._fit_columns)
+                QTimer.singleShot(50, self._fit_columns)  # once the layout has settled
             if os.environ.get(STARTUP_ENV):
                 # after the event loop has run once past show(): the first frame is on screen
                 QTimer.singleShot(0, lambda: self._startup_mark("SHOWN"))
