@@ -79,7 +79,8 @@ class MetadataCommand(QUndoCommand):
         self.host = host
         self.ids = [d.id for d in docs]
         self.fields = dict(fields)
-        self.old = {d.id: {k: getattr(d, k, None) for k in fields} for d in docs}
+        # undo restores each field as it was: the user's earlier override, or None = back to the analyser's value
+        self.old = {d.id: {k: (d.overrides or {}).get(k) for k in fields} for d in docs}
 
     def redo(self) -> None:
         ids, fields = list(self.ids), dict(self.fields)
