@@ -388,3 +388,38 @@ def test_compare_action_needs_two_documents(qtbot: QtBot, window: MainWindow) ->
     assert not window.actionCompare.isEnabled()
     window.select_ids(window.model.ids[:2])
     assert window.actionCompare.isEnabled()
+
+
+def test_window_keeps_running_its_event_loop_during_an_import(qtbot: QtBot, empty_window: MainWindow) -> None:
+    """A 10 ms timer keeps ticking while 40 reports import (a blocking import would stop it for seconds).
+
+    The bound is loose on purpose (test machines are shared); bench/bench_gui_import_stall.py measures the
+    real figure. What this catches is an import, listing or summary that runs on the GUI thread.
+    """
+    from PySide6.QtCore import QElapsedTimer, QTimer
+
+    files = shared_reports(35)
+    clock = QElapsedTimer()
+    clock.start()
+    gaps: list[int] = []
+    last = [clock.elapsed()]
+
+    def tick() -> None:
+        now = clock.elapsed()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    ticker = QTimer()
+    ticker.setInterval(10)
+    ticker.timeout.connect(tick)
+    ticker.start()
+    with qtbot.waitSignal(empty_window.importFinished, timeout=120_000) as blocker:
+        empty_window.import_paths(files)
+    imported = blocker.args[0].count(Outcome.IMPORTED)
+    qtbot.waitUntil(lambda: empty_window.model.rowCount() == imported, timeout=10_000)
+    qtbot.waitUntil(lambda: empty_window.import_summary is not None, timeout=5_000)
+    ticker.stop()
+    elapsed = clock.elapsed()
+    assert imported > 30
+    assert len(gaps) >= elapsed / 10 / 4, f"only {len(gaps)} ticks in {elapsed} ms"
+    assert max(gaps) < 1_000, f"the event loop stalled for {max(gaps)} ms"
