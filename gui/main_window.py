@@ -186,7 +186,7 @@ class MainWindow(QMainWindow):
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DEBOUNCE_MS)
         self._search_timer.timeout.connect(self.refresh)
-        self.search_box.textChanged.connect(lambda _t: self._search_timer.start())
+        self.search_box.textChanged.connect(self._search_text_changed)
         self.search_box.returnPressed.connect(self._search_now)
 
         self._build_actions()
@@ -447,6 +447,18 @@ class MainWindow(QMainWindow):
     def filter_kwargs(self) -> dict[str, Any]:
         tags_all, tags_any, tags_none = self.tag_pane.filters()
         return {"tags_all": tags_all, "tags_any": tags_any, "tags_none": tags_none, "deleted": self.trash_mode}
+
+    def _search_text_changed(self, text: str) -> None:
+        # A new search lists the best matches first (the contract of searchBox); a column clicked after
+        # that sorts the matches.
+        if text.strip() and not self.model.query and self.model.sort_column >= 0:
+            self.model.sort_column = -1
+            header = self.table.horizontalHeader()
+            header.blockSignals(True)  # the view would otherwise re-sort (and list) at once
+            header.setSortIndicator(-1, Qt.SortOrder.DescendingOrder)
+            header.blockSignals(False)
+            header.viewport().update()
+        self._search_timer.start()
 
     def _search_now(self) -> None:
         self._search_timer.stop()
@@ -1170,7 +1182,11 @@ class MainWindow(QMainWindow):
         header = self.settings.header_state("archiveTable")
         self._columns_restored = header is not None and self.table.horizontalHeader().restoreState(header)
         if self._columns_restored:
-            self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.DescendingOrder)
+            # each start lists newest first; no second listing for the restored indicator
+            hh = self.table.horizontalHeader()
+            hh.blockSignals(True)
+            hh.setSortIndicator(-1, Qt.SortOrder.DescendingOrder)
+            hh.blockSignals(False)
             self.model.sort_column = -1
         self.table.setColumnHidden(SNIPPET_COLUMN, not self.current_query())
         visible = self.settings.tag_bar_visible

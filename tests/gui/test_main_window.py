@@ -423,3 +423,20 @@ def test_window_keeps_running_its_event_loop_during_an_import(qtbot: QtBot, empt
     assert imported > 30
     assert len(gaps) >= elapsed / 10 / 4, f"only {len(gaps)} ticks in {elapsed} ms"
     assert max(gaps) < 1_000, f"the event loop stalled for {max(gaps)} ms"
+
+
+def test_a_new_search_is_best_first_even_after_sorting(qtbot: QtBot, window: MainWindow) -> None:
+    w = window
+    with qtbot.waitSignal(w.refreshed, timeout=10_000):
+        w.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    with Archive.open(w.archive_path) as archive:
+        expected = archive.list_ids(query="复议", order_by=None)
+    with qtbot.waitSignal(w.refreshed, timeout=10_000):
+        type_text(w.search_box, "复议")
+    assert w.model.ids == expected
+    # sorting the matches by a column still works
+    with qtbot.waitSignal(w.refreshed, timeout=10_000):
+        w.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    assert sorted(w.model.ids) == sorted(expected)
+    titles = [d.title.lower() for d in w.model.documents(w.model.ids)]
+    assert titles == sorted(titles)
