@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -21,6 +22,7 @@ from core.errors import (
     ArchiveCorruptError,
     ArchiveError,
     ArchiveReadOnlyError,
+    DiskFullError,
 )
 from core.models import (
     DOC_TYPES,
@@ -798,11 +800,10 @@ class Archive:
             target = target / f"{self.path.stem}-备份-{datetime.now():%Y%m%d-%H%M%S}{self.path.suffix or '.sqlite'}"
         if target.resolve() == self.path.resolve():
             raise ArchiveError("备份文件不能与档案本身是同一个文件。")
+        tmp = target.with_name(target.name + ".part")  # the target appears only when complete
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(target.name + ".part")
-            if tmp.exists():
-                tmp.unlink()
+            tmp.unlink(missing_ok=True)
             out = sqlite3.connect(tmp)
             try:
                 self._conn.backup(out)
@@ -810,9 +811,15 @@ class Archive:
             finally:
                 out.close()
             os.replace(tmp, target)
-        except sqlite3.Error as exc:
-            raise _as_archive_error(exc, target) from exc
-        except OSError as exc:
+        except (sqlite3.Error, OSError) as exc:
+            try:
+                tmp.unlink(missing_ok=True)
+            except OSError:
+                pass
+            if isinstance(exc, sqlite3.Error):
+                raise _as_archive_error(exc, target) from exc
+            if exc.errno == errno.ENOSPC:
+                raise DiskFullError(f"磁盘已满，未能写入备份文件 {target}。档案本身没有改变。") from exc
             raise ArchiveReadOnlyError(f"无法写入备份文件 {target}：{exc.strerror or exc}") from exc
         return target
 

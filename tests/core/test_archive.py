@@ -366,3 +366,12 @@ def test_reanalyse_progress_cancel_and_workers(archive: Archive) -> None:
     assert archive.reanalyse(ids, workers=2) == len(ids)  # the worker-process path gives the same result
     assert {d.id: (d.title, d.report_year, d.fact_count) for d in archive.get_documents(ids)} == before
     assert archive.check() == []
+
+
+def test_backup_to_an_impossible_place_fails_cleanly(archive: Archive, tmp_path: Path) -> None:
+    blocker = tmp_path / "不是文件夹"
+    blocker.write_text("x", encoding="utf-8")
+    with pytest.raises(ArchiveError, match="备份"):
+        archive.backup(blocker / "备份.sqlite")
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".part")) == []
+    assert archive.check() == []
