@@ -375,3 +375,27 @@ def test_backup_to_an_impossible_place_fails_cleanly(archive: Archive, tmp_path:
         archive.backup(blocker / "备份.sqlite")
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".part")) == []
     assert archive.check() == []
+
+
+def test_damaged_files_are_reported_not_crashed_on(archive: Archive, tmp_path: Path) -> None:
+    from core.errors import ArchiveCorruptError
+
+    archive.close()
+    size = archive.path.stat().st_size
+    truncated = tmp_path / "truncated.sqlite"
+    shutil.copy(archive.path, truncated)
+    with open(truncated, "r+b") as handle:
+        handle.truncate(size // 2)
+    with pytest.raises(ArchiveCorruptError, match="损坏"):
+        Archive.open(truncated)
+    scribbled = tmp_path / "scribbled.sqlite"
+    shutil.copy(archive.path, scribbled)
+    with open(scribbled, "r+b") as handle:
+        handle.seek(size // 3)
+        handle.write(bytes(range(256)) * 32)
+    try:
+        arch = Archive.open(scribbled)
+    except ArchiveCorruptError:
+        return  # also acceptable: refused at open
+    with arch:
+        assert arch.check(), "check() must notice the damage"
