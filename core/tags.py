@@ -199,9 +199,19 @@ def metadata_suggestions(meta: dict[str, Any]) -> list[str]:
 
 
 def _short_region(region: str) -> str:
-    """The most specific level of a region such as 江苏省南京市秦淮区 → 秦淮区."""
-    parts = re.findall(r".+?(?:自治区|自治州|特别行政区|省|市|区|县|旗|州|盟)", region)
-    return parts[-1] if parts else region
+    """The most specific unit of a region: 浙江省杭州市余杭区 → 余杭区 (via the division table)."""
+    try:
+        from core import regions
+
+        code = regions.region_code(region)
+        found = regions.unit(code) if code else None
+        if found is not None and found.name:
+            return found.name
+    except Exception:  # the table is an aid here, never a reason to fail
+        log.warning("region lookup failed for %r", region, exc_info=True)
+    cuts = [region.rfind(mark, 0, len(region) - 2) + len(mark) for mark in ("自治区", "自治州", "省", "市", "盟")
+            if region.rfind(mark, 0, len(region) - 2) >= 0]
+    return region[max(cuts, default=0):] or region
 
 
 def _jieba() -> Any:

@@ -106,6 +106,8 @@ def test_agency_types_and_metadata_suggestions() -> None:
     )
     assert got == ["2023年", "南昌县", "人社", "法治政府建设年度报告"]
     assert metadata_suggestions({"doc_type": "其他"}) == []
+    assert metadata_suggestions({"region": "浙江省杭州市余杭区"}) == ["余杭区"]  # not 市余杭区 (杭州 ends in 州)
+    assert metadata_suggestions({"region": "山东省济南市市中区"}) == ["市中区"]
 
 
 def test_suggestions_for_a_report(arch: Archive) -> None:
