@@ -745,11 +745,15 @@ class Archive:
 
     # --- maintenance ---------------------------------------------------------------------------------
 
-    def check(self) -> list[str]:
-        """Problems found (Chinese, empty = all well): SQLite integrity, foreign keys, index, counts."""
+    def check(self, *, quick: bool = False) -> list[str]:
+        """Problems found (Chinese, empty = all well): SQLite integrity, foreign keys, index, counts.
+
+        About 5 s for 10,000 reports; `quick=True` (quick_check, no index check) about 1.5 s.
+        """
         problems: list[str] = []
         try:
-            result = [str(r[0]) for r in self._conn.execute("PRAGMA integrity_check").fetchall()]
+            pragma = "PRAGMA quick_check" if quick else "PRAGMA integrity_check"
+            result = [str(r[0]) for r in self._conn.execute(pragma).fetchall()]
             if result != ["ok"]:
                 problems.extend(f"数据库完整性检查：{line}" for line in result[:20])
             for table, rowid, parent, _fk in self._conn.execute("PRAGMA foreign_key_check").fetchall()[:20]:
@@ -757,10 +761,11 @@ class Archive:
         except sqlite3.DatabaseError as exc:
             problems.append(f"数据库已损坏：{exc}")
             return problems
-        try:
-            self._conn.execute("INSERT INTO fts(fts, rank) VALUES ('integrity-check', 0)")
-        except sqlite3.DatabaseError as exc:
-            problems.append(f"全文索引损坏（{exc}），需要重建索引")
+        if not quick and not self.read_only:  # the FTS check is an INSERT command: needs a writable file
+            try:
+                self._conn.execute("INSERT INTO fts(fts, rank) VALUES ('integrity-check', 0)")
+            except sqlite3.DatabaseError as exc:
+                problems.append(f"全文索引损坏（{exc}），需要重建索引")
         counts = {
             table: int(self._conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
             for table in ("documents", "analyses", "texts", "originals", "fts_docsize")

@@ -171,7 +171,7 @@ def test_trash_restore_purge(archive: Archive) -> None:
 
 
 def test_check_finds_inconsistencies(archive: Archive) -> None:
-    assert archive.check() == []
+    assert archive.check() == [] and archive.check(quick=True) == []
     doc_id = archive.list_ids()[0]
     archive.connection.execute("DELETE FROM originals WHERE doc_id = ?", (doc_id,))
     problems = archive.check()
@@ -260,6 +260,7 @@ def test_read_only_open_refuses_writes(tmp_path: Path, samples_dir: Path) -> Non
         arch.import_paths([samples_dir], workers=0)
     with Archive.open(path, read_only=True) as arch:
         assert arch.read_only and any("只读" in w for w in arch.warnings)
+        assert arch.check() == [] and arch.check(quick=True) == []
         assert arch.count() == 5 and arch.search_ids("复议")
         with pytest.raises(ArchiveReadOnlyError):
             arch.trash(arch.list_ids()[:1])
