@@ -247,7 +247,7 @@ def cmd_trash(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     with _open(args) as archive:
-        problems = archive.check()
+        problems = archive.check(quick=args.quick)
         count = archive.count()
     if args.json:
         _print_json({"ok": not problems, "problems": problems, "documents": count})
@@ -365,6 +365,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="清空回收站")
     p = add("check", cmd_check, "检查档案完整性（有问题时退出码非零）")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--quick", action="store_true", help="快速检查（不检查全文索引）")
     p = add("backup", cmd_backup, "备份档案到文件或文件夹")
     p.add_argument("dest")
     p = add("extract", cmd_extract, "分析单个文件并输出 JSON（不需要档案）")
