@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import shutil
 import sqlite3
 import time
 from collections.abc import Callable
@@ -233,12 +232,6 @@ def ensure_schema(conn: sqlite3.Connection, path: Path | None) -> Path | None:
         log.info("migrated archive to version %d in %.2f s", target, time.perf_counter() - started)
     return backup
 
-
-def copy_file(src: Path, dest: Path) -> Path:
-    """Plain file copy helper (used for local working copies of archives on network shares)."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(src, dest)
-    return dest
 
 
 def translate_error(exc: sqlite3.Error, path: Path | str | None = None) -> Exception:

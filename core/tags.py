@@ -10,7 +10,6 @@ import re
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -318,6 +317,3 @@ def suggest_tags(archive: Archive, doc_id: int, n: int = 8) -> list[str]:
             out.append(word)
     return out[:n]
 
-
-def existing_names(conn: sqlite3.Connection, names: Iterable[str]) -> list[str]:
-    return [name for name in names if _by_name(conn, name) is not None]
