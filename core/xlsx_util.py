@@ -7,6 +7,7 @@ import errno
 import math
 import os
 import re
+import secrets
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -169,7 +170,8 @@ def parse_date(value: str | None) -> dt.date | None:
 
 
 def temp_path_for(out: Path) -> Path:
-    return out.with_name(f".~{out.stem}.{os.getpid()}.tmp.xlsx")
+    """A fresh name beside `out` (two exports to one file never share a temp file)."""
+    return out.with_name(f".~{out.stem}.{os.getpid()}.{secrets.token_hex(4)}.tmp.xlsx")
 
 
 @contextmanager
