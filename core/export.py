@@ -14,13 +14,13 @@ from typing import IO, Any, Protocol
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment
 
 from core import __version__
 from core.models import Document, Fact, StructureCheck
 from core.paths import resource
 from core.xlsx_util import (
     MONEY_FORMAT,
+    WRAP,
     ExportCancelled,
     ExportError,
     FastSheet,
@@ -86,7 +86,6 @@ MAX_SHEET_ROWS = 1_048_576  # Excel's rows per sheet, header included
 # 360 MB. Past this many disagreements a cell is only highlighted; 指标明细 lists every statement.
 MAX_COMMENTS = 2000  # fact rows buffered to size the 指标明细 columns before streaming
 _DOC_BATCH = 200
-_WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 
 
 @dataclass(frozen=True, slots=True)
@@ -652,7 +651,7 @@ def _write_notes(
         if isinstance(cells[2], str) and text_width(cells[2]) > 60:  # long explanations wrap in their column
             cell = WriteOnlyCell(ws, cells[2])
             cell.data_type = "s"
-            cell.alignment = _WRAP_TOP
+            cell.alignment = WRAP
             cells[2] = cell
         ws.append(cells)
     finish_sheet(ws, len(NOTE_HEADERS), len(rows))

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import IO, Any
 
 from openpyxl.cell import Cell, WriteOnlyCell
-from openpyxl.comments import Comment
 from openpyxl.comments.comment_sheet import CommentRecord
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -135,23 +134,6 @@ def header_cells(ws: Any, headers: Iterable[str]) -> list[Any]:
         cell.fill = HEADER_FILL
         cells.append(cell)
     return cells
-
-
-def warn_cell(ws: Any, value: Any, note: str | None, number_format: str | None = None) -> Any:
-    """A highlighted cell, with a comment unless `note` is None (statements that disagree)."""
-    cell = WriteOnlyCell(ws, value)
-    if isinstance(value, str):
-        cell.data_type = "s"
-    if number_format:
-        cell.number_format = number_format
-    cell.fill = WARN_FILL
-    if note is None:
-        return cell
-    comment = Comment(safe_text(note)[:2000], "报告档案")
-    comment.width = 300
-    comment.height = 120
-    cell.comment = comment
-    return cell
 
 
 def finish_sheet(ws: Any, ncols: int, nrows: int) -> None:
