@@ -857,10 +857,10 @@ class MainWindow(QMainWindow):
             self.refresh()
         self.importProgress.setRange(0, max(total, 1))
         self.importProgress.setValue(min(done, max(total, 1)))
-        name = Path(message).name if message else ""
-        text = self.tr("正在导入 {0}/{1}").format(done, total)
-        if name:
-            text += "：" + name
+        # core's message is "file name：outcome" or "正在检查文件（i/n）…": shown as it comes
+        text = self.tr("导入 {0}/{1}").format(done, total)
+        if message:
+            text += "　" + message
         self.importLabel.setText(self.importLabel.fontMetrics().elidedText(text, Qt.TextElideMode.ElideMiddle, 400))
         self.importLabel.setToolTip(message)
 

@@ -440,3 +440,12 @@ def test_a_new_search_is_best_first_even_after_sorting(qtbot: QtBot, window: Mai
     assert sorted(w.model.ids) == sorted(expected)
     titles = [d.title.lower() for d in w.model.documents(w.model.ids)]
     assert titles == sorted(titles)
+
+
+def test_import_progress_shows_counts_and_the_file(qtbot: QtBot, empty_window: MainWindow) -> None:
+    w = empty_window
+    w._import_progress(3, 10, "2014年南山区政府工作报告_2014.txt：已导入")
+    assert w.importProgress.maximum() == 10 and w.importProgress.value() == 3
+    assert w.importLabel.text() == "导入 3/10　2014年南山区政府工作报告_2014.txt：已导入"
+    w._import_progress(0, 10, "正在检查文件（1/10）…")
+    assert "正在检查文件（1/10）…" in w.importLabel.text()
