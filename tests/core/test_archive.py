@@ -400,3 +400,16 @@ def test_damaged_files_are_reported_not_crashed_on(archive: Archive, tmp_path: P
         return  # also acceptable: refused at open
     with arch:
         assert arch.check(), "check() must notice the damage"
+
+
+def test_unwritable_file_is_refused_with_advice(tmp_path: Path, samples_dir: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "a.sqlite"
+    with Archive.open(path) as arch:
+        arch.import_paths([samples_dir], workers=0)
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: False if mode == os.W_OK else real_access(p, mode))
+    with pytest.raises(ArchiveReadOnlyError, match="只读方式打开"):
+        Archive.open(path)
+    with Archive.open(path, read_only=True) as arch:  # what the message suggests
+        assert arch.count() == 5
