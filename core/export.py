@@ -80,11 +80,11 @@ _VERIFIED = frozenset({"confirmed", "corrected", "manual"})
 _MONEY_TO_WAN: dict[str, float] = {"元": 1e-4, "千元": 1e-1, "万元": 1.0, "百万元": 100.0, "亿元": 1e4}
 _PREFIX: dict[str, float] = {"万": 1e4, "亿": 1e8}
 
-_FACT_WIDTH_SAMPLE = 2000
+_FACT_WIDTH_SAMPLE = 2000  # fact rows buffered to size the 指标明细 columns before streaming
 MAX_SHEET_ROWS = 1_048_576  # Excel's rows per sheet, header included
 # openpyxl keeps every comment (and builds its VML drawing) in memory, ~8 KB each: 40,000 comments took
 # 360 MB. Past this many disagreements a cell is only highlighted; 指标明细 lists every statement.
-MAX_COMMENTS = 2000  # fact rows buffered to size the 指标明细 columns before streaming
+MAX_COMMENTS = 2000
 _DOC_BATCH = 200
 
 
@@ -162,8 +162,8 @@ def read_indicator_tsv(path: Path) -> list[IndicatorColumn]:
     for line in path.read_text(encoding="utf-8-sig").splitlines()[1:]:
         cols = line.split("\t")
         if len(cols) >= 5 and cols[0].strip():
-            rows.append(IndicatorColumn(cols[0].strip(), cols[2].strip(), cols[1].strip(), cols[3].strip(),
-                                  tuple(u for u in cols[4].strip().split(";") if u)))
+            units = tuple(u for u in cols[4].strip().split(";") if u)
+            rows.append(IndicatorColumn(cols[0].strip(), cols[2].strip(), cols[1].strip(), cols[3].strip(), units))
     return rows
 
 
@@ -354,6 +354,8 @@ def _discard(wb: Workbook) -> None:
 def _check_sheets(sheets: Collection[str] | None) -> tuple[str, ...]:
     if sheets is None:
         return ALL_SHEETS
+    if isinstance(sheets, str):  # one sheet named on its own
+        sheets = [sheets]
     chosen = tuple(s for s in ALL_SHEETS if s in sheets)
     unknown = [s for s in sheets if s not in ALL_SHEETS]
     if unknown or not chosen:
