@@ -880,7 +880,7 @@ class MainWindow(QMainWindow):
     def _show_import_summary(self, report: ImportReport, seconds: float) -> None:
         from gui.dialogs import ImportSummaryDialog
 
-        if self.import_summary is not None:
+        if self.import_summary is not None and alive(self.import_summary):
             self.import_summary.close()
         dialog = ImportSummaryDialog(report, seconds, self)
         dialog.openDocument.connect(self.open_document)
@@ -946,8 +946,15 @@ class MainWindow(QMainWindow):
             return
         from gui.export_dialog import ExportDialog
 
-        if self.export_dialog is not None:
-            self.export_dialog.close()
+        old = self.export_dialog
+        if old is not None and alive(old):
+            if getattr(old, "job", None) is not None:  # still exporting: bring it back instead
+                old.show()
+                old.raise_()
+                old.activateWindow()
+                return
+            old.close()
+            old.deleteLater()
         dialog = ExportDialog(self)
         self.export_dialog = dialog
         dialog.show()
@@ -1077,7 +1084,7 @@ class MainWindow(QMainWindow):
             self._keep(window)
 
     def _keep(self, widget: QWidget) -> None:
-        self._children = [w for w in self._children if w.isVisible()]
+        self._children = [w for w in self._children if alive(w) and w.isVisible()]
         self._children.append(widget)
         widget.show()
 
@@ -1270,14 +1277,22 @@ class MainWindow(QMainWindow):
                 return
         self.save_layout()
         for w in self._children:
-            w.close()
-        if self.export_dialog is not None:
+            if alive(w):
+                w.close()
+        if self.export_dialog is not None and alive(self.export_dialog):
             self.export_dialog.close()
         self._close_archive()
         super().closeEvent(event)
 
     def sizeHint(self) -> QSize:
         return QSize(1280, 800)
+
+
+def alive(widget: QWidget) -> bool:
+    """False once Qt has deleted the widget (WA_DeleteOnClose dialogs), so no call hits a dead object."""
+    import shiboken6
+
+    return bool(shiboken6.isValid(widget))
 
 
 def _expected(exc: BaseException) -> bool:

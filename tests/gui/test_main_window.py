@@ -449,3 +449,20 @@ def test_import_progress_shows_counts_and_the_file(qtbot: QtBot, empty_window: M
     assert w.importLabel.text() == "导入 3/10　2014年南山区政府工作报告_2014.txt：已导入"
     w._import_progress(0, 10, "正在检查文件（1/10）…")
     assert "正在检查文件（1/10）…" in w.importLabel.text()
+
+
+def test_second_import_after_closing_the_summary(qtbot: QtBot, empty_window: MainWindow) -> None:
+    w = empty_window
+    files = shared_reports(2)
+    with qtbot.waitSignal(w.importFinished, timeout=60_000):
+        w.import_paths(files[:3])
+    qtbot.waitUntil(lambda: w.import_summary is not None, timeout=5_000)
+    first = w.import_summary
+    assert first is not None
+    first.close()  # WA_DeleteOnClose: Qt deletes it
+    qtbot.wait(50)
+    with qtbot.waitSignal(w.importFinished, timeout=60_000):
+        w.import_paths(files[3:])
+    qtbot.waitUntil(lambda: w.import_summary is not first, timeout=5_000)
+    assert w.import_summary is not None and w.import_summary.isVisible()
+    qtbot.waitUntil(lambda: w.model.rowCount() == len(files), timeout=10_000)
