@@ -784,6 +784,7 @@ class MainWindow(QMainWindow):
         dialog = MetadataDialog(docs, self)
         if dialog.exec() and dialog.fields():
             self.set_metadata([d.id for d in docs], dialog.fields())
+        dialog.deleteLater()
 
     def add_tag_interactive(self) -> None:
         self._tag_interactive(add=True)
