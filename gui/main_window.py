@@ -114,6 +114,7 @@ class MainWindow(QMainWindow):
         self.reader: Worker | None = None
         self.open_error: BaseException | None = None
         self.trash_mode = False
+        self.read_only = False
         self.total_count = 0
         self._generation = 0
         self._import_jobs: list[Job] = []
@@ -362,14 +363,19 @@ class MainWindow(QMainWindow):
         box.hide()
 
     # ------------------------------------------------------------------ archive lifecycle
-    def open_archive(self, path: Path, remember: bool = True) -> bool:
-        """Switch to the archive at path (created when missing); False when it cannot be opened."""
+    def open_archive(self, path: Path, remember: bool = True, read_only: bool = False) -> bool:
+        """Switch to the archive at path (created when missing); False when it cannot be opened.
+
+        read_only: browse, search and export only (an archive on a read-only disk or share).
+        """
         from core.archive import Archive
+        from core.errors import ArchiveReadOnlyError
 
         self._close_archive()
         self.archive_path = Path(path)
+        self.read_only = read_only
         try:
-            self.archive = Archive.open(self.archive_path)
+            self.archive = Archive.open(self.archive_path, read_only=read_only)
         except Exception as exc:
             self.archive = None
             self.open_error = exc
@@ -377,10 +383,11 @@ class MainWindow(QMainWindow):
             self._set_enabled(False)
             from gui.errors import message_for
 
+            buttons = [("open", self.tr("打开其他档案…")), ("new", self.tr("新建档案…"))]
+            if isinstance(exc, ArchiveReadOnlyError) and self.archive_path.is_file():
+                buttons.insert(0, ("open_read_only", self.tr("以只读方式打开")))
             self.table.overlay.set_content(
-                self.tr("无法打开档案"),
-                message_for(exc) + "\n" + str(self.archive_path),
-                [("open", self.tr("打开其他档案…")), ("new", self.tr("新建档案…"))],
+                self.tr("无法打开档案"), message_for(exc) + "\n" + str(self.archive_path), buttons
             )
             self.table.show_overlay(True)
             if not isinstance(exc, Exception) or not _expected(exc):
@@ -391,12 +398,13 @@ class MainWindow(QMainWindow):
         self.warningLabel.setText(("⚠ " + warnings[0]) if warnings else "")
         self.warningLabel.setToolTip("\n".join(warnings))
         self.warningLabel.setVisible(bool(warnings))
-        self.worker = Worker(self.archive_path, "writer", self)
-        self.reader = Worker(self.archive_path, "reader", self)
+        self.worker = Worker(self.archive_path, "writer", self, read_only=read_only)
+        self.reader = Worker(self.archive_path, "reader", self, read_only=read_only)
         self.model.set_archive(self.archive)
         self.undo_stack.clear()
         self._set_enabled(True)
-        self.setWindowTitle(self.tr("报告档案 — {0}").format(self.archive_path.name))
+        title = self.tr("报告档案 — {0}").format(self.archive_path.name)
+        self.setWindowTitle(title + (self.tr("（只读）") if read_only else ""))
         if remember:
             self.settings.last_archive = self.archive_path
             self.settings.add_recent_archive(self.archive_path)
@@ -432,8 +440,17 @@ class MainWindow(QMainWindow):
             self.actionRemoveTag, self.actionTrash,
         ):
             a.setEnabled(enabled)
+        if enabled and self.read_only:
+            for a in self._write_actions():
+                a.setEnabled(False)
         self.search_box.setEnabled(enabled)
         self.tag_pane.setEnabled(enabled)
+
+    def _write_actions(self) -> list[QAction]:
+        return [
+            self.actionImport, self.actionImportFolder, self.actionDelete, self.actionEditMeta, self.actionAddTag,
+            self.actionRemoveTag, self.actionRestore, self.actionPurge,
+        ]
 
     def reload(self) -> None:
         """Re-read everything (rows, counts, tags) after outside changes."""
@@ -568,7 +585,9 @@ class MainWindow(QMainWindow):
             )
         else:
             buttons = [("import", self.tr("导入文件…")), ("import_folder", self.tr("导入文件夹…"))]
-            if self._sample_files():
+            if self.read_only:
+                buttons = []
+            elif self._sample_files():
                 buttons.append(("samples", self.tr("载入示例报告")))
             overlay.set_content(
                 self.tr("把报告文件或文件夹拖到这里"),
@@ -588,6 +607,7 @@ class MainWindow(QMainWindow):
             "clear_filters": self.clear_filters,
             "leave_trash": lambda: self.actionTrash.setChecked(False),
             "open": self.open_archive_interactive,
+            "open_read_only": lambda: self.open_archive(self.archive_path, read_only=True),
             "new": self.new_archive_interactive,
         }
         actions[key]()
@@ -684,6 +704,9 @@ class MainWindow(QMainWindow):
         self.actionAddTag.setEnabled(has_archive and n > 0 and not self.trash_mode)
         self.actionRemoveTag.setEnabled(has_archive and n > 0 and not self.trash_mode)
         self.actionOpenDoc.setEnabled(has_archive and n > 0)
+        if self.read_only:
+            for action in self._write_actions():
+                action.setEnabled(False)
 
     # ------------------------------------------------------------------ writes
     def run_write(
@@ -935,6 +958,10 @@ class MainWindow(QMainWindow):
 
     def dropEvent(self, event: QDropEvent) -> None:
         paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if self.read_only:
+            event.ignore()
+            self.statusBar().showMessage(self.tr("档案以只读方式打开，不能导入。"), 6000)
+            return
         if paths and self.worker is not None:
             event.acceptProposedAction()
             self.import_paths(paths)

@@ -397,11 +397,22 @@ class DocumentViewer(QWidget):
         self._show_facts()
         self._run_find(move=False)
         self._highlight()
+        self._set_editable(not self.window_.read_only)
         if not same:
             self._request_suggestions()
             if query:
                 self._jump_to_first_hit()
         self.loaded.emit(doc_id)
+
+    def _set_editable(self, editable: bool) -> None:
+        """A read-only archive: the text, outline and facts stay readable; nothing offers to change them."""
+        for widget in (
+            self.saveMetaButton, self.tagEdit, self.confirmButton, self.correctButton, self.rejectButton,
+            self.addFactButton, self.suggestBox,
+        ):
+            widget.setEnabled(editable)
+        for edit in self.metaEdits.values():
+            edit.setEnabled(editable)
 
     def reload(self) -> None:
         if self.doc_id is None:
@@ -758,7 +769,7 @@ class DocumentViewer(QWidget):
 
             if self._suggester is not None:
                 self._suggester.stop(0.1)
-            self._suggester = Worker(self.window_.archive_path, "suggest", self)
+            self._suggester = Worker(self.window_.archive_path, "suggest", self, read_only=self.window_.read_only)
         self._suggest_generation += 1
         generation, doc_id = self._suggest_generation, self.doc_id
         self.suggestLabel.setText(self.tr("建议：正在分析…"))

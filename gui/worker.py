@@ -63,9 +63,12 @@ class Worker(QObject):
     jobProgress = Signal(object, int, int, str)  # Job, done, total, message
     busyChanged = Signal(bool)
 
-    def __init__(self, archive_path: Path, name: str = "writer", parent: QObject | None = None) -> None:
+    def __init__(
+        self, archive_path: Path, name: str = "writer", parent: QObject | None = None, *, read_only: bool = False
+    ) -> None:
         super().__init__(parent)
         self.archive_path = Path(archive_path)
+        self.read_only = read_only
         self.name = name
         self._queue: queue.Queue[Job | None] = queue.Queue()
         self._pending = 0
@@ -127,7 +130,7 @@ class Worker(QObject):
         if self._archive is None:
             from core.archive import Archive
 
-            self._archive = Archive.open(self.archive_path)
+            self._archive = Archive.open(self.archive_path, read_only=self.read_only)
         return self._archive
 
     def _run(self) -> None:

@@ -466,3 +466,31 @@ def test_second_import_after_closing_the_summary(qtbot: QtBot, empty_window: Mai
     qtbot.waitUntil(lambda: w.import_summary is not first, timeout=5_000)
     assert w.import_summary is not None and w.import_summary.isVisible()
     qtbot.waitUntil(lambda: w.model.rowCount() == len(files), timeout=10_000)
+
+
+def test_read_only_archive_browses_but_offers_no_writes(qtbot: QtBot, filled_archive: Path) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    w = make_window(qtbot, filled_archive)
+    total = w.model.rowCount()
+    with qtbot.waitSignal(w.refreshed, timeout=10_000):
+        assert w.open_archive(filled_archive, read_only=True)
+    assert w.read_only and "只读" in w.windowTitle()
+    assert w.model.rowCount() == total
+    w.select_ids(w.model.ids[:2])
+    for action in (w.actionImport, w.actionDelete, w.actionEditMeta, w.actionAddTag):
+        assert not action.isEnabled()
+    assert w.actionExport.isEnabled() and w.actionCompare.isEnabled()
+    assert "只读" in w.warningLabel.text()
+    # search still works (reader thread opens its own read-only connection)
+    with qtbot.waitSignal(w.refreshed, timeout=10_000):
+        type_text(w.search_box, "复议")
+    assert 0 < w.model.rowCount() < total
+    # a drop is refused with a message instead of an import
+    drop_urls(w, shared_reports(1)[:1])
+    assert w._import_jobs == []
+    assert "只读" in w.statusBar().currentMessage()
+    w.open_document(w.model.ids[0])
+    viewer = w.findChild(QWidget, "documentViewer")
+    assert viewer is not None and not viewer.saveMetaButton.isEnabled()  # type: ignore[attr-defined]
+    w.close()
