@@ -10,6 +10,7 @@ import re
 import sqlite3
 import sys
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -121,6 +122,8 @@ class Archive:
         self.warnings: list[str] = list(warnings or [])
         self.migration_backup = migration_backup
         self._closed = False
+        self._cache: OrderedDict[tuple[Any, ...], list[tuple[int, float]]] = OrderedDict()
+        self._cache_version: tuple[int, int] = (-1, -1)
 
     # --- opening and closing -------------------------------------------------------------------------
 
@@ -276,7 +279,36 @@ class Archive:
             limit=limit,
         )]
 
-    def _select(
+    def _select(self, **kw: Any) -> list[tuple[int, float]]:
+        """_query with a small cache for searches (the GUI repeats them: backspace, sorting, paging).
+
+        Entries are valid while neither this connection (total_changes) nor any other (data_version)
+        has committed a change.
+        """
+        for name in ("tags_all", "tags_any", "tags_none"):
+            kw[name] = tuple(kw[name])  # may be one-shot iterables: used for the key and the query
+        query = kw.get("query")
+        if query is None or not query.strip():
+            return self._query(**kw)
+        key = tuple(sorted(kw.items()))
+        try:
+            version = (int(self._conn.execute("PRAGMA data_version").fetchone()[0]), self._conn.total_changes)
+        except sqlite3.Error as exc:
+            raise _as_archive_error(exc, self.path) from exc
+        if version != self._cache_version:
+            self._cache.clear()
+            self._cache_version = version
+        hit = self._cache.get(key)
+        if hit is not None:
+            self._cache.move_to_end(key)
+            return list(hit)
+        result = self._query(**kw)
+        self._cache[key] = result
+        while len(self._cache) > 32:
+            self._cache.popitem(last=False)
+        return list(result)
+
+    def _query(
         self,
         *,
         query: str | None,

@@ -171,3 +171,21 @@ def test_parse_query_is_total(query: str) -> None:
 def test_index_form() -> None:
     assert index_form("行政复议2023年ABC") == " 行 政 复 议 2023 年 ABC"
     assert index_form("ａｂｃ１２") == "abc12"
+
+
+def test_search_cache_follows_changes(arch: Archive) -> None:
+    ids = arch.search_ids("复议")
+    assert arch.search_ids("复议") == ids  # served from the cache
+    assert arch.search_ids("复议", tags_any=iter(["不存在"])) == []  # one-shot iterables are fine
+    arch.trash(ids[:1])  # a change on this connection
+    assert arch.search_ids("复议") == ids[1:]
+    arch.restore(ids[:1])
+    assert arch.search_ids("复议") == ids
+    other = Archive.open(arch.path)  # a change committed by another connection
+    try:
+        other.trash(ids[:2])
+    finally:
+        other.close()
+    assert arch.search_ids("复议") == ids[2:]
+    arch.restore(ids[:2])
+    assert arch.search_ids("复议") == ids
