@@ -10,15 +10,14 @@ from typing import Any
 
 from core.errors import ArchiveError
 from core.models import Document
+from core.schema import AGENCY_ALIASES_SQL
 
 ANNUAL_REPORT = "法治政府建设年度报告"
 UNKNOWN_AGENCY = "（未识别机关）"
 
-# The table lives in the archive file, so copying the file keeps the user's merges.
-# (The lead may move this into core/schema.py's migrations; CREATE TABLE IF NOT EXISTS stays harmless.)
-ALIAS_TABLE_SQL = (
-    "CREATE TABLE IF NOT EXISTS agency_aliases (alias TEXT PRIMARY KEY, canonical TEXT NOT NULL)"
-)
+# The table lives in the archive file, so copying the file keeps the user's merges. core.schema creates
+# it (schema version 2); _write repeats the harmless CREATE IF NOT EXISTS for bare connections in tests.
+ALIAS_TABLE_SQL = AGENCY_ALIASES_SQL
 
 # Normalisation rule set (deliberately mechanical): Unicode NFKC (full-width letters, digits and brackets
 # become their plain forms), then every whitespace, punctuation, symbol and control character is dropped,

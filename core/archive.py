@@ -19,6 +19,7 @@ from types import TracebackType
 from typing import Any
 
 from core import importer, search, tags
+from core import schema as _schema
 from core.errors import (
     ArchiveCorruptError,
     ArchiveError,
@@ -38,7 +39,7 @@ from core.models import (
     Tag,
 )
 from core.paths import default_archive_path, user_data_dir
-from core.schema import ensure_schema, translate_error
+from core.schema import ensure_schema, inspect_file, translate_error
 
 log = logging.getLogger(__name__)
 
@@ -156,19 +157,19 @@ class Archive:
         if read_only:
             warnings.append("档案以只读方式打开，不能导入、修改或删除。")
         try:
-            conn = _connect(target, timeout=timeout, read_only=read_only, network=network)
+            conn = _connect(target, timeout=timeout, read_only=read_only)
         except sqlite3.Error as exc:
             raise _as_archive_error(exc, target) from exc
         try:
-            backup = None if read_only else ensure_schema(conn, target)
+            # Look before touching: another program's file or a newer archive is refused unchanged.
+            version = inspect_file(conn)
             if read_only:
-                from core.schema import SCHEMA_VERSION, user_version
-
-                version = user_version(conn)
-                if version > SCHEMA_VERSION:
-                    ensure_schema(conn, target)  # raises ArchiveVersionError
-                if version < SCHEMA_VERSION:
+                if version < _schema.SCHEMA_VERSION:
                     raise ArchiveReadOnlyError("只读档案版本较旧，需要升级后才能打开；请复制到可写的位置再打开。")
+                backup = None
+            else:
+                _prepare_for_writing(conn, network=network)
+                backup = ensure_schema(conn, target)
             conn.execute("SELECT count(*) FROM documents").fetchone()
         except sqlite3.Error as exc:
             conn.close()
@@ -902,7 +903,7 @@ def _check_header(path: Path) -> None:
         raise ArchiveCorruptError(f"“{path.name}”不是报告档案文件（文件格式不对或已损坏）。")
 
 
-def _connect(path: Path, *, timeout: float, read_only: bool, network: bool) -> sqlite3.Connection:
+def _connect(path: Path, *, timeout: float, read_only: bool) -> sqlite3.Connection:
     if read_only:
         uri = path.resolve().as_uri() + "?mode=ro"
         conn = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
@@ -915,14 +916,10 @@ def _connect(path: Path, *, timeout: float, read_only: bool, network: bool) -> s
     else:
         conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
     try:
+        # Connection settings only: nothing here changes the file (see _prepare_for_writing).
         conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
         conn.execute("PRAGMA foreign_keys = ON")
         if not read_only:
-            mode = str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower()
-            # WAL needs shared memory, which network file systems do not provide reliably.
-            wanted = "delete" if network else "wal"
-            if mode != wanted:
-                conn.execute(f"PRAGMA journal_mode = {wanted}")
             conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA temp_store = MEMORY")
         conn.execute("PRAGMA cache_size = -32768")  # 32 MB: the index pages of common characters stay hot
@@ -930,6 +927,15 @@ def _connect(path: Path, *, timeout: float, read_only: bool, network: bool) -> s
         conn.close()
         raise
     return conn
+
+
+def _prepare_for_writing(conn: sqlite3.Connection, *, network: bool) -> None:
+    """Switch the journal mode (this writes the file header): only once the file is known to be ours."""
+    mode = str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower()
+    # WAL needs shared memory, which network file systems do not provide reliably.
+    wanted = "delete" if network else "wal"
+    if mode != wanted:
+        conn.execute(f"PRAGMA journal_mode = {wanted}")
 
 
 def _rollback(conn: sqlite3.Connection) -> None:

@@ -17,7 +17,16 @@ from core.errors import ArchiveCorruptError, ArchiveVersionError
 log = logging.getLogger(__name__)
 
 # The schema version this app writes. Bump it together with a new entry in MIGRATIONS.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+# PRAGMA application_id of our archives (the ASCII bytes "RpAr"), set on creation and by migrate_1_to_2.
+# Archives made before it existed (version 1) carry 0 and are recognised by their tables instead.
+APPLICATION_ID = 0x52704172
+
+# The user's agency merges (core.agencies): normal form of a name → the name it is filed under.
+AGENCY_ALIASES_SQL = (
+    "CREATE TABLE IF NOT EXISTS agency_aliases (alias TEXT PRIMARY KEY, canonical TEXT NOT NULL)"
+)
 
 # The full-text index: contentless FTS5 over an "index form" of title and text in which every CJK
 # character is its own token (core.search.index_form); snippets are built in Python from the original.
@@ -146,13 +155,20 @@ def create_current_schema(db: sqlite_utils.Database) -> None:
     db.table("document_tags").create_index(["tag_id"])
     db.execute("CREATE UNIQUE INDEX idx_tags_name ON tags(name COLLATE NOCASE)")
     db.execute(FTS_SQL)
+    db.execute(AGENCY_ALIASES_SQL)
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
-# MIGRATIONS[n] turns a version n-1 archive into version n. Version 1 is the first schema, so an empty
-# file (user_version 0) is created directly with create_current_schema. Later versions append here, e.g.
-#   2: _migrate_to_2,   where def _migrate_to_2(db): db.table("documents").add_column("note", str)
+def migrate_1_to_2(db: sqlite_utils.Database) -> None:
+    """Version 2: the agency alias table (version 1 archives got it lazily, if at all) and our application_id."""
+    db.execute(AGENCY_ALIASES_SQL)
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
+# MIGRATIONS[n] turns a version n-1 archive into version n (inside one exclusive transaction that also
+# sets user_version). An empty file (user_version 0) is created directly with create_current_schema.
 Migration = Callable[[sqlite_utils.Database], None]
-MIGRATIONS: dict[int, Migration] = {}
+MIGRATIONS: dict[int, Migration] = {2: migrate_1_to_2}
 
 
 def user_version(conn: sqlite3.Connection) -> int:
@@ -162,6 +178,39 @@ def user_version(conn: sqlite3.Connection) -> int:
 def _is_empty(conn: sqlite3.Connection) -> bool:
     row = conn.execute("SELECT count(*) FROM sqlite_master WHERE type IN ('table','view')").fetchone()
     return int(row[0]) == 0
+
+
+# Tables every version of our archive has had; a file with user_version > 0 but without them is not ours.
+_OUR_TABLES = frozenset({"meta", "documents", "texts", "fts"})
+_FOREIGN = "此文件不是报告档案（其中已有其他程序的数据），为避免破坏未打开。"
+
+
+def inspect_file(conn: sqlite3.Connection) -> int:
+    """Decide, reading only, whether `conn` holds one of our archives (or an empty file); return its version.
+
+    Call it before anything that may change the file (journal_mode, schema creation, migration): it raises
+    ArchiveCorruptError for another program's SQLite file and ArchiveVersionError for a newer archive,
+    leaving the file byte-for-byte as it was.
+    """
+    version = user_version(conn)
+    app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+    tables = {
+        str(row[0]) for row in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table','view')")
+    }
+    if app_id not in (0, APPLICATION_ID):
+        raise ArchiveCorruptError(_FOREIGN)
+    if version == 0:
+        if tables:
+            raise ArchiveCorruptError(_FOREIGN)
+        return 0
+    if app_id == 0 and not _OUR_TABLES <= tables:
+        raise ArchiveCorruptError(_FOREIGN)
+    if version > SCHEMA_VERSION:
+        raise ArchiveVersionError(
+            f"此档案由更新版本的程序创建（档案版本 {version}，本程序支持到 {SCHEMA_VERSION}），"
+            "请升级程序后再打开。"
+        )
+    return version
 
 
 def backup_before_migration(conn: sqlite3.Connection, path: Path, version: int) -> Path:
@@ -186,23 +235,18 @@ def ensure_schema(conn: sqlite3.Connection, path: Path | None) -> Path | None:
     `conn` must be in autocommit mode (isolation_level=None). Each step runs in one exclusive
     transaction that also sets user_version, so a crash leaves the previous version intact.
     """
-    version = user_version(conn)
-    if version > SCHEMA_VERSION:
-        raise ArchiveVersionError(
-            f"此档案由更新版本的程序创建（档案版本 {version}，本程序支持到 {SCHEMA_VERSION}），"
-            "请升级程序后再打开。"
-        )
+    version = inspect_file(conn)
     if version == SCHEMA_VERSION:
         return None
     db = sqlite_utils.Database(conn)
     if version == 0:
-        if not _is_empty(conn):
-            raise ArchiveCorruptError("此文件不是报告档案（其中已有其他数据表），为避免破坏未打开。")
         conn.execute("BEGIN EXCLUSIVE")
         try:
             if user_version(conn) == SCHEMA_VERSION:  # another process created it while we waited
                 conn.execute("COMMIT")
                 return None
+            if not _is_empty(conn):  # another process wrote something else meanwhile
+                raise ArchiveCorruptError(_FOREIGN)
             create_current_schema(db)
             conn.execute(
                 "INSERT INTO meta(key, value) VALUES ('created_at', ?)",
@@ -231,7 +275,6 @@ def ensure_schema(conn: sqlite3.Connection, path: Path | None) -> Path | None:
             raise
         log.info("migrated archive to version %d in %.2f s", target, time.perf_counter() - started)
     return backup
-
 
 
 def translate_error(exc: sqlite3.Error, path: Path | str | None = None) -> Exception:

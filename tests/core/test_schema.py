@@ -163,3 +163,95 @@ def test_concurrent_creation_of_a_new_archive(tmp_path: Path) -> None:
     assert _user_version(path) == schema.SCHEMA_VERSION
     with Archive.open(path) as arch:
         assert arch.check() == []
+
+
+def _make_v1_archive(path: Path, samples_dir: Path, *, with_alias_table: bool) -> int:
+    """A version-1 archive as shipped before version 2: no agency_aliases (unless made lazily), no application_id."""
+    with Archive.open(path) as archive:
+        archive.import_paths([samples_dir], workers=0)
+        count = archive.count()
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("DROP TABLE agency_aliases")
+        if with_alias_table:  # what core.agencies used to create lazily on the first merge
+            conn.execute("CREATE TABLE agency_aliases (alias TEXT PRIMARY KEY, canonical TEXT NOT NULL)")
+            conn.execute("INSERT INTO agency_aliases VALUES ('南山区政府', '南山区人民政府')")
+        conn.execute("PRAGMA application_id = 0")
+        conn.execute("PRAGMA user_version = 1")
+    finally:
+        conn.close()
+    return count
+
+
+def test_new_archive_has_alias_table_and_application_id(tmp_path: Path) -> None:
+    path = tmp_path / "a.sqlite"
+    Archive.open(path).close()
+    assert "agency_aliases" in _tables(path)
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("PRAGMA application_id").fetchone()[0] == schema.APPLICATION_ID
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("with_alias_table", [False, True])
+def test_version_1_archive_migrates_to_2(tmp_path: Path, samples_dir: Path, with_alias_table: bool) -> None:
+    from core import agencies
+
+    path = tmp_path / "v1.sqlite"
+    count = _make_v1_archive(path, samples_dir, with_alias_table=with_alias_table)
+    assert _user_version(path) == 1
+    assert ("agency_aliases" in _tables(path)) is with_alias_table
+    with Archive.open(path) as archive:
+        backup = archive.migration_backup
+        assert backup is not None and backup.exists() and backup != path
+        assert archive.count() == count
+        aliases = agencies.load_aliases(archive)
+        assert aliases == ({"南山区政府": "南山区人民政府"} if with_alias_table else {})
+        agencies.merge_agencies(archive, ["南山区人民政府办公室"], "南山区人民政府")
+        assert archive.check() == []
+    assert _user_version(path) == 2
+    assert "agency_aliases" in _tables(path)
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("PRAGMA application_id").fetchone()[0] == schema.APPLICATION_ID
+    finally:
+        conn.close()
+    assert backup is not None
+    assert _user_version(backup) == 1
+    assert ("agency_aliases" in _tables(backup)) is with_alias_table
+    with Archive.open(path) as archive:  # opened again: no second migration, no second backup
+        assert archive.migration_backup is None
+    assert len(list(tmp_path.glob("*backup*"))) == 1
+
+
+def _sha(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_foreign_files_are_refused_byte_for_byte(tmp_path: Path) -> None:
+    # a file with a user_version of its own, and one with another program's application_id (even with
+    # table names like ours): both refused before any write (journal mode, schema), file unchanged
+    versioned = tmp_path / "versioned.db"
+    conn = sqlite3.connect(versioned)
+    conn.execute("CREATE TABLE items(id INTEGER PRIMARY KEY)")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    other_app = tmp_path / "other_app.db"
+    conn = sqlite3.connect(other_app)
+    for table in ("meta", "documents", "texts", "fts"):
+        conn.execute(f"CREATE TABLE {table}(id INTEGER PRIMARY KEY)")
+    conn.execute("PRAGMA application_id = 1234")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    for path in (versioned, other_app):
+        before = _sha(path)
+        for read_only in (False, True):
+            with pytest.raises(ArchiveCorruptError, match="不是报告档案"):
+                Archive.open(path, read_only=read_only)
+        assert _sha(path) == before
+        assert not Path(str(path) + "-wal").exists()
