@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -134,6 +135,8 @@ class DocumentViewer(QWidget):
         font.setBold(True)
         self.titleLabel.setFont(font)
         self.titleLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # A long title must not widen the window past a 1366-pixel screen: it may shrink (tooltip keeps it whole).
+        self.titleLabel.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         head.addWidget(self.titleLabel, 1)
         self.openOriginalButton = QPushButton(self.tr("打开原文件"), self)
         self.openOriginalButton.clicked.connect(self.open_original)
@@ -154,6 +157,7 @@ class DocumentViewer(QWidget):
         self.infoLabel = QLabel(self)
         self.infoLabel.setObjectName("viewerInfo")
         self.infoLabel.setStyleSheet("color: palette(dark);")
+        self.infoLabel.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         root.addWidget(self.infoLabel)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -429,6 +433,7 @@ class DocumentViewer(QWidget):
         doc = self.doc
         assert doc is not None
         self.titleLabel.setText(doc.title or doc.source_name)
+        self.titleLabel.setToolTip(doc.title or doc.source_name)
         parts = [doc.agency or "", doc.region or "", doc.period or (str(doc.report_year) if doc.report_year else ""),
                  doc.doc_type, doc.publish_date or ""]
         info = "　".join(p for p in parts if p)
@@ -440,6 +445,7 @@ class DocumentViewer(QWidget):
         if warnings:
             info += "　⚠ " + "；".join(warnings[:2])
         self.infoLabel.setText(info)
+        self.infoLabel.setToolTip(info)
         self.infoLabel.setToolTip("\n".join(warnings))
         self.previousYearButton.setEnabled(doc.report_year is not None)
 
