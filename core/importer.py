@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import sqlite3
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -453,7 +454,8 @@ def _new_executor(n_workers: int) -> Any:
 
     executor = None
     try:
-        executor = ProcessPoolExecutor(n_workers, mp_context=multiprocessing.get_context("spawn"))
+        executor = ProcessPoolExecutor(n_workers, mp_context=multiprocessing.get_context("spawn"),
+                                       initializer=_worker_init)
         # A worker that cannot even start (no `__main__` guard, a broken frozen build) breaks the pool
         # here, and the import goes on in-process instead of failing every file.
         executor.submit(_ping).result(timeout=120)
@@ -467,6 +469,46 @@ def _new_executor(n_workers: int) -> Any:
 
 def _ping() -> bool:
     return True
+
+
+# Windows BELOW_NORMAL_PRIORITY_CLASS; POSIX workers get nice +10 instead.
+_BELOW_NORMAL_PRIORITY_CLASS = 0x4000
+
+
+def lower_priority() -> None:
+    """Run this process below normal CPU priority so the GUI thread stays responsive; failures ignored."""
+    try:
+        if sys.platform == "win32":
+            import ctypes
+
+            kernel32 = ctypes.windll.kernel32
+            kernel32.SetPriorityClass(kernel32.GetCurrentProcess(), _BELOW_NORMAL_PRIORITY_CLASS)
+        elif hasattr(os, "nice"):
+            os.nice(10)
+    except (OSError, AttributeError, ValueError):
+        log.debug("could not lower the worker priority", exc_info=True)
+
+
+def _exit_with_parent() -> None:
+    """Start a daemon thread that ends this worker at once when its parent process dies (even kill -9)."""
+    import multiprocessing
+    from multiprocessing.connection import wait
+
+    parent = multiprocessing.parent_process()
+    if parent is None or parent.sentinel is None:
+        return
+
+    def watch(sentinel: int) -> None:
+        wait([sentinel])
+        os._exit(0)
+
+    threading.Thread(target=watch, args=(parent.sentinel,), name="parent-watchdog", daemon=True).start()
+
+
+def _worker_init() -> None:
+    """Pool initializer: lower priority, and never outlive the importing process."""
+    lower_priority()
+    _exit_with_parent()
 
 
 def _pooled(todo: list[tuple[str, str]], n_workers: int) -> Iterator[Processed]:
