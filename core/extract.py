@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from core.clean import clean_text
-from core.facts import extract_facts
+from core.facts import extract_facts_bounded
 from core.metadata import extract_metadata
 from core.models import DOC_TYPES, Analysis
 from core.readers import read_file
@@ -28,6 +28,7 @@ def analyse(text: str, source_name: str = "") -> Analysis:
     }
     sections = parse_sections(text)
     structure = check_structure(sections, text, report_year, publish_date)
+    facts = extract_facts_bounded(text)
     return Analysis(
         title=meta.get("title") or None,
         agency=meta.get("agency") or None,
@@ -39,7 +40,8 @@ def analyse(text: str, source_name: str = "") -> Analysis:
         evidence=evidence,
         sections=sections,
         structure=structure,
-        facts=extract_facts(text),
+        facts=facts.facts,
+        warnings=[facts.warning] if facts.warning else [],
     )
 
 

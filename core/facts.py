@@ -178,6 +178,46 @@ _PAGE_COUNTER_RE = re.compile(r"浏览|访问量|访问次数|访问人次|阅�
 _GOAL_RE = re.compile(r"确保|力争|争取|努力|目标|要求|力求|防止|避免")
 
 
+# --- bounds per document ---------------------------------------------------------------------------
+# A statistics dump or a hostile file can hold a million figures; the extractor reads a document in
+# chunks and stops once it has found MAX_FACTS facts or read MAX_CHARS characters (a real report has
+# a few hundred facts in well under 200,000 characters).
+MAX_FACTS = 5_000
+MAX_CHARS = 2_000_000
+_CHUNK_CHARS = 50_000
+
+
+@dataclass(slots=True)
+class FactExtraction:
+    """The facts of one text, and whether the per-document bound cut the reading short."""
+
+    facts: list[Fact]
+    truncated: bool = False
+    read_chars: int = 0  # how far the extractor read (the facts all start before this offset)
+    total_chars: int = 0
+    stopped_by: str = ""  # "facts" (MAX_FACTS reached) or "chars" (MAX_CHARS read) when truncated
+
+    @property
+    def warning(self) -> str | None:
+        """A Chinese note for the import report when the extractor stopped early, else None."""
+        if not self.truncated:
+            return None
+        percent = 100 * self.read_chars / max(1, self.total_chars)
+        where = f"只从前 {self.read_chars:,} 字（约 {percent:.0f}%）中识别了指标数值；全文仍可搜索和阅读。"
+        if self.stopped_by == "facts":
+            return f"文件中的数字过多（超过 {MAX_FACTS:,} 处），" + where
+        return f"文件过长（超过 {MAX_CHARS:,} 字），" + where
+
+
+def _cut_point(text: str, limit: int) -> int:
+    """A position at or before `limit` just after a sentence delimiter (else `limit` itself)."""
+    floor = max(0, limit - _SENTENCE_REACH * 10)
+    for index in range(limit, floor, -1):
+        if text[index - 1] in _SENTENCE_DELIMS:
+            return index
+    return limit
+
+
 @dataclass(slots=True)
 class _Context:
     """Per-text lookup tables shared by all facts of one extraction."""
@@ -214,6 +254,19 @@ class _Context:
     def sentence(self, pos: int) -> str:
         start, end = self.sentence_span(pos)
         return self.text[start:end].strip()
+
+
+def _chunk_end(ctx: _Context, start: int, limit: int) -> int:
+    """End of the chunk starting at `start`: just after the first sentence delimiter past _CHUNK_CHARS
+    (a clause delimiter, else a hard cut, when a text runs on without one)."""
+    target = start + _CHUNK_CHARS
+    if target >= limit:
+        return limit
+    for bounds in (ctx.sentence_bounds, ctx.clause_bounds):
+        index = bisect.bisect_left(bounds, target)
+        if index < len(bounds) and bounds[index] < target + _CHUNK_CHARS:
+            return min(limit, bounds[index] + 1)
+    return target
 
 
 def _inside_quotes(text: str, sentence_start: int, pos: int) -> bool:
@@ -318,20 +371,56 @@ class FactExtractor:
 
     # --- public ------------------------------------------------------------------------------------
     def extract(self, text: str) -> list[Fact]:
-        ctx = _Context.build(text)
-        facts: list[Fact] = [*self._rank_facts(ctx), *self._zero_facts(ctx), *self._percent_words(ctx)]
+        """The facts of `text` in text order (bounded: see `extract_bounded`)."""
+        return self.extract_bounded(text).facts
+
+    def extract_bounded(
+        self, text: str, *, max_facts: int | None = None, max_chars: int | None = None
+    ) -> FactExtraction:
+        """The facts of `text`, read chunk by chunk; stops after the chunk in which `max_facts`
+        (default MAX_FACTS) raw facts were reached, and reads at most `max_chars` (default MAX_CHARS)
+        characters. The result says whether it stopped early and how far it read."""
+        max_facts = MAX_FACTS if max_facts is None else max_facts
+        max_chars = MAX_CHARS if max_chars is None else max_chars
+        limit = _cut_point(text, max_chars) if len(text) > max_chars else len(text)
+        # The context is built on the part that is read: offsets are the same (a prefix of the text).
+        ctx = _Context.build(text if limit == len(text) else text[:limit])
+        facts: list[Fact] = []
+        position = 0
+        produced = 0
+        while position < limit:
+            end = _chunk_end(ctx, position, limit)
+            chunk = self._extract_range(ctx, position, end)
+            produced += len(chunk)
+            facts.extend(chunk)
+            position = end
+            if produced >= max_facts:
+                break
+        truncated = position < len(text)
+        stopped_by = ("facts" if produced >= max_facts else "chars") if truncated else ""
+        return FactExtraction(_drop_restatements(text, facts), truncated, position, len(text), stopped_by)
+
+    def _extract_range(self, ctx: _Context, pos: int, endpos: int) -> list[Fact]:
+        """Facts starting in [pos, endpos); pos and endpos lie just after a sentence delimiter (or at the
+        ends of the text), which no pattern crosses, so reading by ranges finds what one pass would."""
+        text = ctx.text
+        facts: list[Fact] = [
+            *self._rank_facts(ctx, pos, endpos),
+            *self._zero_facts(ctx, pos, endpos),
+            *self._percent_words(ctx, pos, endpos),
+        ]
         # Positions already explained (ranks, zeros) or inside fixed terms (三项制度) start no fact.
         taken: set[int] = set()
         for a, b in [(fact.start, fact.end) for fact in facts] + [
-            m.span() for m in _FIXED_TERMS_RE.finditer(text)
+            m.span() for m in _FIXED_TERMS_RE.finditer(text, pos, endpos)
         ]:
             taken.update(range(a, b))
-        for match in _NUMBER_RE.finditer(text):
+        for match in _NUMBER_RE.finditer(text, pos, endpos):
             if match.start("num") in taken:
                 continue
             facts.extend(self._number_facts(ctx, match))
         facts.sort(key=lambda fact: (fact.start, fact.end))
-        return _drop_restatements(text, facts)
+        return facts
 
     def parse_at(self, text: str, start: int, end: int) -> Fact | None:
         """The fact a user selected: what the extractor finds overlapping [start, end) (zeros and ranks
@@ -508,9 +597,9 @@ class FactExtractor:
         return False
 
     # --- ranks and zeros ---------------------------------------------------------------------------------
-    def _rank_facts(self, ctx: _Context) -> Iterator[Fact]:
+    def _rank_facts(self, ctx: _Context, pos: int = 0, endpos: int | None = None) -> Iterator[Fact]:
         text = ctx.text
-        for match in _RANK_RE.finditer(text):
+        for match in _RANK_RE.finditer(text, pos, len(text) if endpos is None else endpos):
             start = match.start()
             clause_start = ctx.clause_start(start)
             prefix = text[clause_start:start]
@@ -535,10 +624,10 @@ class FactExtractor:
                 ctx, value, "名", start, match.end(), key_context=_key_context(prefix) + lead
             )
 
-    def _percent_words(self, ctx: _Context) -> Iterator[Fact]:
+    def _percent_words(self, ctx: _Context, pos: int = 0, endpos: int | None = None) -> Iterator[Fact]:
         """百分之九十五 / 百分之95 → 95 %."""
         text = ctx.text
-        for match in _PERCENT_WORDS_RE.finditer(text):
+        for match in _PERCENT_WORDS_RE.finditer(text, pos, len(text) if endpos is None else endpos):
             raw = match.group("n")
             value = parse_arabic(raw) if raw[0].isdigit() else cn_to_number(raw)
             if value is None:
@@ -552,9 +641,9 @@ class FactExtractor:
                 ctx, value, "%", start, match.end(), qualifier=qualifier, direction=_direction(stripped)
             )
 
-    def _zero_facts(self, ctx: _Context) -> Iterator[Fact]:
+    def _zero_facts(self, ctx: _Context, pos: int = 0, endpos: int | None = None) -> Iterator[Fact]:
         text = ctx.text
-        for match in _NEGATED_ZERO_RE.finditer(text):
+        for match in _NEGATED_ZERO_RE.finditer(text, pos, len(text) if endpos is None else endpos):
             start, end = match.start(), match.end()
             clause_start = ctx.clause_start(start)
             prefix = text[clause_start:start]
@@ -694,9 +783,24 @@ def _default_extractor() -> FactExtractor:
 
 
 def extract_facts(text: str, dictionary: IndicatorDictionary | None = None) -> list[Fact]:
-    """All numeric facts of a cleaned text, in text order (several facts may share one span)."""
+    """All numeric facts of a cleaned text, in text order (several facts may share one span).
+
+    Bounded per document (MAX_FACTS, MAX_CHARS); `extract_facts_bounded` also says whether it stopped early.
+    """
     extractor = FactExtractor(dictionary) if dictionary is not None else _default_extractor()
     return extractor.extract(text)
+
+
+def extract_facts_bounded(
+    text: str,
+    dictionary: IndicatorDictionary | None = None,
+    *,
+    max_facts: int | None = None,
+    max_chars: int | None = None,
+) -> FactExtraction:
+    """Like `extract_facts`, with the `truncated` flag and a Chinese `warning` for the import report."""
+    extractor = FactExtractor(dictionary) if dictionary is not None else _default_extractor()
+    return extractor.extract_bounded(text, max_facts=max_facts, max_chars=max_chars)
 
 
 def parse_fact_at(

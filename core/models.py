@@ -99,6 +99,7 @@ class Analysis:
     sections: list[Section] = field(default_factory=list)
     structure: StructureCheck = field(default_factory=StructureCheck)
     facts: list[Fact] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # Chinese notes for the import report (facts cut short)
 
     def metadata(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in META_FIELDS}

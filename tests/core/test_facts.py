@@ -422,3 +422,66 @@ def test_text_without_punctuation_stays_fast_and_bounded() -> None:
         assert all(len(fact.sentence) <= 401 for fact in facts)
     # A list of names sharing one number is split only when it is short.
     assert len(extract_facts("报备率、及时率" * 3000 + "均达100%")) == 1
+
+
+# --- per-document bounds (hostile, number-dense files) ----------------------------------------------------
+
+
+def _number_dense(megabytes: int) -> str:
+    """Every line a different set of figures, so nothing collapses as a restatement."""
+    lines = []
+    size = 0
+    i = 0
+    while size < megabytes * 1024 * 1024:
+        line = f"第{i % 97 + 1}组收到申请{i}件，审结{i % 1000 + 3}件，纠错率{i % 100}.{i % 10}%，罚款{i % 500}万元。\n"
+        lines.append(line)
+        size += len(line.encode())
+        i += 1
+    return "".join(lines)
+
+
+def test_number_dense_5mb_text_is_capped_and_bounded_in_time() -> None:
+    from core import facts as facts_module
+
+    text = _number_dense(5)
+    started = time.perf_counter()
+    result = facts_module.extract_facts_bounded(text)
+    elapsed = time.perf_counter() - started
+    assert elapsed < 20, f"{elapsed:.1f} s"
+    assert result.truncated and result.stopped_by == "facts"
+    assert 0 < result.read_chars < len(text) and result.total_chars == len(text)
+    # stopped in the chunk where MAX_FACTS raw facts were reached (restatements then dropped)
+    assert facts_module.MAX_FACTS // 2 < len(result.facts) < 2 * facts_module.MAX_FACTS
+    assert all(fact.end <= result.read_chars for fact in result.facts)
+    assert result.warning is not None and "数字过多" in result.warning
+    # extract_facts (the contract callers use) applies the same bound
+    assert len(extract_facts(text)) == len(result.facts)
+    # analyse() passes the note on for the import report
+    analysis = analyse(text[: 400_000], "统计.txt")
+    assert analysis.warnings and "数字过多" in analysis.warnings[0]
+
+
+def test_character_cap_stops_at_a_sentence_end() -> None:
+    from core.facts import extract_facts_bounded
+
+    text = "本年度共收到行政复议申请12件。\n" + "依法行政工作持续推进。" * 2000 + "审结行政诉讼案件8件。"
+    whole = extract_facts_bounded(text)
+    assert not whole.truncated and whole.warning is None and len(whole.facts) == 2
+    capped = extract_facts_bounded(text, max_chars=1000)
+    assert capped.truncated and capped.stopped_by == "chars"
+    assert capped.read_chars <= 1000 and text[capped.read_chars - 1] in "。\n"
+    assert [(f.value, f.unit) for f in capped.facts] == [(12.0, "件")]
+    assert capped.warning is not None and "文件过长" in capped.warning
+
+
+def test_reading_in_chunks_finds_what_one_pass_finds(corpus_dir: Path) -> None:
+    """Chunks end just after a sentence delimiter, which no pattern crosses: same facts as one pass."""
+    from core.facts import FactExtractor, _Context, _drop_restatements
+
+    text = "\n".join(read_clean(path) for path in sorted(corpus_dir.glob("*.txt"))[:12])
+    assert len(text) > 150_000  # several chunks
+    extractor = FactExtractor()
+    chunked = extractor.extract_bounded(text, max_facts=10**9, max_chars=10**9)
+    assert not chunked.truncated
+    one_pass = _drop_restatements(text, extractor._extract_range(_Context.build(text), 0, len(text)))
+    assert chunked.facts == one_pass
