@@ -70,6 +70,8 @@ _SPEAKER = re.compile(
 _GOV_BODY = re.compile(r"(人民政府|管理委员会|人民代表大会常务委员会|政府筹备组)$")
 # Words that start with a level character but are no level word ("市场监督管理局" is no 市 + 场…).
 _LEVEL_WORDS = frozenset({"市场", "市政", "市容", "市级", "市属", "区域", "区级", "区属", "县域", "县级", "县属", "省级", "省属"})
+# A place written at the start of an agency name: a city (市/州/盟) then a county (区/县/旗), known or not.
+_PLACE_PREFIX = re.compile(r"[\u4e00-\u9fff]{2,4}[市州盟][\u4e00-\u9fff]{1,4}[区县旗]")
 _NATIONAL = re.compile(r"^(?:国务院|中共中央|全国|国家|中华人民共和国)")
 _SELF_TITLE = re.compile(
     r"现将(?:我局|我委|我办|我厅|我院|我单位|本局|本委|本单位|本部门|我部门)?(?P<name>[^。；，,]{4,50}?报告)如下"
@@ -292,7 +294,15 @@ class _Extractor:
                         ev["region"] = span
                     break
         region_named = region_code is not None
-        if region_code is None and not (agency and _NATIONAL.match(agency)) and "国务院" not in title_for_rules:
+        # An agency that names its own place ("青禾市云溪区司法局") which the division table does not know: the
+        # text's other place names are not its region (a same-named county elsewhere must not be read in).
+        unknown_place = bool(agency and _PLACE_PREFIX.match(agency) and not regions.find_regions(agency))
+        if (
+            region_code is None
+            and not unknown_place
+            and not (agency and _NATIONAL.match(agency))
+            and "国务院" not in title_for_rules
+        ):
             region_code = regions.dominant_region(text)
             own_place = re.match(r"[\u4e00-\u9fff]{2,6}新区", agency or title_for_rules)
             if region_code and own_place and regions.parse_prefix(own_place.group(0)) is None:
@@ -369,7 +379,7 @@ class _Extractor:
             return full
         written = regions.parse_prefix(full, {region_code})
         if written is None:
-            if full.startswith(("中共", "中国共产党")) or regions.find_regions(full):
+            if full.startswith(("中共", "中国共产党")) or regions.find_regions(full) or _PLACE_PREFIX.match(full):
                 return full  # a party body, or a region named further in: keep as written
             # "区人民政府", "区司法局", "新区管委会": the level word stands for the region itself.
             body = full if full[:2] in _LEVEL_WORDS else re.sub(r"^(?:新区|[省市区县])(?=.)", "", full)

@@ -294,10 +294,43 @@ def _find_regions(text: str) -> tuple[RegionMention, ...]:
             start = end - length
             codes = t.by_name.get(text[start:end])
             if codes:
-                out.append(RegionMention(start, end, tuple(codes)))
+                placed = _not_contradicted(codes, text, start)
+                if placed:
+                    out.append(RegionMention(start, end, tuple(placed)))
                 last_end = end
                 break
     return tuple(out)
+
+
+# A city-level name written right before a county ("青禾市云溪区"): 2–4 characters ending in 市/州/盟.
+_CITY_BEFORE = re.compile(r"[\u4e00-\u9fff]{2,4}[市州盟]$")
+
+
+def _not_contradicted(codes: list[str], text: str, start: int) -> list[str]:
+    """The candidate counties whose own city agrees with a city name written right before them.
+
+    "深圳市罗湖区" keeps 罗湖区; "青禾市云溪区" (a city that is not 云溪区's 岳阳市) drops it, so a county of
+    the same name elsewhere is never read into a text about another place. No city before: all kept.
+    """
+    t = _table()
+    before = _CITY_BEFORE.search(text, max(0, start - 5), start)
+    if before is None:
+        return codes
+    written = before.group(0)
+    kept = []
+    for code in codes:
+        if t.units[code].level != _COUNTY:
+            kept.append(code)
+            continue
+        names = set()
+        for u in t.chain(code)[:-1]:
+            names.add(u.name)
+            short = _short_name(u.name, [])
+            if short:
+                names.add(short + written[-1])
+        if any(written.endswith(n) for n in names):
+            kept.append(code)
+    return kept
 
 
 def context_codes(text: str) -> set[str]:

@@ -493,3 +493,15 @@ def test_notice_about_the_plan_is_no_report() -> None:
 def test_a_bare_heading_is_no_title() -> None:
     text = "基本情况\n2022年，我区深入学习贯彻习近平法治思想，法治政府建设取得新成效。\n"
     assert extract_metadata(text)["title"] is None
+
+
+def test_agency_of_an_unknown_city_keeps_its_name_and_gets_no_foreign_region() -> None:
+    text = (
+        "青禾市云溪区司法局2023年法治政府建设年度报告\n"
+        "一、主要举措和成效\n"
+        "全年办理行政复议案件12件，云溪区人民法院审结行政诉讼案件5件。\n"
+        "青禾市云溪区司法局\n2024年2月26日\n"
+    )
+    meta = extract_metadata(text, "报告.txt")
+    assert meta["agency"] == "青禾市云溪区司法局"
+    assert meta["region"] is None

@@ -96,3 +96,13 @@ def test_table_found_without_the_package_spec(monkeypatch: pytest.MonkeyPatch) -
     folder = regions._resource_dir()
     assert folder is not None
     assert (folder / "adcodes.csv").is_file()
+
+
+def test_a_county_under_another_city_is_not_read_in() -> None:
+    # 云溪区 is a real district of 岳阳市; "青禾市云溪区" names a different (here: unknown) city, so no region.
+    assert regions.region_of("青禾市云溪区司法局") is None
+    assert regions.find_regions("青禾市云溪区") == []
+    # The right city before the county, or none at all, still places it.
+    assert regions.region_of("岳阳市云溪区司法局") == "湖南省岳阳市云溪区"
+    assert regions.region_of("深圳市罗湖区人力资源局") == "广东省深圳市罗湖区"
+    assert [m.codes for m in regions.find_regions("推进云溪区建设")] == [("430603",)]
