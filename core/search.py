@@ -6,6 +6,7 @@ import re
 import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # Characters written without spaces between words: each becomes one token of the index (so 复议 finds
 # 行政复议, one character works, and 政府建 matches across word boundaries via a phrase query).
@@ -138,19 +139,82 @@ def term_pattern(term: str) -> re.Pattern[str] | None:
     return re.compile(_GAP.join(parts), re.IGNORECASE)
 
 
-def _patterns(query: str | ParsedQuery) -> list[re.Pattern[str]]:
+# Matching for highlights and snippets. term_pattern's case-insensitive regex with word-edge lookarounds
+# took up to 100 ms to compile for one long term (a pasted paragraph; each lookaround holds the large CJK
+# class). Here the text is case-folded once (length-preserving) and each term becomes a plain regex of
+# its tokens with the same gaps, compiled cheaply and cached; the edges of word tokens (captured as
+# groups) are then checked in the text, as the lookarounds would: a rejected match is retried one
+# character further on, like the regex engine.
+_WORD_CHAR_RE = re.compile(_WORD_CHAR)
+MAX_SNIPPET_MATCHES = 500
+
+
+def _fold(text: str) -> str:
+    """Lower case, one character for one (so offsets stay valid); final sigma folded like sigma."""
+    low = text.lower()
+    if len(low) != len(text):
+        low = "".join(low1 if len(low1 := ch.lower()) == 1 else ch for ch in text)
+    return low.replace("ς", "σ")
+
+
+@dataclass(slots=True)
+class _Term:
+    pattern: re.Pattern[str]
+    has_words: bool  # word tokens are groups whose edges need checking
+
+
+@lru_cache(maxsize=256)
+def _term(term: str) -> _Term | None:
+    parts: list[str] = []
+    has_words = False
+    for match in _TOKEN_RE.finditer(term):
+        if match.group("c"):
+            parts.append(re.escape(_fold(match.group("c"))))
+        else:
+            parts.append("(" + re.escape(_fold(match.group("w"))) + ")")
+            has_words = True
+    return _Term(re.compile(_GAP.join(parts)), has_words) if parts else None
+
+
+def _word_at(text: str, offset: int) -> bool:
+    return 0 <= offset < len(text) and _WORD_CHAR_RE.match(text, offset) is not None
+
+
+def _find(folded: str, term: _Term, limit: int = 0) -> list[tuple[int, int]]:
+    """Spans of `term` in the folded text, left to right and non-overlapping; at most `limit` if given."""
+    spans: list[tuple[int, int]] = []
+    search_at = term.pattern.search
+    pos = 0
+    while (match := search_at(folded, pos)) is not None:
+        if term.has_words and any(
+            _word_at(folded, match.start(g) - 1) or _word_at(folded, match.end(g))
+            for g in range(1, (term.pattern.groups or 0) + 1)
+        ):
+            pos = match.start() + 1
+            continue
+        spans.append(match.span())
+        if limit and len(spans) >= limit:
+            break
+        pos = match.end()
+    return spans
+
+
+def _terms(query: str | ParsedQuery) -> list[_Term]:
     parsed = parse_query(query) if isinstance(query, str) else query
-    return [p for p in (term_pattern(t) for t in parsed.terms) if p is not None]
+    return [t for t in (_term(term) for term in parsed.terms[:MAX_TERMS]) if t is not None]
 
 
 def find_in_text(text: str, query: str | ParsedQuery) -> list[tuple[int, int]]:
     """Spans of `text` that the query's terms match (sorted, non-overlapping), for highlighting."""
     if not text:
         return []
-    norm = normalise(text)
+    terms = _terms(query)
+    if not terms:
+        return []
+    folded = _fold(normalise(text))
     spans: list[tuple[int, int]] = []
-    for pattern in _patterns(query):
-        spans.extend(m.span() for m in pattern.finditer(norm) if m.end() > m.start())
+    for term in terms:
+        spans.extend(_find(folded, term))
     spans.sort()
     merged: list[tuple[int, int]] = []
     for start, end in spans:
@@ -170,18 +234,9 @@ def make_snippet(text: str, query: str | ParsedQuery) -> tuple[str, list[tuple[i
 
     The window is the one (starting near a match) that covers the most distinct query terms.
     """
-    parsed = parse_query(query) if isinstance(query, str) else query
-    patterns = _patterns(parsed)
-    norm = normalise(text)
-    per_term: list[list[tuple[int, int]]] = []
-    for pattern in patterns:
-        found: list[tuple[int, int]] = []
-        for m in pattern.finditer(norm):
-            if m.end() > m.start():
-                found.append(m.span())
-                if len(found) >= 500:
-                    break
-        per_term.append(found)
+    terms = _terms(query)
+    folded = _fold(normalise(text)) if terms else ""
+    per_term = [_find(folded, term, MAX_SNIPPET_MATCHES) for term in terms]
     candidates = sorted({s for found in per_term for s in found})
     if not candidates:
         snippet = _flat(text[:SNIPPET_LENGTH])

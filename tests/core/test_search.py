@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core import Archive
-from core.search import find_in_text, fts_expression, index_form, make_snippet, parse_query
+from core.search import (
+    find_in_text,
+    fts_expression,
+    index_form,
+    make_snippet,
+    normalise,
+    parse_query,
+    term_pattern,
+)
 from tests.conftest import CORPUS, SAMPLES
 
 _NON_TOKEN = re.compile(r"[\W_]+")
@@ -114,6 +124,60 @@ def test_find_in_text_spans() -> None:
     assert [text[s:e] for s, e in spans] == ["行政复议", "行政 复议"]
     assert [text[s:e] for s, e in find_in_text(text, "9999")] == ["9999"]
     assert find_in_text(text, "-复议") == [] and find_in_text("", "复议") == []
+
+
+def _reference_spans(text: str, query: str) -> list[tuple[int, int]]:
+    """find_in_text's meaning, spelled out with term_pattern (the slow but obvious regex per term)."""
+    norm = normalise(text)
+    spans = sorted(
+        m.span() for term in parse_query(query).terms if (p := term_pattern(term)) for m in p.finditer(norm)
+    )
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if not merged or start >= merged[-1][1]:
+            merged.append((start, end))
+    return merged
+
+
+def test_find_in_text_words_and_case() -> None:
+    text = "GDP增长5.2%，gdp总量；ＧＤＰ与GDPX、XGDP、GDP_2、Σύνολο ΑΣ、2023年 2023-2024年，编号2023。"
+    assert [text[s:e] for s, e in find_in_text(text, "gdp")] == ["GDP", "gdp", "ＧＤＰ", "GDP"]
+    assert [text[s:e] for s, e in find_in_text(text, "2023")] == ["2023", "2023", "2023"]
+    assert [text[s:e] for s, e in find_in_text(text, '"2023 2024"')] == ["2023-2024"]
+    assert [text[s:e] for s, e in find_in_text(text, "ας")] == ["ΑΣ"]
+    for query in ("gdp", "2023", '"2023 2024"', "GDP 增长 总量", "5 2", "gdpx", "ΣΎΝΟΛΟ"):
+        assert find_in_text(text, query) == _reference_spans(text, query), query
+
+
+def test_find_in_text_pasted_paragraph_is_fast_and_right(corpus_dir: Path) -> None:
+    import time
+
+    from core import search
+
+    path = corpus_dir / "国务院政府工作报告_2023年.txt"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("2022", 3000)
+    pasted = text[start : start + 300]  # digits, CJK and punctuation, a couple of line breaks
+    many = " ".join(["政府", "发展", "经济", "改革", "建设", "创新", "就业", "教育", "医疗", "住房", "GDP",
+                     "科技", "环境", "安全", "开放", "消费", "投资", "民生", "法治", "2022"])
+    for query in (pasted, many, pasted.replace("\n", " ")[:120]):
+        search._term.cache_clear()
+        re.purge()
+        started = time.perf_counter()
+        spans = find_in_text(text, query)
+        elapsed = time.perf_counter() - started
+        assert elapsed < 0.1, f"{elapsed * 1000:.0f} ms for a {len(query)}-character query"
+        assert spans == _reference_spans(text, query)
+    spans = find_in_text(text, pasted)
+    # every piece of the pasted passage is highlighted where it was copied from
+    pieces = parse_query(pasted).terms
+    assert len(pieces) >= 2 and sum(map(len, pieces)) > 200
+    starts = {s: e for s, e in spans}
+    for piece in pieces:
+        at = text.index(piece, start)
+        last_token_end = max(m.end() for m in re.finditer(r"[^\W_]", piece))  # trailing 。 is not highlighted
+        assert starts.get(at) == at + last_token_end, piece
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
 
 
 def test_filters_combine_with_search(arch: Archive) -> None:
