@@ -164,7 +164,7 @@ class Archive:
             # Look before touching: another program's file or a newer archive is refused unchanged.
             version = inspect_file(conn)
             if read_only:
-                if version < _schema.SCHEMA_VERSION:
+                if version < _schema.OLDEST_READABLE_VERSION:
                     raise ArchiveReadOnlyError("只读档案版本较旧，需要升级后才能打开；请复制到可写的位置再打开。")
                 backup = None
             else:

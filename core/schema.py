@@ -19,6 +19,10 @@ log = logging.getLogger(__name__)
 # The schema version this app writes. Bump it together with a new entry in MIGRATIONS.
 SCHEMA_VERSION = 2
 
+# The oldest version a read-only open can use as it is (nothing can be migrated there): version 2 only
+# added agency_aliases, which readers treat as empty when it is missing.
+OLDEST_READABLE_VERSION = 1
+
 # PRAGMA application_id of our archives (the ASCII bytes "RpAr"), set on creation and by migrate_1_to_2.
 # Archives made before it existed (version 1) carry 0 and are recognised by their tables instead.
 APPLICATION_ID = 0x52704172

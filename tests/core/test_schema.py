@@ -255,3 +255,16 @@ def test_foreign_files_are_refused_byte_for_byte(tmp_path: Path) -> None:
                 Archive.open(path, read_only=read_only)
         assert _sha(path) == before
         assert not Path(str(path) + "-wal").exists()
+
+
+def test_version_1_archive_opens_read_only_as_it_is(tmp_path: Path, samples_dir: Path) -> None:
+    from core import agencies
+
+    path = tmp_path / "v1.sqlite"
+    count = _make_v1_archive(path, samples_dir, with_alias_table=False)
+    before = _sha(path)
+    with Archive.open(path, read_only=True) as archive:
+        assert archive.count() == count
+        assert archive.search("行政复议")
+        assert agencies.load_aliases(archive) == {}
+    assert _sha(path) == before and _user_version(path) == 1
