@@ -1,4 +1,4 @@
-"""Small dialogs: import summary, batch metadata editor, and the import file filter."""
+"""Small dialogs: import summary, batch metadata editor, restore from backup, and the import file filter."""
 
 from __future__ import annotations
 
@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QTableView,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -284,3 +286,135 @@ class MetadataDialog(QDialog):
             self.error.setText(problem)
             return
         self.accept()
+
+
+def format_size(size: int) -> str:
+    """1536 → "1.5 KB", 3_500_000 → "3.3 MB"."""
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} GB"
+
+
+def backup_date(path: Path) -> str:
+    """"2025-03-01 21:30": the day in the file name (core.backups names them <stem>-YYYYMMDD.sqlite)
+    and the time the copy was written."""
+    import datetime as dt
+    import re
+
+    match = re.search(r"-(\d{4})(\d{2})(\d{2})\.sqlite$", path.name)
+    try:
+        written = dt.datetime.fromtimestamp(path.stat().st_mtime)
+    except OSError:
+        written = None
+    day = f"{match.group(1)}-{match.group(2)}-{match.group(3)}" if match else ""
+    if written is not None and (not day or written.strftime("%Y-%m-%d") == day):
+        return written.strftime("%Y-%m-%d %H:%M")
+    return day or path.name
+
+
+class RestoreBackupDialog(QDialog):
+    """文件 → 从备份恢复…: the automatic backups of the current archive (newest first) to pick one from.
+
+    Window-modal and non-blocking: `backupChosen(path)` is emitted when the user picks one (then the
+    dialog closes); the main window asks for confirmation and restores.
+    """
+
+    backupChosen = Signal(object)  # Path
+
+    def __init__(self, backups: Sequence[Path], archive_path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("restoreBackupDialog")
+        self.setWindowTitle(self.tr("从备份恢复"))
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.resize(620, 380)
+        self.backups = list(backups)
+        self.archive_path = Path(archive_path)
+        layout = QVBoxLayout(self)
+        if self.backups:
+            text = self.tr(
+                "档案“{0}”每天打开时自动备份一次，保留最近几天的备份。选择一份备份恢复：\n"
+                "当前档案不会被删除，它会改名后保存在原文件夹中。"
+            ).format(self.archive_path.name)
+        else:
+            text = self.tr("档案“{0}”还没有自动备份。打开档案后，每天会自动备份一次。").format(self.archive_path.name)
+        self.hint = QLabel(text, self)
+        self.hint.setObjectName("restoreBackupHint")
+        self.hint.setWordWrap(True)
+        layout.addWidget(self.hint)
+
+        self.table = QTableWidget(len(self.backups), 3, self)
+        self.table.setObjectName("backupList")
+        self.table.setHorizontalHeaderLabels([self.tr("备份时间"), self.tr("大小"), self.tr("文件名")])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        for row, path in enumerate(self.backups):
+            try:
+                size = format_size(path.stat().st_size)
+            except OSError:
+                size = ""
+            cells = (backup_date(path), size, path.name)
+            for column, value in enumerate(cells):
+                item = QTableWidgetItem(value)
+                if column == 1:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                item.setToolTip(str(path))
+                self.table.setItem(row, column, item)
+        self.table.resizeColumnToContents(0)
+        self.table.setColumnWidth(0, self.table.columnWidth(0) + 24)
+        self.table.setColumnWidth(1, self.fontMetrics().horizontalAdvance("000.0 MB") + 32)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.table.doubleClicked.connect(lambda _index: self._restore())
+        layout.addWidget(self.table, 1)
+
+        buttons = QHBoxLayout()
+        folder = QPushButton(self.tr("打开备份文件夹"), self)
+        folder.setObjectName("openBackupFolder")
+        folder.clicked.connect(self._open_folder)
+        buttons.addWidget(folder)
+        buttons.addStretch(1)
+        self.restoreButton = QPushButton(self.tr("恢复所选备份…"), self)
+        self.restoreButton.setObjectName("restoreButton")
+        self.restoreButton.setEnabled(False)
+        self.restoreButton.clicked.connect(self._restore)
+        buttons.addWidget(self.restoreButton)
+        cancel = QPushButton(self.tr("取消"), self)
+        cancel.clicked.connect(self.reject)
+        buttons.addWidget(cancel)
+        layout.addLayout(buttons)
+        if self.backups:
+            self.table.selectRow(0)  # the newest: what a clerk undoing today's mistake wants
+        else:
+            cancel.setText(self.tr("关闭"))
+
+    def chosen(self) -> Path | None:
+        rows = {index.row() for index in self.table.selectionModel().selectedRows()}
+        if len(rows) != 1:
+            return None
+        return self.backups[rows.pop()]
+
+    def select(self, backup: Path) -> None:
+        """Select the row of `backup` (tests and callers that know which one they want)."""
+        self.table.selectRow(self.backups.index(Path(backup)))
+
+    def _selection_changed(self) -> None:
+        self.restoreButton.setEnabled(self.chosen() is not None)
+
+    def _restore(self) -> None:
+        chosen = self.chosen()
+        if chosen is not None:
+            self.accept()
+            self.backupChosen.emit(chosen)
+
+    def _open_folder(self) -> None:
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        from core.backups import backups_dir
+
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(backups_dir())))

@@ -60,6 +60,8 @@ SEARCH_DEBOUNCE_MS = 250
 STARTUP_ENV = "REPORT_ARCHIVE_STARTUP_TIMING"
 IMPORT_REFRESH_S = 3.0
 COPY_SYNC_ROWS = 500
+AUTO_BACKUP_DELAY_MS = 1500  # after the first listing has had the disk to itself
+AUTO_BACKUP_KEEP = 7  # daily copies kept by core.backups.rotate_backups
 
 
 def build_snippets(archive: Archive, ids: Sequence[int], query: str) -> dict[int, tuple[str, list[tuple[int, int]]]]:
@@ -103,6 +105,9 @@ class MainWindow(QMainWindow):
     tagsRefreshed = Signal()
     firstShown = Signal()
     copyReady = Signal(str)  # TSV text once it is on the clipboard
+    backupRotated = Signal(object)  # the automatic backup: its Path, None (today's exists), or the exception
+    backupRestored = Signal(object)  # after 从备份恢复: where the replaced archive was moved (Path | None)
+    _restoreDone = Signal(object, object)  # (aside path, exception) from the restore thread
 
     def __init__(self, archive_path: Path, settings: Settings | None = None) -> None:
         super().__init__()
@@ -124,6 +129,9 @@ class MainWindow(QMainWindow):
         self.import_summary: QWidget | None = None
         self.export_dialog: QWidget | None = None
         self._children: list[QWidget] = []
+        self.restore_dialog: QWidget | None = None
+        self._restoring = False
+        self._restoreDone.connect(self._restore_finished)
         self.undo_stack = QUndoStack(self)
 
         self.setWindowTitle(self.tr("报告档案"))
@@ -230,6 +238,10 @@ class MainWindow(QMainWindow):
         self.actionNewArchive = self._action(tr("新建档案…"), self.new_archive_interactive, name="actionNewArchive")
         self.actionOpenArchive = self._action(tr("打开档案…"), self.open_archive_interactive, name="actionOpenArchive")
         self.actionBackup = self._action(tr("备份档案…"), self.backup_interactive, name="actionBackup")
+        self.actionRestoreBackup = self._action(
+            tr("从备份恢复…"), self.restore_backup_interactive, name="actionRestoreBackup",
+            tip=tr("用每天的自动备份替换当前档案（当前档案会改名保留）"),
+        )
         self.actionImport = self._action(
             tr("导入…"), self.import_interactive, QKeySequence.StandardKey.Open, "actionImport",
             tip=tr("导入报告文件（也可以直接把文件拖到窗口里）"),
@@ -275,7 +287,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu(self.tr("文件(&F)"))
-        for a in (self.actionNewArchive, self.actionOpenArchive, self.actionBackup):
+        for a in (self.actionNewArchive, self.actionOpenArchive, self.actionBackup, self.actionRestoreBackup):
             file_menu.addAction(a)
         file_menu.addSeparator()
         file_menu.addAction(self.actionImport)
@@ -411,6 +423,7 @@ class MainWindow(QMainWindow):
         if self._viewer is not None:
             self.tabs.setTabVisible(1, False)
         self.reload()
+        self._schedule_auto_backup()
         return True
 
     def _close_archive(self) -> None:
@@ -435,7 +448,8 @@ class MainWindow(QMainWindow):
 
     def _set_enabled(self, enabled: bool) -> None:
         for a in (
-            self.actionImport, self.actionImportFolder, self.actionExport, self.actionBackup, self.actionCompare,
+            self.actionImport, self.actionImportFolder, self.actionExport, self.actionBackup, self.actionRestoreBackup,
+            self.actionCompare,
             self.actionTrend, self.actionGrid, self.actionDelete, self.actionEditMeta, self.actionAddTag,
             self.actionRemoveTag, self.actionTrash,
         ):
@@ -449,7 +463,7 @@ class MainWindow(QMainWindow):
     def _write_actions(self) -> list[QAction]:
         return [
             self.actionImport, self.actionImportFolder, self.actionDelete, self.actionEditMeta, self.actionAddTag,
-            self.actionRemoveTag, self.actionRestore, self.actionPurge,
+            self.actionRemoveTag, self.actionRestore, self.actionPurge, self.actionRestoreBackup,
         ]
 
     def reload(self) -> None:
@@ -1010,6 +1024,147 @@ class MainWindow(QMainWindow):
             self.writeFinished.emit("backup")
 
         return self.worker.submit(lambda a, *_: a.backup(dest), on_done=done, on_error=failed, name="backup")
+
+    # ------------------------------------------------------------------ automatic backups and restoring
+    def _schedule_auto_backup(self) -> None:
+        """Today's rotating backup (core.backups), on the writer thread shortly after the archive opened.
+
+        A read-only archive is not backed up (this program does not change it). Failures are logged and
+        shown in the status bar: a backup problem must not interrupt the clerk with a dialog.
+        """
+        if self.read_only or self.worker is None:
+            return
+        worker = self.worker
+        QTimer.singleShot(AUTO_BACKUP_DELAY_MS, self, lambda: self._auto_backup(worker))
+
+    def _auto_backup(self, worker: Worker) -> Job | None:
+        if worker is not self.worker or self.worker is None:
+            return None  # the archive was switched or closed meanwhile
+        path = self.archive_path
+
+        def job(*_: Any) -> Path | None:
+            from core.backups import rotate_backups
+
+            return rotate_backups(path, keep=AUTO_BACKUP_KEEP)
+
+        def done(made: Path | None) -> None:
+            if made is not None:
+                log.info("automatic backup of %s: %s", path, made)
+                self.statusBar().showMessage(self.tr("已自动备份档案（{0}）").format(made.name), 6000)
+            self.backupRotated.emit(made)
+
+        def failed(exc: BaseException) -> None:
+            from gui.errors import is_expected, message_for
+
+            if is_expected(exc):
+                log.warning("automatic backup of %s failed: %s", path, exc)
+            else:
+                log.error("automatic backup of %s failed", path, exc_info=(type(exc), exc, exc.__traceback__))
+            self.statusBar().showMessage(self.tr("自动备份失败：{0}").format(message_for(exc)), 15000)
+            self.backupRotated.emit(exc)
+
+        return worker.submit(job, on_done=done, on_error=failed, name="auto-backup")
+
+    def restore_backup_interactive(self) -> None:
+        """文件 → 从备份恢复…: pick one of the automatic backups, confirm, restore."""
+        if self.archive is None or self.read_only or self._restoring:
+            return
+        from core.backups import list_backups
+        from gui.dialogs import RestoreBackupDialog
+
+        old = self.restore_dialog
+        if old is not None and alive(old):
+            old.close()
+        dialog = RestoreBackupDialog(list_backups(self.archive_path), self.archive_path, self)
+        dialog.backupChosen.connect(self._confirm_restore)
+        self.restore_dialog = dialog
+        dialog.open()
+
+    def _busy_reason(self) -> str:
+        if self._import_jobs:
+            return self.tr("正在导入文件，请等导入完成后再恢复。")
+        exporting = self.export_dialog is not None and alive(self.export_dialog)
+        if exporting and getattr(self.export_dialog, "job", None) is not None:
+            return self.tr("正在导出，请等导出完成后再恢复。")
+        return ""
+
+    def _confirm_restore(self, backup: Path) -> None:
+        busy = self._busy_reason()
+        if busy:
+            inform(self, self.tr("从备份恢复"), busy)
+            return
+        from gui.dialogs import backup_date
+
+        stamp = self.tr("before-restore-日期时间")
+        text = self.tr(
+            "用 {0} 的备份替换当前档案“{1}”？\n\n"
+            "当前档案不会被删除：它会改名为“{2}.{3}{4}”，保存在原文件夹\n{5}\n中，需要时可以用“打开档案…”再打开。\n\n"
+            "备份之后导入或修改的内容不在备份里。恢复前会关闭对比、趋势等窗口。"
+        ).format(
+            backup_date(backup), self.archive_path.name, self.archive_path.stem, stamp,
+            self.archive_path.suffix or ".sqlite", self.archive_path.parent,
+        )
+        if ask(self, self.tr("从备份恢复"), text, self.tr("恢复"), self.tr("取消"), danger=True):
+            self.restore_from_backup(backup)
+
+    def restore_from_backup(self, backup: Path) -> bool:
+        """Close every connection of this window, put `backup` in place (core.backups.restore_backup, in a
+        background thread), then reopen the archive; `backupRestored(aside)` when done. False if busy."""
+        if self._restoring or self._busy_reason():
+            return False
+        import threading
+
+        from core.backups import restore_backup
+
+        self._restoring = True
+        backup = Path(backup)
+        path = self.archive_path
+        for w in self._children:
+            if alive(w):
+                w.close()
+        self._children = []
+        if self.export_dialog is not None and alive(self.export_dialog):
+            self.export_dialog.close()
+        self._close_archive()  # stops the writer, reader and viewer workers, closing their connections
+        self.model.set_archive(None)
+        self._set_enabled(False)
+        self.actionNewArchive.setEnabled(False)
+        self.actionOpenArchive.setEnabled(False)
+        self.table.overlay.set_content(self.tr("正在从备份恢复…"), str(backup), [])
+        self.table.show_overlay(True)
+        self.statusBar().showMessage(self.tr("正在从备份恢复…"))
+
+        def run() -> None:
+            try:
+                aside = restore_backup(backup, path)
+            except BaseException as exc:  # delivered to the GUI thread
+                self._restoreDone.emit(None, exc)
+            else:
+                self._restoreDone.emit(aside, None)
+
+        threading.Thread(target=run, name="restore-backup", daemon=True).start()
+        return True
+
+    def _restore_finished(self, aside: Path | None, exc: BaseException | None) -> None:
+        self._restoring = False
+        self.actionNewArchive.setEnabled(True)
+        self.actionOpenArchive.setEnabled(True)
+        self.table.show_overlay(False)
+        self.open_archive(self.archive_path, remember=False)  # the restored file, or the untouched one
+        if exc is not None:
+            from gui.errors import is_expected
+
+            if not is_expected(exc):
+                log.error("restore failed", exc_info=(type(exc), exc, exc.__traceback__))
+            show_error(self, exc, self.tr("从备份恢复失败"))
+            self.statusBar().showMessage(self.tr("从备份恢复失败，档案没有改动。"), 10000)
+        else:
+            where = aside.name if aside is not None else ""
+            self.statusBar().showMessage(
+                self.tr("已从备份恢复。原来的档案保存为 {0}").format(where) if where else self.tr("已从备份恢复。"),
+                15000,
+            )
+        self.backupRestored.emit(exc if exc is not None else aside)
 
     def new_archive_interactive(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
