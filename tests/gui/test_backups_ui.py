@@ -26,6 +26,12 @@ def _titles(window: MainWindow) -> list[str]:
     return [window.model.index(r, 0).data() for r in range(window.model.rowCount())]
 
 
+def _cell(dialog: RestoreBackupDialog, row: int, column: int) -> str:
+    item = dialog.table.item(row, column)
+    assert item is not None
+    return item.text()
+
+
 def _count(path: Path) -> int:
     conn = sqlite3.connect(path)
     try:
@@ -136,8 +142,8 @@ def test_restore_an_earlier_backup_through_the_dialog(
         dialog = window.findChild(RestoreBackupDialog, "restoreBackupDialog")
         assert dialog is not None and dialog.isVisible()
         assert dialog.table.rowCount() == 1
-        assert dialog.table.item(0, 2).text() == backup.name
-        assert dialog.table.item(0, 1).text().endswith(("KB", "MB"))
+        assert _cell(dialog, 0, 2) == backup.name
+        assert _cell(dialog, 0, 1).endswith(("KB", "MB"))
         dialog.select(backup)
         button = dialog.findChild(QPushButton, "restoreButton")
         assert button is not None and button.isEnabled()
@@ -190,7 +196,7 @@ def test_dialog_lists_backups_newest_first_with_date_and_size(qtbot: QtBot, tmp_
         made.append(path)
     dialog = RestoreBackupDialog(backups.list_backups(archive), archive)
     qtbot.addWidget(dialog)
-    rows = [[dialog.table.item(r, c).text() for c in range(3)] for r in range(dialog.table.rowCount())]
+    rows = [[_cell(dialog, r, c) for c in range(3)] for r in range(dialog.table.rowCount())]
     assert rows == [
         ["2025-03-03 09:15", "3.2 MB", "档案-20250303.sqlite"],
         ["2025-03-01 09:15", "2.0 KB", "档案-20250301.sqlite"],
