@@ -383,11 +383,32 @@ class Archive:
                 raise ValueError(f"unknown sort column {order_by!r}")
             collate = " COLLATE NOCASE" if order_by in {"title", "source_name", "agency", "region"} else ""
             order = f"d.{order_by}{collate} {direction}, d.id {direction}"
+        if ranked and order_by is None and limit is not None and len(where) == 1 and not deleted:
+            top = self._top_ranked(join_params[0], max(0, int(limit)))
+            if top is not None:
+                return top
         score = "-m.rank" if ranked else "0.0"
         sql = f"SELECT d.id, {score} FROM documents d{join} WHERE {' AND '.join(where)} ORDER BY {order}"
         if limit is not None:
             sql += f" LIMIT {max(0, int(limit))}"
         return [(int(r[0]), float(r[1])) for r in self._rows(sql, join_params + params)]
+
+    def _top_ranked(self, expression: str, limit: int) -> list[tuple[int, float]] | None:
+        """The best `limit` matches of an unfiltered search, ranked inside FTS5 (no join before the cut).
+
+        The index holds trashed documents too, so it is asked for `limit` + their number. None (use the
+        general query) when fewer than `limit` come back: few matches, or an index row without document.
+        """
+        trashed = int(self._rows("SELECT count(*) FROM documents WHERE deleted_at IS NOT NULL")[0][0])
+        rows = self._rows(
+            "SELECT d.id, -m.rank FROM (SELECT rowid AS doc_id, bm25(fts, 10.0, 1.0) AS rank FROM fts"
+            " WHERE fts MATCH ? ORDER BY rank, rowid LIMIT ?) m JOIN documents d ON d.id = m.doc_id"
+            " WHERE d.deleted_at IS NULL ORDER BY m.rank, d.id LIMIT ?",
+            (expression, limit + trashed, limit),
+        )
+        if len(rows) < limit:
+            return None
+        return [(int(r[0]), float(r[1])) for r in rows]
 
     def _tag_ids(self, refs: Iterable[TagRef], *, drop_missing: bool = False) -> list[int] | None:
         """Tag ids for names or ids; None when one is missing (unless drop_missing)."""

@@ -253,3 +253,22 @@ def test_search_cache_follows_changes(arch: Archive) -> None:
     assert arch.search_ids("复议") == ids[2:]
     arch.restore(ids[:2])
     assert arch.search_ids("复议") == ids
+
+
+def test_top_ranked_shortcut_matches_the_general_query(arch: Archive) -> None:
+    # archive.search ranks an unfiltered query inside FTS5 and cuts there; it must agree with the
+    # general query (search_ids: join, filter, sort all), also when trashed documents rank first
+    queries = ["复议", "行政 复议", "政府", "法", "出庭应诉", "9999"]
+    for query in queries:
+        assert [h.doc_id for h in arch.search(query, limit=5)] == arch.search_ids(query)[:5], query
+    best = arch.search_ids("政府")[:3]
+    assert len(best) == 3
+    arch.trash(best[:2])
+    try:
+        top = [h.doc_id for h in arch.search("政府", limit=5)]
+        assert top == arch.search_ids("政府")[:5] and not set(best[:2]) & set(top) and top[0] == best[2]
+        for query in queries:
+            assert [h.doc_id for h in arch.search(query, limit=5)] == arch.search_ids(query)[:5], query
+    finally:
+        arch.restore(best[:2])
+    assert [h.doc_id for h in arch.search("政府", limit=3)] == best
