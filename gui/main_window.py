@@ -1098,7 +1098,8 @@ class MainWindow(QMainWindow):
         stamp = self.tr("before-restore-日期时间")
         text = self.tr(
             "用 {0} 的备份替换当前档案“{1}”？\n\n"
-            "当前档案不会被删除：它会改名为“{2}.{3}{4}”，保存在原文件夹\n{5}\n中，需要时可以用“打开档案…”再打开。\n\n"
+            "当前档案不会被删除：它会改名为“{2}.{3}{4}”，留在原来的文件夹中：\n{5}\n"
+            "需要时可以用“打开档案…”再打开它。\n\n"
             "备份之后导入或修改的内容不在备份里。恢复前会关闭对比、趋势等窗口。"
         ).format(
             backup_date(backup), self.archive_path.name, self.archive_path.stem, stamp,
