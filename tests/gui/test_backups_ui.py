@@ -26,6 +26,11 @@ def _titles(window: MainWindow) -> list[str]:
     return [window.model.index(r, 0).data() for r in range(window.model.rowCount())]
 
 
+@pytest.fixture(autouse=True)
+def _prompt_backup(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(main_window_module, "AUTO_BACKUP_DELAY_MS", 50)  # the real delay only spares start-up
+
+
 def _cell(dialog: RestoreBackupDialog, row: int, column: int) -> str:
     item = dialog.table.item(row, column)
     assert item is not None
@@ -91,7 +96,6 @@ def test_backup_failure_is_logged_and_shown_in_the_status_bar_without_a_dialog(
 def test_read_only_archive_is_not_backed_up_and_cannot_be_restored(
     qtbot: QtBot, filled_archive: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(main_window_module, "AUTO_BACKUP_DELAY_MS", 0)
     window = make_window(qtbot, filled_archive)
     try:
         with qtbot.waitSignal(window.backupRotated, timeout=15_000):

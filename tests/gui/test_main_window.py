@@ -494,3 +494,15 @@ def test_read_only_archive_browses_but_offers_no_writes(qtbot: QtBot, filled_arc
     viewer = w.findChild(QWidget, "documentViewer")
     assert viewer is not None and not viewer.saveMetaButton.isEnabled()  # type: ignore[attr-defined]
     w.close()
+
+
+def test_file_menu_offers_restore_from_backup(qtbot: QtBot, empty_window: MainWindow) -> None:
+    from PySide6.QtWidgets import QMenu
+
+    file_menu = empty_window.menuBar().actions()[0].menu()
+    assert isinstance(file_menu, QMenu) and file_menu.title().startswith("文件")
+    texts = [a.text() for a in file_menu.actions()]
+    assert "从备份恢复…" in texts
+    assert texts.index("从备份恢复…") == texts.index("备份档案…") + 1
+    action = empty_window.findChild(QAction, "actionRestoreBackup")
+    assert action is not None and action.isEnabled()
