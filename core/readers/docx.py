@@ -39,7 +39,7 @@ _CHINESE_DIGITS = "零一二三四五六七八九"
 def read_docx(data: bytes, suffix: str = ".docx") -> ReadResult:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError):
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError):
         raise ReadError(f"{CORRUPT}（{suffix or '.docx'} 文件不完整或不是有效的压缩包）") from None
     with archive:
         names = set(archive.namelist())
@@ -86,6 +86,8 @@ def _read_part(archive: zipfile.ZipFile, name: str) -> bytes:
     try:
         with archive.open(info) as stream:
             content = stream.read(limits.MAX_XML_BYTES + 1)
+    except RuntimeError:  # an entry encrypted with a zip password
+        raise ReadError("文件已加密（设置了打开密码），请先去掉密码后再导入") from None
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError):
         raise ReadError(f"{CORRUPT}（.docx 内部数据损坏）") from None
     if len(content) > limits.MAX_XML_BYTES:

@@ -876,3 +876,39 @@ def test_files_written_by_libreoffice_read_like_the_docx(tmp_path: Path) -> None
         if target == "pdf":
             text = text.replace("指标 2023年", "指标\t2023年").replace("出庭率 100%", "出庭率\t100%")
         assert text == expected, target
+
+
+def test_mutated_files_fail_only_with_read_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Flipped, cut and inserted bytes in every format: a result or a ReadError, never another exception."""
+    import random
+
+    monkeypatch.setattr("core.readers.doc.find_office", lambda: None)
+    seeds = {
+        "a.docx": make_docx(tmp_path / "a.docx", ["第一段", "第二段"], tables=[[["甲", "乙"]]]).read_bytes(),
+        "b.pdf": make_pdf(tmp_path / "b.pdf", REPORT_LINES[:3]).read_bytes(),
+        "c.doc": make_doc(tmp_path / "c.doc", "关于报告\n正文").read_bytes(),
+        "d.html": make_html(tmp_path / "d.html", "<div id=zoom><p>正文内容</p></div>").read_bytes(),
+        "e.rtf": make_rtf(tmp_path / "e.rtf", ["一、基本情况", "正文"]).read_bytes(),
+        "f.mht": make_mht(tmp_path / "f.mht", "<p>正文</p>").read_bytes(),
+        "g.txt": "一、基本情况\n正文".encode("gbk"),
+    }
+    rng = random.Random(7)
+    outcomes = {"ok": 0, "refused": 0}
+    for name, data in seeds.items():
+        for _ in range(300):
+            mutated = bytearray(data)
+            for _ in range(rng.choice([1, 2, 5, 20])):
+                at = rng.randrange(max(1, len(mutated)))
+                roll = rng.random()
+                if roll < 0.5 and mutated:
+                    mutated[at] = rng.randrange(256)
+                elif roll < 0.75:
+                    del mutated[at : at + rng.randrange(1, 50)]
+                else:
+                    mutated[at:at] = bytes(rng.randrange(256) for _ in range(rng.randrange(1, 20)))
+            try:
+                read_bytes(bytes(mutated), name)
+                outcomes["ok"] += 1
+            except ReadError:
+                outcomes["refused"] += 1
+    assert outcomes["ok"] > 0 and outcomes["refused"] > 0
