@@ -77,7 +77,7 @@ def read_bytes(data: bytes, name: str) -> ReadResult:
     if not data:
         raise ReadError("文件是空的（0 字节）")
     head = data[:1024]
-    if b"%PDF-" in head:
+    if data.lstrip()[:5] == b"%PDF-" or (suffix == ".pdf" and b"%PDF-" in head):
         from core.readers.pdf import read_pdf
 
         return read_pdf(data)

@@ -785,6 +785,11 @@ def test_page_saved_by_internet_explorer(tmp_path: Path) -> None:
     assert result.text == "旧网页\n依法行政工作报告正文。"
 
 
+def test_text_mentioning_pdf_header_is_text() -> None:
+    result = read_bytes("说明：文件头是 %PDF-1.4，不是扫描件。".encode(), "note.txt")
+    assert result.fmt == "txt"
+
+
 def test_unsupported_type(tmp_path: Path) -> None:
     path = tmp_path / "data.xyz"
     path.write_text("随便什么", encoding="utf-8")
