@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import re
 import shutil
@@ -31,13 +32,23 @@ def backups_dir() -> Path:
     return path
 
 
+def _prefix(archive_path: str | Path) -> str:
+    """The archive's name plus a short hash of its full path: two `archive.sqlite` in different folders
+    never share (or prune) each other's backups."""
+    full = str(Path(archive_path).resolve())
+    if os.name == "nt":
+        full = full.lower()  # Windows paths are case-insensitive
+    digest = hashlib.sha1(full.encode("utf-8")).hexdigest()[:8]
+    return f"{Path(archive_path).stem}-{digest}"
+
+
 def _backup_name(archive_path: Path, day: dt.date) -> str:
-    return f"{archive_path.stem}-{day:%Y%m%d}{BACKUP_SUFFIX}"
+    return f"{_prefix(archive_path)}-{day:%Y%m%d}{BACKUP_SUFFIX}"
 
 
 def list_backups(archive_path: str | Path) -> list[Path]:
     """The backups of this archive, newest first."""
-    stem = Path(archive_path).stem
+    stem = _prefix(archive_path)
     folder = backups_dir()
     found: list[tuple[str, Path]] = []
     for candidate in folder.glob(f"*{BACKUP_SUFFIX}"):

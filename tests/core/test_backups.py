@@ -44,7 +44,8 @@ def test_one_backup_per_day_under_user_data(archive: Path, _isolated_home: Path)
     day = dt.date(2025, 3, 1)
     first = backups.rotate_backups(archive, today=day)
     assert first is not None
-    assert first == _isolated_home / "backups" / "archive-20250301.sqlite"
+    assert first == _isolated_home / "backups" / backups._backup_name(archive, day)
+    assert first.name.startswith("archive-") and first.name.endswith("-20250301.sqlite")
     assert _count(first) == 3
     assert backups.rotate_backups(archive, today=day) is None  # at most one a day
     assert backups.list_backups(archive) == [first]
@@ -71,7 +72,7 @@ def test_keeps_only_the_newest_n(archive: Path) -> None:
     for offset in range(10):
         backups.rotate_backups(archive, keep=4, today=start + dt.timedelta(days=offset))
     kept = backups.list_backups(archive)
-    assert [p.name for p in kept] == [f"archive-202501{d:02d}.sqlite" for d in (10, 9, 8, 7)]
+    assert [p.name for p in kept] == [backups._backup_name(archive, dt.date(2025, 1, d)) for d in (10, 9, 8, 7)]
 
 
 def test_other_archives_backups_are_not_listed_or_pruned(archive: Path, tmp_path: Path) -> None:
@@ -81,7 +82,7 @@ def test_other_archives_backups_are_not_listed_or_pruned(archive: Path, tmp_path
     for offset in range(3):
         backups.rotate_backups(archive, keep=2, today=dt.date(2025, 1, 1 + offset))
     assert theirs is not None and theirs.exists()
-    assert all(p.name.startswith("archive-2025") for p in backups.list_backups(archive))
+    assert all(p.name.startswith(backups._prefix(archive) + "-2025") for p in backups.list_backups(archive))
     assert backups.list_backups(other) == [theirs]
 
 
@@ -205,3 +206,17 @@ def test_real_archive_round_trip(tmp_path: Path) -> None:
         assert restored.search("行政复议")
     with Archive.open(aside) as previous:  # the state before the restore is still a working archive
         assert previous.count() == 5
+
+
+def test_same_named_archives_in_two_folders_keep_separate_backups(tmp_path: Path) -> None:
+    first = tmp_path / "甲" / "archive.sqlite"
+    second = tmp_path / "乙" / "archive.sqlite"
+    for path in (first, second):
+        path.parent.mkdir()
+        _make_archive(path)
+    mine = backups.rotate_backups(first, keep=1, today=dt.date(2025, 1, 1))
+    theirs = backups.rotate_backups(second, keep=1, today=dt.date(2025, 1, 2))
+    assert mine is not None and theirs is not None and mine != theirs
+    assert backups.list_backups(first) == [mine]  # the other one's newer backup neither listed
+    assert backups.list_backups(second) == [theirs]
+    assert mine.exists()  # nor did it prune ours

@@ -55,7 +55,7 @@ def test_opening_an_archive_makes_todays_backup_in_the_background(
         made = blocker.args[0]
         assert isinstance(made, Path) and made.is_file()
         assert made.parent == _isolated_home / "backups"
-        assert made.name == f"archive-{dt.date.today():%Y%m%d}.sqlite"
+        assert made.name == backups._backup_name(filled_archive, dt.date.today())
         assert backups.list_backups(filled_archive) == [made]
         with Archive.open(made, read_only=True) as copy:  # a complete, working archive
             assert copy.count() == window.model.rowCount() > 0
@@ -193,7 +193,7 @@ def test_dialog_lists_backups_newest_first_with_date_and_size(qtbot: QtBot, tmp_
     folder = backups.backups_dir()
     made = []
     for day, size in (("20250303", 3 * 1024 * 1024 + 200_000), ("20250301", 2048)):
-        path = folder / f"档案-{day}.sqlite"
+        path = folder / backups._backup_name(archive, dt.datetime.strptime(day, "%Y%m%d").date())
         path.write_bytes(b"x" * size)
         stamp = dt.datetime.strptime(day + "0915", "%Y%m%d%H%M").timestamp()
         os.utime(path, (stamp, stamp))
@@ -202,8 +202,8 @@ def test_dialog_lists_backups_newest_first_with_date_and_size(qtbot: QtBot, tmp_
     qtbot.addWidget(dialog)
     rows = [[_cell(dialog, r, c) for c in range(3)] for r in range(dialog.table.rowCount())]
     assert rows == [
-        ["2025-03-03 09:15", "3.2 MB", "档案-20250303.sqlite"],
-        ["2025-03-01 09:15", "2.0 KB", "档案-20250301.sqlite"],
+        ["2025-03-03 09:15", "3.2 MB", made[0].name],
+        ["2025-03-01 09:15", "2.0 KB", made[1].name],
     ]
     assert dialog.chosen() == made[0]  # the newest is preselected
     chosen: list[Path] = []
