@@ -107,6 +107,7 @@ class MainWindow(QMainWindow):
     copyReady = Signal(str)  # TSV text once it is on the clipboard
     backupRotated = Signal(object)  # the automatic backup: its Path, None (today's exists), or the exception
     backupRestored = Signal(object)  # after 从备份恢复: where the replaced archive was moved (Path | None)
+    localCopied = Signal(object)  # the local copy (Path) that is now open
     _restoreDone = Signal(object, object)  # (aside path, exception) from the restore thread
 
     def __init__(self, archive_path: Path, settings: Settings | None = None) -> None:
@@ -352,6 +353,13 @@ class MainWindow(QMainWindow):
         self.warningLabel.setStyleSheet("color: #b3261e;")
         self.warningLabel.hide()
         status.addWidget(self.warningLabel, 2)
+        # An archive on a network share (WAL is unsafe there): offer to work on a local copy.
+        self.localCopyButton = QPushButton(self.tr("在本机副本上工作"), self)
+        self.localCopyButton.setObjectName("localCopyButton")
+        self.localCopyButton.setToolTip(self.tr("把档案复制到本机的用户数据文件夹并打开副本；网络共享上的原档案保持不变。"))
+        self.localCopyButton.clicked.connect(self.work_on_local_copy)
+        self.localCopyButton.hide()
+        status.addWidget(self.localCopyButton)
         self.importLabel = QLabel(self)
         self.importLabel.setObjectName("importLabel")
         self.importLabel.setMaximumWidth(420)
@@ -410,6 +418,9 @@ class MainWindow(QMainWindow):
         self.warningLabel.setText(("⚠ " + warnings[0]) if warnings else "")
         self.warningLabel.setToolTip("\n".join(warnings))
         self.warningLabel.setVisible(bool(warnings))
+        from core.archive import is_network_path
+
+        self.localCopyButton.setVisible(not read_only and is_network_path(self.archive_path))
         self.worker = Worker(self.archive_path, "writer", self, read_only=read_only)
         self.reader = Worker(self.archive_path, "reader", self, read_only=read_only)
         self.model.set_archive(self.archive)
@@ -753,6 +764,30 @@ class MainWindow(QMainWindow):
             self.writeFinished.emit(name)
 
         return self.worker.submit(fn, on_done=done, on_error=failed, name=name)
+
+    def work_on_local_copy(self) -> Job | None:
+        """Copy the (network) archive to the local user data folder on the worker, then open the copy."""
+        if self.worker is None or self.archive is None:
+            return None
+        self.localCopyButton.setEnabled(False)
+        self.statusBar().showMessage(self.tr("正在复制档案到本机……"))
+
+        def job(archive: Archive, *_: Any) -> Path:
+            return archive.copy_to_local()
+
+        def done(copy: Any) -> None:
+            self.localCopyButton.setEnabled(True)
+            if self.open_archive(Path(copy)):
+                self.statusBar().showMessage(
+                    self.tr("已打开本机副本：{0}（网络上的原档案未改动）").format(copy), 15_000
+                )
+            self.localCopied.emit(Path(copy))
+
+        def failed(exc: BaseException) -> None:
+            self.localCopyButton.setEnabled(True)
+            show_error(self, exc)
+
+        return self.worker.submit(job, on_done=done, on_error=failed, name="local-copy")
 
     def tag_documents(self, ids: Sequence[int], tag_name: str) -> None:
         """Add a tag to documents (undoable); also the drop handler of the tag pane."""
