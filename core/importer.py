@@ -480,12 +480,16 @@ def lower_priority() -> None:
     try:
         if sys.platform == "win32":
             import ctypes
+            from ctypes import wintypes
 
-            kernel32 = ctypes.windll.kernel32
+            kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+            kernel32.GetCurrentProcess.restype = wintypes.HANDLE  # the pseudo-handle -1, pointer-sized
+            kernel32.SetPriorityClass.argtypes = [wintypes.HANDLE, wintypes.DWORD]
+            kernel32.SetPriorityClass.restype = wintypes.BOOL
             kernel32.SetPriorityClass(kernel32.GetCurrentProcess(), _BELOW_NORMAL_PRIORITY_CLASS)
         elif hasattr(os, "nice"):
             os.nice(10)
-    except (OSError, AttributeError, ValueError):
+    except Exception:  # a worker at normal priority still works
         log.debug("could not lower the worker priority", exc_info=True)
 
 
