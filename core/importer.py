@@ -117,6 +117,7 @@ def process_bytes(path: str, data: bytes, sha_original: str | None = None) -> Pr
     item.warnings = list(result.warnings)
     try:
         item.analysis = analyse_text(text, name)
+        item.warnings.extend(item.analysis.warnings)  # e.g. too many figures: extraction was bounded
     except Exception as exc:  # keep the document; its metadata can be filled in by hand
         log.exception("analyse failed on %s", path)
         item.analysis = Analysis()

@@ -321,3 +321,22 @@ def test_pool_workers_exit_when_the_parent_is_killed(tmp_path: Path) -> None:
     for pid in left:
         os.kill(pid, signal.SIGKILL)
     assert left == [], "pool workers outlived their killed parent"
+
+
+def test_bounded_extraction_is_noted_on_the_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from core import facts as facts_module
+
+    monkeypatch.setattr(facts_module, "MAX_FACTS", 50)  # the same bound a huge number-heavy report meets
+    source = tmp_path / "数字很多的报告.txt"
+    source.write_text(
+        "某区司法局2023年法治政府建设年度报告\n"
+        + "".join(f"第{i}项工作办理案件{i + 3}件，培训{i + 7}人次。\n" for i in range(4000)),
+        encoding="utf-8",
+    )
+    with Archive.open(tmp_path / "a.sqlite") as archive:
+        report = archive.import_paths([source], workers=0)
+        doc_id = report.items[0].doc_id
+        assert doc_id is not None
+        notes = archive.get_warnings(doc_id)
+        assert any("数字过多" in note for note in notes), notes
+        assert 0 < archive.get_document(doc_id).fact_count < 8000  # not every figure of the text
