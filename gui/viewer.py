@@ -445,8 +445,7 @@ class DocumentViewer(QWidget):
         if warnings:
             info += "　⚠ " + "；".join(warnings[:2])
         self.infoLabel.setText(info)
-        self.infoLabel.setToolTip(info)
-        self.infoLabel.setToolTip("\n".join(warnings))
+        self.infoLabel.setToolTip("\n".join([info.split("　⚠")[0], *warnings]))
         self.previousYearButton.setEnabled(doc.report_year is not None)
 
     def _show_outline(self) -> None:
