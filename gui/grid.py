@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import logging
-import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QCoreApplication, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QColor
@@ -44,8 +42,11 @@ from core.agencies import (
 )
 from core.errors import ArchiveError
 from core.models import DOC_TYPES
+from gui.worker import read_in_background
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from core.archive import Archive
+
 
 STATUS_COLORS = {
     STATUS_IN: QColor("#c6efce"),
@@ -197,27 +198,12 @@ class ReportingGridDialog(QDialog):
         request, path, doc_types = self._request, self.archive_path, self.doc_types
         self.summary.setText(tr("正在统计…"))
 
-        def work() -> None:
-            from core import Archive
+        def compute(archive: Archive) -> tuple[Any, dict[int, str]]:
+            grid = grid_for_archive(archive, doc_types)
+            ids = [i for cell in grid.cells.values() for i in cell.doc_ids]
+            return grid, {d.id: d.title for d in archive.get_documents(ids)}
 
-            result: Any
-            try:
-                with Archive.open(path) as archive:
-                    grid = grid_for_archive(archive, doc_types)
-                    ids = [i for cell in grid.cells.values() for i in cell.doc_ids]
-                    titles = {d.id: d.title for d in archive.get_documents(ids)}
-                result = (grid, titles)
-            except ArchiveError as exc:
-                result = exc
-            except Exception as exc:  # a bug: logged, and the dialog says so
-                log.exception("reporting grid failed")
-                result = exc
-            try:
-                self._computed.emit((request, result))
-            except RuntimeError:  # the window was closed meanwhile
-                pass
-
-        threading.Thread(target=work, name="grid", daemon=True).start()
+        read_in_background(path, compute, lambda result: self._computed.emit((request, result)), "grid")
 
     def _on_computed(self, payload: object) -> None:
         request, result = cast(tuple[int, Any], payload)
@@ -349,24 +335,10 @@ class ReportingGridDialog(QDialog):
     def _write(self, fn: Callable[[Any], object]) -> None:
         path = self.archive_path
 
-        def work() -> None:
-            from core import Archive
+        def change(archive: Archive) -> None:
+            fn(archive)  # success delivers None; a failure delivers its exception
 
-            result: Any = None
-            try:
-                with Archive.open(path) as archive:
-                    fn(archive)
-            except ArchiveError as exc:
-                result = exc
-            except Exception as exc:
-                log.exception("agency alias change failed")
-                result = exc
-            try:
-                self._merged.emit(result)
-            except RuntimeError:  # the window was closed meanwhile
-                pass
-
-        threading.Thread(target=work, name="agency-aliases", daemon=True).start()
+        read_in_background(path, change, self._merged.emit, "agency-aliases")
 
     def _on_merged(self, result: object) -> None:
         if isinstance(result, BaseException):

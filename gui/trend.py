@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import logging
 import math
-import threading
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPainterPath, QPaintEvent, QPen
@@ -30,8 +28,7 @@ from PySide6.QtWidgets import (
 from core.compare import format_number
 from core.errors import ArchiveError
 from core.trend import TrendTable, agencies_in, trend_for_documents
-
-log = logging.getLogger(__name__)
+from gui.worker import read_in_background
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf")
 
@@ -215,24 +212,7 @@ class TrendDialog(QDialog):
         self.status.setText(tr("正在读取报告…"))
         path, ids = self.archive_path, self.doc_ids
 
-        def work() -> None:
-            from core import Archive
-
-            result: Any
-            try:
-                with Archive.open(path) as archive:
-                    result = agencies_in(archive, ids)
-            except ArchiveError as exc:
-                result = exc
-            except Exception as exc:  # a bug: log it, say so
-                log.exception("trend agencies failed")
-                result = exc
-            try:
-                self._agencies.emit(result)
-            except RuntimeError:  # the dialog was closed meanwhile
-                pass
-
-        threading.Thread(target=work, name="trend-agencies", daemon=True).start()
+        read_in_background(path, lambda archive: agencies_in(archive, ids), self._agencies.emit, "trend-agencies")
 
     def _on_agencies(self, result: object) -> None:
         if isinstance(result, BaseException):
@@ -258,24 +238,9 @@ class TrendDialog(QDialog):
         self.export_button.setEnabled(False)
         self.copy_button.setEnabled(False)
 
-        def work() -> None:
-            from core import Archive
-
-            result: Any
-            try:
-                with Archive.open(path) as archive:
-                    result = trend_for_documents(archive, ids, agency=agency)
-            except ArchiveError as exc:
-                result = exc
-            except Exception as exc:  # a bug: log it, say so
-                log.exception("trend failed")
-                result = exc
-            try:
-                self._computed.emit(result)
-            except RuntimeError:  # the window was closed meanwhile
-                pass
-
-        threading.Thread(target=work, name="trend", daemon=True).start()
+        read_in_background(
+            path, lambda archive: trend_for_documents(archive, ids, agency=agency), self._computed.emit, "trend"
+        )
 
     def _on_computed(self, result: object) -> None:
         if isinstance(result, ArchiveError):

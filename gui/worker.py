@@ -202,3 +202,36 @@ class Worker(QObject):
     def _deliver_progress(self, job: Job, done: int, total: int, message: str) -> None:
         if job.on_progress is not None and not job.finished:
             job.on_progress(done, total, message)
+
+
+def read_in_background(
+    path: Path, compute: Callable[[Archive], Any], deliver: Callable[[Any], None], name: str
+) -> threading.Thread:
+    """Run `compute(archive)` on a new daemon thread with its own archive connection (reads only).
+
+    `deliver` gets the result, or the exception: an ArchiveError as is (its message is for the user), any
+    other exception logged first (a bug). Pass a Signal's `emit` so the result crosses to the GUI thread;
+    a RuntimeError from a window closed meanwhile is ignored.
+    """
+
+    def work() -> None:
+        from core import Archive
+        from core.errors import ArchiveError
+
+        result: Any
+        try:
+            with Archive.open(path) as archive:
+                result = compute(archive)
+        except ArchiveError as exc:
+            result = exc
+        except Exception as exc:  # a bug: logged; the window says so
+            log.exception("%s failed", name)
+            result = exc
+        try:
+            deliver(result)
+        except RuntimeError:  # the window was closed meanwhile
+            pass
+
+    thread = threading.Thread(target=work, name=name, daemon=True)
+    thread.start()
+    return thread
