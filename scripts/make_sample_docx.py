@@ -15,8 +15,9 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 SAMPLES = Path(__file__).resolve().parent.parent / "resources" / "samples"
-SOURCE = SAMPLES / "青禾市云溪区司法局2024年法治政府建设年度报告.txt"
-TARGET = SOURCE.with_suffix(".docx")
+# The .docx is the only copy shipped: its text lives outside resources/ so the samples hold no near-duplicate.
+SOURCE = Path(__file__).resolve().parent / "sample_sources" / "青禾市云溪区司法局2024年法治政府建设年度报告.txt"
+TARGET = SAMPLES / SOURCE.with_suffix(".docx").name
 FIXED_TIME = datetime(2025, 2, 20, 9, 0, 0)
 
 # A small table of the review figures, as real reports often carry one after the paragraph.

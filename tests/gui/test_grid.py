@@ -21,7 +21,7 @@ APP_SAMPLES = REPO / "resources" / "samples"
 def archive_path(tmp_path: Path) -> Path:
     if not SAMPLES.is_dir():
         pytest.skip("../shared/samples is not present")
-    files = [*sorted(APP_SAMPLES.glob("*.txt")), next(SAMPLES.glob("001_*.txt")), next(SAMPLES.glob("004_*.txt"))]
+    files = [*sorted(APP_SAMPLES.glob("*.*")), next(SAMPLES.glob("001_*.txt")), next(SAMPLES.glob("004_*.txt"))]
     assert len(files) >= 5
     path = tmp_path / "archive.sqlite"
     with Archive.open(path) as archive:

@@ -94,6 +94,8 @@ def test_sample_button_loads_the_apps_sample_reports(qtbot: QtBot, empty_window:
         button.click()
     qtbot.waitUntil(lambda: w.model.rowCount() > 0 and w.import_summary is not None, timeout=10_000)
     assert w.model.rowCount() == sum(1 for _ in w.import_summary.report.items if _.outcome == "imported")  # type: ignore[union-attr]
+    # every bundled sample is a distinct report: none is skipped as a duplicate of another
+    assert w.model.rowCount() == len(samples)
 
 
 def test_search_box_narrows_table_best_first_with_snippets(qtbot: QtBot, window: MainWindow) -> None:
