@@ -263,8 +263,9 @@ REPORT_BASE: tuple[tuple[str, str], ...] = (
     ("文档类型", "法治政府建设年度报告 / 法治政府建设工作报告 / 会议纪要 / 政府工作报告 / 其他"),
     ("标签", "文档的标签，用「、」分隔"),
     ("原文件名", "导入时的原文件名"),
-    ("结构缺项", "法定五部分中缺少的部分（第1–4部分），用「；」分隔；空表示未发现缺项"),
-    ("是否逾期", "是：发布日期晚于报告年度次年 4 月 1 日；否：按时；空：无法判断"),
+    ("结构缺项", "法定五部分中缺少的部分（第1–4部分），用「；」分隔；空表示未发现缺项；"
+                 "不适用：非法治政府建设年度报告（纪要、政府工作报告等）"),
+    ("是否逾期", "是：发布日期晚于报告年度次年 4 月 1 日；否：按时；空：无法判断；不适用：非年度报告"),
     ("指标数", "识别出的数值事实条数（不含已否决的）"),
 )
 FACT_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -285,9 +286,16 @@ FACT_COLUMNS: tuple[tuple[str, str], ...] = (
 NOTE_HEADERS = ("工作表", "项目", "说明")
 
 
+# The structure check and the publication deadline are rules for the annual 法治政府建设 report only; for
+# minutes, government work reports and the rest the columns say so instead of listing "missing" parts.
+STRUCTURE_RULE_TYPES = frozenset({"法治政府建设年度报告"})
+NOT_APPLICABLE = "不适用"
+
+
 def _report_prefix(seq: int, doc: Document, structure: StructureCheck, facts: Sequence[Fact]) -> list[Any]:
     missing = structure.missing if structure.missing else doc.missing_parts
     late = structure.late if structure.late is not None else doc.late
+    applies = doc.doc_type in STRUCTURE_RULE_TYPES
     n_facts = sum(1 for f in facts if f.status != "rejected") if facts else doc.fact_count
     return [
         seq,
@@ -301,8 +309,8 @@ def _report_prefix(seq: int, doc: Document, structure: StructureCheck, facts: Se
         doc.doc_type or "",
         "、".join(doc.tags),
         doc.source_name or "",
-        "；".join(PART_NAMES.get(p, f"第{p}部分") for p in sorted(missing)),
-        "" if late is None else ("是" if late else "否"),
+        "；".join(PART_NAMES.get(p, f"第{p}部分") for p in sorted(missing)) if applies else NOT_APPLICABLE,
+        NOT_APPLICABLE if not applies else "" if late is None else ("是" if late else "否"),
         n_facts,
     ]
 

@@ -147,6 +147,13 @@ def test_gold_workbook_sheets_headers_and_counts(gold_book: Any) -> None:
     assert row["发布日期"].date().isoformat() == docs[0][0].publish_date
     second = {h.value: c.value for h, c in zip(rep[1], rep[3], strict=True)}
     assert second["结构缺项"] == "下一年度主要安排"
+    # the five-part rule and the deadline are for annual reports only: minutes say so instead of "missing"
+    for r in range(2, rep.max_row + 1):
+        cells = {h.value: c.value for h, c in zip(rep[1], rep[r], strict=True)}
+        annual = cells["文档类型"] == "法治政府建设年度报告"
+        assert (cells["结构缺项"] == "不适用") is not annual
+        assert (cells["是否逾期"] == "不适用") is not annual
+    assert any(c.value == "不适用" for c in rep["L"][1:])
     assert second["时段"] is None and {h.value: c.value for h, c in zip(rep[1], rep[4], strict=True)}["时段"]
 
 
