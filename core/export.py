@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import pickle
+import re
 import tempfile
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
@@ -223,8 +224,26 @@ class Summary:
     note: str | None  # set when the document's statements disagree
 
 
+_CLAUSE_BREAK = re.compile(r"[，,；;：:。！？]")
+
+
+def states_total(fact: Fact) -> bool:
+    """Whether the fact is stated as a total: 共/合计/全年/累计/总 in its own clause, before the number.
+
+    "全年主持召开常务会议4次，…，带头出庭应诉案件1件" names 全年 for the meetings, not for the 1 case: only the
+    clause that holds the number counts. Where the number cannot be found in the sentence, the sentence does.
+    """
+    sentence = fact.sentence
+    hit = re.search(r"(?<![\d.])" + re.escape(_fmt(fact.value)) + r"\s*[余多]?\s*" + re.escape(fact.unit), sentence)
+    if hit is None:
+        return any(m in sentence for m in TOTAL_MARKERS)
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(sentence, 0, hit.start())]
+    clause = sentence[breaks[-1] if breaks else 0 : hit.start()]
+    return any(m in clause for m in TOTAL_MARKERS)
+
+
 def summarise(facts: Sequence[Fact], indicators: dict[str, IndicatorColumn]) -> dict[str, Summary]:
-    """Per indicator key: the stated total (a sentence with 共/合计/全年/累计/总), else the first statement;
+    """Per indicator key: the stated total (see states_total), else the first statement;
     user-confirmed facts win over automatic ones; rejected facts are ignored."""
     groups: dict[str, list[Fact]] = {}
     for fact in facts:
@@ -235,7 +254,7 @@ def summarise(facts: Sequence[Fact], indicators: dict[str, IndicatorColumn]) -> 
         ind = indicators.get(key)
         verified = [f for f in group if f.status in _VERIFIED]
         pool = verified or group
-        chosen = next((f for f in pool if any(m in f.sentence for m in TOTAL_MARKERS)), pool[0])
+        chosen = next((f for f in pool if states_total(f)), pool[0])
         values: list[float] = []
         for f in group:
             v = normalise(f, ind)
@@ -642,7 +661,7 @@ def _write_notes(
         ("约定", "表格格式", "每个工作表只有一行表头，其后每行一条记录；数值均为数字单元格，日期为日期单元格"),
         ("约定", "指标列", "「报告」表只列出本次导出的文档中至少出现一次的指标，按领域、指标键排序"),
         ("约定", "指标取值", "同一文档多处提到同一指标时，优先取用户确认/更正的数值，其次取含“共、合计、全年、"
-         "累计、总”的句子中的数值（视为总数），否则取第一次出现的数值"),
+         "累计、总”的分句中的数值（视为总数，这些词须在该数值所在的分句内、数值之前），否则取第一次出现的数值"),
         ("约定", "数值不一致", f"同一文档中同一指标的数值不一致时，单元格以黄色底色标出，批注列出各处数值"
          f"（批注最多 {MAX_COMMENTS:,} 条，其余仅有底色；各处数值均见「指标明细」）"),
         ("约定", "百分数", "百分数按原文数值存储（95.5 表示 95.5%），单位为 %，不乘以 100 也不除以 100"),

@@ -714,3 +714,20 @@ def test_odd_values_stay_numbers_or_empty(tmp_path: Path) -> None:
     assert got[5] is None and got[6] is None and got[7] == 3
     report = _rows(out, "报告")[1]
     assert report[-1] == 0  # the first finite statement; NaN/inf never reach the 报告 sheet
+
+
+def test_a_total_marker_counts_only_in_the_numbers_own_clause() -> None:
+    from core.export import states_total
+
+    def fact(value: float, unit: str, sentence: str) -> Fact:
+        return Fact(value=value, unit=unit, start=0, end=1, sentence=sentence, key="litigation.cases")
+
+    first = fact(139, "件", "一审行政诉讼案件139件，败诉案件5件，败诉率3.6%。")
+    later = fact(1, "件", "全年主持召开区政府常务会议研究法治政府建设议题4次，带头出庭应诉行政诉讼案件1件，作出批示12次。")
+    total = fact(152, "件", "全年共办理行政诉讼案件152件。")
+    assert not states_total(later)  # 全年 belongs to the meetings' clause
+    assert states_total(total)
+    assert not states_total(first)
+    summary = summarise([first, later], {})["litigation.cases"]
+    assert summary.value == 139  # the first statement, not the one whose sentence merely contains 全年
+    assert summarise([first, total], {})["litigation.cases"].value == 152
