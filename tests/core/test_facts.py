@@ -485,3 +485,13 @@ def test_reading_in_chunks_finds_what_one_pass_finds(corpus_dir: Path) -> None:
     assert not chunked.truncated
     one_pass = _drop_restatements(text, extractor._extract_range(_Context.build(text), 0, len(text)))
     assert chunked.facts == one_pass
+
+
+def test_a_leader_appearing_in_court_is_not_the_case_count() -> None:
+    text = "一审行政诉讼案件139件。区长带头出庭应诉行政诉讼案件1件，各部门负责人出庭应诉案件42件。"
+    keys = [(fact.value, fact.key) for fact in extract_facts(text)]
+    assert keys == [
+        (139, "litigation.cases"),
+        (1, "litigation.head_appearances"),
+        (42, "litigation.head_appearances"),
+    ]
