@@ -175,6 +175,7 @@ _FIXED_TERMS_RE = re.compile("|".join(re.escape(term) for term in _FIXED_TERMS))
 _CLASS_NOUN_RE = re.compile(r"的?[\u4e00-\u9fff]{0,4}?(?:企业|项目|公司|楼宇|大户|镇|园区|产业|集群)")
 _TRAINING_RE = re.compile(r"培训|轮训|讲座|学习|课|班|研讨|宣讲|辅导|考试|活动")
 _PAGE_COUNTER_RE = re.compile(r"浏览|访问量|访问次数|访问人次|阅读数|点击数")
+_TARGET_RE = re.compile(r"力争|确保|争取|力求")
 _GOAL_RE = re.compile(r"确保|力争|争取|努力|目标|要求|力求|防止|避免")
 
 
@@ -276,6 +277,14 @@ def _inside_quotes(text: str, sentence_start: int, pos: int) -> bool:
         if segment.count(opening) > segment.count(closing):
             return True
     return False
+
+
+def _inside_parentheses(text: str, sentence_start: int, pos: int) -> bool:
+    """Whether `pos` lies inside a bracket opened earlier in its sentence and not yet closed."""
+    segment = text[sentence_start:pos]
+    opened = segment.count("（") + segment.count("(")
+    closed = segment.count("）") + segment.count(")")
+    return opened > closed
 
 
 def _strip_pre_qualifier(prefix: str) -> tuple[str, str]:
@@ -497,6 +506,8 @@ class FactExtractor:
         stripped_prefix, pre_qualifier = _strip_pre_qualifier(prefix)
         if _after_threshold(stripped_prefix) or _after_threshold(prefix):
             return
+        if _TARGET_RE.search(prefix):
+            return  # 力争纠错率控制在10%以内, 确保审查率达到100%: a target, not a result
         post = ""
         for word in _POST_QUALIFIERS:
             if after.startswith(word):
@@ -505,6 +516,8 @@ class FactExtractor:
         if post in ("以上",) or after.startswith(("以下", "以内")):
             # 2人以上执法, 500人以上的企业: a threshold that qualifies a noun, not a count.
             rest = after[2:3]
+            if rest in ("）", ")", "、", "，", ",") and _inside_parentheses(text, sentence_start, start):
+                return  # (对单位5万元以上)的案件: a bracketed definition of a class
             if rest and (_is_cjk(rest) or rest in "“《") and rest not in "和及与或":
                 return
             if after.startswith(("以下", "以内")):

@@ -457,7 +457,7 @@ def test_number_dense_5mb_text_is_capped_and_bounded_in_time() -> None:
     # extract_facts (the contract callers use) applies the same bound
     assert len(extract_facts(text)) == len(result.facts)
     # analyse() passes the note on for the import report
-    analysis = analyse(text[: 400_000], "统计.txt")
+    analysis = analyse(text[:400_000], "统计.txt")
     assert analysis.warnings and "数字过多" in analysis.warnings[0]
 
 
@@ -495,3 +495,28 @@ def test_a_leader_appearing_in_court_is_not_the_case_count() -> None:
         (1, "litigation.head_appearances"),
         (42, "litigation.head_appearances"),
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "下一步，力争全区政务服务事项网办率达到95%。",
+        "2024年确保规范性文件备案审查率保持100%。",
+        "争取年底前再建成调解工作室6个。",
+        "依法对（个人2000元以上、法人3万元以上）的罚款告知听证权利。",
+    ],
+)
+def test_targets_and_bracketed_thresholds_are_not_facts(text: str) -> None:
+    assert extract_facts(text) == [], [(f.value, f.unit) for f in extract_facts(text)]
+
+
+def test_held_out_style_keys() -> None:
+    # Synonyms and units added after the held-out check (tests/core/heldout).
+    assert _one("全年审核各类涉法事务218件。").key == "normdoc.legality_reviews"
+    assert _one("全街道共建成人民调解委员会14个。").key == "disputes.mediation_orgs"
+    assert _one("开展法治宣传活动12场次。").key == "education.campaigns"
+    assert _one("共评查行政执法案卷86卷。").key == "enforcement.case_reviews"
+    assert _one("组织参加行政执法资格考试，通过率93.5%。").key == "education.exam_rate"
+    assert _one("重大行政决策事项中召开听证会3场。").key == "decision.hearings"
+    # A result stays a fact when no target word governs its clause.
+    assert _one("全年网办率达到95%。").value == 95
