@@ -121,7 +121,7 @@ class IndicatorDictionary:
             names = [*indicator.synonyms]
             if indicator.name and "(" not in indicator.name and "/" not in indicator.name:
                 names.append(indicator.name)
-            for synonym in names:
+            for synonym in [*names, *(v for name in names for v in _level_variants(name))]:
                 keys = by_synonym.setdefault(synonym, [])
                 if indicator.key not in keys:
                     keys.append(indicator.key)
@@ -275,6 +275,17 @@ class IndicatorDictionary:
             if fitting:
                 best, best_key = rank, fitting[0]
         return best_key
+
+
+_LEVELS = ("省", "市", "区", "县", "镇", "乡")
+
+
+def _level_variants(synonym: str) -> list[str]:
+    """列席政府常务会议 also as 列席区政府常务会议, 列席镇政府常务会议 …: reports name their own level."""
+    index = synonym.find("政府")
+    if index < 0 or synonym[index - 1 : index] in (*_LEVELS, "民"):
+        return []
+    return [synonym[:index] + level + synonym[index:] for level in _LEVELS]
 
 
 def _trie_pattern(words: Iterable[str]) -> str:

@@ -518,5 +518,7 @@ def test_held_out_style_keys() -> None:
     assert _one("共评查行政执法案卷86卷。").key == "enforcement.case_reviews"
     assert _one("组织参加行政执法资格考试，通过率93.5%。").key == "education.exam_rate"
     assert _one("重大行政决策事项中召开听证会3场。").key == "decision.hearings"
+    # 列席政府常务会议 also matches with the report's own level written in: 列席县政府常务会议.
+    assert _one("法律顾问列席县政府常务会议12次。").key == "counsel.meetings"
     # A result stays a fact when no target word governs its clause.
     assert _one("全年网办率达到95%。").value == 95
