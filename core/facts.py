@@ -106,6 +106,10 @@ _NEGATED_ZERO_RE = re.compile(
     r"|(?P<rate>率)(?:为|是|均为|保持为?|均保持为?)?(?P<zero>0(?:\.0+)?%?|零)(?![\d.])"
 )
 
+# 均未被纠错或败诉: one or two explicit zeros, each named by its own word.
+_NOT_BEEN_RE = re.compile(r"未被?(?P<a>纠错|败诉)(?:[或和及与、]被?(?P<b>纠错|败诉))?")
+_ZERO_OBJECT = {"纠错": "被纠错案件", "败诉": "败诉案件"}
+
 _PERCENT_WORDS_RE = re.compile(
     r"百分之(?P<n>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百]+(?:点[零〇一二三四五六七八九]+)?)"
 )
@@ -675,6 +679,18 @@ class FactExtractor:
             yield self._make_fact(
                 ctx, 0.0, unit, start, end, key_context=_key_context(prefix + text[start:end])
             )
+
+        for match in _NOT_BEEN_RE.finditer(text, pos, len(text) if endpos is None else endpos):
+            prefix = text[ctx.clause_start(match.start()) : match.start()]
+            if _GOAL_RE.search(prefix) or text[match.end() : match.end() + 1] == "的":
+                continue
+            for group in ("a", "b"):
+                word = match.group(group)
+                if word is None:
+                    continue
+                start = match.start() if group == "a" else match.start(group)
+                end = match.end(group)
+                yield self._make_fact(ctx, 0.0, "件", start, end, key_context=_ZERO_OBJECT[word])
 
     # --- assembly -------------------------------------------------------------------------------------
     def _make_fact(

@@ -522,3 +522,12 @@ def test_held_out_style_keys() -> None:
     assert _one("法律顾问列席县政府常务会议12次。").key == "counsel.meetings"
     # A result stays a fact when no target word governs its clause.
     assert _one("全年网办率达到95%。").value == 95
+
+
+def test_not_corrected_or_lost_are_zeros() -> None:
+    facts = extract_facts("全年办理行政复议案件5件、行政诉讼案件2件，均未被纠错或败诉。")
+    zeros = [(f.value, f.key) for f in facts if f.value == 0]
+    assert zeros == [(0, "review.corrected"), (0, "litigation.lost")]
+    assert [(f.value, f.key) for f in extract_facts("全年行政诉讼案件未败诉。")] == [(0, "litigation.lost")]
+    # A zero promised is not a zero reached.
+    assert extract_facts("力争全年行政复议案件未被纠错。") == []

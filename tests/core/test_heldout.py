@@ -63,7 +63,7 @@ def test_heldout_texts_are_annotated() -> None:
     scorer = _scorer()
     gold = scorer.load_gold(HELDOUT / "heldout_gold.tsv")
     docs = {row.doc for row in gold}
-    assert len(docs) == 3
+    assert len(docs) == 4
     assert len(gold) >= 100
     for doc in docs:
         assert (HELDOUT / doc).is_file()
