@@ -31,7 +31,6 @@ _EXPECTED = re.compile(
 )
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _ALNUM = re.compile(r"[A-Za-z0-9]")
-_ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
 
 # A line that ends a paragraph: sentence punctuation, possibly followed by a closing quote or bracket.
 _ENDS_PARAGRAPH = re.compile(r"[。！？!?；;：:…]['\"”’）)】」』]*$")
@@ -234,7 +233,7 @@ def join_lines(lines: list[str], indented: list[bool] | None = None) -> list[str
             # English wraps at spaces; Chinese (and a number split across lines) joins without one.
             english = " " in previous and not _CJK.search(previous)
             separator = (
-                " " if english and _ASCII_ALNUM.match(previous[-1]) and _ASCII_ALNUM.match(line) else ""
+                " " if english and _ALNUM.match(previous[-1]) and _ALNUM.match(line) else ""
             )
             current += separator + line
         else:
