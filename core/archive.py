@@ -535,9 +535,8 @@ class Archive:
         if new_indexed == old_indexed:
             return
         body = search.index_form(self.get_text(doc_id))
-        conn.execute("INSERT INTO fts(fts, rowid, title, body) VALUES ('delete', ?, ?, ?)",
-                     (doc_id, old_indexed, body))
-        conn.execute("INSERT INTO fts(rowid, title, body) VALUES (?, ?, ?)", (doc_id, new_indexed, body))
+        search.unindex_document(conn, doc_id, old_indexed, body)
+        search.index_document(conn, doc_id, new_indexed, body)
         conn.execute("UPDATE documents SET indexed_title = ? WHERE id = ?", (new_indexed, doc_id))
 
     def reanalyse(self, ids: Iterable[int] | None = None, progress: importer.Progress | None = None,
@@ -791,8 +790,7 @@ class Archive:
                 ).fetchone()
                 if row is None:
                     continue
-                conn.execute("INSERT INTO fts(fts, rowid, title, body) VALUES ('delete', ?, ?, ?)",
-                             (doc_id, row[0], search.index_form(row[1])))
+                search.unindex_document(conn, doc_id, row[0], search.index_form(row[1]))
                 conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
                 purged += 1
         return purged
@@ -845,8 +843,7 @@ class Archive:
                 "SELECT d.id, d.title, t.text FROM documents d JOIN texts t ON t.doc_id = d.id"
             ).fetchall():
                 indexed = search.index_form(title)
-                conn.execute("INSERT INTO fts(rowid, title, body) VALUES (?, ?, ?)",
-                             (doc_id, indexed, search.index_form(text)))
+                search.index_document(conn, doc_id, indexed, search.index_form(text))
                 conn.execute("UPDATE documents SET indexed_title = ? WHERE id = ?", (indexed, doc_id))
 
     def backup(self, dest: str | Path) -> Path:

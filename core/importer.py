@@ -290,10 +290,7 @@ def store_document(conn: sqlite3.Connection, item: Processed) -> int:
         (doc_id, item.name, item.data),
     )
     insert_facts(conn, doc_id, analysis.facts)
-    conn.execute(
-        "INSERT INTO fts(rowid, title, body) VALUES (?, ?, ?)",
-        (doc_id, indexed_title, item.index_body or search.index_form(item.text)),
-    )
+    search.index_document(conn, doc_id, indexed_title, item.index_body or search.index_form(item.text))
     return doc_id
 
 
