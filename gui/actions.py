@@ -61,6 +61,10 @@ def build_actions(w: MainWindow) -> None:
     w.actionExport = make_action(w,
         tr("导出…"), w.archives.export_interactive, "Ctrl+E", "actionExport", tip=tr("把文件信息和指标导出为 Excel 工作簿")
     )
+    w.actionSettings = make_action(
+        w, tr("设置…"), w.open_settings, QKeySequence.StandardKey.Preferences, "actionSettings",
+        tip=tr("OCR、处理时限、自动导入文件夹、备份和默认导出模板"),
+    )
     w.actionQuit = make_action(w, tr("退出"), w.close, QKeySequence.StandardKey.Quit, "actionQuit")
     w.actionUndo = w.undo_stack.createUndoAction(w, tr("撤销"))
     w.actionUndo.setShortcut(QKeySequence.StandardKey.Undo)
@@ -103,6 +107,8 @@ def build_menus(w: MainWindow) -> None:
     file_menu.addAction(w.actionImport)
     file_menu.addAction(w.actionImportFolder)
     file_menu.addAction(w.actionExport)
+    file_menu.addSeparator()
+    file_menu.addAction(w.actionSettings)
     file_menu.addSeparator()
     file_menu.addAction(w.actionQuit)
     edit = bar.addMenu(w.tr("编辑(&E)"))

@@ -21,7 +21,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 AUTO_BACKUP_DELAY_MS = 1500  # after the first listing has had the disk to itself
-AUTO_BACKUP_KEEP = 7  # daily copies kept by core.backups.rotate_backups
 
 
 class ArchiveActions:
@@ -111,11 +110,12 @@ class ArchiveActions:
         if worker is not self.w.worker or self.w.worker is None:
             return None  # the archive was switched or closed meanwhile
         path = self.w.archive_path
+        keep = self.w.settings.backup_keep  # 设置 → 自动备份 → 保留最近 N 份
 
         def job(*_: Any) -> Path | None:
             from core.backups import rotate_backups
 
-            return rotate_backups(path, keep=AUTO_BACKUP_KEEP)
+            return rotate_backups(path, keep=keep)
 
         def done(made: Path | None) -> None:
             if made is not None:

@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
     backupRestored = Signal(object)  # after 从备份恢复: where the replaced archive was moved (Path | None)
     localCopied = Signal(object)  # the local copy (Path) that is now open
     _restoreDone = Signal(object, object)  # (aside path, exception) from the restore thread
+    settingsChanged = Signal(list)  # names of the options changed in the 设置 dialog (gui.settings)
 
     # built by gui.actions (objectNames are the action names, except actionEditMeta → actionEditMetadata,
     # actionOpenDoc → actionOpenDocument)
@@ -105,6 +106,7 @@ class MainWindow(QMainWindow):
     actionRestore: QAction
     actionRestoreBackup: QAction
     actionSelectAll: QAction
+    actionSettings: QAction
     actionTagBar: QAction
     actionTrash: QAction
     actionTrend: QAction
@@ -139,6 +141,7 @@ class MainWindow(QMainWindow):
         self.export_dialog: QWidget | None = None
         self._children: list[QWidget] = []
         self.restore_dialog: QWidget | None = None
+        self.settings_dialog: QWidget | None = None
         self._restoring = False
         self.undo_stack = QUndoStack(self)
         # the window's parts: behaviour only, the state stays on the window
@@ -435,6 +438,21 @@ class MainWindow(QMainWindow):
                 self._viewer.restore_state(state)
         return self._viewer
 
+
+    def open_settings(self) -> None:
+        """文件 → 设置…: the options dialog; `settingsChanged(names)` after 确定 changed something."""
+        from gui.settings_dialog import SettingsDialog
+
+        old = self.settings_dialog
+        if old is not None and alive(old):
+            old.raise_()
+            old.activateWindow()
+            return
+        dialog = SettingsDialog(self.settings, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.applied.connect(lambda names: self.settingsChanged.emit(names) if names else None)
+        self.settings_dialog = dialog
+        dialog.open()
 
     # ------------------------------------------------------------------ public API, served by the parts
     def current_query(self) -> str:
