@@ -1,4 +1,5 @@
-"""File readers: bytes of a .txt/.docx/.pdf/.html/.doc/.wps file → ReadResult, by content sniffing + suffix.
+"""File readers: bytes of a .txt/.docx/.pdf/.html/.doc/.wps/.ofd/.xlsx/.xls/.et file → ReadResult, by content
+sniffing + suffix.
 
 Each format lives in its own module and imports its heavy library (pypdfium2, lxml, selectolax, olefile)
 only when a file of that format is read, so importing `core.readers` costs nothing.
@@ -31,6 +32,11 @@ SUPPORTED_SUFFIXES: frozenset[str] = frozenset(
         ".doc",
         ".wps",
         ".rtf",
+        ".ofd",
+        ".xlsx",
+        ".xlsm",
+        ".xls",
+        ".et",
     }
 )
 
@@ -43,6 +49,11 @@ _FORMAT_NAMES = {
     ".doc": "Word（.doc）",
     ".wps": "WPS（.wps）",
     ".rtf": "RTF",
+    ".ofd": "OFD",
+    ".xlsx": "Excel（.xlsx）",
+    ".xlsm": "Excel（.xlsm）",
+    ".xls": "Excel（.xls）",
+    ".et": "WPS 表格（.et）",
     ".mht": "网页存档",
     ".mhtml": "网页存档",
 }
@@ -86,6 +97,15 @@ def read_bytes(data: bytes, name: str) -> ReadResult:
 
         return read_ole(data, suffix)
     if data.startswith(_ZIP_MAGIC):
+        kind = _zip_kind(data)
+        if kind == "ofd":
+            from core.readers.ofd import read_ofd
+
+            return read_ofd(data)
+        if kind == "xlsx":
+            from core.readers.sheet import read_xlsx
+
+            return read_xlsx(data)
         from core.readers.docx import read_docx
 
         return read_docx(data, suffix)
@@ -120,7 +140,26 @@ def read_bytes(data: bytes, name: str) -> ReadResult:
             return result
     if suffix in _FORMAT_NAMES:
         raise ReadError(f"{CORRUPT}（不是有效的 {_FORMAT_NAMES[suffix]} 文件）")
-    raise ReadError(f"不支持的文件类型 {suffix}（支持 .txt .docx .pdf .html .doc .wps .rtf）")
+    raise ReadError(f"不支持的文件类型 {suffix}（支持 .txt .docx .pdf .html .doc .wps .rtf .ofd .xlsx .xls .et）")
+
+
+def _zip_kind(data: bytes) -> str:
+    """'ofd', 'xlsx' or 'docx' (also for anything else: the .docx reader names what it is) by the parts."""
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = {name.lstrip("/").lower() for name in archive.namelist()}
+    except Exception:  # a broken zip: the .docx reader gives the reason
+        return "docx"
+    if "word/document.xml" in names:
+        return "docx"
+    if "ofd.xml" in names:
+        return "ofd"
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    return "docx"
 
 
 def _looks_like_html(head: bytes) -> bool:

@@ -44,13 +44,17 @@ def read_ole(data: bytes, suffix: str) -> ReadResult:
     try:
         ole = olefile.OleFileIO(io.BytesIO(data))
     except (OSError, ValueError, struct.error, IndexError):
+        if suffix in {".xls", ".et"}:
+            raise ReadError(f"{CORRUPT}（Excel 表格 {suffix} 结构损坏）") from None
         return _fallback(data, suffix, "复合文档结构损坏")
     with ole:
         if ole.exists("EncryptedPackage") or ole.exists("EncryptionInfo"):
             raise ReadError(_ENCRYPTED)
         if not ole.exists("WordDocument"):
             if ole.exists("Workbook") or ole.exists("Book"):
-                raise ReadError("这是 Excel 表格（.xls/.et），不是 Word 文档，暂不支持导入")
+                from core.readers.sheet import read_xls
+
+                return read_xls(data)  # .xls, or a WPS .et (an .xls inside)
             if ole.exists("PowerPoint Document"):
                 raise ReadError("这是 PowerPoint 演示文稿（.ppt/.dps），不是 Word 文档，暂不支持导入")
             return _fallback(data, suffix, "不是 Word 文档")

@@ -208,7 +208,8 @@ def join_lines(lines: list[str], indented: list[bool] | None = None) -> list[str
     as the document's full lines and the next line neither starts a heading/list item nor is indented.
     When the document marks paragraphs by a first-line indent (most official documents do), that is the
     whole rule; otherwise a line ending with sentence punctuation also ends its paragraph. Titles, dates
-    and signatures (short lines) stay apart.
+    and signatures (short lines) stay apart, and so does a table row (cells separated by tabs): it is
+    never a paragraph's continuation, nor continued by the next line.
     """
     if not lines:
         return []
@@ -228,6 +229,8 @@ def join_lines(lines: list[str], indented: list[bool] | None = None) -> list[str
             and line_widths[index] >= full * 0.85
             and not starts[index + 1]
             and not _STARTS_HEADING.match(line)
+            and "\t" not in line
+            and "\t" not in previous
             and (uses_indent or not _ENDS_PARAGRAPH.search(previous))
         ):
             # English wraps at spaces; Chinese (and a number split across lines) joins without one.

@@ -522,6 +522,10 @@ def test_join_lines_rules() -> None:
     assert join_lines([full, "2.第二项工作"]) == [full, "2.第二项工作"]
     assert join_lines(["短标题", full]) == ["短标题", full]
     assert join_lines([]) == []
+    # A table row (cells tab-separated) neither continues a paragraph nor is continued.
+    row = "指标\t2023年\t2024年\t增减情况说明及原因分析"
+    assert join_lines([full, row]) == [full, row]
+    assert join_lines([row + "\t" + full, "行继续。"]) == [row + "\t" + full, "行继续。"]
 
 
 # --- .html -----------------------------------------------------------------------------------------
