@@ -42,6 +42,7 @@ def analyse(text: str, source_name: str = "") -> Analysis:
         structure=structure,
         facts=facts.facts,
         warnings=[facts.warning] if facts.warning else [],
+        confidence={str(k): float(v) for k, v in (meta.get("confidence") or {}).items()},
     )
 
 
@@ -71,6 +72,7 @@ def analysis_to_json(analysis: Analysis, text: str) -> dict[str, Any]:
         "publish_date": analysis.publish_date,
         "doc_type": analysis.doc_type,
         "evidence": {name: [start, end] for name, (start, end) in analysis.evidence.items()},
+        "confidence": {name: round(value, 2) for name, value in analysis.confidence.items()},
         "sections": [
             {
                 "level": s.level,

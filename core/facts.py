@@ -311,10 +311,16 @@ _TITLE_RE = re.compile(r"(?:《[^》]*》[、，,]?)+等?")
 _FILLERS = ("“", "”", "‘", "’", "各类", "各种", "各项", "分别", "累计", "共计", "全部", "相关", "了")
 
 
+_ASIDE_RE = re.compile(r"[（(][^）)]{1,6}[）)]")  # 出台（修订）规范性文件: a short aside inside a phrase
+
+
 def _key_context(prefix: str) -> str:
-    """The clause text with book titles, quotes and fillers out: 出台《…》等 → 出台, 调处各类矛盾纠纷 → 调处矛盾纠纷."""
+    """The clause text with book titles, quotes, short asides and fillers out: 出台《…》等 → 出台,
+    调处各类矛盾纠纷 → 调处矛盾纠纷, 出台（修订）规范性文件 → 出台规范性文件."""
     if "《" in prefix:
         prefix = _TITLE_RE.sub("", prefix)
+    if "（" in prefix or "(" in prefix:
+        prefix = _ASIDE_RE.sub("", prefix)
     for filler in _FILLERS:
         if filler in prefix:
             prefix = prefix.replace(filler, "")
@@ -411,6 +417,7 @@ class FactExtractor:
                 break
         truncated = position < len(text)
         stopped_by = ("facts" if produced >= max_facts else "chars") if truncated else ""
+        _follow_activity(facts, self.dictionary)
         return FactExtraction(_drop_restatements(text, facts), truncated, position, len(text), stopped_by)
 
     def _extract_range(self, ctx: _Context, pos: int, endpos: int) -> list[Fact]:
@@ -637,9 +644,18 @@ class FactExtractor:
                 continue
             # Only a rank in a 法治 assessment is the assessment.rank indicator.
             lead = "排名第" if re.search("法治|依法行政|法制", ctx.sentence(start)) else ""
-            yield self._make_fact(
-                ctx, value, "名", start, match.end(), key_context=_key_context(prefix) + lead
-            )
+            fact = self._make_fact(ctx, value, "名", start, match.end(), key_context=_key_context(prefix) + lead)
+            sentence = ctx.sentence(start)
+            if (
+                lead
+                and fact.key is None
+                and "assessment.rank" in self.dictionary
+                and re.search(r"法治[^，,。；;]{0,10}(?:考评|考核|评估|测评)", sentence)
+                and not re.search(r"比武|竞赛|比赛|大赛|评查", sentence[: start - ctx.sentence_span(start)[0]][-20:])
+            ):
+                # the rank in a 法治 assessment, whatever area the ranked units are named by (执法部门)
+                fact.key, fact.name = "assessment.rank", self.dictionary.name("assessment.rank")
+            yield fact
 
     def _percent_words(self, ctx: _Context, pos: int = 0, endpos: int | None = None) -> Iterator[Fact]:
         """百分之九十五 / 百分之95 → 95 %."""
@@ -716,6 +732,11 @@ class FactExtractor:
         limit = min(ctx.clause_end(end), end + 24) - sentence_start
         area = self.dictionary.area_from_hits(hits, ctx.text[sentence_start:sentence_end], limit)
         key = self.dictionary.find_key(key_context, unit, after, area)
+        if key is None or self.dictionary.indicators[key].area != "法律顾问":
+            words = key_context + "|" + after  # the clause around the number, the number left out
+            counsel = _counsel_key(ctx.text[sentence_start:start], words, unit, self.dictionary)
+            if counsel is not None:
+                key = counsel
         return Fact(
             value=value,
             unit=unit,
@@ -727,6 +748,47 @@ class FactExtractor:
             qualifier=qualifier,
             direction=direction,
         )
+
+
+# Who acts decides what a figure counts: a sentence whose actor is the legal adviser (外聘法律顾问…) counts
+# the adviser's work — the verb and object next to the number say which (办理…案件, 参加…会议, 审核…合同).
+_COUNSEL_ACTOR_RE = re.compile(r"法律顾问|公职律师")
+_COUNSEL_WORK: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(?:办理|代理|参与)[^，,。；;]{0,20}(?:案件|诉讼|纠纷)"), "counsel.cases_represented"),
+    (re.compile(r"(?:参加|列席|参与|出席)[^，,。；;]{0,20}会(?:议)?"), "counsel.meetings"),
+    (re.compile(r"(?:审查|审核|把关|修改|起草|出具|审定)[^，,。；;]{0,20}(?:合同|协议|文书|文件|意见书?)"),
+     "counsel.documents_reviewed"),
+)
+_FOLLOWING_COUNT = {  # 开展法治培训10场次，覆盖500余人次: the people count of the activity just named
+    "education.trainings": "education.trainees",
+    "enforcement.trainings": "enforcement.trainees",
+}
+
+
+def _counsel_key(sentence_before: str, clause: str, unit: str, dictionary: IndicatorDictionary) -> str | None:
+    if not _COUNSEL_ACTOR_RE.search(sentence_before):
+        return None
+    for pattern, key in _COUNSEL_WORK:
+        if pattern.search(clause) and key in dictionary and dictionary.unit_fits(key, unit):
+            return key
+    return None
+
+
+def _follow_activity(facts: list[Fact], dictionary: IndicatorDictionary) -> None:
+    """An unkeyed people count (人次/人/名) right after a training count in the same sentence is its trainees."""
+    previous: Fact | None = None
+    for fact in facts:
+        if (
+            previous is not None
+            and fact.key is None
+            and previous.key in _FOLLOWING_COUNT
+            and previous.sentence == fact.sentence
+            and fact.start - previous.end <= 12
+        ):
+            key = _FOLLOWING_COUNT[previous.key]
+            if key in dictionary and dictionary.unit_fits(key, fact.unit):
+                fact.key, fact.name = key, dictionary.name(key)
+        previous = fact
 
 
 def _drop_restatements(text: str, facts: list[Fact]) -> list[Fact]:

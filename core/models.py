@@ -6,12 +6,15 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-# The five document types of DESIGN.md's `extract --json` contract.
+# The document types of DESIGN.md's `extract --json` contract (其他 when unsure).
 DOC_TYPES: tuple[str, ...] = (
     "法治政府建设年度报告",
     "法治政府建设工作报告",
     "会议纪要",
     "政府工作报告",
+    "政府信息公开工作年度报告",
+    "公文",
+    "预算决算",
     "其他",
 )
 
@@ -69,6 +72,7 @@ class Fact:
     direction: str | None = None  # "up" / "down" / None
     id: int | None = None  # row id once stored
     status: str = "auto"  # auto / confirmed / corrected / rejected / manual
+    confidence: float = 1.0  # 0–1: how sure the extractor is of the value and its key (a rule's own figure)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -81,6 +85,7 @@ class Fact:
             "start": self.start,
             "end": self.end,
             "sentence": self.sentence,
+            "confidence": round(self.confidence, 2),
         }
 
 
@@ -100,6 +105,7 @@ class Analysis:
     structure: StructureCheck = field(default_factory=StructureCheck)
     facts: list[Fact] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # Chinese notes for the import report (facts cut short)
+    confidence: dict[str, float] = field(default_factory=dict)  # metadata field → 0–1
 
     def metadata(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in META_FIELDS}

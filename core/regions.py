@@ -243,6 +243,8 @@ def _match_at(
             codes = index.get(s[pos : pos + length])
             if not codes:
                 continue
+            if index is t.by_short and _NOT_AFTER_SHORT.match(s, pos + length):
+                continue  # "君山片区", "城关镇": a short name that is part of a smaller place's name
             if parent is not None:
                 codes = [c for c in codes if t.is_ancestor(parent, c)]
                 if not codes:
@@ -254,6 +256,10 @@ def _match_at(
                 return None  # a name that cannot be placed: do not read a shorter one into it
             return code, pos + length
     return None
+
+
+# What follows a short name when it names a smaller place, not the county (君山片区 is no 君山区).
+_NOT_AFTER_SHORT = re.compile(r"片区|镇|乡|村|街道|社区|园区|大道|路|街(?!道)")
 
 
 def find_regions(text: str) -> list[RegionMention]:
@@ -383,6 +389,23 @@ def dominant_region(text: str) -> str | None:
     if county is not None and 2 * counties[county] >= direct.get(city, 0):
         return county
     return city
+
+
+def city_by_short_name(text: str, within: str | None = None) -> str | None:
+    """The prefecture a text names most by its short name ("绍兴", "武汉"), optionally inside one province;
+    None when none is named or two lead equally. For a text that says only 市X局."""
+    t = _table()
+    counts: Counter[str] = Counter()
+    for u in t.units.values():
+        if u.level != _CITY or (within and u.province != within):
+            continue
+        short = _short_name(u.name, [])
+        if short and len(short) >= 2 and (n := text.count(short)):
+            counts[u.code] = n
+    ranked = counts.most_common(2)
+    if not ranked or (len(ranked) > 1 and ranked[1][1] * 2 > ranked[0][1]):
+        return None
+    return ranked[0][0]
 
 
 def _leader(counts: Counter[str]) -> str | None:

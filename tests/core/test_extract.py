@@ -36,12 +36,13 @@ JSON_KEYS = {
     "publish_date",
     "doc_type",
     "evidence",
+    "confidence",  # additive: 0–1 per metadata field (issue 9)
     "sections",
     "structure",
     "indicators",
     "text",
 }
-FACT_KEYS = {"key", "name", "value", "unit", "qualifier", "direction", "start", "end", "sentence"}
+FACT_KEYS = {"key", "name", "value", "unit", "qualifier", "direction", "start", "end", "sentence", "confidence"}
 
 
 def _check_contract(result: dict[str, object]) -> None:

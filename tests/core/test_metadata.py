@@ -486,7 +486,7 @@ def test_department_without_region_gets_the_documents_region() -> None:
 def test_notice_about_the_plan_is_no_report() -> None:
     text = "南京市秦淮区人民政府办公室关于印发《秦淮区2023年法治政府建设工作要点》的通知\n各街道办事处：\n现印发给你们。\n"
     meta = extract_metadata(text)
-    assert meta["doc_type"] == "其他"
+    assert meta["doc_type"] == "公文"  # a 通知 is a 公文, never a report
     assert meta["agency"] == "南京市秦淮区人民政府办公室"
 
 
