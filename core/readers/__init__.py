@@ -82,7 +82,20 @@ def read_file(path: str | Path) -> ReadResult:
 
 
 def read_bytes(data: bytes, name: str) -> ReadResult:
-    """Read a file's bytes into text; `name` gives the suffix, the content decides where it can."""
+    """Read a file's bytes into text; `name` gives the suffix, the content decides where it can.
+
+    Text garbled by a wrong decoding before it reached us (mojibake) is transcoded back when that gives
+    ordinary Chinese, and flagged with a warning starting with core.clean.GARBLED when it may still be
+    garbled (never stored silently)."""
+    from core.clean import repair_mojibake
+
+    result = _read(data, name)
+    result.text, notes = repair_mojibake(result.text)
+    result.warnings.extend(notes)
+    return result
+
+
+def _read(data: bytes, name: str) -> ReadResult:
     check_file_size(len(data))
     suffix = os.path.splitext(name)[1].lower()
     if not data:
