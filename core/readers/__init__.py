@@ -37,6 +37,12 @@ SUPPORTED_SUFFIXES: frozenset[str] = frozenset(
         ".xlsm",
         ".xls",
         ".et",
+        ".png",
+        ".jpg",
+        ".jpeg",
+        ".tif",
+        ".tiff",
+        ".bmp",
     }
 )
 
@@ -54,6 +60,12 @@ _FORMAT_NAMES = {
     ".xlsm": "Excel（.xlsm）",
     ".xls": "Excel（.xls）",
     ".et": "WPS 表格（.et）",
+    ".png": "PNG 图片",
+    ".jpg": "JPEG 图片",
+    ".jpeg": "JPEG 图片",
+    ".tif": "TIFF 图片",
+    ".tiff": "TIFF 图片",
+    ".bmp": "BMP 图片",
     ".mht": "网页存档",
     ".mhtml": "网页存档",
 }
@@ -122,6 +134,12 @@ def _read(data: bytes, name: str) -> ReadResult:
         from core.readers.docx import read_docx
 
         return read_docx(data, suffix)
+    from core.readers.image import looks_like_image
+
+    if looks_like_image(head, suffix):
+        from core.readers.image import read_image
+
+        return read_image(data)
     if _looks_like_rtf(head):
         # Government sites often publish RTF under a .doc name.
         from core.readers.rtf import read_rtf
@@ -153,7 +171,7 @@ def _read(data: bytes, name: str) -> ReadResult:
             return result
     if suffix in _FORMAT_NAMES:
         raise ReadError(f"{CORRUPT}（不是有效的 {_FORMAT_NAMES[suffix]} 文件）")
-    raise ReadError(f"不支持的文件类型 {suffix}（支持 .txt .docx .pdf .html .doc .wps .rtf .ofd .xlsx .xls .et）")
+    raise ReadError(f"不支持的文件类型 {suffix}（支持 .txt .docx .pdf .html .doc .wps .rtf .ofd .xlsx .xls .et 和扫描图片）")
 
 
 def _zip_kind(data: bytes) -> str:
