@@ -60,9 +60,9 @@ def read_pdf(data: bytes) -> ReadResult:
 
         try:
             ocr.check_enabled()
-        except ReadError as reason:
+        except ReadError as reason:  # OCR turned off or not installed: the reason says it is a scan
             if len(empty_pages) == len(pages):
-                raise ReadError(f"{SCANNED}（{reason}）" if str(reason) != ocr.MISSING else str(reason)) from None
+                raise ReadError(str(reason)) from None
         else:
             ocr_result = ocr.ocr_pages(len(drawn), lambda index: _render(data, drawn[index]))
             texts = ocr_result.text_by_page
