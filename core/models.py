@@ -36,8 +36,10 @@ class ReadResult:
 
     text: str
     warnings: list[str] = field(default_factory=list)
-    fmt: str = ""  # "txt", "docx", "pdf", "html", "doc"
+    fmt: str = ""  # "txt", "docx", "pdf", "html", "doc", "ofd", "xlsx", "xls", "image"
     encoding: str | None = None
+    ocr_pages: int = 0  # pages (pictures) whose text came from OCR; the warnings then carry the OCR flag
+    ocr_confidence: list[float] = field(default_factory=list)  # per OCR'd line, 0..1, in text order
 
 
 @dataclass(slots=True)

@@ -37,6 +37,12 @@ SUPPORTED_SUFFIXES: frozenset[str] = frozenset(
         ".xlsm",
         ".xls",
         ".et",
+        ".png",
+        ".jpg",
+        ".jpeg",
+        ".tif",
+        ".tiff",
+        ".bmp",
     }
 )
 
@@ -54,6 +60,12 @@ _FORMAT_NAMES = {
     ".xlsm": "Excel（.xlsm）",
     ".xls": "Excel（.xls）",
     ".et": "WPS 表格（.et）",
+    ".png": "PNG 图片",
+    ".jpg": "JPEG 图片",
+    ".jpeg": "JPEG 图片",
+    ".tif": "TIFF 图片",
+    ".tiff": "TIFF 图片",
+    ".bmp": "BMP 图片",
     ".mht": "网页存档",
     ".mhtml": "网页存档",
 }
@@ -82,7 +94,20 @@ def read_file(path: str | Path) -> ReadResult:
 
 
 def read_bytes(data: bytes, name: str) -> ReadResult:
-    """Read a file's bytes into text; `name` gives the suffix, the content decides where it can."""
+    """Read a file's bytes into text; `name` gives the suffix, the content decides where it can.
+
+    Text garbled by a wrong decoding before it reached us (mojibake) is transcoded back when that gives
+    ordinary Chinese, and flagged with a warning starting with core.clean.GARBLED when it may still be
+    garbled (never stored silently)."""
+    from core.clean import repair_mojibake
+
+    result = _read(data, name)
+    result.text, notes = repair_mojibake(result.text)
+    result.warnings.extend(notes)
+    return result
+
+
+def _read(data: bytes, name: str) -> ReadResult:
     check_file_size(len(data))
     suffix = os.path.splitext(name)[1].lower()
     if not data:
@@ -109,6 +134,12 @@ def read_bytes(data: bytes, name: str) -> ReadResult:
         from core.readers.docx import read_docx
 
         return read_docx(data, suffix)
+    from core.readers.image import looks_like_image
+
+    if looks_like_image(head, suffix):
+        from core.readers.image import read_image
+
+        return read_image(data)
     if _looks_like_rtf(head):
         # Government sites often publish RTF under a .doc name.
         from core.readers.rtf import read_rtf
@@ -140,7 +171,7 @@ def read_bytes(data: bytes, name: str) -> ReadResult:
             return result
     if suffix in _FORMAT_NAMES:
         raise ReadError(f"{CORRUPT}（不是有效的 {_FORMAT_NAMES[suffix]} 文件）")
-    raise ReadError(f"不支持的文件类型 {suffix}（支持 .txt .docx .pdf .html .doc .wps .rtf .ofd .xlsx .xls .et）")
+    raise ReadError(f"不支持的文件类型 {suffix}（支持 .txt .docx .pdf .html .doc .wps .rtf .ofd .xlsx .xls .et 和扫描图片）")
 
 
 def _zip_kind(data: bytes) -> str:

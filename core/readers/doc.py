@@ -64,6 +64,14 @@ def read_ole(data: bytes, suffix: str) -> ReadResult:
             return _fallback(data, suffix, str(problem))
         except (OSError, ValueError, struct.error, IndexError, UnicodeDecodeError):
             return _fallback(data, suffix, "文档结构异常")
+        if not text.strip() and ole.exists("Data"):
+            # Only pictures (a scan pasted into Word/WPS): they live in the Data stream.
+            from core.readers.image import carve_pictures, ocr_pictures
+
+            found = ocr_pictures(carve_pictures(ole.openstream("Data").read()), "文档中的图片")
+            if found is not None:
+                found.fmt = "doc"
+                return found
     return ReadResult(text=check_text(text), warnings=[], fmt="doc", encoding=None)
 
 

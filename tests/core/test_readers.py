@@ -390,7 +390,8 @@ def test_pdf_page_numbers_and_running_headers_dropped(tmp_path: Path) -> None:
 def test_scanned_pdf_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ReadError) as error:
         read_file(make_scanned_pdf(tmp_path / "scan.pdf", pages=2))
-    assert reason(error) == "这是扫描件（PDF 没有文字层），无法提取文字"
+    # Its pages are noise: OCR (when installed) finds no text either.
+    assert reason(error).startswith("这是扫描件（PDF 没有文字层）")
 
 
 def test_partly_scanned_pdf_warns(tmp_path: Path) -> None:
