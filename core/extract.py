@@ -81,6 +81,7 @@ def analysis_to_json(analysis: Analysis, text: str) -> dict[str, Any]:
                 "part": s.part,
                 "start": s.start,
                 "end": s.end,
+                "reason": s.reason,
             }
             for s in analysis.sections
         ],
@@ -88,6 +89,7 @@ def analysis_to_json(analysis: Analysis, text: str) -> dict[str, Any]:
             "present": list(analysis.structure.present),
             "missing": list(analysis.structure.missing),
             "late": analysis.structure.late,
+            "why": {str(part): reason for part, reason in analysis.structure.why.items()},
         },
         "indicators": [fact.to_json() for fact in analysis.facts],
         "text": text,
