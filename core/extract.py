@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import bisect
 from pathlib import Path
 from typing import Any
 
 from core.clean import clean_text
 from core.facts import extract_facts_bounded
+from core.indicators import default_dictionary
 from core.metadata import extract_metadata
-from core.models import DOC_TYPES, Analysis
+from core.models import DOC_TYPES, Analysis, Fact
 from core.readers import read_file
 from core.sections import check_structure, parse_sections
+from core.tables import table_facts
 
 
 def analyse(text: str, source_name: str = "") -> Analysis:
@@ -29,6 +32,8 @@ def analyse(text: str, source_name: str = "") -> Analysis:
     sections = parse_sections(text)
     structure = check_structure(sections, text, report_year, publish_date)
     facts = extract_facts_bounded(text)
+    cells = table_facts(text[: facts.read_chars] if facts.truncated else text, default_dictionary())
+    found = _merge_table_facts(facts.facts, cells)
     return Analysis(
         title=meta.get("title") or None,
         agency=meta.get("agency") or None,
@@ -40,10 +45,25 @@ def analyse(text: str, source_name: str = "") -> Analysis:
         evidence=evidence,
         sections=sections,
         structure=structure,
-        facts=facts.facts,
+        facts=found,
         warnings=[facts.warning] if facts.warning else [],
         confidence={str(k): float(v) for k, v in (meta.get("confidence") or {}).items()},
     )
+
+
+def _merge_table_facts(text_facts: list[Fact], cells: list[Fact]) -> list[Fact]:
+    """Text facts plus table cells; a cell's reading (row × column) wins over a text fact on the same digits."""
+    if not cells:
+        return text_facts
+    taken = sorted((f.start, f.end) for f in cells)
+    starts = [a for a, _ in taken]
+    kept = []
+    for fact in text_facts:
+        i = bisect.bisect_right(starts, fact.start) - 1
+        overlaps = (i >= 0 and taken[i][1] > fact.start) or (i + 1 < len(taken) and taken[i + 1][0] < fact.end)
+        if not overlaps:
+            kept.append(fact)
+    return sorted(kept + cells, key=lambda f: (f.start, f.end))
 
 
 def _int_or_none(value: object) -> int | None:
