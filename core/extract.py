@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,7 @@ def analyse(text: str, source_name: str = "") -> Analysis:
     structure = check_structure(sections, text, report_year, publish_date)
     facts = extract_facts_bounded(text)
     cells = table_facts(text[: facts.read_chars] if facts.truncated else text, default_dictionary())
-    found = _merge_table_facts(facts.facts, cells)
+    found = _merge_table_facts(_drop_others(facts.facts, text, meta.get("agency") or ""), cells)
     return Analysis(
         title=meta.get("title") or None,
         agency=meta.get("agency") or None,
@@ -49,6 +50,43 @@ def analyse(text: str, source_name: str = "") -> Analysis:
         warnings=[facts.warning] if facts.warning else [],
         confidence={str(k): float(v) for k, v in (meta.get("confidence") or {}).items()},
     )
+
+
+# A court or procuratorate acting in the sentence (少年法庭已审结刑事案件16件), or criminal justice figures
+# (犯罪案件达10件12人，判处…): theirs, not the agency's. Not when the court is the object (答复检察院建议书).
+_OTHER_ACTOR = re.compile(r"(?<!答复)(?<!回复)(?<!配合)(?<!协助)(?<!会同)(?<!联合)(?<![向与和及对])(?:法院|法庭|检察院|检察机关|审判机关)")
+_JUSTICE_WORDS = re.compile(r"刑事案件|犯罪案件|判处|刑期|重刑率|审结[^，。；]{0,6}刑事")
+_JUSTICE_AGENCY = re.compile(r"法院|检察|公安|司法")
+_OWN_WORDS = re.compile(r"我局|本局|我委|本委|我厅|本厅|我办|本办|我区|我市|我县|我镇|本单位|我单位|区政府|市政府|县政府|被告(?!人)|应诉|败诉|出庭")
+
+
+def _drop_others(facts: list[Fact], text: str, agency: str) -> list[Fact]:
+    """Facts of sentences about others' work: a court or procuratorate acting, or criminal justice figures,
+    where the agency is not named (a report by a court, procuratorate, police or justice bureau keeps
+    them; a sentence about the agency's own cases, 被告 / 应诉 / 败诉, too)."""
+    if not facts or _JUSTICE_AGENCY.search(agency):
+        return facts
+    own_re = re.compile(_OWN_WORDS.pattern + ("|" + re.escape(agency[-6:]) if len(agency) >= 4 else ""))
+    kept = []
+    cache: dict[str, int | None] = {}
+    for fact in facts:
+        sentence = fact.sentence
+        if sentence not in cache:
+            cache[sentence] = None
+            if not own_re.search(sentence):
+                hit = _OTHER_ACTOR.search(sentence) or _JUSTICE_WORDS.search(sentence)
+                cache[sentence] = hit.start() if hit else None
+        at = cache[sentence]
+        if at is not None and _before_in_sentence(text, fact, at):
+            continue
+        kept.append(fact)
+    return kept
+
+
+def _before_in_sentence(text: str, fact: Fact, actor_at: int) -> bool:
+    """Whether the actor word stands before the fact's number in its sentence."""
+    at = text.rfind(fact.sentence, max(0, fact.start - len(fact.sentence)), fact.end + len(fact.sentence))
+    return at < 0 or at + actor_at < fact.start
 
 
 def _merge_table_facts(text_facts: list[Fact], cells: list[Fact]) -> list[Fact]:

@@ -98,13 +98,19 @@ _RANK_LEAD_RE = re.compile(
     r"|全[国省市区县州盟旗](?:排名|范围内)?$"
 )
 _NEGATED_ZERO_RE = re.compile(
-    r"(?:未发生|没有发生|未出现|没有出现|未收到|没有收到)"
-    r"(?P<obj>[^，,。；;：:、！？!?\s]{0,12}?(?:案件|案例|事故|事件|申请|投诉))"
+    r"(?:未发生|没有发生|未出现|没有出现|未收到|没有收到|未发现|没有发现)"
+    r"(?P<obj>[^，,。；;：:、！？!?\s]{0,12}?(?:案件|案例|事故|事件|申请|投诉|文件))"
     r"|[零无](?P<zobj>败诉|被纠错|纠错|错案|发案|上访|伤亡事故|安全事故|事故|投诉|违规)(?:案件|案例|情况|事件)?"
     r"|无(?!论|须|需|法|关|缝|偿|纸|证|障碍|一不)(?P<nobj>[^，,。；;：:、！？!?\s无]{0,8}?"
     r"(?:(?:败诉|被纠错|纠错)(?:案件|案例|情况)?|(?:复议|诉讼|应诉)(?:案件|案例)))"
     r"|(?P<rate>率)(?:为|是|均为|保持为?|均保持为?)?(?P<zero>0(?:\.0+)?%?|零)(?![\d.])"
 )
+
+# 无森林火情、亡人火警: one explicit zero per incident named after 无.
+_INCIDENT = r"[\u4e00-\u9fff]{0,6}?(?:火情|火警|事故|事件)"
+_NONE_LIST_RE = re.compile(rf"(?<![\u4e00-\u9fff])无(?P<items>{_INCIDENT}(?:、{_INCIDENT})*)(?=[，,。；;、\s）)]|$)")
+# 未认领事项数量为0: a count stated as zero; the unit follows the counted noun.
+_COUNT_ZERO_RE = re.compile(r"(?P<obj>[\u4e00-\u9fff]{2,12}?)(?:数量|数)(?:均)?为(?P<zero>0|零)(?![\d.%])")
 
 # 均未被纠错或败诉: one or two explicit zeros, each named by its own word.
 _NOT_BEEN_RE = re.compile(r"未被?(?P<a>纠错|败诉)(?:[或和及与、]被?(?P<b>纠错|败诉))?")
@@ -180,6 +186,7 @@ _CLASS_NOUN_RE = re.compile(r"的?[\u4e00-\u9fff]{0,4}?(?:企业|项目|公司|�
 _TRAINING_RE = re.compile(r"培训|轮训|讲座|学习|课|班|研讨|宣讲|辅导|考试|活动")
 _PAGE_COUNTER_RE = re.compile(r"浏览|访问量|访问次数|访问人次|阅读数|点击数")
 _TARGET_RE = re.compile(r"力争|确保|争取|力求")
+_FIRSTS_RE = re.compile(r"全(?:国|省|市|区|县)第一")
 _GOAL_RE = re.compile(r"确保|力争|争取|努力|目标|要求|力求|防止|避免")
 
 
@@ -512,6 +519,10 @@ class FactExtractor:
             return
         if _inside_quotes(text, sentence_start, start):
             return
+        if re.search(r"(?<![\d.])\d年$|每$", before) or (
+            before.endswith("按") and text.startswith(("比例", "的比例"), end)
+        ):
+            return  # 抽查频率1年1次, 按3%比例抽查: a frequency or a parameter, not a result
         if _PAGE_COUNTER_RE.search(text[max(0, start - 8) : start]) or _PAGE_COUNTER_RE.search(prefix):
             return
         stripped_prefix, pre_qualifier = _strip_pre_qualifier(prefix)
@@ -529,8 +540,10 @@ class FactExtractor:
             rest = after[2:3]
             if rest in ("）", ")", "、", "，", ",") and _inside_parentheses(text, sentence_start, start):
                 return  # (对单位5万元以上)的案件: a bracketed definition of a class
-            if rest and (_is_cjk(rest) or rest in "“《") and rest not in "和及与或":
-                return
+            if rest and (_is_cjk(rest) or rest in "“《") and rest not in "和及与或" and not (
+                unit in ("%", "％") and rest == "的"
+            ):
+                return  # (80%以上的事项 is a share of the items: kept)
             if after.startswith(("以下", "以内")):
                 return
         if _OTHERS_RE.match(text[end : ctx.clause_end(end) + 1]):
@@ -584,6 +597,8 @@ class FactExtractor:
         Accepted: hedged counts (十余场, 近千人, 约两万个), large amounts (六千亿元), counts closing their
         clause (专题辅导十余场, 分三批, 案件一宗。) and sessions of training (三期培训).
         """
+        if _FIRSTS_RE.match(ctx.text, match.end()):
+            return True  # 取得两个全省第一: a count of first places
         num = match.group("num")
         text = ctx.text
         if prefix.endswith(_VAGUE_PREFIX) or text[token.end : token.end + 1] in ("几", "来"):
@@ -638,6 +653,8 @@ class FactExtractor:
                 continue  # 放在第一位
             if _inside_quotes(text, ctx.sentence_span(start)[0], start):
                 continue
+            if re.search(r"个$", prefix[:-2] if prefix.endswith(("全国", "全省", "全市", "全区", "全县")) else ""):
+                continue  # 两个全省第一: counted as such (see _FIRSTS_RE), no rank of its own
             raw = match.group("n")
             value = parse_arabic(raw) if raw[0].isdigit() else cn_to_number(raw)
             if value is None or value <= 0:
@@ -680,7 +697,8 @@ class FactExtractor:
             start, end = match.start(), match.end()
             clause_start = ctx.clause_start(start)
             prefix = text[clause_start:start]
-            if _GOAL_RE.search(prefix) or _inside_quotes(text, ctx.sentence_span(start)[0], start):
+            whole_quote = text[start - 1 : start] == "“" and text[end : end + 1] == "”"  # 安全生产“零事故”
+            if _GOAL_RE.search(prefix) or (_inside_quotes(text, ctx.sentence_span(start)[0], start) and not whole_quote):
                 continue
             if text[end : end + 1] == "的":
                 continue  # 对未收到申请的事项: a modifier, not a result
@@ -694,6 +712,26 @@ class FactExtractor:
             unit = "起" if obj.endswith(("事故", "事件")) else "件"
             yield self._make_fact(
                 ctx, 0.0, unit, start, end, key_context=_key_context(prefix + text[start:end])
+            )
+
+        stop = len(text) if endpos is None else endpos
+        for match in _NONE_LIST_RE.finditer(text, pos, stop):
+            prefix = text[ctx.clause_start(match.start()) : match.start()]
+            if _GOAL_RE.search(prefix) or _inside_quotes(text, ctx.sentence_span(match.start())[0], match.start()):
+                continue
+            at = match.start("items")
+            for item in match.group("items").split("、"):
+                item_start = match.start() if at == match.start("items") else at
+                yield self._make_fact(ctx, 0.0, "起", item_start, at + len(item), key_context=item)
+                at += len(item) + 1
+        for match in _COUNT_ZERO_RE.finditer(text, pos, stop):
+            prefix = text[ctx.clause_start(match.start()) : match.start()]
+            if _GOAL_RE.search(prefix):
+                continue
+            obj = match.group("obj")
+            unit = "项" if re.search(r"事项|清单|项目", obj) else "人" if obj.endswith("人") else "件"
+            yield self._make_fact(
+                ctx, 0.0, unit, match.start("zero"), match.end("zero"), key_context=_key_context(prefix + obj)
             )
 
         for match in _NOT_BEEN_RE.finditer(text, pos, len(text) if endpos is None else endpos):
