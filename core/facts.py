@@ -425,6 +425,7 @@ class FactExtractor:
         truncated = position < len(text)
         stopped_by = ("facts" if produced >= max_facts else "chars") if truncated else ""
         _follow_activity(facts, self.dictionary)
+        _unkey_parts(facts, text)
         return FactExtraction(_drop_restatements(text, facts), truncated, position, len(text), stopped_by)
 
     def _extract_range(self, ctx: _Context, pos: int, endpos: int) -> list[Fact]:
@@ -810,6 +811,40 @@ def _counsel_key(sentence_before: str, clause: str, unit: str, dictionary: Indic
         if pattern.search(clause) and key in dictionary and dictionary.unit_fits(key, unit):
             return key
     return None
+
+
+# A verb that makes the figure another quantity than the indicator (区级取消政务服务事项18项 is no stock of items).
+_OTHER_ACTION: dict[str, re.Pattern[str]] = {
+    "service.items": re.compile(r"取消|下放|调整|精简|压减|削减|划转|承接|减少"),
+}
+
+
+# A part of a total split by level or owner (其中区级调委会4家、街道调委会12家): not the agency's total.
+_LEVEL_PART = re.compile(r"(?:其中)?(?:[省市区县镇乡]级|街道|社区|村|乡镇|国企|企业|行业|部门|基层)")
+
+
+def _unkey_parts(facts: list[Fact], text: str) -> None:
+    """A total then its parts (调解组织178个，其中区级调委会4家、街道调委会12家…): the total keeps the key,
+    same-key figures after 其中 / 包括 in its sentence are parts, not the agency's figure; and a figure whose
+    clause says another action than the indicator counts (取消…事项) loses the key."""
+    last_key_at: dict[tuple[str, str], int] = {}
+    for fact in facts:
+        if fact.key is None:
+            continue
+        if (verbs := _OTHER_ACTION.get(fact.key)) and verbs.search(text[max(0, fact.start - 16) : fact.start]):
+            clause = text[max(0, fact.start - 16) : fact.start]
+            if not re.search(r"[，,。；;]", clause[verbs.search(clause).end() :]):  # type: ignore[union-attr]
+                fact.key, fact.name = None, None
+                continue
+        marker = (fact.key, fact.sentence)
+        if marker in last_key_at:
+            between = text[last_key_at[marker] : fact.start]
+            cut = max(between.rfind(c) for c in "，,、；;")
+            part = re.sub(r"^(?:其中|包括)[，,：:]?", "", between[cut + 1 :] if cut >= 0 else between)
+            if re.search(r"其中|包括", between) and _LEVEL_PART.match(part):
+                fact.key, fact.name = None, None
+                continue
+        last_key_at[marker] = fact.end
 
 
 def _follow_activity(facts: list[Fact], dictionary: IndicatorDictionary) -> None:
