@@ -108,7 +108,7 @@ _NEGATED_ZERO_RE = re.compile(
 
 # 无森林火情、亡人火警: one explicit zero per incident named after 无.
 _INCIDENT = r"[\u4e00-\u9fff]{0,6}?(?:火情|火警|事故|事件)"
-_NONE_LIST_RE = re.compile(rf"(?<![\u4e00-\u9fff])无(?P<items>{_INCIDENT}(?:、{_INCIDENT})*)(?=[，,。；;、\s）)]|$)")
+_NONE_LIST_RE = re.compile(rf"(?<![毫有若从虚别])无(?P<items>{_INCIDENT}(?:、{_INCIDENT})*)(?=[，,。；;、\s）)]|$)")
 # 未认领事项数量为0: a count stated as zero; the unit follows the counted noun.
 _COUNT_ZERO_RE = re.compile(r"(?P<obj>[\u4e00-\u9fff]{2,12}?)(?:数量|数)(?:均)?为(?P<zero>0|零)(?![\d.%])")
 
@@ -771,6 +771,9 @@ class FactExtractor:
         limit = min(ctx.clause_end(end), end + 24) - sentence_start
         area = self.dictionary.area_from_hits(hits, ctx.text[sentence_start:sentence_end], limit)
         key = self.dictionary.find_key(key_context, unit, after, area)
+        if key is None and unit in _VISIT_UNITS and _CHECK_VERB.search(key_context + after):
+            # 排查生产经营单位及重点场所378家次: a visit count (家次/户次) of a check is an inspection figure
+            key = "enforcement.inspections" if "enforcement.inspections" in self.dictionary else None
         if key is None or self.dictionary.indicators[key].area != "法律顾问":
             words = key_context + "|" + after  # the clause around the number, the number left out
             counsel = _counsel_key(ctx.text[sentence_start:start], words, unit, self.dictionary)
@@ -813,6 +816,8 @@ def _counsel_key(sentence_before: str, clause: str, unit: str, dictionary: Indic
     return None
 
 
+_VISIT_UNITS = ("家次", "户次")
+_CHECK_VERB = re.compile(r"检查|排查|巡查|抽查|督查|检测|核查")
 # A verb that makes the figure another quantity than the indicator (区级取消政务服务事项18项 is no stock of items).
 _OTHER_ACTION: dict[str, re.Pattern[str]] = {
     "service.items": re.compile(r"取消|下放|调整|精简|压减|削减|划转|承接|减少"),
