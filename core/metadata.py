@@ -524,7 +524,10 @@ class _Extractor:
             return full  # a town signs with the county it belongs to, as written ("某县某镇人民政府")
         if _GOV_BODY.search(full):
             missing = regions.missing_prefix(written[0])
-            return full if not missing or full.startswith(missing) else missing + full
+            short = regions.short_name(missing) if missing else None
+            if not missing or full.startswith(missing) or (short and len(short) >= 2 and full.startswith(short)):
+                return full  # "苏州工业园区管理委员会" names its city already
+            return missing + full
         # A department signing with part of its region: prefer a fuller form the text itself uses.
         fuller = re.search(r"[\u4e00-\u9fff]{2,6}[省市]" + re.escape(full), self.text)
         if fuller and regions.region_code(fuller.group(0)) == region_code:

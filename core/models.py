@@ -50,6 +50,7 @@ class Section:
     part: int | None  # 1..5 for the required parts (top level only), else None
     start: int
     end: int  # end of the section's body (exclusive), offsets into the cleaned text
+    reason: str = ""  # why `part` was (or was not) given: the heading words or body sentence that decided it
 
 
 @dataclass(slots=True)
@@ -57,6 +58,7 @@ class StructureCheck:
     present: list[int] = field(default_factory=list)  # required parts found, 1..5
     missing: list[int] = field(default_factory=list)  # required parts 1..4 not found
     late: bool | None = None
+    why: dict[int, str] = field(default_factory=dict)  # part → the heading words or sentence that showed it
 
 
 @dataclass(slots=True)

@@ -52,7 +52,7 @@ def _check_contract(result: dict[str, object]) -> None:
     assert result["doc_type"] in DOC_TYPES
     structure = result["structure"]
     assert isinstance(structure, dict)
-    assert set(structure) == {"present", "missing", "late"}
+    assert set(structure) == {"present", "missing", "late", "why"}  # why: additive (issue 9)
     indicators = result["indicators"]
     assert isinstance(indicators, list)
     for fact in indicators:
@@ -67,7 +67,7 @@ def _check_contract(result: dict[str, object]) -> None:
     sections = result["sections"]
     assert isinstance(sections, list)
     for section in sections:
-        assert set(section) == {"level", "number", "heading", "part", "start", "end"}
+        assert set(section) == {"level", "number", "heading", "part", "start", "end", "reason"}  # reason: additive
     json.dumps(result, ensure_ascii=False)
 
 
