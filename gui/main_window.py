@@ -162,8 +162,11 @@ class MainWindow(QMainWindow):
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.DescendingOrder)
         self.model.sort_requested = self.refresh
+        metrics = self.table.fontMetrics()
+        widest = {"structure": metrics.horizontalAdvance(self.tr("缺 5 项（逾期）")) + 14}  # its longest label
         for i, col in enumerate(COLUMNS):
-            self.table.setColumnWidth(i, col.width)
+            header = metrics.horizontalAdvance(self.tr(col.title)) + 28  # room for the sort arrow
+            self.table.setColumnWidth(i, max(col.width, header, widest.get(col.key, 0)))
         self.table.setColumnHidden(SNIPPET_COLUMN, True)
         self.table.set_fill_columns((0, SNIPPET_COLUMN), (0.45, 0.55))  # 标题 and 摘要 fill the width
         # 摘要 (shown while searching) sits right after 标题 unless the user moves it

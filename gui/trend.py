@@ -162,6 +162,9 @@ class TrendDialog(QDialog):
         self.setObjectName("trendDialog")
         self.setWindowTitle(tr("指标趋势"))
         self.resize(1100, 720)
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        if screen is not None:  # never taller or wider than the screen (1366×768 less the task bar)
+            self.resize(min(1100, int(screen.width() * 0.92)), min(720, int(screen.height() * 0.9)))
         self.archive_path = Path(archive_path)
         self.doc_ids = list(doc_ids)
         self.table_data: TrendTable | None = None
@@ -188,10 +191,13 @@ class TrendDialog(QDialog):
         top = QHBoxLayout()
         top.addWidget(QLabel(tr("机关："), self))
         top.addWidget(self.agency_box, 1)
-        split = QSplitter(Qt.Orientation.Vertical, self)
+        # side by side: a 1366×768 screen has width to spare, not height
+        split = QSplitter(Qt.Orientation.Horizontal, self)
         split.addWidget(self.table)
         split.addWidget(self.chart)
-        split.setSizes([380, 300])
+        split.setStretchFactor(0, 4)
+        split.setStretchFactor(1, 5)
+        split.setSizes([480, 600])
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
         buttons.addWidget(self.copy_button)
@@ -199,7 +205,7 @@ class TrendDialog(QDialog):
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(QLabel(tr("选择一行或多行（同一单位）查看折线图："), self))
+        layout.addWidget(QLabel(tr("选择一行或多行（同一单位）在右边查看折线图："), self))
         layout.addWidget(split, 1)
         layout.addLayout(buttons)
 
