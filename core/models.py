@@ -160,6 +160,16 @@ class Outcome(StrEnum):
     IMPORTED = "imported"
     DUPLICATE = "duplicate"
     FAILED = "failed"
+    SKIPPED = "skipped"  # found in a folder but not a report (README, .tsv, scripts …): not a failure
+
+
+# One word per outcome, for the window, the CLI and progress messages alike.
+OUTCOME_LABELS: dict[Outcome, str] = {
+    Outcome.IMPORTED: "已导入",
+    Outcome.DUPLICATE: "重复",
+    Outcome.FAILED: "失败",
+    Outcome.SKIPPED: "跳过",
+}
 
 
 @dataclass(slots=True)

@@ -81,6 +81,8 @@ def build_actions(w: MainWindow) -> None:
     w.actionAddTag = make_action(w, tr("加标签…"), w.documents.add_tag_interactive, "Ctrl+T", "actionAddTag")
     w.actionRemoveTag = make_action(w, tr("去掉标签…"), w.documents.remove_tag_interactive, name="actionRemoveTag")
     w.actionFind = make_action(w, tr("搜索"), w.listing.focus_search, QKeySequence.StandardKey.Find, "actionFind")
+    w.actionCloseTab = make_action(w, tr("关闭阅读页"), w.documents.close_current_tab, name="actionCloseTab")
+    w.actionCloseTab.setShortcuts([QKeySequence("Ctrl+W"), QKeySequence("Ctrl+F4")])  # Ctrl+W on every platform
     w.actionOpenDoc = make_action(w, tr("阅读"), w.documents.open_selected, name="actionOpenDocument")
     w.actionTrash = make_action(w, tr("回收站"), w.documents.set_trash_mode, name="actionTrash", checkable=True)
     w.actionRestore = make_action(w, tr("恢复"), w.documents.restore_selected, name="actionRestore")
@@ -130,6 +132,7 @@ def build_menus(w: MainWindow) -> None:
     view.addAction(w.actionTrash)
     view.addAction(w.actionTagBar)
     view.addAction(w.actionOpenDoc)
+    view.addAction(w.actionCloseTab)
     view.addAction(w.actionRefresh)
     analyse = bar.addMenu(w.tr("分析(&A)"))
     analyse.addAction(w.actionCompare)

@@ -14,6 +14,7 @@ from gui.commands import MetadataCommand, TagCommand, TrashCommand
 from gui.errors import show_error
 from gui.models import COLUMNS, SNIPPET_COLUMN
 from gui.table import copy_text, to_tsv, view_to_tsv
+from gui.tag_commands import DeleteTagCommand, MergeTagsCommand, RenameTagCommand
 from gui.ui import alive, ask, elide, get_item, inform
 
 if TYPE_CHECKING:
@@ -55,6 +56,28 @@ class DocumentActions:
 
     def create_tag(self, name: str) -> None:
         self.w.run_write(lambda a, *_: a.create_tag(name), None, "tags")
+
+    def _tag_name(self, tag_id: int) -> str | None:
+        tag = next((t for t in self.w.tag_pane.tags() if t.id == tag_id), None)
+        return tag.name if tag is not None else None
+
+    def rename_tag(self, tag_id: int, name: str) -> None:
+        old = self._tag_name(tag_id)
+        if old is not None and name.strip() and name.strip() != old:
+            self.w.undo_stack.push(RenameTagCommand(self.w, old, name.strip()))
+
+    def merge_tags(self, src_ids: Sequence[int], dst_id: int) -> None:
+        sources = [n for n in (self._tag_name(i) for i in src_ids if i != dst_id) if n is not None]
+        destination = self._tag_name(dst_id)
+        if sources and destination is not None:
+            self.w.undo_stack.push(MergeTagsCommand(self.w, sources, destination))
+            self.w.statusBar().showMessage(self.w.tr("已合并标签（可撤销：Ctrl+Z）"), 5000)
+
+    def delete_tag(self, tag_id: int) -> None:
+        name = self._tag_name(tag_id)
+        if name is not None:
+            self.w.undo_stack.push(DeleteTagCommand(self.w, name))
+            self.w.statusBar().showMessage(self.w.tr("已删除标签“{0}”（可撤销：Ctrl+Z）").format(name), 5000)
 
     def trash_selected(self) -> None:
         if self.w.trash_mode or self.w.tabs.currentWidget() is not self.w.table:
@@ -138,6 +161,12 @@ class DocumentActions:
             self.w.tabs.setTabVisible(index, False)
             self.w.tabs.setCurrentIndex(0)
             self.w.table.setFocus()
+
+    def close_current_tab(self) -> None:
+        """Ctrl+W: close the reading tab in front (the archive tab stays)."""
+        index = self.w.tabs.currentIndex()
+        if index > 0:
+            self.close_tab(index)
 
     def open_selected(self) -> None:
         doc_id = self.w.current_id() or next(iter(self.w.selected_ids()), None)

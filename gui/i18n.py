@@ -111,8 +111,9 @@ class FallbackTranslator(QTranslator):
 
     def translate(
         self, context: str, sourceText: str, disambiguation: str | None = None, n: int = -1  # noqa: ARG002
-    ) -> str:
-        return FALLBACK.get(sourceText, "")
+    ) -> str | None:
+        # None (a null QString) passes the string on; "" would be taken as a translation and blank it out
+        return FALLBACK.get(sourceText)
 
     def isEmpty(self) -> bool:
         return False

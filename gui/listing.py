@@ -128,7 +128,9 @@ class Listing:
         self.w.model.set_ids(ids, query)
         if same_listing:
             self.w.table.verticalScrollBar().setValue(scroll)
-        self.w.table.setColumnHidden(SNIPPET_COLUMN, not query)
+        if self.w.table.isColumnHidden(SNIPPET_COLUMN) == bool(query):
+            self.w.table.setColumnHidden(SNIPPET_COLUMN, not query)
+            self.w.table.fit_columns()
         if selected:
             self.w.select_ids(selected, current)
         self.update_status()

@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
     actionAbout: QAction
     actionAddTag: QAction
     actionBackup: QAction
+    actionCloseTab: QAction
     actionCompare: QAction
     actionCopy: QAction
     actionDelete: QAction
@@ -161,9 +162,13 @@ class MainWindow(QMainWindow):
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.DescendingOrder)
         self.model.sort_requested = self.refresh
+        metrics = self.table.fontMetrics()
+        widest = {"structure": metrics.horizontalAdvance(self.tr("缺 5 项（逾期）")) + 14}  # its longest label
         for i, col in enumerate(COLUMNS):
-            self.table.setColumnWidth(i, col.width)
+            header = metrics.horizontalAdvance(self.tr(col.title)) + 28  # room for the sort arrow
+            self.table.setColumnWidth(i, max(col.width, header, widest.get(col.key, 0)))
         self.table.setColumnHidden(SNIPPET_COLUMN, True)
+        self.table.set_fill_columns((0, SNIPPET_COLUMN), (0.45, 0.55))  # 标题 and 摘要 fill the width
         # 摘要 (shown while searching) sits right after 标题 unless the user moves it
         self.table.horizontalHeader().moveSection(SNIPPET_COLUMN, 1)
         self.model.snippetsWanted.connect(self.listing.fetch_snippets)
@@ -188,15 +193,10 @@ class MainWindow(QMainWindow):
         self.tag_pane.filterChanged.connect(self.refresh)
         self.tag_pane.docsDropped.connect(self.tag_documents)
         self.tag_pane.createRequested.connect(self.documents.create_tag)
-        self.tag_pane.renameRequested.connect(
-            lambda tag_id, name: self.run_write(lambda a, *_: a.rename_tag(tag_id, name), None, "tags")
-        )
-        self.tag_pane.mergeRequested.connect(
-            lambda src, dst: self.run_write(lambda a, *_: a.merge_tags(src, dst), None, "tags")
-        )
-        self.tag_pane.deleteRequested.connect(
-            lambda tag_id: self.run_write(lambda a, *_: a.delete_tag(tag_id), None, "tags")
-        )
+        # rename, merge and delete are undoable (gui.tag_commands)
+        self.tag_pane.renameRequested.connect(self.documents.rename_tag)
+        self.tag_pane.mergeRequested.connect(self.documents.merge_tags)
+        self.tag_pane.deleteRequested.connect(self.documents.delete_tag)
         self.tag_pane.colorRequested.connect(
             lambda tag_id, color: self.run_write(lambda a, *_: a.set_tag_color(tag_id, color), None, "tags")
         )
@@ -578,12 +578,6 @@ class MainWindow(QMainWindow):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self._update_actions()
 
-    def _fit_columns(self) -> None:
-        """First run: give the title column whatever the other default widths leave."""
-        available = self.table.viewport().width()
-        others = sum(self.table.columnWidth(i) for i in range(1, SNIPPET_COLUMN))
-        self.table.setColumnWidth(0, max(220, available - others - 2))
-
     def _fit_to_screen(self) -> None:
         screen = self.screen() or QApplication.primaryScreen()
         if screen is None:
@@ -618,8 +612,7 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._shown_once:
             self._shown_once = True
-            if not self._columns_restored:
-                QTimer.singleShot(50, self._fit_columns)  # once the layout has settled
+            QTimer.singleShot(50, self.table.fit_columns)  # once the layout has settled
             if os.environ.get(STARTUP_ENV):
                 # after the event loop has run once past show(): the first frame is on screen
                 QTimer.singleShot(0, lambda: self._startup_mark("SHOWN"))

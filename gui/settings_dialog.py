@@ -55,6 +55,7 @@ def _spin(option: IntOption, suffix: str, parent: QWidget, name: str) -> QSpinBo
     box.setSuffix(suffix)
     box.setAlignment(Qt.AlignmentFlag.AlignRight)
     box.setMinimumWidth(110)
+    box.setMaximumWidth(150)
     return box
 
 

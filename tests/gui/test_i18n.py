@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTranslator
+from PySide6.QtCore import QCoreApplication, QTranslator
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QLabel, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -33,6 +33,11 @@ def file_dialog_labels(qtbot: QtBot) -> dict[str, str]:
     return labels
 
 
+def assert_own_strings_untouched() -> None:
+    assert QCoreApplication.translate("MainWindow", "报告档案") == "报告档案"
+    assert QCoreApplication.translate("MainWindow", "导入…") == "导入…"
+
+
 def assert_chinese_file_dialog(labels: dict[str, str]) -> None:
     assert labels["lookInLabel"].startswith("查找范围"), labels
     assert labels["fileTypeLabel"].startswith("文件类型"), labels
@@ -45,12 +50,14 @@ def test_qt_catalogue_from_pyside6_translations(qtbot: QtBot, installed: list[QT
     if not any(translations_folder().glob("qtbase_zh_CN.qm")):
         pytest.skip("this PySide6 ships no qtbase_zh_CN.qm (the fallback test covers it)")
     assert len(installed) == 2, "Qt's catalogue loaded on top of the fallback"
+    assert_own_strings_untouched()
     assert_chinese_file_dialog(file_dialog_labels(qtbot))
 
 
 @pytest.mark.parametrize("installed", [Path("/nonexistent-translations")], indirect=True)
 def test_fallback_when_qt_ships_no_chinese_catalogue(qtbot: QtBot, installed: list[QTranslator]) -> None:
     assert len(installed) == 1
+    assert_own_strings_untouched()
     assert_chinese_file_dialog(file_dialog_labels(qtbot))
     box = QMessageBox(QMessageBox.Icon.Question, "标题", "正文",
                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No | QMessageBox.StandardButton.Cancel)
