@@ -133,6 +133,13 @@ class MainWindow(QMainWindow):
         self.restore_dialog: QWidget | None = None
         self._restoring = False
         self._restoreDone.connect(self._restore_finished)
+        self.damage: BaseException | None = None  # why a damaged archive is open read-only (salvage)
+        from gui.backup_scheduler import BackupScheduler
+
+        self.backups = BackupScheduler(self)
+        self.backups.backupMade.connect(self._backup_made)
+        self.writeFinished.connect(self.backups.write_finished)
+        self.importFinished.connect(self.backups.import_finished)
         self.undo_stack = QUndoStack(self)
 
         self.setWindowTitle(self.tr("报告档案"))
@@ -389,32 +396,42 @@ class MainWindow(QMainWindow):
         read_only: browse, search and export only (an archive on a read-only disk or share).
         """
         from core.archive import Archive
-        from core.errors import ArchiveReadOnlyError
+        from core.errors import ArchiveCorruptError, ArchiveDamagedError, ArchiveReadOnlyError
 
         self._close_archive()
         self.archive_path = Path(path)
         self.read_only = read_only
+        self.damage = None
         try:
             self.archive = Archive.open(self.archive_path, read_only=read_only)
         except Exception as exc:
-            self.archive = None
-            self.open_error = exc
-            self.model.set_archive(None)
-            self._set_enabled(False)
-            from gui.errors import message_for
+            salvage = self._open_damaged(exc) if isinstance(exc, ArchiveDamagedError) and not read_only else None
+            if salvage is None:
+                self.archive = None
+                self.open_error = exc
+                self.model.set_archive(None)
+                self._set_enabled(False)
+                from gui.errors import message_for
 
-            buttons = [("open", self.tr("打开其他档案…")), ("new", self.tr("新建档案…"))]
-            if isinstance(exc, ArchiveReadOnlyError) and self.archive_path.is_file():
-                buttons.insert(0, ("open_read_only", self.tr("以只读方式打开")))
-            self.table.overlay.set_content(
-                self.tr("无法打开档案"), message_for(exc) + "\n" + str(self.archive_path), buttons
-            )
-            self.table.show_overlay(True)
-            if not isinstance(exc, Exception) or not _expected(exc):
-                log.error("opening %s failed", self.archive_path, exc_info=exc)
-            return False
+                buttons = [("open", self.tr("打开其他档案…")), ("new", self.tr("新建档案…"))]
+                if isinstance(exc, ArchiveReadOnlyError) and self.archive_path.is_file():
+                    buttons.insert(0, ("open_read_only", self.tr("以只读方式打开")))
+                if isinstance(exc, ArchiveCorruptError) and self._has_backups():
+                    buttons.insert(0, ("restore", self.tr("从备份恢复…")))
+                self.actionRestoreBackup.setEnabled(True)  # the way back stays open when the archive is not
+                self.table.overlay.set_content(
+                    self.tr("无法打开档案"), message_for(exc) + "\n" + str(self.archive_path), buttons
+                )
+                self.table.show_overlay(True)
+                if not isinstance(exc, Exception) or not _expected(exc):
+                    log.error("opening %s failed", self.archive_path, exc_info=exc)
+                return False
+            self.archive, self.read_only, self.damage = salvage, True, exc
+            read_only = True
         self.open_error = None
         warnings = list(getattr(self.archive, "warnings", []) or [])
+        if self.damage is not None:
+            warnings.insert(0, self.tr("档案已损坏，已以只读方式打开：可以浏览并导出尚能读出的内容。") + str(self.damage))
         self.warningLabel.setText(("⚠ " + warnings[0]) if warnings else "")
         self.warningLabel.setToolTip("\n".join(warnings))
         self.warningLabel.setVisible(bool(warnings))
@@ -423,6 +440,10 @@ class MainWindow(QMainWindow):
         self.localCopyButton.setVisible(not read_only and is_network_path(self.archive_path))
         self.worker = Worker(self.archive_path, "writer", self, read_only=read_only)
         self.reader = Worker(self.archive_path, "reader", self, read_only=read_only)
+        waiting = getattr(self.worker, "waiting", None)
+        if waiting is not None:
+            waiting.connect(lambda message: self.statusBar().showMessage(message, 10000))
+        self.backups.attach(None if read_only else self.worker)
         self.model.set_archive(self.archive)
         self.undo_stack.clear()
         self._set_enabled(True)
@@ -445,6 +466,7 @@ class MainWindow(QMainWindow):
             self.importBox.hide()
         if self._viewer is not None:
             self._viewer.close_worker()
+        self.backups.detach(backup=not self._restoring)  # queued before the writer stops: runs first
         for w in (self.worker, self.reader):
             if w is not None:
                 w.stop()
@@ -468,6 +490,8 @@ class MainWindow(QMainWindow):
         if enabled and self.read_only:
             for a in self._write_actions():
                 a.setEnabled(False)
+        if self.damage is not None or self.open_error is not None:
+            self.actionRestoreBackup.setEnabled(True)
         self.search_box.setEnabled(enabled)
         self.tag_pane.setEnabled(enabled)
 
@@ -634,6 +658,7 @@ class MainWindow(QMainWindow):
             "open": self.open_archive_interactive,
             "open_read_only": lambda: self.open_archive(self.archive_path, read_only=True),
             "new": self.new_archive_interactive,
+            "restore": self.restore_backup_interactive,
         }
         actions[key]()
 
@@ -732,6 +757,7 @@ class MainWindow(QMainWindow):
         if self.read_only:
             for action in self._write_actions():
                 action.setEnabled(False)
+            self.actionRestoreBackup.setEnabled(self.damage is not None)
 
     # ------------------------------------------------------------------ writes
     def run_write(
@@ -1062,7 +1088,8 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ automatic backups and restoring
     def _schedule_auto_backup(self) -> None:
-        """Today's rotating backup (core.backups), on the writer thread shortly after the archive opened.
+        """Today's backup (gui.backup_scheduler: on the writer) shortly after the archive opened; after that,
+        one after each import or edit that changed the archive (at most one per few minutes) and one at close.
 
         A read-only archive is not backed up (this program does not change it). Failures are logged and
         shown in the status bar: a backup problem must not interrupt the clerk with a dialog.
@@ -1075,42 +1102,53 @@ class MainWindow(QMainWindow):
     def _auto_backup(self, worker: Worker) -> Job | None:
         if worker is not self.worker or self.worker is None:
             return None  # the archive was switched or closed meanwhile
-        path = self.archive_path
+        return self.backups.daily()
 
-        def job(*_: Any) -> Path | None:
-            from core.backups import rotate_backups
+    def _backup_made(self, kind: str, result: object) -> None:
+        from core.errors import ArchiveCorruptError
+        from gui.errors import message_for
 
-            return rotate_backups(path, keep=AUTO_BACKUP_KEEP)
+        if isinstance(result, BaseException):
+            self.statusBar().showMessage(self.tr("自动备份失败：{0}").format(message_for(result)), 15000)
+            if isinstance(result, ArchiveCorruptError):  # the copy failed its check: the archive itself may be damaged
+                self.warningLabel.setText("⚠ " + message_for(result))
+                self.warningLabel.setVisible(True)
+        elif isinstance(result, Path):
+            self.statusBar().showMessage(self.tr("已自动备份档案（{0}）").format(result.name), 6000)
+        if kind == "daily":
+            self.backupRotated.emit(result)
 
-        def done(made: Path | None) -> None:
-            if made is not None:
-                log.info("automatic backup of %s: %s", path, made)
-                self.statusBar().showMessage(self.tr("已自动备份档案（{0}）").format(made.name), 6000)
-            self.backupRotated.emit(made)
+    def _has_backups(self) -> bool:
+        from core.backups import list_backups
 
-        def failed(exc: BaseException) -> None:
-            from gui.errors import is_expected, message_for
+        try:
+            return bool(list_backups(self.archive_path))
+        except OSError:
+            return False
 
-            if is_expected(exc):
-                log.warning("automatic backup of %s failed: %s", path, exc)
-            else:
-                log.error("automatic backup of %s failed", path, exc_info=(type(exc), exc, exc.__traceback__))
-            self.statusBar().showMessage(self.tr("自动备份失败：{0}").format(message_for(exc)), 15000)
-            self.backupRotated.emit(exc)
+    def _open_damaged(self, exc: BaseException) -> Archive | None:
+        """A damaged archive SQLite can still read: open it read-only, so the clerk can export what is left."""
+        from core.archive import Archive
 
-        return worker.submit(job, on_done=done, on_error=failed, name="auto-backup")
+        try:
+            archive = Archive.open(self.archive_path, read_only=True)
+            archive.get_documents(archive.list_ids(limit=50))
+        except Exception as second:
+            log.warning("damaged archive %s cannot be read either: %s (%s)", self.archive_path, second, exc)
+            return None
+        return archive
 
     def restore_backup_interactive(self) -> None:
         """文件 → 从备份恢复…: pick one of the automatic backups, confirm, restore."""
-        if self.archive is None or self.read_only or self._restoring:
+        if self._restoring or (self.read_only and self.damage is None and self.open_error is None):
             return
-        from core.backups import list_backups
+        from core.backups import backup_infos
         from gui.dialogs import RestoreBackupDialog
 
         old = self.restore_dialog
         if old is not None and alive(old):
             old.close()
-        dialog = RestoreBackupDialog(list_backups(self.archive_path), self.archive_path, self)
+        dialog = RestoreBackupDialog(backup_infos(self.archive_path), self.archive_path, self)
         dialog.backupChosen.connect(self._confirm_restore)
         self.restore_dialog = dialog
         dialog.open()
@@ -1128,18 +1166,23 @@ class MainWindow(QMainWindow):
         if busy:
             inform(self, self.tr("从备份恢复"), busy)
             return
-        from gui.dialogs import backup_date
+        from core import backups
 
-        stamp = self.tr("before-restore-日期时间")
+        chosen = backups.info(Path(backup), self.archive_path)
+        damaged = self.archive is None or self.damage is not None
+        label = backups.DAMAGED_ASIDE if damaged else backups.RESTORED_ASIDE
+        aside = f"{self.archive_path.stem}.{label}-{self.tr('日期时间')}{self.archive_path.suffix or '.sqlite'}"
+        if damaged:
+            now = self.tr("当前档案已损坏或无法打开。它不会被删除：它会改名为“{0}”，留在原来的文件夹中：\n{1}").format(
+                aside, self.archive_path.parent)
+        else:
+            now = self.tr("当前档案（{0} 份文档）不会丢失：恢复前先把它另存为“{1}”，留在原来的文件夹中：\n{2}").format(
+                self.total_count, aside, self.archive_path.parent)
         text = self.tr(
-            "用 {0} 的备份替换当前档案“{1}”？\n\n"
-            "当前档案不会被删除：它会改名为“{2}.{3}{4}”，留在原来的文件夹中：\n{5}\n"
-            "需要时可以用“打开档案…”再打开它。\n\n"
-            "备份之后导入或修改的内容不在备份里。恢复前会关闭对比、趋势等窗口。"
-        ).format(
-            backup_date(backup), self.archive_path.name, self.archive_path.stem, stamp,
-            self.archive_path.suffix or ".sqlite", self.archive_path.parent,
-        )
+            "用{0}替换档案“{1}”？\n\n{2}\n需要时可以用“打开档案…”再打开它。\n\n"
+            "备份之后导入或修改的内容不在备份里。恢复前会关闭对比、趋势等窗口；"
+            "其他窗口或程序正在使用这个档案时，请先关闭它们。"
+        ).format(chosen.describe(), self.archive_path.name, now)
         if ask(self, self.tr("从备份恢复"), text, self.tr("恢复"), self.tr("取消"), danger=True):
             self.restore_from_backup(backup)
 
