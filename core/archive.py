@@ -847,10 +847,14 @@ class Archive:
                 self._conn.execute("INSERT INTO fts(fts, rank) VALUES ('integrity-check', 0)")
             except sqlite3.DatabaseError as exc:
                 problems.append(f"全文索引损坏（{exc}），需要重建索引")
-        counts = {
-            table: int(self._conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
-            for table in ("documents", "analyses", "texts", "originals", "fts_docsize")
-        }
+        try:
+            counts = {
+                table: int(self._conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+                for table in ("documents", "analyses", "texts", "originals", "fts_docsize")
+            }
+        except sqlite3.DatabaseError as exc:
+            problems.append(f"数据库已损坏：{exc}")
+            return problems
         for table in ("analyses", "texts", "originals", "fts_docsize"):
             if counts[table] != counts["documents"]:
                 what = {"analyses": "分析结果", "texts": "文字", "originals": "原始文件",

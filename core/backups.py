@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from core import archive_file, paths
 from core.errors import (
     ArchiveCorruptError,
+    ArchiveDamagedError,
     ArchiveError,
     ArchiveLockedError,
     ArchiveReadOnlyError,
@@ -214,9 +215,16 @@ def make_backup(archive: Archive, *, now: dt.datetime | None = None) -> Path | N
         archive_file.copy_database(archive.connection, target)
         if not archive_file.quick_check(target):
             target.unlink(missing_ok=True)
-            raise ArchiveCorruptError("自动备份失败：档案检查未通过（档案可能已损坏），已保留原有的备份。")
+            newest = newest_usable(archive.path)
+            raise ArchiveDamagedError(
+                f"自动备份失败：档案检查未通过，档案“{archive.path.name}”可能已损坏，已保留原有的备份。{advice(newest)}",
+                newest)
     except (sqlite3.Error, OSError) as error:
-        raise _translate(error, "自动备份") from error
+        translated = _translate(error, "自动备份")
+        if isinstance(translated, ArchiveCorruptError):
+            newest = newest_usable(archive.path)
+            raise ArchiveDamagedError(f"{translated}{advice(newest)}", newest) from error
+        raise translated from error
     _backed_up[archive] = mark
     prune(archive.path, live)
     log.info("backup of %s (%d documents): %s", archive.path, live, target)

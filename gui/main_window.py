@@ -400,8 +400,13 @@ class MainWindow(QMainWindow):
 
         self._close_archive()
         self.archive_path = Path(path)
-        self.read_only = read_only
         self.damage = None
+        from gui import instance
+
+        # a second window of the app on this archive: that one comes forward, this one only reads
+        shared = None if read_only else instance.claim(self.archive_path, self.come_forward)
+        read_only = read_only or shared is not None
+        self.read_only = read_only
         try:
             self.archive = Archive.open(self.archive_path, read_only=read_only)
         except Exception as exc:
@@ -430,8 +435,8 @@ class MainWindow(QMainWindow):
             read_only = True
         self.open_error = None
         warnings = list(getattr(self.archive, "warnings", []) or [])
-        if self.damage is not None:
-            warnings.insert(0, self.tr("档案已损坏，已以只读方式打开：可以浏览并导出尚能读出的内容。") + str(self.damage))
+        if shared is not None:
+            warnings.insert(0, shared)
         self.warningLabel.setText(("⚠ " + warnings[0]) if warnings else "")
         self.warningLabel.setToolTip("\n".join(warnings))
         self.warningLabel.setVisible(bool(warnings))
@@ -456,7 +461,19 @@ class MainWindow(QMainWindow):
             self.tabs.setTabVisible(1, False)
         self.reload()
         self._schedule_auto_backup()
+        if self.damage is not None:
+            self._show_damage()
         return True
+
+    def _show_damage(self) -> None:
+        """The damaged archive is open read-only: the banner says so and names the backup; 从备份恢复… stays."""
+        text = self.tr("档案已损坏，已以只读方式打开：可以浏览并导出尚能读出的内容。") + str(self.damage)
+        self.warningLabel.setText("⚠ " + text.replace("\n", " "))
+        self.warningLabel.setToolTip(text)
+        self.warningLabel.setWordWrap(True)
+        self.warningLabel.setVisible(True)
+        self.actionRestoreBackup.setEnabled(True)
+        self.setWindowTitle(self.tr("报告档案 — {0}（已损坏，只读）").format(self.archive_path.name))
 
     def _close_archive(self) -> None:
         for job in self._import_jobs:
@@ -478,6 +495,18 @@ class MainWindow(QMainWindow):
             except Exception:
                 log.exception("closing the archive failed")
         self.archive = None
+        if getattr(self, "archive_path", None) is not None:
+            from gui import instance
+
+            instance.release(self.archive_path)
+
+    def come_forward(self) -> None:
+        """Another copy of the app was started on this archive: show this window on top."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
 
     def _set_enabled(self, enabled: bool) -> None:
         for a in (
@@ -1105,14 +1134,18 @@ class MainWindow(QMainWindow):
         return self.backups.daily()
 
     def _backup_made(self, kind: str, result: object) -> None:
-        from core.errors import ArchiveCorruptError
+        from core.errors import ArchiveDamagedError
         from gui.errors import message_for
 
-        if isinstance(result, BaseException):
+        if isinstance(result, ArchiveDamagedError) and self.damage is None:
+            # the copy failed SQLite's check: the archive itself is damaged. No more writes to it: reopen it
+            # read-only (export what is left) and say which backup can save the clerk.
+            log.warning("archive %s is damaged: %s", self.archive_path, result)
+            self.open_archive(self.archive_path, remember=False, read_only=True)
+            self.damage = result
+            self._show_damage()
+        elif isinstance(result, BaseException):
             self.statusBar().showMessage(self.tr("自动备份失败：{0}").format(message_for(result)), 15000)
-            if isinstance(result, ArchiveCorruptError):  # the copy failed its check: the archive itself may be damaged
-                self.warningLabel.setText("⚠ " + message_for(result))
-                self.warningLabel.setVisible(True)
         elif isinstance(result, Path):
             self.statusBar().showMessage(self.tr("已自动备份档案（{0}）").format(result.name), 6000)
         if kind == "daily":
