@@ -940,7 +940,7 @@ def _with_advice(error: Exception, path: Path) -> Exception:
     except Exception:  # the advice must never hide the real error
         log.exception("looking for backups of %s failed", path)
         newest = None
-    return ArchiveDamagedError(f"{error}\n{backups.advice(newest)}", newest)
+    return ArchiveDamagedError(f"档案“{path.name}”已损坏，无法读取（{path}）。\n{backups.advice(newest)}", newest)
 
 
 def _prepare_for_writing(conn: sqlite3.Connection, *, network: bool) -> None:

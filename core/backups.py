@@ -173,8 +173,7 @@ def advice(newest: BackupInfo | None) -> str:
     """What a clerk with a damaged archive can do, naming the newest usable backup and what it holds."""
     if newest is None:
         return "没有找到这个档案的可用备份。"
-    return (f"最新的可用备份是 {newest.describe()}，可以用“文件 → 从备份恢复…”恢复"
-            f"（命令行：report-archive-cli restore-backup \"{newest.path}\"）。")
+    return f"最新的可用备份是 {newest.describe()}，可以用“文件 → 从备份恢复…”恢复（损坏的文件会改名保留，不会删除）。"
 
 
 def _translate(error: sqlite3.Error | OSError, what: str) -> ArchiveError:

@@ -461,6 +461,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except ArchiveError as exc:
         print(f"错误：{exc}", file=sys.stderr)
+        newest = getattr(exc, "backup", None)
+        if newest is not None and args.command != "restore-backup":
+            db = f" --db \"{args.db}\"" if args.db else ""
+            print(f"恢复：report-archive-cli{db} restore-backup \"{newest.path}\"", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("已中断", file=sys.stderr)

@@ -424,9 +424,10 @@ class MainWindow(QMainWindow):
                 if isinstance(exc, ArchiveCorruptError) and self._has_backups():
                     buttons.insert(0, ("restore", self.tr("从备份恢复…")))
                 self.actionRestoreBackup.setEnabled(True)  # the way back stays open when the archive is not
-                self.table.overlay.set_content(
-                    self.tr("无法打开档案"), message_for(exc) + "\n" + str(self.archive_path), buttons
-                )
+                title = self.tr("档案已损坏") if isinstance(exc, ArchiveDamagedError) else self.tr("无法打开档案")
+                body = message_for(exc) if isinstance(exc, ArchiveDamagedError) else (
+                    message_for(exc) + "\n" + str(self.archive_path))
+                self.table.overlay.set_content(title, body, buttons)
                 self.table.show_overlay(True)
                 if not isinstance(exc, Exception) or not _expected(exc):
                     log.error("opening %s failed", self.archive_path, exc_info=exc)
@@ -1212,7 +1213,7 @@ class MainWindow(QMainWindow):
             now = self.tr("当前档案（{0} 份文档）不会丢失：恢复前先把它另存为“{1}”，留在原来的文件夹中：\n{2}").format(
                 self.total_count, aside, self.archive_path.parent)
         text = self.tr(
-            "用{0}替换档案“{1}”？\n\n{2}\n需要时可以用“打开档案…”再打开它。\n\n"
+            "用 {0}替换档案“{1}”？\n\n{2}\n需要时可以用“打开档案…”再打开它。\n\n"
             "备份之后导入或修改的内容不在备份里。恢复前会关闭对比、趋势等窗口；"
             "其他窗口或程序正在使用这个档案时，请先关闭它们。"
         ).format(chosen.describe(), self.archive_path.name, now)

@@ -60,6 +60,7 @@ def test_restore_backup_over_a_damaged_archive(archive: Path, capsys: pytest.Cap
     archive.write_bytes(damaged)
     code, _, err = _run(capsys, "--db", str(archive), "list", "--json")
     assert code != 0 and "最新的可用备份" in err and f"（{total} 份文档）" in err  # names what can save you
+    assert f"restore-backup \"{made}\"" in err
     code, out, err = _run(capsys, "--db", str(archive), "restore-backup", str(made))
     assert code == 0, err
     assert f"{total} 个文档" in out
