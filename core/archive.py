@@ -937,10 +937,12 @@ def _with_advice(error: Exception, path: Path) -> Exception:
 
     try:
         newest = backups.newest_usable(path)
+        known = newest is not None or bool(backups.list_backups(path))  # backed up before: it was one of ours
     except Exception:  # the advice must never hide the real error
         log.exception("looking for backups of %s failed", path)
-        newest = None
-    return ArchiveDamagedError(f"档案“{path.name}”已损坏，无法读取（{path}）。\n{backups.advice(newest)}", newest)
+        newest, known = None, False
+    what = "已损坏" if known else "已损坏或不是报告档案"
+    return ArchiveDamagedError(f"档案“{path.name}”{what}，无法读取（{path}）。\n{backups.advice(newest)}", newest)
 
 
 def _prepare_for_writing(conn: sqlite3.Connection, *, network: bool) -> None:

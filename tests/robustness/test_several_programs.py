@@ -175,7 +175,7 @@ def test_writer_with_several_connections_and_visitors_side_by_side(
     out.mkdir()
     visitors = [_start(_VISITOR, str(busy_archive), str(stop), str(out), home=_isolated_home) for _ in range(2)]
     _wait_ready(out, 2)
-    writer = _start(_WRITER, str(busy_archive), "300", "甲", home=_isolated_home)
+    writer = _start(_WRITER, str(busy_archive), "500", "甲", home=_isolated_home)
     try:
         output, errors = writer.communicate(timeout=600)
         assert writer.returncode == 0, errors[-3000:]
@@ -200,7 +200,7 @@ def test_visitors_killed_at_random_moments_lose_nothing(
     rng = random.Random(15)
     visitors = [_start(_VISITOR, str(busy_archive), str(stop), str(out), home=_isolated_home) for _ in range(2)]
     _wait_ready(out, 2)
-    writer = _start(_WRITER, str(busy_archive), "400", "乙", home=_isolated_home)
+    writer = _start(_WRITER, str(busy_archive), "800", "乙", home=_isolated_home)
     killed = 0
     try:
         while writer.poll() is None:
@@ -218,5 +218,6 @@ def test_visitors_killed_at_random_moments_lose_nothing(
             visitor.kill()
             visitor.communicate(timeout=60)
     assert killed >= 2
+    print(f"visitors killed: {killed}")
     assert not Path(str(busy_archive) + "-journal").exists()
     _assert_all_present(busy_archive, _writes(output))
