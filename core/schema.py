@@ -196,7 +196,7 @@ def _is_empty(conn: sqlite3.Connection) -> bool:
 
 # Tables every version of our archive has had; a file with user_version > 0 but without them is not ours.
 _OUR_TABLES = frozenset({"meta", "documents", "texts", "fts"})
-_FOREIGN = "此文件不是报告档案（其中已有其他程序的数据），为避免破坏未打开。"
+FOREIGN_MESSAGE = _FOREIGN = "此文件不是报告档案（其中已有其他程序的数据），为避免破坏未打开。"
 
 
 def inspect_file(conn: sqlite3.Connection) -> int:
@@ -228,19 +228,10 @@ def inspect_file(conn: sqlite3.Connection) -> int:
 
 
 def backup_before_migration(conn: sqlite3.Connection, path: Path, version: int) -> Path:
-    """Copy the archive (consistently, via the backup API) next to itself before migrating it."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    dest = path.with_name(f"{path.stem}.v{version}-backup-{stamp}{path.suffix or '.sqlite'}")
-    n = 1
-    while dest.exists():
-        dest = path.with_name(f"{path.stem}.v{version}-backup-{stamp}-{n}{path.suffix or '.sqlite'}")
-        n += 1
-    target = sqlite3.connect(dest)
-    try:
-        conn.backup(target)
-    finally:
-        target.close()
-    return dest
+    """Copy the archive next to itself before migrating it (core.archive_file.copy_database: backup API)."""
+    from core import archive_file
+
+    return archive_file.copy_database(conn, archive_file.aside_name(path, f"v{version}-backup"))
 
 
 def ensure_schema(conn: sqlite3.Connection, path: Path | None) -> Path | None:
