@@ -1,4 +1,4 @@
-"""Ctrl+F-like search: query parsing, the per-character FTS5 index form, matching spans and snippets."""
+"""Ctrl+F search: query parsing, the exact per-character FTS5 index form, ranking, matching spans, snippets."""
 
 from __future__ import annotations
 
@@ -8,18 +8,6 @@ import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
-
-# Characters written without spaces between words: each becomes one token of the index (so 复议 finds
-# 行政复议, one character works, and 政府建 matches across word boundaries via a phrase query).
-CJK_CLASS = (
-    "\u2e80-\u2fdf\u3005\u3007\u3021-\u3029\u3038-\u303b\u3040-\u30ff\u3100-\u312f\u31a0-\u31bf"
-    "\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-)
-_CJK_RUN_RE = re.compile(f"[{CJK_CLASS}]+")
-# A query token: one CJK character, or a run of other letters/digits (a whole word, as unicode61 sees it).
-_TOKEN_RE = re.compile(f"(?P<c>[{CJK_CLASS}])|(?P<w>[^\\W_{CJK_CLASS}]+)")
-_WORD_CHAR = f"[^\\W_{CJK_CLASS}]"
-_GAP = r"[\W_]*"
 
 # Full-width letters and digits → ASCII; length-preserving so offsets stay valid. (Full-width punctuation
 # separates tokens either way, and str.translate is slow on CJK text, so it only runs when needed.)
@@ -61,12 +49,43 @@ def normalise(text: str) -> str:
 
 
 def index_form(text: str) -> str:
-    """What goes into the FTS index: every CJK character separated by spaces; other words stay whole."""
-    return _CJK_RUN_RE.sub(_spread, normalise(text))
+    """What goes into the FTS index: every character its own token (see `escaped`), so that a term's
+    phrase matches exactly where the term is a substring (case and full-width forms folded, any run of
+    whitespace equal to any other)."""
+    return char_form(text)
 
 
-def _spread(match: re.Match[str]) -> str:
-    return " " + " ".join(match.group()) + " "
+# --- the exact index form: every character one token ---------------------------------------------------
+# unicode61 keeps letters, digits and private-use characters (categories L*, N*, Co) as token characters and
+# drops everything else. To index *every* character, each other one (punctuation, symbols, whitespace) is
+# written as a stand-in from the supplementary private use planes: U+F0000 + its code point (BMP), or
+# U+100000 + its low 16 bits (astral symbols such as emoji, which may share a stand-in). Whitespace runs
+# become one space first, so 政府\n建 stays apart from 政府建 while any whitespace matches any other.
+_NON_TOKEN_RE = re.compile(r"[\W_]")
+_SPACE_RUN_RE = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=4096)
+def _stand_in(ch: str) -> str:
+    code = ord(ch)
+    return chr(0xF0000 + code) if code < 0xFFFE else chr(0x100000 + (code & 0xFFFF))
+
+
+def _stand_in_match(match: re.Match[str]) -> str:
+    return _stand_in(match.group())
+
+
+def escaped(text: str) -> str:
+    """Folded, normalised text with whitespace runs as one space and every non-token character a stand-in.
+
+    One character of the result stands for one character of the text (a whitespace run counts as one).
+    """
+    return _NON_TOKEN_RE.sub(_stand_in_match, _SPACE_RUN_RE.sub(" ", _fold(normalise(text))))
+
+
+def char_form(text: str) -> str:
+    """Every character of `escaped(text)` as its own token (for unicode61): the exact index form."""
+    return " ".join(escaped(text))
 
 
 @dataclass(slots=True)
@@ -79,15 +98,11 @@ class ParsedQuery:
         return not self.terms and not self.excluded
 
 
-def _has_token(term: str) -> bool:
-    return _TOKEN_RE.search(term) is not None
-
-
 def parse_query(query: str | None) -> ParsedQuery:
     """Split a user query into terms: whitespace separates, "quoted phrases" stay whole, -term excludes.
 
-    Never raises: unbalanced quotes close at the end, FTS operators and SQL are just words, terms without
-    any letter or digit (punctuation, emoji) are dropped, and very long input is cut.
+    Never raises: unbalanced quotes close at the end, FTS operators, SQL, punctuation and emoji are just
+    characters to find, control characters separate terms, and very long input is cut.
     """
     parsed = ParsedQuery()
     if not query:
@@ -119,7 +134,7 @@ def parse_query(query: str | None) -> ParsedQuery:
             term = text[i:j]
             i = j
         term = " ".join(term.split())[:MAX_TERM_CHARS]
-        if not term or not _has_token(term):
+        if not term:
             continue
         key = (negative, term.casefold())
         if key in seen:
@@ -130,7 +145,7 @@ def parse_query(query: str | None) -> ParsedQuery:
 
 
 def _phrase(term: str) -> str:
-    return '"' + index_form(term).replace('"', '""') + '"'
+    return '"' + char_form(term) + '"'  # char_form has no '"' (it became a stand-in)
 
 
 def fts_expression(terms: list[str]) -> str:
@@ -143,26 +158,17 @@ def fts_any(terms: list[str]) -> str:
 
 
 def term_pattern(term: str) -> re.Pattern[str] | None:
-    """A regex matching `term` in (normalised) text the way the index does: same tokens, any separators."""
-    parts: list[str] = []
-    for match in _TOKEN_RE.finditer(term):
-        if match.group("c"):
-            parts.append(re.escape(match.group("c")))
-        else:
-            word = re.escape(match.group("w"))
-            parts.append(f"(?<!{_WORD_CHAR}){word}(?!{_WORD_CHAR})")
+    """A regex matching `term` in (normalised) text the way the index does: the same characters, case
+    ignored, any whitespace run for any whitespace run."""
+    parts = normalise(term).split()
     if not parts:
         return None
-    return re.compile(_GAP.join(parts), re.IGNORECASE)
+    return re.compile(r"\s+".join(re.escape(part) for part in parts), re.IGNORECASE)
 
 
-# Matching for highlights and snippets. term_pattern's case-insensitive regex with word-edge lookarounds
-# took up to 100 ms to compile for one long term (a pasted paragraph; each lookaround holds the large CJK
-# class). Here the text is case-folded once (length-preserving) and each term becomes a plain regex of
-# its tokens with the same gaps, compiled cheaply and cached; the edges of word tokens (captured as
-# groups) are then checked in the text, as the lookarounds would: a rejected match is retried one
-# character further on, like the regex engine.
-_WORD_CHAR_RE = re.compile(_WORD_CHAR)
+# Matching for highlights and snippets: the text is case-folded once (length-preserving) and each term
+# becomes a plain regex of its folded characters, whitespace runs matching any whitespace run (compiled
+# cheaply and cached) — the same meaning as the index's phrase.
 MAX_SNIPPET_MATCHES = 500
 
 
@@ -177,24 +183,15 @@ def _fold(text: str) -> str:
 @dataclass(slots=True)
 class _Term:
     pattern: re.Pattern[str]
-    has_words: bool  # word tokens are groups whose edges need checking
+    plain: str | None  # the folded term when it has no whitespace (str.count/str.find suffice)
 
 
 @lru_cache(maxsize=256)
 def _term(term: str) -> _Term | None:
-    parts: list[str] = []
-    has_words = False
-    for match in _TOKEN_RE.finditer(term):
-        if match.group("c"):
-            parts.append(re.escape(_fold(match.group("c"))))
-        else:
-            parts.append("(" + re.escape(_fold(match.group("w"))) + ")")
-            has_words = True
-    return _Term(re.compile(_GAP.join(parts)), has_words) if parts else None
-
-
-def _word_at(text: str, offset: int) -> bool:
-    return 0 <= offset < len(text) and _WORD_CHAR_RE.match(text, offset) is not None
+    parts = _fold(normalise(term)).split()
+    if not parts:
+        return None
+    return _Term(re.compile(r"\s+".join(re.escape(part) for part in parts)), parts[0] if len(parts) == 1 else None)
 
 
 def _find(folded: str, term: _Term, limit: int = 0) -> list[tuple[int, int]]:
@@ -203,12 +200,6 @@ def _find(folded: str, term: _Term, limit: int = 0) -> list[tuple[int, int]]:
     search_at = term.pattern.search
     pos = 0
     while (match := search_at(folded, pos)) is not None:
-        if term.has_words and any(
-            _word_at(folded, match.start(g) - 1) or _word_at(folded, match.end(g))
-            for g in range(1, (term.pattern.groups or 0) + 1)
-        ):
-            pos = match.start() + 1
-            continue
         spans.append(match.span())
         if limit and len(spans) >= limit:
             break
@@ -291,3 +282,40 @@ def make_snippet(text: str, query: str | ParsedQuery) -> tuple[str, list[tuple[i
 def _flat(text: str) -> str:
     """Line breaks and tabs to spaces (same length, so offsets stay valid)."""
     return "".join(" " if ch in "\r\n\t\x0b\x0c" or unicodedata.category(ch) == "Cc" else ch for ch in text)
+
+
+# --- ranking ------------------------------------------------------------------------------------------
+# FTS5's bm25() first counts every match of each phrase in the whole index (for the IDF), so its cost grows
+# with the archive however few rows are kept. Instead the newest RANK_WINDOW matches are fetched (FTS5
+# walks its doclists newest first and stops there: a flat cost) and ranked here by BM25's term-frequency
+# part over the stored title and text: term counts (a title occurrence weighs TITLE_WEIGHT), saturated by
+# k1 and normalised by length against the window's average. Every term of a query is required, so inside
+# the window each has the same document frequency and IDF would not change the order; it is left out.
+RANK_WINDOW = 200
+TITLE_WEIGHT = 10.0
+_K1 = 1.2
+_B = 0.75
+
+
+def _count(folded: str, term: _Term) -> int:
+    if term.plain is not None:
+        return folded.count(term.plain)
+    return len(term.pattern.findall(folded))
+
+
+def rank_scores(docs: list[tuple[int, str, str]], query: str | ParsedQuery) -> dict[int, float]:
+    """BM25-like scores (higher is better) of (doc_id, title, text) triples for the query's terms."""
+    terms = _terms(query)
+    if not docs:
+        return {}
+    folded = [(doc_id, _fold(normalise(title)), _fold(normalise(text))) for doc_id, title, text in docs]
+    average = sum(len(text) for _i, _t, text in folded) / len(folded) or 1.0
+    scores: dict[int, float] = {}
+    for doc_id, title, text in folded:
+        norm = _K1 * (1.0 - _B + _B * len(text) / average)
+        score = 0.0
+        for term in terms:
+            tf = TITLE_WEIGHT * _count(title, term) + _count(text, term)
+            score += tf * (_K1 + 1.0) / (tf + norm) if tf else 0.0
+        scores[doc_id] = score
+    return scores
