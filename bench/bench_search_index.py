@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
 import sqlite3
 import statistics
 import sys
@@ -33,6 +34,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
 import bench_archive  # noqa: E402
+
 from core import search  # noqa: E402
 
 QUERIES_MULTI = [
@@ -67,47 +69,62 @@ def _folded(text: str) -> str:
 
 
 class Candidate:
+    """One index design: its tables, its index form, and the table + MATCH expression for a term."""
+
     name = ""
-    ddl: list[str] = []
+    ddl: tuple[str, ...] = ()
 
     def forms(self, title: str, body: str) -> tuple[str, ...]:
         raise NotImplementedError
 
     def insert(self, conn: sqlite3.Connection, rowid: int, forms: tuple[str, ...]) -> None:
+        conn.execute("INSERT INTO fts(rowid, title, body) VALUES (?, ?, ?)", (rowid, forms[0], forms[1]))
+        if len(forms) > 2:
+            conn.execute("INSERT INTO short(rowid, body) VALUES (?, ?)", (rowid, forms[2]))
+
+    def match(self, term: str) -> tuple[str, str]:
         raise NotImplementedError
 
-    def ids_sql(self, term: str) -> tuple[str, str]:
-        """(table, MATCH expression) for one term."""
-        raise NotImplementedError
-
-    def ranked(self, term: str) -> bool:
+    def ranked(self, term: str) -> bool:  # noqa: ARG002 - overridden
+        """Whether bm25() means something for this term (a detail=none table has no term frequencies)."""
         return True
 
 
+UNICODE61 = "CREATE VIRTUAL TABLE fts USING fts5(title, body, content='', tokenize='unicode61 remove_diacritics 0')"
+SHORT = "CREATE VIRTUAL TABLE short USING fts5(body, content='', detail=none, tokenize='unicode61 remove_diacritics 0')"
+
+# The index form before schema 3, kept here to measure against: CJK characters spaced apart, other runs of
+# letters and digits whole words (unicode61 drops punctuation).
+_CJK = (
+    "\u2e80-\u2fdf\u3005\u3007\u3021-\u3029\u3038-\u303b\u3040-\u30ff\u3100-\u312f\u31a0-\u31bf"
+    "\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+)
+_CJK_RUN = re.compile(f"[{_CJK}]+")
+
+
+def legacy_form(text: str) -> str:
+    return _CJK_RUN.sub(lambda m: " " + " ".join(m.group()) + " ", search.normalise(text))
+
+
 class Today(Candidate):
-    name = "today"
-    ddl = ["CREATE VIRTUAL TABLE fts USING fts5(title, body, content='', tokenize='unicode61 remove_diacritics 0')"]
+    name = "today (per-CJK-character, words whole)"
+    ddl = (UNICODE61,)
 
-    def forms(self, title, body):  # type: ignore[no-untyped-def]
-        return (search.index_form(title), search.index_form(body))
+    def forms(self, title: str, body: str) -> tuple[str, ...]:
+        return (legacy_form(title), legacy_form(body))
 
-    def insert(self, conn, rowid, forms):  # type: ignore[no-untyped-def]
-        conn.execute("INSERT INTO fts(rowid, title, body) VALUES (?, ?, ?)", (rowid, *forms))
-
-    def ids_sql(self, term):  # type: ignore[no-untyped-def]
-        return "fts", search.fts_expression([term])
+    def match(self, term: str) -> tuple[str, str]:
+        return "fts", '"' + legacy_form(term).replace('"', '""') + '"'
 
 
 class Char(Candidate):
-    name = "char"
-    ddl = Today.ddl
+    name = "char (every character a token) — chosen"
+    ddl = (UNICODE61,)
 
-    def forms(self, title, body):  # type: ignore[no-untyped-def]
+    def forms(self, title: str, body: str) -> tuple[str, ...]:
         return (search.char_form(title), search.char_form(body))
 
-    insert = Today.insert
-
-    def ids_sql(self, term):  # type: ignore[no-untyped-def]
+    def match(self, term: str) -> tuple[str, str]:
         return "fts", '"' + search.char_form(term) + '"'
 
 
@@ -117,37 +134,27 @@ def _bigrams(text: str) -> list[str]:
 
 
 class Bigram(Candidate):
-    name = "bigram"
-    ddl = [
-        "CREATE VIRTUAL TABLE fts USING fts5(title, body, content='', tokenize='unicode61 remove_diacritics 0')",
-        "CREATE VIRTUAL TABLE short USING fts5(body, content='', detail=none, tokenize='unicode61 remove_diacritics 0')",
-    ]
+    name = "bigram + distinct characters"
+    ddl = (UNICODE61, SHORT)
 
-    def forms(self, title, body):  # type: ignore[no-untyped-def]
+    def forms(self, title: str, body: str) -> tuple[str, ...]:
         uni = set(search.escaped(title)) | set(search.escaped(body))
         return (" ".join(_bigrams(title)), " ".join(_bigrams(body)), " ".join(uni))
 
-    def insert(self, conn, rowid, forms):  # type: ignore[no-untyped-def]
-        conn.execute("INSERT INTO fts(rowid, title, body) VALUES (?, ?, ?)", (rowid, forms[0], forms[1]))
-        conn.execute("INSERT INTO short(rowid, body) VALUES (?, ?)", (rowid, forms[2]))
-
-    def ids_sql(self, term):  # type: ignore[no-untyped-def]
+    def match(self, term: str) -> tuple[str, str]:
         if len(search.escaped(term)) == 1:
             return "short", '"' + search.escaped(term) + '"'
         return "fts", '"' + " ".join(_bigrams(term)) + '"'
 
-    def ranked(self, term):  # type: ignore[no-untyped-def]
+    def ranked(self, term: str) -> bool:
         return len(search.escaped(term)) > 1
 
 
 class Trigram(Candidate):
-    name = "trigram"
-    ddl = [
-        "CREATE VIRTUAL TABLE fts USING fts5(title, body, content='', tokenize='trigram')",
-        "CREATE VIRTUAL TABLE short USING fts5(body, content='', detail=none, tokenize='unicode61 remove_diacritics 0')",
-    ]
+    name = "trigram + distinct characters and bigrams"
+    ddl = ("CREATE VIRTUAL TABLE fts USING fts5(title, body, content='', tokenize='trigram')", SHORT)
 
-    def forms(self, title, body):  # type: ignore[no-untyped-def]
+    def forms(self, title: str, body: str) -> tuple[str, ...]:
         toks: set[str] = set()
         for part in (title, body):
             t = search.escaped(part)
@@ -155,15 +162,13 @@ class Trigram(Candidate):
             toks.update(t[i : i + 2] for i in range(len(t) - 1))
         return (search.normalise(title), search.normalise(body), " ".join(toks))
 
-    insert = Bigram.insert
-
-    def ids_sql(self, term):  # type: ignore[no-untyped-def]
-        f = _folded(term)
-        if len(f) < 3:
+    def match(self, term: str) -> tuple[str, str]:
+        folded = _folded(term)
+        if len(folded) < 3:
             return "short", '"' + search.escaped(term) + '"'
-        return "fts", '"' + f.replace('"', '""') + '"'
+        return "fts", '"' + folded.replace('"', '""') + '"'
 
-    def ranked(self, term):  # type: ignore[no-untyped-def]
+    def ranked(self, term: str) -> bool:
         return len(_folded(term)) >= 3
 
 
@@ -186,7 +191,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=10_000)
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--newest", type=int, default=1000, help="R for the bounded ranking pass")
+    parser.add_argument("--newest", type=int, default=1000, help="R of the bm25-over-the-newest-R pass")
     parser.add_argument("--only", default="today,char,bigram,trigram")
     args = parser.parse_args()
     docs = make_texts(args.n)
@@ -199,15 +204,22 @@ def main() -> None:
         return {i for i, (t, b) in enumerate(folded, 1) if f in t or f in b}
 
     truth = {q: brute(q) for q in QUERIES_MULTI + QUERIES_SINGLE}
+
     rows = []
     work = Path(tempfile.mkdtemp(prefix="bench_search_index_"))
-    for cand in [c() for c in (Today, Char, Bigram, Trigram) if c.name in args.only.split(",")]:
+    candidates = {"today": Today, "char": Char, "bigram": Bigram, "trigram": Trigram}
+    for key in args.only.split(","):
+        cand = candidates[key]()
         t = time.process_time()
         forms = [cand.forms(title, body) for title, body in docs]
         form_ms = (time.process_time() - t) / len(docs) * 1000
-        path = work / f"{cand.name}.sqlite"
+        path = work / f"{key}.sqlite"
         conn = sqlite3.connect(path, isolation_level=None)
         conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("CREATE TABLE texts(doc_id INTEGER PRIMARY KEY, title TEXT, text TEXT)")
+        conn.execute("BEGIN")
+        conn.executemany("INSERT INTO texts VALUES (?, ?, ?)", ((i, t, b) for i, (t, b) in enumerate(docs, 1)))
+        conn.execute("COMMIT")
         for ddl in cand.ddl:
             conn.execute(ddl)
         t = time.process_time()
@@ -220,49 +232,74 @@ def main() -> None:
         conn.execute("COMMIT")
         build_ms = (time.process_time() - t) / len(docs) * 1000
         del forms
-        size = sum(p.stat().st_size for p in work.glob(f"{cand.name}.sqlite*")) / 1e6
+        index_mb = sum(
+            r[0] for r in conn.execute("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'fts%' OR name LIKE 'short%'")
+        ) / 1e6 if _has_dbstat(conn) else 0.0
 
         def ids(q: str, cand: Candidate = cand, conn: sqlite3.Connection = conn) -> set[int]:
-            table, expr = cand.ids_sql(q)
+            table, expr = cand.match(q)
             return {r[0] for r in conn.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ?", (expr,))}
 
-        def rank_all(q: str, cand: Candidate = cand, conn: sqlite3.Connection = conn) -> list[int]:
-            table, expr = cand.ids_sql(q)
-            if not cand.ranked(q):
-                sql = f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT 20"
-            else:
-                sql = f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY bm25({table}, 10.0, 1.0) LIMIT 20"
+        def bm25_all(q: str, cand: Candidate = cand, conn: sqlite3.Connection = conn) -> list[int]:
+            table, expr = cand.match(q)
+            order = f"bm25({table}, 10.0, 1.0)" if cand.ranked(q) else "rowid DESC"
+            sql = f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY {order} LIMIT 20"
             return [r[0] for r in conn.execute(sql, (expr,))]
 
-        def rank_newest(q: str, cand: Candidate = cand, conn: sqlite3.Connection = conn) -> list[int]:
-            table, expr = cand.ids_sql(q)
+        def bm25_newest(q: str, cand: Candidate = cand, conn: sqlite3.Connection = conn) -> list[int]:
+            table, expr = cand.match(q)
             if not cand.ranked(q):
-                sql = f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT 20"
-                return [r[0] for r in conn.execute(sql, (expr,))]
+                return bm25_all(q)
             sql = (f"SELECT rowid FROM (SELECT rowid, bm25({table}, 10.0, 1.0) AS r FROM {table} WHERE {table}"
                    f" MATCH ? ORDER BY rowid DESC LIMIT {args.newest}) ORDER BY r LIMIT 20")
             return [r[0] for r in conn.execute(sql, (expr,))]
 
+        def python_pass(q: str, cand: Candidate = cand, conn: sqlite3.Connection = conn) -> list[int]:
+            """What Archive.search does: the newest RANK_WINDOW matches ranked in Python, snippets for 20."""
+            table, expr = cand.match(q)
+            window = [r[0] for r in conn.execute(
+                f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid DESC LIMIT {search.RANK_WINDOW}",
+                (expr,))]
+            marks = ",".join("?" * len(window))
+            texts = [(int(r[0]), r[1], r[2]) for r in conn.execute(
+                f"SELECT doc_id, title, text FROM texts WHERE doc_id IN ({marks})", window)]
+            scores = search.rank_scores(texts, q)
+            best = sorted(texts, key=lambda d: -scores[d[0]])[:20]
+            for _doc_id, _title, text in best:
+                search.make_snippet(text, q)
+            return [d[0] for d in best]
+
         wrong = [q for q in truth if ids(q) != truth[q]]
         rows.append((
-            cand.name, f"{form_ms:.2f}", f"{build_ms:.2f}", f"{size:.0f}",
-            timed(rank_all, QUERIES_MULTI, args.repeats), timed(rank_all, QUERIES_SINGLE, args.repeats),
-            timed(rank_newest, QUERIES_MULTI, args.repeats), timed(rank_newest, QUERIES_SINGLE, args.repeats),
+            cand.name, f"{form_ms:.2f}", f"{build_ms:.2f}", f"{index_mb:.0f}",
+            timed(bm25_all, QUERIES_MULTI, args.repeats), timed(bm25_all, QUERIES_SINGLE, args.repeats),
+            timed(bm25_newest, QUERIES_MULTI, args.repeats), timed(bm25_newest, QUERIES_SINGLE, args.repeats),
+            timed(python_pass, QUERIES_MULTI, args.repeats), timed(python_pass, QUERIES_SINGLE, args.repeats),
             timed(ids, QUERIES_MULTI, args.repeats), timed(ids, QUERIES_SINGLE, args.repeats),
-            f"{len(truth) - len(wrong)}/{len(truth)}" + (f" (wrong: {' '.join(wrong[:6])})" if wrong else ""),
+            f"{len(truth) - len(wrong)}/{len(truth)}" + (f" (wrong: {' '.join(wrong[:8])})" if wrong else ""),
         ))
         conn.close()
         print(rows[-1], file=sys.stderr)
-    for p in work.iterdir():
-        p.unlink()
+        for p in work.glob(f"{key}.sqlite*"):
+            p.unlink()
     work.rmdir()
     print(f"\n{args.n:,} texts ({chars / 1e6:.1f} M characters), load {os.getloadavg()[0]:.1f}; "
-          f"times in ms (p50 / p95), R = {args.newest}\n")
-    print("| index | form ms/doc (worker) | build ms/doc | MB | rank all 2+ | rank all 1 | rank newest R 2+ |"
-          " rank newest R 1 | all ids 2+ | all ids 1 | exact sets |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+          f"ms p50 / p95 over {len(QUERIES_MULTI)} 2+-character and {len(QUERIES_SINGLE)} 1-character queries"
+          f" × {args.repeats}; R = {args.newest}, window = {search.RANK_WINDOW}\n")
+    print("| index | form ms/doc (worker) | build ms/doc (CPU) | index MB | bm25 all, 2+ | bm25 all, 1 |"
+          " bm25 newest R, 2+ | bm25 newest R, 1 | Python pass + snippets, 2+ | Python pass + snippets, 1 |"
+          " all ids, 2+ | all ids, 1 | sets equal brute force |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         print("| " + " | ".join(row) + " |")
+
+
+def _has_dbstat(conn: sqlite3.Connection) -> bool:
+    try:
+        conn.execute("SELECT 1 FROM dbstat LIMIT 1").fetchall()
+    except sqlite3.Error:
+        return False
+    return True
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from core.errors import (
     ArchiveError,
     ArchiveReadOnlyError,
     DiskFullError,
+    SearchCancelledError,
 )
 from core.models import (
     DOC_TYPES,
@@ -253,6 +254,27 @@ class Archive:
             raise _as_archive_error(exc, self.path) from exc
 
     # --- documents -----------------------------------------------------------------------------------
+
+    def known_sources(self, folder: str | Path | None = None) -> dict[str, tuple[int, int]]:
+        """Absolute source path → (size, st_mtime_ns) of the archived documents imported from files (under `folder`).
+
+        For the watched folder (core.watch): a file whose size and time match was imported unchanged.
+        """
+        sql = "SELECT source_path, size, source_mtime_ns FROM documents WHERE source_mtime_ns IS NOT NULL"
+        params: list[Any] = []
+        if folder is not None:
+            prefix = os.path.join(os.path.abspath(folder), "")
+            sql += " AND source_path >= ? AND source_path < ?"
+            params += [prefix, prefix + "\U0010ffff"]
+        return {str(r[0]): (int(r[1]), int(r[2])) for r in self._rows(sql, params)}
+
+    def interrupt(self) -> None:
+        """Stop the statement running on this archive's connection (a search, a listing); any thread may call it.
+
+        The interrupted call raises SearchCancelledError; a later call runs normally. Meant for the reader
+        connection: each keystroke's search cancels the previous one.
+        """
+        self._conn.interrupt()
 
     def count(self, *, deleted: bool = False) -> int:
         where = "deleted_at IS NOT NULL" if deleted else "deleted_at IS NULL"
@@ -971,6 +993,8 @@ def _rollback(conn: sqlite3.Connection) -> None:
 
 
 def _as_archive_error(exc: sqlite3.Error, path: Path | None) -> Exception:
+    if isinstance(exc, sqlite3.OperationalError) and str(exc) == "interrupted":
+        return SearchCancelledError("检索已取消")
     mapped = translate_error(exc, path)
     if isinstance(mapped, ArchiveError):
         return mapped

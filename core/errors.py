@@ -33,3 +33,7 @@ class DiskFullError(ArchiveError):
 
 class QueryError(ArchiveError):
     """A search query could not be understood (never raised for ordinary input)."""
+
+
+class SearchCancelledError(ArchiveError):
+    """A search or listing was stopped by Archive.interrupt() (a newer query replaced it)."""

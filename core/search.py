@@ -17,9 +17,10 @@ _FULLWIDTH = {
     for code in range(lo, hi + 1)
 }
 _HAS_FULLWIDTH = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
-_QUERY_QUOTES = str.maketrans(
-    {"“": '"', "”": '"', "「": '"', "」": '"', "＂": '"', "－": "-", "—": "-", "\u3000": " "}
-)
+# Query syntax: these delimit a phrase (so they cannot be searched for themselves); a term starting with
+# one of _MINUS excludes. Everything else is a character to find, as typed.
+_QUERY_QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "＂": '"', "\u3000": " "})
+_MINUS = "-－—"
 
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 MAX_QUERY_CHARS = 1000
@@ -117,7 +118,7 @@ def parse_query(query: str | None) -> ParsedQuery:
             i += 1
             continue
         negative = False
-        if ch == "-" and i + 1 < n and not text[i + 1].isspace():
+        if ch in _MINUS and i + 1 < n and not text[i + 1].isspace():
             negative = True
             i += 1
             ch = text[i]
@@ -166,9 +167,10 @@ def term_pattern(term: str) -> re.Pattern[str] | None:
     return re.compile(r"\s+".join(re.escape(part) for part in parts), re.IGNORECASE)
 
 
-# Matching for highlights and snippets: the text is case-folded once (length-preserving) and each term
-# becomes a plain regex of its folded characters, whitespace runs matching any whitespace run (compiled
-# cheaply and cached) — the same meaning as the index's phrase.
+# Matching for highlights, snippets and ranking, on the raw text (folding a whole CJK text with str.lower
+# costs more than the matching): each term becomes a regex of its folded characters in which a letter with
+# case or a full-width form accepts those too and a whitespace run accepts any whitespace run — the same
+# meaning as the index's phrase. A term with none of those (CJK, punctuation) is a plain string.
 MAX_SNIPPET_MATCHES = 500
 
 
@@ -180,26 +182,41 @@ def _fold(text: str) -> str:
     return low.replace("ς", "σ")
 
 
+_FULLWIDTH_OF = {chr(ascii_code): chr(code) for code, ascii_code in _FULLWIDTH.items()}
+
+
 @dataclass(slots=True)
 class _Term:
     pattern: re.Pattern[str]
-    plain: str | None  # the folded term when it has no whitespace (str.count/str.find suffice)
+    plain: str | None  # the term itself when only these exact characters match it (str.count suffices)
+
+
+def _char_pattern(ch: str) -> str:
+    if ch.isascii() and ch.isalnum():
+        variants = {ch, ch.upper(), _FULLWIDTH_OF.get(ch, ch), _FULLWIDTH_OF.get(ch.upper(), ch)}
+        return "[" + "".join(sorted(variants)) + "]"
+    if ch.upper() != ch or ch.lower() != ch:
+        return "(?i:" + re.escape(ch) + ")"
+    return re.escape(ch)
 
 
 @lru_cache(maxsize=256)
 def _term(term: str) -> _Term | None:
-    parts = _fold(normalise(term)).split()
+    folded = _fold(normalise(term))
+    parts = folded.split()
     if not parts:
         return None
-    return _Term(re.compile(r"\s+".join(re.escape(part) for part in parts)), parts[0] if len(parts) == 1 else None)
+    if len(parts) == 1 and all(_char_pattern(ch) == re.escape(ch) for ch in folded):
+        return _Term(re.compile(re.escape(folded)), folded)
+    return _Term(re.compile(r"\s+".join("".join(map(_char_pattern, part)) for part in parts)), None)
 
 
-def _find(folded: str, term: _Term, limit: int = 0) -> list[tuple[int, int]]:
-    """Spans of `term` in the folded text, left to right and non-overlapping; at most `limit` if given."""
+def _find(text: str, term: _Term, limit: int = 0) -> list[tuple[int, int]]:
+    """Spans of `term` in the text, left to right and non-overlapping; at most `limit` if given."""
     spans: list[tuple[int, int]] = []
     search_at = term.pattern.search
     pos = 0
-    while (match := search_at(folded, pos)) is not None:
+    while (match := search_at(text, pos)) is not None:
         spans.append(match.span())
         if limit and len(spans) >= limit:
             break
@@ -219,10 +236,9 @@ def find_in_text(text: str, query: str | ParsedQuery) -> list[tuple[int, int]]:
     terms = _terms(query)
     if not terms:
         return []
-    folded = _fold(normalise(text))
     spans: list[tuple[int, int]] = []
     for term in terms:
-        spans.extend(_find(folded, term))
+        spans.extend(_find(text, term))
     spans.sort()
     merged: list[tuple[int, int]] = []
     for start, end in spans:
@@ -243,8 +259,7 @@ def make_snippet(text: str, query: str | ParsedQuery) -> tuple[str, list[tuple[i
     The window is the one (starting near a match) that covers the most distinct query terms.
     """
     terms = _terms(query)
-    folded = _fold(normalise(text)) if terms else ""
-    per_term = [_find(folded, term, MAX_SNIPPET_MATCHES) for term in terms]
+    per_term = [_find(text, term, MAX_SNIPPET_MATCHES) for term in terms]
     candidates = sorted({s for found in per_term for s in found})
     if not candidates:
         snippet = _flat(text[:SNIPPET_LENGTH])
@@ -297,10 +312,10 @@ _K1 = 1.2
 _B = 0.75
 
 
-def _count(folded: str, term: _Term) -> int:
+def _count(text: str, term: _Term) -> int:
     if term.plain is not None:
-        return folded.count(term.plain)
-    return len(term.pattern.findall(folded))
+        return text.count(term.plain)
+    return sum(1 for _ in term.pattern.finditer(text))
 
 
 def rank_scores(docs: list[tuple[int, str, str]], query: str | ParsedQuery) -> dict[int, float]:
@@ -308,10 +323,9 @@ def rank_scores(docs: list[tuple[int, str, str]], query: str | ParsedQuery) -> d
     terms = _terms(query)
     if not docs:
         return {}
-    folded = [(doc_id, _fold(normalise(title)), _fold(normalise(text))) for doc_id, title, text in docs]
-    average = sum(len(text) for _i, _t, text in folded) / len(folded) or 1.0
+    average = sum(len(text) for _i, _t, text in docs) / len(docs) or 1.0
     scores: dict[int, float] = {}
-    for doc_id, title, text in folded:
+    for doc_id, title, text in docs:
         norm = _K1 * (1.0 - _B + _B * len(text) / average)
         score = 0.0
         for term in terms:

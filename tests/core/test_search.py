@@ -279,3 +279,120 @@ def test_top_ranked_shortcut_matches_the_general_query(arch: Archive) -> None:
     finally:
         arch.restore(best[:2])
     assert [h.doc_id for h in arch.search("政府", limit=3)] == best
+
+
+# --- exactness on 1,000 real reports ------------------------------------------------------------------
+
+REAL_REPORTS = CORPUS.parent / "real-reports"
+_QUOTES = set('"“”「」＂')
+
+
+def _fold_squash(text: str) -> str:
+    from core.search import _fold
+
+    return _SPACES.sub(" ", _fold(normalise(text)))
+
+
+@pytest.fixture(scope="module")
+def thousand(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Archive, dict[int, tuple[str, str]]]]:
+    """1,000 documents: every real report of ../shared/corpus, then variants of them (paragraphs recombined)."""
+    import random
+
+    from core import importer
+
+    sources = sorted(CORPUS.glob("*.txt")) + sorted(REAL_REPORTS.glob("*.txt"))
+    if len(sources) < 50:
+        pytest.skip("../shared/corpus is not present")
+    texts = [p.read_text(encoding="utf-8") for p in sources]
+    rng = random.Random(12)
+    while len(texts) < 1000:
+        a, b = rng.sample(texts[: len(sources)], 2)
+        paras = [p for p in a.split("\n") if p.strip()]
+        other = [p for p in b.split("\n") if p.strip()]
+        rng.shuffle(paras)
+        mixed = paras[: rng.randrange(5, 40)] + other[: rng.randrange(0, 10)]
+        rng.shuffle(mixed)
+        texts.append("\n".join(mixed) + f"\n编号{rng.randrange(10**9)}\n")
+    archive = Archive.open(tmp_path_factory.mktemp("thousand") / "a.sqlite")
+    conn = archive.connection
+    conn.execute("BEGIN")
+    for n, text in enumerate(texts):
+        item = importer.Processed(path=f"报告{n}.txt", name=f"报告{n}.txt", size=len(text), sha_original=f"o{n}",
+                                  text=text, sha_text=f"t{n}")
+        importer.store_document(conn, item)
+    conn.execute("COMMIT")
+    stored = {d.id: (d.title, archive.get_text(d.id)) for d in archive.get_documents(archive.list_ids())}
+    assert len(stored) == 1000
+    yield archive, stored
+    archive.close()
+
+
+def _queries(stored: dict[int, tuple[str, str]], rng: object) -> list[str]:
+    """Fixed hard cases plus substrings of the texts: around digits, Latin letters, punctuation, line breaks."""
+    import random
+
+    assert isinstance(rng, random.Random)
+    queries = ["12345", "政府建", "100%", "。", "，", "%", "2023年", "GDP", "5%", "府。", "）", "“放管服”改革",
+               "2.5", "0.5%", "一是", "第一", "区", "的", "、", "深圳市", "1", "9", "a", "E", "“", "《"]
+    texts = [text for _title, text in stored.values()]
+    patterns = {
+        "digits": re.compile(r"\d{2,}"), "latin": re.compile(r"[A-Za-z]{2,}"),
+        "punct": re.compile(r"[^\w\s]"), "cjk": re.compile(r"[\u4e00-\u9fff]{3}"), "break": re.compile(r"\n"),
+    }
+    for pattern in patterns.values():
+        for _ in range(12):
+            text = rng.choice(texts)
+            found = list(pattern.finditer(text))
+            if not found:
+                continue
+            m = rng.choice(found)
+            start = max(0, m.start() - rng.randrange(0, 3))
+            queries.append(text[start : m.end() + rng.randrange(0, 3)])
+    for _ in range(20):  # any substring of 1–6 characters
+        text = rng.choice(texts)
+        start = rng.randrange(len(text) - 6)
+        queries.append(text[start : start + rng.randrange(1, 7)])
+    out = []
+    for raw in queries:
+        q = "".join(" " if ch in _QUOTES else ch for ch in raw).strip()
+        if q:
+            out.append(f'"{q}"')  # quoted: the whole string is one term, a leading - included
+    return out
+
+
+def test_search_sets_equal_brute_force_on_1000_reports(thousand: tuple[Archive, dict[int, tuple[str, str]]]) -> None:
+    """Every query's documents are exactly those whose title or text contains it (any whitespace run alike)."""
+    import random
+
+    archive, stored = thousand
+    squashed = {i: (_fold_squash(t), _fold_squash(b)) for i, (t, b) in stored.items()}
+
+    def brute(term: str) -> set[int]:
+        needle = _fold_squash(term)
+        return {i for i, (t, b) in squashed.items() if needle in t or needle in b}
+
+    rng = random.Random(5)
+    queries = _queries(stored, rng)
+    assert len(queries) > 80
+    checked = 0
+    for query in queries:
+        terms = parse_query(query).terms
+        assert len(terms) == 1, query
+        expected = brute(terms[0])
+        found = archive.search_ids(query)
+        assert set(found) == expected, (query, len(found), len(expected))
+        assert len(found) == len(set(found))
+        hits = archive.search(query, limit=20)
+        assert [h.doc_id for h in hits] == found[:20], query
+        for hit in hits:  # the highlights mark the term itself
+            assert all(_fold_squash(hit.snippet[s:e]) == _fold_squash(terms[0]) for s, e in hit.highlights), query
+        checked += bool(expected)
+    assert checked > 60
+    # several terms are ANDed, -term excludes
+    for a, b in (("复议", "出庭"), ("2023年", "%"), ("深圳", "GDP")):
+        assert set(archive.search_ids(f"{a} {b}")) == brute(a) & brute(b)
+        assert set(archive.search_ids(f"{a} -{b}")) == brute(a) - brute(b)
+    # the three cases the per-word index got wrong
+    assert set(archive.search_ids("12345")) == brute("12345")
+    assert set(archive.search_ids("政府建")) == brute("政府建")
+    assert set(archive.search_ids("100%")) == brute("100%") != brute("100")
