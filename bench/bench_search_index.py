@@ -262,11 +262,14 @@ def main() -> None:
                 (expr,))]
             marks = ",".join("?" * len(window))
             texts = [(int(r[0]), r[1], r[2]) for r in conn.execute(
-                f"SELECT doc_id, title, text FROM texts WHERE doc_id IN ({marks})", window)]
+                f"SELECT doc_id, title, substr(text, 1, {search.RANK_PREFIX}) FROM texts WHERE doc_id IN ({marks})",
+                window)]
+            full = {int(r[0]): r[1] for r in conn.execute(
+                f"SELECT doc_id, text FROM texts WHERE doc_id IN ({marks})", window)}
             scores = search.rank_scores(texts, q)
             best = sorted(texts, key=lambda d: -scores[d[0]])[:20]
-            for _doc_id, _title, text in best:
-                search.make_snippet(text, q)
+            for doc_id, _title, _prefix in best:
+                search.make_snippet(full[doc_id], q)
             return [d[0] for d in best]
 
         wrong = [q for q in truth if ids(q) != truth[q]]

@@ -430,8 +430,8 @@ class Archive:
         docs: list[tuple[int, str, str]] = []
         for chunk in _chunks(head):
             docs.extend((int(r[0]), str(r[1] or ""), str(r[2] or "")) for r in self._rows(
-                "SELECT d.id, d.title, t.text FROM documents d LEFT JOIN texts t ON t.doc_id = d.id"
-                f" WHERE d.id IN ({','.join('?' * len(chunk))})", chunk))
+                f"SELECT d.id, d.title, substr(t.text, 1, {search.RANK_PREFIX}) FROM documents d"
+                f" LEFT JOIN texts t ON t.doc_id = d.id WHERE d.id IN ({','.join('?' * len(chunk))})", chunk))
         scores = search.rank_scores(docs, parsed)
         head.sort(key=lambda doc_id: (-scores.get(doc_id, 0.0), -doc_id))
         result = [(doc_id, scores.get(doc_id, 0.0)) for doc_id in head]

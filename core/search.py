@@ -302,11 +302,14 @@ def _flat(text: str) -> str:
 # --- ranking ------------------------------------------------------------------------------------------
 # FTS5's bm25() first counts every match of each phrase in the whole index (for the IDF), so its cost grows
 # with the archive however few rows are kept. Instead the newest RANK_WINDOW matches are fetched (FTS5
-# walks its doclists newest first and stops there: a flat cost) and ranked here by BM25's term-frequency
-# part over the stored title and text: term counts (a title occurrence weighs TITLE_WEIGHT), saturated by
-# k1 and normalised by length against the window's average. Every term of a query is required, so inside
-# the window each has the same document frequency and IDF would not change the order; it is left out.
+# walks its doclists newest first and stops there) and ranked here by BM25's term-frequency part over the
+# title and the first RANK_PREFIX characters of the text (where a report states what it is about; reading
+# whole texts would cost more than the search): term counts, a title occurrence weighing TITLE_WEIGHT,
+# saturated by k1 and normalised by length against the window's average. Every term of a query is
+# required, so inside the window each has the same document frequency and IDF would not change the
+# order; it is left out. Matches beyond the window follow, newest first.
 RANK_WINDOW = 200
+RANK_PREFIX = 2000
 TITLE_WEIGHT = 10.0
 _K1 = 1.2
 _B = 0.75
