@@ -396,3 +396,56 @@ def test_search_sets_equal_brute_force_on_1000_reports(thousand: tuple[Archive, 
     assert set(archive.search_ids("12345")) == brute("12345")
     assert set(archive.search_ids("政府建")) == brute("政府建")
     assert set(archive.search_ids("100%")) == brute("100%") != brute("100")
+
+
+def test_version_2_archive_gets_the_exact_index(tmp_path: Path, samples_dir: Path) -> None:
+    import sqlite3
+
+    from core import schema
+
+    path = tmp_path / "v2.sqlite"
+    with Archive.open(path) as archive:
+        archive.import_paths([samples_dir], workers=0)
+        docs = {d.id: (d.title, archive.get_text(d.id)) for d in archive.get_documents(archive.list_ids())}
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:  # what version 2 held: CJK characters spaced apart, digit and letter runs whole, punctuation dropped
+        conn.execute("ALTER TABLE documents DROP COLUMN source_mtime_ns")
+        conn.execute("INSERT INTO fts(fts) VALUES ('delete-all')")
+        spread = re.compile(r"([\u4e00-\u9fff])")
+        for doc_id, (title, text) in docs.items():
+            old_title = spread.sub(r" \1 ", title)
+            conn.execute("UPDATE documents SET indexed_title = ? WHERE id = ?", (old_title, doc_id))
+            conn.execute("INSERT INTO fts(rowid, title, body) VALUES (?, ?, ?)", (doc_id, old_title, spread.sub(r" \1 ", text)))
+        conn.execute("PRAGMA user_version = 2")
+    finally:
+        conn.close()
+    with Archive.open(path) as archive:
+        assert archive.migration_backup is not None
+        for needle in ("%", "。", "0%", "政府", "1"):
+            expected = {i for i, (t, b) in docs.items() if needle in t.lower() or needle in b.lower()}
+            assert set(archive.search_ids(needle)) == expected, needle
+        assert archive.check() == []
+        archive.set_metadata([next(iter(docs))], title="改过的标题（2024）")  # unindexing uses the new form
+        assert archive.search_ids("标题（2024") == [next(iter(docs))]
+        assert archive.check() == []
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
+        assert "source_mtime_ns" in {r[1] for r in conn.execute("PRAGMA table_info(documents)")}
+    finally:
+        conn.close()
+
+
+def test_interrupt_cancels_a_running_search(arch: Archive) -> None:
+    from core.errors import SearchCancelledError
+
+    conn = arch.connection
+    conn.set_progress_handler(lambda: arch.interrupt() or 0, 50)  # interrupt from inside the statement
+    try:
+        with pytest.raises(SearchCancelledError):
+            arch.search_ids("政府 -复议", year=2020)
+        with pytest.raises(SearchCancelledError):
+            arch.search("的")
+    finally:
+        conn.set_progress_handler(None, 0)
+    assert arch.search("的") and arch.search_ids("政府")  # the next search runs normally
