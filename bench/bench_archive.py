@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_archive.py --n 10000            # the full run (minutes)
     .venv/bin/python bench/bench_archive.py --n 500 --workers 0  # a quick one
+    .venv/bin/python bench/bench_archive.py --search-scale 100000  # search only, on a fast-built archive
 
 Builds the corpus from ../shared/samples and ../shared/corpus into a temporary folder outside the
 repository (each file a shuffled selection of one real report's paragraphs plus a unique number, so
@@ -90,6 +91,41 @@ def floor_build(folder: Path, db_path: Path) -> tuple[float, float]:
     return time.perf_counter() - started, time.process_time() - cpu
 
 
+def fast_build(path: Path, n: int, seed: int = 7) -> float:
+    """An archive of n generated reports stored and indexed by core.importer.store_document (no files)."""
+    sys.path.insert(0, str(REPO))
+    from core import importer, search
+    from core.archive import Archive
+
+    rng = random.Random(seed)
+    texts = sources()
+    paragraphs = [[p for p in t.split("\n") if p.strip()] for t in texts]
+    started = time.perf_counter()
+    with Archive.open(path) as archive:
+        conn = archive.connection
+        conn.execute("BEGIN")
+        for i in range(n):
+            paras = paragraphs[rng.randrange(len(texts))]
+            body = paras[1:]
+            rng.shuffle(body)
+            out, size = [paras[0], f"编号{i + 1000}"], 0
+            for p in body:
+                out.append(p)
+                size += len(p.encode())
+                if size >= TARGET_BYTES:
+                    break
+            text = "\n".join(out) + "\n"
+            item = importer.Processed(path=f"report_{i:06d}.txt", name=f"report_{i:06d}.txt", size=len(text),
+                                      sha_original=f"o{i}", text=text, sha_text=f"t{i}",
+                                      index_body=search.index_form(text))
+            importer.store_document(conn, item)
+            if i % 1000 == 999:
+                conn.execute("COMMIT")
+                conn.execute("BEGIN")
+        conn.execute("COMMIT")
+    return time.perf_counter() - started
+
+
 _CHILD = r"""
 import json, resource, sys, time
 sys.path.insert(0, sys.argv[4])
@@ -171,7 +207,26 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the corpus and archives")
     parser.add_argument("--search-only", type=Path, default=None, metavar="ARCHIVE",
                         help="only time searches on an existing archive")
+    parser.add_argument("--search-scale", type=int, default=None, metavar="N",
+                        help="build an archive of N generated reports without reading or analysing files"
+                             " (texts stored and indexed as the import does), then time searches on it")
     args = parser.parse_args()
+
+    if args.search_scale is not None:
+        work = args.workdir or Path(tempfile.mkdtemp(prefix="bench_search_scale_"))
+        work.mkdir(parents=True, exist_ok=True)
+        path = work / f"scale-{args.search_scale}.sqlite"
+        if not path.exists():
+            seconds = fast_build(path, args.search_scale)
+            print(f"built {args.search_scale} documents in {seconds:.0f} s: {path}", file=sys.stderr)
+        load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(f"{args.search_scale:,} reports, {path.stat().st_size / 1e6:.0f} MB; load {load}; {machine()}")
+        for name, queries in (("2+ characters", QUERIES_MULTI), ("1 character", QUERIES_SINGLE)):
+            r = time_searches(path, queries, args.repeats)
+            print(f"{name}: p50 {r['p50']:.1f} / p95 {r['p95']:.1f} / max {r['max']:.1f} ms, CPU p95 {r['cpu_p95']:.1f} ms")
+        if not args.keep and args.workdir is None:
+            shutil.rmtree(work, ignore_errors=True)
+        return
 
     if args.search_only is not None:
         for name, queries in (("2+ characters", QUERIES_MULTI), ("1 character", QUERIES_SINGLE)):

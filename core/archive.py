@@ -429,8 +429,9 @@ class Archive:
         head = ids[:window]
         docs: list[tuple[int, str, str]] = []
         for chunk in _chunks(head):
-            docs.extend((int(r[0]), str(r[1] or ""), str(r[2] or "")) for r in self._rows(
-                f"SELECT d.id, d.title, substr(t.text, 1, {search.RANK_PREFIX}) FROM documents d"
+            # the first RANK_PREFIX characters, cut in bytes (cheaper than substr counting characters)
+            docs.extend((int(r[0]), str(r[1] or ""), bytes(r[2] or b"").decode("utf-8", "ignore")) for r in self._rows(
+                f"SELECT d.id, d.title, substr(CAST(t.text AS BLOB), 1, {3 * search.RANK_PREFIX}) FROM documents d"
                 f" LEFT JOIN texts t ON t.doc_id = d.id WHERE d.id IN ({','.join('?' * len(chunk))})", chunk))
         scores = search.rank_scores(docs, parsed)
         head.sort(key=lambda doc_id: (-scores.get(doc_id, 0.0), -doc_id))
