@@ -26,6 +26,7 @@ from core.errors import (
     ArchiveError,
     ArchiveReadOnlyError,
     DiskFullError,
+    SearchCancelledError,
 )
 from core.ingest import TimeLimit
 from core.models import (
@@ -286,6 +287,27 @@ class Archive:
 
     # --- documents -----------------------------------------------------------------------------------
 
+    def known_sources(self, folder: str | Path | None = None) -> dict[str, tuple[int, int]]:
+        """Absolute source path → (size, st_mtime_ns) of the archived documents imported from files (under `folder`).
+
+        For the watched folder (core.watch): a file whose size and time match was imported unchanged.
+        """
+        sql = "SELECT source_path, size, source_mtime_ns FROM documents WHERE source_mtime_ns IS NOT NULL"
+        params: list[Any] = []
+        if folder is not None:
+            prefix = os.path.join(os.path.abspath(folder), "")
+            sql += " AND source_path >= ? AND source_path < ?"
+            params += [prefix, prefix + "\U0010ffff"]
+        return {str(r[0]): (int(r[1]), int(r[2])) for r in self._rows(sql, params)}
+
+    def interrupt(self) -> None:
+        """Stop the statement running on this archive's connection (a search, a listing); any thread may call it.
+
+        The interrupted call raises SearchCancelledError; a later call runs normally. Meant for the reader
+        connection: each keystroke's search cancels the previous one.
+        """
+        self._conn.interrupt()
+
     def count(self, *, deleted: bool = False) -> int:
         where = "deleted_at IS NOT NULL" if deleted else "deleted_at IS NULL"
         return int(self._rows(f"SELECT count(*) FROM documents WHERE {where}")[0][0])
@@ -358,19 +380,15 @@ class Archive:
     ) -> list[tuple[int, float]]:
         where: list[str] = ["d.deleted_at IS NOT NULL" if deleted else "d.deleted_at IS NULL"]
         params: list[Any] = []
-        join = ""
-        join_params: list[Any] = []
         ranked = False
+        parsed = search.ParsedQuery()
         if query is not None and query.strip():
             parsed = search.parse_query(query)
             if parsed.empty:
-                return []  # something was typed, but nothing searchable (punctuation, emoji)
+                return []  # something was typed, but nothing searchable
             if parsed.terms:
-                join = (
-                    " JOIN (SELECT rowid AS doc_id, bm25(fts, 10.0, 1.0) AS rank FROM fts WHERE fts MATCH ?)"
-                    " m ON m.doc_id = d.id"
-                )
-                join_params.append(search.fts_expression(parsed.terms))
+                where.append("d.id IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
+                params.append(search.fts_expression(parsed.terms))
                 ranked = True
             if parsed.excluded:
                 where.append("d.id NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
@@ -405,42 +423,53 @@ class Archive:
                 f"d.id NOT IN (SELECT doc_id FROM document_tags WHERE tag_id IN ({','.join('?' * len(none_ids))}))"
             )
             params.extend(none_ids)
-        direction = "DESC" if descending else "ASC"
         if order_by is None and ranked:
-            order = "m.rank, d.id"
-        elif order_by is None:
+            unfiltered = len(where) == 2 and not deleted and not parsed.excluded
+            return self._ranked(parsed, where, params, limit, unfiltered=unfiltered)
+        direction = "DESC" if descending else "ASC"
+        if order_by is None:
             order = f"d.imported_at {direction}, d.id {direction}"
         else:
             if order_by not in SORT_COLUMNS:
                 raise ValueError(f"unknown sort column {order_by!r}")
             collate = " COLLATE NOCASE" if order_by in {"title", "source_name", "agency", "region"} else ""
             order = f"d.{order_by}{collate} {direction}, d.id {direction}"
-        if ranked and order_by is None and limit is not None and len(where) == 1 and not deleted:
-            top = self._top_ranked(join_params[0], max(0, int(limit)))
-            if top is not None:
-                return top
-        score = "-m.rank" if ranked else "0.0"
-        sql = f"SELECT d.id, {score} FROM documents d{join} WHERE {' AND '.join(where)} ORDER BY {order}"
+        sql = f"SELECT d.id, 0.0 FROM documents d WHERE {' AND '.join(where)} ORDER BY {order}"
         if limit is not None:
             sql += f" LIMIT {max(0, int(limit))}"
-        return [(int(r[0]), float(r[1])) for r in self._rows(sql, join_params + params)]
+        return [(int(r[0]), float(r[1])) for r in self._rows(sql, params)]
 
-    def _top_ranked(self, expression: str, limit: int) -> list[tuple[int, float]] | None:
-        """The best `limit` matches of an unfiltered search, ranked inside FTS5 (no join before the cut).
+    def _ranked(self, parsed: search.ParsedQuery, where: list[str], params: list[Any], limit: int | None, *,
+                unfiltered: bool) -> list[tuple[int, float]]:
+        """Matches best first: the newest RANK_WINDOW ranked (core.search.rank_scores), then the rest newest first.
 
-        The index holds trashed documents too, so it is asked for `limit` + their number. None (use the
-        general query) when fewer than `limit` come back: few matches, or an index row without document.
+        An unfiltered search wanting no more than the window asks FTS5 for the newest matches only (it
+        stops there: the cost does not grow with the archive); otherwise every match is listed. The index
+        holds trashed documents too, so the shortcut asks for the window plus their number.
         """
-        trashed = int(self._rows("SELECT count(*) FROM documents WHERE deleted_at IS NOT NULL")[0][0])
-        rows = self._rows(
-            "SELECT d.id, -m.rank FROM (SELECT rowid AS doc_id, bm25(fts, 10.0, 1.0) AS rank FROM fts"
-            " WHERE fts MATCH ? ORDER BY rank, rowid LIMIT ?) m JOIN documents d ON d.id = m.doc_id"
-            " WHERE d.deleted_at IS NULL ORDER BY m.rank, d.id LIMIT ?",
-            (expression, limit + trashed, limit),
-        )
-        if len(rows) < limit:
-            return None
-        return [(int(r[0]), float(r[1])) for r in rows]
+        window = search.RANK_WINDOW
+        if unfiltered and limit is not None and limit <= window:
+            trashed = int(self._rows("SELECT count(*) FROM documents WHERE deleted_at IS NOT NULL")[0][0])
+            rows = self._rows(
+                "SELECT d.id FROM (SELECT rowid AS doc_id FROM fts WHERE fts MATCH ? ORDER BY rowid DESC LIMIT ?) m"
+                " JOIN documents d ON d.id = m.doc_id WHERE d.deleted_at IS NULL ORDER BY d.id DESC LIMIT ?",
+                (params[0], window + trashed, window),
+            )
+        else:
+            rows = self._rows(f"SELECT d.id FROM documents d WHERE {' AND '.join(where)} ORDER BY d.id DESC", params)
+        ids = [int(r[0]) for r in rows]
+        head = ids[:window]
+        docs: list[tuple[int, str, str]] = []
+        for chunk in _chunks(head):
+            # the first RANK_PREFIX characters, cut in bytes (cheaper than substr counting characters)
+            docs.extend((int(r[0]), str(r[1] or ""), bytes(r[2] or b"").decode("utf-8", "ignore")) for r in self._rows(
+                f"SELECT d.id, d.title, substr(CAST(t.text AS BLOB), 1, {3 * search.RANK_PREFIX}) FROM documents d"
+                f" LEFT JOIN texts t ON t.doc_id = d.id WHERE d.id IN ({','.join('?' * len(chunk))})", chunk))
+        scores = search.rank_scores(docs, parsed)
+        head.sort(key=lambda doc_id: (-scores.get(doc_id, 0.0), -doc_id))
+        result = [(doc_id, scores.get(doc_id, 0.0)) for doc_id in head]
+        result.extend((doc_id, 0.0) for doc_id in ids[window:])
+        return result if limit is None else result[: max(0, int(limit))]
 
     def _tag_ids(self, refs: Iterable[TagRef], *, drop_missing: bool = False) -> list[int] | None:
         """Tag ids for names or ids; None when one is missing (unless drop_missing)."""
@@ -978,6 +1007,8 @@ def _rollback(conn: sqlite3.Connection) -> None:
 
 
 def _as_archive_error(exc: sqlite3.Error, path: Path | None) -> Exception:
+    if isinstance(exc, sqlite3.OperationalError) and str(exc) == "interrupted":
+        return SearchCancelledError("检索已取消")
     mapped = translate_error(exc, path)
     if isinstance(mapped, ArchiveError):
         return mapped

@@ -41,3 +41,7 @@ class ArchiveDamagedError(ArchiveCorruptError):
     def __init__(self, message: str, backup: object = None) -> None:
         super().__init__(message)
         self.backup = backup  # core.backups.BackupInfo of the newest usable backup, or None
+
+
+class SearchCancelledError(ArchiveError):
+    """A search or listing was stopped by Archive.interrupt() (a newer query replaced it)."""

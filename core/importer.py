@@ -96,6 +96,7 @@ class Processed:
     error: str | None = None  # Chinese reason when the file cannot be imported
     data: bytes = b""  # the original bytes (stored as a BLOB)
     index_body: str = ""  # search.index_form(text), computed where the CPU work happens (a worker)
+    mtime_ns: int | None = None  # the file's modification time when it was checked (stored for re-import)
 
 
 def sha256(data: bytes) -> str:
@@ -302,7 +303,7 @@ def store_document(conn: sqlite3.Connection, item: Processed) -> int:
         " overrides, missing_parts, late, fact_count, warnings, indexed_title,"
         " imported_at, analysed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'{}',?,?,?,?,?,?,?)",
         (
-            title, item.name, item.path, item.fmt, item.encoding, item.size, len(item.text),
+            title, item.name, os.path.abspath(item.path) if item.path else "", item.fmt, item.encoding, item.size, len(item.text),
             item.sha_original, item.sha_text, cols["agency"], cols["region"], cols["report_year"],
             cols["period"], cols["publish_date"], cols["doc_type"], cols["missing_parts"], cols["late"],
             len(analysis.facts), json.dumps(item.warnings, ensure_ascii=False), indexed_title, _now(),
@@ -310,6 +311,8 @@ def store_document(conn: sqlite3.Connection, item: Processed) -> int:
         ),
     )
     doc_id = int(cur.lastrowid or 0)
+    if item.mtime_ns is not None:
+        conn.execute("UPDATE documents SET source_mtime_ns = ? WHERE id = ?", (item.mtime_ns, doc_id))
     conn.execute(
         "INSERT INTO analyses(doc_id, auto_meta, sections, structure) VALUES (?, ?, ?, ?)",
         (doc_id, cols["auto_meta"], cols["sections"], cols["structure"]),
@@ -330,6 +333,22 @@ def _existing(conn: sqlite3.Connection, column: str, digest: str) -> tuple[int, 
         f"SELECT id, title, deleted_at IS NOT NULL FROM documents WHERE {column} = ?", (digest,)
     ).fetchone()
     return None if row is None else (int(row[0]), str(row[1]), bool(row[2]))
+
+
+def _unchanged(conn: sqlite3.Connection, path: str, size: int, mtime_ns: int) -> tuple[int, str, bool] | None:
+    """The archived document imported from this very file, if the file's size and mtime are as they were."""
+    row = conn.execute(
+        "SELECT id, title, deleted_at IS NOT NULL FROM documents"
+        " WHERE source_path = ? AND size = ? AND source_mtime_ns = ? LIMIT 1",
+        (os.path.abspath(path), size, mtime_ns),
+    ).fetchone()
+    return None if row is None else (int(row[0]), str(row[1]), bool(row[2]))
+
+
+def _unchanged_reason(found: tuple[int, str, bool]) -> str:
+    doc_id, title, deleted = found
+    where = "回收站中的" if deleted else "档案中已有的"
+    return f"文件自上次导入后未改动，即{where}文档 #{doc_id}《{title}》，已跳过"
 
 
 def _duplicate_reason(found: tuple[int, str, bool], by_text: bool) -> str:
@@ -431,9 +450,11 @@ def run_import(
             return True
         return False
 
-    # Phase 1 (cheap): hash every file and drop the ones already archived before any parsing.
+    # Phase 1 (cheap): skip files imported before and unchanged since (same path, size and modification
+    # time: no reading at all), hash the others and drop the ones already archived before any parsing.
     todo: list[tuple[str, str]] = []
     sizes: dict[str, int] = {}
+    mtimes: dict[str, int] = {}
     for index, (path, reason) in enumerate(files):
         if cancelled():
             return report
@@ -443,11 +464,17 @@ def run_import(
             finish(ImportItem(path, Outcome.SKIPPED if isinstance(reason, SkipReason) else Outcome.FAILED, reason))
             continue
         try:
-            size = os.path.getsize(path)
+            stat = os.stat(path)
+            size = stat.st_size
             if size > MAX_FILE_BYTES:
                 finish(ImportItem(path, Outcome.FAILED,
                                   f"文件过大（{_mb(size)}），单个文件上限 {_mb(MAX_FILE_BYTES)}"))
                 continue
+            unchanged = _unchanged(conn, path, size, stat.st_mtime_ns)
+            if unchanged is not None:
+                finish(ImportItem(path, Outcome.DUPLICATE, _unchanged_reason(unchanged), unchanged[0]))
+                continue
+            mtimes[path] = stat.st_mtime_ns
             digest = sha256(Path(path).read_bytes())
         except OSError as exc:
             finish(ImportItem(path, Outcome.FAILED, _os_reason(exc)))
@@ -469,6 +496,7 @@ def run_import(
         for item in results:
             if cancelled():
                 break
+            item.mtime_ns = mtimes.get(item.path)
             outcome = _store_one(conn, batch, item, archive_path)
             finish(outcome)
             batch.maybe_commit()

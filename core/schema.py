@@ -27,11 +27,12 @@ from core.errors import ArchiveCorruptError, ArchiveVersionError  # noqa: E402 -
 log = logging.getLogger(__name__)
 
 # The schema version this app writes. Bump it together with a new entry in MIGRATIONS.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # The oldest version a read-only open can use as it is (nothing can be migrated there): version 2 only
-# added agency_aliases, which readers treat as empty when it is missing.
-OLDEST_READABLE_VERSION = 1
+# added agency_aliases, which readers treat as empty when it is missing; version 3 changed what the
+# full-text index holds (every character a token), so an older index would answer the new queries wrongly.
+OLDEST_READABLE_VERSION = 3
 
 # PRAGMA application_id of our archives (the ASCII bytes "RpAr"), set on creation and by migrate_1_to_2.
 # Archives made before it existed (version 1) carry 0 and are recognised by their tables instead.
@@ -42,12 +43,16 @@ AGENCY_ALIASES_SQL = (
     "CREATE TABLE IF NOT EXISTS agency_aliases (alias TEXT PRIMARY KEY, canonical TEXT NOT NULL)"
 )
 
-# The full-text index: contentless FTS5 over an "index form" of title and text in which every CJK
-# character is its own token (core.search.index_form); snippets are built in Python from the original.
+# The full-text index: contentless FTS5 over an "index form" of title and text in which every character
+# is its own token (core.search.index_form: punctuation and whitespace as private-use stand-ins), so a
+# phrase query is an exact substring search; snippets and ranking are done in Python from the stored text.
 FTS_SQL = (
     "CREATE VIRTUAL TABLE fts USING fts5("
     "title, body, content='', tokenize='unicode61 remove_diacritics 0')"
 )
+
+
+SOURCE_INDEX_SQL = "CREATE INDEX IF NOT EXISTS idx_documents_source_path ON documents(source_path)"
 
 
 def _fk(table: str, column: str, other: str, other_column: str = "id") -> ForeignKey:
@@ -62,7 +67,8 @@ def create_current_schema(db: sqlite_utils.Database) -> None:
             "id": int,
             "title": str,  # effective value: auto overlaid with overrides
             "source_name": str,  # the original file's name
-            "source_path": str,  # where it was imported from (informative only)
+            "source_path": str,  # where it was imported from (absolute; re-import skips unchanged files)
+            "source_mtime_ns": int,  # the file's modification time then (with size: unchanged-file check)
             "fmt": str,
             "encoding": str,
             "size": int,  # bytes of the original
@@ -165,6 +171,7 @@ def create_current_schema(db: sqlite_utils.Database) -> None:
     db.table("documents").create_index(["sha_text"], unique=True)
     for column in ("imported_at", "report_year", "agency", "doc_type", "deleted_at", "title"):
         db.table("documents").create_index([column])
+    db.execute(SOURCE_INDEX_SQL)
     db.table("facts").create_index(["doc_id"])
     db.table("document_tags").create_index(["tag_id"])
     db.execute("CREATE UNIQUE INDEX idx_tags_name ON tags(name COLLATE NOCASE)")
@@ -179,10 +186,33 @@ def migrate_1_to_2(db: sqlite_utils.Database) -> None:
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
+def migrate_2_to_3(db: sqlite_utils.Database) -> None:
+    """Version 3: exact search (the index rebuilt in the new form) and the source file's mtime for re-import."""
+    from core import search
+
+    conn = db.conn
+    columns = {str(row[1]) for row in conn.execute("PRAGMA table_info(documents)")}
+    if "source_mtime_ns" not in columns:
+        conn.execute("ALTER TABLE documents ADD COLUMN source_mtime_ns INTEGER")
+    conn.execute(SOURCE_INDEX_SQL)
+    conn.execute("INSERT INTO fts(fts) VALUES ('delete-all')")
+    ids = [int(row[0]) for row in conn.execute("SELECT id FROM documents ORDER BY id")]
+    for start in range(0, len(ids), 200):  # a chunk of texts in memory at a time
+        chunk = ids[start : start + 200]
+        rows = conn.execute(
+            "SELECT d.id, d.title, t.text FROM documents d LEFT JOIN texts t ON t.doc_id = d.id"
+            f" WHERE d.id IN ({','.join('?' * len(chunk))})", chunk,
+        ).fetchall()
+        for doc_id, title, text in rows:
+            indexed = search.index_form(title or "")
+            conn.execute("UPDATE documents SET indexed_title = ? WHERE id = ?", (indexed, doc_id))
+            search.index_document(conn, int(doc_id), indexed, search.index_form(text or ""))
+
+
 # MIGRATIONS[n] turns a version n-1 archive into version n (inside one exclusive transaction that also
 # sets user_version). An empty file (user_version 0) is created directly with create_current_schema.
 Migration = Callable[[sqlite_utils.Database], None]
-MIGRATIONS: dict[int, Migration] = {2: migrate_1_to_2}
+MIGRATIONS: dict[int, Migration] = {2: migrate_1_to_2, 3: migrate_2_to_3}
 
 
 def user_version(conn: sqlite3.Connection) -> int:
