@@ -50,6 +50,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core import domain
 from gui.errors import show_error
 from gui.models import PART_NAMES, part_name
 from gui.table import copy_text, view_to_tsv
@@ -63,19 +64,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-STATUS_NAMES = {
-    "auto": "自动识别",
-    "confirmed": "已确认",
-    "corrected": "已更正",
-    "rejected": "已否定",
-    "manual": "手工添加",
-}
+STATUS_NAMES = domain.STATUS_NAMES  # one word per fact status (the same in Excel)
 FACT_BG = QColor("#fff2a8")
 FACT_CONFIRMED_BG = QColor("#d6f0d0")
 HIT_BG = QColor("#ffc27a")
 FIND_BG = QColor("#b8e0ff")
 FIND_CURRENT_BG = QColor("#1e88e5")
-ANNUAL_TYPES = ("法治政府建设年度报告", "法治政府建设工作报告")
 
 
 def format_value(value: float) -> str:
@@ -345,7 +339,7 @@ class DocumentViewer(QWidget):
         self.confirmButton = QPushButton(self.tr("确认"), page)
         self.confirmButton.setToolTip(self.tr("这个数字识别正确"))
         self.correctButton = QPushButton(self.tr("更正…"), page)
-        self.rejectButton = QPushButton(self.tr("否定"), page)
+        self.rejectButton = QPushButton(self.tr("否决"), page)
         self.rejectButton.setToolTip(self.tr("这不是一个指标数字，不再导出"))
         self.addFactButton = QPushButton(self.tr("把选中文字添加为指标"), page)
         self.addFactButton.setObjectName("addFactButton")
@@ -497,8 +491,9 @@ class DocumentViewer(QWidget):
     def _show_structure(self) -> None:
         assert self.analysis is not None and self.doc is not None
         st = self.analysis.structure
-        if self.doc.doc_type not in ANNUAL_TYPES:
-            self.structureLabel.setText(self.tr("“{0}”类文件不检查年度报告的必备部分。").format(self.doc.doc_type))
+        if not domain.structure_applies(self.doc.doc_type):
+            self.structureLabel.setText(self.tr("{0}：“{1}”不是法治政府建设年度报告，五个必备部分和公开时限不适用。").format(
+                self.tr(domain.NOT_APPLICABLE), self.doc.doc_type))
             return
         lines = []
         for part in sorted(PART_NAMES):
@@ -510,7 +505,7 @@ class DocumentViewer(QWidget):
             elif part == 5:
                 lines.append(f'<span style="color:#777777">– {name}（{self.tr("可选")}）</span>')
         if st.late:
-            lines.append(f'<span style="color:#b3261e">⚠ {self.tr("发布晚于次年 4 月 1 日（逾期公开）")}</span>')
+            lines.append(f'<span style="color:#b3261e">⚠ {self.tr("逾期")}：{self.tr(domain.LATE_RULE)}</span>')
         elif st.late is False:
             lines.append(f'<span style="color:#1b6e2a">✓ {self.tr("按时公开")}</span>')
         else:
