@@ -627,7 +627,8 @@ def _write_reports(
     headers = [h for h, _ in REPORT_BASE] + [_header_name(ind, used) for ind in columns]
     # indicator headers wrap onto two or three lines of a tall header row
     col_widths = widths.widths + [max(8, min(18, text_width(h) // 2 + 2)) - 1 for h in headers[len(REPORT_BASE):]]
-    sheet = FastSheet(ws, headers, col_widths, header_height=45)
+    # too wide for one page (every indicator): 序号…发布机关 repeat on each page, the indicators run across pages
+    sheet = FastSheet(ws, headers, col_widths, header_height=45, print_title_columns=4)
     try:
         plain = 0
         money = sheet.style(number_format=MONEY_FORMAT)
@@ -727,7 +728,8 @@ def _write_notes(
         ("约定", "金额", "金额以千分位、两位小数显示；「指标明细」保留原文单位，「报告」表换算为万元"),
         ("约定", "行数上限", f"一个工作表最多 {MAX_SHEET_ROWS:,} 行；数值事实更多时续写在「指标明细2」「指标明细3」…，"
          "表头相同"),
-        ("约定", "打印", "各表横向打印、按页宽缩放，每页重复表头行"),
+        ("约定", "打印", "各表横向 A4 打印、按页宽缩放，每页重复表头行；「报告」表列数多、缩到一页宽看不清时，"
+         "每页重复左侧的序号至发布机关四列，指标列依次排在后面几页（可选用列较少的导出模板）"),
         ("约定", "文本安全", "以 = + - @ 等开头的文本一律存为文本，不会被当作公式执行"),
     ]
     widths = WidthTracker(NOTE_HEADERS, [10, 24, 60])

@@ -168,6 +168,24 @@ def apply_print_setup(ws: Any, *, title_rows: str = "1:1") -> None:
     ws.print_options.gridLines = False
 
 
+# A4 landscape with 0.5" margins holds ~147 Excel character units of column width at 100 %; below ~55 %
+# Chinese text is hard to read on paper.
+PAGE_WIDTH_UNITS = 147
+MIN_PRINT_SCALE = 0.55
+
+
+def print_pages_across(widths: Sequence[float], title_columns: int = 0) -> int:
+    """How many pages wide a sheet prints at a readable scale: 1 (fit to the page width) when it fits,
+    else enough pages for the columns after the first `title_columns`, which repeat on every page."""
+    readable = PAGE_WIDTH_UNITS / MIN_PRINT_SCALE
+    total = sum(max(MIN_WIDTH, min(MAX_WIDTH, w + 1)) for w in widths)
+    if total <= readable or title_columns <= 0:
+        return 1
+    titles = sum(max(MIN_WIDTH, min(MAX_WIDTH, w + 1)) for w in widths[:title_columns])
+    per_page = max(readable - titles, readable / 3)
+    return max(1, math.ceil((total - titles) / per_page))
+
+
 def parse_date(value: str | None) -> dt.date | None:
     if not value:
         return None
@@ -243,8 +261,14 @@ class FastSheet:
     """
 
     def __init__(self, ws: Any, headers: Sequence[str], widths: Sequence[float], *,
-                 header_height: float | None = None, hidden: Iterable[int] = (), print_setup: bool = True) -> None:
+                 header_height: float | None = None, hidden: Iterable[int] = (), print_setup: bool = True,
+                 print_title_columns: int = 0) -> None:
         self.ws = ws
+        # a sheet too wide for one readable page prints its first columns on every page, the rest across
+        # as many pages as it takes at a readable scale (print_pages_across)
+        shown = [w for i, w in enumerate(widths, 1) if i not in set(hidden)]
+        self.pages_across = print_pages_across(shown, print_title_columns)
+        self._title_columns = print_title_columns if self.pages_across > 1 else 0
         self._comments: list[CommentRecord] = []
         # a tall header row wraps its (long) header texts
         self._header_row = f' ht="{header_height}" customHeight="1"' if header_height else ""
@@ -389,7 +413,8 @@ class FastSheet:
         self._fh.write('<pageMargins left="0.5" right="0.5" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>')
         if self._print:
             self._fh.write(
-                f'<pageSetup paperSize="{PAPER_A4}" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+                f'<pageSetup paperSize="{PAPER_A4}" orientation="landscape" fitToWidth="{self.pages_across}" '
+                'fitToHeight="0"/>'
                 f"<headerFooter><oddFooter>&amp;C{_xml_text(PAGE_FOOTER)}</oddFooter></headerFooter>"
             )
         # openpyxl writes the comments and their VML drawing and relates them as "anysvml"
@@ -400,6 +425,8 @@ class FastSheet:
             self.ws.auto_filter.ref = ref
         if self._print:
             self.ws.print_title_rows = "1:1"  # a defined name in workbook.xml, written by openpyxl
+            if self._title_columns:
+                self.ws.print_title_cols = f"A:{get_column_letter(self._title_columns)}"
         swap_sheet_xml(self.ws, self.path, self._comments)
 
     def discard(self) -> None:
