@@ -327,6 +327,8 @@ FACT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("报告表取值", "是：「报告」表中该指标的数值取自这一条；否则写明未采用的原因（如其他年度的数值、变化前的数值、目标）"),
 )
 _KEY_COLUMN = 5  # 指标键, hidden
+# 报告 columns whose text wraps within this width (Excel character units)
+_WRAP_WIDTHS: dict[str, int] = {"标题": 32, "发布机关": 20, "原文件名": 20, "结构缺项": 20, "地区": 14, "文档类型": 14}
 NOTE_HEADERS = ("工作表", "项目", "说明")
 
 
@@ -625,8 +627,11 @@ def _write_reports(
 ) -> None:
     used: set[str] = set()
     headers = [h for h, _ in REPORT_BASE] + [_header_name(ind, used) for ind in columns]
-    # indicator headers wrap onto two or three lines of a tall header row
-    col_widths = widths.widths + [max(8, min(18, text_width(h) // 2 + 2)) - 1 for h in headers[len(REPORT_BASE):]]
+    # long texts (title, agency, file name, missing parts) wrap in a bounded column, so that the document
+    # columns of a narrow form fit one printed page width; indicator headers wrap in a tall header row
+    base_widths = [min(w, _WRAP_WIDTHS[h]) if h in _WRAP_WIDTHS else w for (h, _), w in zip(REPORT_BASE, widths.widths, strict=True)]
+    wrapped = [i for i, (h, _) in enumerate(REPORT_BASE) if h in _WRAP_WIDTHS]
+    col_widths = base_widths + [max(8, min(18, text_width(h) // 2 + 2)) - 1 for h in headers[len(REPORT_BASE):]]
     # too wide for one page (every indicator): 序号…发布机关 repeat on each page, the indicators run across pages
     sheet = FastSheet(ws, headers, col_widths, header_height=45, print_title_columns=4)
     try:
@@ -639,6 +644,7 @@ def _write_reports(
             (False, True, True): sheet.style(verified=True, number_format=MONEY_FORMAT),
             (True, True, False): sheet.style(warn=True), (True, True, True): sheet.style(warn=True, number_format=MONEY_FORMAT),
         }
+        wrap = sheet.style(wrap=True, quote_prefix=True, valign="bottom")  # bottom: level with the numbers
         first = len(REPORT_BASE) + 1
         is_money = [ind.kind == "money" for ind in columns]
         comments = 0
@@ -646,6 +652,11 @@ def _write_reports(
             if cancel is not None and n % 500 == 0 and cancel.is_set():
                 raise ExportCancelled()
             row: list[Any] = list(prefix)
+            lines = 1
+            for i in wrapped:
+                if isinstance(row[i], str) and row[i]:
+                    lines = max(lines, min(4, math.ceil(text_width(row[i]) / max(1, base_widths[i] - 1))))
+                    row[i] = (row[i], wrap)
             notes: list[tuple[int, str]] = []
             links: list[tuple[int, tuple[str, int]]] = []
             for i, (ind, money_col) in enumerate(zip(columns, is_money, strict=True)):
@@ -659,7 +670,7 @@ def _write_reports(
                     notes.append((first + i, c.note))
                 if c.link is not None:
                     links.append((first + i, c.link))
-            sheet.append(row)
+            sheet.append(row, lines=lines)
             for column, note in notes:
                 comments += 1
                 if comments <= MAX_COMMENTS:

@@ -168,10 +168,10 @@ def apply_print_setup(ws: Any, *, title_rows: str = "1:1") -> None:
     ws.print_options.gridLines = False
 
 
-# A4 landscape with 0.5" margins holds ~147 Excel character units of column width at 100 %; below ~55 %
+# A4 landscape with 0.5" margins holds ~147 Excel character units of column width at 100 %; below ~50 %
 # Chinese text is hard to read on paper.
 PAGE_WIDTH_UNITS = 147
-MIN_PRINT_SCALE = 0.55
+MIN_PRINT_SCALE = 0.5
 
 
 def print_pages_across(widths: Sequence[float], title_columns: int = 0) -> int:
@@ -301,7 +301,7 @@ class FastSheet:
         self.append([(safe_text(h), header_style) for h in headers])
 
     def style(self, *, number_format: str | None = None, quote_prefix: bool = False, header: bool = False,
-              warn: bool = False, wrap: bool = False, verified: bool = False) -> int:
+              warn: bool = False, wrap: bool = False, verified: bool = False, valign: str = "center") -> int:
         """Register a cell style with the workbook and return its index (the `s` attribute)."""
         cell = WriteOnlyCell(self.ws, None)
         if number_format:
@@ -316,7 +316,7 @@ class FastSheet:
         if warn:
             cell.fill = WARN_FILL
         if wrap:
-            cell.alignment = Alignment(wrap_text=True, vertical="center")
+            cell.alignment = Alignment(wrap_text=True, vertical=valign)
         return int(cell.style_id)
 
     def comment(self, column: int, text: str) -> None:
@@ -353,10 +353,12 @@ class FastSheet:
             self._cache[key] = out
         return out
 
-    def append(self, row: Sequence[Any]) -> None:
+    def append(self, row: Sequence[Any], *, lines: int = 1) -> None:
+        """Append a row; `lines` > 1 makes it that many text lines tall (for wrapped cells)."""
         self.rows += 1
         r = self.rows
-        parts = [f'<row r="{r}"{self._header_row if r == 1 else ""}>']
+        height = self._header_row if r == 1 else (f' ht="{15 * lines}" customHeight="1"' if lines > 1 else "")
+        parts = [f'<row r="{r}"{height}>']
         add = parts.append
         for letter, item in zip(self._letters, row, strict=False):
             kind = type(item)

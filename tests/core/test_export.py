@@ -327,7 +327,9 @@ def test_column_widths_fit_chinese_text_and_are_capped(gold_book: Any) -> None:
     wb = load_workbook(out)
     rep = wb["报告"]
     longest_title = max(text_width(d.title) for d, _, _ in docs)
-    assert rep.column_dimensions["C"].width == min(60, longest_title + 1)
+    # a long title wraps in a bounded column (the document columns of a narrow form fit one printed page)
+    assert rep.column_dimensions["C"].width == min(33, longest_title + 1)
+    assert rep["C2"].alignment.wrap_text
     fac = wb["指标明细"]
     assert fac.column_dimensions["K"].width == 60  # 原句 capped
     for ws in (rep, fac, wb["说明"]):  # every column has its width
