@@ -671,6 +671,17 @@ class Archive:
             _refresh_fact_count(conn, doc_id)
         return fact
 
+    def delete_fact(self, fact_id: int) -> None:
+        """Remove a figure the user added by hand (undo of add_fact); a found figure is rejected instead."""
+        with self._write() as conn:
+            row = conn.execute("SELECT doc_id, status FROM facts WHERE id = ?", (fact_id,)).fetchone()
+            if row is None:
+                return
+            if row[1] != "manual":
+                raise ArchiveError("只能删除手工添加的数据项；识别出的数据项请标为已否决。")
+            conn.execute("DELETE FROM facts WHERE id = ?", (fact_id,))
+            _refresh_fact_count(conn, int(row[0]))
+
     # --- search --------------------------------------------------------------------------------------
 
     def search(

@@ -1,4 +1,5 @@
-"""Undoable edits (QUndoCommand): tags, metadata and trash; each step runs on the writer worker."""
+"""Undoable edits (QUndoCommand): tags (also rename and merge), metadata, trash and figures; each step runs
+on the writer worker."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from PySide6.QtGui import QUndoCommand
 
 if TYPE_CHECKING:
     from core.archive import Archive
-    from core.models import Document
+    from core.models import Document, Fact, Tag
     from gui.worker import JobFn
 
 
@@ -125,3 +126,148 @@ class TrashCommand(QUndoCommand):
 
     def undo(self) -> None:
         self._run(self.restore)
+
+
+class RenameTagCommand(QUndoCommand):
+    """Rename a tag (undo gives it its old name back)."""
+
+    def __init__(self, host: Host, tag_id: int, old_name: str, new_name: str) -> None:
+        super().__init__(tr("重命名标签“{0}”为“{1}”").format(old_name, new_name))
+        self.host = host
+        self.tag_id = tag_id
+        self.old_name = old_name
+        self.new_name = new_name
+
+    def _rename(self, name: str) -> None:
+        tag_id = self.tag_id
+
+        def job(archive: Archive, *_: Any) -> None:
+            archive.rename_tag(tag_id, name)
+
+        self.host.run_write(job, None, name="tags")
+
+    def redo(self) -> None:
+        self._rename(self.new_name)
+
+    def undo(self) -> None:
+        self._rename(self.old_name)
+
+
+class MergeTagsCommand(QUndoCommand):
+    """Merge tags into one; undo recreates the merged tags (name, colour, documents) and takes the
+    destination tag off the documents that only had it through the merge.
+
+    Tags are found by name when a step runs: an undone merge recreates its tags with new ids.
+    """
+
+    def __init__(self, host: Host, sources: Sequence[Tag], destination: Tag) -> None:
+        names = "、".join(t.name for t in sources)
+        super().__init__(tr("合并标签“{0}”到“{1}”").format(names, destination.name))
+        self.host = host
+        self.sources = [(t.name, t.color) for t in sources if t.name != destination.name]
+        self.destination = destination.name
+        # filled by redo (on the worker) before the merge: which documents carried which tag
+        self.members: dict[str, list[int]] = {}
+
+    @staticmethod
+    def _documents(archive: Archive, tag_id: int) -> list[int]:
+        return sorted({*archive.list_ids(tags_all=[tag_id]), *archive.list_ids(tags_all=[tag_id], deleted=True)})
+
+    def redo(self) -> None:
+        sources, destination, members = list(self.sources), self.destination, self.members
+
+        def job(archive: Archive, *_: Any) -> None:
+            ids = {t.name: t.id for t in archive.tags()}
+            if destination not in ids:
+                return
+            members.clear()
+            for name, _color in [*sources, (destination, "")]:
+                if name in ids:
+                    members[name] = self._documents(archive, ids[name])
+            src_ids = [ids[name] for name, _ in sources if name in ids]
+            if src_ids:
+                archive.merge_tags(src_ids, ids[destination])
+
+        self.host.run_write(job, None, name="tags")
+
+    def undo(self) -> None:
+        sources, destination, members = list(self.sources), self.destination, self.members
+
+        def job(archive: Archive, *_: Any) -> None:
+            had = set(members.get(destination, []))
+            given: set[int] = set()
+            for name, color in sources:
+                docs = members.get(name)
+                if docs is None:
+                    continue
+                archive.create_tag(name, color)
+                if docs:
+                    archive.tag_documents(docs, [name])
+                given.update(docs)
+            only_through_merge = sorted(given - had)
+            if only_through_merge:
+                archive.untag_documents(only_through_merge, [destination])
+
+        self.host.run_write(job, None, name="tags")
+
+
+class FactCommand(QUndoCommand):
+    """Change a figure: its status (确认/否决), its value and unit (更正), its indicator (归入指标).
+
+    Undo puts back what the figure was (value, unit, indicator and status, 自动识别 included)."""
+
+    def __init__(self, host: Host, doc_id: int, facts: Sequence[Fact], changes: dict[str, Any], text: str) -> None:
+        super().__init__(text)
+        self.host = host
+        self.doc_id = doc_id
+        self.changes = dict(changes)
+        self.old = [(f.id, f.value, f.unit, f.key, f.name, f.status) for f in facts if f.id is not None]
+
+    def redo(self) -> None:
+        ids, changes = [fact_id for fact_id, *_ in self.old], dict(self.changes)
+
+        def job(archive: Archive, *_: Any) -> None:
+            for fact_id in ids:
+                archive.update_fact(fact_id, **changes)
+
+        self.host.run_write(job, [self.doc_id], name="facts")
+
+    def undo(self) -> None:
+        old = list(self.old)
+
+        def job(archive: Archive, *_: Any) -> None:
+            for fact_id, value, unit, key, name, status in old:
+                archive.update_fact(fact_id, value=value, unit=unit, key=key or "", name=name, status=status)
+
+        self.host.run_write(job, [self.doc_id], name="facts")
+
+
+class AddFactCommand(QUndoCommand):
+    """A figure the clerk marks in the text (手工添加), with its indicator; undo removes it again."""
+
+    def __init__(self, host: Host, doc_id: int, fact: Fact) -> None:
+        super().__init__(tr("添加指标“{0}”").format(fact.name or fact.sentence[:12]))
+        self.host = host
+        self.doc_id = doc_id
+        self.fact = fact
+        self.added: list[int] = []  # the stored fact's id (set on the worker, read by a later step there)
+
+    def redo(self) -> None:
+        fact, doc_id, added = self.fact, self.doc_id, self.added
+
+        def job(archive: Archive, *_: Any) -> Fact:
+            stored = archive.add_fact(doc_id, fact.start, fact.end, fact.value, fact.unit, fact.key, fact.name)
+            added[:] = [stored.id] if stored.id is not None else []
+            return stored
+
+        self.host.run_write(job, [self.doc_id], name="facts")
+
+    def undo(self) -> None:
+        added = self.added
+
+        def job(archive: Archive, *_: Any) -> None:
+            for fact_id in added:
+                archive.delete_fact(fact_id)
+            added.clear()
+
+        self.host.run_write(job, [self.doc_id], name="facts")

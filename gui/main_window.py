@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.commands import MetadataCommand, TagCommand, TrashCommand
+from gui.commands import MergeTagsCommand, MetadataCommand, RenameTagCommand, TagCommand, TrashCommand
 from gui.errors import show_error
 from gui.models import COLUMNS, SNIPPET_COLUMN, DocumentTableModel
 from gui.settings import Settings
@@ -172,12 +172,8 @@ class MainWindow(QMainWindow):
         self.tag_pane.filterChanged.connect(self.refresh)
         self.tag_pane.docsDropped.connect(self.tag_documents)
         self.tag_pane.createRequested.connect(self._create_tag)
-        self.tag_pane.renameRequested.connect(
-            lambda tag_id, name: self.run_write(lambda a, *_: a.rename_tag(tag_id, name), None, "tags")
-        )
-        self.tag_pane.mergeRequested.connect(
-            lambda src, dst: self.run_write(lambda a, *_: a.merge_tags(src, dst), None, "tags")
-        )
+        self.tag_pane.renameRequested.connect(self.rename_tag)  # undoable
+        self.tag_pane.mergeRequested.connect(self.merge_tags)  # undoable
         self.tag_pane.deleteRequested.connect(
             lambda tag_id: self.run_write(lambda a, *_: a.delete_tag(tag_id), None, "tags")
         )
@@ -804,6 +800,19 @@ class MainWindow(QMainWindow):
         docs = self.model.documents(list(ids))
         if docs and fields:
             self.undo_stack.push(MetadataCommand(self, docs, fields))
+
+    def rename_tag(self, tag_id: int, name: str) -> None:
+        """Rename a tag (undoable)."""
+        old = next((t.name for t in self.tag_pane.tags() if t.id == tag_id), None)
+        if old is not None and name.strip() and old != name.strip():
+            self.undo_stack.push(RenameTagCommand(self, tag_id, old, name.strip()))
+
+    def merge_tags(self, src_ids: Sequence[int], dst_id: int) -> None:
+        """Merge tags into one (undoable: undo recreates them on their documents)."""
+        tags = {t.id: t for t in self.tag_pane.tags()}
+        sources = [tags[i] for i in src_ids if i in tags and i != dst_id]
+        if dst_id in tags and sources:
+            self.undo_stack.push(MergeTagsCommand(self, sources, tags[dst_id]))
 
     def _create_tag(self, name: str) -> None:
         self.run_write(lambda a, *_: a.create_tag(name), None, "tags")
