@@ -286,7 +286,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         else:
             ids = archive.list_ids(order_by="report_year", descending=False, **filters)
         out = Path(args.xlsx)
-        export_xlsx(archive, out, ids)
+        export_xlsx(archive, out, ids, template=args.template)
     print(f"已导出 {len(ids)} 个文档到 {out}")
     return EXIT_OK
 
@@ -374,6 +374,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("export", cmd_export, "把文档及其数据导出为 Excel 工作簿")
     p.add_argument("--xlsx", required=True, metavar="OUT")
     p.add_argument("--query", help="只导出与此搜索匹配的文档")
+    p.add_argument("--template", help="「报告」表的指标列模板（默认：设置中的默认模板，未设置时为“全部指标”）")
     _add_filters(p, tag_help="只导出含有此标签的文档（可重复）")
     return parser
 
