@@ -792,6 +792,8 @@ def export_xlsx(  # noqa: PLR0917 - the documented signature (docs/interfaces.md
 
     ids = list(doc_ids) if doc_ids is not None else list(archive.list_ids())
     _check_sheets(sheets)
+    if template is not None and template not in export_templates.template_names():
+        raise ExportError(f"没有名为“{template}”的导出模板；可选：{'、'.join(export_templates.template_names())}")
     name = template if template is not None else export_templates.default_template()
     keys = export_templates.template_keys(name)
 

@@ -165,7 +165,7 @@ class ExportDialog(QDialog):
         sl.addStretch(1)
         layout.addWidget(sheets)
 
-        columns = QGroupBox(self.tr("「报告」表的指标列"), self)
+        columns = QGroupBox(self.tr("报告表中的指标列"), self)
         cl = QVBoxLayout(columns)
         row = QHBoxLayout()
         self.templateBox = QComboBox(columns)
@@ -249,7 +249,12 @@ class ExportDialog(QDialog):
         self.templateBox.clear()
         for name in export_templates.template_names():
             keys = export_templates.template_keys(name)
-            label = self.tr("{0}（{1} 个指标）").format(name, len(keys)) if keys is not None else name
+            if keys is None:
+                from core.indicators import default_dictionary
+
+                label = self.tr("{0}（{1} 个，按指标词典的顺序）").format(name, len(default_dictionary().keys()))
+            else:
+                label = self.tr("{0}（{1} 个指标）").format(name, len(keys))
             self.templateBox.addItem(label, name)
         index = max(0, self.templateBox.findData(current))
         self.templateBox.setCurrentIndex(index)

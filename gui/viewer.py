@@ -354,11 +354,14 @@ class DocumentViewer(QWidget):
         self.correctButton.clicked.connect(self.correct_selected_interactive)
         self.indicatorButton.clicked.connect(self.change_indicator_interactive)
         self.addFactButton.clicked.connect(self.add_fact_interactive)
-        for b in (self.confirmButton, self.correctButton, self.indicatorButton, self.rejectButton):
+        for b in (self.confirmButton, self.correctButton, self.rejectButton):
             buttons.addWidget(b)
         buttons.addStretch(1)
         layout.addLayout(buttons)
-        layout.addWidget(self.addFactButton)
+        second = QHBoxLayout()  # two rows: the side panel stays as narrow as before at 1366 pixels
+        second.addWidget(self.indicatorButton)
+        second.addWidget(self.addFactButton, 1)
+        layout.addLayout(second)
         hint = QLabel(self.tr("提示：在正文中选中一段含数字的文字，再点上面的按钮即可添加指标。"), page)
         hint.setWordWrap(True)
         hint.setStyleSheet("color: palette(dark);")

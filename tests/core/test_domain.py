@@ -221,3 +221,29 @@ def test_year_sentences_were_found() -> None:
     if not _shared_texts():
         pytest.skip("../shared is not present")
     assert found >= 1
+
+
+def test_compare_computes_a_change_only_for_the_same_indicator_in_the_same_unit() -> None:
+    from core.compare import compare_figures
+
+    def fact(value: float, unit: str, key: str | None, start: int, sentence: str) -> Fact:
+        return Fact(value=value, unit=unit, start=start, end=start + 3, sentence=sentence, key=key)
+
+    a = [fact(58, "名", "enforcement.officers", 0, "持证执法人员58名"),
+         fact(37, "件", "enforcement.penalty_cases", 10, "行政处罚案件37件"),
+         fact(4, "期", "education.trainings", 20, "培训4期")]
+    b = [fact(1342, "人", "enforcement.officers", 0, "持证执法人员1342人"),
+         fact(12, "宗", "enforcement.penalty_cases", 10, "行政处罚案件12宗"),
+         fact(56, "场", "education.trainings", 20, "培训56场")]
+    rows = {r.key: r for r in compare_figures(a, "", b, "")}
+    assert rows["enforcement.officers"].diff == 1284  # 名 and 人 count people alike
+    assert rows["enforcement.penalty_cases"].diff == -25  # 件/宗 alike
+    trainings = rows["education.trainings"]
+    assert trainings.diff is None and trainings.pct is None and "单位不同" in trainings.note
+    # the figure each report states: the end of 从A升至B, this year's, never a target
+    a = [fact(29.4, "%", "litigation.head_appearance_rate", 0, "出庭率从29.4%升至91.11%"),
+         fact(91.11, "%", "litigation.head_appearance_rate", 5, "出庭率从29.4%升至91.11%")]
+    b = [fact(100, "%", "litigation.head_appearance_rate", 0, "力争出庭率达到100%"),
+         fact(95, "%", "litigation.head_appearance_rate", 9, "出庭率95%")]
+    row = compare_figures(a, "", b, "", 2020, 2021)[0]
+    assert (row.value_a, row.value_b) == (91.11, 95) and row.diff == pytest.approx(3.89)
