@@ -553,6 +553,9 @@ class DocumentViewer(QWidget):
                     item.setFont(font)
                 if col == 4:
                     item.setToolTip(text)
+                elif col == 3 and domain.is_verified(fact):  # the same green as in the text and in Excel
+                    item.setBackground(QBrush(FACT_CONFIRMED_BG))
+                    item.setToolTip(self.tr(domain.VERIFIED))
                 table.setItem(row, col, item)
         if selected:
             for row, fact in enumerate(self.facts):
@@ -587,7 +590,7 @@ class DocumentViewer(QWidget):
         for fact in self.facts:
             if fact.status == "rejected" or fact.end <= fact.start:
                 continue
-            fmt = confirmed_fmt if fact.status in ("confirmed", "corrected", "manual") else fact_fmt
+            fmt = confirmed_fmt if domain.is_verified(fact) else fact_fmt
             selections.append(self._selection(fact.start, fact.end, fmt))
         hit_fmt = QTextCharFormat()
         hit_fmt.setBackground(HIT_BG)
