@@ -200,10 +200,19 @@ _HEADER_CHANGE = re.compile(r"增减|同比|增长|变化|增幅|降幅|比上�
 _CONTEXT = 40
 
 
-def _format_number(value: float) -> str:
-    if math.isfinite(value) and float(value).is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return f"{value:g}"
+_NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*[余多]?\s*")
+
+
+def _find_number(sentence: str, value: float, unit: str) -> tuple[int, int] | None:
+    """(start, end) of the first `value` + `unit` written in the sentence (one compiled pattern for all)."""
+    for m in _NUMBER.finditer(sentence):
+        if sentence.startswith(unit, m.end()):
+            try:
+                if float(m.group(1)) == value:
+                    return m.start(), m.end() + len(unit)
+            except ValueError:
+                continue
+    return None
 
 
 def fact_context(fact: Fact, text: str | None = None) -> tuple[str, str]:
@@ -217,13 +226,10 @@ def fact_context(fact: Fact, text: str | None = None) -> tuple[str, str]:
         after = text[fact.end : fact.end + 16]
     else:
         sentence = fact.sentence or ""
-        hit = re.search(
-            r"(?<![\d.])" + re.escape(_format_number(fact.value)) + r"\s*[余多]?\s*" + re.escape(fact.unit or ""),
-            sentence,
-        )
+        hit = _find_number(sentence, fact.value, fact.unit or "")
         if hit is None:
             return "", ""
-        before, after = sentence[max(0, hit.start() - _CONTEXT) : hit.start()], sentence[hit.end() : hit.end() + 16]
+        before, after = sentence[max(0, hit[0] - _CONTEXT) : hit[0]], sentence[hit[1] : hit[1] + 16]
     breaks = [m.end() for m in _CLAUSE_BREAK.finditer(before)]
     clause = before[breaks[-1] :] if breaks else before
     cut = _CLAUSE_BREAK.search(after)

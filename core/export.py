@@ -38,6 +38,8 @@ from core.xlsx_util import (
 
 __all__ = [
     "ALL_SHEETS",
+    "EXTRA_SHEETS",
+    "REPORT_COLUMNS",
     "SHEET_FACTS",
     "SHEET_NOTES",
     "SHEET_REPORTS",
@@ -256,11 +258,31 @@ class ReportColumn:
 
 @dataclass(frozen=True, slots=True)
 class ReportRow:
-    """What a 报告 column's value is computed from."""
+    """What a 报告 column's (or a further sheet's) value is computed from."""
 
     doc: Document
     structure: StructureCheck
     facts: Sequence[Fact]
+    source: Any = None  # the archive being exported (export_xlsx), for columns that need more than the facts
+
+
+@dataclass(frozen=True, slots=True)
+class ExtraSheet:
+    """A further sheet of the export: one entry of EXTRA_SHEETS adds it (written after 指标明细, described on
+    说明, offered in the export dialog). `rows(report_row)` gives the sheet's rows for one exported document."""
+
+    name: str
+    columns: tuple[tuple[str, str], ...]  # (header, what 说明 says about it)
+    rows: Callable[[ReportRow], Iterable[Sequence[Any]]]
+    widths: tuple[int, ...] = ()
+
+
+EXTRA_SHEETS: list[ExtraSheet] = []
+
+
+def sheet_names() -> tuple[str, ...]:
+    """Every sheet an export can hold, in workbook order (ALL_SHEETS plus the EXTRA_SHEETS before 说明)."""
+    return (SHEET_REPORTS, SHEET_FACTS, *[x.name for x in EXTRA_SHEETS], SHEET_NOTES)
 
 
 def _missing_text(r: ReportRow) -> str:
@@ -310,6 +332,11 @@ REPORT_COLUMNS: list[ReportColumn] = [
                  f"自动识别）；全部{domain.VERIFIED}：每条都已确认、更正或手工添加；空：没有指标数值", _check_text),
 ]
 REPORT_BASE: tuple[tuple[str, str], ...] = tuple((c.header, c.description) for c in REPORT_COLUMNS)
+
+
+def report_base() -> tuple[tuple[str, str], ...]:
+    """(header, description) of the fixed 报告 columns as REPORT_COLUMNS holds them now."""
+    return tuple((c.header, c.description) for c in REPORT_COLUMNS)
 FACT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("文档ID", "所属文档在档案库中的编号，对应「报告」表的文档ID"),
     ("标题", "所属文档标题"),
@@ -401,14 +428,15 @@ class _Cell:
 
 
 def _check_sheets(sheets: Collection[str] | None) -> tuple[str, ...]:
+    every = sheet_names()
     if sheets is None:
-        return ALL_SHEETS
+        return every
     if isinstance(sheets, str):  # one sheet named on its own
         sheets = [sheets]
-    chosen = tuple(s for s in ALL_SHEETS if s in sheets)
-    unknown = [s for s in sheets if s not in ALL_SHEETS]
+    chosen = tuple(s for s in every if s in sheets)
+    unknown = [s for s in sheets if s not in every]
     if unknown or not chosen:
-        raise ExportError(f"未知的工作表：{'、'.join(map(str, unknown)) or '（未选择）'}；可选：{'、'.join(ALL_SHEETS)}")
+        raise ExportError(f"未知的工作表：{'、'.join(map(str, unknown)) or '（未选择）'}；可选：{'、'.join(every)}")
     return chosen
 
 
@@ -434,6 +462,7 @@ def write_workbook(  # noqa: PLR0917 - the documented signature
     selection: str = "",
     template: Sequence[str] | None = None,
     template_name: str = "",
+    source: Any = None,
 ) -> Path | None:
     """Write the export workbook from plain data; one pass over `docs`, memory bounded by one document.
 
@@ -458,8 +487,9 @@ def write_workbook(  # noqa: PLR0917 - the documented signature
         ws_rep.freeze_panes = "A2"  # a write-only sheet writes its view with the first row
 
     spill = _Spill() if ws_rep is not None else None
-    rep_widths = WidthTracker([h for h, _ in REPORT_BASE], [6, 8, 30, 16])
+    rep_widths = WidthTracker([h for h, _ in report_base()], [6, 8, 30, 16])
     facts_out = _FactSheet(wb, ws_fact) if ws_fact is not None else None
+    extras = [(x, _RowSpill()) for x in EXTRA_SHEETS if x.name in chosen]
     n_docs = n_facts = 0
     try:
         with atomic_output(out) as tmp:
@@ -481,8 +511,11 @@ def write_workbook(  # noqa: PLR0917 - the documented signature
                         taken = "是" if id(fact) in used else why.get(id(fact), "")
                         links[id(fact)] = facts_out.add(doc, title, agency, fact, taken)
                 n_facts += len(facts)
+                report_row = ReportRow(doc, structure, facts, source)
+                for extra, rows_out in extras:
+                    for extra_row in extra.rows(report_row):
+                        rows_out.add(list(extra_row))
                 if spill is not None:
-                    report_row = ReportRow(doc, structure, facts)
                     prefix = [n_docs if c.header == "序号" else c.value(report_row) for c in REPORT_COLUMNS]
                     rep_widths.add(prefix)
                     cells = {
@@ -501,6 +534,8 @@ def write_workbook(  # noqa: PLR0917 - the documented signature
                 if progress is not None:
                     progress(max(total, n_docs), max(total, n_docs), "正在写入「报告」表…")
                 _write_reports(ws_rep, spill=spill, columns=columns, widths=rep_widths, cancel=cancel)
+            for extra, rows_out in extras:
+                _write_extra(wb.create_sheet(extra.name), extra, rows_out)
             if SHEET_NOTES in chosen:
                 ws_note = wb.create_sheet(SHEET_NOTES)  # created last: 指标明细 may continue on more sheets
                 ws_note.freeze_panes = "A2"
@@ -527,7 +562,47 @@ def write_workbook(  # noqa: PLR0917 - the documented signature
     finally:
         if spill is not None:
             spill.close()
+        for _, rows_out in extras:
+            rows_out.close()
     return out
+
+
+class _RowSpill:
+    """Rows of a further sheet, kept in a temporary file until the sheet is written."""
+
+    def __init__(self) -> None:
+        self._file: IO[bytes] = tempfile.TemporaryFile(prefix="report-archive-rows-")
+        self.count = 0
+        self.widths: list[int] = []
+
+    def add(self, row: list[Any]) -> None:
+        pickle.dump(row, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.count += 1
+
+    def __iter__(self) -> Iterator[list[Any]]:
+        self._file.seek(0)
+        for _ in range(self.count):
+            yield pickle.load(self._file)  # our own temp file
+
+    def close(self) -> None:
+        self._file.close()
+
+
+def _write_extra(ws: Any, extra: ExtraSheet, rows: _RowSpill) -> None:
+    headers = [h for h, _ in extra.columns]
+    widths = WidthTracker(headers, list(extra.widths))
+    for n, row in enumerate(rows):
+        if n >= _FACT_WIDTH_SAMPLE:
+            break
+        widths.add(row)
+    sheet = FastSheet(ws, headers, widths.widths)
+    try:
+        for row in rows:
+            sheet.append(row)
+        sheet.finish()
+    except BaseException:
+        sheet.discard()
+        raise
 
 
 class _FactSheet:
@@ -626,12 +701,12 @@ def _write_reports(
     cancel: threading.Event | None,
 ) -> None:
     used: set[str] = set()
-    headers = [h for h, _ in REPORT_BASE] + [_header_name(ind, used) for ind in columns]
+    headers = [h for h, _ in report_base()] + [_header_name(ind, used) for ind in columns]
     # long texts (title, agency, file name, missing parts) wrap in a bounded column, so that the document
     # columns of a narrow form fit one printed page width; indicator headers wrap in a tall header row
-    base_widths = [min(w, _WRAP_WIDTHS[h]) if h in _WRAP_WIDTHS else w for (h, _), w in zip(REPORT_BASE, widths.widths, strict=True)]
-    wrapped = [i for i, (h, _) in enumerate(REPORT_BASE) if h in _WRAP_WIDTHS]
-    col_widths = base_widths + [max(8, min(18, text_width(h) // 2 + 2)) - 1 for h in headers[len(REPORT_BASE):]]
+    base_widths = [min(w, _WRAP_WIDTHS[h]) if h in _WRAP_WIDTHS else w for (h, _), w in zip(report_base(), widths.widths, strict=True)]
+    wrapped = [i for i, (h, _) in enumerate(report_base()) if h in _WRAP_WIDTHS]
+    col_widths = base_widths + [max(8, min(18, text_width(h) // 2 + 2)) - 1 for h in headers[len(report_base()):]]
     # too wide for one page (every indicator): 序号…发布机关 repeat on each page, the indicators run across pages
     sheet = FastSheet(ws, headers, col_widths, header_height=45, print_title_columns=4)
     try:
@@ -645,7 +720,7 @@ def _write_reports(
             (True, True, False): sheet.style(warn=True), (True, True, True): sheet.style(warn=True, number_format=MONEY_FORMAT),
         }
         wrap = sheet.style(wrap=True, quote_prefix=True, valign="bottom")  # bottom: level with the numbers
-        first = len(REPORT_BASE) + 1
+        first = len(report_base()) + 1
         is_money = [ind.kind == "money" for ind in columns]
         comments = 0
         for n, (prefix, cells) in enumerate(spill):
@@ -696,7 +771,7 @@ def _write_notes(
     apply_print_setup(ws)
     rows: list[tuple[str, str, str]] = []
     if SHEET_REPORTS in chosen:
-        rows += [(SHEET_REPORTS, h, d) for h, d in REPORT_BASE]
+        rows += [(SHEET_REPORTS, h, d) for h, d in report_base()]
         used: set[str] = set()
         for ind in columns:
             unit = ind.column_unit
@@ -715,6 +790,9 @@ def _write_notes(
             rows.append((SHEET_REPORTS, _header_name(ind, used), what))
     if SHEET_FACTS in chosen:
         rows += [(SHEET_FACTS, h, d) for h, d in FACT_COLUMNS]
+    for extra in EXTRA_SHEETS:
+        if extra.name in chosen:
+            rows += [(extra.name, h, d) for h, d in extra.columns]
     rows += [
         ("导出信息", "导出时间", dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")),
         ("导出信息", "程序版本", f"报告档案 {__version__}"),
@@ -813,7 +891,7 @@ def export_xlsx(  # noqa: PLR0917 - the documented signature (docs/interfaces.md
 
     text = selection if selection else _selection_text(doc_ids, len(ids))
     return write_workbook(out, rows(), load_indicators(), len(ids), progress, cancel, sheets=sheets, selection=text,
-                          template=keys, template_name=name)
+                          template=keys, template_name=name, source=archive)
 
 
 def _text_reader(archive: ArchiveLike, doc_id: int) -> domain.TextSource:

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from core import export_templates
-from core.export import ALL_SHEETS
+from core.export import sheet_names
 from core.xlsx_util import ExportError
 from gui.errors import show_error
 
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from gui.worker import Job
 
 def available_sheets() -> list[str]:
-    return list(ALL_SHEETS)
+    return list(sheet_names())
 
 
 class TemplateEditor(QDialog):

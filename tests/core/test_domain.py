@@ -247,3 +247,19 @@ def test_compare_computes_a_change_only_for_the_same_indicator_in_the_same_unit(
          fact(95, "%", "litigation.head_appearance_rate", 9, "出庭率95%")]
     row = compare_figures(a, "", b, "", 2020, 2021)[0]
     assert (row.value_a, row.value_b) == (91.11, 95) and row.diff == pytest.approx(3.89)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "key"),
+    [
+        ("今年审结行政复议案件48件。", "review.concluded"),
+        ("依法办结行政复议案件45件。", "review.concluded"),
+        ("受理行政复议案件51件。", "review.accepted"),
+        ("全年收案56件。", "review.received"),
+        ("新收行政复议案件60件。", "review.received"),
+        ("经审理，纠错7件。", "review.corrected"),
+    ],
+)
+def test_review_verbs_land_on_their_own_indicators(sentence: str, key: str) -> None:
+    keys = [f.key for f in _facts(sentence)]
+    assert keys == [key], (sentence, keys)
