@@ -184,3 +184,20 @@ def test_a_further_sheet_or_column_is_one_entry(tmp_path: Path, monkeypatch: pyt
     assert wb["报告"].cell(row=2, column=headers.index("重复率") + 1).value == 0.25
     described = {(r[0].value, r[1].value) for r in wb["说明"].iter_rows(min_row=2)}
     assert ("重复情况", "重复率") in described and ("报告", "重复率") in described
+
+
+def test_reanalysis_keeps_a_persons_figures_and_the_others_of_a_shared_span(tmp_path: Path) -> None:
+    from tests.core.filemakers import make_txt
+
+    path = make_txt(tmp_path / "甲局2023年法治政府建设年度报告.txt",
+                    "甲局2023年法治政府建设年度报告\n一、主要举措和成效\n全年制定规范性文件5件，报备率、报备及时率均达100%。\n")
+    with Archive.open(tmp_path / "r.sqlite") as archive:
+        archive.import_paths([path], workers=0)
+        doc_id = archive.list_ids()[0]
+        shared = [f for f in archive.get_facts(doc_id) if f.unit == "%"]
+        assert len(shared) == 2 and shared[0].id is not None
+        archive.update_fact(shared[0].id, status="confirmed")
+        archive.reanalyse([doc_id], workers=0)
+        after = [f for f in archive.get_facts(doc_id) if f.unit == "%"]
+        assert sorted(f.status for f in after) == ["auto", "confirmed"]
+        assert {f.key for f in after} == {f.key for f in shared}
