@@ -13,24 +13,18 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from core import __version__, domain
 from core.models import Document, Fact, StructureCheck
 from core.paths import resource
 from core.xlsx_util import (
     MONEY_FORMAT,
-    WRAP,
     ExportCancelled,
     ExportError,
     FastSheet,
     WidthTracker,
-    apply_print_setup,
     atomic_output,
-    cell_value,
     discard_workbook,
-    finish_sheet,
-    header_cells,
     parse_date,
     safe_text,
     text_width,
@@ -357,6 +351,7 @@ _KEY_COLUMN = 5  # 指标键, hidden
 # 报告 columns whose text wraps within this width (Excel character units)
 _WRAP_WIDTHS: dict[str, int] = {"标题": 32, "发布机关": 20, "原文件名": 20, "结构缺项": 20, "地区": 14, "文档类型": 14}
 NOTE_HEADERS = ("工作表", "项目", "说明")
+MAX_NOTE_WIDTH = 60
 
 
 def _header_name(ind: IndicatorColumn, used: set[str]) -> str:
@@ -768,7 +763,6 @@ def _write_notes(
     selection: str,
     template_name: str = "",
 ) -> None:
-    apply_print_setup(ws)
     rows: list[tuple[str, str, str]] = []
     if SHEET_REPORTS in chosen:
         rows += [(SHEET_REPORTS, h, d) for h, d in report_base()]
@@ -824,17 +818,21 @@ def _write_notes(
     widths = WidthTracker(NOTE_HEADERS, [10, 24, 60])
     for r in rows:
         widths.add(r)
-    widths.apply(ws)
-    ws.append(header_cells(ws, NOTE_HEADERS))
-    for r in rows:
-        cells = [cell_value(ws, v) for v in r]
-        if isinstance(cells[2], str) and text_width(cells[2]) > 60:  # long explanations wrap in their column
-            cell = WriteOnlyCell(ws, cells[2])
-            cell.data_type = "s"
-            cell.alignment = WRAP
-            cells[2] = cell
-        ws.append(cells)
-    finish_sheet(ws, len(NOTE_HEADERS), len(rows))
+    sheet = FastSheet(ws, NOTE_HEADERS, widths.widths)
+    try:
+        wrap = sheet.style(wrap=True, quote_prefix=True, valign="top")
+        top = sheet.style(wrap=True, quote_prefix=True, valign="top")
+        width = min(MAX_NOTE_WIDTH, widths.widths[2])
+        for r in rows:
+            text = safe_text(r[2])
+            lines = max(1, min(12, math.ceil(text_width(text) / max(1, width - 1)))) if text else 1
+            # long explanations wrap in their column; the row is as tall as its text (Excel and LibreOffice
+            # do not grow a row for wrapped text by themselves)
+            sheet.append([(r[0], top), (r[1], top), (text, wrap)], lines=lines)
+        sheet.finish()
+    except BaseException:
+        sheet.discard()
+        raise
 
 
 # ---------------------------------------------------------------- the archive adapter

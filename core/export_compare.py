@@ -23,6 +23,7 @@ from core.xlsx_util import (
     MONEY_FORMAT,
     ExportError,
     WidthTracker,
+    apply_print_setup,
     atomic_output,
     looks_like_formula,
     safe_text,
@@ -85,6 +86,7 @@ def _table(ws: Any, headers: Sequence[str], rows: Sequence[Sequence[Any]], *,
     widths.apply(ws)
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
+    apply_print_setup(ws)  # A4 landscape, fit to the page width, header row on every page
 
 
 def _doc_label(doc: Document) -> str:
