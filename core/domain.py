@@ -216,6 +216,12 @@ def _find_number(sentence: str, value: float, unit: str) -> tuple[int, int] | No
 
 
 def fact_context(fact: Fact, text: str | None = None) -> tuple[str, str]:
+    """(the clause before the number, the text right after the fact's span); ("", "") when the number
+    cannot be found in the fact's sentence (see _context)."""
+    return _context(fact, text) or ("", "")
+
+
+def _context(fact: Fact, text: str | None = None) -> tuple[str, str] | None:
     """(the clause before the number, the text right after the fact's span).
 
     From the document's text when given (exact offsets); else from the fact's sentence, where the number
@@ -228,7 +234,7 @@ def fact_context(fact: Fact, text: str | None = None) -> tuple[str, str]:
         sentence = fact.sentence or ""
         hit = _find_number(sentence, fact.value, fact.unit or "")
         if hit is None:
-            return "", ""
+            return None
         before, after = sentence[max(0, hit[0] - _CONTEXT) : hit[0]], sentence[hit[1] : hit[1] + 16]
     breaks = [m.end() for m in _CLAUSE_BREAK.finditer(before)]
     clause = before[breaks[-1] :] if breaks else before
@@ -341,10 +347,10 @@ def states_total(fact: Fact, text: str | None = None) -> bool:
     "全年主持召开常务会议4次，…，带头出庭应诉案件1件" names 全年 for the meetings, not for the 1 case.
     Where the number cannot be found in the sentence, the sentence decides.
     """
-    clause, _ = fact_context(fact, text)
-    if not clause and text is None:
+    context = _context(fact, text)
+    if context is None:
         return any(m in (fact.sentence or "") for m in TOTAL_MARKERS)
-    return any(m in clause for m in TOTAL_MARKERS)
+    return any(m in context[0] for m in TOTAL_MARKERS)
 
 
 @dataclass(slots=True)
