@@ -671,12 +671,28 @@ class Archive:
             )
             meta = {name: cols[name] for name in META_FIELDS}
             self._update_meta(conn, doc_id, meta, overrides, old_indexed_title=row[1])
-            kept = {
-                (int(r[0]), int(r[1]))
-                for r in conn.execute("SELECT start, end FROM facts WHERE doc_id = ? AND status != 'auto'", (doc_id,))
-            }
+            # A span the user touched keeps the user's facts; the analyser's facts there are added only beyond
+            # their number (报备率、及时率及规范率均达100% is three facts: confirming one keeps the other two),
+            # those with a key no kept fact has first.
+            kept: dict[tuple[int, int], list[str | None]] = {}
+            for r in conn.execute("SELECT start, end, key FROM facts WHERE doc_id = ? AND status != 'auto'", (doc_id,)):
+                kept.setdefault((int(r[0]), int(r[1])), []).append(r[2])
             conn.execute("DELETE FROM facts WHERE doc_id = ? AND status = 'auto'", (doc_id,))
-            importer.insert_facts(conn, doc_id, [f for f in analysis.facts if (f.start, f.end) not in kept])
+            fresh: list[Fact] = []
+            at_span: dict[tuple[int, int], list[Fact]] = {}
+            for f in analysis.facts:
+                if (f.start, f.end) in kept:
+                    at_span.setdefault((f.start, f.end), []).append(f)
+                else:
+                    fresh.append(f)
+            for span, candidates in at_span.items():
+                keys = kept[span]
+                room = len(candidates) - len(keys)
+                if room > 0:
+                    taken = set(keys)
+                    fresh.extend(sorted(candidates, key=lambda f: f.key in taken)[:room])
+            fresh.sort(key=lambda f: (f.start, f.end))
+            importer.insert_facts(conn, doc_id, fresh)
             _refresh_fact_count(conn, doc_id)
 
     # --- facts ---------------------------------------------------------------------------------------
@@ -743,6 +759,17 @@ class Archive:
             fact.id = int(cur.lastrowid or 0)
             _refresh_fact_count(conn, doc_id)
         return fact
+
+    def delete_fact(self, fact_id: int) -> None:
+        """Remove a figure the user added by hand (undo of add_fact); a found figure is rejected instead."""
+        with self._write() as conn:
+            row = conn.execute("SELECT doc_id, status FROM facts WHERE id = ?", (fact_id,)).fetchone()
+            if row is None:
+                return
+            if row[1] != "manual":
+                raise ArchiveError("只能删除手工添加的数据项；识别出的数据项请标为已否决。")
+            conn.execute("DELETE FROM facts WHERE id = ?", (fact_id,))
+            _refresh_fact_count(conn, int(row[0]))
 
     # --- search --------------------------------------------------------------------------------------
 

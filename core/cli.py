@@ -193,13 +193,24 @@ def cmd_show(args: argparse.Namespace) -> int:
         print(f"#{doc.id} {doc.title}")
         for label, value in (("来源文件", doc.source_name), ("发布机关", doc.agency), ("地区", doc.region),
                              ("报告年度", doc.report_year), ("发布日期", doc.publish_date), ("类型", doc.doc_type),
-                             ("标签", "，".join(doc.tags)), ("数据项", doc.fact_count)):
+                             ("标签", "，".join(doc.tags)), ("指标数", doc.fact_count),
+                             ("结构", _structure_words(doc))):
             print(f"{label}：{value if value not in (None, '') else '—'}")
         if doc.deleted:
             print("（在回收站中）")
         print()
         print(text)
     return EXIT_OK
+
+
+def _structure_words(doc: Any) -> str:
+    """The structure check in the window's and Excel's words (core.domain)."""
+    from core import domain
+
+    if not domain.structure_applies(doc.doc_type):
+        return domain.NOT_APPLICABLE
+    text = ("缺少：" + "；".join(domain.part_name(p) for p in doc.missing_parts)) if doc.missing_parts else domain.COMPLETE
+    return text + ("（逾期）" if doc.late else "")
 
 
 def _tag_by_name(archive: Any, name: str) -> Any:
@@ -339,7 +350,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         else:
             ids = archive.list_ids(order_by="report_year", descending=False, **filters)
         out = Path(args.xlsx)
-        export_xlsx(archive, out, ids)
+        export_xlsx(archive, out, ids, template=args.template)
     print(f"已导出 {len(ids)} 个文档到 {out}")
     return EXIT_OK
 
@@ -431,6 +442,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("export", cmd_export, "把文档及其数据导出为 Excel 工作簿")
     p.add_argument("--xlsx", required=True, metavar="OUT")
     p.add_argument("--query", help="只导出与此搜索匹配的文档")
+    p.add_argument("--template", help="「报告」表的指标列模板（默认：设置中的默认模板，未设置时为“全部指标”）")
     _add_filters(p, tag_help="只导出含有此标签的文档（可重复）")
     return parser
 

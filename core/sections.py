@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from core import domain
 from core.models import Section, StructureCheck
 
 _CN_NUM = "一二三四五六七八九十"
@@ -256,7 +257,4 @@ def check_structure(
                 break
     found = sorted(p for p in present if p is not None)
     missing = [p for p in (1, 2, 3, 4) if p not in present]
-    late: bool | None = None
-    if report_year is not None and publish_date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", publish_date):
-        late = publish_date > f"{report_year + 1:04d}-04-01"
-    return StructureCheck(present=found, missing=missing, late=late, why=why)
+    return StructureCheck(present=found, missing=missing, late=domain.is_late(report_year, publish_date), why=why)

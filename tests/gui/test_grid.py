@@ -64,7 +64,7 @@ def test_grid_shows_each_agency_and_year(qtbot: QtBot, archive_path: Path) -> No
             assert text.startswith("已报")
     # A year an agency has no report for says so.
     texts = [dialog.table.item(r, c).text() for r in range(dialog.table.rowCount()) for c in range(dialog.table.columnCount())]
-    assert "未报" in texts
+    assert "未报送" in texts
     assert {"逾期", "缺项"} <= set(texts)  # the app's samples include one late and one incomplete report
     # The four statuses have four different colours.
     colours = {dialog.table.item(r, c).background().color().name()
