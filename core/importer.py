@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from core import search
+from core import reuse, search
 from core.errors import ArchiveError, ReadError
 from core.models import DOC_TYPES, META_FIELDS, Analysis, Fact, ImportItem, ImportReport, Outcome, ReadResult
 
@@ -291,6 +291,7 @@ def store_document(conn: sqlite3.Connection, item: Processed) -> int:
     )
     insert_facts(conn, doc_id, analysis.facts)
     search.index_document(conn, doc_id, indexed_title, item.index_body or search.index_form(item.text))
+    reuse.index_document(conn, doc_id, item.text)
     return doc_id
 
 

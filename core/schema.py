@@ -17,7 +17,7 @@ from core.errors import ArchiveCorruptError, ArchiveVersionError
 log = logging.getLogger(__name__)
 
 # The schema version this app writes. Bump it together with a new entry in MIGRATIONS.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # The oldest version a read-only open can use as it is (nothing can be migrated there): version 2 only
 # added agency_aliases, which readers treat as empty when it is missing.
@@ -160,7 +160,15 @@ def create_current_schema(db: sqlite_utils.Database) -> None:
     db.execute("CREATE UNIQUE INDEX idx_tags_name ON tags(name COLLATE NOCASE)")
     db.execute(FTS_SQL)
     db.execute(AGENCY_ALIASES_SQL)
+    _create_reuse_tables(db)
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
+def _create_reuse_tables(db: sqlite_utils.Database) -> None:
+    from core.reuse import SCHEMA_SQL
+
+    for sql in SCHEMA_SQL:
+        db.execute(sql)
 
 
 def migrate_1_to_2(db: sqlite_utils.Database) -> None:
@@ -172,7 +180,14 @@ def migrate_1_to_2(db: sqlite_utils.Database) -> None:
 # MIGRATIONS[n] turns a version n-1 archive into version n (inside one exclusive transaction that also
 # sets user_version). An empty file (user_version 0) is created directly with create_current_schema.
 Migration = Callable[[sqlite_utils.Database], None]
-MIGRATIONS: dict[int, Migration] = {2: migrate_1_to_2}
+def migrate_2_to_3(db: sqlite_utils.Database) -> None:
+    """Version 3: the text-reuse index (core.reuse), built from the stored texts; results come later."""
+    from core import reuse
+
+    reuse.rebuild(db.conn)
+
+
+MIGRATIONS: dict[int, Migration] = {2: migrate_1_to_2, 3: migrate_2_to_3}
 
 
 def user_version(conn: sqlite3.Connection) -> int:
