@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.agencies import normalise_agency
+from core.compare import changed_figures
 
 # Clauses shorter than this (letters and digits) are glued to the next one ("一、", "同时，").
 MIN_CLAUSE_CHARS = 4
@@ -84,7 +85,6 @@ _NOT_WORD = re.compile(r"[\W_]+")
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 # A single space between two non-ASCII characters is where cleaning joined two glued paragraphs.
 _GLUE = re.compile(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])")
-_FIGURE = re.compile(r"\d+(?:\.\d+)?(?:%|‰)?")
 
 
 # ---------------------------------------------------------------------------------------------- data
@@ -329,31 +329,6 @@ def decode_signature(data: bytes) -> Signature | None:
             index += 1
         para_clauses.append(range(first, index))
     return Signature(paragraphs, start_list, end_list, owner_list, keys.tolist(), sizes.tolist(), para_clauses)
-
-
-def changed_figures(old: str, new: str) -> list[tuple[str, str]]:
-    """Figures that differ between two near-identical passages, in order: [("95%", "100%"), …]."""
-    def tokens(text: str) -> list[str]:
-        out: list[str] = []
-        pos = 0
-        for match in _FIGURE.finditer(text):
-            out.extend(text[pos : match.start()])
-            out.append(match.group(0))
-            pos = match.end()
-        out.extend(text[pos:])
-        return out
-
-    ta, tb = tokens(old), tokens(new)
-    found: list[tuple[str, str]] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, ta, tb, autojunk=False).get_opcodes():
-        if tag != "replace":
-            continue
-        figs_a = [t for t in ta[i1:i2] if _FIGURE.fullmatch(t)]
-        figs_b = [t for t in tb[j1:j2] if _FIGURE.fullmatch(t)]
-        for a, b in zip(figs_a, figs_b, strict=False):
-            if a != b:
-                found.append((a, b))
-    return found
 
 
 # ---------------------------------------------------------------------------------------------- index
