@@ -54,10 +54,12 @@ MAX_CANDIDATES = 10
 WHOLE_PARAGRAPH_RATIO = 0.8
 # A passage (whole paragraph or run of equal clauses) counts only from this many letters and digits.
 MIN_PASSAGE_CHARS = 16
+# …and from another agency's document from this many (a shared stock phrase is not a copied report).
+MIN_OTHER_PASSAGE_CHARS = 24
 # Lines longer than this are cut at sentence ends into paragraphs of about this size.
 LONG_PARAGRAPH = 600
 # Bump when the algorithm changes: stored results of another version are recomputed.
-ALGORITHM_VERSION = 1
+ALGORITHM_VERSION = 2
 
 POSTINGS_SQL = (
     "CREATE TABLE IF NOT EXISTS reuse_postings (key INTEGER NOT NULL, doc_id INTEGER NOT NULL,"
@@ -572,7 +574,8 @@ def check(conn: sqlite3.Connection, doc_id: int, text: str | None = None) -> Reu
             continue
         other_sig, _where = source_sigs[best.source]
         passages[best.source].extend(
-            _passages(text, sig, para, countable, text_of(best.source), other_sig, best))
+            _passages(text, sig, para, countable, text_of(best.source), other_sig, best,
+                      bool(me.agency) and docs[best.source].agency == me.agency))
 
     sources: list[Source] = []
     total = max(1, len(text))
@@ -632,7 +635,7 @@ def _match_paragraph(
 
 def _passages(  # noqa: PLR0917 - one paragraph and its source, as check() holds them
     text: str, sig: Signature, para: int, countable: list[int], other_text: str, other_sig: Signature,
-    match: _Match,
+    match: _Match, same_agency: bool = True,
 ) -> list[Passage]:
     """Passages of one paragraph from its best source: whole paragraph when near-identical, else runs."""
     countable_set = set(countable)
@@ -677,7 +680,7 @@ def _passages(  # noqa: PLR0917 - one paragraph and its source, as check() holds
             if ratio >= WHOLE_PARAGRAPH_RATIO and len(pieces) == 1 and len(runs) == 1:
                 s_start, s_end = ps, pe
             s_start, s_end = _trim(other_text, s_start, s_end)
-            if sum(sig.sizes[n] for n in piece) < MIN_PASSAGE_CHARS:
+            if sum(sig.sizes[n] for n in piece) < (MIN_PASSAGE_CHARS if same_agency else MIN_OTHER_PASSAGE_CHARS):
                 continue  # a short heading or phrase alone proves nothing
             a, b = text[start:end], other_text[s_start:s_end]
             same = normalise(a) == normalise(b)

@@ -86,6 +86,10 @@ def documents_tsv(docs: Sequence[Document], titles: Sequence[str], keys: Sequenc
 
 def sort_in_python(archive: Archive, ids: list[int], key: str, descending: bool) -> list[int]:
     """Sort on what core cannot sort (tags, structure) by fetching the rows (reader thread)."""
+    if key == "@reuse":
+        from gui.reuse_view import sort_ids
+
+        return sort_ids(archive, ids, descending)
     docs = archive.get_documents(ids)
     if key == "@tags":
         docs.sort(key=lambda d: ("、".join(d.tags) or "\uffff", d.id), reverse=descending)
@@ -204,6 +208,9 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_statusbar()
         self.open_archive(self.archive_path, remember=True)
+        from gui.reuse_view import ReuseController
+
+        self.reuse_controller = ReuseController(self)  # 重复率: filter box, results kept complete
         self._restore_layout()
 
     # ------------------------------------------------------------------ construction
@@ -435,6 +442,8 @@ class MainWindow(QMainWindow):
             self.tabs.setTabVisible(1, False)
         self.reload()
         self._schedule_auto_backup()
+        if getattr(self, "reuse_controller", None) is not None:
+            self.reuse_controller.schedule()
         return True
 
     def _close_archive(self) -> None:
@@ -519,6 +528,9 @@ class MainWindow(QMainWindow):
         if order_by is None and not query:
             order_by, descending = "imported_at", True
         filters = self.filter_kwargs()
+        from gui.reuse_view import current_minimum, filter_ids
+
+        reuse_minimum = current_minimum(self)
         if query:
             self.countLabel.setText(self.tr("正在搜索“{0}”…").format(query))
 
@@ -528,7 +540,7 @@ class MainWindow(QMainWindow):
                 ids = sort_in_python(archive, ids, order_by, descending)
             else:
                 ids = archive.list_ids(query=query or None, order_by=order_by, descending=descending, **filters)
-            return ids, archive.count()
+            return filter_ids(archive, ids, reuse_minimum), archive.count()
 
         self.reader.submit(
             job,
