@@ -19,6 +19,9 @@ from openpyxl.cell import WriteOnlyCell
 from core import __version__
 from core.models import Document, Fact, StructureCheck
 from core.paths import resource
+from core.reuse_export import REPORT_COLUMNS as REUSE_COLUMNS
+from core.reuse_export import SHEET_COLUMNS as REUSE_SHEET_COLUMNS
+from core.reuse_export import SHEET_REUSE, ReuseRows
 from core.xlsx_util import (
     MONEY_FORMAT,
     WRAP,
@@ -56,7 +59,7 @@ Progress = Callable[[int, int, str], None]
 SHEET_REPORTS = "报告"
 SHEET_FACTS = "指标明细"
 SHEET_NOTES = "说明"
-ALL_SHEETS: tuple[str, ...] = (SHEET_REPORTS, SHEET_FACTS, SHEET_NOTES)
+ALL_SHEETS: tuple[str, ...] = (SHEET_REPORTS, SHEET_FACTS, SHEET_REUSE, SHEET_NOTES)
 
 # The required parts of a 法治政府建设年度报告 (domain/report-structure.md), as a clerk names them.
 PART_NAMES: dict[int, str] = {
@@ -286,6 +289,7 @@ REPORT_BASE: tuple[tuple[str, str], ...] = (
                  "不适用：非法治政府建设年度报告（纪要、政府工作报告等）"),
     ("是否逾期", "是：发布日期晚于报告年度次年 4 月 1 日；否：按时；空：无法判断；不适用：非年度报告"),
     ("指标数", "识别出的数值事实条数（不含已否决的）"),
+    *REUSE_COLUMNS,  # 重复率, 主要来源 (core.reuse_export)
 )
 FACT_COLUMNS: tuple[tuple[str, str], ...] = (
     ("文档ID", "所属文档在档案库中的编号，对应「报告」表的文档ID"),
@@ -400,6 +404,7 @@ def write_workbook(  # noqa: PLR0917 - the documented signature
     *,
     sheets: Collection[str] | None = None,
     selection: str = "",
+    reuse_rows: ReuseRows | None = None,
 ) -> Path | None:
     """Write the export workbook from plain data; one pass over `docs`, memory bounded by one document.
 
@@ -421,6 +426,9 @@ def write_workbook(  # noqa: PLR0917 - the documented signature
     ws_fact = wb.create_sheet(SHEET_FACTS) if SHEET_FACTS in chosen else None
     if ws_rep is not None:
         ws_rep.freeze_panes = "A2"  # a write-only sheet writes its view with the first row
+    reuse_rows = reuse_rows or ReuseRows(None)
+    if ws_rep is not None:
+        reuse_rows.percent_style(ws_rep)
 
     spill = _Spill() if ws_rep is not None else None
     rep_widths = WidthTracker([h for h, _ in REPORT_BASE], [6, 8, 30, 16])
@@ -441,13 +449,14 @@ def write_workbook(  # noqa: PLR0917 - the documented signature
                         facts_out.add(doc, title, agency, fact)
                 n_facts += len(facts)
                 if spill is not None:
-                    prefix = _report_prefix(n_docs, doc, structure, facts)
+                    prefix = _report_prefix(n_docs, doc, structure, facts) + reuse_rows.cells(doc)
                     rep_widths.add(prefix)
                     summary = summarise(facts, by_key)
                     for f in facts:
                         if f.key and f.key not in by_key and f.key not in extra_names:
                             extra_names[f.key] = f.name or f.key
                     spill.add((prefix, summary))
+                reuse_rows.add(doc)
                 if progress is not None:
                     progress(n_docs, max(total, n_docs), doc.title or doc.source_name or "")
             if cancel is not None and cancel.is_set():
@@ -455,6 +464,8 @@ def write_workbook(  # noqa: PLR0917 - the documented signature
 
             if facts_out is not None:
                 facts_out.finish()
+            if SHEET_REUSE in chosen:  # after 指标明细 and its continuation sheets
+                reuse_rows.write_sheet(wb.create_sheet(SHEET_REUSE), cancel)
 
             columns: list[IndicatorColumn] = []
             if spill is not None and ws_rep is not None:
@@ -479,11 +490,13 @@ def write_workbook(  # noqa: PLR0917 - the documented signature
     except ExportCancelled:
         if facts_out is not None:
             facts_out.discard()
+        reuse_rows.discard()
         _discard(wb)
         return None
     except BaseException:
         if facts_out is not None:
             facts_out.discard()
+        reuse_rows.discard()
         _discard(wb)
         raise
     finally:
@@ -651,6 +664,8 @@ def _write_notes(
             rows.append((SHEET_REPORTS, _header_name(ind, used), what))
     if SHEET_FACTS in chosen:
         rows += [(SHEET_FACTS, h, d) for h, d in FACT_COLUMNS]
+    if SHEET_REUSE in chosen:
+        rows += [(SHEET_REUSE, h, d) for h, d in REUSE_SHEET_COLUMNS]
     rows += [
         ("导出信息", "导出时间", dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")),
         ("导出信息", "程序版本", f"报告档案 {__version__}"),
@@ -730,7 +745,8 @@ def export_xlsx(  # noqa: PLR0917 - the documented signature (docs/interfaces.md
                 yield doc, StructureCheck(missing=list(doc.missing_parts), late=doc.late), facts
 
     text = selection if selection else _selection_text(doc_ids, len(ids))
-    return write_workbook(out, rows(), load_indicators(), len(ids), progress, cancel, sheets=sheets, selection=text)
+    return write_workbook(out, rows(), load_indicators(), len(ids), progress, cancel, sheets=sheets, selection=text,
+                          reuse_rows=ReuseRows(archive))
 
 
 # The compare views' small workbooks live in core.export_compare; offered here too.

@@ -223,3 +223,31 @@ def test_version_2_archive_gets_the_index_on_migration(tmp_path: Path) -> None:
         assert archive.migration_backup is not None
         assert reuse.reuse_of(archive, later_id).to_json() == expected
         assert expected["reused_share"] > 0.8
+
+
+def test_excel_has_reuse_columns_and_the_passages_sheet(archive_with_copy, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from core.export import export_xlsx
+
+    archive, earlier_id, next_id, _copied = archive_with_copy
+    with archive:
+        expected = reuse.reuse_of(archive, next_id)
+        out = export_xlsx(archive, tmp_path / "out.xlsx", [earlier_id, next_id])
+    assert out is not None
+    wb = load_workbook(out, read_only=True)
+    assert "重复段落" in wb.sheetnames
+    rows = list(wb["报告"].iter_rows(values_only=True))
+    header = list(rows[0])
+    by_id = {r[header.index("文档ID")]: r for r in rows[1:]}
+    share = by_id[next_id][header.index("重复率")]
+    assert abs(share - expected.reused_share) < 1e-3
+    assert str(by_id[next_id][header.index("主要来源")]).startswith(f"#{earlier_id} ")
+    passages = list(wb["重复段落"].iter_rows(values_only=True))
+    head = list(passages[0])
+    assert head == ["文档ID", "报告", "段落", "位置", "来源文档ID", "来源报告", "来源位置", "相似度", "改动的数字"]
+    mine = [r for r in passages[1:] if r[0] == next_id]
+    assert len(mine) == sum(len(s.passages) for s in expected.sources)
+    assert all(r[4] == earlier_id for r in mine[:3])
+    assert any("→" in (r[8] or "") for r in mine)
+    wb.close()
