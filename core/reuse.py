@@ -43,6 +43,8 @@ from core.compare import changed_figures
 MIN_CLAUSE_CHARS = 4
 # Only clauses at least this long are put in the index (shorter ones are matched, never looked up).
 MIN_KEY_CHARS = 6
+# Keys of each paragraph put in the index (the smallest clause hashes); all clause keys are looked up.
+KEYS_PER_PARAGRAPH = 3
 # Postings read per key (newest first): bounds a check however many reports share a clause.
 POSTING_LIMIT = 48
 # Boilerplate: a clause in at least this many documents of at least this many agencies.
@@ -59,7 +61,7 @@ MIN_OTHER_PASSAGE_CHARS = 24
 # Lines longer than this are cut at sentence ends into paragraphs of about this size.
 LONG_PARAGRAPH = 600
 # Bump when the algorithm changes: stored results of another version are recomputed.
-ALGORITHM_VERSION = 2
+ALGORITHM_VERSION = 3
 
 POSTINGS_SQL = (
     "CREATE TABLE IF NOT EXISTS reuse_postings (key INTEGER NOT NULL, doc_id INTEGER NOT NULL,"
@@ -121,8 +123,13 @@ class Signature:
         return len(self.starts)
 
     def index_keys(self) -> set[int]:
-        """The keys put in the index (clauses long enough to say something)."""
-        return {k for k, z in zip(self.keys_, self.sizes, strict=True) if z >= MIN_KEY_CHARS}
+        """The keys put in the index: of each paragraph its KEYS_PER_PARAGRAPH smallest clause keys (a
+        bottom-k sketch: two paragraphs sharing most clauses share one of them), clauses long enough only."""
+        out: set[int] = set()
+        for clause_range in self.para_clauses:
+            keys = sorted({self.keys_[n] for n in clause_range if self.sizes[n] >= MIN_KEY_CHARS})
+            out.update(keys[:KEYS_PER_PARAGRAPH])
+        return out
 
     def clause(self, n: int) -> Clause:
         return Clause(self.starts[n], self.ends[n], self.paras[n], self.keys_[n], self.sizes[n])
@@ -346,17 +353,25 @@ def _has_tables(conn: sqlite3.Connection) -> bool:
     return row is not None
 
 
-def index_document(conn: sqlite3.Connection, doc_id: int, text: str, *, sig: Signature | None = None) -> None:
+def prepare(text: str) -> bytes:
+    """The signature of a text, encoded: computed where the CPU work happens (an import worker)."""
+    return encode_signature(signature(text))
+
+
+def index_document(conn: sqlite3.Connection, doc_id: int, text: str, *, sig: Signature | None = None,
+                   encoded: bytes = b"") -> None:
     """Add a document's clause keys and signature to the index (caller holds the transaction);
     an earlier-year report imported late makes the stored results of later reports sharing its text stale."""
     if not _has_tables(conn):
         return
+    if sig is None and encoded:
+        sig = decode_signature(encoded)
     sig = sig or signature(text)
     wanted = sorted(sig.index_keys())
     conn.executemany("INSERT OR IGNORE INTO reuse_postings(key, doc_id) VALUES (?, ?)",
                      [(k, doc_id) for k in wanted])
     conn.execute("INSERT OR REPLACE INTO reuse_signatures(doc_id, data) VALUES (?, ?)",
-                 (doc_id, encode_signature(sig)))
+                 (doc_id, encoded or encode_signature(sig)))
     _invalidate_later(conn, doc_id, wanted)
 
 
@@ -555,10 +570,10 @@ def check(conn: sqlite3.Connection, doc_id: int, text: str | None = None) -> Reu
 
     passages: dict[int, list[Passage]] = defaultdict(list)
     boiler_spans: list[tuple[int, int]] = []
+    boiler_clauses = _boilerplate_clauses(text, sig, boiler)
     for para, clause_range in enumerate(sig.para_clauses):
-        countable = [n for n in clause_range if sig.keys[n] not in boiler]
-        boiler_spans.extend((sig.starts[n], sig.ends[n]) for n in clause_range
-                            if sig.keys[n] in boiler)
+        countable = [n for n in clause_range if n not in boiler_clauses]
+        boiler_spans.extend((sig.starts[n], sig.ends[n]) for n in clause_range if n in boiler_clauses)
         if not countable:
             continue
         best: _Match | None = None
@@ -588,6 +603,30 @@ def check(conn: sqlite3.Connection, doc_id: int, text: str | None = None) -> Reu
     sources.sort(key=lambda s: (-s.share, s.doc_id))
     share = min(1.0, sum(s.share for s in sources))
     return ReuseResult(doc_id, share, sources, _merge(boiler_spans), time.perf_counter() - started)
+
+
+def _boilerplate_clauses(text: str, sig: Signature, boiler: set[int]) -> set[int]:
+    """Clauses of the text that are boilerplate: their key is, or most of their sentence is, or every key
+    the index holds for their paragraph is (the index keeps only a few keys a paragraph)."""
+    out = {n for n, key in enumerate(sig.keys_) if key in boiler}
+    if not boiler:
+        return out
+    for clause_range in sig.para_clauses:
+        indexed = sorted({sig.keys_[n] for n in clause_range if sig.sizes[n] >= MIN_KEY_CHARS})[:KEYS_PER_PARAGRAPH]
+        if indexed and all(k in boiler for k in indexed):
+            out.update(clause_range)
+            continue
+        sentence: list[int] = []
+        for n in clause_range:
+            sentence.append(n)
+            end_char = text[sig.ends[n] - 1] if sig.ends[n] > 0 else ""
+            if _SENTENCE_END.match(end_char) or n == clause_range[-1]:
+                total = sum(sig.sizes[m] for m in sentence)
+                common = sum(sig.sizes[m] for m in sentence if m in out)
+                if total and common * 2 >= total:
+                    out.update(sentence)
+                sentence = []
+    return out
 
 
 def _better(match: _Match, best: _Match, docs: dict[int, _Doc], me: _Doc) -> bool:
