@@ -549,6 +549,8 @@ def diff_paragraph(a: str, b: str) -> tuple[list[tuple[int, int]], list[tuple[in
 # A paragraph the alignment left alone on both sides is "moved" when its text is this similar.
 MOVED_THRESHOLD = 0.8
 MOVED_MIN_CHARS = 8
+# An aligned pair this dissimilar (alignment score) gives way when one side is found moved elsewhere.
+MOVED_WEAK_PAIR = 0.5
 _FIGURE = re.compile(r"\d+(?:\.\d+)?(?:%|‰)?")
 _NOT_WORD = re.compile(r"[\W_]+")
 
@@ -559,8 +561,10 @@ def find_moved(cmp: Comparison) -> list[ParagraphPair]:
     Moved to another part or reordered inside one: shown as moved, not as deleted + added. Candidates
     come from an inverted index of character bigrams (rare ones first), so unrelated reports stay cheap.
     """
-    un_a = [i for i, m in enumerate(cmp.match_a) if m is None]
-    un_b = [j for j, m in enumerate(cmp.match_b) if m is None]
+    # Unaligned paragraphs, and ones the in-order alignment paired only loosely with something else.
+    weak = {n for n, p in enumerate(cmp.pairs) if not p.identical and p.similarity < MOVED_WEAK_PAIR}
+    un_a = [i for i, m in enumerate(cmp.match_a) if m is None or cmp.pair_by_a.get(i) in weak]
+    un_b = [j for j, m in enumerate(cmp.match_b) if m is None or cmp.pair_by_b.get(j) in weak]
     if not un_a or not un_b:
         return []
     norm_a = {i: _NOT_WORD.sub("", cmp.paragraph_text("a", i)) for i in un_a}
@@ -584,49 +588,58 @@ def find_moved(cmp: Comparison) -> list[ParagraphPair]:
             other = norm_b[j]
             if len(other) < MOVED_MIN_CHARS or shared < 0.5 * min(len(grams), len(other) - 1):
                 continue
-            ratio = difflib.SequenceMatcher(None, text, other, autojunk=False).ratio()
+            matcher = difflib.SequenceMatcher(None, text, other, autojunk=False)
+            if matcher.real_quick_ratio() < MOVED_THRESHOLD or matcher.quick_ratio() < MOVED_THRESHOLD:
+                continue
+            ratio = matcher.ratio()
             if ratio >= MOVED_THRESHOLD:
                 scored.append((ratio, i, j))
     scored.sort(key=lambda x: (-x[0], x[1], x[2]))
     used_a: set[int] = set()
     used_b: set[int] = set()
     moved: list[ParagraphPair] = []
+    dropped: set[int] = set()
     for ratio, i, j in scored:
-        if i in used_a or j in used_b:
+        if i in used_a or j in used_b or cmp.match_a[i] == j:
             continue
         used_a.add(i)
         used_b.add(j)
+        for pos in (cmp.pair_by_a.get(i), cmp.pair_by_b.get(j)):
+            if pos is not None:  # the loose pair gives way to the move
+                dropped.add(pos)
         ta, tb = cmp.paragraph_text("a", i), cmp.paragraph_text("b", j)
         ca, cb = diff_words(ta, tb)
         moved.append(ParagraphPair(i, j, round(ratio, 3), ta == tb, ca, cb))
+    if dropped:
+        for pos in dropped:
+            pair = cmp.pairs[pos]
+            cmp.match_a[pair.a] = None
+            cmp.match_b[pair.b] = None
+        cmp.pairs = [p for n, p in enumerate(cmp.pairs) if n not in dropped]
+        cmp.__post_init__()
     moved.sort(key=lambda p: p.a)
     return moved
 
 
-def _word_bounds(text: str) -> list[int]:
-    """Offsets where words start or end (jieba, no HMM; numbers with their decimals and % kept whole)."""
-    from core.tags import _jieba
-
-    bounds = [0]
-    pos = 0
-    for word in _jieba().cut(text, HMM=False):
-        pos += len(word)
-        bounds.append(pos)
-    inside: set[int] = set()
-    for match in _FIGURE.finditer(text):
-        inside.update(range(match.start() + 1, match.end()))
-    return [b for b in bounds if b not in inside]
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
 
 
-def _snap(spans: list[tuple[int, int]], bounds: list[int]) -> list[tuple[int, int]]:
-    import bisect
-
+def _widen(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A change never splits a figure (95% → 100% whole) nor leaves half of a 2-character word: a lone
+    changed Chinese character takes its neighbour along (提高 → 提升, not 高 → 升)."""
+    figures = [(m.start(), m.end()) for m in _FIGURE.finditer(text)]
     out: list[tuple[int, int]] = []
     for raw_start, raw_end in spans:
         start, end = raw_start, raw_end
-        if end > start:
-            start = bounds[max(0, bisect.bisect_right(bounds, start) - 1)]
-            end = bounds[min(len(bounds) - 1, bisect.bisect_left(bounds, end))]
+        for f_start, f_end in figures:
+            if f_start < end and start < f_end:
+                start, end = min(start, f_start), max(end, f_end)
+        if end - start == 1 and _is_cjk(text[start]):
+            if start > 0 and _is_cjk(text[start - 1]) and not (out and out[-1][1] >= start):
+                start -= 1
+            elif end < len(text) and _is_cjk(text[end]):
+                end += 1
         if out and start <= out[-1][1]:
             out[-1] = (out[-1][0], max(end, out[-1][1]))
         else:
@@ -635,15 +648,14 @@ def _snap(spans: list[tuple[int, int]], bounds: list[int]) -> list[tuple[int, in
 
 
 def diff_words(a: str, b: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """diff_paragraph with every change widened to whole words: 提高 → 提升 is marked as two words, never
-    as 高 → 升 (a 2-character word is not broken), and 95% → 100% as whole figures."""
+    """diff_paragraph with every change widened to whole words and figures: 提高 → 提升 is marked as two
+    words, never as 高 → 升 (a 2-character word is not broken), and 95% → 100% as whole figures."""
     changes_a, changes_b = diff_paragraph(a, b)
     if not changes_a and not changes_b:
         return changes_a, changes_b
-    try:
-        return _snap(changes_a, _word_bounds(a)), _snap(changes_b, _word_bounds(b))
-    except Exception:  # no segmenter (a stripped build): character changes are still right
-        return changes_a, changes_b
+    if changes_a == [(0, len(a))] and changes_b == [(0, len(b))]:
+        return changes_a, changes_b  # rewritten as a whole
+    return _widen(a, changes_a), _widen(b, changes_b)
 
 
 def changed_figures(old: str, new: str) -> list[tuple[str, str]]:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import logging
 import re
 import sqlite3
 import time
@@ -38,6 +39,8 @@ from typing import Any
 
 from core.agencies import normalise_agency
 from core.compare import changed_figures
+
+log = logging.getLogger(__name__)
 
 # Clauses shorter than this (letters and digits) are glued to the next one ("一、", "同时，").
 MIN_CLAUSE_CHARS = 4
@@ -893,17 +896,24 @@ def _save(conn: sqlite3.Connection, results: Sequence[ReuseResult]) -> None:
         raise
 
 
-def refresh(archive: Any, progress: Any = None, cancel: Any = None, *, batch: int = 50) -> int:
-    """Compute and store every missing result (after an import, on a worker). Returns how many."""
+def refresh(archive: Any, progress: Any = None, cancel: Any = None, *, batch: int = 50,
+            limit: int | None = None) -> int:
+    """Compute and store the missing results (all, or the first `limit`), committing every `batch`
+    documents (after an import, on a worker). Returns how many."""
     conn: sqlite3.Connection = archive.connection
     if getattr(archive, "read_only", False):
         return 0
-    todo = pending(conn)
+    todo = pending(conn, limit)
     done = 0
     for i in range(0, len(todo), batch):
         if cancel is not None and cancel.is_set():
             break
-        results = [check(conn, doc_id) for doc_id in todo[i : i + batch]]
+        results = []
+        for doc_id in todo[i : i + batch]:
+            try:
+                results.append(check(conn, doc_id))
+            except Exception:  # a bug must not stop the others; the document stays pending
+                log.exception("reuse check of document %s failed", doc_id)
         _save(conn, results)
         done += len(results)
         if progress is not None:

@@ -83,7 +83,8 @@ class ReuseController(QObject):
     worker (in batches, cancellable), then repaints the table.
     """
 
-    resultsUpdated = Signal(int)  # how many results were computed
+    resultsUpdated = Signal(int)  # how many results were computed (once nothing is left to compute)
+    BATCH = 40  # results per writer job: other writes (tags, trash) wait at most one batch
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -138,21 +139,34 @@ class ReuseController(QObject):
             self._again = True
             return
         self._running = True
+        self._total = 0
+        self._submit_batch()
 
-        def job(archive: Archive, progress: Any, cancel: Any) -> int:
-            return reuse.refresh(archive, progress, cancel)
+    def _submit_batch(self) -> None:
+        window = self.window_
+        batch = self.BATCH
 
-        def progress(done: int, total: int, _message: str) -> None:
-            window.statusBar().showMessage(tr("正在计算重复率（{0}/{1}）…").format(done, total), 3000)
+        def job(archive: Archive, _progress: Any, cancel: Any) -> tuple[int, int]:
+            done = reuse.refresh(archive, None, cancel, limit=batch)
+            return done, len(reuse.pending(archive.connection, 1))
 
-        def finished(count: Any) -> None:
+        def finished(result: Any) -> None:
+            done, more = result
+            self._total += int(done)
+            if more and done and window.worker is not None:
+                window.statusBar().showMessage(tr("正在计算重复率（已完成 {0} 个文档）…").format(self._total), 3000)
+                QTimer.singleShot(0, self._submit_batch)  # a turn of the event loop: other writes go first
+                if self._total % (batch * 10) < batch:
+                    window.model.invalidate()
+                return
             self._running = False
+            count = self._total
             if count:
                 window.model.invalidate()
                 if self.minimum is not None or window.model.order_by()[0] == "@reuse":
                     window.refresh()
                 window.statusBar().showMessage(tr("已计算 {0} 个文档的重复率").format(count), 4000)
-            self.resultsUpdated.emit(int(count or 0))
+            self.resultsUpdated.emit(count)
             if self._again:
                 self._again = False
                 self.schedule()
@@ -161,8 +175,11 @@ class ReuseController(QObject):
             self._running = False
             log.warning("computing reuse failed: %s", exc)
 
+        if window.worker is None:
+            self._running = False
+            return
         try:
-            window.worker.submit(job, on_done=finished, on_error=failed, on_progress=progress, name="reuse")
+            window.worker.submit(job, on_done=finished, on_error=failed, name="reuse")
         except RuntimeError:  # the worker was stopped (archive closing)
             self._running = False
 
