@@ -18,7 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from core import archive_file, importer, search, tags
+from core import archive_file, importer, reuse, search, tags
 from core import schema as _schema
 from core.errors import (
     ArchiveCorruptError,
@@ -592,6 +592,7 @@ class Archive:
                         overrides[name] = value.strip() if isinstance(value, str) else value
                 meta = importer.effective_metadata(json.loads(row[1]), overrides, row[2])
                 self._update_meta(conn, int(doc_id), meta, overrides, old_indexed_title=row[4])
+                reuse.on_metadata(conn, [int(doc_id)])
 
     def _update_meta(self, conn: sqlite3.Connection, doc_id: int, meta: dict[str, Any],
                      overrides: dict[str, Any], *, old_indexed_title: str) -> None:
@@ -865,6 +866,7 @@ class Archive:
                     f"UPDATE documents SET deleted_at = ? WHERE deleted_at IS NULL AND id IN ({','.join('?' * len(chunk))})",
                     [_now(), *chunk],
                 )
+                reuse.on_trash(conn, chunk)
 
     def restore(self, ids: Iterable[int]) -> None:
         with self._write() as conn:
@@ -872,6 +874,7 @@ class Archive:
                 conn.execute(
                     f"UPDATE documents SET deleted_at = NULL WHERE id IN ({','.join('?' * len(chunk))})", chunk
                 )
+                reuse.on_restore(conn, chunk)
 
     def trashed_ids(self) -> list[int]:
         return [int(r[0]) for r in self._rows(

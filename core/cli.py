@@ -355,6 +355,18 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_reuse(args: argparse.Namespace) -> int:
+    from core.reuse import reuse_of, reuse_text
+
+    with _open(args) as archive:
+        result = reuse_of(archive, args.id)
+        if args.json:
+            _print_json(result.to_json())
+        else:
+            print(reuse_text(archive, result))
+    return EXIT_OK
+
+
 # --- the parser -------------------------------------------------------------------------------------
 
 
@@ -444,6 +456,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--query", help="只导出与此搜索匹配的文档")
     p.add_argument("--template", help="「报告」表的指标列模板（默认：设置中的默认模板，未设置时为“全部指标”）")
     _add_filters(p, tag_help="只导出含有此标签的文档（可重复）")
+    p = add("reuse", cmd_reuse, "重复率：文档中有多少文字也出现在档案里更早的文档中（同一机关往年的优先）")
+    p.add_argument("id", type=int)
+    p.add_argument("--json", action="store_true")
     return parser
 
 

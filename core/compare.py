@@ -131,6 +131,7 @@ class Comparison:
     seconds: float = 0.0
     pair_by_a: dict[int, int] = field(default_factory=dict)  # paragraph of A → index into pairs
     pair_by_b: dict[int, int] = field(default_factory=dict)
+    moved: list[ParagraphPair] = field(default_factory=list)  # unaligned paragraphs found elsewhere (find_moved)
 
     def __post_init__(self) -> None:
         self.pair_by_a = {p.a: n for n, p in enumerate(self.pairs)}
@@ -139,6 +140,13 @@ class Comparison:
     def paragraph_text(self, side: str, index: int) -> str:
         para = (self.paragraphs_a if side == "a" else self.paragraphs_b)[index]
         return (self.text_a if side == "a" else self.text_b)[para.start : para.end]
+
+    def moved_of(self, side: str, index: int) -> ParagraphPair | None:
+        """The moved pair holding paragraph `index` of `side`, if it was moved (not deleted + added)."""
+        for pair in self.moved:
+            if (pair.a if side == "a" else pair.b) == index:
+                return pair
+        return None
 
     def pair_of(self, side: str, index: int) -> ParagraphPair | None:
         pos = (self.pair_by_a if side == "a" else self.pair_by_b).get(index)
@@ -531,6 +539,145 @@ def diff_paragraph(a: str, b: str) -> tuple[list[tuple[int, int]], list[tuple[in
     return changes_a, changes_b
 
 
+# ---------------------------------------------------------------------------------------------- moved paragraphs, words
+
+# A paragraph the alignment left alone on both sides is "moved" when its text is this similar.
+MOVED_THRESHOLD = 0.8
+MOVED_MIN_CHARS = 8
+# An aligned pair this dissimilar (alignment score) gives way when one side is found moved elsewhere.
+MOVED_WEAK_PAIR = 0.5
+_FIGURE = re.compile(r"\d+(?:\.\d+)?(?:%|‰)?")
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def find_moved(cmp: Comparison) -> list[ParagraphPair]:
+    """Unaligned paragraphs of A found (identical or near-identical) among the unaligned ones of B.
+
+    Moved to another part or reordered inside one: shown as moved, not as deleted + added. Candidates
+    come from an inverted index of character bigrams (rare ones first), so unrelated reports stay cheap.
+    """
+    # Unaligned paragraphs, and ones the in-order alignment paired only loosely with something else.
+    weak = {n for n, p in enumerate(cmp.pairs) if not p.identical and p.similarity < MOVED_WEAK_PAIR}
+    un_a = [i for i, m in enumerate(cmp.match_a) if m is None or cmp.pair_by_a.get(i) in weak]
+    un_b = [j for j, m in enumerate(cmp.match_b) if m is None or cmp.pair_by_b.get(j) in weak]
+    if not un_a or not un_b:
+        return []
+    norm_a = {i: _NOT_WORD.sub("", cmp.paragraph_text("a", i)) for i in un_a}
+    norm_b = {j: _NOT_WORD.sub("", cmp.paragraph_text("b", j)) for j in un_b}
+    index: dict[str, list[int]] = {}
+    for j in un_b:
+        for gram in {norm_b[j][k : k + 2] for k in range(len(norm_b[j]) - 1)}:
+            index.setdefault(gram, []).append(j)
+    scored: list[tuple[float, int, int]] = []
+    for i in un_a:
+        text = norm_a[i]
+        if len(text) < MOVED_MIN_CHARS:
+            continue
+        grams = {text[k : k + 2] for k in range(len(text) - 1)}
+        votes: Counter[int] = Counter()
+        for gram in grams:
+            holders = index.get(gram, ())
+            if len(holders) <= 50:
+                votes.update(holders)
+        for j, shared in votes.most_common(5):
+            other = norm_b[j]
+            if len(other) < MOVED_MIN_CHARS or shared < 0.5 * min(len(grams), len(other) - 1):
+                continue
+            matcher = difflib.SequenceMatcher(None, text, other, autojunk=False)
+            if matcher.real_quick_ratio() < MOVED_THRESHOLD or matcher.quick_ratio() < MOVED_THRESHOLD:
+                continue
+            ratio = matcher.ratio()
+            if ratio >= MOVED_THRESHOLD:
+                scored.append((ratio, i, j))
+    scored.sort(key=lambda x: (-x[0], x[1], x[2]))
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    moved: list[ParagraphPair] = []
+    dropped: set[int] = set()
+    for ratio, i, j in scored:
+        if i in used_a or j in used_b or cmp.match_a[i] == j:
+            continue
+        used_a.add(i)
+        used_b.add(j)
+        for pos in (cmp.pair_by_a.get(i), cmp.pair_by_b.get(j)):
+            if pos is not None:  # the loose pair gives way to the move
+                dropped.add(pos)
+        ta, tb = cmp.paragraph_text("a", i), cmp.paragraph_text("b", j)
+        ca, cb = diff_words(ta, tb)
+        moved.append(ParagraphPair(i, j, round(ratio, 3), ta == tb, ca, cb))
+    if dropped:
+        for pos in dropped:
+            pair = cmp.pairs[pos]
+            cmp.match_a[pair.a] = None
+            cmp.match_b[pair.b] = None
+        cmp.pairs = [p for n, p in enumerate(cmp.pairs) if n not in dropped]
+        cmp.__post_init__()
+    moved.sort(key=lambda p: p.a)
+    return moved
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _widen(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A change never splits a figure (95% → 100% whole) nor leaves half of a 2-character word: a lone
+    changed Chinese character takes its neighbour along (提高 → 提升, not 高 → 升)."""
+    figures = [(m.start(), m.end()) for m in _FIGURE.finditer(text)]
+    out: list[tuple[int, int]] = []
+    for raw_start, raw_end in spans:
+        start, end = raw_start, raw_end
+        for f_start, f_end in figures:
+            if f_start < end and start < f_end:
+                start, end = min(start, f_start), max(end, f_end)
+        if end - start == 1 and _is_cjk(text[start]):
+            if start > 0 and _is_cjk(text[start - 1]) and not (out and out[-1][1] >= start):
+                start -= 1
+            elif end < len(text) and _is_cjk(text[end]):
+                end += 1
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(end, out[-1][1]))
+        else:
+            out.append((start, end))
+    return out
+
+
+def diff_words(a: str, b: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """diff_paragraph with every change widened to whole words and figures: 提高 → 提升 is marked as two
+    words, never as 高 → 升 (a 2-character word is not broken), and 95% → 100% as whole figures."""
+    changes_a, changes_b = diff_paragraph(a, b)
+    if not changes_a and not changes_b:
+        return changes_a, changes_b
+    if changes_a == [(0, len(a))] and changes_b == [(0, len(b))]:
+        return changes_a, changes_b  # rewritten as a whole
+    return _widen(a, changes_a), _widen(b, changes_b)
+
+
+def changed_figures(old: str, new: str) -> list[tuple[str, str]]:
+    """Figures that differ between two near-identical passages, in order: [("95%", "100%"), …]."""
+    def tokens(text: str) -> list[str]:
+        out: list[str] = []
+        pos = 0
+        for match in _FIGURE.finditer(text):
+            out.extend(text[pos : match.start()])
+            out.append(match.group(0))
+            pos = match.end()
+        out.extend(text[pos:])
+        return out
+
+    ta, tb = tokens(old), tokens(new)
+    found: list[tuple[str, str]] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, ta, tb, autojunk=False).get_opcodes():
+        if tag != "replace":
+            continue
+        figs_a = [t for t in ta[i1:i2] if _FIGURE.fullmatch(t)]
+        figs_b = [t for t in tb[j1:j2] if _FIGURE.fullmatch(t)]
+        for x, y in zip(figs_a, figs_b, strict=False):
+            if x != y:
+                found.append((x, y))
+    return found
+
+
 # ---------------------------------------------------------------------------------------------- figures
 
 def split_unit(unit: str) -> tuple[float, str]:
@@ -703,7 +850,7 @@ def compare(text_a: str, analysis_a: Analysis | None, text_b: str, analysis_b: A
         if matched is None:
             continue
         ta, tb = ptexts_a[i], ptexts_b[matched]
-        ca, cb = diff_paragraph(ta, tb)
+        ca, cb = diff_words(ta, tb)
         pairs.append(ParagraphPair(i, matched, sims[i], ta == tb, ca, cb))
     target_a = {p.a: p.b for p in part_pairs if p.a is not None}
     target_b = {p.b: p.a for p in part_pairs if p.b is not None}
@@ -713,10 +860,13 @@ def compare(text_a: str, analysis_a: Analysis | None, text_b: str, analysis_b: A
         analysis_a.facts if analysis_a else [], text_a, analysis_b.facts if analysis_b else [], text_b,
         analysis_a.report_year if analysis_a else None, analysis_b.report_year if analysis_b else None,
     )
-    return Comparison(
+    result = Comparison(
         text_a, text_b, paras_a, paras_b, parts_a, parts_b, part_pairs, pairs, match_a, match_b,
         a_to_b, b_to_a, figures, time.perf_counter() - started,
     )
+    result.moved = find_moved(result)
+    result.seconds = time.perf_counter() - started
+    return result
 
 
 def paragraph_at(paragraphs: Sequence[Paragraph], offset: int) -> int:

@@ -8,13 +8,13 @@ import pickle
 import tempfile
 import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Protocol
 
 from openpyxl import Workbook
 
-from core import __version__, domain
+from core import __version__, domain, reuse_export
 from core.models import Document, Fact, StructureCheck
 from core.paths import resource
 from core.xlsx_util import (
@@ -248,6 +248,7 @@ class ReportColumn:
     header: str
     description: str
     value: Callable[[ReportRow], Any]
+    number_format: str = ""  # e.g. 0.0% for a share
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,9 +270,13 @@ class ExtraSheet:
     columns: tuple[tuple[str, str], ...]  # (header, what 说明 says about it)
     rows: Callable[[ReportRow], Iterable[Sequence[Any]]]
     widths: tuple[int, ...] = ()
+    number_formats: dict[int, str] = field(default_factory=dict)  # column index → format
 
 
-EXTRA_SHEETS: list[ExtraSheet] = []
+EXTRA_SHEETS: list[ExtraSheet] = [
+    ExtraSheet(reuse_export.SHEET_REUSE, reuse_export.SHEET_COLUMNS, reuse_export.sheet_rows,
+               reuse_export.SHEET_WIDTHS, {7: reuse_export.PERCENT_FORMAT}),
+]
 
 
 def sheet_names() -> tuple[str, ...]:
@@ -324,6 +329,8 @@ REPORT_COLUMNS: list[ReportColumn] = [
     ReportColumn("指标数", "识别出的数值事实条数（不含已否决的）", _fact_count),
     ReportColumn("核对状态", f"{domain.UNVERIFIED} N 项：有 N 条归入指标的数值还没有人核对（「指标明细」状态为"
                  f"自动识别）；全部{domain.VERIFIED}：每条都已确认、更正或手工添加；空：没有指标数值", _check_text),
+    ReportColumn(*reuse_export.SHARE_COLUMN, reuse_export.share, reuse_export.PERCENT_FORMAT),
+    ReportColumn(*reuse_export.SOURCE_COLUMN, reuse_export.main_source),
 ]
 REPORT_BASE: tuple[tuple[str, str], ...] = tuple((c.header, c.description) for c in REPORT_COLUMNS)
 
@@ -591,8 +598,12 @@ def _write_extra(ws: Any, extra: ExtraSheet, rows: _RowSpill) -> None:
             break
         widths.add(row)
     sheet = FastSheet(ws, headers, widths.widths)
+    styles = {i: sheet.style(number_format=f) for i, f in extra.number_formats.items()}
     try:
         for row in rows:
+            for i, style in styles.items():
+                if i < len(row) and row[i] is not None:
+                    row[i] = (row[i], style)
             sheet.append(row)
         sheet.finish()
     except BaseException:
@@ -715,6 +726,7 @@ def _write_reports(
             (True, True, False): sheet.style(warn=True), (True, True, True): sheet.style(warn=True, number_format=MONEY_FORMAT),
         }
         wrap = sheet.style(wrap=True, quote_prefix=True, valign="bottom")  # bottom: level with the numbers
+        formatted = {i: sheet.style(number_format=c.number_format) for i, c in enumerate(REPORT_COLUMNS) if c.number_format}
         first = len(report_base()) + 1
         is_money = [ind.kind == "money" for ind in columns]
         comments = 0
@@ -727,6 +739,9 @@ def _write_reports(
                 if isinstance(row[i], str) and row[i]:
                     lines = max(lines, min(4, math.ceil(text_width(row[i]) / max(1, base_widths[i] - 1))))
                     row[i] = (row[i], wrap)
+            for i, style in formatted.items():
+                if row[i] is not None:
+                    row[i] = (row[i], style)
             notes: list[tuple[int, str]] = []
             links: list[tuple[int, tuple[str, int]]] = []
             for i, (ind, money_col) in enumerate(zip(columns, is_money, strict=True)):

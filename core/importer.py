@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from core import search
+from core import reuse, search
 from core.errors import ArchiveError, ReadError
 from core.ingest import (
     DEFAULT_TIME_LIMIT,
@@ -97,6 +97,7 @@ class Processed:
     data: bytes = b""  # the original bytes (stored as a BLOB)
     index_body: str = ""  # search.index_form(text), computed where the CPU work happens (a worker)
     mtime_ns: int | None = None  # the file's modification time when it was checked (stored for re-import)
+    reuse_signature: bytes = b""  # reuse.prepare(text), likewise
 
 
 def sha256(data: bytes) -> str:
@@ -132,6 +133,7 @@ def process_bytes(path: str, data: bytes, sha_original: str | None = None) -> Pr
     item.text = text
     item.sha_text = text_hash(text)
     item.index_body = search.index_form(text)
+    item.reuse_signature = reuse.prepare(text)
     item.fmt = result.fmt
     item.encoding = result.encoding
     item.warnings = list(result.warnings)
@@ -324,6 +326,7 @@ def store_document(conn: sqlite3.Connection, item: Processed) -> int:
     )
     insert_facts(conn, doc_id, analysis.facts)
     search.index_document(conn, doc_id, indexed_title, item.index_body or search.index_form(item.text))
+    reuse.index_document(conn, doc_id, item.text, encoded=item.reuse_signature)
     return doc_id
 
 

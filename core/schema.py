@@ -27,12 +27,13 @@ from core.errors import ArchiveCorruptError, ArchiveVersionError  # noqa: E402 -
 log = logging.getLogger(__name__)
 
 # The schema version this app writes. Bump it together with a new entry in MIGRATIONS.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # The oldest version a read-only open can use as it is (nothing can be migrated there): version 2 only
 # added agency_aliases, which readers treat as empty when it is missing; version 3 changed what the
-# full-text index holds (every character a token), so an older index would answer the new queries wrongly.
-OLDEST_READABLE_VERSION = 3
+# full-text index holds (every character a token), so an older index would answer the new queries wrongly;
+# version 4 added the text-reuse tables the window and the export read.
+OLDEST_READABLE_VERSION = 4
 
 # PRAGMA application_id of our archives (the ASCII bytes "RpAr"), set on creation and by migrate_1_to_2.
 # Archives made before it existed (version 1) carry 0 and are recognised by their tables instead.
@@ -177,7 +178,15 @@ def create_current_schema(db: sqlite_utils.Database) -> None:
     db.execute("CREATE UNIQUE INDEX idx_tags_name ON tags(name COLLATE NOCASE)")
     db.execute(FTS_SQL)
     db.execute(AGENCY_ALIASES_SQL)
+    _create_reuse_tables(db)
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
+def _create_reuse_tables(db: sqlite_utils.Database) -> None:
+    from core.reuse import SCHEMA_SQL
+
+    for sql in SCHEMA_SQL:
+        db.execute(sql)
 
 
 def migrate_1_to_2(db: sqlite_utils.Database) -> None:
@@ -209,10 +218,17 @@ def migrate_2_to_3(db: sqlite_utils.Database) -> None:
             search.index_document(conn, int(doc_id), indexed, search.index_form(text or ""))
 
 
+def migrate_3_to_4(db: sqlite_utils.Database) -> None:
+    """Version 4: the text-reuse index (core.reuse), built from the stored texts; results come later."""
+    from core import reuse
+
+    reuse.rebuild(db.conn)
+
+
 # MIGRATIONS[n] turns a version n-1 archive into version n (inside one exclusive transaction that also
 # sets user_version). An empty file (user_version 0) is created directly with create_current_schema.
 Migration = Callable[[sqlite_utils.Database], None]
-MIGRATIONS: dict[int, Migration] = {2: migrate_1_to_2, 3: migrate_2_to_3}
+MIGRATIONS: dict[int, Migration] = {2: migrate_1_to_2, 3: migrate_2_to_3, 4: migrate_3_to_4}
 
 
 def user_version(conn: sqlite3.Connection) -> int:

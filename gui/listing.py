@@ -33,7 +33,11 @@ def build_snippets(archive: Archive, ids: Sequence[int], query: str) -> dict[int
 
 
 def sort_in_python(archive: Archive, ids: list[int], key: str, descending: bool) -> list[int]:
-    """Sort on what core cannot sort (tags, structure) by fetching the rows (reader thread)."""
+    """Sort on what core cannot sort (tags, structure, 重复率) by fetching the rows (reader thread)."""
+    if key == "@reuse":
+        from gui.reuse_view import sort_ids
+
+        return sort_ids(archive, ids, descending)
     docs = archive.get_documents(ids)
     if key == "@tags":
         docs.sort(key=lambda d: ("、".join(d.tags) or "\uffff", d.id), reverse=descending)
@@ -87,6 +91,9 @@ class Listing:
         if order_by is None and not query:
             order_by, descending = "imported_at", True
         filters = self.filter_kwargs()
+        from gui.reuse_view import current_minimum, filter_ids
+
+        reuse_minimum = current_minimum(self.w)
         if query:
             self.w.countLabel.setText(self.w.tr("正在搜索“{0}”…").format(query))
 
@@ -96,7 +103,7 @@ class Listing:
                 ids = sort_in_python(archive, ids, order_by, descending)
             else:
                 ids = archive.list_ids(query=query or None, order_by=order_by, descending=descending, **filters)
-            return ids, archive.count()
+            return filter_ids(archive, ids, reuse_minimum), archive.count()
 
         self.w.reader.submit(
             job,

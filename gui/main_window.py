@@ -227,6 +227,9 @@ class MainWindow(QMainWindow):
         build_toolbar(self)
         build_statusbar(self)
         self.open_archive(self.archive_path, remember=True)
+        from gui.reuse_view import ReuseController
+
+        self.reuse_controller = ReuseController(self)  # 重复率: filter box, results kept complete
         self._restore_layout()
 
     # ------------------------------------------------------------------ archive lifecycle
@@ -304,6 +307,8 @@ class MainWindow(QMainWindow):
         self.archives.schedule_auto_backup()
         if self.damage is not None:
             self.archives.show_damage()
+        if getattr(self, "reuse_controller", None) is not None:
+            self.reuse_controller.schedule()
         return True
 
     def _close_archive(self) -> None:

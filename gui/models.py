@@ -67,6 +67,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("tags", "标签", "@tags", 100),
     Column("fact_count", "指标数", "fact_count", 54),
     Column("structure", "结构", "@structure", 76),
+    Column("reuse", "重复率", "@reuse", 60),
     Column("snippet", "摘要", None, 360),
 )
 SNIPPET_COLUMN = len(COLUMNS) - 1
@@ -129,6 +130,7 @@ class DocumentTableModel(QAbstractTableModel):
         self._cache: dict[int, Document] = {}
         self._snippets: dict[int, tuple[str, list[tuple[int, int]]]] = {}
         self._snippets_pending: set[int] = set()
+        self._reuse: dict[int, tuple[float, int | None] | None] = {}
         self.query = ""
         self.sort_column = -1
         self.sort_order = Qt.SortOrder.AscendingOrder
@@ -219,6 +221,16 @@ class DocumentTableModel(QAbstractTableModel):
             self._cache.clear()
         for doc in self.archive.get_documents(page):
             self._cache[doc.id] = doc
+        self._reuse_page(page)
+
+    def _reuse_page(self, page: Sequence[int]) -> None:
+        """重复率 of a page of rows (stored results; missing ones are being computed by the window)."""
+        from gui.reuse_view import shares
+
+        if self.archive is not None:
+            found = shares(self.archive, page)
+            for doc_id in page:
+                self._reuse[doc_id] = found.get(doc_id)
 
     def _want_snippets(self, row: int) -> None:
         """Ask (once) for the snippets of the page around row; the window computes them off-thread."""
@@ -274,6 +286,8 @@ class DocumentTableModel(QAbstractTableModel):
         doc = self.document(row)
         if doc is None:
             return None
+        if key == "reuse":
+            return self._reuse_data(self._ids[row], role)
         if role == Qt.ItemDataRole.DisplayRole:
             return cell_text(doc, key)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -288,6 +302,23 @@ class DocumentTableModel(QAbstractTableModel):
                 return QBrush(QColor("#b3261e"))
             return None
         if role == Qt.ItemDataRole.TextAlignmentRole and key in ("report_year", "fact_count"):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _reuse_data(self, doc_id: int, role: int) -> Any:
+        from gui.reuse_view import HIGH_SHARE, share_text
+
+        found = self._reuse.get(doc_id)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return share_text(found[0]) if found else ""
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if not found:
+                return tr("重复率尚未计算")
+            return tr("{0} 的文字也出现在更早的文档中").format(share_text(found[0])) + (
+                tr("，主要来源 #{0}").format(found[1]) if found[1] is not None else "")
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(QColor("#b3261e")) if found and found[0] >= HIGH_SHARE else None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 

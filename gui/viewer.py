@@ -222,6 +222,10 @@ class DocumentViewer(QWidget):
         info_scroll.setWidget(self._build_info_tab())
         self.side.addTab(info_scroll, self.tr("信息"))
         self.side.addTab(self._build_facts_tab(), self.tr("指标"))
+        from gui.reuse_view import ReusePanel
+
+        self.reuse_panel = ReusePanel(self)
+        self.side.addTab(self.reuse_panel, self.tr("重复"))
         self.splitter.addWidget(self.outline)
         self.splitter.addWidget(center)
         self.splitter.addWidget(self.side)
@@ -404,6 +408,7 @@ class DocumentViewer(QWidget):
         self._show_tags()
         self._show_facts()
         self._run_find(move=False)
+        self.reuse_panel.load(doc_id)
         self._highlight()
         self._set_editable(not self.window_.read_only)
         if not same:
@@ -581,7 +586,7 @@ class DocumentViewer(QWidget):
         return find_in_text(self.text_str, self.query)
 
     def _highlight(self) -> None:
-        selections: list[QTextEdit.ExtraSelection] = []
+        selections: list[QTextEdit.ExtraSelection] = self.reuse_panel.selections()
         fact_fmt = QTextCharFormat()
         fact_fmt.setBackground(FACT_BG)
         fact_fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)

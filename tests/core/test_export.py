@@ -137,7 +137,7 @@ def gold_book(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[tupl
 def test_gold_workbook_sheets_headers_and_counts(gold_book: Any) -> None:
     out, docs = gold_book
     wb = load_workbook(out)
-    assert wb.sheetnames == ["报告", "指标明细", "说明"]
+    assert wb.sheetnames == ["报告", "指标明细", "重复段落", "说明"]
     rep, fac = wb["报告"], wb["指标明细"]
     # exactly one header row, then one row per item
     assert [c.value for c in rep[1]][: len(REPORT_BASE)] == [h for h, _ in REPORT_BASE]
@@ -625,7 +625,7 @@ def test_facts_continue_on_a_second_sheet_past_the_row_limit(tmp_path: Path, mon
     names = wb.sheetnames
     wb.close()
     expected = [f"指标明细{i}" if i > 1 else "指标明细" for i in range(1, -(-n_facts // 39) + 1)]
-    assert names == ["报告", *expected, "说明"]
+    assert names == ["报告", *expected, "重复段落", "说明"]
     header = tuple(h for h, _ in FACT_COLUMNS)
     rows = []
     for name in expected:
@@ -634,7 +634,7 @@ def test_facts_continue_on_a_second_sheet_past_the_row_limit(tmp_path: Path, mon
         rows += sheet[1:]
     assert len(rows) == n_facts
     notes = {r[1]: r[2] for r in _rows(out, "说明")}
-    assert notes["工作表"] == "、".join(["报告", *expected, "说明"])
+    assert notes["工作表"] == "、".join(["报告", *expected, "重复段落", "说明"])
 
 
 def test_comments_are_capped_but_every_disagreement_is_highlighted(tmp_path: Path,
