@@ -216,7 +216,8 @@ def make_backup(archive: Archive, *, now: dt.datetime | None = None) -> Path | N
             target.unlink(missing_ok=True)
             newest = newest_usable(archive.path)
             raise ArchiveDamagedError(
-                f"自动备份失败：档案检查未通过，档案“{archive.path.name}”可能已损坏，已保留原有的备份。{advice(newest)}",
+                f"档案“{archive.path.name}”未通过完整性检查，可能已损坏（自动备份时发现；原有的备份都已保留）。"
+                f"{advice(newest)}",
                 newest)
     except (sqlite3.Error, OSError) as error:
         translated = _translate(error, "自动备份")
