@@ -493,6 +493,18 @@ class Archive:
         rows = self._rows("SELECT warnings FROM documents WHERE id = ?", (doc_id,))
         return list(json.loads(rows[0][0])) if rows else []
 
+    def flagged_ids(self, flag: str) -> list[int]:
+        """Ids of the (not deleted) documents carrying an import flag: "garbled" (文字可能是乱码: the text may
+        be mojibake) or "ocr" (the text was read by OCR from a scan), found by their stored warnings."""
+        from core.readers.flags import FLAG_MARKERS
+
+        marker = FLAG_MARKERS[flag]
+        rows = self._rows(
+            "SELECT id FROM documents WHERE deleted_at IS NULL AND instr(warnings, ?) > 0 ORDER BY id",
+            (marker,),
+        )
+        return [int(row[0]) for row in rows]
+
     def get_analysis(self, doc_id: int) -> Analysis:
         """Stored analysis: metadata with the user's overrides, sections, structure, non-rejected facts."""
         rows = self._rows(

@@ -14,14 +14,14 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from core.errors import ArchiveError
-from core.models import Document, Outcome
+from core.models import OUTCOME_LABELS, Document, Outcome
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1  # check found problems
 EXIT_ERROR = 2  # an expected error (message on stderr) or bad arguments
 EXIT_INTERRUPTED = 130
 
-_OUTCOME_LABEL = {Outcome.IMPORTED: "已导入", Outcome.DUPLICATE: "重复", Outcome.FAILED: "失败"}
+_OUTCOME_LABEL = OUTCOME_LABELS
 
 
 class _Parser(argparse.ArgumentParser):
@@ -120,7 +120,10 @@ def cmd_import(args: argparse.Namespace) -> int:
             if item.reason:
                 line += f"\t{item.reason}"
             print(line)
-        summary = f"共 {len(report.items)} 个文件：导入 {counts['imported']}，重复 {counts['duplicate']}，失败 {counts['failed']}"
+        summary = (
+            f"共 {len(report.items)} 个文件：已导入 {counts['imported']}，重复 {counts['duplicate']}，"
+            f"失败 {counts['failed']}，跳过 {counts['skipped']}"
+        )
         print(summary + ("（已取消）" if report.cancelled else ""))
     return EXIT_INTERRUPTED if report.cancelled else EXIT_OK
 

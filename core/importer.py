@@ -18,7 +18,17 @@ from typing import Any
 
 from core import search
 from core.errors import ArchiveError, ReadError
-from core.models import DOC_TYPES, META_FIELDS, Analysis, Fact, ImportItem, ImportReport, Outcome, ReadResult
+from core.models import (
+    DOC_TYPES,
+    META_FIELDS,
+    OUTCOME_LABELS,
+    Analysis,
+    Fact,
+    ImportItem,
+    ImportReport,
+    Outcome,
+    ReadResult,
+)
 
 log = logging.getLogger(__name__)
 
@@ -167,9 +177,19 @@ def _is_junk(name: str) -> bool:
     return name.startswith(("~$", ".~")) or name.lower() in _JUNK_NAMES or name.startswith(".")
 
 
+class SkipReason(str):
+    """A reason from collect_files meaning "not a report, skipped" (Outcome.SKIPPED), not a failure."""
+
+    __slots__ = ()
+
+
 def collect_files(paths: Iterable[str | Path]) -> Iterator[tuple[str, str | None]]:
-    """Yield (file path, reason it cannot be imported or None); folders are walked recursively."""
-    suffixes = supported_suffixes()
+    """Yield (file path, reason it cannot be imported or None); folders are walked recursively.
+
+    Files in a folder that are not reports (core.readers.candidates) come with a SkipReason.
+    """
+    from core.readers.candidates import is_report_candidate
+
     seen: set[str] = set()
     for raw in paths:
         path = Path(raw)
@@ -185,11 +205,8 @@ def collect_files(paths: Iterable[str | Path]) -> Iterator[tuple[str, str | None
                     if key in seen:
                         continue
                     seen.add(key)
-                    suffix = Path(name).suffix.lower()
-                    if suffix not in suffixes:
-                        yield full, f"不支持的文件类型（{suffix or '无扩展名'}）"
-                    else:
-                        yield full, None
+                    skip = is_report_candidate(full)
+                    yield full, (SkipReason(skip) if skip else None)
             for error in unreadable:  # a subfolder os.walk could not list: say so instead of skipping it
                 yield str(error.filename or path), "无法打开此文件夹（没有权限或已被移走），其中的文件未导入"
             continue
@@ -383,7 +400,7 @@ def run_import(
         report.items.append(item)
         done += 1
         if progress is not None:
-            label = {Outcome.IMPORTED: "已导入", Outcome.DUPLICATE: "重复", Outcome.FAILED: "失败"}[item.outcome]
+            label = OUTCOME_LABELS[item.outcome]
             progress(done, total, f"{Path(item.path).name}：{label}")
 
     def cancelled() -> bool:
@@ -400,7 +417,7 @@ def run_import(
         if progress is not None and index % 200 == 199:
             progress(done, total, f"正在检查文件（{index + 1}/{total}）…")
         if reason is not None:
-            finish(ImportItem(path, Outcome.FAILED, reason))
+            finish(ImportItem(path, Outcome.SKIPPED if isinstance(reason, SkipReason) else Outcome.FAILED, reason))
             continue
         try:
             size = os.path.getsize(path)

@@ -111,3 +111,19 @@ def agencies_in(archive: Any, doc_ids: Sequence[int]) -> list[tuple[str, int]]:
         if name:
             counts[name] = counts.get(name, 0) + 1
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def widen_to_agency_years(archive: Any, doc_ids: Sequence[int], agency: str) -> list[int]:
+    """The reports to chart for `agency`: the chosen ones, or, when they cover fewer than two report
+    years (趋势 from one selected report), every report of that agency across the years, of the same
+    document types as the chosen ones."""
+    from core.agencies import documents_of_agency
+
+    aliases = load_aliases(archive)
+    key = canonical_agency(agency, aliases)
+    chosen = [d for d in archive.get_documents(list(doc_ids)) if canonical_agency(d.agency, aliases) == key]
+    if len({d.report_year for d in chosen if d.report_year is not None}) >= 2 or not key:
+        return list(doc_ids)
+    types = {d.doc_type for d in chosen}
+    same = [d.id for d in documents_of_agency(archive, key, aliases) if not types or d.doc_type in types]
+    return sorted(set(same) | {d.id for d in chosen})

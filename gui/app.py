@@ -64,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return int(selftest.run())
 
-    from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+    from PySide6.QtCore import QCoreApplication, QLocale
     from PySide6.QtWidgets import QApplication
 
     from gui.errors import install_excepthook, setup_logging
@@ -79,16 +79,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationDisplayName(QCoreApplication.translate("app", "报告档案"))
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     set_app_icon(app)
-    # Qt's own strings (dialog buttons…) in Chinese when the translation ships with Qt.
-    from PySide6.QtCore import QLibraryInfo
+    # Qt's own strings (file dialog, dialog buttons, context menus) in Chinese
+    from gui.i18n import install_qt_translations
 
-    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    chinese = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
-    for catalogue in ("qtbase", "qt"):
-        translator = QTranslator(app)
-        if translator.load(chinese, catalogue, "_", folder):
-            app.installTranslator(translator)
-            break
+    install_qt_translations(app)
 
     from gui import instance
     from gui.main_window import MainWindow

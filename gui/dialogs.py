@@ -73,7 +73,11 @@ class ImportSummaryDialog(QDialog):
         imported = report.count(Outcome.IMPORTED)
         dup = report.count(Outcome.DUPLICATE)
         failed = report.count(Outcome.FAILED)
-        text = self.tr("新导入 {0} 份，重复 {1} 份，失败 {2} 份（用时 {3:.1f} 秒）").format(imported, dup, failed, seconds)
+        skipped = report.count(Outcome.SKIPPED)
+        text = self.tr("新导入 {0} 份，重复 {1} 份，失败 {2} 份").format(imported, dup, failed)
+        if skipped:
+            text += self.tr("；跳过 {0} 个不是报告的文件（说明文档、表格、程序等）").format(skipped)
+        text += self.tr("（用时 {0:.1f} 秒）").format(seconds)
         if report.cancelled:
             text += self.tr("。导入已取消，其余文件没有导入。")
         self.summary = QLabel(text, self)
@@ -81,9 +85,9 @@ class ImportSummaryDialog(QDialog):
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
 
-        order = {Outcome.FAILED: 0, Outcome.DUPLICATE: 1, Outcome.IMPORTED: 2}
+        order = {Outcome.FAILED: 0, Outcome.DUPLICATE: 1, Outcome.IMPORTED: 2, Outcome.SKIPPED: 3}
         # failures first: they are what the user must act on
-        self.items = sorted(report.items, key=lambda i: order.get(i.outcome, 3))
+        self.items = sorted(report.items, key=lambda i: order.get(i.outcome, 4))
         self.model = ImportItemsModel(self.items, self)
         self.table = QTableView(self)
         self.table.setObjectName("importSummaryTable")
@@ -140,7 +144,7 @@ class ImportItemsModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        from core.models import Outcome
+        from core.models import OUTCOME_LABELS, Outcome
 
         if not index.isValid():
             return None
@@ -148,9 +152,7 @@ class ImportItemsModel(QAbstractTableModel):
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
-                return {
-                    Outcome.IMPORTED: tr("已导入"), Outcome.DUPLICATE: tr("重复"), Outcome.FAILED: tr("失败"),
-                }.get(item.outcome, str(item.outcome))
+                return tr(OUTCOME_LABELS.get(item.outcome, str(item.outcome)))
             if col == 1:
                 return Path(item.path).name
             if item.outcome == Outcome.DUPLICATE and not item.reason:
@@ -159,7 +161,10 @@ class ImportItemsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and col in (1, 2):
             return item.path if col == 1 else item.reason or None
         if role == Qt.ItemDataRole.ForegroundRole and col == 0:
-            colours = {Outcome.IMPORTED: "#1b6e2a", Outcome.DUPLICATE: "#8a6d00", Outcome.FAILED: "#b3261e"}
+            colours = {
+                Outcome.IMPORTED: "#1b6e2a", Outcome.DUPLICATE: "#8a6d00", Outcome.FAILED: "#b3261e",
+                Outcome.SKIPPED: "#5f6368",
+            }
             return QColor(colours.get(item.outcome, "#000000"))
         return None
 

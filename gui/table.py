@@ -172,10 +172,18 @@ class EmptyOverlay(QWidget):
 
 
 class ArchiveTableView(QTableView):
-    """The document table (`archiveTable`): row selection, drag source of doc ids, empty-state overlay."""
+    """The document table (`archiveTable`): row selection, drag source of doc ids, empty-state overlay.
+
+    The fill columns (title, and the snippet while it shows) take whatever width the other columns leave,
+    so the last column (结构) stays on screen at 1366×768; the other columns keep the user's widths.
+    """
+
+    FILL_MIN = 160  # a fill column never gets narrower (below that the table scrolls sideways)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.fill_columns: tuple[int, ...] = ()
+        self.fill_shares: tuple[float, ...] = ()
         self.setObjectName("archiveTable")
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -204,7 +212,33 @@ class ArchiveTableView(QTableView):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.viewport() and event.type() == QEvent.Type.Resize:
             self._place_overlay()
+            self.fit_columns()
         return super().eventFilter(watched, event)
+
+    def set_fill_columns(self, columns: Sequence[int], shares: Sequence[float]) -> None:
+        """Columns that share the free width, by weight (e.g. title 0.45, snippet 0.55)."""
+        self.fill_columns = tuple(columns)
+        self.fill_shares = tuple(shares)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        model = self.model()
+        if model is None or not self.fill_columns:
+            return
+        fill = [(c, w) for c, w in zip(self.fill_columns, self.fill_shares, strict=True) if not self.isColumnHidden(c)]
+        if not fill:
+            return
+        fixed = sum(
+            self.columnWidth(c)
+            for c in range(model.columnCount())
+            if not self.isColumnHidden(c) and c not in self.fill_columns
+        )
+        free = self.viewport().width() - fixed - 1
+        total = sum(w for _c, w in fill) or 1.0
+        for column, weight in fill:
+            width = max(self.FILL_MIN, int(free * weight / total))
+            if self.columnWidth(column) != width:
+                self.setColumnWidth(column, width)
 
     def _place_overlay(self) -> None:
         self.overlay.setGeometry(self.viewport().geometry())

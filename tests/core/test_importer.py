@@ -82,8 +82,11 @@ def test_failures_have_chinese_reasons_and_do_not_stop_the_others(tmp_path: Path
         by_name = {Path(i.path).name: i for i in report.items}
         assert by_name[good[0].name].outcome == by_name[good[1].name].outcome == Outcome.IMPORTED
         failed = {name: i.reason for name, i in by_name.items() if i.outcome == Outcome.FAILED}
-        assert set(failed) == {"空文件.txt", "只有空白.txt", "表格.xyz", "坏的.docx", "扫描件.pdf", "加密.docx", "不存在.txt"}
-        assert "不支持" in failed["表格.xyz"] and ".xyz" in failed["表格.xyz"]
+        assert set(failed) == {"空文件.txt", "只有空白.txt", "坏的.docx", "扫描件.pdf", "加密.docx", "不存在.txt"}
+        # a file of an unknown type in a folder is not a report: skipped with a note, not failed (issue 16)
+        skipped = by_name["表格.xyz"]
+        assert skipped.outcome == Outcome.SKIPPED
+        assert "不支持" in skipped.reason and ".xyz" in skipped.reason
         assert "不存在" in failed["不存在.txt"]
         for reason in failed.values():
             assert reason and any("\u4e00" <= ch <= "\u9fff" for ch in reason), reason
@@ -340,3 +343,30 @@ def test_bounded_extraction_is_noted_on_the_document(tmp_path: Path, monkeypatch
         notes = archive.get_warnings(doc_id)
         assert any("数字过多" in note for note in notes), notes
         assert 0 < archive.get_document(doc_id).fact_count < 8000  # not every figure of the text
+
+
+def test_a_folder_of_reports_with_other_files_skips_them(tmp_path: Path, samples_dir: Path) -> None:
+    """README, .tsv lists, scripts, spreadsheets and pictures beside the reports: 跳过 with a note (issue 16)."""
+    from core.readers.candidates import is_report_candidate
+
+    folder = tmp_path / "报告"
+    folder.mkdir()
+    report = sorted(samples_dir.glob("*.txt"))[0]
+    (folder / report.name).write_bytes(report.read_bytes())
+    others = {
+        "README.md": "# 说明\n这些是报告。", "gold.tsv": "a\tb\n", "make.py": "print(1)\n", "meta.json": "{}",
+        "清单.csv": "标题,年度\n", "README.txt": "本文件夹的说明", "照片.png": "\x89PNG",
+    }
+    for name, text in others.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    with Archive.open(tmp_path / "a.sqlite") as arch:
+        result = arch.import_paths([folder], workers=0)
+    by_name = {Path(i.path).name: i for i in result.items}
+    assert by_name[report.name].outcome == Outcome.IMPORTED
+    for name in others:
+        assert by_name[name].outcome == Outcome.SKIPPED, (name, by_name[name])
+        assert "跳过" in by_name[name].reason
+    assert result.count(Outcome.FAILED) == 0
+    assert "表格文件" in by_name["gold.tsv"].reason and "说明文档" in by_name["README.md"].reason
+    assert is_report_candidate(folder / "照片.png", images=False) is not None
+    assert is_report_candidate(folder / report.name) is None

@@ -16,7 +16,7 @@ from core import backups
 from core.archive import Archive
 from core.errors import DiskFullError
 from core.models import Outcome
-from gui import main_window as main_window_module
+from gui import archive_actions as main_window_module  # the backup actions moved out of main_window
 from gui.dialogs import RestoreBackupDialog, backup_date, format_size
 from gui.main_window import MainWindow
 from tests.gui.conftest import make_window, shared_reports
