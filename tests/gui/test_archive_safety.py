@@ -15,8 +15,8 @@ from pytestqt.qtbot import QtBot
 from core import backups
 from core.archive import Archive
 from core.errors import ArchiveCorruptError
+from gui import archive_actions as main_window_module  # the backup actions live there
 from gui import instance
-from gui import main_window as main_window_module
 from gui.dialogs import RestoreBackupDialog
 from gui.main_window import MainWindow
 from tests.gui.conftest import make_window
