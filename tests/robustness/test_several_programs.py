@@ -62,7 +62,12 @@ def test_issue_reproduction_second_program_does_not_delete_our_wal(tmp_path: Pat
         second.create_tag("乙")
         # a third program sees the write made after the second one came and went
         assert json.loads(_python(_TAG_NAMES, str(path), home=_isolated_home)) == ["乙", "甲"]
-        _python(_OPEN_AND_CLOSE, str(path), home=_isolated_home)
+        # and as the user saw it: the project's own CLI `list --json` (read-only) beside the window
+        listed = subprocess.run([sys.executable, "-m", "core", "--db", str(path), "list", "--json"], cwd=REPO,
+                                env=child_env(_isolated_home), capture_output=True, text=True, encoding="utf-8",
+                                timeout=300, check=False)
+        assert listed.returncode == 0, listed.stderr
+        assert Path(str(path) + "-wal").exists()
         second.create_tag("丙")
     finally:
         first.close()
