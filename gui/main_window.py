@@ -264,7 +264,9 @@ class MainWindow(QMainWindow):
                 if isinstance(exc, ArchiveCorruptError) and self.archives.has_backups():
                     buttons.insert(0, ("restore", self.tr("从备份恢复…")))
                 self.actionRestoreBackup.setEnabled(True)  # the way back stays open when the archive is not
-                title = self.tr("档案已损坏") if isinstance(exc, ArchiveDamagedError) else self.tr("无法打开档案")
+                # "damaged" only for a file known to be ours (a usable backup of it exists); else it may be any file
+                damaged = isinstance(exc, ArchiveDamagedError) and exc.backup is not None
+                title = self.tr("档案已损坏") if damaged else self.tr("无法打开档案")
                 body = message_for(exc) if isinstance(exc, ArchiveDamagedError) else (
                     message_for(exc) + "\n" + str(self.archive_path))
                 self.table.overlay.set_content(title, body, buttons)
