@@ -27,6 +27,7 @@ from core.errors import (
     ArchiveReadOnlyError,
     DiskFullError,
 )
+from core.ingest import TimeLimit
 from core.models import (
     DOC_TYPES,
     META_FIELDS,
@@ -271,13 +272,15 @@ class Archive:
         cancel: threading.Event | None = None,
         *,
         workers: int | None = None,
+        time_limit: TimeLimit | None = None,
     ) -> ImportReport:
-        """Import files and folders (recursive); see core.importer.run_import."""
+        """Import files and folders (recursive); see core.importer.run_import (`time_limit` per file:
+        core.ingest.TimeLimit, default 30 s + 10 s per MB)."""
         if self.read_only:
             raise ArchiveReadOnlyError("档案以只读方式打开，不能导入。")
         try:
             return importer.run_import(self._conn, paths, progress, cancel, workers=workers,
-                                       archive_path=self.path)
+                                       archive_path=self.path, time_limit=time_limit)
         except sqlite3.Error as exc:
             raise _as_archive_error(exc, self.path) from exc
 

@@ -25,7 +25,9 @@ for _code in (0x0B, 0x0C, 0x85, 0x2028, 0x2029):  # vertical tab, form feed, NEL
 _REPLACEMENT: dict[str, str] = {chr(k): (v if isinstance(v, str) else "") for k, v in _TRANSLATE.items()}
 _SPECIAL = re.compile("[" + "".join(re.escape(ch) for ch in sorted(_REPLACEMENT)) + "]+")
 _FULLWIDTH_POINT = re.compile(r"(?<=\d)．(?=\d)")  # ２３．８ → 23.8 (after the digits are converted)
-_TAB_RUN = re.compile(r" *\t[ \t]*")
+# Starts only where a run of spaces starts (possessive): a long run of spaces without a tab is then
+# passed over in linear time, not retried from each of its spaces.
+_TAB_RUN = re.compile(r"(?<! ) *+\t[ \t]*")
 _SPACE_RUN = re.compile(r" {2,}")
 
 # --- page furniture ----------------------------------------------------------------------------------

@@ -264,9 +264,7 @@ class MainWindow(QMainWindow):
                 if isinstance(exc, ArchiveCorruptError) and self.archives.has_backups():
                     buttons.insert(0, ("restore", self.tr("从备份恢复…")))
                 self.actionRestoreBackup.setEnabled(True)  # the way back stays open when the archive is not
-                # "damaged" only for a file known to be ours (a usable backup of it exists); else it may be any file
-                damaged = isinstance(exc, ArchiveDamagedError) and exc.backup is not None
-                title = self.tr("档案已损坏") if damaged else self.tr("无法打开档案")
+                title = self.tr("无法打开档案：档案已损坏") if isinstance(exc, ArchiveDamagedError) else self.tr("无法打开档案")
                 body = message_for(exc) if isinstance(exc, ArchiveDamagedError) else (
                     message_for(exc) + "\n" + str(self.archive_path))
                 self.table.overlay.set_content(title, body, buttons)
@@ -542,6 +540,10 @@ class MainWindow(QMainWindow):
 
     def run_backup(self, dest: Path) -> Job | None:
         return self.archives.run_backup(dest)
+
+    def restore_backup_interactive(self) -> None:
+        """文件 → 从备份恢复… (also offered by the error dialog of a damaged archive)."""
+        self.archives.restore_backup_interactive()
 
     def restore_from_backup(self, backup: Path) -> bool:
         """Put an automatic backup in place (see ArchiveActions.restore_from_backup); False if busy."""
