@@ -100,16 +100,25 @@ def copy_database(source: sqlite3.Connection, dest: Path) -> Path:
 
 
 def quick_check(path: Path) -> bool:
-    """True when `path` is an SQLite file whose quick_check passes (read-only; through SQLite)."""
+    """True when `path` is an SQLite file whose quick_check passes (read-only, through SQLite: a read-only
+    connection never checkpoints into the file). A file another program holds locked is not "damaged":
+    that sqlite3.OperationalError ("database is locked") propagates."""
     try:
         conn = sqlite3.connect(uri(path, mode="ro"), uri=True, timeout=5)
         try:
             row = conn.execute("PRAGMA quick_check").fetchone()
         finally:
             conn.close()
-    except sqlite3.Error:
+    except sqlite3.Error as error:
+        if is_locked(error):
+            raise
         return False
     return row is not None and row[0] == "ok"
+
+
+def is_locked(error: BaseException) -> bool:
+    text = str(error).lower()
+    return "locked" in text or "busy" in text
 
 
 @contextmanager

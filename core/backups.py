@@ -216,7 +216,8 @@ def make_backup(archive: Archive, *, now: dt.datetime | None = None) -> Path | N
             target.unlink(missing_ok=True)
             newest = newest_usable(archive.path)
             raise ArchiveDamagedError(
-                f"自动备份失败：档案检查未通过，档案“{archive.path.name}”可能已损坏，已保留原有的备份。{advice(newest)}",
+                f"档案“{archive.path.name}”未通过完整性检查，可能已损坏（自动备份时发现；原有的备份都已保留）。"
+                f"{advice(newest)}",
                 newest)
     except (sqlite3.Error, OSError) as error:
         translated = _translate(error, "自动备份")
@@ -322,31 +323,24 @@ def restore_backup(backup: str | Path, archive_path: str | Path) -> Path | None:
         raise ArchiveError(f"从备份恢复失败：找不到备份文件 {source.name}。")
     if archive.exists() and source.resolve() == archive.resolve():
         raise ArchiveError("从备份恢复失败：所选文件就是档案本身。")
-    if not archive_file.quick_check(source) or documents_in(source) is None:
-        raise ArchiveCorruptError(f"从备份恢复失败：备份文件 {source.name} 已损坏，未做任何改动。")
     try:
-        src = archive_file.connect(source, read_only=True)
+        usable = archive_file.quick_check(source) and documents_in(source) is not None
+        if usable:
+            src = archive_file.connect(source, read_only=True)
     except sqlite3.Error as error:
         raise _translate(error, "从备份恢复") from error
+    if not usable:
+        raise ArchiveCorruptError(f"从备份恢复失败：备份文件 {source.name} 已损坏，未做任何改动。")
     try:
         if not archive.exists():
             archive_file.copy_database(src, archive)
             return None
-        damaged = False
-        try:
+        # Damaged or not is decided read-only first: nothing writes into a damaged file before it is aside.
+        if archive_file.quick_check(archive):
             with archive_file.exclusive(archive) as conn:
-                row = conn.execute("PRAGMA quick_check").fetchone()
-                if row is not None and row[0] == "ok":
-                    aside = archive_file.copy_database(conn, archive_file.aside_name(archive, RESTORED_ASIDE))
-                    src.backup(conn)  # in place, under our exclusive lock: nobody sees half of it
-                    return aside
-                damaged = True
-        except sqlite3.DatabaseError as error:
-            text = str(error).lower()
-            if "locked" in text or "busy" in text or not ("malformed" in text or "not a database" in text):
-                raise
-            damaged = True
-        assert damaged
+                aside = archive_file.copy_database(conn, archive_file.aside_name(archive, RESTORED_ASIDE))
+                src.backup(conn)  # in place, under our exclusive lock: nobody sees half of it
+                return aside
         aside = archive_file.move_aside(archive, DAMAGED_ASIDE)
         archive_file.copy_database(src, archive)
         return aside

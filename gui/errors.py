@@ -96,7 +96,7 @@ def _offer_restore(box: QMessageBox, parent: QWidget | None, exc: BaseException)
     from core.errors import ArchiveCorruptError
 
     window = parent.window() if parent is not None else None
-    restore = getattr(window, "restore_backup_interactive", None)
+    restore = getattr(getattr(window, "archives", None), "restore_backup_interactive", None)  # gui.archive_actions
     if not isinstance(exc, ArchiveCorruptError) or restore is None:
         return
     button = box.addButton(tr("从备份恢复…"), QMessageBox.ButtonRole.ActionRole)

@@ -175,9 +175,12 @@ def test_restore_of_a_damaged_archive_moves_it_aside(archive: Path) -> None:
     assert made is not None
     damaged = b"\x00" * 100 + archive.read_bytes()[100:]
     archive.write_bytes(damaged)
+    wal = Path(str(archive) + "-wal")
+    wal.write_bytes(b"what may be left of the last writes" * 50)
     aside = backups.restore_backup(made, archive)
     assert aside is not None and ".已损坏-" in aside.name
     assert aside.read_bytes() == damaged  # kept exactly as it was
+    assert Path(str(aside) + "-wal").read_bytes() == b"what may be left of the last writes" * 50  # with its WAL
     with Archive.open(archive) as arc:
         assert arc.count() == 6 and arc.check() == []
 

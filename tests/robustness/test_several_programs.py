@@ -9,9 +9,7 @@ integrity_check is ok and every write A reported as committed is there.
 from __future__ import annotations
 
 import json
-import os
 import random
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -62,7 +60,12 @@ def test_issue_reproduction_second_program_does_not_delete_our_wal(tmp_path: Pat
         second.create_tag("乙")
         # a third program sees the write made after the second one came and went
         assert json.loads(_python(_TAG_NAMES, str(path), home=_isolated_home)) == ["乙", "甲"]
-        _python(_OPEN_AND_CLOSE, str(path), home=_isolated_home)
+        # and as the user saw it: the project's own CLI `list --json` (read-only) beside the window
+        listed = subprocess.run([sys.executable, "-m", "core", "--db", str(path), "list", "--json"], cwd=REPO,
+                                env=child_env(_isolated_home), capture_output=True, text=True, encoding="utf-8",
+                                timeout=300, check=False)
+        assert listed.returncode == 0, listed.stderr
+        assert Path(str(path) + "-wal").exists()
         second.create_tag("丙")
     finally:
         first.close()
@@ -206,7 +209,7 @@ def test_visitors_killed_at_random_moments_lose_nothing(
         while writer.poll() is None:
             time.sleep(rng.uniform(0.1, 0.6))
             slot = rng.randrange(len(visitors))
-            os.kill(visitors[slot].pid, signal.SIGKILL)  # mid-read, mid-backup, mid-check: wherever it is
+            visitors[slot].kill()  # SIGKILL (TerminateProcess on Windows): mid-read, mid-backup, mid-check
             visitors[slot].wait(timeout=60)
             killed += 1
             visitors[slot] = _start(_VISITOR, str(busy_archive), str(stop), str(out), home=_isolated_home)
