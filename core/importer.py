@@ -141,6 +141,7 @@ def _process_path(path: str, sha_original: str) -> Processed:
         os._exit(70)
     hang_on = os.environ.get("REPORT_ARCHIVE_TEST_HANG_ON")  # test hook: simulate a reader that never ends
     if hang_on and Path(path).name == hang_on and multiprocessing_child():
+        Path(path + ".hanging").touch()  # tells the test the worker is inside the file now
         while True:
             time.sleep(1)
     try:
