@@ -13,11 +13,12 @@ import sqlite_utils
 from sqlite_utils.db import ForeignKey
 
 from core.errors import ArchiveCorruptError, ArchiveVersionError
+from core.ingest import resume as _resume
 
 log = logging.getLogger(__name__)
 
 # The schema version this app writes. Bump it together with a new entry in MIGRATIONS.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # The oldest version a read-only open can use as it is (nothing can be migrated there): version 2 only
 # added agency_aliases, which readers treat as empty when it is missing.
@@ -31,6 +32,9 @@ APPLICATION_ID = 0x52704172
 AGENCY_ALIASES_SQL = (
     "CREATE TABLE IF NOT EXISTS agency_aliases (alias TEXT PRIMARY KEY, canonical TEXT NOT NULL)"
 )
+
+# The file list of a running import (version 3): what is left when an import was killed.
+IMPORT_RUNS_SQL = _resume.SCHEMA_SQL
 
 # The full-text index: contentless FTS5 over an "index form" of title and text in which every CJK
 # character is its own token (core.search.index_form); snippets are built in Python from the original.
@@ -160,6 +164,8 @@ def create_current_schema(db: sqlite_utils.Database) -> None:
     db.execute("CREATE UNIQUE INDEX idx_tags_name ON tags(name COLLATE NOCASE)")
     db.execute(FTS_SQL)
     db.execute(AGENCY_ALIASES_SQL)
+    for sql in IMPORT_RUNS_SQL:
+        db.execute(sql)
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
@@ -171,8 +177,14 @@ def migrate_1_to_2(db: sqlite_utils.Database) -> None:
 
 # MIGRATIONS[n] turns a version n-1 archive into version n (inside one exclusive transaction that also
 # sets user_version). An empty file (user_version 0) is created directly with create_current_schema.
+def migrate_2_to_3(db: sqlite_utils.Database) -> None:
+    """Version 3: the running import's file list (core.ingest.resume), so a killed import can be resumed."""
+    for sql in IMPORT_RUNS_SQL:
+        db.execute(sql)
+
+
 Migration = Callable[[sqlite_utils.Database], None]
-MIGRATIONS: dict[int, Migration] = {2: migrate_1_to_2}
+MIGRATIONS: dict[int, Migration] = {2: migrate_1_to_2, 3: migrate_2_to_3}
 
 
 def user_version(conn: sqlite3.Connection) -> int:

@@ -342,6 +342,11 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.search_box)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
         self.toolbar = bar
+        from gui.resume import ResumeNotice
+
+        self.addToolBarBreak(Qt.ToolBarArea.TopToolBarArea)
+        self.resumeNotice = ResumeNotice(self)  # a bar under the toolbar when the last import was interrupted
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.resumeNotice)
 
     def _build_statusbar(self) -> None:
         status = self.statusBar()
@@ -435,6 +440,7 @@ class MainWindow(QMainWindow):
             self.tabs.setTabVisible(1, False)
         self.reload()
         self._schedule_auto_backup()
+        self.resumeNotice.check(self.archive, read_only)
         return True
 
     def _close_archive(self) -> None:
@@ -883,9 +889,11 @@ class MainWindow(QMainWindow):
             self.undo_stack.push(TagCommand(self, docs, [name], add=add))
 
     # ------------------------------------------------------------------ import
-    def import_paths(self, paths: Sequence[str | Path]) -> Job | None:
-        """Import files/folders on the writer worker, with progress in the status bar and Cancel."""
-        if self.worker is None or not paths:
+    def import_paths(self, paths: Sequence[str | Path], resume_run: int | None = None) -> Job | None:
+        """Import files/folders on the writer worker, with progress in the status bar and Cancel.
+
+        resume_run: instead, the files an interrupted import left (core.ingest.resume)."""
+        if self.worker is None or (not paths and resume_run is None):
             return None
         items = [str(p) for p in paths]
         self.tabs.setCurrentIndex(0)
@@ -893,6 +901,8 @@ class MainWindow(QMainWindow):
             self.actionTrash.setChecked(False)
 
         def job(archive: Archive, progress: Callable[[int, int, str], None], cancel: Any) -> ImportReport:
+            if resume_run is not None:
+                return archive.resume_import(resume_run, progress=progress, cancel=cancel)
             return archive.import_paths(items, progress=progress, cancel=cancel)
 
         started = time.monotonic()
