@@ -19,3 +19,7 @@ if ! QT_QPA_PLATFORM=offscreen .venv/bin/python -c "from PySide6.QtWidgets impor
       libglib2.0-0) >/dev/null 2>&1 || echo "warning: could not install Qt's system libraries" >&2
   fi
 fi
+# Qt's X11 platform plugin (a real window on a desktop) needs more: libxcb-cursor0, libxkbcommon-x11-0 …
+# scripts/qt_system_libs.sh reads what this Qt lacks with ldd, installs it as root with apt-get, or else
+# prints the one command that installs it (the app then cannot open a window on X11; Wayland may still work).
+bash scripts/qt_system_libs.sh --install .venv/bin/python || true
