@@ -38,10 +38,12 @@ def test_a_file_over_its_time_limit_fails_and_the_import_goes_on(tmp_path: Path,
     stuck.write_text("一份读不完的报告。", encoding="utf-8")
     monkeypatch.setenv("REPORT_ARCHIVE_TEST_HANG_ON", stuck.name)
     with Archive.open(tmp_path / "a.sqlite") as archive:
-        report = archive.import_paths([folder], workers=1, time_limit=TimeLimit(base_s=10, per_mb_s=0))
+        # 5 s for the 27-byte stuck file, over 20 s for each 5 KB report: no real file comes near its limit
+        limit = TimeLimit(base_s=5, per_mb_s=4000)
+        report = archive.import_paths([folder], workers=1, time_limit=limit)
         outcomes = {Path(i.path).name: i for i in report.items}
         assert outcomes[stuck.name].outcome == Outcome.FAILED
-        assert "处理超时" in outcomes[stuck.name].reason and "10 秒" in outcomes[stuck.name].reason
+        assert "处理超时" in outcomes[stuck.name].reason and "5 秒" in outcomes[stuck.name].reason
         assert all(outcomes[p.name].outcome == Outcome.IMPORTED for p in good)
         assert archive.count() == len(good) and archive.check() == []
         # nothing is left half-done: the same folder again only finds the stuck file to do
