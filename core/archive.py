@@ -29,6 +29,8 @@ from core.errors import (
     SearchCancelledError,
 )
 from core.ingest import TimeLimit
+from core.ingest import resume as _resume
+from core.ingest.resume import InterruptedImport
 from core.models import (
     DOC_TYPES,
     META_FIELDS,
@@ -282,6 +284,43 @@ class Archive:
         try:
             return importer.run_import(self._conn, paths, progress, cancel, workers=workers,
                                        archive_path=self.path, time_limit=time_limit)
+        except sqlite3.Error as exc:
+            raise _as_archive_error(exc, self.path) from exc
+
+    def interrupted_import(self) -> InterruptedImport | None:
+        """An import that was killed before it finished (core.ingest.resume): how many of its files
+        landed and how many are left; None when there is none. One small query: fine on the GUI thread."""
+        try:
+            return _resume.interrupted(self._conn)
+        except sqlite3.Error as exc:
+            log.warning("could not look for an interrupted import: %s", exc)
+            return None
+
+    def resume_import(
+        self,
+        run_id: int,
+        progress: importer.Progress | None = None,
+        cancel: threading.Event | None = None,
+        *,
+        workers: int | None = None,
+        time_limit: TimeLimit | None = None,
+    ) -> ImportReport:
+        """Import the files an interrupted import had not done yet (a new import of them)."""
+        if self.read_only:
+            raise ArchiveReadOnlyError("档案以只读方式打开，不能导入。")
+        try:
+            paths = _resume.pending_paths(self._conn, run_id)
+            _resume.discard(self._conn, run_id)
+        except sqlite3.Error as exc:
+            raise _as_archive_error(exc, self.path) from exc
+        return self.import_paths(paths, progress, cancel, workers=workers, time_limit=time_limit)
+
+    def discard_interrupted_import(self, run_id: int) -> None:
+        """Forget an interrupted import: the user does not want the rest of its files."""
+        if self.read_only:
+            return
+        try:
+            _resume.discard(self._conn, run_id)
         except sqlite3.Error as exc:
             raise _as_archive_error(exc, self.path) from exc
 

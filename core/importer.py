@@ -27,6 +27,7 @@ from core.ingest import (
     TimeLimit,
     WorkerPool,
 )
+from core.ingest import resume as _resume
 from core.models import (
     DOC_TYPES,
     META_FIELDS,
@@ -154,6 +155,7 @@ def _process_path(path: str, sha_original: str) -> Processed:
         os._exit(70)
     hang_on = os.environ.get("REPORT_ARCHIVE_TEST_HANG_ON")  # test hook: simulate a reader that never ends
     if hang_on and Path(path).name == hang_on and multiprocessing_child():
+        Path(path + ".hanging").touch()  # tells the test the worker is inside the file now
         while True:
             time.sleep(1)
     try:
@@ -438,11 +440,21 @@ def run_import(
     files = list(collect_files(paths))
     total = len(files)
     done = 0
+    # The file list goes into the archive first: if the app is killed, the next start offers the rest.
+    run_id = _start_run(conn, [path for path, _reason in files])
+    seq_of = {path: seq for seq, (path, _reason) in enumerate(files)}
+    checked: list[tuple[int, str]] = []  # phase 1 outcomes, written with the first batch
 
-    def finish(item: ImportItem) -> None:
+    def finish(item: ImportItem, phase1: bool = False) -> None:
         nonlocal done
         report.items.append(item)
         done += 1
+        if run_id is not None:
+            if phase1:
+                checked.append((seq_of[item.path], item.outcome.value))
+            else:  # in the transaction that stored its document (if any)
+                batch.begin()
+                _resume.mark(conn, run_id, [(seq_of[item.path], item.outcome.value)])
         if progress is not None:
             label = OUTCOME_LABELS[item.outcome]
             progress(done, total, f"{Path(item.path).name}：{label}")
@@ -455,42 +467,47 @@ def run_import(
 
     # Phase 1 (cheap): skip files imported before and unchanged since (same path, size and modification
     # time: no reading at all), hash the others and drop the ones already archived before any parsing.
+    batch = _Batch(conn)
     todo: list[tuple[str, str]] = []
     sizes: dict[str, int] = {}
     mtimes: dict[str, int] = {}
     for index, (path, reason) in enumerate(files):
         if cancelled():
+            _end_run(conn, run_id)
             return report
         if progress is not None and index % 200 == 199:
             progress(done, total, f"正在检查文件（{index + 1}/{total}）…")
         if reason is not None:
-            finish(ImportItem(path, Outcome.SKIPPED if isinstance(reason, SkipReason) else Outcome.FAILED, reason))
+            finish(ImportItem(path, Outcome.SKIPPED if isinstance(reason, SkipReason) else Outcome.FAILED, reason), phase1=True)
             continue
         try:
             stat = os.stat(path)
             size = stat.st_size
             if size > MAX_FILE_BYTES:
                 finish(ImportItem(path, Outcome.FAILED,
-                                  f"文件过大（{_mb(size)}），单个文件上限 {_mb(MAX_FILE_BYTES)}"))
+                                  f"文件过大（{_mb(size)}），单个文件上限 {_mb(MAX_FILE_BYTES)}"), phase1=True)
                 continue
             unchanged = _unchanged(conn, path, size, stat.st_mtime_ns)
             if unchanged is not None:
-                finish(ImportItem(path, Outcome.DUPLICATE, _unchanged_reason(unchanged), unchanged[0]))
+                finish(ImportItem(path, Outcome.DUPLICATE, _unchanged_reason(unchanged), unchanged[0]), phase1=True)
                 continue
             mtimes[path] = stat.st_mtime_ns
             digest = sha256(Path(path).read_bytes())
         except OSError as exc:
-            finish(ImportItem(path, Outcome.FAILED, _os_reason(exc)))
+            finish(ImportItem(path, Outcome.FAILED, _os_reason(exc)), phase1=True)
             continue
         found = _existing(conn, "sha_original", digest)
         if found is not None:
-            finish(ImportItem(path, Outcome.DUPLICATE, _duplicate_reason(found, by_text=False), found[0]))
+            finish(ImportItem(path, Outcome.DUPLICATE, _duplicate_reason(found, by_text=False), found[0]),
+                   phase1=True)
             continue
         todo.append((path, digest))
         sizes[path] = size
 
+    if run_id is not None and checked:
+        batch.begin()
+        _resume.mark(conn, run_id, checked)
     # Phase 2: read → clean → analyse (in worker processes when worth it), store in the main thread.
-    batch = _Batch(conn)
     n_workers = _pool_size(len(todo), workers)
     results = (
         _pooled(todo, n_workers, limit, sizes, cancel) if n_workers > 0 else (_process_path(p, d) for p, d in todo)
@@ -505,6 +522,7 @@ def run_import(
             batch.maybe_commit()
         cancelled()  # the pool stops at once on cancel: say so even when no file was left to break on
         batch.commit()
+        _end_run(conn, run_id)  # done, or cancelled by the user: nothing to resume
     except BaseException:
         batch.rollback()
         raise
@@ -513,6 +531,26 @@ def run_import(
         if close is not None:
             close()  # stops the generator: shuts its worker processes down
     return report
+
+
+def _start_run(conn: sqlite3.Connection, paths: list[str]) -> int | None:
+    """Record the import's file list (core.ingest.resume); None when it cannot be (the import goes on)."""
+    if not paths:
+        return None
+    try:
+        return _resume.start_run(conn, paths)
+    except sqlite3.Error:
+        log.warning("could not record the import's file list; it cannot be resumed", exc_info=True)
+        return None
+
+
+def _end_run(conn: sqlite3.Connection, run_id: int | None) -> None:
+    if run_id is None:
+        return
+    try:
+        _resume.finish_run(conn, run_id)
+    except sqlite3.Error:
+        log.warning("could not forget the finished import's file list", exc_info=True)
 
 
 def _worker_warm_up() -> None:

@@ -23,17 +23,18 @@ finally:
         del sys.modules["numpy"]
 
 from core.errors import ArchiveCorruptError, ArchiveVersionError  # noqa: E402 - after the numpy guard
+from core.ingest import resume as _resume  # noqa: E402
 
 log = logging.getLogger(__name__)
 
 # The schema version this app writes. Bump it together with a new entry in MIGRATIONS.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # The oldest version a read-only open can use as it is (nothing can be migrated there): version 2 only
 # added agency_aliases, which readers treat as empty when it is missing; version 3 changed what the
 # full-text index holds (every character a token), so an older index would answer the new queries wrongly;
-# version 4 added the text-reuse tables the window and the export read.
-OLDEST_READABLE_VERSION = 4
+# version 4 added the text-reuse tables the window and the export read, version 5 the import runs.
+OLDEST_READABLE_VERSION = 5
 
 # PRAGMA application_id of our archives (the ASCII bytes "RpAr"), set on creation and by migrate_1_to_2.
 # Archives made before it existed (version 1) carry 0 and are recognised by their tables instead.
@@ -43,6 +44,9 @@ APPLICATION_ID = 0x52704172
 AGENCY_ALIASES_SQL = (
     "CREATE TABLE IF NOT EXISTS agency_aliases (alias TEXT PRIMARY KEY, canonical TEXT NOT NULL)"
 )
+
+# The file list of a running import (version 5): what is left when an import was killed.
+IMPORT_RUNS_SQL = _resume.SCHEMA_SQL
 
 # The full-text index: contentless FTS5 over an "index form" of title and text in which every character
 # is its own token (core.search.index_form: punctuation and whitespace as private-use stand-ins), so a
@@ -179,6 +183,8 @@ def create_current_schema(db: sqlite_utils.Database) -> None:
     db.execute(FTS_SQL)
     db.execute(AGENCY_ALIASES_SQL)
     _create_reuse_tables(db)
+    for sql in IMPORT_RUNS_SQL:
+        db.execute(sql)
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
@@ -227,8 +233,14 @@ def migrate_3_to_4(db: sqlite_utils.Database) -> None:
 
 # MIGRATIONS[n] turns a version n-1 archive into version n (inside one exclusive transaction that also
 # sets user_version). An empty file (user_version 0) is created directly with create_current_schema.
+def migrate_4_to_5(db: sqlite_utils.Database) -> None:
+    """Version 5: the running import's file list (core.ingest.resume), so a killed import can be resumed."""
+    for sql in IMPORT_RUNS_SQL:
+        db.execute(sql)
+
+
 Migration = Callable[[sqlite_utils.Database], None]
-MIGRATIONS: dict[int, Migration] = {2: migrate_1_to_2, 3: migrate_2_to_3, 4: migrate_3_to_4}
+MIGRATIONS: dict[int, Migration] = {2: migrate_1_to_2, 3: migrate_2_to_3, 4: migrate_3_to_4, 5: migrate_4_to_5}
 
 
 def user_version(conn: sqlite3.Connection) -> int:

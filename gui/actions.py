@@ -161,6 +161,11 @@ def build_toolbar(w: MainWindow) -> None:
     bar.addWidget(w.search_box)
     w.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
     w.toolbar = bar
+    from gui.resume import ResumeNotice
+
+    w.addToolBarBreak(Qt.ToolBarArea.TopToolBarArea)
+    w.resumeNotice = ResumeNotice(w)  # a bar under the toolbar when the last import was interrupted
+    w.addToolBar(Qt.ToolBarArea.TopToolBarArea, w.resumeNotice)
 
 
 def build_statusbar(w: MainWindow) -> None:

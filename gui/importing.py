@@ -32,9 +32,11 @@ class Imports:
     def __init__(self, window: MainWindow) -> None:
         self.w = window
 
-    def import_paths(self, paths: Sequence[str | Path]) -> Job | None:
-        """Import files/folders on the writer worker, with progress in the status bar and Cancel."""
-        if self.w.worker is None or not paths:
+    def import_paths(self, paths: Sequence[str | Path], resume_run: int | None = None) -> Job | None:
+        """Import files/folders on the writer worker, with progress in the status bar and Cancel.
+
+        resume_run: instead, the files an interrupted import left (core.ingest.resume)."""
+        if self.w.worker is None or (not paths and resume_run is None):
             return None
         items = [str(p) for p in paths]
         self.w.tabs.setCurrentIndex(0)
@@ -42,6 +44,8 @@ class Imports:
             self.w.actionTrash.setChecked(False)
 
         def job(archive: Archive, progress: Callable[[int, int, str], None], cancel: Any) -> ImportReport:
+            if resume_run is not None:
+                return archive.resume_import(resume_run, progress=progress, cancel=cancel)
             return archive.import_paths(items, progress=progress, cancel=cancel)
 
         started = time.monotonic()

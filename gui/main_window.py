@@ -58,6 +58,7 @@ from gui.worker import Job, JobFn, Worker
 if TYPE_CHECKING:
     from core.archive import Archive
     from core.models import Document
+    from gui.resume import ResumeNotice
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +114,7 @@ class MainWindow(QMainWindow):
     actionTrend: QAction
     actionUndo: QAction
     toolbar: QToolBar
+    resumeNotice: ResumeNotice
     countLabel: QLabel
     warningLabel: QLabel
     localCopyButton: QPushButton
@@ -309,6 +311,7 @@ class MainWindow(QMainWindow):
             self.archives.show_damage()
         if getattr(self, "reuse_controller", None) is not None:
             self.reuse_controller.schedule()
+        self.resumeNotice.check(self.archive, read_only)
         return True
 
     def _close_archive(self) -> None:
@@ -524,9 +527,10 @@ class MainWindow(QMainWindow):
     def focus_search(self) -> None:
         self.listing.focus_search()
 
-    def import_paths(self, paths: Sequence[str | Path]) -> Job | None:
-        """Import files/folders on the writer worker, with progress in the status bar and Cancel."""
-        return self.imports.import_paths(paths)
+    def import_paths(self, paths: Sequence[str | Path], resume_run: int | None = None) -> Job | None:
+        """Import files/folders on the writer worker, with progress in the status bar and Cancel
+        (resume_run: the files an interrupted import left instead)."""
+        return self.imports.import_paths(paths, resume_run)
 
     def load_samples(self) -> Job | None:
         return self.imports.load_samples()

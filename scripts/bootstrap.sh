@@ -28,3 +28,7 @@ if ! { command -v fc-list >/dev/null && fc-list :lang=zh 2>/dev/null | grep -q .
       || echo "warning: could not install a CJK font (fonts-wqy-microhei)" >&2
   fi
 fi
+# Qt's X11 platform plugin (a real window on a desktop) needs more: libxcb-cursor0, libxkbcommon-x11-0 …
+# scripts/qt_system_libs.sh reads what this Qt lacks with ldd, installs it as root with apt-get, or else
+# prints the one command that installs it (the app then cannot open a window on X11; Wayland may still work).
+bash scripts/qt_system_libs.sh --install .venv/bin/python || true

@@ -78,7 +78,7 @@ def test_double_click_requests_the_report(qtbot: QtBot, archive_path: Path) -> N
     assert grid is not None
     (agency, year), cell = next((k, c) for k, c in grid.cells.items() if c.doc_ids)
     row, col = grid.agencies.index(agency), grid.years.index(year)
-    with qtbot.waitSignal(dialog.documentRequested, timeout=1000) as blocker:
+    with qtbot.waitSignal(dialog.documentRequested, timeout=10_000) as blocker:
         dialog.table.cellDoubleClicked.emit(row, col)
     assert blocker.args == [cell.doc_ids[-1]]
 

@@ -424,7 +424,8 @@ def test_window_keeps_running_its_event_loop_during_an_import(qtbot: QtBot, empt
     elapsed = clock.elapsed()
     assert imported > 30
     assert len(gaps) >= elapsed / 10 / 4, f"only {len(gaps)} ticks in {elapsed} ms"
-    assert max(gaps) < 1_000, f"the event loop stalled for {max(gaps)} ms"
+    # An import on the GUI thread stalls it for many seconds; a loaded shared machine for well under three.
+    assert max(gaps) < 3_000, f"the event loop stalled for {max(gaps)} ms"
 
 
 def test_a_new_search_is_best_first_even_after_sorting(qtbot: QtBot, window: MainWindow) -> None:

@@ -256,7 +256,7 @@ def test_copy_facts_table_as_tsv(qtbot: QtBot, window: MainWindow) -> None:
     viewer.side.setCurrentIndex(1)
     window.activateWindow()
     viewer.factsTable.setFocus()
-    qtbot.waitUntil(viewer.factsTable.hasFocus, timeout=2_000)
+    qtbot.waitUntil(viewer.factsTable.hasFocus, timeout=10_000)
     viewer.factsTable.selectRow(0)
     QGuiApplication.clipboard().clear()
     window.actionCopy.trigger()

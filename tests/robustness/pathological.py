@@ -9,6 +9,7 @@ run, a page of 一) do, and no analysis step may take more than linear time on a
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 
 def _repeat(piece: str, n: int) -> str:
@@ -72,3 +73,30 @@ GENERATORS: dict[str, Generator] = {
 
 def sample(name: str, n: int) -> str:
     return GENERATORS[name](n)
+
+
+# Ten shapes, one file each, for the import test and bench (tests/robustness/test_time_limits.py,
+# bench/bench_pathological_import.py): each the size the issue reported or larger.
+FOLDER_SHAPES: dict[str, tuple[str, int]] = {
+    "五万个一.txt": ("一…件", 50_000),
+    "三万个一.txt": ("一…", 30_000),
+    "五万个标题.txt": ("（一）标题…", 500_000),
+    "一级标题.txt": ("一、标题…", 500_000),
+    "长串空格.txt": ("空格…", 200_000),
+    "数字单位交替.txt": ("数字单位交替", 300_000),
+    "百分比列表.txt": ("百分比列表", 300_000),
+    "括号嵌套.txt": ("（（））嵌套", 200_000),
+    "长串数字.txt": ("1…件", 200_000),
+    "无标点长句.txt": ("无标点长句", 1_000_000),
+}
+
+
+def write_pathological_folder(folder: Path) -> list[Path]:
+    """Write the ten FOLDER_SHAPES files (UTF-8 text) into `folder`; returns their paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, (shape, size) in FOLDER_SHAPES.items():
+        path = folder / name
+        path.write_text(sample(shape, size), encoding="utf-8")
+        paths.append(path)
+    return paths
