@@ -669,7 +669,7 @@ class FactExtractor:
                 and fact.key is None
                 and "assessment.rank" in self.dictionary
                 and re.search(r"法治[^，,。；;]{0,10}(?:考评|考核|评估|测评)", sentence)
-                and not re.search(r"比武|竞赛|比赛|大赛|评查", sentence[: start - ctx.sentence_span(start)[0]][-20:])
+                and not re.search(r"比武|竞赛|比赛|大赛|评查|练兵", prefix)
             ):
                 # the rank in a 法治 assessment, whatever area the ranked units are named by (执法部门)
                 fact.key, fact.name = "assessment.rank", self.dictionary.name("assessment.rank")
@@ -820,7 +820,7 @@ _VISIT_UNITS = ("家次", "户次")
 _CHECK_VERB = re.compile(r"检查|排查|巡查|抽查|督查|检测|核查")
 # A verb that makes the figure another quantity than the indicator (区级取消政务服务事项18项 is no stock of items).
 _OTHER_ACTION: dict[str, re.Pattern[str]] = {
-    "service.items": re.compile(r"取消|下放|调整|精简|压减|削减|划转|承接|减少"),
+    "service.items": re.compile(r"取消|下放|调整为|调整至|精简|压减|削减|划转|承接|减少"),
 }
 
 
@@ -836,10 +836,11 @@ def _unkey_parts(facts: list[Fact], text: str) -> None:
     for fact in facts:
         if fact.key is None:
             continue
-        if (verbs := _OTHER_ACTION.get(fact.key)) and verbs.search(text[max(0, fact.start - 16) : fact.start]):
-            clause = text[max(0, fact.start - 16) : fact.start]
-            if not re.search(r"[，,。；;]", clause[verbs.search(clause).end() :]):  # type: ignore[union-attr]
-                fact.key, fact.name = None, None
+        if verbs := _OTHER_ACTION.get(fact.key):
+            before = re.split(r"[，,。；;]", text[max(0, fact.start - 16) : fact.start])[-1]
+            after = re.split(r"[，,。；;]", text[fact.end : fact.end + 30])[0]
+            if verbs.search(before) or verbs.search(after) or re.search(r"(?:清单|目录|名录)$", before):
+                fact.key, fact.name = None, None  # 取消…事项18项, 将2项…事项…调整为区级, 事项清单31个
                 continue
         marker = (fact.key, fact.sentence)
         if marker in last_key_at:

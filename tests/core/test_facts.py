@@ -625,3 +625,12 @@ def test_development_set_facts_bar() -> None:
     assert matched / n_pred >= 0.97
     assert matched / n_gold >= 0.95
     assert keyed_hit / keyed >= 0.90
+
+
+def test_an_unplaceable_figure_stays_unkeyed() -> None:
+    # a bare generic word whose object is another kind of thing names no indicator (key precision first)
+    assert _keyed("系统上共受理来信件35件。")[0][2] is None
+    assert _keyed("问题线索办结率100%。")[0][2] is None
+    assert _keyed("梳理政务服务事项清单12个。")[0][2] is None
+    assert [k for _, _, k in _keyed("将3项行政许可事项经办权限调整为区级。")] == [None]
+    assert _keyed("全年受理行政复议申请35件。")[0][2] == "review.accepted"
