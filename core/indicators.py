@@ -426,3 +426,28 @@ def add_user_row(row: Indicator, user_dir: Path | None = None) -> None:
         elif needs_newline:
             handle.write("\n")
         handle.write("\t".join(cells) + "\n")
+
+
+def remove_user_synonym(key: str, synonym: str, user_dir: Path | None = None) -> bool:
+    """Take a synonym of `key` out of the user's additions file (undo of add_user_synonym); a row left with
+    nothing else to say goes too. Returns whether the file changed."""
+    path = user_path(user_dir)
+    if not path.is_file():
+        return False
+    text = _read_tsv(path)
+    if text is None:
+        return False
+    out: list[str] = []
+    changed = False
+    for line in text.splitlines():
+        cells = line.split("\t")
+        if len(cells) >= 6 and cells[0] == key and synonym in _split_list(cells[5]):
+            rest = [s for s in _split_list(cells[5]) if s != synonym]
+            changed = True
+            if not rest and not any(c.strip() for c in cells[1:5]):
+                continue
+            cells[5] = ";".join(rest)
+        out.append("\t".join(cells))
+    if changed:
+        path.write_text("\n".join(out) + "\n", encoding="utf-8", newline="\n")
+    return changed

@@ -17,7 +17,7 @@ from core.errors import ArchiveCorruptError, ArchiveVersionError
 log = logging.getLogger(__name__)
 
 # The schema version this app writes. Bump it together with a new entry in MIGRATIONS.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # The oldest version a read-only open can use as it is (nothing can be migrated there): version 2 only
 # added agency_aliases, which readers treat as empty when it is missing.
@@ -126,6 +126,8 @@ def create_current_schema(db: sqlite_utils.Database) -> None:
             "sentence": str,
             "status": str,  # auto / confirmed / corrected / rejected / manual
             "updated_at": str,
+            "confidence": float,  # 0–1, the extractor's (version 3)
+            "pattern": str,  # phrase pattern for the review queue, "印发规范性文件N件" (version 3)
         },
         pk="id",
         not_null={"doc_id", "value", "unit", "qualifier", "start", "end", "sentence", "status"},
@@ -156,6 +158,7 @@ def create_current_schema(db: sqlite_utils.Database) -> None:
     for column in ("imported_at", "report_year", "agency", "doc_type", "deleted_at", "title"):
         db.table("documents").create_index([column])
     db.table("facts").create_index(["doc_id"])
+    db.execute(FACT_PATTERN_INDEX_SQL)
     db.table("document_tags").create_index(["tag_id"])
     db.execute("CREATE UNIQUE INDEX idx_tags_name ON tags(name COLLATE NOCASE)")
     db.execute(FTS_SQL)
@@ -169,10 +172,27 @@ def migrate_1_to_2(db: sqlite_utils.Database) -> None:
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
 
+# Covers the review queue's GROUP BY (core.review): pattern first, then what its WHERE and counts read.
+FACT_PATTERN_INDEX_SQL = (
+    "CREATE INDEX IF NOT EXISTS idx_facts_pattern ON facts(pattern, status, key, confidence, doc_id, unit)"
+)
+
+
+def migrate_2_to_3(db: sqlite_utils.Database) -> None:
+    """Version 3: a fact's confidence and phrase pattern (the review queue groups by it). Old rows get NULL;
+    core.review fills their pattern on first use and reanalyse() rewrites both."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(facts)").fetchall()}
+    if "confidence" not in columns:
+        db.execute("ALTER TABLE facts ADD COLUMN confidence FLOAT")
+    if "pattern" not in columns:
+        db.execute("ALTER TABLE facts ADD COLUMN pattern TEXT")
+    db.execute(FACT_PATTERN_INDEX_SQL)
+
+
 # MIGRATIONS[n] turns a version n-1 archive into version n (inside one exclusive transaction that also
 # sets user_version). An empty file (user_version 0) is created directly with create_current_schema.
 Migration = Callable[[sqlite_utils.Database], None]
-MIGRATIONS: dict[int, Migration] = {2: migrate_1_to_2}
+MIGRATIONS: dict[int, Migration] = {2: migrate_1_to_2, 3: migrate_2_to_3}
 
 
 def user_version(conn: sqlite3.Connection) -> int:

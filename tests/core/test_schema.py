@@ -210,7 +210,7 @@ def test_version_1_archive_migrates_to_2(tmp_path: Path, samples_dir: Path, with
         assert aliases == ({"南山区政府": "南山区人民政府"} if with_alias_table else {})
         agencies.merge_agencies(archive, ["南山区人民政府办公室"], "南山区人民政府")
         assert archive.check() == []
-    assert _user_version(path) == 2
+    assert _user_version(path) == schema.SCHEMA_VERSION  # 2, then 3 (fact confidence and pattern)
     assert "agency_aliases" in _tables(path)
     conn = sqlite3.connect(path)
     try:
