@@ -131,6 +131,8 @@ def review_groups(
     ).fetchall()
     groups: list[ReviewGroup] = []
     for pattern, total, total_docs, unit, keys, doc_ids in rows:
+        if len(re.findall(r"[\u4e00-\u9fff]", str(pattern))) - len(str(unit or "")) < 2:
+            continue  # "N%", "N起": no words to name a figure by
         n, docs = int(total), int(total_docs)
         if trashed:  # documents in the trash are left out (rare: recount only those groups)
             ids = {int(x) for x in str(doc_ids).split(",")}
