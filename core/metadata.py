@@ -68,6 +68,11 @@ _ORG_LINE = re.compile(rf"^[^\d\s，。、；：:“”《》]{{2,40}}{_ORG_SUFF
 _NOT_SIGNER = re.compile(r"整理|供稿|编辑|来源|审核|校对|摄影|记者|通讯员|主办|承办|技术支持|版权|备案|网站|地图|返回|印发|抄送|抄报")
 # 发文字号: "邯组通字〔2018〕39号", "发改办财金规〔2019〕860号", "某政发[2023]5号".
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[【(（]\s*(?:19|20)\d{2}\s*[〕\]】)）]\s*第?\d{1,5}\s*号$")
+# A 落款 run into the text: "…能力。某省某厅2019年1月15日" (organisation and a full date, nothing between).
+_RUN_IN_SIGNATURE = re.compile(
+    r"(?P<org>[^\s，,：:“”《》]{2,50}?(?:人民政府|政府|管理委员会|委员会|办公室|办公厅|局|厅|委|办))"
+    r"(?P<date>(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)"
+)
 # A 落款 glued to the last paragraph: "…取得新进展。 某某市某某局 2023年3月1日".
 _GLUED_SIGNATURE = re.compile(rf"[。；！？]\s*(?P<org>[^\s。；，,：:]{{2,40}}{_ORG_SUFFIX})\s+(?P<date>\S{{6,20}})$")
 _SPEAKER = re.compile(
@@ -184,7 +189,42 @@ class _Extractor:
         return found
 
     def signature(self) -> tuple[tuple[str, int, int] | None, tuple[str, int, int] | None]:
-        """(agency, date) of the 落款: an organisation line right above a date line near the end."""
+        """(agency, date) of the 落款: an organisation line right above a date line near the end; else one
+        run into the last sentence ("…能力。某省某厅2019年1月15日", "…事项无某省某厅2021年1月27日更多信息…")."""
+        found = self.lined_signature()
+        if found[1] is None and (glued := self.run_in_signature()) is not None:
+            return glued
+        return found
+
+    def run_in_signature(self) -> tuple[tuple[str, int, int] | None, tuple[str, int, int]] | None:
+        """A 落款 with no line break and no space: the last "organisation + full date" in the text's last
+        600 characters, the organisation cut at the first region it names (or at a sentence end)."""
+        base = max(0, len(self.text) - 600)
+        tail = self.text[base:]
+        last = None
+        for m in _RUN_IN_SIGNATURE.finditer(tail):
+            last = m
+        if last is None:
+            return None
+        hit = next(iter(find_dates(last.group("date"), damaged=False)), None)
+        if hit is None:
+            return None
+        date = (hit.iso, base + last.start("date") + hit.start, base + last.start("date") + hit.end)
+        org = last.group("org")
+        cut = max(org.rfind(c) for c in "。；！？、")
+        org_at = cut + 1
+        mentions = regions.find_regions(org[org_at:])
+        if mentions:
+            org_at += mentions[0].start  # "…事项无河北省某某厅": the organisation begins with its region
+        elif cut < 0:
+            return None, date
+        name = org[org_at:]
+        if not _ORG_LINE.match(name) or _NOT_SIGNER.search(name):
+            return None, date
+        start = base + last.start("org") + org_at
+        return (name, start, start + len(name)), date
+
+    def lined_signature(self) -> tuple[tuple[str, int, int] | None, tuple[str, int, int] | None]:
         for i in range(len(self.tail) - 1, -1, -1):
             offset, line = self.tail[i]
             hit = _date_line(line)
@@ -455,6 +495,13 @@ class _Extractor:
             self.confidence["title"] = 0.6
         if title is None and agency and doc_type == "法治政府建设年度报告":
             title = self.constructed_title(agency)
+        if title is None and agency and doc_type == "政府信息公开工作年度报告":
+            year_hit = re.search(r"(?<!\d)((?:19|20)\d{2})年(?:1月1日)?(?:起)?至\1年12月31日", text[:1500]) or re.search(
+                r"(?<!\d)((?:19|20)\d{2})年(?:，|,|度)", text[:600]
+            )
+            if year_hit:  # the national format's own title
+                title = f"{agency}{year_hit.group(1)}年政府信息公开工作年度报告"
+                self.confidence["title"] = 0.5
 
         # dates ------------------------------------------------------------------------------
         publish_date: str | None = None
@@ -777,6 +824,27 @@ _BUREAUS: tuple[tuple[str, str], ...] = (
     ("水务", "水务局"),
     ("水利", "水利局"),
     ("林业", "林业局"),
+    ("工业和信息化", "工业和信息化局"),
+    ("工信", "工业和信息化局"),
+    ("发展和改革", "发展和改革局"),
+    ("科学技术", "科学技术局"),
+    ("自然资源和规划", "自然资源和规划局"),
+    ("自然资源", "自然资源局"),
+    ("文化广电旅游", "文化广电旅游局"),
+    ("文化和旅游", "文化和旅游局"),
+    ("城市管理", "城市管理局"),
+    ("人民防空", "人民防空办公室"),
+    ("数据资源", "数据资源局"),
+    ("政务服务和数据管理", "政务服务和数据管理局"),
+    ("政务服务", "政务服务管理局"),
+    ("地方金融监督管理", "地方金融监督管理局"),
+    ("粮食和物资储备", "粮食和物资储备局"),
+    ("林业和草原", "林业和草原局"),
+    ("乡村振兴", "乡村振兴局"),
+    ("机关事务管理", "机关事务管理局"),
+    ("档案", "档案局"),
+    ("体育", "体育局"),
+    ("外事", "外事办公室"),
 )
 
 

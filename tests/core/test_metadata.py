@@ -659,3 +659,25 @@ def test_development_set_metadata_bar() -> None:
             total += 1
             hits += got in want.split("|") if want and "|" in want else got == want
     assert hits / total >= 0.95
+
+
+def test_signature_run_into_the_last_sentence() -> None:
+    text = "2023年，省某某厅坚持依法行政。\n……全面提高依法行政能力。浙江省某某厅2024年1月15日\n"
+    meta = extract_metadata(text)
+    assert meta["publish_date"] == "2024-01-15"
+    text = "六、其他需要报告的事项无浙江省人力资源和社会保障厅2021年1月27日更多信息请关注官方微信\n"
+    meta = extract_metadata("本报告根据《中华人民共和国政府信息公开条例》编制。依申请公开……主动公开……\n" + text)
+    assert meta["agency"] == "浙江省人力资源和社会保障厅"
+    assert meta["publish_date"] == "2021-01-27"
+    assert meta["doc_type"] == "政府信息公开工作年度报告"
+
+
+def test_real_reports_of_a_provincial_department() -> None:
+    folder = GOLD.parent / "corpus" / "real-reports"
+    if not folder.is_dir():
+        pytest.skip("../shared/corpus/real-reports is not present")
+    for path in sorted(folder.glob("*.txt")):
+        meta = extract_metadata(read_clean(path), path.name)
+        assert meta["region"] == "河北省", path.name
+        assert meta["agency"] and meta["agency"].startswith("河北省") and meta["agency"].endswith("厅"), path.name
+        assert meta["report_year"] is not None, path.name
