@@ -169,6 +169,8 @@ _DIRECTION_RE = re.compile(
 _LIST_TAIL_RE = re.compile(
     r"^(?P<items>[^，,。；;：:]+?)(?:均|全部|都|皆|全)(?:已经?)?(?:达到了|达到|达|为|保持在?|实现|是)?了?$"
 )
+# 全程网办率以及一趟不用跑率达100%: rates joined by 以及/及/和/与/、 sharing one number, no 均.
+_RATE_LIST_RE = re.compile(r"^(?P<items>[^，,。；;：:]+?率)(?:达到了|达到|达|为|是)?$")
 # Counts about others: 在全市15个开发区中首家…, 成为全省3个试点之一.
 _OTHERS_RE = re.compile(
     r"^[^，,。；;]{0,20}?(?:中(?:的)?(?:首|率先|第一|唯一|排名|排|位列|居|最|仅有|只有)|之一)"
@@ -908,7 +910,7 @@ def _respective_item(prefix: str) -> str | None:
 
 def _list_items(prefix: str) -> list[str]:
     """`A率、B率及C率均达` → [A率, B率, C率]; [] when the number belongs to one indicator."""
-    match = _LIST_TAIL_RE.match(prefix)
+    match = _LIST_TAIL_RE.match(prefix) or _RATE_LIST_RE.match(prefix)
     if not match:
         return []
     items_text = match.group("items")
@@ -939,6 +941,11 @@ def _list_items(prefix: str) -> list[str]:
     items = [*parts[:-1], *split_last]
     if not 2 <= len(items) <= 8 or any(len(item) > 16 for item in items):
         return []
+    if match.re is _RATE_LIST_RE and (
+        not all(item.endswith("率") for item in items)
+        or any(a != b and b.endswith(a) for a in items for b in items)
+    ):
+        return []  # without 均, only distinct rates (A率以及B率达100%; not 满意率和基本满意率) share one number
     return items
 
 

@@ -634,3 +634,9 @@ def test_an_unplaceable_figure_stays_unkeyed() -> None:
     assert _keyed("梳理政务服务事项清单12个。")[0][2] is None
     assert [k for _, _, k in _keyed("将3项行政许可事项经办权限调整为区级。")] == [None]
     assert _keyed("全年受理行政复议申请35件。")[0][2] == "review.accepted"
+
+
+def test_rates_joined_without_jun_share_one_number() -> None:
+    facts = _keyed("全程网办率以及不见面率达100%。")
+    assert [(v, u) for v, u, _ in facts] == [(100, "%"), (100, "%")]
+    assert len(_keyed("满意率和基本满意率达100%。")) == 1  # one compound figure
