@@ -943,7 +943,7 @@ def _list_items(prefix: str) -> list[str]:
         return []
     if match.re is _RATE_LIST_RE and (
         not all(item.endswith("率") for item in items)
-        or any(a != b and b.endswith(a) for a in items for b in items)
+        or any(a != b and b.endswith(a.removeprefix("基本")) for a in items for b in items)
     ):
         return []  # without 均, only distinct rates (A率以及B率达100%; not 满意率和基本满意率) share one number
     return items
