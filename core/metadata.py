@@ -624,10 +624,12 @@ class _Extractor:
         full or its usual short name ("余杭人力社保" → 杭州市余杭区人力资源和社会保障局); None when the
         text names no such bureau or several equally often."""
         head = self.text[:3000]
-        if not re.search(r"我局|本局", head):
+        self_word = re.search(r"我局|本局|我厅|本厅", head)
+        if not self_word:
             return None
+        suffix = self_word.group(0)[-1]  # 局, or 厅 for a provincial department
         if region_code is None:
-            return self.named_bureau()
+            return self.named_bureau(suffix)
         unit = regions.unit(region_code)
         if unit is None:
             return None
@@ -652,18 +654,26 @@ class _Extractor:
         if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
             return None
         full = ranked[0][0]
-        return (regions.prefix_of(region_code) + full, *first[full])
+        span = first[full]
+        if suffix == "厅":
+            u = regions.unit(region_code)
+            if u is None or u.level != 1:
+                return None  # 我厅 is a provincial department: its region is a province
+            full = full[:-1] + "厅" if full.endswith("局") else full
+        return (regions.prefix_of(region_code) + full, *span)
 
-    def named_bureau(self) -> tuple[str, int, int] | None:
+    def named_bureau(self, suffix: str = "局") -> tuple[str, int, int] | None:
         """For a 我局 text with no region found: the one bureau it names with a full region name
         ("…《某区人力社保局…》" → 某市某区人力资源和社会保障局), when exactly one such name occurs."""
         found: dict[str, tuple[int, int]] = {}
-        for m in re.finditer(rf"(?P<b>{_bureau_pattern(bare=True)})局", self.text[:20000]):
+        for m in re.finditer(rf"(?P<b>{_bureau_pattern(bare=True)}){suffix}", self.text[:20000]):
             seg_end = m.start("b")
             for j in range(max(0, seg_end - 12), seg_end - 1):
                 hit = regions.parse_prefix(self.text[j:seg_end], allow_short=False)
                 if hit and hit[1] == seg_end - j:
                     full = next(f for a, f in _BUREAUS if a in m.group("b"))
+                    if suffix == "厅" and full.endswith("局"):
+                        full = full[:-1] + "厅"
                     found.setdefault(regions.prefix_of(hit[0]) + full, (j, m.end()))
                     break
         if len(found) != 1:

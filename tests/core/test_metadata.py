@@ -681,3 +681,8 @@ def test_real_reports_of_a_provincial_department() -> None:
         assert meta["region"] == "河北省", path.name
         assert meta["agency"] and meta["agency"].startswith("河北省") and meta["agency"].endswith("厅"), path.name
         assert meta["report_year"] is not None, path.name
+
+
+def test_wo_ting_is_resolved_from_the_department_the_text_names() -> None:
+    meta = extract_metadata("2023年，我厅坚持依法行政。制定《浙江省司法厅行政执法公示办法》。\n")
+    assert (meta["agency"], meta["region"]) == ("浙江省司法厅", "浙江省")
