@@ -62,6 +62,10 @@ _JUSTICE_AGENCY = re.compile(r"法院|检察|公安|司法")
 _OWN_WORDS = re.compile(r"我局|本局|我委|本委|我厅|本厅|我办|本办|我区|我市|我县|我镇|本单位|我单位|区政府|市政府|县政府|被告(?!人)|应诉|败诉|出庭")
 
 
+_ISSUER_BEFORE = re.compile(r"(?:国家|中央|国务院|省|市|上级)$")
+_POLICY_AFTER = re.compile(r"[^，,。；;]{0,8}?(?:政策|措施|举措|意见|条例)")
+
+
 def _drop_others(facts: list[Fact], text: str, agency: str) -> list[Fact]:
     """Facts of sentences about others' work: a court or procuratorate acting, or criminal justice figures,
     where the agency is not named (a report by a court, procuratorate, police or justice bureau keeps
@@ -81,6 +85,10 @@ def _drop_others(facts: list[Fact], text: str, agency: str) -> list[Fact]:
         at = cache[sentence]
         if at is not None and _before_in_sentence(text, fact, at):
             continue
+        if fact.unit == "条" and _ISSUER_BEFORE.search(text, max(0, fact.start - 3), fact.start) and _POLICY_AFTER.match(
+            text, fact.end
+        ):
+            continue  # 落实国家33条政策措施和省48条…政策: the size of another body's policy package
         kept.append(fact)
     return kept
 

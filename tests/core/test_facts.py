@@ -640,3 +640,8 @@ def test_rates_joined_without_jun_share_one_number() -> None:
     facts = _keyed("全程网办率以及不见面率达100%。")
     assert [(v, u) for v, u, _ in facts] == [(100, "%"), (100, "%")]
     assert len(_keyed("满意率和基本满意率达100%。")) == 1  # one compound figure
+
+
+def test_size_of_another_bodys_policy_package_is_no_fact() -> None:
+    text = "云溪区统计局2023年法治政府建设情况报告\n全面落实国家20条稳经济政策措施和省15条助企政策，我局制定配套措施6条。\n"
+    assert [(f.value, f.unit) for f in analyse(text, "x.txt").facts] == [(6, "条")]
