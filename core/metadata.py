@@ -748,6 +748,8 @@ class _Extractor:
                 written = self.text[title_span[0] : title_span[1]]
                 if title.endswith(written):  # a constructed title ends with the words the text wrote
                     base = title_span[0] - (len(title) - len(written))
+                elif title.endswith(written.split("\n")[-1].strip()):  # a title over two lines
+                    base = title_span[1] - len(title)
             sources.append((title, base))
         if self.subtitle_line and title_span:
             sub_at = self.text.find(self.subtitle_line, title_span[1])
