@@ -171,6 +171,8 @@ class _Extractor:
                 kind = "date" if ("日期" in key or "时间" in key) else "org"
                 if kind in found or not value:
                     continue
+                if key in ("日期", "时间", "来源") and m.start() > 0 and line[m.start() - 1] not in " \t|｜•·:：":
+                    continue  # "活动时间：…", "资金来源：…": a word of the body, not the page's label
                 if kind == "date":
                     hits = list(find_dates(line[value_start:]))
                     if hits and hits[0].start < 3:

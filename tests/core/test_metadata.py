@@ -686,3 +686,9 @@ def test_real_reports_of_a_provincial_department() -> None:
 def test_wo_ting_is_resolved_from_the_department_the_text_names() -> None:
     meta = extract_metadata("2023年，我厅坚持依法行政。制定《浙江省司法厅行政执法公示办法》。\n")
     assert (meta["agency"], meta["region"]) == ("浙江省司法厅", "浙江省")
+
+
+def test_a_body_date_is_never_the_publish_date() -> None:
+    text = "关于开展普法宣传月活动的通知\n各街道：\n活动时间：2023年5月1日至5月31日。\n云溪区司法局\n2023年4月20日\n"
+    assert extract_metadata(text)["publish_date"] == "2023-04-20"  # the 落款, not the 活动时间
+    assert extract_metadata("某区2023年法治政府建设情况报告\n2023年5月1日，我区召开会议。\n")["publish_date"] is None
