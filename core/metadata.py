@@ -39,7 +39,9 @@ from core.models import DOC_TYPES
 
 _HEAD_LINES = 12  # non-empty lines searched for title and labels
 _TAIL_LINES = 25  # non-empty lines searched for the 落款
-_TITLE_WORDS = re.compile(r"报告|纪要|情况|总结|意见|方案|通知|决定|公告|通报|讲话|要点|规划|述职|预算|决算|批复|函$")
+# A form's own name: "…申请表", "…健康检查表", "…委托书" (an attachment that is only a form).
+_FORM_TITLE = r"(?:申请|登记|检查|审批|统计|备案|报名|汇总|信息|评价|考核|呈批|征求意见)表$|(?:申请|委托|承诺|告知)书$"
+_TITLE_WORDS = re.compile(rf"报告|纪要|情况|总结|意见|方案|通知|决定|公告|通报|讲话|要点|规划|述职|预算|决算|批复|函$|{_FORM_TITLE}")
 _NOT_TITLE = re.compile(r"^(?:发布|来源|时间|日期|作者|浏览|点击|字号|【|分享|扫一扫|索引号|主题分类|首页|当前位置)|现将|如下|各位")
 # A title the page or the crawler labelled: "标题: …", "名 称:…", "文章标题：…" (the label is no part of it).
 _TITLE_LABEL = re.compile(r"^(?:[•·●]\s*)?(?:文章标题|标\s*题|题\s*目|名\s*称)\s*[:：]\s*(?P<title>\S.{3,99})$")
@@ -279,7 +281,7 @@ class _Extractor:
                 break  # the body has begun: a heading below is not the title
             if _looks_like_title(line):
                 score = bool(_YEAR_ANY.search(line)) + bool(re.search(_ORG_SUFFIX + "|[省市区县]", line))
-                if score == 0 and not re.search(r"报告|纪要|总结", line):
+                if score == 0 and not re.search(rf"报告|纪要|总结|{_FORM_TITLE}", line):
                     continue  # "基本情况", "工作要点": a heading or a column name, not a title
                 if best is None or score > best[0]:
                     best = (score, line, offset)

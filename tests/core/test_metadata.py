@@ -692,3 +692,10 @@ def test_a_body_date_is_never_the_publish_date() -> None:
     text = "关于开展普法宣传月活动的通知\n各街道：\n活动时间：2023年5月1日至5月31日。\n云溪区司法局\n2023年4月20日\n"
     assert extract_metadata(text)["publish_date"] == "2023-04-20"  # the 落款, not the 活动时间
     assert extract_metadata("某区2023年法治政府建设情况报告\n2023年5月1日，我区召开会议。\n")["publish_date"] is None
+
+
+def test_a_form_attachment_is_titled_by_its_form_name() -> None:
+    text = "附件1：\n青禾市从业人员健康登记表\n姓名: 性别: 年龄:\n单位:\n"
+    meta = extract_metadata(text)
+    assert meta["title"] == "青禾市从业人员健康登记表"
+    assert meta["doc_type"] == "其他"
