@@ -13,6 +13,7 @@ from core.indicators import default_dictionary
 from core.metadata import extract_metadata
 from core.models import DOC_TYPES, Analysis, Fact
 from core.readers import read_file
+from core.review import phrase_pattern
 from core.sections import check_structure, parse_sections
 from core.tables import table_facts
 
@@ -35,6 +36,7 @@ def analyse(text: str, source_name: str = "") -> Analysis:
     facts = extract_facts_bounded(text)
     cells = table_facts(text[: facts.read_chars] if facts.truncated else text, default_dictionary())
     found = _merge_table_facts(_drop_others(facts.facts, text, meta.get("agency") or ""), cells)
+    _rate_facts(found, text)
     return Analysis(
         title=meta.get("title") or None,
         agency=meta.get("agency") or None,
@@ -60,6 +62,10 @@ _JUSTICE_AGENCY = re.compile(r"法院|检察|公安|司法")
 _OWN_WORDS = re.compile(r"我局|本局|我委|本委|我厅|本厅|我办|本办|我区|我市|我县|我镇|本单位|我单位|区政府|市政府|县政府|被告(?!人)|应诉|败诉|出庭")
 
 
+_ISSUER_BEFORE = re.compile(r"(?:国家|中央|国务院|省|市|上级)$")
+_POLICY_AFTER = re.compile(r"[^，,。；;]{0,8}?(?:政策|措施|举措|意见|条例)")
+
+
 def _drop_others(facts: list[Fact], text: str, agency: str) -> list[Fact]:
     """Facts of sentences about others' work: a court or procuratorate acting, or criminal justice figures,
     where the agency is not named (a report by a court, procuratorate, police or justice bureau keeps
@@ -79,6 +85,10 @@ def _drop_others(facts: list[Fact], text: str, agency: str) -> list[Fact]:
         at = cache[sentence]
         if at is not None and _before_in_sentence(text, fact, at):
             continue
+        if fact.unit == "条" and _ISSUER_BEFORE.search(text, max(0, fact.start - 3), fact.start) and _POLICY_AFTER.match(
+            text, fact.end
+        ):
+            continue  # 落实国家33条政策措施和省48条…政策: the size of another body's policy package
         kept.append(fact)
     return kept
 
@@ -87,6 +97,30 @@ def _before_in_sentence(text: str, fact: Fact, actor_at: int) -> bool:
     """Whether the actor word stands before the fact's number in its sentence."""
     at = text.rfind(fact.sentence, max(0, fact.start - len(fact.sentence)), fact.end + len(fact.sentence))
     return at < 0 or at + actor_at < fact.start
+
+
+_CN_DIGIT = re.compile(r"[零〇一二两三四五六七八九十百千]")
+
+
+def _rate_facts(facts: list[Fact], text: str) -> None:
+    """A confidence (0–1) and the review pattern for every fact. A plain Arabic figure with its indicator is
+    the surest (0.9); no indicator placed 0.6; explicit zeros, Chinese numerals, ranks and hedged values
+    (约/余) lower; a table cell keeps its reader's figure."""
+    for fact in facts:
+        fact.pattern = phrase_pattern(text, fact.start, fact.end, fact.unit)
+        if fact.confidence < 1.0:
+            continue  # set by the table reader
+        score = 0.9 if fact.key else 0.6
+        raw = text[fact.start : fact.end]
+        if fact.value == 0 and not raw[:1].isdigit():
+            score = min(score, 0.7)  # 零败诉, 未发生…案件: read from words
+        elif _CN_DIGIT.match(raw):
+            score = min(score, 0.7)
+        if fact.unit == "名":
+            score = min(score, 0.75)
+        if fact.qualifier:
+            score -= 0.05
+        fact.confidence = round(score, 2)
 
 
 def _merge_table_facts(text_facts: list[Fact], cells: list[Fact]) -> list[Fact]:

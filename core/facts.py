@@ -171,6 +171,8 @@ _DIRECTION_RE = re.compile(
 _LIST_TAIL_RE = re.compile(
     r"^(?P<items>[^，,。；;：:]+?)(?:均|全部|都|皆|全)(?:已经?)?(?:达到了|达到|达|为|保持在?|实现|是)?了?$"
 )
+# 全程网办率以及一趟不用跑率达100%: rates joined by 以及/及/和/与/、 sharing one number, no 均.
+_RATE_LIST_RE = re.compile(r"^(?P<items>[^，,。；;：:]+?率)(?:达到了|达到|达|为|是)?$")
 # Counts about others: 在全市15个开发区中首家…, 成为全省3个试点之一.
 _OTHERS_RE = re.compile(
     r"^[^，,。；;]{0,20}?(?:中(?:的)?(?:首|率先|第一|唯一|排名|排|位列|居|最|仅有|只有)|之一)"
@@ -671,7 +673,7 @@ class FactExtractor:
                 and fact.key is None
                 and "assessment.rank" in self.dictionary
                 and re.search(r"法治[^，,。；;]{0,10}(?:考评|考核|评估|测评)", sentence)
-                and not re.search(r"比武|竞赛|比赛|大赛|评查", sentence[: start - ctx.sentence_span(start)[0]][-20:])
+                and not re.search(r"比武|竞赛|比赛|大赛|评查|练兵", prefix)
             ):
                 # the rank in a 法治 assessment, whatever area the ranked units are named by (执法部门)
                 fact.key, fact.name = "assessment.rank", self.dictionary.name("assessment.rank")
@@ -822,7 +824,7 @@ _VISIT_UNITS = ("家次", "户次")
 _CHECK_VERB = re.compile(r"检查|排查|巡查|抽查|督查|检测|核查")
 # A verb that makes the figure another quantity than the indicator (区级取消政务服务事项18项 is no stock of items).
 _OTHER_ACTION: dict[str, re.Pattern[str]] = {
-    "service.items": re.compile(r"取消|下放|调整|精简|压减|削减|划转|承接|减少"),
+    "service.items": re.compile(r"取消|下放|调整为|调整至|精简|压减|削减|划转|承接|减少"),
 }
 
 
@@ -838,10 +840,11 @@ def _unkey_parts(facts: list[Fact], text: str) -> None:
     for fact in facts:
         if fact.key is None:
             continue
-        if (verbs := _OTHER_ACTION.get(fact.key)) and verbs.search(text[max(0, fact.start - 16) : fact.start]):
-            clause = text[max(0, fact.start - 16) : fact.start]
-            if not re.search(r"[，,。；;]", clause[verbs.search(clause).end() :]):  # type: ignore[union-attr]
-                fact.key, fact.name = None, None
+        if verbs := _OTHER_ACTION.get(fact.key):
+            before = re.split(r"[，,。；;]", text[max(0, fact.start - 16) : fact.start])[-1]
+            after = re.split(r"[，,。；;]", text[fact.end : fact.end + 30])[0]
+            if verbs.search(before) or verbs.search(after) or re.search(r"(?:清单|目录|名录)$", before):
+                fact.key, fact.name = None, None  # 取消…事项18项, 将2项…事项…调整为区级, 事项清单31个
                 continue
         marker = (fact.key, fact.sentence)
         if marker in last_key_at:
@@ -909,7 +912,7 @@ def _respective_item(prefix: str) -> str | None:
 
 def _list_items(prefix: str) -> list[str]:
     """`A率、B率及C率均达` → [A率, B率, C率]; [] when the number belongs to one indicator."""
-    match = _LIST_TAIL_RE.match(prefix)
+    match = _LIST_TAIL_RE.match(prefix) or _RATE_LIST_RE.match(prefix)
     if not match:
         return []
     items_text = match.group("items")
@@ -940,6 +943,11 @@ def _list_items(prefix: str) -> list[str]:
     items = [*parts[:-1], *split_last]
     if not 2 <= len(items) <= 8 or any(len(item) > 16 for item in items):
         return []
+    if match.re is _RATE_LIST_RE and (
+        not all(item.endswith("率") for item in items)
+        or any(a != b and b.endswith(a.removeprefix("基本")) for a in items for b in items)
+    ):
+        return []  # without 均, only distinct rates (A率以及B率达100%; not 满意率和基本满意率) share one number
     return items
 
 

@@ -284,12 +284,12 @@ def insert_facts(conn: sqlite3.Connection, doc_id: int, facts: Iterable[Fact], s
     stamp = None if status == "auto" else _now()  # updated_at records user edits only
     rows = [
         (doc_id, f.key, f.name, float(f.value), f.unit or "", f.qualifier or "", f.direction, f.start, f.end,
-         f.sentence or "", status, stamp)
+         f.sentence or "", status, stamp, f.confidence, f.pattern or None)
         for f in facts
     ]
     conn.executemany(
         "INSERT INTO facts(doc_id, key, name, value, unit, qualifier, direction, start, end, sentence,"
-        " status, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        " status, updated_at, confidence, pattern) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         rows,
     )
     return len(rows)

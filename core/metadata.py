@@ -39,7 +39,9 @@ from core.models import DOC_TYPES
 
 _HEAD_LINES = 12  # non-empty lines searched for title and labels
 _TAIL_LINES = 25  # non-empty lines searched for the 落款
-_TITLE_WORDS = re.compile(r"报告|纪要|情况|总结|意见|方案|通知|决定|公告|通报|讲话|要点|规划|述职|预算|决算|批复|函$")
+# A form's own name: "…申请表", "…健康检查表", "…委托书" (an attachment that is only a form).
+_FORM_TITLE = r"(?:申请|登记|检查|审批|统计|备案|报名|汇总|信息|评价|考核|呈批|征求意见)表$|(?:申请|委托|承诺|告知)书$"
+_TITLE_WORDS = re.compile(rf"报告|纪要|情况|总结|意见|方案|通知|决定|公告|通报|讲话|要点|规划|述职|预算|决算|批复|函$|{_FORM_TITLE}")
 _NOT_TITLE = re.compile(r"^(?:发布|来源|时间|日期|作者|浏览|点击|字号|【|分享|扫一扫|索引号|主题分类|首页|当前位置)|现将|如下|各位")
 # A title the page or the crawler labelled: "标题: …", "名 称:…", "文章标题：…" (the label is no part of it).
 _TITLE_LABEL = re.compile(r"^(?:[•·●]\s*)?(?:文章标题|标\s*题|题\s*目|名\s*称)\s*[:：]\s*(?P<title>\S.{3,99})$")
@@ -68,6 +70,11 @@ _ORG_LINE = re.compile(rf"^[^\d\s，。、；：:“”《》]{{2,40}}{_ORG_SUFF
 _NOT_SIGNER = re.compile(r"整理|供稿|编辑|来源|审核|校对|摄影|记者|通讯员|主办|承办|技术支持|版权|备案|网站|地图|返回|印发|抄送|抄报")
 # 发文字号: "邯组通字〔2018〕39号", "发改办财金规〔2019〕860号", "某政发[2023]5号".
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[【(（]\s*(?:19|20)\d{2}\s*[〕\]】)）]\s*第?\d{1,5}\s*号$")
+# A 落款 run into the text: "…能力。某省某厅2019年1月15日" (organisation and a full date, nothing between).
+_RUN_IN_SIGNATURE = re.compile(
+    r"(?P<org>[^\s，,：:“”《》]{2,50}?(?:人民政府|政府|管理委员会|委员会|办公室|办公厅|局|厅|委|办))"
+    r"(?P<date>(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)"
+)
 # A 落款 glued to the last paragraph: "…取得新进展。 某某市某某局 2023年3月1日".
 _GLUED_SIGNATURE = re.compile(rf"[。；！？]\s*(?P<org>[^\s。；，,：:]{{2,40}}{_ORG_SUFFIX})\s+(?P<date>\S{{6,20}})$")
 _SPEAKER = re.compile(
@@ -166,6 +173,8 @@ class _Extractor:
                 kind = "date" if ("日期" in key or "时间" in key) else "org"
                 if kind in found or not value:
                     continue
+                if key in ("日期", "时间", "来源") and m.start() > 0 and line[m.start() - 1] not in " \t|｜•·:：":
+                    continue  # "活动时间：…", "资金来源：…": a word of the body, not the page's label
                 if kind == "date":
                     hits = list(find_dates(line[value_start:]))
                     if hits and hits[0].start < 3:
@@ -184,7 +193,42 @@ class _Extractor:
         return found
 
     def signature(self) -> tuple[tuple[str, int, int] | None, tuple[str, int, int] | None]:
-        """(agency, date) of the 落款: an organisation line right above a date line near the end."""
+        """(agency, date) of the 落款: an organisation line right above a date line near the end; else one
+        run into the last sentence ("…能力。某省某厅2019年1月15日", "…事项无某省某厅2021年1月27日更多信息…")."""
+        found = self.lined_signature()
+        if found[1] is None and (glued := self.run_in_signature()) is not None:
+            return glued
+        return found
+
+    def run_in_signature(self) -> tuple[tuple[str, int, int] | None, tuple[str, int, int]] | None:
+        """A 落款 with no line break and no space: the last "organisation + full date" in the text's last
+        600 characters, the organisation cut at the first region it names (or at a sentence end)."""
+        base = max(0, len(self.text) - 600)
+        tail = self.text[base:]
+        last = None
+        for m in _RUN_IN_SIGNATURE.finditer(tail):
+            last = m
+        if last is None:
+            return None
+        hit = next(iter(find_dates(last.group("date"), damaged=False)), None)
+        if hit is None:
+            return None
+        date = (hit.iso, base + last.start("date") + hit.start, base + last.start("date") + hit.end)
+        org = last.group("org")
+        cut = max(org.rfind(c) for c in "。；！？、")
+        org_at = cut + 1
+        mentions = regions.find_regions(org[org_at:])
+        if mentions:
+            org_at += mentions[0].start  # "…事项无河北省某某厅": the organisation begins with its region
+        elif cut < 0:
+            return None, date
+        name = org[org_at:]
+        if not _ORG_LINE.match(name) or _NOT_SIGNER.search(name):
+            return None, date
+        start = base + last.start("org") + org_at
+        return (name, start, start + len(name)), date
+
+    def lined_signature(self) -> tuple[tuple[str, int, int] | None, tuple[str, int, int] | None]:
         for i in range(len(self.tail) - 1, -1, -1):
             offset, line = self.tail[i]
             hit = _date_line(line)
@@ -237,7 +281,7 @@ class _Extractor:
                 break  # the body has begun: a heading below is not the title
             if _looks_like_title(line):
                 score = bool(_YEAR_ANY.search(line)) + bool(re.search(_ORG_SUFFIX + "|[省市区县]", line))
-                if score == 0 and not re.search(r"报告|纪要|总结", line):
+                if score == 0 and not re.search(rf"报告|纪要|总结|{_FORM_TITLE}", line):
                     continue  # "基本情况", "工作要点": a heading or a column name, not a title
                 if best is None or score > best[0]:
                     best = (score, line, offset)
@@ -455,6 +499,13 @@ class _Extractor:
             self.confidence["title"] = 0.6
         if title is None and agency and doc_type == "法治政府建设年度报告":
             title = self.constructed_title(agency)
+        if title is None and agency and doc_type == "政府信息公开工作年度报告":
+            year_hit = re.search(r"(?<!\d)((?:19|20)\d{2})年(?:1月1日)?(?:起)?至\1年12月31日", text[:1500]) or re.search(
+                r"(?<!\d)((?:19|20)\d{2})年(?:，|,|度)", text[:600]
+            )
+            if year_hit:  # the national format's own title
+                title = f"{agency}{year_hit.group(1)}年政府信息公开工作年度报告"
+                self.confidence["title"] = 0.5
 
         # dates ------------------------------------------------------------------------------
         publish_date: str | None = None
@@ -577,10 +628,12 @@ class _Extractor:
         full or its usual short name ("余杭人力社保" → 杭州市余杭区人力资源和社会保障局); None when the
         text names no such bureau or several equally often."""
         head = self.text[:3000]
-        if not re.search(r"我局|本局", head):
+        self_word = re.search(r"我局|本局|我厅|本厅", head)
+        if not self_word:
             return None
+        suffix = self_word.group(0)[-1]  # 局, or 厅 for a provincial department
         if region_code is None:
-            return self.named_bureau()
+            return self.named_bureau(suffix)
         unit = regions.unit(region_code)
         if unit is None:
             return None
@@ -605,18 +658,26 @@ class _Extractor:
         if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
             return None
         full = ranked[0][0]
-        return (regions.prefix_of(region_code) + full, *first[full])
+        span = first[full]
+        if suffix == "厅":
+            u = regions.unit(region_code)
+            if u is None or u.level != 1:
+                return None  # 我厅 is a provincial department: its region is a province
+            full = full[:-1] + "厅" if full.endswith("局") else full
+        return (regions.prefix_of(region_code) + full, *span)
 
-    def named_bureau(self) -> tuple[str, int, int] | None:
+    def named_bureau(self, suffix: str = "局") -> tuple[str, int, int] | None:
         """For a 我局 text with no region found: the one bureau it names with a full region name
         ("…《某区人力社保局…》" → 某市某区人力资源和社会保障局), when exactly one such name occurs."""
         found: dict[str, tuple[int, int]] = {}
-        for m in re.finditer(rf"(?P<b>{_bureau_pattern(bare=True)})局", self.text[:20000]):
+        for m in re.finditer(rf"(?P<b>{_bureau_pattern(bare=True)}){suffix}", self.text[:20000]):
             seg_end = m.start("b")
             for j in range(max(0, seg_end - 12), seg_end - 1):
                 hit = regions.parse_prefix(self.text[j:seg_end], allow_short=False)
                 if hit and hit[1] == seg_end - j:
                     full = next(f for a, f in _BUREAUS if a in m.group("b"))
+                    if suffix == "厅" and full.endswith("局"):
+                        full = full[:-1] + "厅"
                     found.setdefault(regions.prefix_of(hit[0]) + full, (j, m.end()))
                     break
         if len(found) != 1:
@@ -691,6 +752,8 @@ class _Extractor:
                 written = self.text[title_span[0] : title_span[1]]
                 if title.endswith(written):  # a constructed title ends with the words the text wrote
                     base = title_span[0] - (len(title) - len(written))
+                elif title.endswith(written.split("\n")[-1].strip()):  # a title over two lines
+                    base = title_span[1] - len(title)
             sources.append((title, base))
         if self.subtitle_line and title_span:
             sub_at = self.text.find(self.subtitle_line, title_span[1])
@@ -777,6 +840,27 @@ _BUREAUS: tuple[tuple[str, str], ...] = (
     ("水务", "水务局"),
     ("水利", "水利局"),
     ("林业", "林业局"),
+    ("工业和信息化", "工业和信息化局"),
+    ("工信", "工业和信息化局"),
+    ("发展和改革", "发展和改革局"),
+    ("科学技术", "科学技术局"),
+    ("自然资源和规划", "自然资源和规划局"),
+    ("自然资源", "自然资源局"),
+    ("文化广电旅游", "文化广电旅游局"),
+    ("文化和旅游", "文化和旅游局"),
+    ("城市管理", "城市管理局"),
+    ("人民防空", "人民防空办公室"),
+    ("数据资源", "数据资源局"),
+    ("政务服务和数据管理", "政务服务和数据管理局"),
+    ("政务服务", "政务服务管理局"),
+    ("地方金融监督管理", "地方金融监督管理局"),
+    ("粮食和物资储备", "粮食和物资储备局"),
+    ("林业和草原", "林业和草原局"),
+    ("乡村振兴", "乡村振兴局"),
+    ("机关事务管理", "机关事务管理局"),
+    ("档案", "档案局"),
+    ("体育", "体育局"),
+    ("外事", "外事办公室"),
 )
 
 

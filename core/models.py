@@ -77,6 +77,7 @@ class Fact:
     id: int | None = None  # row id once stored
     status: str = "auto"  # auto / confirmed / corrected / rejected / manual
     confidence: float = 1.0  # 0–1: how sure the extractor is of the value and its key (a rule's own figure)
+    pattern: str = ""  # the phrase around the number with the number as N ("印发规范性文件N件"), for review
 
     def to_json(self) -> dict[str, Any]:
         return {

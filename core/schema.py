@@ -28,13 +28,14 @@ from core.ingest import resume as _resume  # noqa: E402
 log = logging.getLogger(__name__)
 
 # The schema version this app writes. Bump it together with a new entry in MIGRATIONS.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # The oldest version a read-only open can use as it is (nothing can be migrated there): version 2 only
 # added agency_aliases, which readers treat as empty when it is missing; version 3 changed what the
 # full-text index holds (every character a token), so an older index would answer the new queries wrongly;
-# version 4 added the text-reuse tables the window and the export read, version 5 the import runs.
-OLDEST_READABLE_VERSION = 5
+# version 4 added the text-reuse tables the window and the export read, version 5 the import runs, version 6
+# the facts' confidence and phrase pattern (the review queue).
+OLDEST_READABLE_VERSION = 6
 
 # PRAGMA application_id of our archives (the ASCII bytes "RpAr"), set on creation and by migrate_1_to_2.
 # Archives made before it existed (version 1) carry 0 and are recognised by their tables instead.
@@ -147,6 +148,8 @@ def create_current_schema(db: sqlite_utils.Database) -> None:
             "sentence": str,
             "status": str,  # auto / confirmed / corrected / rejected / manual
             "updated_at": str,
+            "confidence": float,  # 0–1, the extractor's (version 6)
+            "pattern": str,  # phrase pattern for the review queue, "印发规范性文件N件" (version 6)
         },
         pk="id",
         not_null={"doc_id", "value", "unit", "qualifier", "start", "end", "sentence", "status"},
@@ -178,6 +181,7 @@ def create_current_schema(db: sqlite_utils.Database) -> None:
         db.table("documents").create_index([column])
     db.execute(SOURCE_INDEX_SQL)
     db.table("facts").create_index(["doc_id"])
+    db.execute(FACT_PATTERN_INDEX_SQL)
     db.table("document_tags").create_index(["tag_id"])
     db.execute("CREATE UNIQUE INDEX idx_tags_name ON tags(name COLLATE NOCASE)")
     db.execute(FTS_SQL)
@@ -231,6 +235,23 @@ def migrate_3_to_4(db: sqlite_utils.Database) -> None:
     reuse.rebuild(db.conn)
 
 
+# Covers the review queue's GROUP BY (core.review): pattern first, then what its WHERE and counts read.
+FACT_PATTERN_INDEX_SQL = (
+    "CREATE INDEX IF NOT EXISTS idx_facts_pattern ON facts(pattern, status, key, confidence, doc_id, unit)"
+)
+
+
+def migrate_5_to_6(db: sqlite_utils.Database) -> None:
+    """Version 6: a fact's confidence and phrase pattern (the review queue groups by it). Old rows get NULL;
+    core.review fills their pattern on first use and reanalyse() rewrites both."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(facts)").fetchall()}
+    if "confidence" not in columns:
+        db.execute("ALTER TABLE facts ADD COLUMN confidence FLOAT")
+    if "pattern" not in columns:
+        db.execute("ALTER TABLE facts ADD COLUMN pattern TEXT")
+    db.execute(FACT_PATTERN_INDEX_SQL)
+
+
 # MIGRATIONS[n] turns a version n-1 archive into version n (inside one exclusive transaction that also
 # sets user_version). An empty file (user_version 0) is created directly with create_current_schema.
 def migrate_4_to_5(db: sqlite_utils.Database) -> None:
@@ -240,7 +261,9 @@ def migrate_4_to_5(db: sqlite_utils.Database) -> None:
 
 
 Migration = Callable[[sqlite_utils.Database], None]
-MIGRATIONS: dict[int, Migration] = {2: migrate_1_to_2, 3: migrate_2_to_3, 4: migrate_3_to_4, 5: migrate_4_to_5}
+MIGRATIONS: dict[int, Migration] = {
+    2: migrate_1_to_2, 3: migrate_2_to_3, 4: migrate_3_to_4, 5: migrate_4_to_5, 6: migrate_5_to_6,
+}
 
 
 def user_version(conn: sqlite3.Connection) -> int:

@@ -625,3 +625,23 @@ def test_development_set_facts_bar() -> None:
     assert matched / n_pred >= 0.97
     assert matched / n_gold >= 0.95
     assert keyed_hit / keyed >= 0.90
+
+
+def test_an_unplaceable_figure_stays_unkeyed() -> None:
+    # a bare generic word whose object is another kind of thing names no indicator (key precision first)
+    assert _keyed("系统上共受理来信件35件。")[0][2] is None
+    assert _keyed("问题线索办结率100%。")[0][2] is None
+    assert _keyed("梳理政务服务事项清单12个。")[0][2] is None
+    assert [k for _, _, k in _keyed("将3项行政许可事项经办权限调整为区级。")] == [None]
+    assert _keyed("全年受理行政复议申请35件。")[0][2] == "review.accepted"
+
+
+def test_rates_joined_without_jun_share_one_number() -> None:
+    facts = _keyed("全程网办率以及不见面率达100%。")
+    assert [(v, u) for v, u, _ in facts] == [(100, "%"), (100, "%")]
+    assert len(_keyed("满意率和基本满意率达100%。")) == 1  # one compound figure
+
+
+def test_size_of_another_bodys_policy_package_is_no_fact() -> None:
+    text = "云溪区统计局2023年法治政府建设情况报告\n全面落实国家20条稳经济政策措施和省15条助企政策，我局制定配套措施6条。\n"
+    assert [(f.value, f.unit) for f in analyse(text, "x.txt").facts] == [(6, "条")]

@@ -659,3 +659,43 @@ def test_development_set_metadata_bar() -> None:
             total += 1
             hits += got in want.split("|") if want and "|" in want else got == want
     assert hits / total >= 0.95
+
+
+def test_signature_run_into_the_last_sentence() -> None:
+    text = "2023年，省某某厅坚持依法行政。\n……全面提高依法行政能力。浙江省某某厅2024年1月15日\n"
+    meta = extract_metadata(text)
+    assert meta["publish_date"] == "2024-01-15"
+    text = "六、其他需要报告的事项无浙江省人力资源和社会保障厅2021年1月27日更多信息请关注官方微信\n"
+    meta = extract_metadata("本报告根据《中华人民共和国政府信息公开条例》编制。依申请公开……主动公开……\n" + text)
+    assert meta["agency"] == "浙江省人力资源和社会保障厅"
+    assert meta["publish_date"] == "2021-01-27"
+    assert meta["doc_type"] == "政府信息公开工作年度报告"
+
+
+def test_real_reports_of_a_provincial_department() -> None:
+    folder = GOLD.parent / "corpus" / "real-reports"
+    if not folder.is_dir():
+        pytest.skip("../shared/corpus/real-reports is not present")
+    for path in sorted(folder.glob("*.txt")):
+        meta = extract_metadata(read_clean(path), path.name)
+        assert meta["region"] == "河北省", path.name
+        assert meta["agency"] and meta["agency"].startswith("河北省") and meta["agency"].endswith("厅"), path.name
+        assert meta["report_year"] is not None, path.name
+
+
+def test_wo_ting_is_resolved_from_the_department_the_text_names() -> None:
+    meta = extract_metadata("2023年，我厅坚持依法行政。制定《浙江省司法厅行政执法公示办法》。\n")
+    assert (meta["agency"], meta["region"]) == ("浙江省司法厅", "浙江省")
+
+
+def test_a_body_date_is_never_the_publish_date() -> None:
+    text = "关于开展普法宣传月活动的通知\n各街道：\n活动时间：2023年5月1日至5月31日。\n云溪区司法局\n2023年4月20日\n"
+    assert extract_metadata(text)["publish_date"] == "2023-04-20"  # the 落款, not the 活动时间
+    assert extract_metadata("某区2023年法治政府建设情况报告\n2023年5月1日，我区召开会议。\n")["publish_date"] is None
+
+
+def test_a_form_attachment_is_titled_by_its_form_name() -> None:
+    text = "附件1：\n青禾市从业人员健康登记表\n姓名: 性别: 年龄:\n单位:\n"
+    meta = extract_metadata(text)
+    assert meta["title"] == "青禾市从业人员健康登记表"
+    assert meta["doc_type"] == "其他"
