@@ -411,6 +411,7 @@ def ocr_pages(count: int, render: Callable[[int], Any]) -> OcrResult:
     for index in range(planned):
         if current.cancelled is not None and current.cancelled():
             raise OcrCancelled(CANCELLED)
+        _page_started()
         image = render(index)
         try:
             page = reader.read(_bounded(image))
@@ -422,6 +423,16 @@ def ocr_pages(count: int, render: Callable[[int], Any]) -> OcrResult:
         texts.append(layout(page.lines))
         tell(index + 1)
     return OcrResult(text_by_page=texts, pages=planned, lines=lines, skipped=count - planned)
+
+
+def _page_started() -> None:
+    """Tell the import's worker pool (core.ingest, when this runs in one of its workers) that a page is
+    about to be recognised: the file's time limit grows by its per-OCR-page allowance."""
+    try:
+        from core.ingest import ocr_page_started  # type: ignore[attr-defined, unused-ignore]
+    except ImportError:  # a build without the pool (or before it was merged): nothing to tell
+        return
+    ocr_page_started()
 
 
 def _bounded(image: Any) -> Any:
