@@ -287,7 +287,10 @@ def _run_steps(runner: _Runner, home: Path) -> None:
         ImageDraw.Draw(image).text((60, 70), OCR_TEXT, fill="black", font=ImageFont.load_default(size=40))
         buffer = io.BytesIO()
         image.save(buffer, format="PNG")
-        result = read_bytes(buffer.getvalue(), "自检.png")
+        try:
+            result = read_bytes(buffer.getvalue(), "自检.png")
+        except Exception as error:
+            raise SelfTestFailure(f"{error} / {ocr.problem()}") from error
         _ensure(result.ocr_pages == 1 and "4518" in result.text, f"文字识别错误 / OCR text {result.text!r}")
         return f"{result.text!r}, confidence {min(result.ocr_confidence):.2f}"
 

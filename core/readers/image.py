@@ -13,6 +13,7 @@ from core.readers.limits import CORRUPT, check_text
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"})
 _MAX_PIXELS = 80_000_000  # a 300 dpi A0 scan; more is a decompression bomb or not a document
+_MIN_SIDE = 320  # pixels: a smaller picture is an icon, a button, a logo
 _TOO_BIG = "图片过大（超过 8000 万像素），无法识别"
 
 
@@ -56,6 +57,11 @@ def read_image(data: bytes) -> ReadResult:
     from core.readers import ocr
 
     image = _open(data)
+    width, height = image.size
+    if max(width, height) < _MIN_SIDE or min(width, height) < _MIN_SIDE // 4:
+        image.close()
+        # Icons and buttons of a saved web page's folder: not a scan of a document.
+        raise ReadError(f"图片太小（{width}×{height} 像素），不像是扫描的文件，未做文字识别")
     frames = max(1, int(getattr(image, "n_frames", 1) or 1))
     try:
         result = ocr.ocr_pages(frames, lambda index: _frame(image, index))

@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import itertools
+import logging
 import math
 import os
 import sys
@@ -39,6 +40,8 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import ReadError
+
+log = logging.getLogger(__name__)
 
 DEFAULT_MAX_PAGES = 50
 RENDER_SCALE = 2.0  # PDF pages: 144 dpi; text of 10.5 pt is then ~20 px high
@@ -338,6 +341,16 @@ def _regions(mask: Any, probability: Any) -> list[tuple[int, int, int, int, floa
 
 _ENGINE_LOCK = threading.Lock()
 _ENGINE: list[_Engine] = []
+_PROBLEMS: list[str] = []  # why the engine could not start (for the self-test and the log)
+
+
+def problem() -> str | None:
+    """Why OCR cannot run in this installation (English, for logs and the self-test), or None."""
+    if model_dir() is None:
+        return "the PP-OCRv4 models (rapidocr_onnxruntime/models) were not found"
+    if _PROBLEMS:
+        return _PROBLEMS[-1]
+    return None
 
 
 def engine() -> _Engine:
@@ -349,7 +362,9 @@ def engine() -> _Engine:
                 raise ReadError(MISSING)
             try:
                 _ENGINE.append(_Engine(folder))
-            except ImportError:
+            except ImportError as error:
+                _PROBLEMS.append(f"{type(error).__name__}: {error}")
+                log.warning("the OCR engine cannot start", exc_info=True)
                 raise ReadError(MISSING) from None
         return _ENGINE[0]
 
@@ -396,6 +411,7 @@ def ocr_pages(count: int, render: Callable[[int], Any]) -> OcrResult:
     for index in range(planned):
         if current.cancelled is not None and current.cancelled():
             raise OcrCancelled(CANCELLED)
+        _page_started()
         image = render(index)
         try:
             page = reader.read(_bounded(image))
@@ -407,6 +423,16 @@ def ocr_pages(count: int, render: Callable[[int], Any]) -> OcrResult:
         texts.append(layout(page.lines))
         tell(index + 1)
     return OcrResult(text_by_page=texts, pages=planned, lines=lines, skipped=count - planned)
+
+
+def _page_started() -> None:
+    """Tell the import's worker pool (core.ingest, when this runs in one of its workers) that a page is
+    about to be recognised: the file's time limit grows by its per-OCR-page allowance."""
+    try:
+        from core.ingest import ocr_page_started  # type: ignore[attr-defined, unused-ignore]
+    except ImportError:  # a build without the pool (or before it was merged): nothing to tell
+        return
+    ocr_page_started()
 
 
 def _bounded(image: Any) -> Any:

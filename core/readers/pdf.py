@@ -231,24 +231,33 @@ def _latin_gibberish(text: str) -> bool:
 
 
 def _drop_running_lines(pages: list[list[_Line]]) -> list[list[_Line]]:
-    """Page numbers everywhere, and a header/footer line repeated on most pages of a longer document."""
+    """Page numbers everywhere, and a header/footer line repeated on most pages of a longer document (the
+    same but for its digits: a browser's print-out header "date  title", a footer "url  1/4")."""
     pages = [[line for line in lines if not _PAGE_NUMBER.match(line.text)] for lines in pages]
     if len(pages) < 3:
         return pages
     edges: Counter[str] = Counter()
     for lines in pages:
-        edges.update({lines[0].text, lines[-1].text} if lines else set())
-    running = {text for text, count in edges.items() if count >= max(3, len(pages) * 0.6) and len(text) <= 40}
+        edges.update({_DIGITS.sub("0", line.text) for line in (lines[:1] + lines[-1:])})
+    running = {
+        text
+        for text, count in edges.items()
+        if (count >= max(3, len(pages) * 0.6) and len(text) <= 40)
+        or (count >= max(3, len(pages) * 0.8) and len(text) <= 150)
+    }
     if not running:
         return pages
     return [
         [
             line
             for position, line in enumerate(lines)
-            if not (line.text in running and position in {0, len(lines) - 1})
+            if not (_DIGITS.sub("0", line.text) in running and position in {0, len(lines) - 1})
         ]
         for lines in pages
     ]
+
+
+_DIGITS = re.compile(r"\d+")
 
 
 def _width(line: str) -> float:

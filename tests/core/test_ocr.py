@@ -191,6 +191,11 @@ def test_bomb_and_broken_pictures_are_refused() -> None:
     with pytest.raises(ReadError) as error:
         read_bytes(encoded(picture([]), "PNG"), "空白.png")
     assert "没有识别出文字" in str(error.value)
+    from PIL import Image
+
+    with pytest.raises(ReadError) as error:
+        read_bytes(encoded(Image.new("RGB", (120, 40), "white"), "PNG"), "按钮.png")
+    assert "图片太小" in str(error.value)
 
 
 def test_layout_rows_cells_and_paragraphs() -> None:
