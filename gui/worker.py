@@ -204,6 +204,16 @@ class Worker(QObject):
             job.on_progress(done, total, message)
 
 
+def lower_thread_priority() -> None:
+    """Let the calling thread yield the CPU to the GUI (Linux: nice 10 for this thread; elsewhere nothing)."""
+    import os
+
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)  # type: ignore[attr-defined,unused-ignore]
+    except (AttributeError, OSError):
+        pass
+
+
 def read_in_background(
     path: Path, compute: Callable[[Archive], Any], deliver: Callable[[Any], None], name: str
 ) -> threading.Thread:

@@ -63,3 +63,9 @@ def empty_window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
     win = make_window(qtbot, tmp_path / "new" / "empty.sqlite")
     yield win
     win.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_suggestion_warm_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows in tests do not warm jieba in the background (test_suggest_warm_up turns it on)."""
+    monkeypatch.setenv("REPORT_ARCHIVE_WARM_UP", "0")
