@@ -177,12 +177,12 @@ class MetadataDialog(QDialog):
         from core.models import DOC_TYPES
 
         self.setObjectName("metadataDialog")
-        self.setWindowTitle(self.tr("编辑文件信息（{0} 份）").format(len(docs)) if len(docs) > 1 else self.tr("编辑文件信息"))
+        self.setWindowTitle(self.tr("编辑文档信息（{0} 份）").format(len(docs)) if len(docs) > 1 else self.tr("编辑文档信息"))
         self.docs = list(docs)
         many = len(docs) > 1
         layout = QVBoxLayout(self)
         if many:
-            hint = QLabel(self.tr("勾选要修改的项目；未勾选的项目保持各文件原样。"), self)
+            hint = QLabel(self.tr("勾选要修改的项目；未勾选的项目保持各文档原样。"), self)
             hint.setWordWrap(True)
             layout.addWidget(hint)
         form = QFormLayout()

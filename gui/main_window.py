@@ -171,7 +171,10 @@ class MainWindow(QMainWindow):
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.DescendingOrder)
         self.model.sort_requested = self.refresh
         metrics = self.table.fontMetrics()
-        widest = {"structure": metrics.horizontalAdvance(self.tr("缺 5 项（逾期）")) + 14}  # its longest label
+        widest = {  # the longest labels these columns show
+            "structure": metrics.horizontalAdvance(self.tr("缺 5 项（逾期）")) + 14,
+            "report_year": metrics.horizontalAdvance("2016-2020") + 14,
+        }
         for i, col in enumerate(COLUMNS):
             header = metrics.horizontalAdvance(self.tr(col.title)) + 28  # room for the sort arrow
             self.table.setColumnWidth(i, max(col.width, header, widest.get(col.key, 0)))
@@ -683,7 +686,7 @@ class MainWindow(QMainWindow):
             if not ask(
                 self,
                 self.tr("正在导入"),
-                self.tr("导入还没有完成。取消导入并退出？已导入的文件会保留。"),
+                self.tr("导入还没有完成。取消导入并退出？已导入的文档会保留。"),
                 self.tr("取消导入并退出"),
                 self.tr("继续导入"),
             ):
