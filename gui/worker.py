@@ -214,6 +214,26 @@ def lower_thread_priority() -> None:
         pass
 
 
+def run_in_background(fn: Callable[[], Any], deliver: Callable[[Any], None], name: str) -> threading.Thread:
+    """Run `fn()` on a new daemon thread, for work that must not hold an archive connection (a restore
+    replaces the file); `deliver` gets the result or the exception (pass a Signal's `emit`)."""
+
+    def work() -> None:
+        result: Any
+        try:
+            result = fn()
+        except BaseException as exc:  # delivered to the GUI thread, which decides how to show it
+            result = exc
+        try:
+            deliver(result)
+        except RuntimeError:  # the window was closed meanwhile
+            pass
+
+    thread = threading.Thread(target=work, name=name, daemon=True)
+    thread.start()
+    return thread
+
+
 def read_in_background(
     path: Path, compute: Callable[[Archive], Any], deliver: Callable[[Any], None], name: str
 ) -> threading.Thread:
