@@ -76,7 +76,7 @@ class ImportSummaryDialog(QDialog):
         skipped = report.count(Outcome.SKIPPED)
         text = self.tr("新导入 {0} 份，重复 {1} 份，失败 {2} 份").format(imported, dup, failed)
         if skipped:
-            text += self.tr("；跳过 {0} 个不是报告的文件（说明文档、表格、程序等）").format(skipped)
+            text += self.tr("；跳过 {0} 个不是报告的文件").format(skipped)
         text += self.tr("（用时 {0:.1f} 秒）").format(seconds)
         if report.cancelled:
             text += self.tr("。导入已取消，其余文件没有导入。")
