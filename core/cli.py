@@ -34,13 +34,27 @@ def _print_json(value: Any) -> None:
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=1) + "\n")
 
 
+CLI_TIMEOUT = 30.0  # seconds a command waits for another program's write (saying so after half a second)
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
 def _open(args: argparse.Namespace) -> Any:
     from core.archive import Archive
 
-    archive = Archive.open(args.db)
+    archive = Archive.open(args.db, timeout=CLI_TIMEOUT)
+    archive.on_wait = _say
     for warning in archive.warnings:
         print(f"注意：{warning}", file=sys.stderr)
     return archive
+
+
+def _archive_path(args: argparse.Namespace) -> Path:
+    from core.paths import default_archive_path
+
+    return Path(args.db).expanduser() if args.db else default_archive_path()
 
 
 def _doc_json(doc: Document) -> dict[str, Any]:
@@ -269,6 +283,42 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_backups(args: argparse.Namespace) -> int:
+    from core.backups import backup_infos
+
+    found = backup_infos(_archive_path(args))
+    if args.json:
+        _print_json([item.as_json() for item in found if item.usable])
+        for item in found:
+            if not item.usable:
+                print(f"注意：备份文件 {item.path} 已损坏，无法读取，未列出", file=sys.stderr)
+        return EXIT_OK
+    if not found:
+        print("这个档案还没有备份。")
+    for item in found:
+        print(f"{item.describe()}\t{item.path}")
+    return EXIT_OK
+
+
+def cmd_restore_backup(args: argparse.Namespace) -> int:
+    from core.archive import Archive
+    from core.backups import documents_in, restore_backup
+
+    path = _archive_path(args)
+    source = Path(args.backup).expanduser()
+    expected = documents_in(source) if source.is_file() else None
+    aside = restore_backup(source, path)
+    with Archive.open(path) as archive:
+        count = archive.count()
+    if aside is not None:
+        print(f"原来的档案保存在 {aside}")
+    if expected is not None and count != expected:
+        print(f"错误：恢复后的档案有 {count} 个文档，备份中有 {expected} 个", file=sys.stderr)
+        return EXIT_PROBLEM
+    print(f"已从备份恢复：{path}（{count} 个文档）")
+    return EXIT_OK
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     from core.extract import extract_file
 
@@ -371,6 +421,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quick", action="store_true", help="快速检查（不检查全文索引）")
     p = add("backup", cmd_backup, "备份档案到文件或文件夹")
     p.add_argument("dest")
+    p = add("backups", cmd_backups, "列出这个档案的自动备份（最新的在前）")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出：path、created、documents")
+    p = add("restore-backup", cmd_restore_backup, "用一份备份替换档案（原来的档案改名保留，不会删除）")
+    p.add_argument("backup", metavar="PATH")
     p = add("extract", cmd_extract, "分析单个文件并输出 JSON（不需要档案）")
     p.add_argument("file")
     p.add_argument("--json", action="store_true", help="输出 JSON（默认即为 JSON）")
@@ -410,6 +464,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except ArchiveError as exc:
         print(f"错误：{exc}", file=sys.stderr)
+        newest = getattr(exc, "backup", None)
+        if newest is not None and args.command != "restore-backup":
+            db = f" --db \"{args.db}\"" if args.db else ""
+            print(f"恢复：report-archive-cli{db} restore-backup \"{newest.path}\"", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("已中断", file=sys.stderr)

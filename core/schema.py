@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import sys
 import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-import sqlite_utils
-from sqlite_utils.db import ForeignKey
+# sqlite_utils imports numpy whenever it is installed (for numpy values we never insert); numpy is
+# there for OCR and costs 0.1–0.25 s of start-up, so it stays out until a scan needs it.
+_NUMPY_BLOCKED = "numpy" not in sys.modules
+if _NUMPY_BLOCKED:
+    sys.modules["numpy"] = None  # type: ignore[assignment]  # makes `import numpy` raise ImportError
+try:
+    import sqlite_utils
+    from sqlite_utils.db import ForeignKey
+finally:
+    if _NUMPY_BLOCKED:
+        del sys.modules["numpy"]
 
-from core.errors import ArchiveCorruptError, ArchiveVersionError
+from core.errors import ArchiveCorruptError, ArchiveVersionError  # noqa: E402 - after the numpy guard
 
 log = logging.getLogger(__name__)
 
@@ -186,7 +196,7 @@ def _is_empty(conn: sqlite3.Connection) -> bool:
 
 # Tables every version of our archive has had; a file with user_version > 0 but without them is not ours.
 _OUR_TABLES = frozenset({"meta", "documents", "texts", "fts"})
-_FOREIGN = "此文件不是报告档案（其中已有其他程序的数据），为避免破坏未打开。"
+FOREIGN_MESSAGE = _FOREIGN = "此文件不是报告档案（其中已有其他程序的数据），为避免破坏未打开。"
 
 
 def inspect_file(conn: sqlite3.Connection) -> int:
@@ -218,19 +228,10 @@ def inspect_file(conn: sqlite3.Connection) -> int:
 
 
 def backup_before_migration(conn: sqlite3.Connection, path: Path, version: int) -> Path:
-    """Copy the archive (consistently, via the backup API) next to itself before migrating it."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    dest = path.with_name(f"{path.stem}.v{version}-backup-{stamp}{path.suffix or '.sqlite'}")
-    n = 1
-    while dest.exists():
-        dest = path.with_name(f"{path.stem}.v{version}-backup-{stamp}-{n}{path.suffix or '.sqlite'}")
-        n += 1
-    target = sqlite3.connect(dest)
-    try:
-        conn.backup(target)
-    finally:
-        target.close()
-    return dest
+    """Copy the archive next to itself before migrating it (core.archive_file.copy_database: backup API)."""
+    from core import archive_file
+
+    return archive_file.copy_database(conn, archive_file.aside_name(path, f"v{version}-backup"))
 
 
 def ensure_schema(conn: sqlite3.Connection, path: Path | None) -> Path | None:

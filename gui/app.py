@@ -84,9 +84,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     install_qt_translations(app)
 
+    from gui import instance
     from gui.main_window import MainWindow
 
-    window = MainWindow(choose_archive(args.archive))
+    archive = choose_archive(args.archive)
+    if instance.ask_to_come_forward(archive):
+        # The app is already open on this archive: that window came forward; a second one would only confuse.
+        print(QCoreApplication.translate("app", "报告档案已在另一个窗口中打开此档案，已切换到那个窗口。"),
+              file=sys.stderr)
+        return 0
+    window = MainWindow(archive)
     window.show()
     if os.environ.get("REPORT_ARCHIVE_STARTUP_TIMING"):
         print(f"STARTUP_PROCESS {_T0:.6f}", flush=True)

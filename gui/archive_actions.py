@@ -109,43 +109,69 @@ class ArchiveActions:
     def auto_backup(self, worker: Worker) -> Job | None:
         if worker is not self.w.worker or self.w.worker is None:
             return None  # the archive was switched or closed meanwhile
-        path = self.w.archive_path
-        keep = self.w.settings.backup_keep  # 设置 → 自动备份 → 保留最近 N 份
+        return self.w.backups.daily()
 
-        def job(*_: Any) -> Path | None:
-            from core.backups import rotate_backups
+    def backup_made(self, kind: str, result: object) -> None:
+        from core.errors import ArchiveDamagedError
+        from gui.errors import message_for
 
-            return rotate_backups(path, keep=keep)
+        if isinstance(result, ArchiveDamagedError) and self.w.damage is None:
+            # the copy failed SQLite's check: the archive itself is damaged. No more writes to it: reopen it
+            # read-only (export what is left) and say which backup can save the clerk.
+            log.warning("archive %s is damaged: %s", self.w.archive_path, result)
+            self.w.open_archive(self.w.archive_path, remember=False, read_only=True)
+            self.w.damage = result
+            self.show_damage()
+        elif isinstance(result, BaseException):
+            self.w.statusBar().showMessage(self.w.tr("自动备份失败：{0}").format(message_for(result)), 15000)
+        elif isinstance(result, Path):
+            self.w.statusBar().showMessage(self.w.tr("已自动备份档案（{0}）").format(result.name), 6000)
+        if kind == "daily":
+            self.w.backupRotated.emit(result)
 
-        def done(made: Path | None) -> None:
-            if made is not None:
-                log.info("automatic backup of %s: %s", path, made)
-                self.w.statusBar().showMessage(self.w.tr("已自动备份档案（{0}）").format(made.name), 6000)
-            self.w.backupRotated.emit(made)
+    def has_backups(self) -> bool:
+        from core.backups import list_backups
 
-        def failed(exc: BaseException) -> None:
-            from gui.errors import is_expected, message_for
+        try:
+            return bool(list_backups(self.w.archive_path))
+        except OSError:
+            return False
 
-            if is_expected(exc):
-                log.warning("automatic backup of %s failed: %s", path, exc)
-            else:
-                log.error("automatic backup of %s failed", path, exc_info=(type(exc), exc, exc.__traceback__))
-            self.w.statusBar().showMessage(self.w.tr("自动备份失败：{0}").format(message_for(exc)), 15000)
-            self.w.backupRotated.emit(exc)
+    def open_damaged(self, exc: BaseException) -> Archive | None:
+        """A damaged archive SQLite can still read: open it read-only, so the clerk can export what is left."""
+        from core.archive import Archive
 
-        return worker.submit(job, on_done=done, on_error=failed, name="auto-backup")
+        try:
+            archive = Archive.open(self.w.archive_path, read_only=True)
+            archive.get_documents(archive.list_ids(limit=50))
+        except Exception as second:
+            log.warning("damaged archive %s cannot be read either: %s (%s)", self.w.archive_path, second, exc)
+            return None
+        return archive
+
+    def show_damage(self) -> None:
+        """The damaged archive is open read-only: the banner says so and names the backup; 从备份恢复… stays."""
+        w = self.w
+        text = w.tr("档案已损坏，已以只读方式打开：可以浏览并导出尚能读出的内容。") + str(w.damage)
+        w.warningLabel.setText("⚠ " + text.replace("\n", " "))
+        w.warningLabel.setToolTip(text)
+        w.warningLabel.setWordWrap(True)
+        w.warningLabel.setVisible(True)
+        w.actionRestoreBackup.setEnabled(True)
+        w.setWindowTitle(w.tr("报告档案 — {0}（已损坏，只读）").format(w.archive_path.name))
 
     def restore_backup_interactive(self) -> None:
         """文件 → 从备份恢复…: pick one of the automatic backups, confirm, restore."""
-        if self.w.archive is None or self.w.read_only or self.w._restoring:
+        w = self.w
+        if w._restoring or (w.read_only and w.damage is None and w.open_error is None):
             return
-        from core.backups import list_backups
+        from core.backups import backup_infos
         from gui.dialogs import RestoreBackupDialog
 
         old = self.w.restore_dialog
         if old is not None and alive(old):
             old.close()
-        dialog = RestoreBackupDialog(list_backups(self.w.archive_path), self.w.archive_path, self.w)
+        dialog = RestoreBackupDialog(backup_infos(self.w.archive_path), self.w.archive_path, self.w)
         dialog.backupChosen.connect(self.confirm_restore)
         self.w.restore_dialog = dialog
         dialog.open()
@@ -163,18 +189,24 @@ class ArchiveActions:
         if busy:
             inform(self.w, self.w.tr("从备份恢复"), busy)
             return
-        from gui.dialogs import backup_date
+        from core import backups
 
-        stamp = self.w.tr("before-restore-日期时间")
-        text = self.w.tr(
-            "用 {0} 的备份替换当前档案“{1}”？\n\n"
-            "当前档案不会被删除：它会改名为“{2}.{3}{4}”，留在原来的文件夹中：\n{5}\n"
-            "需要时可以用“打开档案…”再打开它。\n\n"
-            "备份之后导入或修改的内容不在备份里。恢复前会关闭对比、趋势等窗口。"
-        ).format(
-            backup_date(backup), self.w.archive_path.name, self.w.archive_path.stem, stamp,
-            self.w.archive_path.suffix or ".sqlite", self.w.archive_path.parent,
-        )
+        w = self.w
+        chosen = backups.info(Path(backup), w.archive_path)
+        damaged = w.archive is None or w.damage is not None
+        label = backups.DAMAGED_ASIDE if damaged else backups.RESTORED_ASIDE
+        aside = f"{w.archive_path.stem}.{label}-{w.tr('日期时间')}{w.archive_path.suffix or '.sqlite'}"
+        if damaged:
+            now = w.tr("当前档案已损坏或无法打开。它不会被删除：它会改名为“{0}”，留在原来的文件夹中：\n{1}").format(
+                aside, w.archive_path.parent)
+        else:
+            now = w.tr("当前档案（{0} 份文档）不会丢失：恢复前先把它另存为“{1}”，留在原来的文件夹中：\n{2}").format(
+                w.total_count, aside, w.archive_path.parent)
+        text = w.tr(
+            "用 {0}替换档案“{1}”？\n\n{2}\n需要时可以用“打开档案…”再打开它。\n\n"
+            "备份之后导入或修改的内容不在备份里。恢复前会关闭对比、趋势等窗口；"
+            "其他窗口或程序正在使用这个档案时，请先关闭它们。"
+        ).format(chosen.describe(), w.archive_path.name, now)
         if ask(self.w, self.w.tr("从备份恢复"), text, self.w.tr("恢复"), self.w.tr("取消"), danger=True):
             self.restore_from_backup(backup)
 

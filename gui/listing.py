@@ -204,6 +204,7 @@ class Listing:
             "open": self.w.archives.open_archive_interactive,
             "open_read_only": lambda: self.w.open_archive(self.w.archive_path, read_only=True),
             "new": self.w.archives.new_archive_interactive,
+            "restore": self.w.archives.restore_backup_interactive,
         }
         actions[key]()
 

@@ -159,6 +159,13 @@ class MainWindow(QMainWindow):
         self.archives = ArchiveActions(self)
         self.documents = DocumentActions(self)
         self._restoreDone.connect(self.archives.restore_finished)
+        self.damage: BaseException | None = None  # why a damaged archive is open read-only (salvage)
+        from gui.backup_scheduler import BackupScheduler
+
+        self.backups = BackupScheduler(self)
+        self.backups.backupMade.connect(self.archives.backup_made)
+        self.writeFinished.connect(self.backups.write_finished)
+        self.importFinished.connect(self.backups.import_finished)
 
         self.setWindowTitle(self.tr("报告档案"))
         self.setAcceptDrops(True)
@@ -243,32 +250,48 @@ class MainWindow(QMainWindow):
         read_only: browse, search and export only (an archive on a read-only disk or share).
         """
         from core.archive import Archive
-        from core.errors import ArchiveReadOnlyError
+        from core.errors import ArchiveCorruptError, ArchiveDamagedError, ArchiveReadOnlyError
 
         self._close_archive()
         self.archive_path = Path(path)
+        self.damage = None
+        from gui import instance
+
+        # a second window of the app on this archive: that one comes forward, this one only reads
+        shared = None if read_only else instance.claim(self.archive_path, self.come_forward)
+        read_only = read_only or shared is not None
         self.read_only = read_only
         try:
             self.archive = Archive.open(self.archive_path, read_only=read_only)
         except Exception as exc:
-            self.archive = None
-            self.open_error = exc
-            self.model.set_archive(None)
-            self._set_enabled(False)
-            from gui.errors import message_for
+            salvage = self.archives.open_damaged(exc) if isinstance(exc, ArchiveDamagedError) and not read_only else None
+            if salvage is None:
+                self.archive = None
+                self.open_error = exc
+                self.model.set_archive(None)
+                self._set_enabled(False)
+                from gui.errors import message_for
 
-            buttons = [("open", self.tr("打开其他档案…")), ("new", self.tr("新建档案…"))]
-            if isinstance(exc, ArchiveReadOnlyError) and self.archive_path.is_file():
-                buttons.insert(0, ("open_read_only", self.tr("以只读方式打开")))
-            self.table.overlay.set_content(
-                self.tr("无法打开档案"), message_for(exc) + "\n" + str(self.archive_path), buttons
-            )
-            self.table.show_overlay(True)
-            if not isinstance(exc, Exception) or not _expected(exc):
-                log.error("opening %s failed", self.archive_path, exc_info=exc)
-            return False
+                buttons = [("open", self.tr("打开其他档案…")), ("new", self.tr("新建档案…"))]
+                if isinstance(exc, ArchiveReadOnlyError) and self.archive_path.is_file():
+                    buttons.insert(0, ("open_read_only", self.tr("以只读方式打开")))
+                if isinstance(exc, ArchiveCorruptError) and self.archives.has_backups():
+                    buttons.insert(0, ("restore", self.tr("从备份恢复…")))
+                self.actionRestoreBackup.setEnabled(True)  # the way back stays open when the archive is not
+                title = self.tr("无法打开档案：档案已损坏") if isinstance(exc, ArchiveDamagedError) else self.tr("无法打开档案")
+                body = message_for(exc) if isinstance(exc, ArchiveDamagedError) else (
+                    message_for(exc) + "\n" + str(self.archive_path))
+                self.table.overlay.set_content(title, body, buttons)
+                self.table.show_overlay(True)
+                if not isinstance(exc, Exception) or not _expected(exc):
+                    log.error("opening %s failed", self.archive_path, exc_info=exc)
+                return False
+            self.archive, self.read_only, self.damage = salvage, True, exc
+            read_only = True
         self.open_error = None
         warnings = list(getattr(self.archive, "warnings", []) or [])
+        if shared is not None:
+            warnings.insert(0, shared)
         self.warningLabel.setText(("⚠ " + warnings[0]) if warnings else "")
         self.warningLabel.setToolTip("\n".join(warnings))
         self.warningLabel.setVisible(bool(warnings))
@@ -277,6 +300,10 @@ class MainWindow(QMainWindow):
         self.localCopyButton.setVisible(not read_only and is_network_path(self.archive_path))
         self.worker = Worker(self.archive_path, "writer", self, read_only=read_only)
         self.reader = Worker(self.archive_path, "reader", self, read_only=read_only)
+        waiting = getattr(self.worker, "waiting", None)
+        if waiting is not None:
+            waiting.connect(lambda message: self.statusBar().showMessage(message, 10000))
+        self.backups.attach(None if read_only else self.worker)
         self.model.set_archive(self.archive)
         self.undo_stack.clear()
         self._set_enabled(True)
@@ -290,6 +317,8 @@ class MainWindow(QMainWindow):
         self.reload()
         self.archives.schedule_auto_backup()
         self.schedule_suggestion_warm_up()
+        if self.damage is not None:
+            self.archives.show_damage()
         return True
 
     def schedule_suggestion_warm_up(self, delay_ms: int = WARM_UP_DELAY_MS) -> threading.Event | None:
@@ -324,6 +353,7 @@ class MainWindow(QMainWindow):
             self.importBox.hide()
         if self._viewer is not None:
             self._viewer.close_worker()
+        self.backups.detach(backup=not self._restoring)  # queued before the writer stops: runs first
         for w in (self.worker, self.reader):
             if w is not None:
                 w.stop()
@@ -335,6 +365,18 @@ class MainWindow(QMainWindow):
             except Exception:
                 log.exception("closing the archive failed")
         self.archive = None
+        if getattr(self, "archive_path", None) is not None:
+            from gui import instance
+
+            instance.release(self.archive_path)
+
+    def come_forward(self) -> None:
+        """Another copy of the app was started on this archive: show this window on top."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
 
     def _set_enabled(self, enabled: bool) -> None:
         for a in (
@@ -347,6 +389,8 @@ class MainWindow(QMainWindow):
         if enabled and self.read_only:
             for a in self._write_actions():
                 a.setEnabled(False)
+        if self.damage is not None or self.open_error is not None:
+            self.actionRestoreBackup.setEnabled(True)
         self.search_box.setEnabled(enabled)
         self.tag_pane.setEnabled(enabled)
 
@@ -430,6 +474,7 @@ class MainWindow(QMainWindow):
         if self.read_only:
             for action in self._write_actions():
                 action.setEnabled(False)
+            self.actionRestoreBackup.setEnabled(self.damage is not None)
 
     # ------------------------------------------------------------------ writes
     def run_write(
@@ -541,6 +586,10 @@ class MainWindow(QMainWindow):
 
     def run_backup(self, dest: Path) -> Job | None:
         return self.archives.run_backup(dest)
+
+    def restore_backup_interactive(self) -> None:
+        """文件 → 从备份恢复… (also offered by the error dialog of a damaged archive)."""
+        self.archives.restore_backup_interactive()
 
     def restore_from_backup(self, backup: Path) -> bool:
         """Put an automatic backup in place (see ArchiveActions.restore_from_backup); False if busy."""

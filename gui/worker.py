@@ -62,6 +62,7 @@ class Worker(QObject):
     jobFailed = Signal(object, object)  # Job, exception
     jobProgress = Signal(object, int, int, str)  # Job, done, total, message
     busyChanged = Signal(bool)
+    waiting = Signal(str)  # a write waits for another program's lock (Chinese sentence for the status bar)
 
     def __init__(
         self, archive_path: Path, name: str = "writer", parent: QObject | None = None, *, read_only: bool = False
@@ -131,6 +132,7 @@ class Worker(QObject):
             from core.archive import Archive
 
             self._archive = Archive.open(self.archive_path, read_only=self.read_only)
+            self._archive.on_wait = lambda message: self._emit("waiting", message)
         return self._archive
 
     def _run(self) -> None:

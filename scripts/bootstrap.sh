@@ -19,3 +19,12 @@ if ! QT_QPA_PLATFORM=offscreen .venv/bin/python -c "from PySide6.QtWidgets impor
       libglib2.0-0) >/dev/null 2>&1 || echo "warning: could not install Qt's system libraries" >&2
   fi
 fi
+# A CJK font: PDFium draws (and so extracts) the glyphs of a PDF's non-embedded Chinese fonts only when the
+# system has a Chinese font to substitute; without one it drops some characters (。 of a non-embedded
+# STSong-Light, as the reader tests' fixtures use). Office PCs always have one; bare test machines may not.
+if ! { command -v fc-list >/dev/null && fc-list :lang=zh 2>/dev/null | grep -q .; }; then
+  if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+    (apt-get update -qq && apt-get install -y -qq fonts-wqy-microhei) >/dev/null 2>&1 \
+      || echo "warning: could not install a CJK font (fonts-wqy-microhei)" >&2
+  fi
+fi
