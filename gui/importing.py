@@ -41,8 +41,10 @@ class Imports:
         if self.w.trash_mode:
             self.w.actionTrash.setChecked(False)
 
+        time_limit = self.w.settings.time_limit()  # 设置 → 每个文件的处理时限
+
         def job(archive: Archive, progress: Callable[[int, int, str], None], cancel: Any) -> ImportReport:
-            return archive.import_paths(items, progress=progress, cancel=cancel)
+            return archive.import_paths(items, progress=progress, cancel=cancel, time_limit=time_limit)
 
         started = time.monotonic()
         holder: list[Job] = []

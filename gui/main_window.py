@@ -131,6 +131,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setObjectName("mainWindow")
         self.settings = settings or Settings()
+        self.settings.apply_to_environment()  # OCR on/off and its page limit, for the readers
         self.archive_path = Path(archive_path)
         self.archive: Archive | None = None
         self.worker: Worker | None = None
@@ -530,6 +531,11 @@ class MainWindow(QMainWindow):
             log.info("tag suggestion warm-up: %s documents segmented", result)
         self.suggestionsWarm.emit(result)
 
+    def _settings_changed(self, names: list[str]) -> None:
+        if {"ocr_enabled", "ocr_page_limit", "backup_dir", "backup_keep"} & set(names):
+            self.settings.apply_to_environment()
+        self.settingsChanged.emit(names)
+
     def open_settings(self) -> None:
         """文件 → 设置…: the options dialog; `settingsChanged(names)` after 确定 changed something."""
         from gui.settings_dialog import SettingsDialog
@@ -541,7 +547,7 @@ class MainWindow(QMainWindow):
             return
         dialog = SettingsDialog(self.settings, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.applied.connect(lambda names: self.settingsChanged.emit(names) if names else None)
+        dialog.applied.connect(lambda names: self._settings_changed(names) if names else None)
         self.settings_dialog = dialog
         dialog.open()
 
