@@ -71,11 +71,22 @@ class BackupInfo:
         return f"{self.created:%Y-%m-%d %H:%M} 的备份（{self.documents} 份文档）"
 
 
+BACKUP_DIR_ENV = "REPORT_ARCHIVE_BACKUP_DIR"  # 设置 → 备份文件夹 (the window sets it)
+BACKUP_DAYS_ENV = "REPORT_ARCHIVE_BACKUP_DAYS"  # 设置 → 保留最近 N 天 (KEEP_DAILY otherwise)
+
+
 def backups_dir() -> Path:
-    """`<user data>/backups`, created on demand."""
-    path = paths.user_data_dir() / "backups"
+    """`<user data>/backups` (or the folder chosen in 设置), created on demand."""
+    chosen = os.environ.get(BACKUP_DIR_ENV, "").strip()
+    path = Path(chosen) if chosen else paths.user_data_dir() / "backups"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def keep_daily() -> int:
+    """How many days keep their newest backup: 设置's value, else KEEP_DAILY."""
+    raw = os.environ.get(BACKUP_DAYS_ENV, "").strip()
+    return max(1, int(raw)) if raw.isdigit() else KEEP_DAILY
 
 
 def _prefix(archive_path: str | Path) -> str:
@@ -275,7 +286,7 @@ def prune(archive_path: str | Path, current_documents: int | None) -> list[Path]
         day = item.created.date()
         if day not in days:
             days.append(day)
-            if len(days) <= KEEP_DAILY:
+            if len(days) <= keep_daily():
                 keep.add(item.path)
     if current_documents is not None:
         larger = next((i for i in infos if i.documents is not None and i.documents > current_documents), None)

@@ -207,7 +207,9 @@ def collect_files(paths: Iterable[str | Path]) -> Iterator[tuple[str, str | None
     Files in a folder that are not reports (core.readers.candidates) come with a SkipReason.
     """
     from core.readers.candidates import is_report_candidate
+    from core.readers.ocr import settings as ocr_settings
 
+    images = ocr_settings().enabled  # with OCR off, a folder's pictures are skipped, not failed
     seen: set[str] = set()
     for raw in paths:
         path = Path(raw)
@@ -223,7 +225,7 @@ def collect_files(paths: Iterable[str | Path]) -> Iterator[tuple[str, str | None
                     if key in seen:
                         continue
                     seen.add(key)
-                    skip = is_report_candidate(full)
+                    skip = is_report_candidate(full, images=images)
                     yield full, (SkipReason(skip) if skip else None)
             for error in unreadable:  # a subfolder os.walk could not list: say so instead of skipping it
                 yield str(error.filename or path), "无法打开此文件夹（没有权限或已被移走），其中的文件未导入"

@@ -59,7 +59,7 @@ def build_actions(w: MainWindow) -> None:
         tr("导入文件夹…"), w.imports.import_folder_interactive, "Ctrl+Shift+O", "actionImportFolder"
     )
     w.actionExport = make_action(w,
-        tr("导出…"), w.archives.export_interactive, "Ctrl+E", "actionExport", tip=tr("把文件信息和指标导出为 Excel 工作簿")
+        tr("导出…"), w.archives.export_interactive, "Ctrl+E", "actionExport", tip=tr("把文档信息和指标导出为 Excel 工作簿")
     )
     w.actionSettings = make_action(
         w, tr("设置…"), w.open_settings, QKeySequence.StandardKey.Preferences, "actionSettings",
@@ -77,7 +77,7 @@ def build_actions(w: MainWindow) -> None:
     w.actionDelete = make_action(w,
         tr("删除（移到回收站）"), w.documents.trash_selected, QKeySequence.StandardKey.Delete, "actionDelete"
     )
-    w.actionEditMeta = make_action(w, tr("编辑文件信息…"), w.documents.edit_metadata_interactive, "Ctrl+I", "actionEditMetadata")
+    w.actionEditMeta = make_action(w, tr("编辑文档信息…"), w.documents.edit_metadata_interactive, "Ctrl+I", "actionEditMetadata")
     w.actionAddTag = make_action(w, tr("加标签…"), w.documents.add_tag_interactive, "Ctrl+T", "actionAddTag")
     w.actionRemoveTag = make_action(w, tr("去掉标签…"), w.documents.remove_tag_interactive, name="actionRemoveTag")
     w.actionFind = make_action(w, tr("搜索"), w.listing.focus_search, QKeySequence.StandardKey.Find, "actionFind")
@@ -90,7 +90,7 @@ def build_actions(w: MainWindow) -> None:
     w.actionTagBar = make_action(w, tr("显示标签栏"), w._toggle_tag_pane, name="actionTagBar", checkable=True)
     w.actionRefresh = make_action(w, tr("刷新"), w.reload, QKeySequence.StandardKey.Refresh, "actionRefresh")
     w.actionCompare = make_action(w,
-        tr("对比"), w.documents.compare_selected, "Ctrl+D", "actionCompare", tip=tr("并排对比选中的两份文件")
+        tr("对比"), w.documents.compare_selected, "Ctrl+D", "actionCompare", tip=tr("并排对比选中的两份文档")
     )
     w.actionTrend = make_action(w, tr("趋势…"), w.documents.trend_selected, name="actionTrend")
     w.actionGrid = make_action(w, tr("收报情况…"), w.documents.reporting_grid, name="actionGrid")

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from gui.errors import show_error
 from gui.ui import alive, ask, inform
-from gui.worker import Job, Worker
+from gui.worker import Job, Worker, run_in_background
 
 if TYPE_CHECKING:
     from core.archive import Archive
@@ -215,8 +215,6 @@ class ArchiveActions:
         background thread), then reopen the archive; `backupRestored(aside)` when done. False if busy."""
         if self.w._restoring or self.busy_reason():
             return False
-        import threading
-
         from core.backups import restore_backup
 
         self.w._restoring = True
@@ -237,15 +235,13 @@ class ArchiveActions:
         self.w.table.show_overlay(True)
         self.w.statusBar().showMessage(self.w.tr("正在从备份恢复…"))
 
-        def run() -> None:
-            try:
-                aside = restore_backup(backup, path)
-            except BaseException as exc:  # delivered to the GUI thread
-                self.w._restoreDone.emit(None, exc)
+        def delivered(result: object) -> None:
+            if isinstance(result, BaseException):
+                self.w._restoreDone.emit(None, result)
             else:
-                self.w._restoreDone.emit(aside, None)
+                self.w._restoreDone.emit(result, None)
 
-        threading.Thread(target=run, name="restore-backup", daemon=True).start()
+        run_in_background(lambda: restore_backup(backup, path), delivered, "restore-backup")
         return True
 
     def restore_finished(self, aside: Path | None, exc: BaseException | None) -> None:

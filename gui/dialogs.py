@@ -76,7 +76,7 @@ class ImportSummaryDialog(QDialog):
         skipped = report.count(Outcome.SKIPPED)
         text = self.tr("新导入 {0} 份，重复 {1} 份，失败 {2} 份").format(imported, dup, failed)
         if skipped:
-            text += self.tr("；跳过 {0} 个不是报告的文件（说明文档、表格、程序等）").format(skipped)
+            text += self.tr("；跳过 {0} 个不是报告的文件").format(skipped)
         text += self.tr("（用时 {0:.1f} 秒）").format(seconds)
         if report.cancelled:
             text += self.tr("。导入已取消，其余文件没有导入。")
@@ -177,12 +177,12 @@ class MetadataDialog(QDialog):
         from core.models import DOC_TYPES
 
         self.setObjectName("metadataDialog")
-        self.setWindowTitle(self.tr("编辑文件信息（{0} 份）").format(len(docs)) if len(docs) > 1 else self.tr("编辑文件信息"))
+        self.setWindowTitle(self.tr("编辑文档信息（{0} 份）").format(len(docs)) if len(docs) > 1 else self.tr("编辑文档信息"))
         self.docs = list(docs)
         many = len(docs) > 1
         layout = QVBoxLayout(self)
         if many:
-            hint = QLabel(self.tr("勾选要修改的项目；未勾选的项目保持各文件原样。"), self)
+            hint = QLabel(self.tr("勾选要修改的项目；未勾选的项目保持各文档原样。"), self)
             hint.setWordWrap(True)
             layout.addWidget(hint)
         form = QFormLayout()

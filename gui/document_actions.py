@@ -85,7 +85,7 @@ class DocumentActions:
         ids = self.w.selected_ids()
         if ids:
             self.w.undo_stack.push(TrashCommand(self.w, ids))
-            self.w.statusBar().showMessage(self.w.tr("已把 {0} 份文件移到回收站（可撤销）").format(len(ids)), 5000)
+            self.w.statusBar().showMessage(self.w.tr("已把 {0} 份文档移到回收站（可撤销）").format(len(ids)), 5000)
 
     def restore_selected(self) -> None:
         ids = self.w.selected_ids()
@@ -100,7 +100,7 @@ class DocumentActions:
             if not ask(
                 self.w,
                 self.w.tr("彻底删除"),
-                self.w.tr("彻底删除选中的 {0} 份文件？此操作不能撤销。").format(len(ids)),
+                self.w.tr("彻底删除选中的 {0} 份文档？此操作不能撤销。").format(len(ids)),
                 self.w.tr("彻底删除"),
                 danger=True,
             ):
@@ -140,13 +140,13 @@ class DocumentActions:
             return
         if add:
             names = sorted({t.name for t in self.w.tag_pane.tags()})
-            label = self.w.tr("给选中的 {0} 份文件加标签：").format(len(docs))
+            label = self.w.tr("给选中的 {0} 份文档加标签：").format(len(docs))
         else:
             names = sorted({n for d in docs for n in d.tags})
             if not names:
-                inform(self.w, self.w.tr("去掉标签"), self.w.tr("选中的文件没有标签。"))
+                inform(self.w, self.w.tr("去掉标签"), self.w.tr("选中的文档没有标签。"))
                 return
-            label = self.w.tr("从选中的 {0} 份文件去掉标签：").format(len(docs))
+            label = self.w.tr("从选中的 {0} 份文档去掉标签：").format(len(docs))
         name, ok = get_item(self.w, self.w.tr("标签"), label, names, editable=add)
         name = name.strip()
         if ok and name:
@@ -190,7 +190,7 @@ class DocumentActions:
     def compare_selected(self) -> None:
         ids = self.w.selected_ids()
         if len(ids) != 2:
-            inform(self.w, self.w.tr("对比"), self.w.tr("请在表格中选中两份文件再对比。"))
+            inform(self.w, self.w.tr("对比"), self.w.tr("请在表格中选中两份文档再对比。"))
             return
         try:
             from gui.compare_view import CompareWindow

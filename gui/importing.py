@@ -43,10 +43,12 @@ class Imports:
         if self.w.trash_mode:
             self.w.actionTrash.setChecked(False)
 
+        time_limit = self.w.settings.time_limit()  # 设置 → 每个文件的处理时限
+
         def job(archive: Archive, progress: Callable[[int, int, str], None], cancel: Any) -> ImportReport:
             if resume_run is not None:
-                return archive.resume_import(resume_run, progress=progress, cancel=cancel)
-            return archive.import_paths(items, progress=progress, cancel=cancel)
+                return archive.resume_import(resume_run, progress=progress, cancel=cancel, time_limit=time_limit)
+            return archive.import_paths(items, progress=progress, cancel=cancel, time_limit=time_limit)
 
         started = time.monotonic()
         holder: list[Job] = []

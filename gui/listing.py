@@ -159,11 +159,11 @@ class Listing:
     def update_status(self) -> None:
         shown = self.w.model.rowCount()
         if self.w.trash_mode:
-            text = self.w.tr("回收站中有 {0} 份文件").format(shown)
+            text = self.w.tr("回收站中有 {0} 份文档").format(shown)
         elif self.current_query() or self.w.tag_pane.active:
             text = self.w.tr("显示 {0} 份（共 {1} 份）").format(shown, self.w.total_count)
         else:
-            text = self.w.tr("共 {0} 份文件").format(shown)
+            text = self.w.tr("共 {0} 份文档").format(shown)
         selected = len(self.w.selected_ids())
         if selected > 1:
             text += self.w.tr("，已选 {0} 份").format(selected)
@@ -177,11 +177,11 @@ class Listing:
             self.w.table.show_overlay(False)
             return
         if self.w.trash_mode:
-            overlay.set_content(self.w.tr("回收站是空的"), self.w.tr("删除的文件会先放在这里，可以恢复。"),
+            overlay.set_content(self.w.tr("回收站是空的"), self.w.tr("删除的文档会先放在这里，可以恢复。"),
                                 [("leave_trash", self.w.tr("返回档案"))])
         elif self.current_query() or self.w.tag_pane.active:
             overlay.set_content(
-                self.w.tr("没有找到符合条件的文件"),
+                self.w.tr("没有找到符合条件的文档"),
                 self.w.tr("换一个搜索词，或清除标签筛选。"),
                 [("clear_filters", self.w.tr("清除搜索和筛选"))],
             )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -53,7 +54,7 @@ from gui.settings import Settings
 from gui.table import ArchiveTableView, SnippetDelegate
 from gui.tag_pane import TagPane
 from gui.ui import alive, ask
-from gui.worker import Job, JobFn, Worker
+from gui.worker import Job, JobFn, Worker, lower_thread_priority, read_in_background
 
 if TYPE_CHECKING:
     from core.archive import Archive
@@ -64,6 +65,9 @@ log = logging.getLogger(__name__)
 
 SEARCH_DEBOUNCE_MS = 250
 STARTUP_ENV = "REPORT_ARCHIVE_STARTUP_TIMING"
+SMALL_SCREEN_WIDTH = 1440  # the first start opens maximised on screens this wide or narrower
+WARM_UP_ENV = "REPORT_ARCHIVE_WARM_UP"  # "0": no suggestion warm-up (benchmarks measuring a cold start)
+WARM_UP_DELAY_MS = 4000  # after start-up's listing and the automatic backup have had the disk
 
 __all__ = ["MainWindow", "alive"]
 
@@ -79,6 +83,8 @@ class MainWindow(QMainWindow):
     backupRestored = Signal(object)  # after 从备份恢复: where the replaced archive was moved (Path | None)
     localCopied = Signal(object)  # the local copy (Path) that is now open
     _restoreDone = Signal(object, object)  # (aside path, exception) from the restore thread
+    _warmedUp = Signal(object)  # documents segmented by the suggestion warm-up, or the exception
+    suggestionsWarm = Signal(object)  # the same, on the GUI thread (tests, benchmarks)
     settingsChanged = Signal(list)  # names of the options changed in the 设置 dialog (gui.settings)
 
     # built by gui.actions (objectNames are the action names, except actionEditMeta → actionEditMetadata,
@@ -127,6 +133,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setObjectName("mainWindow")
         self.settings = settings or Settings()
+        self.settings.apply_to_environment()  # OCR on/off and its page limit, for the readers
         self.archive_path = Path(archive_path)
         self.archive: Archive | None = None
         self.worker: Worker | None = None
@@ -147,6 +154,8 @@ class MainWindow(QMainWindow):
         self.settings_dialog: QWidget | None = None
         self._restoring = False
         self.undo_stack = QUndoStack(self)
+        self._warm_cancel = threading.Event()
+        self._warmedUp.connect(self._warm_up_finished)
         # the window's parts: behaviour only, the state stays on the window
         self.listing = Listing(self)
         self.imports = Imports(self)
@@ -172,12 +181,18 @@ class MainWindow(QMainWindow):
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.DescendingOrder)
         self.model.sort_requested = self.refresh
         metrics = self.table.fontMetrics()
-        widest = {"structure": metrics.horizontalAdvance(self.tr("缺 5 项（逾期）")) + 14}  # its longest label
+        widest = {  # the longest labels these columns show
+            "structure": metrics.horizontalAdvance(self.tr("缺 5 项（逾期）")) + 14,
+            "report_year": metrics.horizontalAdvance("2016-2020") + 14,
+        }
         for i, col in enumerate(COLUMNS):
             header = metrics.horizontalAdvance(self.tr(col.title)) + 28  # room for the sort arrow
             self.table.setColumnWidth(i, max(col.width, header, widest.get(col.key, 0)))
         self.table.setColumnHidden(SNIPPET_COLUMN, True)
-        self.table.set_fill_columns((0, SNIPPET_COLUMN), (0.45, 0.55))  # 标题 and 摘要 fill the width
+        # 标题 and (while searching) 摘要 share the width the other columns leave; the others keep the
+        # widths the clerk gives them
+        title = next(i for i, c in enumerate(COLUMNS) if c.key == "title")
+        self.table.set_fill_columns((title, SNIPPET_COLUMN), (0.45, 0.55), (150, 150))
         # 摘要 (shown while searching) sits right after 标题 unless the user moves it
         self.table.horizontalHeader().moveSection(SNIPPET_COLUMN, 1)
         self.model.snippetsWanted.connect(self.listing.fetch_snippets)
@@ -307,6 +322,7 @@ class MainWindow(QMainWindow):
             self.tabs.setTabVisible(1, False)
         self.reload()
         self.archives.schedule_auto_backup()
+        self.schedule_suggestion_warm_up()
         if self.damage is not None:
             self.archives.show_damage()
         if getattr(self, "reuse_controller", None) is not None:
@@ -314,7 +330,31 @@ class MainWindow(QMainWindow):
         self.resumeNotice.check(self.archive, read_only)
         return True
 
+    def schedule_suggestion_warm_up(self, delay_ms: int = WARM_UP_DELAY_MS) -> threading.Event | None:
+        """Tag suggestions without a wait: a few seconds after the archive opened (the first rows are in),
+        a low-priority thread initialises jieba and caches the words of the newest documents and of the
+        IDF sample (core.tags.warm_up), a few documents at a time. Cancelled when the archive closes."""
+        self._warm_cancel.set()
+        if self.read_only or os.environ.get(WARM_UP_ENV) == "0":
+            return None
+        cancel = self._warm_cancel = threading.Event()
+        path = self.archive_path
+
+        def compute(archive: Archive) -> int:
+            from core.tags import warm_up
+
+            lower_thread_priority()
+            return warm_up(archive, cancel=cancel, pause=0.02)
+
+        def start() -> None:
+            if not cancel.is_set():
+                read_in_background(path, compute, self._warmedUp.emit, "suggest-warm-up")
+
+        QTimer.singleShot(delay_ms, self, start)
+        return cancel
+
     def _close_archive(self) -> None:
+        self._warm_cancel.set()
         for job in self._import_jobs:
             job.cancel()
         self._import_jobs = []
@@ -492,6 +532,18 @@ class MainWindow(QMainWindow):
         return self._viewer
 
 
+    def _warm_up_finished(self, result: object) -> None:
+        if isinstance(result, BaseException):
+            log.warning("tag suggestion warm-up failed: %s", result)
+        else:
+            log.info("tag suggestion warm-up: %s documents segmented", result)
+        self.suggestionsWarm.emit(result)
+
+    def _settings_changed(self, names: list[str]) -> None:
+        if {"ocr_enabled", "ocr_page_limit", "backup_dir", "backup_keep"} & set(names):
+            self.settings.apply_to_environment()
+        self.settingsChanged.emit(names)
+
     def open_settings(self) -> None:
         """文件 → 设置…: the options dialog; `settingsChanged(names)` after 确定 changed something."""
         from gui.settings_dialog import SettingsDialog
@@ -503,7 +555,7 @@ class MainWindow(QMainWindow):
             return
         dialog = SettingsDialog(self.settings, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.applied.connect(lambda names: self.settingsChanged.emit(names) if names else None)
+        dialog.applied.connect(lambda names: self._settings_changed(names) if names else None)
         self.settings_dialog = dialog
         dialog.open()
 
@@ -641,6 +693,10 @@ class MainWindow(QMainWindow):
         if screen is None:
             return
         area = screen.availableGeometry()
+        if area.width() <= SMALL_SCREEN_WIDTH:  # 1366×768 and the like: every pixel is needed
+            self.setGeometry(area)
+            self.setWindowState(Qt.WindowState.WindowMaximized)
+            return
         width = min(1640, int(area.width() * 0.94))
         height = min(1000, int(area.height() * 0.92))
         self.resize(width, height)
@@ -694,7 +750,7 @@ class MainWindow(QMainWindow):
             if not ask(
                 self,
                 self.tr("正在导入"),
-                self.tr("导入还没有完成。取消导入并退出？已导入的文件会保留。"),
+                self.tr("导入还没有完成。取消导入并退出？已导入的文档会保留。"),
                 self.tr("取消导入并退出"),
                 self.tr("继续导入"),
             ):

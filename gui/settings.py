@@ -12,8 +12,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings
+
+if TYPE_CHECKING:
+    from core.ingest import TimeLimit
 
 ORGANISATION = "ReportArchive"
 APPLICATION = "ReportArchive"
@@ -29,8 +33,8 @@ class IntOption:
 
 OCR_ENABLED_KEY = "import/ocr"
 OCR_ENABLED_DEFAULT = True
-OCR_PAGES = IntOption("import/ocrPageLimit", 30, 1, 2000)  # pages recognised per scanned file
-TIME_BASE = IntOption("import/timeLimitBase", 120, 10, 3600)  # seconds every file gets
+OCR_PAGES = IntOption("import/ocrPageLimit", 50, 1, 2000)  # core.readers.ocr.DEFAULT_MAX_PAGES  # pages recognised per scanned file
+TIME_BASE = IntOption("import/timeLimitBase", 30, 5, 3600)  # seconds every file gets (core.ingest.TimeLimit)
 TIME_PER_MB = IntOption("import/timeLimitPerMb", 10, 0, 600)  # seconds more per MB of the file
 BACKUP_DIR_KEY = "backup/folder"
 BACKUP_KEEP = IntOption("backup/keep", 7, 1, 365)
@@ -125,6 +129,25 @@ class Settings:
     def time_limit_per_mb_s(self, value: int) -> None:
         self._set_int(TIME_PER_MB, value)
 
+    def time_limit(self) -> TimeLimit:
+        """The per-file limit for `Archive.import_paths(..., time_limit=...)`."""
+        from core.ingest import TimeLimit
+
+        return TimeLimit(base_s=float(self.time_limit_base_s), per_mb_s=float(self.time_limit_per_mb_s))
+
+    def apply_to_environment(self) -> None:
+        """OCR on/off and its page limit reach the readers (core.readers.ocr), the backup folder and the
+        days kept reach core.backups, through the environment (the import's worker processes inherit it)."""
+        os.environ["REPORT_ARCHIVE_OCR"] = "1" if self.ocr_enabled else "0"
+        os.environ["REPORT_ARCHIVE_OCR_MAX_PAGES"] = str(self.ocr_page_limit)
+        # the automatic backups (core.backups.backups_dir / keep_daily)
+        chosen = self._str(BACKUP_DIR_KEY)
+        if chosen:
+            os.environ["REPORT_ARCHIVE_BACKUP_DIR"] = chosen
+        else:
+            os.environ.pop("REPORT_ARCHIVE_BACKUP_DIR", None)
+        os.environ["REPORT_ARCHIVE_BACKUP_DAYS"] = str(self.backup_keep)
+
     def time_limit_s(self, size_bytes: int) -> float:
         """Seconds one file of this size may take to read and analyse: base + per MB × size."""
         return float(self.time_limit_base_s + self.time_limit_per_mb_s * max(0, size_bytes) / 1_000_000)
@@ -142,7 +165,7 @@ class Settings:
 
     @property
     def backup_keep(self) -> int:
-        """How many automatic backups are kept."""
+        """How many days keep their newest automatic backup (core.backups.keep_daily)."""
         return self._int(BACKUP_KEEP)
 
     @backup_keep.setter

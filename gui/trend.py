@@ -94,7 +94,7 @@ class TrendChart(QWidget):
         plot = QRectF(70, 12 + legend_h, max(self.width() - 100, 10), max(self.height() - 50 - legend_h, 10))
         if not self.years or not self.series:
             painter.setPen(QColor("#777777"))
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, tr("在上表中选择指标，即可看到折线图"))
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, tr("在左边的表中选择指标，即可看到折线图"))
             painter.end()
             return
         low, high = self.value_range()
@@ -114,7 +114,8 @@ class TrendChart(QWidget):
         painter.drawLine(plot.bottomLeft(), plot.bottomRight())
         painter.drawLine(plot.bottomLeft(), plot.topLeft())
         if self.unit:
-            painter.drawText(QRectF(0, plot.top() - metrics.height() - 2, plot.left() - 6, metrics.height()),
+            # above the top tick's label (which is centred on the top line), left of the legend
+            painter.drawText(QRectF(0, plot.top() - metrics.height() - 10, plot.left() - 6, metrics.height()),
                              Qt.AlignmentFlag.AlignRight, self.unit)
         for i, year in enumerate(self.years):
             x = self.point(plot, i, low).x()
@@ -179,6 +180,7 @@ class TrendDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(False)
         self.chart = TrendChart(self)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
@@ -267,6 +269,7 @@ class TrendDialog(QDialog):
         self.table.clear()
         self.table.setColumnCount(2 + len(years))
         self.table.setHorizontalHeaderLabels([tr("指标"), tr("单位"), *[tr("{year}年").format(year=y) for y in years]])
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # no blank right
         self.table.setRowCount(len(result.rows))
         for r, row in enumerate(result.rows):
             name = QTableWidgetItem(row.label)

@@ -206,6 +206,36 @@ class Worker(QObject):
             job.on_progress(done, total, message)
 
 
+def lower_thread_priority() -> None:
+    """Let the calling thread yield the CPU to the GUI (Linux: nice 10 for this thread; elsewhere nothing)."""
+    import os
+
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)  # type: ignore[attr-defined,unused-ignore]
+    except (AttributeError, OSError):
+        pass
+
+
+def run_in_background(fn: Callable[[], Any], deliver: Callable[[Any], None], name: str) -> threading.Thread:
+    """Run `fn()` on a new daemon thread, for work that must not hold an archive connection (a restore
+    replaces the file); `deliver` gets the result or the exception (pass a Signal's `emit`)."""
+
+    def work() -> None:
+        result: Any
+        try:
+            result = fn()
+        except BaseException as exc:  # delivered to the GUI thread, which decides how to show it
+            result = exc
+        try:
+            deliver(result)
+        except RuntimeError:  # the window was closed meanwhile
+            pass
+
+    thread = threading.Thread(target=work, name=name, daemon=True)
+    thread.start()
+    return thread
+
+
 def read_in_background(
     path: Path, compute: Callable[[Archive], Any], deliver: Callable[[Any], None], name: str
 ) -> threading.Thread:

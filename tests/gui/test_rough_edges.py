@@ -101,5 +101,5 @@ def test_structure_column_visible_at_1366(qtbot: QtBot, window: MainWindow) -> N
     w.search_box.setText("法治")  # the 摘要 column appears: 标题 and 摘要 share the width
     qtbot.waitUntil(lambda: not w.table.isColumnHidden(len(COLUMNS) - 1), timeout=10_000)
     qtbot.waitUntil(lambda: 0 < right_edge() <= w.table.viewport().width(), timeout=5_000)
-    assert w.table.columnWidth(0) >= w.table.FILL_MIN
+    assert w.table.columnWidth(0) >= w.table.fill_minimums[0]
     assert w.table.horizontalScrollBar().maximum() == 0  # no sideways scrolling needed to see 结构

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+import pytest
 from PySide6.QtGui import QAction
 from pytestqt.qtbot import QtBot
 
@@ -16,9 +18,11 @@ from gui.settings_dialog import SettingsDialog
 def test_defaults_and_out_of_range_values() -> None:
     s = Settings()
     assert options.ocr_enabled() is True
-    assert options.ocr_page_limit() == 30
-    assert (options.time_limit_base_s(), options.time_limit_per_mb_s()) == (120, 10)
-    assert options.time_limit_s(5_000_000) == 170.0
+    assert options.ocr_page_limit() == 50
+    assert (options.time_limit_base_s(), options.time_limit_per_mb_s()) == (30, 10)
+    assert options.time_limit_s(5_000_000) == 80.0
+    limit = s.time_limit()
+    assert (limit.base_s, limit.per_mb_s) == (30.0, 10.0)
     assert options.backup_dir() == default_backup_dir()
     assert options.backup_keep() == 7
     assert options.watched_folder() is None
@@ -26,7 +30,7 @@ def test_defaults_and_out_of_range_values() -> None:
     s._s.setValue("backup/keep", "0")  # a hand-edited ini file
     s._s.setValue("import/ocrPageLimit", "很多")
     assert options.backup_keep() == 1
-    assert options.ocr_page_limit() == 30
+    assert options.ocr_page_limit() == 50
 
 
 def test_dialog_stores_what_the_clerk_sets(qtbot: QtBot, tmp_path: Path) -> None:
@@ -77,3 +81,41 @@ def test_window_opens_settings_from_the_file_menu(qtbot: QtBot, empty_window: Ma
         dialog.accept()
     assert signal.args[0] == ["backup_keep"]
     assert empty_window.settings.backup_keep == 3
+
+
+def test_ocr_off_reaches_the_readers_and_pictures_are_skipped(
+    qtbot: QtBot, empty_window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REPORT_ARCHIVE_OCR", "1")  # restored after the test
+    monkeypatch.setenv("REPORT_ARCHIVE_OCR_MAX_PAGES", "50")
+    empty_window.open_settings()
+    dialog = empty_window.findChild(SettingsDialog, "settingsDialog")
+    assert dialog is not None
+    dialog.ocrCheck.setChecked(False)
+    with qtbot.waitSignal(empty_window.settingsChanged):
+        dialog.accept()
+    assert os.environ["REPORT_ARCHIVE_OCR"] == "0"
+    from core.importer import collect_files
+    from core.readers.ocr import settings as ocr_settings
+
+    assert ocr_settings().enabled is False
+    folder = tmp_path / "扫描"
+    folder.mkdir()
+    (folder / "第1页.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+    [(path, reason)] = list(collect_files([folder]))
+    assert path.endswith("第1页.png") and reason is not None and "OCR" in reason
+
+
+def test_backup_folder_and_days_reach_core_backups(qtbot: QtBot, empty_window: MainWindow, tmp_path: Path) -> None:
+    from core import backups
+
+    empty_window.open_settings()
+    dialog = empty_window.findChild(SettingsDialog, "settingsDialog")
+    assert dialog is not None
+    dialog.backupDir.edit.setText(str(tmp_path / "备份到这里"))
+    dialog.backupKeep.setValue(30)
+    with qtbot.waitSignal(empty_window.settingsChanged):
+        dialog.accept()
+    assert backups.backups_dir() == tmp_path / "备份到这里"
+    assert backups.backups_dir().is_dir()
+    assert backups.keep_daily() == 30
