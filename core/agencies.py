@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core import domain
-from core.errors import ArchiveError
+from core.errors import AliasError
 from core.models import Document
 from core.schema import AGENCY_ALIASES_SQL
 
@@ -33,10 +33,6 @@ STATUS_MISSING = domain.GRID_MISSING
 STATUS_LATE = domain.GRID_LATE
 STATUS_PARTS = domain.GRID_PARTS
 STATUS_LABELS = {code: domain.GRID_BY_CODE[code].label for code in (STATUS_IN, STATUS_MISSING, STATUS_LATE, STATUS_PARTS)}
-
-
-class AliasError(ArchiveError):
-    """An agency merge that cannot be stored (empty name, or the archive cannot be written)."""
 
 
 def normalise_agency(name: str | None) -> str:

@@ -24,9 +24,11 @@ from core.errors import (
     ArchiveCorruptError,
     ArchiveDamagedError,
     ArchiveError,
+    ArchiveLockedError,
     ArchiveReadOnlyError,
     DiskFullError,
-    SearchCancelledError,
+    from_sqlite,
+    sqlite_kind,
 )
 from core.ingest import TimeLimit
 from core.ingest import resume as _resume
@@ -44,7 +46,7 @@ from core.models import (
     Tag,
 )
 from core.paths import default_archive_path, user_data_dir
-from core.schema import ensure_schema, inspect_file, translate_error
+from core.schema import ensure_schema, inspect_file
 
 log = logging.getLogger(__name__)
 
@@ -234,7 +236,7 @@ class Archive:
                 conn.execute("BEGIN IMMEDIATE")
                 return
             except sqlite3.OperationalError as exc:
-                if not waiting or ("locked" not in str(exc).lower() and "busy" not in str(exc).lower()):
+                if not waiting or sqlite_kind(exc) is not ArchiveLockedError:
                     raise
             assert self.on_wait is not None
             self.on_wait(f"档案正被其他程序或窗口写入，正在等待（最多 {self.timeout:.0f} 秒）…")
@@ -1076,9 +1078,7 @@ def _rollback(conn: sqlite3.Connection) -> None:
 
 
 def _as_archive_error(exc: sqlite3.Error, path: Path | None) -> Exception:
-    if isinstance(exc, sqlite3.OperationalError) and str(exc) == "interrupted":
-        return SearchCancelledError("检索已取消")
-    mapped = translate_error(exc, path)
+    mapped = from_sqlite(exc, path)
     if isinstance(mapped, ArchiveError):
         return mapped
     if type(exc) is sqlite3.DatabaseError:  # "file is not a database", "database disk image is malformed"

@@ -15,12 +15,11 @@ from typing import IO, Any, Protocol
 from openpyxl import Workbook
 
 from core import __version__, domain, reuse_export
+from core.errors import ExportCancelled, ExportError
 from core.models import Document, Fact, StructureCheck
 from core.paths import resource
 from core.xlsx_util import (
     MONEY_FORMAT,
-    ExportCancelled,
-    ExportError,
     FastSheet,
     WidthTracker,
     atomic_output,

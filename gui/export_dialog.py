@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 )
 
 from core import export_templates
+from core.errors import ExportError
 from core.export import sheet_names
-from core.xlsx_util import ExportError
 from gui.errors import show_error
 
 if TYPE_CHECKING:

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from core.errors import ReadError
+from core.errors import OcrCancelled, ReadError
 
 log = logging.getLogger(__name__)
 
@@ -56,10 +56,6 @@ CANCELLED = "导入已取消"
 
 _BATCH = 6
 _REC_HEIGHT = 48
-
-
-class OcrCancelled(ReadError):
-    """The import was cancelled while a scan was being read (between two pages)."""
 
 
 @dataclass(slots=True)
