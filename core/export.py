@@ -10,7 +10,7 @@ import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, Any
 
 from openpyxl import Workbook
 
@@ -18,6 +18,7 @@ from core import __version__, domain, reuse_export
 from core.errors import ExportCancelled, ExportError
 from core.models import Document, Fact, StructureCheck
 from core.paths import resource
+from core.protocols import ArchiveLike
 from core.xlsx_util import (
     MONEY_FORMAT,
     FastSheet,
@@ -89,16 +90,6 @@ class IndicatorColumn:
         if self.kind in ("score", "rank") and self.units:
             return self.units[0]
         return ""
-
-
-class ArchiveLike(Protocol):
-    def list_ids(self) -> list[int]: ...
-
-    def get_documents(self, ids: Sequence[int]) -> list[Document]: ...
-
-    def get_facts(self, doc_id: int) -> list[Fact]: ...
-
-    def get_text(self, doc_id: int) -> str: ...
 
 
 # ---------------------------------------------------------------- indicators

@@ -54,6 +54,7 @@ from core.compare import (
 )
 from core.errors import ArchiveError
 from core.models import Analysis, Document
+from core.protocols import ArchiveReader
 from gui.reuse_compare import moved_count_text, render_figures, render_moved
 
 log = logging.getLogger(__name__)
@@ -79,7 +80,7 @@ class LoadedDocument:
     analysis: Analysis
 
 
-def load_document(archive: Any, doc_id: int) -> LoadedDocument:
+def load_document(archive: ArchiveReader, doc_id: int) -> LoadedDocument:
     doc = archive.get_document(doc_id)
     return LoadedDocument(doc, archive.get_text(doc_id), archive.get_analysis(doc_id))
 

@@ -39,10 +39,6 @@ if TYPE_CHECKING:
     from gui.main_window import MainWindow
     from gui.worker import Job
 
-def available_sheets() -> list[str]:
-    return list(sheet_names())
-
-
 class TemplateEditor(QDialog):
     """导出模板: a name and the indicators (in the dictionary's order) that the 报告 sheet lists."""
 
@@ -157,7 +153,7 @@ class ExportDialog(QDialog):
         sheets = QGroupBox(self.tr("包含的工作表"), self)
         sl = QHBoxLayout(sheets)
         self.sheetChecks: dict[str, QCheckBox] = {}
-        for name in available_sheets():
+        for name in sheet_names():
             check = QCheckBox(name, sheets)
             check.setChecked(True)
             self.sheetChecks[name] = check

@@ -424,10 +424,8 @@ def ocr_pages(count: int, render: Callable[[int], Any]) -> OcrResult:
 def _page_started() -> None:
     """Tell the import's worker pool (core.ingest, when this runs in one of its workers) that a page is
     about to be recognised: the file's time limit grows by its per-OCR-page allowance."""
-    try:
-        from core.ingest import ocr_page_started  # type: ignore[attr-defined, unused-ignore]
-    except ImportError:  # a build without the pool (or before it was merged): nothing to tell
-        return
+    from core.ingest import ocr_page_started
+
     ocr_page_started()
 
 
