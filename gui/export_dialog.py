@@ -36,7 +36,7 @@ from gui.errors import show_error
 
 if TYPE_CHECKING:
     from core.archive import Archive
-    from gui.main_window import MainWindow
+    from gui.hosts import ExportHost
     from gui.worker import Job
 
 class TemplateEditor(QDialog):
@@ -124,8 +124,8 @@ class ExportDialog(QDialog):
 
     exportFinished = Signal(object)  # Path of the workbook, or None when cancelled/failed
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: ExportHost, parent: QWidget | None = None) -> None:
+        super().__init__(parent if parent is not None else window if isinstance(window, QWidget) else None)
         self.setObjectName("exportDialog")
         self.setWindowTitle(self.tr("导出到 Excel"))
         self.window_ = window

@@ -59,7 +59,7 @@ from gui.ui import get_text, inform
 if TYPE_CHECKING:
     from core.archive import Archive
     from core.models import Analysis, Document, Fact
-    from gui.main_window import MainWindow
+    from gui.hosts import ViewerHost
     from gui.worker import Worker
 
 log = logging.getLogger(__name__)
@@ -103,8 +103,8 @@ class DocumentViewer(QWidget):
 
     loaded = Signal(int)
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: ViewerHost, parent: QWidget | None = None) -> None:
+        super().__init__(parent if parent is not None else window if isinstance(window, QWidget) else None)
         self.setObjectName("documentViewer")
         self.window_ = window
         self.doc_id: int | None = None
