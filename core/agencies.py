@@ -179,8 +179,8 @@ def is_late(doc: Document) -> bool | None:
     return domain.is_late(doc.report_year, doc.publish_date)
 
 
-def _all_documents(archive: ArchiveReader, **filters: Any) -> list[Document]:
-    ids = archive.list_ids(**filters)
+def _all_documents(archive: ArchiveReader) -> list[Document]:
+    ids = archive.list_ids()
     docs: list[Document] = []
     for start in range(0, len(ids), 500):
         docs.extend(archive.get_documents(ids[start : start + 500]))

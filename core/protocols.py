@@ -4,13 +4,11 @@ a module typed against these does not import the facade, so no import cycle)."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
 from core.models import Analysis, Document, Fact
-
-TagRef = str | int
 
 
 class ArchiveLike(Protocol):
@@ -33,21 +31,7 @@ class ArchiveReader(ArchiveLike, Protocol):
     @property
     def connection(self) -> sqlite3.Connection: ...
 
-    def list_ids(  # the filters are keywords with defaults: any ArchiveLike call still fits
-        self,
-        *,
-        query: str | None = None,
-        tags_all: Iterable[TagRef] = (),
-        tags_any: Iterable[TagRef] = (),
-        tags_none: Iterable[TagRef] = (),
-        year: int | None = None,
-        agency: str | None = None,
-        doc_type: str | None = None,
-        deleted: bool = False,
-        order_by: str | None = "imported_at",
-        descending: bool = True,
-        limit: int | None = None,
-    ) -> list[int]: ...
+    def list_ids(self, *, agency: str | None = None) -> list[int]: ...  # Archive.list_ids takes more filters
 
     def get_document(self, doc_id: int) -> Document: ...
 
