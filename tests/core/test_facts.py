@@ -548,6 +548,9 @@ def test_legal_adviser_as_actor_decides_the_counsel_key() -> None:
     # without the adviser the same case count is the agency's 复议 figure, and convening a meeting is no counsel key
     assert _keyed("全年共收到行政复议案件9件。")[0][2] == "review.received"
     assert _keyed("召开专题部署会议4次。")[0][2] is None
+    # the adviser counted (聘请法律顾问3名) or another subject after it: the agency's own cases
+    assert _keyed("聘请法律顾问3名，全年办理行政复议案件12件。")[1][2] == "review.received"
+    assert _keyed("法律顾问审核合同20份，我局全年办理行政复议案件12件。")[1][2] == "review.received"
 
 
 def test_shapes_of_the_development_set_get_their_keys() -> None:
