@@ -605,6 +605,9 @@ def test_figures_of_courts_are_counts_about_others() -> None:
     )
     values = [(f.value, f.unit) for f in analyse(text, "x.txt").facts]
     assert values == [(3, "件"), (2, "件")]
+    # a court's figure about the administration (行政诉讼) is the agency's concern
+    facts = analyse("某区人民政府2023年法治政府建设情况报告\n全年区法院受理行政诉讼案件35件。\n", "y.txt").facts
+    assert [(f.value, f.key) for f in facts] == [(35, "litigation.cases")]
 
 
 def test_development_set_facts_bar() -> None:
