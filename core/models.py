@@ -36,8 +36,10 @@ class ReadResult:
 
     text: str
     warnings: list[str] = field(default_factory=list)
-    fmt: str = ""  # "txt", "docx", "pdf", "html", "doc"
+    fmt: str = ""  # "txt", "docx", "pdf", "html", "doc", "ofd", "xlsx", "xls", "image"
     encoding: str | None = None
+    ocr_pages: int = 0  # pages (pictures) whose text came from OCR; the warnings then carry the OCR flag
+    ocr_confidence: list[float] = field(default_factory=list)  # per OCR'd line, 0..1, in text order
 
 
 @dataclass(slots=True)
@@ -159,6 +161,16 @@ class Outcome(StrEnum):
     IMPORTED = "imported"
     DUPLICATE = "duplicate"
     FAILED = "failed"
+    SKIPPED = "skipped"  # found in a folder but not a report (README, .tsv, scripts …): not a failure
+
+
+# One word per outcome, for the window, the CLI and progress messages alike.
+OUTCOME_LABELS: dict[Outcome, str] = {
+    Outcome.IMPORTED: "已导入",
+    Outcome.DUPLICATE: "重复",
+    Outcome.FAILED: "失败",
+    Outcome.SKIPPED: "跳过",
+}
 
 
 @dataclass(slots=True)

