@@ -811,8 +811,23 @@ _FOLLOWING_COUNT = {  # 开展法治培训10场次，覆盖500余人次: the peo
 }
 
 
+_OTHER_SUBJECT_RE = re.compile(r"我局|本局|我委|我厅|我办|我区|我市|我县|全区|全市|全县|全局|区政府|市政府|县政府|各单位|各部门")
+_ADVISER_COUNTED_RE = re.compile(r"(?:法律顾问|公职律师)[^，,；;]{0,4}?\d+\s*(?:名|人|家|位)")
+
+
+def _counsel_acts(sentence_before: str) -> bool:
+    """Whether the legal adviser is the actor of the clause the number ends: named in it or in an earlier
+    clause of the sentence with no other subject between (聘请法律顾问3名 counts the advisers: no actor)."""
+    for clause in reversed(re.split(r"[，,；;]", sentence_before)):
+        if _COUNSEL_ACTOR_RE.search(clause):
+            return not _ADVISER_COUNTED_RE.search(clause)
+        if _OTHER_SUBJECT_RE.search(clause):
+            return False
+    return False
+
+
 def _counsel_key(sentence_before: str, clause: str, unit: str, dictionary: IndicatorDictionary) -> str | None:
-    if not _COUNSEL_ACTOR_RE.search(sentence_before):
+    if not _COUNSEL_ACTOR_RE.search(sentence_before) or not _counsel_acts(sentence_before):
         return None
     for pattern, key in _COUNSEL_WORK:
         if pattern.search(clause) and key in dictionary and dictionary.unit_fits(key, unit):
