@@ -277,7 +277,7 @@ class Archive:
         self._conn.interrupt()
 
     def count(self, *, deleted: bool = False) -> int:
-        where = "deleted_at IS NOT NULL" if deleted else "deleted_at IS NULL"
+        where = "deleted_at > ''" if deleted else "deleted_at IS NULL"  # > '': an index search, see _ranked
         return int(self._rows(f"SELECT count(*) FROM documents WHERE {where}")[0][0])
 
     def list_ids(
@@ -417,7 +417,8 @@ class Archive:
         """
         window = search.RANK_WINDOW
         if unfiltered and limit is not None and limit <= window:
-            trashed = int(self._rows("SELECT count(*) FROM documents WHERE deleted_at IS NOT NULL")[0][0])
+            # `> ''` (= IS NOT NULL for these timestamps) searches the index; IS NOT NULL scanned the table
+            trashed = int(self._rows("SELECT count(*) FROM documents WHERE deleted_at > ''")[0][0])
             rows = self._rows(
                 "SELECT d.id FROM (SELECT rowid AS doc_id FROM fts WHERE fts MATCH ? ORDER BY rowid DESC LIMIT ?) m"
                 " JOIN documents d ON d.id = m.doc_id WHERE d.deleted_at IS NULL ORDER BY d.id DESC LIMIT ?",
