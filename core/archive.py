@@ -355,10 +355,14 @@ class Archive:
             if parsed.empty:
                 return []  # something was typed, but nothing searchable
             if parsed.terms:
+                # exclusions go into the same MATCH (FTS5's NOT), so FTS5 can stop at the newest matches
+                expression = search.fts_expression(parsed.terms)
+                if parsed.excluded:
+                    expression = f"({expression}) NOT ({search.fts_any(parsed.excluded)})"
                 where.append("d.id IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
-                params.append(search.fts_expression(parsed.terms))
+                params.append(expression)
                 ranked = True
-            if parsed.excluded:
+            elif parsed.excluded:
                 where.append("d.id NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
                 params.append(search.fts_any(parsed.excluded))
         if year is not None:
@@ -392,7 +396,7 @@ class Archive:
             )
             params.extend(none_ids)
         if order_by is None and ranked:
-            unfiltered = len(where) == 2 and not deleted and not parsed.excluded
+            unfiltered = len(where) == 2 and not deleted
             return self._ranked(parsed, where, params, limit, unfiltered=unfiltered)
         direction = "DESC" if descending else "ASC"
         if order_by is None:
