@@ -64,7 +64,7 @@ MIN_OTHER_PASSAGE_CHARS = 24
 # Lines longer than this are cut at sentence ends into paragraphs of about this size.
 LONG_PARAGRAPH = 600
 # Bump when the algorithm changes: stored results of another version are recomputed.
-ALGORITHM_VERSION = 3
+ALGORITHM_VERSION = 4
 
 POSTINGS_SQL = (
     "CREATE TABLE IF NOT EXISTS reuse_postings (key INTEGER NOT NULL, doc_id INTEGER NOT NULL,"
@@ -529,13 +529,15 @@ def check(conn: sqlite3.Connection, doc_id: int, text: str | None = None) -> Reu
             (key,),
         ).fetchall()
         holders = {int(r[0]) for r in rows} | {doc_id}
-        agencies = set()
+        agencies: set[str] = set()
         for raw_id, year, agency in rows:
             other = int(raw_id)
             if other not in docs:
                 docs[other] = _Doc(other, year, _agency_key(agency, aliases))
-            agencies.add(docs[other].agency or f"#{other}")
-        agencies.add(me.agency or f"#{doc_id}")
+            if docs[other].agency:  # a document without a known agency is no evidence of another agency
+                agencies.add(docs[other].agency)
+        if me.agency:
+            agencies.add(me.agency)
         if len(holders) >= BOILERPLATE_DOCS and len(agencies) >= BOILERPLATE_AGENCIES:
             boiler.add(key)
             continue
