@@ -11,21 +11,26 @@ import sqlite3
 import sys
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from core import importer, reuse, search, tags
+from core import archive_file, importer, reuse, search, tags
 from core import schema as _schema
 from core.errors import (
     ArchiveCorruptError,
+    ArchiveDamagedError,
     ArchiveError,
     ArchiveReadOnlyError,
     DiskFullError,
+    SearchCancelledError,
 )
+from core.ingest import TimeLimit
+from core.ingest import resume as _resume
+from core.ingest.resume import InterruptedImport
 from core.models import (
     DOC_TYPES,
     META_FIELDS,
@@ -55,6 +60,7 @@ _DOC_COLUMNS = (
     " missing_parts, late, imported_at, size, fmt, deleted_at, overrides"
 )
 _CHUNK = 500
+_FIRST_WAIT = 0.5  # seconds a write waits for another program's lock before saying so
 
 TagRef = str | int
 
@@ -116,12 +122,17 @@ class Archive:
     """
 
     def __init__(self, conn: sqlite3.Connection, path: Path, *, read_only: bool = False,
-                 warnings: list[str] | None = None, migration_backup: Path | None = None) -> None:
+                 warnings: list[str] | None = None, migration_backup: Path | None = None,
+                 timeout: float = 5.0) -> None:
         self._conn = conn
         self.path = path
         self.read_only = read_only
         self.warnings: list[str] = list(warnings or [])
         self.migration_backup = migration_backup
+        self.timeout = timeout
+        # Called (from the thread that writes) with a Chinese sentence when a write has to wait for another
+        # program's write lock; the CLI prints it, the window shows it in the status bar.
+        self.on_wait: Callable[[str], None] | None = None
         self._closed = False
         self._cache: OrderedDict[tuple[Any, ...], list[tuple[int, float]]] = OrderedDict()
         self._cache_version: tuple[int, int] = (-1, -1)
@@ -148,18 +159,18 @@ class Archive:
                 target.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise ArchiveReadOnlyError(f"无法创建档案所在的文件夹：{target.parent}（{exc.strerror}）") from exc
-        else:
-            _check_header(target)
-            if not read_only and not (os.access(target, os.W_OK) and os.access(target.parent, os.W_OK)):
-                raise ArchiveReadOnlyError(
-                    f"档案文件或其所在文件夹是只读的，无法修改：{target}。可以以只读方式打开，或复制到可写的位置。"
-                )
+        # The header is read through the connection below (inspect_file), never with open(): see
+        # core.archive_file — closing a descriptor of a live archive drops this process's SQLite locks.
+        elif not read_only and not (os.access(target, os.W_OK) and os.access(target.parent, os.W_OK)):
+            raise ArchiveReadOnlyError(
+                f"档案文件或其所在文件夹是只读的，无法修改：{target}。可以以只读方式打开，或复制到可写的位置。"
+            )
         if read_only:
             warnings.append("档案以只读方式打开，不能导入、修改或删除。")
         try:
-            conn = _connect(target, timeout=timeout, read_only=read_only)
+            conn = archive_file.connect(target, timeout=timeout, read_only=read_only)
         except sqlite3.Error as exc:
-            raise _as_archive_error(exc, target) from exc
+            raise _with_advice(_as_archive_error(exc, target), target) from exc
         try:
             # Look before touching: another program's file or a newer archive is refused unchanged.
             version = inspect_file(conn)
@@ -173,11 +184,11 @@ class Archive:
             conn.execute("SELECT count(*) FROM documents").fetchone()
         except sqlite3.Error as exc:
             conn.close()
-            raise _as_archive_error(exc, target) from exc
+            raise _with_advice(_as_archive_error(exc, target), target) from exc
         except BaseException:
             conn.close()
             raise
-        return cls(conn, target, read_only=read_only, warnings=warnings, migration_backup=backup)
+        return cls(conn, target, read_only=read_only, warnings=warnings, migration_backup=backup, timeout=timeout)
 
     def close(self) -> None:
         if not self._closed:
@@ -213,16 +224,38 @@ class Archive:
         except sqlite3.Error as exc:
             raise _as_archive_error(exc, self.path) from exc
 
+    def _begin_immediate(self, conn: sqlite3.Connection) -> None:
+        """BEGIN IMMEDIATE; when another program holds the write lock, say so (on_wait) and keep waiting."""
+        waiting = self.on_wait is not None and self.timeout > _FIRST_WAIT
+        try:
+            if waiting:
+                conn.execute(f"PRAGMA busy_timeout = {int(_FIRST_WAIT * 1000)}")
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if not waiting or ("locked" not in str(exc).lower() and "busy" not in str(exc).lower()):
+                    raise
+            assert self.on_wait is not None
+            self.on_wait(f"档案正被其他程序或窗口写入，正在等待（最多 {self.timeout:.0f} 秒）…")
+            conn.execute(f"PRAGMA busy_timeout = {int((self.timeout - _FIRST_WAIT) * 1000)}")
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise _as_archive_error(exc, self.path) from exc
+        finally:
+            if waiting:
+                try:
+                    conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
+                except sqlite3.Error:
+                    pass
+
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction; typed errors for locked / full / read-only, nothing half-written."""
         if self.read_only:
             raise ArchiveReadOnlyError("档案以只读方式打开，不能修改。")
         conn = self._conn
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
-            raise _as_archive_error(exc, self.path) from exc
+        self._begin_immediate(conn)
         try:
             yield conn
             conn.execute("COMMIT")
@@ -242,17 +275,77 @@ class Archive:
         cancel: threading.Event | None = None,
         *,
         workers: int | None = None,
+        time_limit: TimeLimit | None = None,
     ) -> ImportReport:
-        """Import files and folders (recursive); see core.importer.run_import."""
+        """Import files and folders (recursive); see core.importer.run_import (`time_limit` per file:
+        core.ingest.TimeLimit, default 30 s + 10 s per MB)."""
         if self.read_only:
             raise ArchiveReadOnlyError("档案以只读方式打开，不能导入。")
         try:
             return importer.run_import(self._conn, paths, progress, cancel, workers=workers,
-                                       archive_path=self.path)
+                                       archive_path=self.path, time_limit=time_limit)
+        except sqlite3.Error as exc:
+            raise _as_archive_error(exc, self.path) from exc
+
+    def interrupted_import(self) -> InterruptedImport | None:
+        """An import that was killed before it finished (core.ingest.resume): how many of its files
+        landed and how many are left; None when there is none. One small query: fine on the GUI thread."""
+        try:
+            return _resume.interrupted(self._conn)
+        except sqlite3.Error as exc:
+            log.warning("could not look for an interrupted import: %s", exc)
+            return None
+
+    def resume_import(
+        self,
+        run_id: int,
+        progress: importer.Progress | None = None,
+        cancel: threading.Event | None = None,
+        *,
+        workers: int | None = None,
+        time_limit: TimeLimit | None = None,
+    ) -> ImportReport:
+        """Import the files an interrupted import had not done yet (a new import of them)."""
+        if self.read_only:
+            raise ArchiveReadOnlyError("档案以只读方式打开，不能导入。")
+        try:
+            paths = _resume.pending_paths(self._conn, run_id)
+            _resume.discard(self._conn, run_id)
+        except sqlite3.Error as exc:
+            raise _as_archive_error(exc, self.path) from exc
+        return self.import_paths(paths, progress, cancel, workers=workers, time_limit=time_limit)
+
+    def discard_interrupted_import(self, run_id: int) -> None:
+        """Forget an interrupted import: the user does not want the rest of its files."""
+        if self.read_only:
+            return
+        try:
+            _resume.discard(self._conn, run_id)
         except sqlite3.Error as exc:
             raise _as_archive_error(exc, self.path) from exc
 
     # --- documents -----------------------------------------------------------------------------------
+
+    def known_sources(self, folder: str | Path | None = None) -> dict[str, tuple[int, int]]:
+        """Absolute source path → (size, st_mtime_ns) of the archived documents imported from files (under `folder`).
+
+        For the watched folder (core.watch): a file whose size and time match was imported unchanged.
+        """
+        sql = "SELECT source_path, size, source_mtime_ns FROM documents WHERE source_mtime_ns IS NOT NULL"
+        params: list[Any] = []
+        if folder is not None:
+            prefix = os.path.join(os.path.abspath(folder), "")
+            sql += " AND source_path >= ? AND source_path < ?"
+            params += [prefix, prefix + "\U0010ffff"]
+        return {str(r[0]): (int(r[1]), int(r[2])) for r in self._rows(sql, params)}
+
+    def interrupt(self) -> None:
+        """Stop the statement running on this archive's connection (a search, a listing); any thread may call it.
+
+        The interrupted call raises SearchCancelledError; a later call runs normally. Meant for the reader
+        connection: each keystroke's search cancels the previous one.
+        """
+        self._conn.interrupt()
 
     def count(self, *, deleted: bool = False) -> int:
         where = "deleted_at IS NOT NULL" if deleted else "deleted_at IS NULL"
@@ -326,19 +419,15 @@ class Archive:
     ) -> list[tuple[int, float]]:
         where: list[str] = ["d.deleted_at IS NOT NULL" if deleted else "d.deleted_at IS NULL"]
         params: list[Any] = []
-        join = ""
-        join_params: list[Any] = []
         ranked = False
+        parsed = search.ParsedQuery()
         if query is not None and query.strip():
             parsed = search.parse_query(query)
             if parsed.empty:
-                return []  # something was typed, but nothing searchable (punctuation, emoji)
+                return []  # something was typed, but nothing searchable
             if parsed.terms:
-                join = (
-                    " JOIN (SELECT rowid AS doc_id, bm25(fts, 10.0, 1.0) AS rank FROM fts WHERE fts MATCH ?)"
-                    " m ON m.doc_id = d.id"
-                )
-                join_params.append(search.fts_expression(parsed.terms))
+                where.append("d.id IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
+                params.append(search.fts_expression(parsed.terms))
                 ranked = True
             if parsed.excluded:
                 where.append("d.id NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
@@ -373,42 +462,53 @@ class Archive:
                 f"d.id NOT IN (SELECT doc_id FROM document_tags WHERE tag_id IN ({','.join('?' * len(none_ids))}))"
             )
             params.extend(none_ids)
-        direction = "DESC" if descending else "ASC"
         if order_by is None and ranked:
-            order = "m.rank, d.id"
-        elif order_by is None:
+            unfiltered = len(where) == 2 and not deleted and not parsed.excluded
+            return self._ranked(parsed, where, params, limit, unfiltered=unfiltered)
+        direction = "DESC" if descending else "ASC"
+        if order_by is None:
             order = f"d.imported_at {direction}, d.id {direction}"
         else:
             if order_by not in SORT_COLUMNS:
                 raise ValueError(f"unknown sort column {order_by!r}")
             collate = " COLLATE NOCASE" if order_by in {"title", "source_name", "agency", "region"} else ""
             order = f"d.{order_by}{collate} {direction}, d.id {direction}"
-        if ranked and order_by is None and limit is not None and len(where) == 1 and not deleted:
-            top = self._top_ranked(join_params[0], max(0, int(limit)))
-            if top is not None:
-                return top
-        score = "-m.rank" if ranked else "0.0"
-        sql = f"SELECT d.id, {score} FROM documents d{join} WHERE {' AND '.join(where)} ORDER BY {order}"
+        sql = f"SELECT d.id, 0.0 FROM documents d WHERE {' AND '.join(where)} ORDER BY {order}"
         if limit is not None:
             sql += f" LIMIT {max(0, int(limit))}"
-        return [(int(r[0]), float(r[1])) for r in self._rows(sql, join_params + params)]
+        return [(int(r[0]), float(r[1])) for r in self._rows(sql, params)]
 
-    def _top_ranked(self, expression: str, limit: int) -> list[tuple[int, float]] | None:
-        """The best `limit` matches of an unfiltered search, ranked inside FTS5 (no join before the cut).
+    def _ranked(self, parsed: search.ParsedQuery, where: list[str], params: list[Any], limit: int | None, *,
+                unfiltered: bool) -> list[tuple[int, float]]:
+        """Matches best first: the newest RANK_WINDOW ranked (core.search.rank_scores), then the rest newest first.
 
-        The index holds trashed documents too, so it is asked for `limit` + their number. None (use the
-        general query) when fewer than `limit` come back: few matches, or an index row without document.
+        An unfiltered search wanting no more than the window asks FTS5 for the newest matches only (it
+        stops there: the cost does not grow with the archive); otherwise every match is listed. The index
+        holds trashed documents too, so the shortcut asks for the window plus their number.
         """
-        trashed = int(self._rows("SELECT count(*) FROM documents WHERE deleted_at IS NOT NULL")[0][0])
-        rows = self._rows(
-            "SELECT d.id, -m.rank FROM (SELECT rowid AS doc_id, bm25(fts, 10.0, 1.0) AS rank FROM fts"
-            " WHERE fts MATCH ? ORDER BY rank, rowid LIMIT ?) m JOIN documents d ON d.id = m.doc_id"
-            " WHERE d.deleted_at IS NULL ORDER BY m.rank, d.id LIMIT ?",
-            (expression, limit + trashed, limit),
-        )
-        if len(rows) < limit:
-            return None
-        return [(int(r[0]), float(r[1])) for r in rows]
+        window = search.RANK_WINDOW
+        if unfiltered and limit is not None and limit <= window:
+            trashed = int(self._rows("SELECT count(*) FROM documents WHERE deleted_at IS NOT NULL")[0][0])
+            rows = self._rows(
+                "SELECT d.id FROM (SELECT rowid AS doc_id FROM fts WHERE fts MATCH ? ORDER BY rowid DESC LIMIT ?) m"
+                " JOIN documents d ON d.id = m.doc_id WHERE d.deleted_at IS NULL ORDER BY d.id DESC LIMIT ?",
+                (params[0], window + trashed, window),
+            )
+        else:
+            rows = self._rows(f"SELECT d.id FROM documents d WHERE {' AND '.join(where)} ORDER BY d.id DESC", params)
+        ids = [int(r[0]) for r in rows]
+        head = ids[:window]
+        docs: list[tuple[int, str, str]] = []
+        for chunk in _chunks(head):
+            # the first RANK_PREFIX characters, cut in bytes (cheaper than substr counting characters)
+            docs.extend((int(r[0]), str(r[1] or ""), bytes(r[2] or b"").decode("utf-8", "ignore")) for r in self._rows(
+                f"SELECT d.id, d.title, substr(CAST(t.text AS BLOB), 1, {3 * search.RANK_PREFIX}) FROM documents d"
+                f" LEFT JOIN texts t ON t.doc_id = d.id WHERE d.id IN ({','.join('?' * len(chunk))})", chunk))
+        scores = search.rank_scores(docs, parsed)
+        head.sort(key=lambda doc_id: (-scores.get(doc_id, 0.0), -doc_id))
+        result = [(doc_id, scores.get(doc_id, 0.0)) for doc_id in head]
+        result.extend((doc_id, 0.0) for doc_id in ids[window:])
+        return result if limit is None else result[: max(0, int(limit))]
 
     def _tag_ids(self, refs: Iterable[TagRef], *, drop_missing: bool = False) -> list[int] | None:
         """Tag ids for names or ids; None when one is missing (unless drop_missing)."""
@@ -463,6 +563,18 @@ class Archive:
         """What the reader or pipeline noted when importing the document (Chinese)."""
         rows = self._rows("SELECT warnings FROM documents WHERE id = ?", (doc_id,))
         return list(json.loads(rows[0][0])) if rows else []
+
+    def flagged_ids(self, flag: str) -> list[int]:
+        """Ids of the (not deleted) documents carrying an import flag: "garbled" (文字可能是乱码: the text may
+        be mojibake) or "ocr" (the text was read by OCR from a scan), found by their stored warnings."""
+        from core.readers.flags import FLAG_MARKERS
+
+        marker = FLAG_MARKERS[flag]
+        rows = self._rows(
+            "SELECT id FROM documents WHERE deleted_at IS NULL AND instr(warnings, ?) > 0 ORDER BY id",
+            (marker,),
+        )
+        return [int(row[0]) for row in rows]
 
     def get_analysis(self, doc_id: int) -> Analysis:
         """Stored analysis: metadata with the user's overrides, sections, structure, non-rejected facts."""
@@ -599,12 +711,28 @@ class Archive:
             )
             meta = {name: cols[name] for name in META_FIELDS}
             self._update_meta(conn, doc_id, meta, overrides, old_indexed_title=row[1])
-            kept = {
-                (int(r[0]), int(r[1]))
-                for r in conn.execute("SELECT start, end FROM facts WHERE doc_id = ? AND status != 'auto'", (doc_id,))
-            }
+            # A span the user touched keeps the user's facts; the analyser's facts there are added only beyond
+            # their number (报备率、及时率及规范率均达100% is three facts: confirming one keeps the other two),
+            # those with a key no kept fact has first.
+            kept: dict[tuple[int, int], list[str | None]] = {}
+            for r in conn.execute("SELECT start, end, key FROM facts WHERE doc_id = ? AND status != 'auto'", (doc_id,)):
+                kept.setdefault((int(r[0]), int(r[1])), []).append(r[2])
             conn.execute("DELETE FROM facts WHERE doc_id = ? AND status = 'auto'", (doc_id,))
-            importer.insert_facts(conn, doc_id, [f for f in analysis.facts if (f.start, f.end) not in kept])
+            fresh: list[Fact] = []
+            at_span: dict[tuple[int, int], list[Fact]] = {}
+            for f in analysis.facts:
+                if (f.start, f.end) in kept:
+                    at_span.setdefault((f.start, f.end), []).append(f)
+                else:
+                    fresh.append(f)
+            for span, candidates in at_span.items():
+                keys = kept[span]
+                room = len(candidates) - len(keys)
+                if room > 0:
+                    taken = set(keys)
+                    fresh.extend(sorted(candidates, key=lambda f: f.key in taken)[:room])
+            fresh.sort(key=lambda f: (f.start, f.end))
+            importer.insert_facts(conn, doc_id, fresh)
             _refresh_fact_count(conn, doc_id)
 
     # --- facts ---------------------------------------------------------------------------------------
@@ -671,6 +799,17 @@ class Archive:
             fact.id = int(cur.lastrowid or 0)
             _refresh_fact_count(conn, doc_id)
         return fact
+
+    def delete_fact(self, fact_id: int) -> None:
+        """Remove a figure the user added by hand (undo of add_fact); a found figure is rejected instead."""
+        with self._write() as conn:
+            row = conn.execute("SELECT doc_id, status FROM facts WHERE id = ?", (fact_id,)).fetchone()
+            if row is None:
+                return
+            if row[1] != "manual":
+                raise ArchiveError("只能删除手工添加的数据项；识别出的数据项请标为已否决。")
+            conn.execute("DELETE FROM facts WHERE id = ?", (fact_id,))
+            _refresh_fact_count(conn, int(row[0]))
 
     # --- search --------------------------------------------------------------------------------------
 
@@ -821,10 +960,14 @@ class Archive:
                 self._conn.execute("INSERT INTO fts(fts, rank) VALUES ('integrity-check', 0)")
             except sqlite3.DatabaseError as exc:
                 problems.append(f"全文索引损坏（{exc}），需要重建索引")
-        counts = {
-            table: int(self._conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
-            for table in ("documents", "analyses", "texts", "originals", "fts_docsize")
-        }
+        try:
+            counts = {
+                table: int(self._conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+                for table in ("documents", "analyses", "texts", "originals", "fts_docsize")
+            }
+        except sqlite3.DatabaseError as exc:
+            problems.append(f"数据库已损坏：{exc}")
+            return problems
         for table in ("analyses", "texts", "originals", "fts_docsize"):
             if counts[table] != counts["documents"]:
                 what = {"analyses": "分析结果", "texts": "文字", "originals": "原始文件",
@@ -850,7 +993,7 @@ class Archive:
                 conn.execute("UPDATE documents SET indexed_title = ? WHERE id = ?", (indexed, doc_id))
 
     def backup(self, dest: str | Path) -> Path:
-        """A consistent copy of the archive (SQLite backup API; fine while open).
+        """A consistent copy of the archive (core.archive_file.copy_database: SQLite backup API; fine while open).
 
         `dest` is a file, or a folder (an existing one, or a path without a suffix) that gets a dated name.
         """
@@ -859,24 +1002,11 @@ class Archive:
             target = target / f"{self.path.stem}-备份-{datetime.now():%Y%m%d-%H%M%S}{self.path.suffix or '.sqlite'}"
         if target.resolve() == self.path.resolve():
             raise ArchiveError("备份文件不能与档案本身是同一个文件。")
-        tmp = target.with_name(target.name + ".part")  # the target appears only when complete
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp.unlink(missing_ok=True)
-            out = sqlite3.connect(tmp)
-            try:
-                self._conn.backup(out)
-                out.execute("PRAGMA journal_mode=DELETE")
-            finally:
-                out.close()
-            os.replace(tmp, target)
-        except (sqlite3.Error, OSError) as exc:
-            try:
-                tmp.unlink(missing_ok=True)
-            except OSError:
-                pass
-            if isinstance(exc, sqlite3.Error):
-                raise _as_archive_error(exc, target) from exc
+            archive_file.copy_database(self._conn, target)
+        except sqlite3.Error as exc:
+            raise _as_archive_error(exc, target) from exc
+        except OSError as exc:
             if exc.errno == errno.ENOSPC:
                 raise DiskFullError(f"磁盘已满，未能写入备份文件 {target}。档案本身没有改变。") from exc
             raise ArchiveReadOnlyError(f"无法写入备份文件 {target}：{exc.strerror or exc}") from exc
@@ -912,42 +1042,20 @@ class Archive:
 # --- module helpers ----------------------------------------------------------------------------------
 
 
-def _check_header(path: Path) -> None:
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(16)
-    except PermissionError as exc:
-        raise ArchiveReadOnlyError(f"没有读取档案文件的权限：{path}") from exc
-    except OSError as exc:
-        raise ArchiveCorruptError(f"无法读取档案文件 {path}：{exc.strerror or exc}") from exc
-    if head and head != b"SQLite format 3\x00":
-        raise ArchiveCorruptError(f"“{path.name}”不是报告档案文件（文件格式不对或已损坏）。")
+def _with_advice(error: Exception, path: Path) -> Exception:
+    """A damaged archive's message names the newest usable backup and what it holds (core.backups)."""
+    if type(error) is not ArchiveCorruptError or _schema.FOREIGN_MESSAGE in str(error):
+        return error
+    from core import backups
 
-
-def _connect(path: Path, *, timeout: float, read_only: bool) -> sqlite3.Connection:
-    if read_only:
-        uri = path.resolve().as_uri() + "?mode=ro"
-        conn = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
-        try:
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlite3.OperationalError:
-            conn.close()  # a WAL file in a read-only folder: read it as immutable
-            conn = sqlite3.connect(path.resolve().as_uri() + "?immutable=1", uri=True, timeout=timeout,
-                                   isolation_level=None)
-    else:
-        conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
     try:
-        # Connection settings only: nothing here changes the file (see _prepare_for_writing).
-        conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-        conn.execute("PRAGMA foreign_keys = ON")
-        if not read_only:
-            conn.execute("PRAGMA synchronous = NORMAL")
-        conn.execute("PRAGMA temp_store = MEMORY")
-        conn.execute("PRAGMA cache_size = -32768")  # 32 MB: the index pages of common characters stay hot
-    except BaseException:
-        conn.close()
-        raise
-    return conn
+        newest = backups.newest_usable(path)
+        known = newest is not None or bool(backups.list_backups(path))  # backed up before: it was one of ours
+    except Exception:  # the advice must never hide the real error
+        log.exception("looking for backups of %s failed", path)
+        newest, known = None, False
+    what = "已损坏" if known else "已损坏或不是报告档案"
+    return ArchiveDamagedError(f"档案“{path.name}”{what}，无法读取（{path}）。\n{backups.advice(newest)}", newest)
 
 
 def _prepare_for_writing(conn: sqlite3.Connection, *, network: bool) -> None:
@@ -968,6 +1076,8 @@ def _rollback(conn: sqlite3.Connection) -> None:
 
 
 def _as_archive_error(exc: sqlite3.Error, path: Path | None) -> Exception:
+    if isinstance(exc, sqlite3.OperationalError) and str(exc) == "interrupted":
+        return SearchCancelledError("检索已取消")
     mapped = translate_error(exc, path)
     if isinstance(mapped, ArchiveError):
         return mapped

@@ -12,16 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from core import domain
 from core.models import Analysis, Fact, Section
 
-# Names of the five required parts (domain/report-structure.md), for the outline.
-REQUIRED_PART_NAMES: dict[int, str] = {
-    1: "主要举措和成效",
-    2: "存在的不足和原因",
-    3: "主要负责人履行第一责任人职责情况",
-    4: "下一年度主要安排",
-    5: "其他需要报告的情况",
-}
+# Names of the five required parts: core.domain's (the outline shows the same words as the table and Excel).
+REQUIRED_PART_NAMES: dict[int, str] = domain.PART_NAMES
 
 # Parts and paragraphs are compared by tf-idf cosine of character bigrams (parts: plus heading
 # bigram Jaccard); pairs reaching these may be aligned (alignment keeps the order, maximising the sum).
@@ -685,15 +680,10 @@ def changed_figures(old: str, new: str) -> list[tuple[str, str]]:
 
 # ---------------------------------------------------------------------------------------------- figures
 
-_UNIT_SCALE = {"万": 1e4, "亿": 1e8, "千": 1e3, "百": 1e2, "万亿": 1e12}
-
-
 def split_unit(unit: str) -> tuple[float, str]:
-    """'万元' → (10000, '元'); '%' → (1, '%'); a bare '万' stays as it is."""
-    for prefix in ("万亿", "亿", "万", "千", "百"):
-        if unit.startswith(prefix) and len(unit) > len(prefix):
-            return _UNIT_SCALE[prefix], unit[len(prefix) :]
-    return 1.0, unit
+    """'万元' → (10000, '元'); '%' → (1, '%'); '宗' → (1, '件'); a bare '万' stays as it is (core.domain.unit_scale)."""
+    base, factor = domain.unit_scale(unit)
+    return factor, base
 
 
 def signed_value(fact: Fact) -> float:
@@ -747,10 +737,30 @@ def fact_group(fact: Fact, label: str) -> str:
     return f"label:{label}|{split_unit(fact.unit)[1]}"
 
 
-def compare_figures(
-    facts_a: Sequence[Fact], text_a: str, facts_b: Sequence[Fact], text_b: str
+def _first_statement(facts: list[tuple[Fact, str]], report_year: int | None, text: str) -> tuple[Fact, str] | None:
+    """The statement of a group a report stands by: for an indicator (keyed), the figure it states
+    (core.domain.stated_fact: never a start value, another year's figure or a target); else the first."""
+    if not facts:
+        return None
+    first = facts[0][0]
+    if not first.key:
+        return facts[0]
+    statement = domain.stated_fact([f for f, _ in facts], report_year, text)
+    if statement is None:
+        return None
+    return next(pair for pair in facts if pair[0] is statement.fact)
+
+
+def compare_figures(  # noqa: PLR0917 - two reports, each: facts, text, year
+    facts_a: Sequence[Fact], text_a: str, facts_b: Sequence[Fact], text_b: str,
+    year_a: int | None = None, year_b: int | None = None,
 ) -> list[FigureRow]:
-    """One row per indicator found in either report (first statement of each), A's order then B-only."""
+    """One row per indicator found in either report (the figure each report states), A's order then B-only.
+
+    A difference and a change rate are computed only between the same indicator (same key, or for unkeyed
+    figures the same words before the number) in the same unit (万/亿 prefixes converted, 件/宗/起 alike);
+    otherwise the row shows both values and says why there is no difference.
+    """
     def grouped(facts: Sequence[Fact], text: str) -> dict[str, list[tuple[Fact, str]]]:
         groups: dict[str, list[tuple[Fact, str]]] = {}
         for fact in sorted(facts, key=lambda f: f.start):
@@ -764,29 +774,32 @@ def compare_figures(
     rows: list[FigureRow] = []
     for group in list(ga) + [g for g in gb if g not in ga]:
         in_a, in_b = ga.get(group, []), gb.get(group, [])
-        fa = in_a[0][0] if in_a else None
-        fb = in_b[0][0] if in_b else None
+        pick_a = _first_statement(in_a, year_a, text_a)
+        pick_b = _first_statement(in_b, year_b, text_b)
+        if pick_a is None and pick_b is None:
+            continue
+        fa = pick_a[0] if pick_a else None
+        fb = pick_b[0] if pick_b else None
         first = fa or fb
         assert first is not None
-        label = (in_a or in_b)[0][1] or first.sentence[:16]
+        label = (pick_a or pick_b or ("", ""))[1] or first.sentence[:16]
         row = FigureRow(
             group, first.key, label, first.unit, fa, fb,
             signed_value(fa) if fa else None, signed_value(fb) if fb else None, None, None,
             max(0, len(in_a) - 1), max(0, len(in_b) - 1),
         )
         if fa is not None and fb is not None:
+            same_indicator = fa.key == fb.key
             scale_a, base_a = split_unit(fa.unit)
             scale_b, base_b = split_unit(fb.unit)
-            if base_a == base_b or (fa.key and fb.key and base_a != "%" and base_b != "%"):
+            if same_indicator and base_a == base_b:
                 assert row.value_a is not None and row.value_b is not None
                 vb = row.value_b * scale_b / scale_a
                 row.diff = round(vb - row.value_a, 6)
                 if row.value_a:
                     row.pct = round(row.diff / abs(row.value_a) * 100, 2)
-                if base_a != base_b:
-                    row.note = "单位不同"
             else:
-                row.note = "单位不同"
+                row.note = f"单位不同（{fa.unit or '无'} / {fb.unit or '无'}），未计算差值"
         rows.append(row)
     # Indicators both reports state first (keyed ones ahead), then A-only, then B-only; stable otherwise.
     rows.sort(key=lambda r: (r.one_sided, r.fact_a is None, r.key is None))
@@ -844,7 +857,8 @@ def compare(text_a: str, analysis_a: Analysis | None, text_b: str, analysis_b: A
     a_to_b = _anchors(match_a, parts_a, target_a, parts_b, other_count=len(paras_b))
     b_to_a = _anchors(match_b, parts_b, target_b, parts_a, other_count=len(paras_a))
     figures = compare_figures(
-        analysis_a.facts if analysis_a else [], text_a, analysis_b.facts if analysis_b else [], text_b
+        analysis_a.facts if analysis_a else [], text_a, analysis_b.facts if analysis_b else [], text_b,
+        analysis_a.report_year if analysis_a else None, analysis_b.report_year if analysis_b else None,
     )
     result = Comparison(
         text_a, text_b, paras_a, paras_b, parts_a, parts_b, part_pairs, pairs, match_a, match_b,

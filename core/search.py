@@ -1,4 +1,4 @@
-"""Ctrl+F-like search: query parsing, the per-character FTS5 index form, matching spans and snippets."""
+"""Ctrl+F search: query parsing, the exact per-character FTS5 index form, ranking, matching spans, snippets."""
 
 from __future__ import annotations
 
@@ -9,18 +9,6 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-# Characters written without spaces between words: each becomes one token of the index (so 复议 finds
-# 行政复议, one character works, and 政府建 matches across word boundaries via a phrase query).
-CJK_CLASS = (
-    "\u2e80-\u2fdf\u3005\u3007\u3021-\u3029\u3038-\u303b\u3040-\u30ff\u3100-\u312f\u31a0-\u31bf"
-    "\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-)
-_CJK_RUN_RE = re.compile(f"[{CJK_CLASS}]+")
-# A query token: one CJK character, or a run of other letters/digits (a whole word, as unicode61 sees it).
-_TOKEN_RE = re.compile(f"(?P<c>[{CJK_CLASS}])|(?P<w>[^\\W_{CJK_CLASS}]+)")
-_WORD_CHAR = f"[^\\W_{CJK_CLASS}]"
-_GAP = r"[\W_]*"
-
 # Full-width letters and digits → ASCII; length-preserving so offsets stay valid. (Full-width punctuation
 # separates tokens either way, and str.translate is slow on CJK text, so it only runs when needed.)
 _FULLWIDTH = {
@@ -29,9 +17,10 @@ _FULLWIDTH = {
     for code in range(lo, hi + 1)
 }
 _HAS_FULLWIDTH = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
-_QUERY_QUOTES = str.maketrans(
-    {"“": '"', "”": '"', "「": '"', "」": '"', "＂": '"', "－": "-", "—": "-", "\u3000": " "}
-)
+# Query syntax: these delimit a phrase (so they cannot be searched for themselves); a term starting with
+# one of _MINUS excludes. Everything else is a character to find, as typed.
+_QUERY_QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "＂": '"', "\u3000": " "})
+_MINUS = "-－—"
 
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 MAX_QUERY_CHARS = 1000
@@ -61,12 +50,43 @@ def normalise(text: str) -> str:
 
 
 def index_form(text: str) -> str:
-    """What goes into the FTS index: every CJK character separated by spaces; other words stay whole."""
-    return _CJK_RUN_RE.sub(_spread, normalise(text))
+    """What goes into the FTS index: every character its own token (see `escaped`), so that a term's
+    phrase matches exactly where the term is a substring (case and full-width forms folded, any run of
+    whitespace equal to any other)."""
+    return char_form(text)
 
 
-def _spread(match: re.Match[str]) -> str:
-    return " " + " ".join(match.group()) + " "
+# --- the exact index form: every character one token ---------------------------------------------------
+# unicode61 keeps letters, digits and private-use characters (categories L*, N*, Co) as token characters and
+# drops everything else. To index *every* character, each other one (punctuation, symbols, whitespace) is
+# written as a stand-in from the supplementary private use planes: U+F0000 + its code point (BMP), or
+# U+100000 + its low 16 bits (astral symbols such as emoji, which may share a stand-in). Whitespace runs
+# become one space first, so 政府\n建 stays apart from 政府建 while any whitespace matches any other.
+_NON_TOKEN_RE = re.compile(r"[\W_]")
+_SPACE_RUN_RE = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=4096)
+def _stand_in(ch: str) -> str:
+    code = ord(ch)
+    return chr(0xF0000 + code) if code < 0xFFFE else chr(0x100000 + (code & 0xFFFF))
+
+
+def _stand_in_match(match: re.Match[str]) -> str:
+    return _stand_in(match.group())
+
+
+def escaped(text: str) -> str:
+    """Folded, normalised text with whitespace runs as one space and every non-token character a stand-in.
+
+    One character of the result stands for one character of the text (a whitespace run counts as one).
+    """
+    return _NON_TOKEN_RE.sub(_stand_in_match, _SPACE_RUN_RE.sub(" ", _fold(normalise(text))))
+
+
+def char_form(text: str) -> str:
+    """Every character of `escaped(text)` as its own token (for unicode61): the exact index form."""
+    return " ".join(escaped(text))
 
 
 @dataclass(slots=True)
@@ -79,15 +99,11 @@ class ParsedQuery:
         return not self.terms and not self.excluded
 
 
-def _has_token(term: str) -> bool:
-    return _TOKEN_RE.search(term) is not None
-
-
 def parse_query(query: str | None) -> ParsedQuery:
     """Split a user query into terms: whitespace separates, "quoted phrases" stay whole, -term excludes.
 
-    Never raises: unbalanced quotes close at the end, FTS operators and SQL are just words, terms without
-    any letter or digit (punctuation, emoji) are dropped, and very long input is cut.
+    Never raises: unbalanced quotes close at the end, FTS operators, SQL, punctuation and emoji are just
+    characters to find, control characters separate terms, and very long input is cut.
     """
     parsed = ParsedQuery()
     if not query:
@@ -102,7 +118,7 @@ def parse_query(query: str | None) -> ParsedQuery:
             i += 1
             continue
         negative = False
-        if ch == "-" and i + 1 < n and not text[i + 1].isspace():
+        if ch in _MINUS and i + 1 < n and not text[i + 1].isspace():
             negative = True
             i += 1
             ch = text[i]
@@ -119,7 +135,7 @@ def parse_query(query: str | None) -> ParsedQuery:
             term = text[i:j]
             i = j
         term = " ".join(term.split())[:MAX_TERM_CHARS]
-        if not term or not _has_token(term):
+        if not term:
             continue
         key = (negative, term.casefold())
         if key in seen:
@@ -130,7 +146,7 @@ def parse_query(query: str | None) -> ParsedQuery:
 
 
 def _phrase(term: str) -> str:
-    return '"' + index_form(term).replace('"', '""') + '"'
+    return '"' + char_form(term) + '"'  # char_form has no '"' (it became a stand-in)
 
 
 def fts_expression(terms: list[str]) -> str:
@@ -143,26 +159,18 @@ def fts_any(terms: list[str]) -> str:
 
 
 def term_pattern(term: str) -> re.Pattern[str] | None:
-    """A regex matching `term` in (normalised) text the way the index does: same tokens, any separators."""
-    parts: list[str] = []
-    for match in _TOKEN_RE.finditer(term):
-        if match.group("c"):
-            parts.append(re.escape(match.group("c")))
-        else:
-            word = re.escape(match.group("w"))
-            parts.append(f"(?<!{_WORD_CHAR}){word}(?!{_WORD_CHAR})")
+    """A regex matching `term` in (normalised) text the way the index does: the same characters, case
+    ignored, any whitespace run for any whitespace run."""
+    parts = normalise(term).split()
     if not parts:
         return None
-    return re.compile(_GAP.join(parts), re.IGNORECASE)
+    return re.compile(r"\s+".join(re.escape(part) for part in parts), re.IGNORECASE)
 
 
-# Matching for highlights and snippets. term_pattern's case-insensitive regex with word-edge lookarounds
-# took up to 100 ms to compile for one long term (a pasted paragraph; each lookaround holds the large CJK
-# class). Here the text is case-folded once (length-preserving) and each term becomes a plain regex of
-# its tokens with the same gaps, compiled cheaply and cached; the edges of word tokens (captured as
-# groups) are then checked in the text, as the lookarounds would: a rejected match is retried one
-# character further on, like the regex engine.
-_WORD_CHAR_RE = re.compile(_WORD_CHAR)
+# Matching for highlights, snippets and ranking, on the raw text (folding a whole CJK text with str.lower
+# costs more than the matching): each term becomes a regex of its folded characters in which a letter with
+# case or a full-width form accepts those too and a whitespace run accepts any whitespace run — the same
+# meaning as the index's phrase. A term with none of those (CJK, punctuation) is a plain string.
 MAX_SNIPPET_MATCHES = 500
 
 
@@ -174,41 +182,41 @@ def _fold(text: str) -> str:
     return low.replace("ς", "σ")
 
 
+_FULLWIDTH_OF = {chr(ascii_code): chr(code) for code, ascii_code in _FULLWIDTH.items()}
+
+
 @dataclass(slots=True)
 class _Term:
     pattern: re.Pattern[str]
-    has_words: bool  # word tokens are groups whose edges need checking
+    plain: str | None  # the term itself when only these exact characters match it (str.count suffices)
+
+
+def _char_pattern(ch: str) -> str:
+    if ch.isascii() and ch.isalnum():
+        variants = {ch, ch.upper(), _FULLWIDTH_OF.get(ch, ch), _FULLWIDTH_OF.get(ch.upper(), ch)}
+        return "[" + "".join(sorted(variants)) + "]"
+    if ch.upper() != ch or ch.lower() != ch:
+        return "(?i:" + re.escape(ch) + ")"
+    return re.escape(ch)
 
 
 @lru_cache(maxsize=256)
 def _term(term: str) -> _Term | None:
-    parts: list[str] = []
-    has_words = False
-    for match in _TOKEN_RE.finditer(term):
-        if match.group("c"):
-            parts.append(re.escape(_fold(match.group("c"))))
-        else:
-            parts.append("(" + re.escape(_fold(match.group("w"))) + ")")
-            has_words = True
-    return _Term(re.compile(_GAP.join(parts)), has_words) if parts else None
+    folded = _fold(normalise(term))
+    parts = folded.split()
+    if not parts:
+        return None
+    if len(parts) == 1 and all(_char_pattern(ch) == re.escape(ch) for ch in folded):
+        return _Term(re.compile(re.escape(folded)), folded)
+    return _Term(re.compile(r"\s+".join("".join(map(_char_pattern, part)) for part in parts)), None)
 
 
-def _word_at(text: str, offset: int) -> bool:
-    return 0 <= offset < len(text) and _WORD_CHAR_RE.match(text, offset) is not None
-
-
-def _find(folded: str, term: _Term, limit: int = 0) -> list[tuple[int, int]]:
-    """Spans of `term` in the folded text, left to right and non-overlapping; at most `limit` if given."""
+def _find(text: str, term: _Term, limit: int = 0) -> list[tuple[int, int]]:
+    """Spans of `term` in the text, left to right and non-overlapping; at most `limit` if given."""
     spans: list[tuple[int, int]] = []
     search_at = term.pattern.search
     pos = 0
-    while (match := search_at(folded, pos)) is not None:
-        if term.has_words and any(
-            _word_at(folded, match.start(g) - 1) or _word_at(folded, match.end(g))
-            for g in range(1, (term.pattern.groups or 0) + 1)
-        ):
-            pos = match.start() + 1
-            continue
+    while (match := search_at(text, pos)) is not None:
         spans.append(match.span())
         if limit and len(spans) >= limit:
             break
@@ -228,10 +236,9 @@ def find_in_text(text: str, query: str | ParsedQuery) -> list[tuple[int, int]]:
     terms = _terms(query)
     if not terms:
         return []
-    folded = _fold(normalise(text))
     spans: list[tuple[int, int]] = []
     for term in terms:
-        spans.extend(_find(folded, term))
+        spans.extend(_find(text, term))
     spans.sort()
     merged: list[tuple[int, int]] = []
     for start, end in spans:
@@ -252,8 +259,7 @@ def make_snippet(text: str, query: str | ParsedQuery) -> tuple[str, list[tuple[i
     The window is the one (starting near a match) that covers the most distinct query terms.
     """
     terms = _terms(query)
-    folded = _fold(normalise(text)) if terms else ""
-    per_term = [_find(folded, term, MAX_SNIPPET_MATCHES) for term in terms]
+    per_term = [_find(text, term, MAX_SNIPPET_MATCHES) for term in terms]
     candidates = sorted({s for found in per_term for s in found})
     if not candidates:
         snippet = _flat(text[:SNIPPET_LENGTH])
@@ -291,3 +297,42 @@ def make_snippet(text: str, query: str | ParsedQuery) -> tuple[str, list[tuple[i
 def _flat(text: str) -> str:
     """Line breaks and tabs to spaces (same length, so offsets stay valid)."""
     return "".join(" " if ch in "\r\n\t\x0b\x0c" or unicodedata.category(ch) == "Cc" else ch for ch in text)
+
+
+# --- ranking ------------------------------------------------------------------------------------------
+# FTS5's bm25() first counts every match of each phrase in the whole index (for the IDF), so its cost grows
+# with the archive however few rows are kept. Instead the newest RANK_WINDOW matches are fetched (FTS5
+# walks its doclists newest first and stops there) and ranked here by BM25's term-frequency part over the
+# title and the first RANK_PREFIX characters of the text (where a report states what it is about; reading
+# whole texts would cost more than the search): term counts, a title occurrence weighing TITLE_WEIGHT,
+# saturated by k1 and normalised by length against the window's average. Every term of a query is
+# required, so inside the window each has the same document frequency and IDF would not change the
+# order; it is left out. Matches beyond the window follow, newest first.
+RANK_WINDOW = 200
+RANK_PREFIX = 2000
+TITLE_WEIGHT = 10.0
+_K1 = 1.2
+_B = 0.75
+
+
+def _count(text: str, term: _Term) -> int:
+    if term.plain is not None:
+        return text.count(term.plain)
+    return sum(1 for _ in term.pattern.finditer(text))
+
+
+def rank_scores(docs: list[tuple[int, str, str]], query: str | ParsedQuery) -> dict[int, float]:
+    """BM25-like scores (higher is better) of (doc_id, title, text) triples for the query's terms."""
+    terms = _terms(query)
+    if not docs:
+        return {}
+    average = sum(len(text) for _i, _t, text in docs) / len(docs) or 1.0
+    scores: dict[int, float] = {}
+    for doc_id, title, text in docs:
+        norm = _K1 * (1.0 - _B + _B * len(text) / average)
+        score = 0.0
+        for term in terms:
+            tf = TITLE_WEIGHT * _count(title, term) + _count(text, term)
+            score += tf * (_K1 + 1.0) / (tf + norm) if tf else 0.0
+        scores[doc_id] = score
+    return scores

@@ -19,6 +19,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from core import domain
+
 if TYPE_CHECKING:
     from core.archive import Archive
     from core.models import Document
@@ -27,14 +29,8 @@ DOC_IDS_MIME = "application/x-report-archive-doc-ids"
 PAGE_SIZE = 200
 CACHE_LIMIT = 4000
 
-# Short Chinese names of the five required parts (DESIGN / domain/report-structure.md).
-PART_NAMES: dict[int, str] = {
-    1: "主要举措和成效",
-    2: "存在的不足和原因",
-    3: "主要负责人履职情况",
-    4: "下一年度工作安排",
-    5: "其他需要报告的情况",
-}
+# The five required parts, named as everywhere else (core.domain).
+PART_NAMES: dict[int, str] = domain.PART_NAMES
 
 ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
 NO_FLAGS = Qt.ItemFlag.NoItemFlags
@@ -49,7 +45,7 @@ def tr(text: str) -> str:
 
 
 def part_name(part: int) -> str:
-    return tr(PART_NAMES.get(part, f"第{part}部分"))
+    return tr(domain.part_name(part))
 
 
 @dataclass(frozen=True)
@@ -77,14 +73,14 @@ COLUMNS: tuple[Column, ...] = (
 SNIPPET_COLUMN = len(COLUMNS) - 1
 
 
-ANNUAL_TYPES = ("法治政府建设年度报告", "法治政府建设工作报告")
+ANNUAL_TYPES = tuple(domain.STRUCTURE_RULE_TYPES)  # where the five-part check and the deadline apply
 
 
 def structure_text(doc: Document) -> str:
-    if doc.doc_type not in ANNUAL_TYPES:
-        return "—"
+    if not domain.structure_applies(doc.doc_type):
+        return tr(domain.NOT_APPLICABLE)
     if not doc.missing_parts:
-        text = tr("完整")
+        text = tr(domain.COMPLETE)
     else:
         text = tr("缺 {0} 项").format(len(doc.missing_parts))
     if doc.late:
@@ -93,15 +89,15 @@ def structure_text(doc: Document) -> str:
 
 
 def structure_tooltip(doc: Document) -> str:
-    if doc.doc_type not in ANNUAL_TYPES:
-        return tr("该类型文件不检查年度报告结构")
+    if not domain.structure_applies(doc.doc_type):
+        return tr("{0}：五个必备部分和公开时限只适用于法治政府建设年度报告").format(tr(domain.NOT_APPLICABLE))
     lines = []
     if doc.missing_parts:
         lines.append(tr("缺少：") + "、".join(part_name(p) for p in doc.missing_parts))
     else:
         lines.append(tr("四个必备部分齐全"))
     if doc.late:
-        lines.append(tr("发布晚于次年 4 月 1 日"))
+        lines.append(tr(domain.LATE_RULE))
     return "\n".join(lines)
 
 
@@ -302,7 +298,7 @@ class DocumentTableModel(QAbstractTableModel):
             text = cell_text(doc, key)
             return text or None
         if role == Qt.ItemDataRole.ForegroundRole:
-            if key == "structure" and doc.doc_type in ANNUAL_TYPES and (doc.missing_parts or doc.late):
+            if key == "structure" and domain.structure_applies(doc.doc_type) and (doc.missing_parts or doc.late):
                 return QBrush(QColor("#b3261e"))
             return None
         if role == Qt.ItemDataRole.TextAlignmentRole and key in ("report_year", "fact_count"):

@@ -23,7 +23,7 @@ from core.search import (
 )
 from tests.conftest import CORPUS, SAMPLES
 
-_NON_TOKEN = re.compile(r"[\W_]+")
+_SPACES = re.compile(r"\s+")
 
 
 @pytest.fixture(scope="module")
@@ -42,26 +42,25 @@ def arch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archive]:
     archive.close()
 
 
-def _truth(arch: Archive, needle: str) -> tuple[set[int], set[int]]:
-    """(docs containing the needle exactly, docs containing it once separators are ignored)."""
-    exact, loose = set(), set()
-    squeezed = _NON_TOKEN.sub("", needle).lower()
-    for doc in arch.get_documents(arch.list_ids()):
-        hay = doc.title + "\n" + arch.get_text(doc.id)
-        if needle.lower() in hay.lower():
-            exact.add(doc.id)
-        if squeezed in _NON_TOKEN.sub("", hay).lower():
-            loose.add(doc.id)
-    return exact, loose
+def _squash(text: str) -> str:
+    return _SPACES.sub(" ", normalise(text).lower())
+
+
+def _truth(arch: Archive, needle: str) -> set[int]:
+    """Documents whose title or text contains the needle (case and full-width folded, any whitespace run)."""
+    squashed = _squash(needle)
+    return {
+        doc.id for doc in arch.get_documents(arch.list_ids())
+        if squashed in _squash(doc.title) or squashed in _squash(arch.get_text(doc.id))
+    }
 
 
 @pytest.mark.parametrize("needle", ["复议", "出庭", "政府建", "应诉工", "法", "诉", "行政复议", "出庭应诉", "深圳", "营商环境"])
-def test_ctrl_f_recall_and_precision(arch: Archive, needle: str) -> None:
+def test_ctrl_f_is_exact(arch: Archive, needle: str) -> None:
     found = set(arch.search_ids(needle))
-    exact, loose = _truth(arch, needle)
+    exact = _truth(arch, needle)
     assert exact, f"test corpus has no {needle}"
-    assert exact <= found, f"missed {len(exact - found)} documents containing {needle}"
-    assert found <= loose, f"{len(found - loose)} results do not contain {needle}"
+    assert found == exact, f"missed {len(exact - found)}, {len(found - exact)} without {needle}"
 
 
 def test_the_design_examples(arch: Archive) -> None:
@@ -70,12 +69,14 @@ def test_the_design_examples(arch: Archive) -> None:
     assert set(arch.search_ids("出庭应诉率")) <= set(arch.search_ids("出庭"))
 
 
-def test_latin_and_digit_runs_are_whole_tokens(arch: Archive) -> None:
+def test_digits_and_latin_match_inside_longer_runs(arch: Archive) -> None:
     def names(query: str) -> set[str]:
         return {arch.get_document(h.doc_id).source_name for h in arch.search(query)}
 
-    assert names("编号9999") == {"编号甲.txt"}
+    assert names("编号9999") == {"编号甲.txt", "编号乙.txt"}  # 9999 is inside 99999 (Ctrl+F finds it)
     assert names("99999") == {"编号乙.txt"}
+    assert names("编号9999，") == {"编号甲.txt"}  # punctuation counts
+    assert names("egal ai") == {"英文.txt"} and names("4711") == {"英文.txt"} and names("andled 47") == {"英文.txt"}
     assert names("legal aid") == {"英文.txt"}
     assert names("LEGAL") == {"英文.txt"}  # case-insensitive
     assert names("４７１１") == {"英文.txt"}  # full-width digits
@@ -87,7 +88,7 @@ def test_and_phrase_and_exclusion(arch: Archive) -> None:
     assert set(arch.search_ids("复议 -出庭")) == a - b
     assert set(arch.search_ids("复议　－出庭")) == a - b  # full-width space and minus
     assert set(arch.search_ids("-出庭")) == set(arch.list_ids()) - b
-    assert set(arch.search_ids('"行政 复议"')) == set(arch.search_ids("行政复议"))
+    assert set(arch.search_ids('"行政 复议"')) == _truth(arch, "行政 复议")  # the space is part of it
     assert set(arch.search_ids("“行政复议”")) == set(arch.search_ids("行政复议"))
     aid = set(arch.search_ids('"legal aid"'))
     assert aid and set(arch.search_ids('"aid legal"')) == set()
@@ -121,8 +122,10 @@ def test_find_in_text_spans() -> None:
     spans = find_in_text(text, "复议")
     assert [text[s:e] for s, e in spans] == ["复议", "复议"]
     spans = find_in_text(text, "行政复议")
-    assert [text[s:e] for s, e in spans] == ["行政复议", "行政 复议"]
-    assert [text[s:e] for s, e in find_in_text(text, "9999")] == ["9999"]
+    assert [text[s:e] for s, e in spans] == ["行政复议"]
+    assert [text[s:e] for s, e in find_in_text(text, '"行政 复议"')] == ["行政 复议"]
+    assert [(s, text[s:e]) for s, e in find_in_text(text, "9999")] == [(25, "9999"), (31, "9999")]
+    assert [text[s:e] for s, e in find_in_text(text, "率5%")] == ["率5%"]
     assert find_in_text(text, "-复议") == [] and find_in_text("", "复议") == []
 
 
@@ -141,9 +144,10 @@ def _reference_spans(text: str, query: str) -> list[tuple[int, int]]:
 
 def test_find_in_text_words_and_case() -> None:
     text = "GDP增长5.2%，gdp总量；ＧＤＰ与GDPX、XGDP、GDP_2、Σύνολο ΑΣ、2023年 2023-2024年，编号2023。"
-    assert [text[s:e] for s, e in find_in_text(text, "gdp")] == ["GDP", "gdp", "ＧＤＰ", "GDP"]
+    assert [text[s:e] for s, e in find_in_text(text, "gdp")] == ["GDP", "gdp", "ＧＤＰ"] + ["GDP"] * 3
     assert [text[s:e] for s, e in find_in_text(text, "2023")] == ["2023", "2023", "2023"]
-    assert [text[s:e] for s, e in find_in_text(text, '"2023 2024"')] == ["2023-2024"]
+    assert find_in_text(text, '"2023 2024"') == []  # the text has 2023-2024
+    assert [text[s:e] for s, e in find_in_text(text, "2023-2024")] == ["2023-2024"]
     assert [text[s:e] for s, e in find_in_text(text, "ας")] == ["ΑΣ"]
     for query in ("gdp", "2023", '"2023 2024"', "GDP 增长 总量", "5 2", "gdpx", "ΣΎΝΟΛΟ"):
         assert find_in_text(text, query) == _reference_spans(text, query), query
@@ -164,10 +168,10 @@ def test_find_in_text_pasted_paragraph_is_fast_and_right(corpus_dir: Path) -> No
     for query in (pasted, text[5000:5300], many, pasted.replace("\n", " ")[:120]):
         search._term.cache_clear()
         re.purge()
-        started = time.perf_counter()
+        started = time.process_time()  # CPU time: a shared machine's load does not count
         spans = find_in_text(text, query)
-        elapsed = time.perf_counter() - started
-        assert elapsed < 0.1, f"{elapsed * 1000:.0f} ms for a {len(query)}-character query"
+        elapsed = time.process_time() - started
+        assert elapsed < 0.5, f"{elapsed * 1000:.0f} ms of CPU for a {len(query)}-character query"
         assert spans == _reference_spans(text, query)
     spans = find_in_text(text, pasted)
     # every piece of the pasted passage is highlighted where it was copied from
@@ -176,8 +180,7 @@ def test_find_in_text_pasted_paragraph_is_fast_and_right(corpus_dir: Path) -> No
     starts = {s: e for s, e in spans}
     for piece in pieces:
         at = text.index(piece, start)
-        last_token_end = max(m.end() for m in re.finditer(r"[^\W_]", piece))  # trailing 。 is not highlighted
-        assert starts.get(at) == at + last_token_end, piece
+        assert starts.get(at) == at + len(piece), piece
     assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
 
 
@@ -234,8 +237,11 @@ def test_parse_query_is_total(query: str) -> None:
 
 
 def test_index_form() -> None:
-    assert index_form("行政复议2023年ABC") == " 行 政 复 议 2023 年 ABC"
-    assert index_form("ａｂｃ１２") == "abc12"
+    assert index_form("行政复议2023年ABC") == "行 政 复 议 2 0 2 3 年 a b c"
+    assert index_form("ａｂｃ１２") == "a b c 1 2"
+    percent, space, quote = (chr(0xF0000 + ord(c)) for c in "% “")
+    assert index_form("100%") == f"1 0 0 {percent}"
+    assert index_form("“政府\n\n 建") == f"{quote} 政 府 {space} 建"  # a whitespace run is one token
 
 
 def test_search_cache_follows_changes(arch: Archive) -> None:
@@ -273,3 +279,173 @@ def test_top_ranked_shortcut_matches_the_general_query(arch: Archive) -> None:
     finally:
         arch.restore(best[:2])
     assert [h.doc_id for h in arch.search("政府", limit=3)] == best
+
+
+# --- exactness on 1,000 real reports ------------------------------------------------------------------
+
+REAL_REPORTS = CORPUS.parent / "real-reports"
+_QUOTES = set('"“”「」＂')
+
+
+def _fold_squash(text: str) -> str:
+    from core.search import _fold
+
+    return _SPACES.sub(" ", _fold(normalise(text)))
+
+
+@pytest.fixture(scope="module")
+def thousand(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Archive, dict[int, tuple[str, str]]]]:
+    """1,000 documents: every real report of ../shared/corpus, then variants of them (paragraphs recombined)."""
+    import random
+
+    from core import importer
+
+    sources = sorted(CORPUS.glob("*.txt")) + sorted(REAL_REPORTS.glob("*.txt"))
+    if len(sources) < 50:
+        pytest.skip("../shared/corpus is not present")
+    texts = [p.read_text(encoding="utf-8") for p in sources]
+    rng = random.Random(12)
+    while len(texts) < 1000:
+        a, b = rng.sample(texts[: len(sources)], 2)
+        paras = [p for p in a.split("\n") if p.strip()]
+        other = [p for p in b.split("\n") if p.strip()]
+        rng.shuffle(paras)
+        mixed = paras[: rng.randrange(5, 40)] + other[: rng.randrange(0, 10)]
+        rng.shuffle(mixed)
+        texts.append("\n".join(mixed) + f"\n编号{rng.randrange(10**9)}\n")
+    archive = Archive.open(tmp_path_factory.mktemp("thousand") / "a.sqlite")
+    conn = archive.connection
+    conn.execute("BEGIN")
+    for n, text in enumerate(texts):
+        item = importer.Processed(path=f"报告{n}.txt", name=f"报告{n}.txt", size=len(text), sha_original=f"o{n}",
+                                  text=text, sha_text=f"t{n}")
+        importer.store_document(conn, item)
+    conn.execute("COMMIT")
+    stored = {d.id: (d.title, archive.get_text(d.id)) for d in archive.get_documents(archive.list_ids())}
+    assert len(stored) == 1000
+    yield archive, stored
+    archive.close()
+
+
+def _queries(stored: dict[int, tuple[str, str]], rng: object) -> list[str]:
+    """Fixed hard cases plus substrings of the texts: around digits, Latin letters, punctuation, line breaks."""
+    import random
+
+    assert isinstance(rng, random.Random)
+    queries = ["12345", "政府建", "100%", "。", "，", "%", "2023年", "GDP", "5%", "府。", "）", "“放管服”改革",
+               "2.5", "0.5%", "一是", "第一", "区", "的", "、", "深圳市", "1", "9", "a", "E", "“", "《"]
+    texts = [text for _title, text in stored.values()]
+    patterns = {
+        "digits": re.compile(r"\d{2,}"), "latin": re.compile(r"[A-Za-z]{2,}"),
+        "punct": re.compile(r"[^\w\s]"), "cjk": re.compile(r"[\u4e00-\u9fff]{3}"), "break": re.compile(r"\n"),
+    }
+    for pattern in patterns.values():
+        for _ in range(12):
+            text = rng.choice(texts)
+            found = list(pattern.finditer(text))
+            if not found:
+                continue
+            m = rng.choice(found)
+            start = max(0, m.start() - rng.randrange(0, 3))
+            queries.append(text[start : m.end() + rng.randrange(0, 3)])
+    for _ in range(20):  # any substring of 1–6 characters
+        text = rng.choice(texts)
+        start = rng.randrange(len(text) - 6)
+        queries.append(text[start : start + rng.randrange(1, 7)])
+    out = []
+    for raw in queries:
+        q = "".join(" " if ch in _QUOTES else ch for ch in raw).strip()
+        if q:
+            out.append(f'"{q}"')  # quoted: the whole string is one term, a leading - included
+    return out
+
+
+def test_search_sets_equal_brute_force_on_1000_reports(thousand: tuple[Archive, dict[int, tuple[str, str]]]) -> None:
+    """Every query's documents are exactly those whose title or text contains it (any whitespace run alike)."""
+    import random
+
+    archive, stored = thousand
+    squashed = {i: (_fold_squash(t), _fold_squash(b)) for i, (t, b) in stored.items()}
+
+    def brute(term: str) -> set[int]:
+        needle = _fold_squash(term)
+        return {i for i, (t, b) in squashed.items() if needle in t or needle in b}
+
+    rng = random.Random(5)
+    queries = _queries(stored, rng)
+    assert len(queries) > 80
+    checked = 0
+    for query in queries:
+        terms = parse_query(query).terms
+        assert len(terms) == 1, query
+        expected = brute(terms[0])
+        found = archive.search_ids(query)
+        assert set(found) == expected, (query, len(found), len(expected))
+        assert len(found) == len(set(found))
+        hits = archive.search(query, limit=20)
+        assert [h.doc_id for h in hits] == found[:20], query
+        for hit in hits:  # the highlights mark the term itself
+            assert all(_fold_squash(hit.snippet[s:e]) == _fold_squash(terms[0]) for s, e in hit.highlights), query
+        checked += bool(expected)
+    assert checked > 60
+    # several terms are ANDed, -term excludes
+    for a, b in (("复议", "出庭"), ("2023年", "%"), ("深圳", "GDP")):
+        assert set(archive.search_ids(f"{a} {b}")) == brute(a) & brute(b)
+        assert set(archive.search_ids(f"{a} -{b}")) == brute(a) - brute(b)
+    # the three cases the per-word index got wrong
+    assert set(archive.search_ids("12345")) == brute("12345")
+    assert set(archive.search_ids("政府建")) == brute("政府建")
+    assert set(archive.search_ids("100%")) == brute("100%") != brute("100")
+
+
+def test_version_2_archive_gets_the_exact_index(tmp_path: Path, samples_dir: Path) -> None:
+    import sqlite3
+
+    from core import schema
+
+    path = tmp_path / "v2.sqlite"
+    with Archive.open(path) as archive:
+        archive.import_paths([samples_dir], workers=0)
+        docs = {d.id: (d.title, archive.get_text(d.id)) for d in archive.get_documents(archive.list_ids())}
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:  # what version 2 held: CJK characters spaced apart, digit and letter runs whole, punctuation dropped
+        conn.execute("ALTER TABLE documents DROP COLUMN source_mtime_ns")
+        conn.execute("INSERT INTO fts(fts) VALUES ('delete-all')")
+        spread = re.compile(r"([\u4e00-\u9fff])")
+        for doc_id, (title, text) in docs.items():
+            old_title = spread.sub(r" \1 ", title)
+            conn.execute("UPDATE documents SET indexed_title = ? WHERE id = ?", (old_title, doc_id))
+            conn.execute("INSERT INTO fts(rowid, title, body) VALUES (?, ?, ?)", (doc_id, old_title, spread.sub(r" \1 ", text)))
+        conn.execute("PRAGMA user_version = 2")
+    finally:
+        conn.close()
+    with Archive.open(path) as archive:
+        assert archive.migration_backup is not None
+        for needle in ("%", "。", "0%", "政府", "1"):
+            expected = {i for i, (t, b) in docs.items() if needle in t.lower() or needle in b.lower()}
+            assert set(archive.search_ids(needle)) == expected, needle
+        assert archive.check() == []
+        archive.set_metadata([next(iter(docs))], title="改过的标题（2024）")  # unindexing uses the new form
+        assert archive.search_ids("标题（2024") == [next(iter(docs))]
+        assert archive.check() == []
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
+        assert "source_mtime_ns" in {r[1] for r in conn.execute("PRAGMA table_info(documents)")}
+    finally:
+        conn.close()
+
+
+def test_interrupt_cancels_a_running_search(arch: Archive) -> None:
+    from core.errors import SearchCancelledError
+
+    conn = arch.connection
+    conn.set_progress_handler(lambda: arch.interrupt() or 0, 50)  # interrupt from inside the statement
+    try:
+        with pytest.raises(SearchCancelledError):
+            arch.search_ids("政府 -复议", year=2020)
+        with pytest.raises(SearchCancelledError):
+            arch.search("的")
+    finally:
+        conn.set_progress_handler(None, 0)
+    assert arch.search("的") and arch.search_ids("政府")  # the next search runs normally

@@ -33,6 +33,8 @@ print(json.dumps({
               for i in report.items],
     "count": count,
     "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+    "cpu_s": sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+                 for f in ("ru_utime", "ru_stime")),
 }, ensure_ascii=False))
 """
 
@@ -42,7 +44,8 @@ class ImportRun:
     items: list[dict[str, Any]]
     count: int
     maxrss_mb: float
-    seconds: float
+    seconds: float  # wall time, for the log only: never asserted (the machine is shared)
+    cpu_s: float = 0.0  # CPU time of the import process and its reaped workers
 
     def by_name(self) -> dict[str, dict[str, Any]]:
         return {Path(item["path"]).name: item for item in self.items}
@@ -67,7 +70,7 @@ def run_import(db: Path, paths: list[Path], home: Path, timeout: float = 600) ->
     seconds = time.perf_counter() - start
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     data = json.loads(done.stdout.strip().splitlines()[-1])
-    return ImportRun(data["items"], data["count"], data["maxrss_kb"] / 1024, seconds)
+    return ImportRun(data["items"], data["count"], data["maxrss_kb"] / 1024, seconds, data.get("cpu_s", 0.0))
 
 
 def sha256(data: bytes) -> str:
