@@ -744,7 +744,7 @@ class Archive:
 
     def get_facts(self, doc_id: int) -> list[Fact]:
         rows = self._rows(
-            "SELECT id, key, name, value, unit, qualifier, direction, start, end, sentence, status"
+            "SELECT id, key, name, value, unit, qualifier, direction, start, end, sentence, status, confidence"
             " FROM facts WHERE doc_id = ? ORDER BY start, id",
             (doc_id,),
         )
@@ -1105,6 +1105,7 @@ def _fact(row: Sequence[Any]) -> Fact:
     return Fact(
         id=int(row[0]), key=row[1], name=row[2], value=float(row[3]), unit=row[4], qualifier=row[5],
         direction=row[6], start=int(row[7]), end=int(row[8]), sentence=row[9], status=row[10],
+        confidence=1.0 if len(row) < 12 or row[11] is None else float(row[11]),  # NULL: stored before version 6
     )
 
 
