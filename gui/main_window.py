@@ -553,7 +553,10 @@ class MainWindow(QMainWindow):
             old.raise_()
             old.activateWindow()
             return
-        dialog = SettingsDialog(self.settings, self)
+        from core import export_templates
+
+        names = [n for n in export_templates.template_names() if n != export_templates.ALL_INDICATORS]
+        dialog = SettingsDialog(self.settings, self, templates=names)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.applied.connect(lambda names: self._settings_changed(names) if names else None)
         self.settings_dialog = dialog
