@@ -90,7 +90,7 @@ def heavy_modules(archive: Path, home: Path) -> list[str]:
         f"w = MainWindow({str(archive)!r}); w.show()\n"
         "from PySide6.QtCore import QTimer, QEventLoop\n"
         "loop = QEventLoop(); w.refreshed.connect(loop.quit); QTimer.singleShot(10000, loop.quit); loop.exec()\n"
-        "heavy = ('jieba', 'openpyxl', 'pypdfium2', 'lxml', 'selectolax', 'cn2an', 'cpca', 'olefile')\n"
+        "heavy = ('jieba', 'openpyxl', 'pypdfium2', 'lxml', 'selectolax', 'olefile')\n"
         "print(','.join(sorted(m for m in heavy if m in sys.modules)))\n"
         "w.close()\n"
     )

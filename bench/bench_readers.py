@@ -1,6 +1,9 @@
 """Time read_file + clean_text per format on files generated from the shared corpus (run from the repo root).
 
 .venv/bin/python bench/bench_readers.py [--repeat 20]
+.venv/bin/python bench/bench_readers.py --realfiles    # the 32 real office files of ../shared/realfiles:
+    each read → clean → analyse (core.importer.process_bytes), wall and CPU, then the whole folder
+    imported end to end into a new archive (Archive.import_paths, in-process), OCR included
 """
 
 from __future__ import annotations
@@ -44,10 +47,47 @@ def _time(function: Callable[[], object], repeat: int) -> float:
     return best * 1000
 
 
+def real_files() -> None:
+    import os
+
+    from core.archive import Archive
+    from core.importer import process_bytes
+    from core.models import Outcome
+    from tests.conftest import SHARED
+
+    folder = SHARED / "realfiles"
+    paths = sorted(p for p in folder.iterdir() if p.suffix not in {".md", ".tsv"})
+    print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print(f"{'file':<14}{'bytes':>9}{'chars':>8}{'wall s':>9}{'cpu s':>8}  outcome")
+    total_wall = total_cpu = 0.0
+    for path in paths:
+        data = path.read_bytes()
+        wall, cpu = time.perf_counter(), time.process_time()
+        item = process_bytes(str(path), data)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        total_wall += wall
+        total_cpu += cpu
+        outcome = item.error or (item.fmt + (" (OCR)" if any("OCR" in w for w in item.warnings) else ""))
+        print(f"{path.name:<14}{len(data):>9}{len(item.text):>8}{wall:>9.2f}{cpu:>8.2f}  {outcome}")
+    print(f"{'sum':<14}{'':>9}{'':>8}{total_wall:>9.2f}{total_cpu:>8.2f}")
+    with tempfile.TemporaryDirectory() as work:
+        wall, cpu = time.perf_counter(), time.process_time()
+        with Archive.open(Path(work) / "real.sqlite") as archive:
+            report = archive.import_paths(paths, workers=0)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    print(f"import_paths of {len(paths)} files: {report.count(Outcome.IMPORTED)} imported, "
+          f"{report.count(Outcome.DUPLICATE)} duplicate, {report.count(Outcome.FAILED)} failed; "
+          f"{wall:.1f} s wall, {cpu:.1f} s CPU")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument("--realfiles", action="store_true")
     args = parser.parse_args()
+    if args.realfiles:
+        real_files()
+        return
     text = _text(17_000)  # ~50 KB of UTF-8
     lines = [line for line in text.split("\n") if line.strip()]
     with tempfile.TemporaryDirectory() as folder:

@@ -8,11 +8,12 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from core import domain
 from core.errors import ArchiveError
 from core.models import Document
 from core.schema import AGENCY_ALIASES_SQL
 
-ANNUAL_REPORT = "法治政府建设年度报告"
+ANNUAL_REPORT = domain.ANNUAL_REPORT
 UNKNOWN_AGENCY = "（未识别机关）"
 
 # The table lives in the archive file, so copying the file keeps the user's merges. core.schema creates
@@ -26,11 +27,12 @@ ALIAS_TABLE_SQL = AGENCY_ALIASES_SQL
 # 人力资源和社会保障局) and a prefix such as 深圳市 may or may not name the same body, so those merges
 # are the user's decision, stored as aliases.
 
-STATUS_IN = "in"
-STATUS_MISSING = "missing"
-STATUS_LATE = "late"
-STATUS_PARTS = "parts"
-STATUS_LABELS = {STATUS_IN: "已报", STATUS_MISSING: "未报", STATUS_LATE: "逾期", STATUS_PARTS: "缺项"}
+# The grid's states, their words and colours are core.domain's (window, Excel and CLI say the same).
+STATUS_IN = domain.GRID_IN
+STATUS_MISSING = domain.GRID_MISSING
+STATUS_LATE = domain.GRID_LATE
+STATUS_PARTS = domain.GRID_PARTS
+STATUS_LABELS = {code: domain.GRID_BY_CODE[code].label for code in (STATUS_IN, STATUS_MISSING, STATUS_LATE, STATUS_PARTS)}
 
 
 class AliasError(ArchiveError):
@@ -188,9 +190,7 @@ def is_late(doc: Document) -> bool | None:
     """Published after 1 April of the year after the report year (the stored flag when there is one)."""
     if doc.late is not None:
         return doc.late
-    if not doc.publish_date or doc.report_year is None:
-        return None
-    return doc.publish_date[:10] > f"{doc.report_year + 1}-04-01"
+    return domain.is_late(doc.report_year, doc.publish_date)
 
 
 def _all_documents(archive: Any, **filters: Any) -> list[Document]:
@@ -265,7 +265,7 @@ class GridCell:
 
     @property
     def label(self) -> str:
-        """Short Chinese text for the cell: 已报 / 未报 / 逾期 / 缺项, combined when both apply."""
+        """Short Chinese text for the cell: 已报送 / 未报送 / 逾期 / 缺项, combined when both apply."""
         if not self.doc_ids:
             return STATUS_LABELS[STATUS_MISSING]
         words = []
@@ -324,8 +324,9 @@ def reporting_grid(
             continue
         cell = cells.setdefault((agency, doc.report_year), GridCell(agency, doc.report_year))
         cell.doc_ids.append(doc.id)
-        cell.late = cell.late or bool(is_late(doc))
-        cell.missing_parts = sorted(set(cell.missing_parts) | set(doc.missing_parts))
+        if domain.structure_applies(doc.doc_type):  # the deadline and the five parts are annual-report rules
+            cell.late = cell.late or bool(is_late(doc))
+            cell.missing_parts = sorted(set(cell.missing_parts) | set(doc.missing_parts))
     years_found = [year for _, year in cells]
     years = list(range(min(years_found), max(years_found) + 1)) if years_found else []
     return ReportingGrid(sorted(names), years, cells, names, undated, unnamed)

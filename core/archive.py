@@ -11,22 +11,26 @@ import sqlite3
 import sys
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from core import importer, search, tags
+from core import archive_file, importer, reuse, search, tags
 from core import schema as _schema
 from core.errors import (
     ArchiveCorruptError,
+    ArchiveDamagedError,
     ArchiveError,
     ArchiveReadOnlyError,
     DiskFullError,
     SearchCancelledError,
 )
+from core.ingest import TimeLimit
+from core.ingest import resume as _resume
+from core.ingest.resume import InterruptedImport
 from core.models import (
     DOC_TYPES,
     META_FIELDS,
@@ -56,6 +60,7 @@ _DOC_COLUMNS = (
     " missing_parts, late, imported_at, size, fmt, deleted_at, overrides"
 )
 _CHUNK = 500
+_FIRST_WAIT = 0.5  # seconds a write waits for another program's lock before saying so
 
 TagRef = str | int
 
@@ -117,12 +122,17 @@ class Archive:
     """
 
     def __init__(self, conn: sqlite3.Connection, path: Path, *, read_only: bool = False,
-                 warnings: list[str] | None = None, migration_backup: Path | None = None) -> None:
+                 warnings: list[str] | None = None, migration_backup: Path | None = None,
+                 timeout: float = 5.0) -> None:
         self._conn = conn
         self.path = path
         self.read_only = read_only
         self.warnings: list[str] = list(warnings or [])
         self.migration_backup = migration_backup
+        self.timeout = timeout
+        # Called (from the thread that writes) with a Chinese sentence when a write has to wait for another
+        # program's write lock; the CLI prints it, the window shows it in the status bar.
+        self.on_wait: Callable[[str], None] | None = None
         self._closed = False
         self._cache: OrderedDict[tuple[Any, ...], list[tuple[int, float]]] = OrderedDict()
         self._cache_version: tuple[int, int] = (-1, -1)
@@ -149,18 +159,18 @@ class Archive:
                 target.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise ArchiveReadOnlyError(f"无法创建档案所在的文件夹：{target.parent}（{exc.strerror}）") from exc
-        else:
-            _check_header(target)
-            if not read_only and not (os.access(target, os.W_OK) and os.access(target.parent, os.W_OK)):
-                raise ArchiveReadOnlyError(
-                    f"档案文件或其所在文件夹是只读的，无法修改：{target}。可以以只读方式打开，或复制到可写的位置。"
-                )
+        # The header is read through the connection below (inspect_file), never with open(): see
+        # core.archive_file — closing a descriptor of a live archive drops this process's SQLite locks.
+        elif not read_only and not (os.access(target, os.W_OK) and os.access(target.parent, os.W_OK)):
+            raise ArchiveReadOnlyError(
+                f"档案文件或其所在文件夹是只读的，无法修改：{target}。可以以只读方式打开，或复制到可写的位置。"
+            )
         if read_only:
             warnings.append("档案以只读方式打开，不能导入、修改或删除。")
         try:
-            conn = _connect(target, timeout=timeout, read_only=read_only)
+            conn = archive_file.connect(target, timeout=timeout, read_only=read_only)
         except sqlite3.Error as exc:
-            raise _as_archive_error(exc, target) from exc
+            raise _with_advice(_as_archive_error(exc, target), target) from exc
         try:
             # Look before touching: another program's file or a newer archive is refused unchanged.
             version = inspect_file(conn)
@@ -174,11 +184,11 @@ class Archive:
             conn.execute("SELECT count(*) FROM documents").fetchone()
         except sqlite3.Error as exc:
             conn.close()
-            raise _as_archive_error(exc, target) from exc
+            raise _with_advice(_as_archive_error(exc, target), target) from exc
         except BaseException:
             conn.close()
             raise
-        return cls(conn, target, read_only=read_only, warnings=warnings, migration_backup=backup)
+        return cls(conn, target, read_only=read_only, warnings=warnings, migration_backup=backup, timeout=timeout)
 
     def close(self) -> None:
         if not self._closed:
@@ -214,16 +224,38 @@ class Archive:
         except sqlite3.Error as exc:
             raise _as_archive_error(exc, self.path) from exc
 
+    def _begin_immediate(self, conn: sqlite3.Connection) -> None:
+        """BEGIN IMMEDIATE; when another program holds the write lock, say so (on_wait) and keep waiting."""
+        waiting = self.on_wait is not None and self.timeout > _FIRST_WAIT
+        try:
+            if waiting:
+                conn.execute(f"PRAGMA busy_timeout = {int(_FIRST_WAIT * 1000)}")
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if not waiting or ("locked" not in str(exc).lower() and "busy" not in str(exc).lower()):
+                    raise
+            assert self.on_wait is not None
+            self.on_wait(f"档案正被其他程序或窗口写入，正在等待（最多 {self.timeout:.0f} 秒）…")
+            conn.execute(f"PRAGMA busy_timeout = {int((self.timeout - _FIRST_WAIT) * 1000)}")
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise _as_archive_error(exc, self.path) from exc
+        finally:
+            if waiting:
+                try:
+                    conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
+                except sqlite3.Error:
+                    pass
+
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction; typed errors for locked / full / read-only, nothing half-written."""
         if self.read_only:
             raise ArchiveReadOnlyError("档案以只读方式打开，不能修改。")
         conn = self._conn
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
-            raise _as_archive_error(exc, self.path) from exc
+        self._begin_immediate(conn)
         try:
             yield conn
             conn.execute("COMMIT")
@@ -243,13 +275,52 @@ class Archive:
         cancel: threading.Event | None = None,
         *,
         workers: int | None = None,
+        time_limit: TimeLimit | None = None,
     ) -> ImportReport:
-        """Import files and folders (recursive); see core.importer.run_import."""
+        """Import files and folders (recursive); see core.importer.run_import (`time_limit` per file:
+        core.ingest.TimeLimit, default 30 s + 10 s per MB)."""
         if self.read_only:
             raise ArchiveReadOnlyError("档案以只读方式打开，不能导入。")
         try:
             return importer.run_import(self._conn, paths, progress, cancel, workers=workers,
-                                       archive_path=self.path)
+                                       archive_path=self.path, time_limit=time_limit)
+        except sqlite3.Error as exc:
+            raise _as_archive_error(exc, self.path) from exc
+
+    def interrupted_import(self) -> InterruptedImport | None:
+        """An import that was killed before it finished (core.ingest.resume): how many of its files
+        landed and how many are left; None when there is none. One small query: fine on the GUI thread."""
+        try:
+            return _resume.interrupted(self._conn)
+        except sqlite3.Error as exc:
+            log.warning("could not look for an interrupted import: %s", exc)
+            return None
+
+    def resume_import(
+        self,
+        run_id: int,
+        progress: importer.Progress | None = None,
+        cancel: threading.Event | None = None,
+        *,
+        workers: int | None = None,
+        time_limit: TimeLimit | None = None,
+    ) -> ImportReport:
+        """Import the files an interrupted import had not done yet (a new import of them)."""
+        if self.read_only:
+            raise ArchiveReadOnlyError("档案以只读方式打开，不能导入。")
+        try:
+            paths = _resume.pending_paths(self._conn, run_id)
+            _resume.discard(self._conn, run_id)
+        except sqlite3.Error as exc:
+            raise _as_archive_error(exc, self.path) from exc
+        return self.import_paths(paths, progress, cancel, workers=workers, time_limit=time_limit)
+
+    def discard_interrupted_import(self, run_id: int) -> None:
+        """Forget an interrupted import: the user does not want the rest of its files."""
+        if self.read_only:
+            return
+        try:
+            _resume.discard(self._conn, run_id)
         except sqlite3.Error as exc:
             raise _as_archive_error(exc, self.path) from exc
 
@@ -498,6 +569,18 @@ class Archive:
         rows = self._rows("SELECT warnings FROM documents WHERE id = ?", (doc_id,))
         return list(json.loads(rows[0][0])) if rows else []
 
+    def flagged_ids(self, flag: str) -> list[int]:
+        """Ids of the (not deleted) documents carrying an import flag: "garbled" (文字可能是乱码: the text may
+        be mojibake) or "ocr" (the text was read by OCR from a scan), found by their stored warnings."""
+        from core.readers.flags import FLAG_MARKERS
+
+        marker = FLAG_MARKERS[flag]
+        rows = self._rows(
+            "SELECT id FROM documents WHERE deleted_at IS NULL AND instr(warnings, ?) > 0 ORDER BY id",
+            (marker,),
+        )
+        return [int(row[0]) for row in rows]
+
     def get_analysis(self, doc_id: int) -> Analysis:
         """Stored analysis: metadata with the user's overrides, sections, structure, non-rejected facts."""
         rows = self._rows(
@@ -553,6 +636,7 @@ class Archive:
                         overrides[name] = value.strip() if isinstance(value, str) else value
                 meta = importer.effective_metadata(json.loads(row[1]), overrides, row[2])
                 self._update_meta(conn, int(doc_id), meta, overrides, old_indexed_title=row[4])
+                reuse.on_metadata(conn, [int(doc_id)])
 
     def _update_meta(self, conn: sqlite3.Connection, doc_id: int, meta: dict[str, Any],
                      overrides: dict[str, Any], *, old_indexed_title: str) -> None:
@@ -632,19 +716,35 @@ class Archive:
             )
             meta = {name: cols[name] for name in META_FIELDS}
             self._update_meta(conn, doc_id, meta, overrides, old_indexed_title=row[1])
-            kept = {
-                (int(r[0]), int(r[1]))
-                for r in conn.execute("SELECT start, end FROM facts WHERE doc_id = ? AND status != 'auto'", (doc_id,))
-            }
+            # A span the user touched keeps the user's facts; the analyser's facts there are added only beyond
+            # their number (报备率、及时率及规范率均达100% is three facts: confirming one keeps the other two),
+            # those with a key no kept fact has first.
+            kept: dict[tuple[int, int], list[str | None]] = {}
+            for r in conn.execute("SELECT start, end, key FROM facts WHERE doc_id = ? AND status != 'auto'", (doc_id,)):
+                kept.setdefault((int(r[0]), int(r[1])), []).append(r[2])
             conn.execute("DELETE FROM facts WHERE doc_id = ? AND status = 'auto'", (doc_id,))
-            importer.insert_facts(conn, doc_id, [f for f in analysis.facts if (f.start, f.end) not in kept])
+            fresh: list[Fact] = []
+            at_span: dict[tuple[int, int], list[Fact]] = {}
+            for f in analysis.facts:
+                if (f.start, f.end) in kept:
+                    at_span.setdefault((f.start, f.end), []).append(f)
+                else:
+                    fresh.append(f)
+            for span, candidates in at_span.items():
+                keys = kept[span]
+                room = len(candidates) - len(keys)
+                if room > 0:
+                    taken = set(keys)
+                    fresh.extend(sorted(candidates, key=lambda f: f.key in taken)[:room])
+            fresh.sort(key=lambda f: (f.start, f.end))
+            importer.insert_facts(conn, doc_id, fresh)
             _refresh_fact_count(conn, doc_id)
 
     # --- facts ---------------------------------------------------------------------------------------
 
     def get_facts(self, doc_id: int) -> list[Fact]:
         rows = self._rows(
-            "SELECT id, key, name, value, unit, qualifier, direction, start, end, sentence, status"
+            "SELECT id, key, name, value, unit, qualifier, direction, start, end, sentence, status, confidence"
             " FROM facts WHERE doc_id = ? ORDER BY start, id",
             (doc_id,),
         )
@@ -704,6 +804,17 @@ class Archive:
             fact.id = int(cur.lastrowid or 0)
             _refresh_fact_count(conn, doc_id)
         return fact
+
+    def delete_fact(self, fact_id: int) -> None:
+        """Remove a figure the user added by hand (undo of add_fact); a found figure is rejected instead."""
+        with self._write() as conn:
+            row = conn.execute("SELECT doc_id, status FROM facts WHERE id = ?", (fact_id,)).fetchone()
+            if row is None:
+                return
+            if row[1] != "manual":
+                raise ArchiveError("只能删除手工添加的数据项；识别出的数据项请标为已否决。")
+            conn.execute("DELETE FROM facts WHERE id = ?", (fact_id,))
+            _refresh_fact_count(conn, int(row[0]))
 
     # --- search --------------------------------------------------------------------------------------
 
@@ -799,6 +910,7 @@ class Archive:
                     f"UPDATE documents SET deleted_at = ? WHERE deleted_at IS NULL AND id IN ({','.join('?' * len(chunk))})",
                     [_now(), *chunk],
                 )
+                reuse.on_trash(conn, chunk)
 
     def restore(self, ids: Iterable[int]) -> None:
         with self._write() as conn:
@@ -806,6 +918,7 @@ class Archive:
                 conn.execute(
                     f"UPDATE documents SET deleted_at = NULL WHERE id IN ({','.join('?' * len(chunk))})", chunk
                 )
+                reuse.on_restore(conn, chunk)
 
     def trashed_ids(self) -> list[int]:
         return [int(r[0]) for r in self._rows(
@@ -852,10 +965,14 @@ class Archive:
                 self._conn.execute("INSERT INTO fts(fts, rank) VALUES ('integrity-check', 0)")
             except sqlite3.DatabaseError as exc:
                 problems.append(f"全文索引损坏（{exc}），需要重建索引")
-        counts = {
-            table: int(self._conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
-            for table in ("documents", "analyses", "texts", "originals", "fts_docsize")
-        }
+        try:
+            counts = {
+                table: int(self._conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+                for table in ("documents", "analyses", "texts", "originals", "fts_docsize")
+            }
+        except sqlite3.DatabaseError as exc:
+            problems.append(f"数据库已损坏：{exc}")
+            return problems
         for table in ("analyses", "texts", "originals", "fts_docsize"):
             if counts[table] != counts["documents"]:
                 what = {"analyses": "分析结果", "texts": "文字", "originals": "原始文件",
@@ -881,7 +998,7 @@ class Archive:
                 conn.execute("UPDATE documents SET indexed_title = ? WHERE id = ?", (indexed, doc_id))
 
     def backup(self, dest: str | Path) -> Path:
-        """A consistent copy of the archive (SQLite backup API; fine while open).
+        """A consistent copy of the archive (core.archive_file.copy_database: SQLite backup API; fine while open).
 
         `dest` is a file, or a folder (an existing one, or a path without a suffix) that gets a dated name.
         """
@@ -890,24 +1007,11 @@ class Archive:
             target = target / f"{self.path.stem}-备份-{datetime.now():%Y%m%d-%H%M%S}{self.path.suffix or '.sqlite'}"
         if target.resolve() == self.path.resolve():
             raise ArchiveError("备份文件不能与档案本身是同一个文件。")
-        tmp = target.with_name(target.name + ".part")  # the target appears only when complete
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp.unlink(missing_ok=True)
-            out = sqlite3.connect(tmp)
-            try:
-                self._conn.backup(out)
-                out.execute("PRAGMA journal_mode=DELETE")
-            finally:
-                out.close()
-            os.replace(tmp, target)
-        except (sqlite3.Error, OSError) as exc:
-            try:
-                tmp.unlink(missing_ok=True)
-            except OSError:
-                pass
-            if isinstance(exc, sqlite3.Error):
-                raise _as_archive_error(exc, target) from exc
+            archive_file.copy_database(self._conn, target)
+        except sqlite3.Error as exc:
+            raise _as_archive_error(exc, target) from exc
+        except OSError as exc:
             if exc.errno == errno.ENOSPC:
                 raise DiskFullError(f"磁盘已满，未能写入备份文件 {target}。档案本身没有改变。") from exc
             raise ArchiveReadOnlyError(f"无法写入备份文件 {target}：{exc.strerror or exc}") from exc
@@ -943,42 +1047,20 @@ class Archive:
 # --- module helpers ----------------------------------------------------------------------------------
 
 
-def _check_header(path: Path) -> None:
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(16)
-    except PermissionError as exc:
-        raise ArchiveReadOnlyError(f"没有读取档案文件的权限：{path}") from exc
-    except OSError as exc:
-        raise ArchiveCorruptError(f"无法读取档案文件 {path}：{exc.strerror or exc}") from exc
-    if head and head != b"SQLite format 3\x00":
-        raise ArchiveCorruptError(f"“{path.name}”不是报告档案文件（文件格式不对或已损坏）。")
+def _with_advice(error: Exception, path: Path) -> Exception:
+    """A damaged archive's message names the newest usable backup and what it holds (core.backups)."""
+    if type(error) is not ArchiveCorruptError or _schema.FOREIGN_MESSAGE in str(error):
+        return error
+    from core import backups
 
-
-def _connect(path: Path, *, timeout: float, read_only: bool) -> sqlite3.Connection:
-    if read_only:
-        uri = path.resolve().as_uri() + "?mode=ro"
-        conn = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
-        try:
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlite3.OperationalError:
-            conn.close()  # a WAL file in a read-only folder: read it as immutable
-            conn = sqlite3.connect(path.resolve().as_uri() + "?immutable=1", uri=True, timeout=timeout,
-                                   isolation_level=None)
-    else:
-        conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
     try:
-        # Connection settings only: nothing here changes the file (see _prepare_for_writing).
-        conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-        conn.execute("PRAGMA foreign_keys = ON")
-        if not read_only:
-            conn.execute("PRAGMA synchronous = NORMAL")
-        conn.execute("PRAGMA temp_store = MEMORY")
-        conn.execute("PRAGMA cache_size = -32768")  # 32 MB: the index pages of common characters stay hot
-    except BaseException:
-        conn.close()
-        raise
-    return conn
+        newest = backups.newest_usable(path)
+        known = newest is not None or bool(backups.list_backups(path))  # backed up before: it was one of ours
+    except Exception:  # the advice must never hide the real error
+        log.exception("looking for backups of %s failed", path)
+        newest, known = None, False
+    what = "已损坏" if known else "已损坏或不是报告档案"
+    return ArchiveDamagedError(f"档案“{path.name}”{what}，无法读取（{path}）。\n{backups.advice(newest)}", newest)
 
 
 def _prepare_for_writing(conn: sqlite3.Connection, *, network: bool) -> None:
@@ -1023,6 +1105,7 @@ def _fact(row: Sequence[Any]) -> Fact:
     return Fact(
         id=int(row[0]), key=row[1], name=row[2], value=float(row[3]), unit=row[4], qualifier=row[5],
         direction=row[6], start=int(row[7]), end=int(row[8]), sentence=row[9], status=row[10],
+        confidence=1.0 if len(row) < 12 or row[11] is None else float(row[11]),  # NULL: stored before version 6
     )
 
 

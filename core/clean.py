@@ -25,7 +25,9 @@ for _code in (0x0B, 0x0C, 0x85, 0x2028, 0x2029):  # vertical tab, form feed, NEL
 _REPLACEMENT: dict[str, str] = {chr(k): (v if isinstance(v, str) else "") for k, v in _TRANSLATE.items()}
 _SPECIAL = re.compile("[" + "".join(re.escape(ch) for ch in sorted(_REPLACEMENT)) + "]+")
 _FULLWIDTH_POINT = re.compile(r"(?<=\d)．(?=\d)")  # ２３．８ → 23.8 (after the digits are converted)
-_TAB_RUN = re.compile(r" *\t[ \t]*")
+# Starts only where a run of spaces starts (possessive): a long run of spaces without a tab is then
+# passed over in linear time, not retried from each of its spaces.
+_TAB_RUN = re.compile(r"(?<! ) *+\t[ \t]*")
 _SPACE_RUN = re.compile(r" {2,}")
 
 # --- page furniture ----------------------------------------------------------------------------------
@@ -119,3 +121,100 @@ def clean_text(text: str) -> str:
         if line and not is_furniture_line(line):
             out.append(line)
     return "\n".join(out)
+
+
+# --- mojibake ----------------------------------------------------------------------------------------
+
+GARBLED = "文字可能是乱码"  # every warning about garbled text starts with this (Archive.flagged_ids("garbled"))
+# (the codec the bytes were wrongly read with, the codec they really are in), likeliest first
+_MOJIBAKE_PAIRS: tuple[tuple[str, str], ...] = (
+    ("gb18030", "utf-8"),  # UTF-8 read as GBK and saved again: 中共 → 涓叡
+    ("cp1252", "utf-8"),  # UTF-8 read as Windows-1252: 中共 → ä¸­å…±
+    ("latin-1", "utf-8"),
+    ("cp1252", "gb18030"),  # GBK read as Windows-1252/Latin-1: 中共 → ÖÐ¹²
+    ("latin-1", "gb18030"),
+)
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+_PRIVATE_USE = re.compile(r"[\ue000-\uf8ff\ufffd]")
+_LOST_RUN = re.compile("\ufffd{2,}")
+
+
+def _common_share(text: str) -> float:
+    """Share of the non-ASCII characters that are what Chinese text is mostly made of: the 3,755 common
+    characters of GB 2312 level 1 and CJK/full-width punctuation. Mojibake of UTF-8 read as GBK is mostly
+    made of level-2 characters (UTF-8 lead bytes E4–E9 are GBK's level-2 rows), of Latin-1 letters, etc."""
+    total = len(text) - len(text.encode("ascii", "ignore"))
+    if not total:
+        return 1.0
+    return len(_common_pattern().findall(text)) / total
+
+
+_COMMON: list[re.Pattern[str]] = []
+
+
+def _common_pattern() -> re.Pattern[str]:
+    if not _COMMON:
+        level1 = bytes(
+            byte for lead in range(0xB0, 0xD8) for trail in range(0xA1, 0xFF) for byte in (lead, trail)
+        ).decode("gb2312", errors="ignore")
+        _COMMON.append(re.compile("[\u3000-\u303f\uff00-\uffef\u2010-\u2027" + re.escape(level1) + "]"))
+    return _COMMON[0]
+
+
+def _reverse(text: str, wrong: str, right: str) -> str | None:
+    """`text` transcoded back (encoded as `wrong`, decoded as `right`), a character that cannot be recovered
+    (a byte the wrong decoding had replaced by �) as �; None when the transcoding does not apply."""
+    out: list[str] = []
+    for piece in text.split("\ufffd"):
+        try:
+            raw = piece.encode(wrong)
+        except UnicodeEncodeError:
+            return None
+        try:
+            out.append(raw.decode(right))
+        except UnicodeDecodeError:
+            out.append(raw.decode(right, errors="replace"))
+    # A � of the wrong decoding stood for a byte lost there: the character it was part of shows as one
+    # � (the piece before it ends in a cut character); a � with nothing cut next to it stays one too.
+    joined = "\ufffd".join(out)
+    return _LOST_RUN.sub("\ufffd", joined)
+
+
+def repair_mojibake(text: str) -> tuple[str, list[str]]:
+    """(text, warnings): text whose Chinese was garbled by a wrong decoding and saved again is transcoded
+    back when that gives ordinary Chinese; the warnings say what was done, and a warning starting with
+    GARBLED marks text that is (or may still be) garbled: repaired with characters lost, or not
+    repairable (many private-use or replacement characters). Ordinary text comes back unchanged."""
+    if text.isascii():
+        return text, []
+    sample = text[:200_000]
+    before = _common_share(sample)
+    han = len(_HAN.findall(sample))
+    latin_mess = sum(1 for ch in sample if "\u00c0" <= ch <= "\u00ff")
+    if before < 0.6 and (han >= 10 or latin_mess >= 10):
+        for wrong, right in _MOJIBAKE_PAIRS:
+            candidate = _reverse(sample, wrong, right)
+            if candidate is None or len(_HAN.findall(candidate)) < 5 or _common_share(candidate) < 0.85:
+                continue
+            repaired = _reverse(text, wrong, right) if len(text) > len(sample) else candidate
+            if repaired is None:
+                continue
+            how = f"{_CODEC_NAMES[right]}按{_CODEC_NAMES[wrong]}读取后又保存过"
+            if "\ufffd" not in repaired:
+                return repaired, [f"文字编码曾被错误转换（{how}），已自动恢复为正确的中文"]
+            missing = repaired.count("\ufffd")
+            return repaired, [
+                f"{GARBLED}：文字编码曾被错误转换（{how}），已尽量恢复，但有 {missing} 个字符无法恢复"
+                "（以 � 标出），请对照原件核对"
+            ]
+    odd = len(_PRIVATE_USE.findall(sample))
+    visible = len("".join(sample.split())) or 1
+    if odd >= 5 and odd / visible >= 0.02:
+        return text, [f"{GARBLED}：文中有 {odd} 个无法显示的字符（字体私有编码或替换字符），请对照原件核对"]
+    if before < 0.5 and han >= 50:
+        return text, [f"{GARBLED}：文中大多是生僻字，可能是编码错误造成的乱码，请对照原件核对"]
+    return text, []
+
+
+_CODEC_NAMES = {"utf-8": "UTF-8", "gb18030": "GBK", "cp1252": "西文编码", "latin-1": "西文编码"}

@@ -14,14 +14,14 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from core.errors import ArchiveError
-from core.models import Document, Outcome
+from core.models import OUTCOME_LABELS, Document, Outcome
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1  # check found problems
 EXIT_ERROR = 2  # an expected error (message on stderr) or bad arguments
 EXIT_INTERRUPTED = 130
 
-_OUTCOME_LABEL = {Outcome.IMPORTED: "已导入", Outcome.DUPLICATE: "重复", Outcome.FAILED: "失败"}
+_OUTCOME_LABEL = OUTCOME_LABELS
 
 
 class _Parser(argparse.ArgumentParser):
@@ -34,13 +34,27 @@ def _print_json(value: Any) -> None:
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=1) + "\n")
 
 
+CLI_TIMEOUT = 30.0  # seconds a command waits for another program's write (saying so after half a second)
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
 def _open(args: argparse.Namespace) -> Any:
     from core.archive import Archive
 
-    archive = Archive.open(args.db)
+    archive = Archive.open(args.db, timeout=CLI_TIMEOUT)
+    archive.on_wait = _say
     for warning in archive.warnings:
         print(f"注意：{warning}", file=sys.stderr)
     return archive
+
+
+def _archive_path(args: argparse.Namespace) -> Path:
+    from core.paths import default_archive_path
+
+    return Path(args.db).expanduser() if args.db else default_archive_path()
 
 
 def _doc_json(doc: Document) -> dict[str, Any]:
@@ -106,7 +120,10 @@ def cmd_import(args: argparse.Namespace) -> int:
             if item.reason:
                 line += f"\t{item.reason}"
             print(line)
-        summary = f"共 {len(report.items)} 个文件：导入 {counts['imported']}，重复 {counts['duplicate']}，失败 {counts['failed']}"
+        summary = (
+            f"共 {len(report.items)} 个文件：已导入 {counts['imported']}，重复 {counts['duplicate']}，"
+            f"失败 {counts['failed']}，跳过 {counts['skipped']}"
+        )
         print(summary + ("（已取消）" if report.cancelled else ""))
     return EXIT_INTERRUPTED if report.cancelled else EXIT_OK
 
@@ -176,13 +193,24 @@ def cmd_show(args: argparse.Namespace) -> int:
         print(f"#{doc.id} {doc.title}")
         for label, value in (("来源文件", doc.source_name), ("发布机关", doc.agency), ("地区", doc.region),
                              ("报告年度", doc.report_year), ("发布日期", doc.publish_date), ("类型", doc.doc_type),
-                             ("标签", "，".join(doc.tags)), ("数据项", doc.fact_count)):
+                             ("标签", "，".join(doc.tags)), ("指标数", doc.fact_count),
+                             ("结构", _structure_words(doc))):
             print(f"{label}：{value if value not in (None, '') else '—'}")
         if doc.deleted:
             print("（在回收站中）")
         print()
         print(text)
     return EXIT_OK
+
+
+def _structure_words(doc: Any) -> str:
+    """The structure check in the window's and Excel's words (core.domain)."""
+    from core import domain
+
+    if not domain.structure_applies(doc.doc_type):
+        return domain.NOT_APPLICABLE
+    text = ("缺少：" + "；".join(domain.part_name(p) for p in doc.missing_parts)) if doc.missing_parts else domain.COMPLETE
+    return text + ("（逾期）" if doc.late else "")
 
 
 def _tag_by_name(archive: Any, name: str) -> Any:
@@ -266,6 +294,42 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_backups(args: argparse.Namespace) -> int:
+    from core.backups import backup_infos
+
+    found = backup_infos(_archive_path(args))
+    if args.json:
+        _print_json([item.as_json() for item in found if item.usable])
+        for item in found:
+            if not item.usable:
+                print(f"注意：备份文件 {item.path} 已损坏，无法读取，未列出", file=sys.stderr)
+        return EXIT_OK
+    if not found:
+        print("这个档案还没有备份。")
+    for item in found:
+        print(f"{item.describe()}\t{item.path}")
+    return EXIT_OK
+
+
+def cmd_restore_backup(args: argparse.Namespace) -> int:
+    from core.archive import Archive
+    from core.backups import documents_in, restore_backup
+
+    path = _archive_path(args)
+    source = Path(args.backup).expanduser()
+    expected = documents_in(source) if source.is_file() else None
+    aside = restore_backup(source, path)
+    with Archive.open(path) as archive:
+        count = archive.count()
+    if aside is not None:
+        print(f"原来的档案保存在 {aside}")
+    if expected is not None and count != expected:
+        print(f"错误：恢复后的档案有 {count} 个文档，备份中有 {expected} 个", file=sys.stderr)
+        return EXIT_PROBLEM
+    print(f"已从备份恢复：{path}（{count} 个文档）")
+    return EXIT_OK
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     from core.extract import extract_file
 
@@ -286,8 +350,20 @@ def cmd_export(args: argparse.Namespace) -> int:
         else:
             ids = archive.list_ids(order_by="report_year", descending=False, **filters)
         out = Path(args.xlsx)
-        export_xlsx(archive, out, ids)
+        export_xlsx(archive, out, ids, template=args.template)
     print(f"已导出 {len(ids)} 个文档到 {out}")
+    return EXIT_OK
+
+
+def cmd_reuse(args: argparse.Namespace) -> int:
+    from core.reuse import reuse_of, reuse_text
+
+    with _open(args) as archive:
+        result = reuse_of(archive, args.id)
+        if args.json:
+            _print_json(result.to_json())
+        else:
+            print(reuse_text(archive, result))
     return EXIT_OK
 
 
@@ -368,13 +444,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quick", action="store_true", help="快速检查（不检查全文索引）")
     p = add("backup", cmd_backup, "备份档案到文件或文件夹")
     p.add_argument("dest")
+    p = add("backups", cmd_backups, "列出这个档案的自动备份（最新的在前）")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出：path、created、documents")
+    p = add("restore-backup", cmd_restore_backup, "用一份备份替换档案（原来的档案改名保留，不会删除）")
+    p.add_argument("backup", metavar="PATH")
     p = add("extract", cmd_extract, "分析单个文件并输出 JSON（不需要档案）")
     p.add_argument("file")
     p.add_argument("--json", action="store_true", help="输出 JSON（默认即为 JSON）")
     p = add("export", cmd_export, "把文档及其数据导出为 Excel 工作簿")
     p.add_argument("--xlsx", required=True, metavar="OUT")
     p.add_argument("--query", help="只导出与此搜索匹配的文档")
+    p.add_argument("--template", help="「报告」表的指标列模板（默认：设置中的默认模板，未设置时为“全部指标”）")
     _add_filters(p, tag_help="只导出含有此标签的文档（可重复）")
+    p = add("reuse", cmd_reuse, "重复率：文档中有多少文字也出现在档案里更早的文档中（同一机关往年的优先）")
+    p.add_argument("id", type=int)
+    p.add_argument("--json", action="store_true")
     return parser
 
 
@@ -407,6 +491,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except ArchiveError as exc:
         print(f"错误：{exc}", file=sys.stderr)
+        newest = getattr(exc, "backup", None)
+        if newest is not None and args.command != "restore-backup":
+            db = f" --db \"{args.db}\"" if args.db else ""
+            print(f"恢复：report-archive-cli{db} restore-backup \"{newest.path}\"", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("已中断", file=sys.stderr)

@@ -12,16 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from core import domain
 from core.models import Analysis, Fact, Section
 
-# Names of the five required parts (domain/report-structure.md), for the outline.
-REQUIRED_PART_NAMES: dict[int, str] = {
-    1: "主要举措和成效",
-    2: "存在的不足和原因",
-    3: "主要负责人履行第一责任人职责情况",
-    4: "下一年度主要安排",
-    5: "其他需要报告的情况",
-}
+# Names of the five required parts: core.domain's (the outline shows the same words as the table and Excel).
+REQUIRED_PART_NAMES: dict[int, str] = domain.PART_NAMES
 
 # Parts and paragraphs are compared by tf-idf cosine of character bigrams (parts: plus heading
 # bigram Jaccard); pairs reaching these may be aligned (alignment keeps the order, maximising the sum).
@@ -136,6 +131,7 @@ class Comparison:
     seconds: float = 0.0
     pair_by_a: dict[int, int] = field(default_factory=dict)  # paragraph of A → index into pairs
     pair_by_b: dict[int, int] = field(default_factory=dict)
+    moved: list[ParagraphPair] = field(default_factory=list)  # unaligned paragraphs found elsewhere (find_moved)
 
     def __post_init__(self) -> None:
         self.pair_by_a = {p.a: n for n, p in enumerate(self.pairs)}
@@ -144,6 +140,13 @@ class Comparison:
     def paragraph_text(self, side: str, index: int) -> str:
         para = (self.paragraphs_a if side == "a" else self.paragraphs_b)[index]
         return (self.text_a if side == "a" else self.text_b)[para.start : para.end]
+
+    def moved_of(self, side: str, index: int) -> ParagraphPair | None:
+        """The moved pair holding paragraph `index` of `side`, if it was moved (not deleted + added)."""
+        for pair in self.moved:
+            if (pair.a if side == "a" else pair.b) == index:
+                return pair
+        return None
 
     def pair_of(self, side: str, index: int) -> ParagraphPair | None:
         pos = (self.pair_by_a if side == "a" else self.pair_by_b).get(index)
@@ -536,17 +539,151 @@ def diff_paragraph(a: str, b: str) -> tuple[list[tuple[int, int]], list[tuple[in
     return changes_a, changes_b
 
 
+# ---------------------------------------------------------------------------------------------- moved paragraphs, words
+
+# A paragraph the alignment left alone on both sides is "moved" when its text is this similar.
+MOVED_THRESHOLD = 0.8
+MOVED_MIN_CHARS = 8
+# An aligned pair this dissimilar (alignment score) gives way when one side is found moved elsewhere.
+MOVED_WEAK_PAIR = 0.5
+_FIGURE = re.compile(r"\d+(?:\.\d+)?(?:%|‰)?")
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def find_moved(cmp: Comparison) -> list[ParagraphPair]:
+    """Unaligned paragraphs of A found (identical or near-identical) among the unaligned ones of B.
+
+    Moved to another part or reordered inside one: shown as moved, not as deleted + added. Candidates
+    come from an inverted index of character bigrams (rare ones first), so unrelated reports stay cheap.
+    """
+    # Unaligned paragraphs, and ones the in-order alignment paired only loosely with something else.
+    weak = {n for n, p in enumerate(cmp.pairs) if not p.identical and p.similarity < MOVED_WEAK_PAIR}
+    un_a = [i for i, m in enumerate(cmp.match_a) if m is None or cmp.pair_by_a.get(i) in weak]
+    un_b = [j for j, m in enumerate(cmp.match_b) if m is None or cmp.pair_by_b.get(j) in weak]
+    if not un_a or not un_b:
+        return []
+    norm_a = {i: _NOT_WORD.sub("", cmp.paragraph_text("a", i)) for i in un_a}
+    norm_b = {j: _NOT_WORD.sub("", cmp.paragraph_text("b", j)) for j in un_b}
+    index: dict[str, list[int]] = {}
+    for j in un_b:
+        for gram in {norm_b[j][k : k + 2] for k in range(len(norm_b[j]) - 1)}:
+            index.setdefault(gram, []).append(j)
+    scored: list[tuple[float, int, int]] = []
+    for i in un_a:
+        text = norm_a[i]
+        if len(text) < MOVED_MIN_CHARS:
+            continue
+        grams = {text[k : k + 2] for k in range(len(text) - 1)}
+        votes: Counter[int] = Counter()
+        for gram in grams:
+            holders = index.get(gram, ())
+            if len(holders) <= 50:
+                votes.update(holders)
+        for j, shared in votes.most_common(5):
+            other = norm_b[j]
+            if len(other) < MOVED_MIN_CHARS or shared < 0.5 * min(len(grams), len(other) - 1):
+                continue
+            matcher = difflib.SequenceMatcher(None, text, other, autojunk=False)
+            if matcher.real_quick_ratio() < MOVED_THRESHOLD or matcher.quick_ratio() < MOVED_THRESHOLD:
+                continue
+            ratio = matcher.ratio()
+            if ratio >= MOVED_THRESHOLD:
+                scored.append((ratio, i, j))
+    scored.sort(key=lambda x: (-x[0], x[1], x[2]))
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    moved: list[ParagraphPair] = []
+    dropped: set[int] = set()
+    for ratio, i, j in scored:
+        if i in used_a or j in used_b or cmp.match_a[i] == j:
+            continue
+        used_a.add(i)
+        used_b.add(j)
+        for pos in (cmp.pair_by_a.get(i), cmp.pair_by_b.get(j)):
+            if pos is not None:  # the loose pair gives way to the move
+                dropped.add(pos)
+        ta, tb = cmp.paragraph_text("a", i), cmp.paragraph_text("b", j)
+        ca, cb = diff_words(ta, tb)
+        moved.append(ParagraphPair(i, j, round(ratio, 3), ta == tb, ca, cb))
+    if dropped:
+        for pos in dropped:
+            pair = cmp.pairs[pos]
+            cmp.match_a[pair.a] = None
+            cmp.match_b[pair.b] = None
+        cmp.pairs = [p for n, p in enumerate(cmp.pairs) if n not in dropped]
+        cmp.__post_init__()
+    moved.sort(key=lambda p: p.a)
+    return moved
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _widen(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A change never splits a figure (95% → 100% whole) nor leaves half of a 2-character word: a lone
+    changed Chinese character takes its neighbour along (提高 → 提升, not 高 → 升)."""
+    figures = [(m.start(), m.end()) for m in _FIGURE.finditer(text)]
+    out: list[tuple[int, int]] = []
+    for raw_start, raw_end in spans:
+        start, end = raw_start, raw_end
+        for f_start, f_end in figures:
+            if f_start < end and start < f_end:
+                start, end = min(start, f_start), max(end, f_end)
+        if end - start == 1 and _is_cjk(text[start]):
+            if start > 0 and _is_cjk(text[start - 1]) and not (out and out[-1][1] >= start):
+                start -= 1
+            elif end < len(text) and _is_cjk(text[end]):
+                end += 1
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(end, out[-1][1]))
+        else:
+            out.append((start, end))
+    return out
+
+
+def diff_words(a: str, b: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """diff_paragraph with every change widened to whole words and figures: 提高 → 提升 is marked as two
+    words, never as 高 → 升 (a 2-character word is not broken), and 95% → 100% as whole figures."""
+    changes_a, changes_b = diff_paragraph(a, b)
+    if not changes_a and not changes_b:
+        return changes_a, changes_b
+    if changes_a == [(0, len(a))] and changes_b == [(0, len(b))]:
+        return changes_a, changes_b  # rewritten as a whole
+    return _widen(a, changes_a), _widen(b, changes_b)
+
+
+def changed_figures(old: str, new: str) -> list[tuple[str, str]]:
+    """Figures that differ between two near-identical passages, in order: [("95%", "100%"), …]."""
+    def tokens(text: str) -> list[str]:
+        out: list[str] = []
+        pos = 0
+        for match in _FIGURE.finditer(text):
+            out.extend(text[pos : match.start()])
+            out.append(match.group(0))
+            pos = match.end()
+        out.extend(text[pos:])
+        return out
+
+    ta, tb = tokens(old), tokens(new)
+    found: list[tuple[str, str]] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, ta, tb, autojunk=False).get_opcodes():
+        if tag != "replace":
+            continue
+        figs_a = [t for t in ta[i1:i2] if _FIGURE.fullmatch(t)]
+        figs_b = [t for t in tb[j1:j2] if _FIGURE.fullmatch(t)]
+        for x, y in zip(figs_a, figs_b, strict=False):
+            if x != y:
+                found.append((x, y))
+    return found
+
+
 # ---------------------------------------------------------------------------------------------- figures
 
-_UNIT_SCALE = {"万": 1e4, "亿": 1e8, "千": 1e3, "百": 1e2, "万亿": 1e12}
-
-
 def split_unit(unit: str) -> tuple[float, str]:
-    """'万元' → (10000, '元'); '%' → (1, '%'); a bare '万' stays as it is."""
-    for prefix in ("万亿", "亿", "万", "千", "百"):
-        if unit.startswith(prefix) and len(unit) > len(prefix):
-            return _UNIT_SCALE[prefix], unit[len(prefix) :]
-    return 1.0, unit
+    """'万元' → (10000, '元'); '%' → (1, '%'); '宗' → (1, '件'); a bare '万' stays as it is (core.domain.unit_scale)."""
+    base, factor = domain.unit_scale(unit)
+    return factor, base
 
 
 def signed_value(fact: Fact) -> float:
@@ -600,10 +737,30 @@ def fact_group(fact: Fact, label: str) -> str:
     return f"label:{label}|{split_unit(fact.unit)[1]}"
 
 
-def compare_figures(
-    facts_a: Sequence[Fact], text_a: str, facts_b: Sequence[Fact], text_b: str
+def _first_statement(facts: list[tuple[Fact, str]], report_year: int | None, text: str) -> tuple[Fact, str] | None:
+    """The statement of a group a report stands by: for an indicator (keyed), the figure it states
+    (core.domain.stated_fact: never a start value, another year's figure or a target); else the first."""
+    if not facts:
+        return None
+    first = facts[0][0]
+    if not first.key:
+        return facts[0]
+    statement = domain.stated_fact([f for f, _ in facts], report_year, text)
+    if statement is None:
+        return None
+    return next(pair for pair in facts if pair[0] is statement.fact)
+
+
+def compare_figures(  # noqa: PLR0917 - two reports, each: facts, text, year
+    facts_a: Sequence[Fact], text_a: str, facts_b: Sequence[Fact], text_b: str,
+    year_a: int | None = None, year_b: int | None = None,
 ) -> list[FigureRow]:
-    """One row per indicator found in either report (first statement of each), A's order then B-only."""
+    """One row per indicator found in either report (the figure each report states), A's order then B-only.
+
+    A difference and a change rate are computed only between the same indicator (same key, or for unkeyed
+    figures the same words before the number) in the same unit (万/亿 prefixes converted, 件/宗/起 alike);
+    otherwise the row shows both values and says why there is no difference.
+    """
     def grouped(facts: Sequence[Fact], text: str) -> dict[str, list[tuple[Fact, str]]]:
         groups: dict[str, list[tuple[Fact, str]]] = {}
         for fact in sorted(facts, key=lambda f: f.start):
@@ -617,29 +774,32 @@ def compare_figures(
     rows: list[FigureRow] = []
     for group in list(ga) + [g for g in gb if g not in ga]:
         in_a, in_b = ga.get(group, []), gb.get(group, [])
-        fa = in_a[0][0] if in_a else None
-        fb = in_b[0][0] if in_b else None
+        pick_a = _first_statement(in_a, year_a, text_a)
+        pick_b = _first_statement(in_b, year_b, text_b)
+        if pick_a is None and pick_b is None:
+            continue
+        fa = pick_a[0] if pick_a else None
+        fb = pick_b[0] if pick_b else None
         first = fa or fb
         assert first is not None
-        label = (in_a or in_b)[0][1] or first.sentence[:16]
+        label = (pick_a or pick_b or ("", ""))[1] or first.sentence[:16]
         row = FigureRow(
             group, first.key, label, first.unit, fa, fb,
             signed_value(fa) if fa else None, signed_value(fb) if fb else None, None, None,
             max(0, len(in_a) - 1), max(0, len(in_b) - 1),
         )
         if fa is not None and fb is not None:
+            same_indicator = fa.key == fb.key
             scale_a, base_a = split_unit(fa.unit)
             scale_b, base_b = split_unit(fb.unit)
-            if base_a == base_b or (fa.key and fb.key and base_a != "%" and base_b != "%"):
+            if same_indicator and base_a == base_b:
                 assert row.value_a is not None and row.value_b is not None
                 vb = row.value_b * scale_b / scale_a
                 row.diff = round(vb - row.value_a, 6)
                 if row.value_a:
                     row.pct = round(row.diff / abs(row.value_a) * 100, 2)
-                if base_a != base_b:
-                    row.note = "单位不同"
             else:
-                row.note = "单位不同"
+                row.note = f"单位不同（{fa.unit or '无'} / {fb.unit or '无'}），未计算差值"
         rows.append(row)
     # Indicators both reports state first (keyed ones ahead), then A-only, then B-only; stable otherwise.
     rows.sort(key=lambda r: (r.one_sided, r.fact_a is None, r.key is None))
@@ -690,19 +850,23 @@ def compare(text_a: str, analysis_a: Analysis | None, text_b: str, analysis_b: A
         if matched is None:
             continue
         ta, tb = ptexts_a[i], ptexts_b[matched]
-        ca, cb = diff_paragraph(ta, tb)
+        ca, cb = diff_words(ta, tb)
         pairs.append(ParagraphPair(i, matched, sims[i], ta == tb, ca, cb))
     target_a = {p.a: p.b for p in part_pairs if p.a is not None}
     target_b = {p.b: p.a for p in part_pairs if p.b is not None}
     a_to_b = _anchors(match_a, parts_a, target_a, parts_b, other_count=len(paras_b))
     b_to_a = _anchors(match_b, parts_b, target_b, parts_a, other_count=len(paras_a))
     figures = compare_figures(
-        analysis_a.facts if analysis_a else [], text_a, analysis_b.facts if analysis_b else [], text_b
+        analysis_a.facts if analysis_a else [], text_a, analysis_b.facts if analysis_b else [], text_b,
+        analysis_a.report_year if analysis_a else None, analysis_b.report_year if analysis_b else None,
     )
-    return Comparison(
+    result = Comparison(
         text_a, text_b, paras_a, paras_b, parts_a, parts_b, part_pairs, pairs, match_a, match_b,
         a_to_b, b_to_a, figures, time.perf_counter() - started,
     )
+    result.moved = find_moved(result)
+    result.seconds = time.perf_counter() - started
+    return result
 
 
 def paragraph_at(paragraphs: Sequence[Paragraph], offset: int) -> int:

@@ -35,5 +35,13 @@ class QueryError(ArchiveError):
     """A search query could not be understood (never raised for ordinary input)."""
 
 
+class ArchiveDamagedError(ArchiveCorruptError):
+    """SQLite reports the archive damaged; the message names the newest usable backup (`backup`, or None)."""
+
+    def __init__(self, message: str, backup: object = None) -> None:
+        super().__init__(message)
+        self.backup = backup  # core.backups.BackupInfo of the newest usable backup, or None
+
+
 class SearchCancelledError(ArchiveError):
     """A search or listing was stopped by Archive.interrupt() (a newer query replaced it)."""

@@ -15,7 +15,7 @@ from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 
-from core import __version__
+from core import __version__, domain
 from core.models import Document
 from core.xlsx_util import (
     HEADER_FILL,
@@ -23,6 +23,7 @@ from core.xlsx_util import (
     MONEY_FORMAT,
     ExportError,
     WidthTracker,
+    apply_print_setup,
     atomic_output,
     looks_like_formula,
     safe_text,
@@ -40,35 +41,17 @@ CompareRow = tuple[str | None, str, float | None, str, float | None, str]
 TrendInput = tuple[str | None, str, str, Mapping[int, float | None]]
 
 PERCENT_CHANGE_FORMAT = "0.0%"
-# Units that are a multiple of another: value × factor is in the base unit.
-_SCALES: dict[str, tuple[str, float]] = {
-    "元": ("元", 1.0), "千元": ("元", 1e3), "万元": ("元", 1e4), "百万元": ("元", 1e6), "亿元": ("元", 1e8),
-}
-# Counters that mean the same in these reports (a case is 一件/一宗/一起).
-_SAME_UNIT: dict[str, str] = {"宗": "件", "起": "件"}
 
-# 收报情况 statuses (core.agencies' codes and labels both accepted), worst first: the fill of a combined
-# label such as "逾期、缺项" is that of its worst part.
-GRID_STATUSES: tuple[tuple[str, str, str], ...] = (
-    # (code, label, fill colour)
-    ("missing", "未报送", "FFC7CE"),
-    ("parts", "缺项", "F8CBAD"),
-    ("late", "逾期", "FFEB9C"),
-    ("in", "已报送", "C6EFCE"),
+# 收报情况 states (core.domain): (code, label, fill colour), worst first: the fill of a combined label such
+# as "逾期、缺项" is that of its worst part.
+GRID_STATUSES: tuple[tuple[str, str, str], ...] = tuple(
+    (s.code, s.label, s.color.lstrip("#").upper()) for s in domain.GRID_STATES
 )
-_GRID_WORDS: dict[str, str] = {"未报": "missing", "缺项": "parts", "逾期": "late", "已报": "in"}
 
 
 def unit_scale(unit: str) -> tuple[str, float]:
-    """(base unit, factor): 亿元 → (元, 1e8), 万件 → (件, 1e4), 宗 → (件, 1): case counters 件/宗/起 are one."""
-    unit = (unit or "").strip()
-    if unit in _SCALES:
-        return _SCALES[unit]
-    factor = 1.0
-    if len(unit) > 1 and unit[0] in "万亿":
-        factor = 1e4 if unit[0] == "万" else 1e8
-        unit = unit[1:]
-    return _SAME_UNIT.get(unit, unit), factor
+    """(base unit, factor): 亿元 → (元, 1e8), 万件 → (件, 1e4), 宗 → (件, 1) (core.domain.unit_scale)."""
+    return domain.unit_scale(unit)
 
 
 def _put(ws: Any, row: int, col: int, value: Any, number_format: str | None = None) -> Any:
@@ -103,6 +86,7 @@ def _table(ws: Any, headers: Sequence[str], rows: Sequence[Sequence[Any]], *,
     widths.apply(ws)
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
+    apply_print_setup(ws)  # A4 landscape, fit to the page width, header row on every page
 
 
 def _doc_label(doc: Document) -> str:
@@ -251,7 +235,8 @@ def export_comparison_xlsx(out: Path | str, doc_a: Document | None, doc_b: Docum
         notes += _doc_notes("B", doc_b)
     _notes_sheet(wb, [
         *notes,
-        ("对比", "差值", "B值 − A值，以A的单位计；百分数之差为百分点；带万/亿的单位先换算；件、宗、起视为同一单位"),
+        ("对比", "差值", "B值 − A值，以A的单位计；只在同一指标、同一单位之间计算；百分数之差为百分点；"
+         "带万/亿的单位先换算；件、宗、起视为同一单位，人、名、位视为同一单位"),
         ("对比", "变化率", "差值 ÷ |A值|，以百分比格式显示（0.125 显示为 12.5%）"),
         ("对比", "数值", "A值、B值为原文数值（下降记为负数），百分数按原文存储（95.5 表示 95.5%）"),
     ])
@@ -328,14 +313,8 @@ def _trend_row(row: Any) -> TrendInput:
 
 
 def _grid_code(status: str) -> str | None:
-    status = (status or "").strip()
-    for code, label, _ in GRID_STATUSES:
-        if status in (code, label):
-            return code
-    for word, code in _GRID_WORDS.items():  # worst first: 未报 before 缺项 before 逾期 before 已报
-        if word in status:
-            return code
-    return None
+    state = domain.grid_state(status)
+    return state.code if state is not None else None
 
 
 def export_grid_xlsx(out: Path | str, agencies: Sequence[str], years: Sequence[int],
@@ -381,7 +360,6 @@ def export_grid_xlsx(out: Path | str, agencies: Sequence[str], years: Sequence[i
     _notes_sheet(wb, [
         *[("图例", label, f"{counts[code]} 格；底色 #{color}") for code, label, color in GRID_STATUSES],
         ("收报情况", "年度", "按报告年度（所报告的年度）统计"),
-        ("收报情况", "逾期", "发布日期晚于报告年度次年 4 月 1 日"),
-        ("收报情况", "缺项", "缺少法定五部分中的第1–4部分之一"),
+        *[("收报情况", state.label, state.meaning) for state in domain.GRID_STATES],
     ])
     return _save(wb, out)

@@ -83,7 +83,9 @@ _CN_NUM = "零〇○一二两三四五六七八九十百千万亿"
 _UNIT_ALT = "|".join(re.escape(unit) for unit in _UNITS)
 _NUMBER_RE = re.compile(
     r"(?P<num>(?<![\d.])(?<!\d[,，])\d+(?:[,，]\d{3})*(?:\.\d+)?(?![\d.]\d)"
-    rf"|[{_CN_NUM}]+(?:点[零〇一二三四五六七八九]+)?)"
+    # A Chinese numeral starts only where its run starts and is taken whole (possessive): a run of
+    # 50,000 一 without a unit is then rejected in linear time instead of retried from every position.
+    rf"|(?<![{_CN_NUM}])[{_CN_NUM}]++(?:点[零〇一二三四五六七八九]++)?)"
     r"(?P<q1>余|多)?"
     r"(?P<sp>[ \u3000\u00a0]?)"
     r"(?P<mag>千万|百万|万亿|[万亿千])?"
@@ -98,13 +100,19 @@ _RANK_LEAD_RE = re.compile(
     r"|全[国省市区县州盟旗](?:排名|范围内)?$"
 )
 _NEGATED_ZERO_RE = re.compile(
-    r"(?:未发生|没有发生|未出现|没有出现|未收到|没有收到)"
-    r"(?P<obj>[^，,。；;：:、！？!?\s]{0,12}?(?:案件|案例|事故|事件|申请|投诉))"
+    r"(?:未发生|没有发生|未出现|没有出现|未收到|没有收到|未发现|没有发现)"
+    r"(?P<obj>[^，,。；;：:、！？!?\s]{0,12}?(?:案件|案例|事故|事件|申请|投诉|文件))"
     r"|[零无](?P<zobj>败诉|被纠错|纠错|错案|发案|上访|伤亡事故|安全事故|事故|投诉|违规)(?:案件|案例|情况|事件)?"
     r"|无(?!论|须|需|法|关|缝|偿|纸|证|障碍|一不)(?P<nobj>[^，,。；;：:、！？!?\s无]{0,8}?"
     r"(?:(?:败诉|被纠错|纠错)(?:案件|案例|情况)?|(?:复议|诉讼|应诉)(?:案件|案例)))"
     r"|(?P<rate>率)(?:为|是|均为|保持为?|均保持为?)?(?P<zero>0(?:\.0+)?%?|零)(?![\d.])"
 )
+
+# 无森林火情、亡人火警: one explicit zero per incident named after 无.
+_INCIDENT = r"[\u4e00-\u9fff]{0,6}?(?:火情|火警|事故|事件)"
+_NONE_LIST_RE = re.compile(rf"(?<![毫有若从虚别])无(?P<items>{_INCIDENT}(?:、{_INCIDENT})*)(?=[，,。；;、\s）)]|$)")
+# 未认领事项数量为0: a count stated as zero; the unit follows the counted noun.
+_COUNT_ZERO_RE = re.compile(r"(?P<obj>[\u4e00-\u9fff]{2,12}?)(?:数量|数)(?:均)?为(?P<zero>0|零)(?![\d.%])")
 
 # 均未被纠错或败诉: one or two explicit zeros, each named by its own word.
 _NOT_BEEN_RE = re.compile(r"未被?(?P<a>纠错|败诉)(?:[或和及与、]被?(?P<b>纠错|败诉))?")
@@ -163,6 +171,8 @@ _DIRECTION_RE = re.compile(
 _LIST_TAIL_RE = re.compile(
     r"^(?P<items>[^，,。；;：:]+?)(?:均|全部|都|皆|全)(?:已经?)?(?:达到了|达到|达|为|保持在?|实现|是)?了?$"
 )
+# 全程网办率以及一趟不用跑率达100%: rates joined by 以及/及/和/与/、 sharing one number, no 均.
+_RATE_LIST_RE = re.compile(r"^(?P<items>[^，,。；;：:]+?率)(?:达到了|达到|达|为|是)?$")
 # Counts about others: 在全市15个开发区中首家…, 成为全省3个试点之一.
 _OTHERS_RE = re.compile(
     r"^[^，,。；;]{0,20}?(?:中(?:的)?(?:首|率先|第一|唯一|排名|排|位列|居|最|仅有|只有)|之一)"
@@ -180,6 +190,7 @@ _CLASS_NOUN_RE = re.compile(r"的?[\u4e00-\u9fff]{0,4}?(?:企业|项目|公司|�
 _TRAINING_RE = re.compile(r"培训|轮训|讲座|学习|课|班|研讨|宣讲|辅导|考试|活动")
 _PAGE_COUNTER_RE = re.compile(r"浏览|访问量|访问次数|访问人次|阅读数|点击数")
 _TARGET_RE = re.compile(r"力争|确保|争取|力求")
+_FIRSTS_RE = re.compile(r"全(?:国|省|市|区|县)第一")
 _GOAL_RE = re.compile(r"确保|力争|争取|努力|目标|要求|力求|防止|避免")
 
 
@@ -311,10 +322,16 @@ _TITLE_RE = re.compile(r"(?:《[^》]*》[、，,]?)+等?")
 _FILLERS = ("“", "”", "‘", "’", "各类", "各种", "各项", "分别", "累计", "共计", "全部", "相关", "了")
 
 
+_ASIDE_RE = re.compile(r"[（(][^）)]{1,6}[）)]")  # 出台（修订）规范性文件: a short aside inside a phrase
+
+
 def _key_context(prefix: str) -> str:
-    """The clause text with book titles, quotes and fillers out: 出台《…》等 → 出台, 调处各类矛盾纠纷 → 调处矛盾纠纷."""
+    """The clause text with book titles, quotes, short asides and fillers out: 出台《…》等 → 出台,
+    调处各类矛盾纠纷 → 调处矛盾纠纷, 出台（修订）规范性文件 → 出台规范性文件."""
     if "《" in prefix:
         prefix = _TITLE_RE.sub("", prefix)
+    if "（" in prefix or "(" in prefix:
+        prefix = _ASIDE_RE.sub("", prefix)
     for filler in _FILLERS:
         if filler in prefix:
             prefix = prefix.replace(filler, "")
@@ -411,6 +428,8 @@ class FactExtractor:
                 break
         truncated = position < len(text)
         stopped_by = ("facts" if produced >= max_facts else "chars") if truncated else ""
+        _follow_activity(facts, self.dictionary)
+        _unkey_parts(facts, text)
         return FactExtraction(_drop_restatements(text, facts), truncated, position, len(text), stopped_by)
 
     def _extract_range(self, ctx: _Context, pos: int, endpos: int) -> list[Fact]:
@@ -505,6 +524,10 @@ class FactExtractor:
             return
         if _inside_quotes(text, sentence_start, start):
             return
+        if re.search(r"(?<![\d.])\d年$|每$", before) or (
+            before.endswith("按") and text.startswith(("比例", "的比例"), end)
+        ):
+            return  # 抽查频率1年1次, 按3%比例抽查: a frequency or a parameter, not a result
         if _PAGE_COUNTER_RE.search(text[max(0, start - 8) : start]) or _PAGE_COUNTER_RE.search(prefix):
             return
         stripped_prefix, pre_qualifier = _strip_pre_qualifier(prefix)
@@ -522,8 +545,10 @@ class FactExtractor:
             rest = after[2:3]
             if rest in ("）", ")", "、", "，", ",") and _inside_parentheses(text, sentence_start, start):
                 return  # (对单位5万元以上)的案件: a bracketed definition of a class
-            if rest and (_is_cjk(rest) or rest in "“《") and rest not in "和及与或":
-                return
+            if rest and (_is_cjk(rest) or rest in "“《") and rest not in "和及与或" and not (
+                unit in ("%", "％") and rest == "的"
+            ):
+                return  # (80%以上的事项 is a share of the items: kept)
             if after.startswith(("以下", "以内")):
                 return
         if _OTHERS_RE.match(text[end : ctx.clause_end(end) + 1]):
@@ -577,6 +602,8 @@ class FactExtractor:
         Accepted: hedged counts (十余场, 近千人, 约两万个), large amounts (六千亿元), counts closing their
         clause (专题辅导十余场, 分三批, 案件一宗。) and sessions of training (三期培训).
         """
+        if _FIRSTS_RE.match(ctx.text, match.end()):
+            return True  # 取得两个全省第一: a count of first places
         num = match.group("num")
         text = ctx.text
         if prefix.endswith(_VAGUE_PREFIX) or text[token.end : token.end + 1] in ("几", "来"):
@@ -631,15 +658,26 @@ class FactExtractor:
                 continue  # 放在第一位
             if _inside_quotes(text, ctx.sentence_span(start)[0], start):
                 continue
+            if re.search(r"个$", prefix[:-2] if prefix.endswith(("全国", "全省", "全市", "全区", "全县")) else ""):
+                continue  # 两个全省第一: counted as such (see _FIRSTS_RE), no rank of its own
             raw = match.group("n")
             value = parse_arabic(raw) if raw[0].isdigit() else cn_to_number(raw)
             if value is None or value <= 0:
                 continue
             # Only a rank in a 法治 assessment is the assessment.rank indicator.
             lead = "排名第" if re.search("法治|依法行政|法制", ctx.sentence(start)) else ""
-            yield self._make_fact(
-                ctx, value, "名", start, match.end(), key_context=_key_context(prefix) + lead
-            )
+            fact = self._make_fact(ctx, value, "名", start, match.end(), key_context=_key_context(prefix) + lead)
+            sentence = ctx.sentence(start)
+            if (
+                lead
+                and fact.key is None
+                and "assessment.rank" in self.dictionary
+                and re.search(r"法治[^，,。；;]{0,10}(?:考评|考核|评估|测评)", sentence)
+                and not re.search(r"比武|竞赛|比赛|大赛|评查|练兵", prefix)
+            ):
+                # the rank in a 法治 assessment, whatever area the ranked units are named by (执法部门)
+                fact.key, fact.name = "assessment.rank", self.dictionary.name("assessment.rank")
+            yield fact
 
     def _percent_words(self, ctx: _Context, pos: int = 0, endpos: int | None = None) -> Iterator[Fact]:
         """百分之九十五 / 百分之95 → 95 %."""
@@ -664,7 +702,8 @@ class FactExtractor:
             start, end = match.start(), match.end()
             clause_start = ctx.clause_start(start)
             prefix = text[clause_start:start]
-            if _GOAL_RE.search(prefix) or _inside_quotes(text, ctx.sentence_span(start)[0], start):
+            whole_quote = text[start - 1 : start] == "“" and text[end : end + 1] == "”"  # 安全生产“零事故”
+            if _GOAL_RE.search(prefix) or (_inside_quotes(text, ctx.sentence_span(start)[0], start) and not whole_quote):
                 continue
             if text[end : end + 1] == "的":
                 continue  # 对未收到申请的事项: a modifier, not a result
@@ -678,6 +717,26 @@ class FactExtractor:
             unit = "起" if obj.endswith(("事故", "事件")) else "件"
             yield self._make_fact(
                 ctx, 0.0, unit, start, end, key_context=_key_context(prefix + text[start:end])
+            )
+
+        stop = len(text) if endpos is None else endpos
+        for match in _NONE_LIST_RE.finditer(text, pos, stop):
+            prefix = text[ctx.clause_start(match.start()) : match.start()]
+            if _GOAL_RE.search(prefix) or _inside_quotes(text, ctx.sentence_span(match.start())[0], match.start()):
+                continue
+            at = match.start("items")
+            for item in match.group("items").split("、"):
+                item_start = match.start() if at == match.start("items") else at
+                yield self._make_fact(ctx, 0.0, "起", item_start, at + len(item), key_context=item)
+                at += len(item) + 1
+        for match in _COUNT_ZERO_RE.finditer(text, pos, stop):
+            prefix = text[ctx.clause_start(match.start()) : match.start()]
+            if _GOAL_RE.search(prefix):
+                continue
+            obj = match.group("obj")
+            unit = "项" if re.search(r"事项|清单|项目", obj) else "人" if obj.endswith("人") else "件"
+            yield self._make_fact(
+                ctx, 0.0, unit, match.start("zero"), match.end("zero"), key_context=_key_context(prefix + obj)
             )
 
         for match in _NOT_BEEN_RE.finditer(text, pos, len(text) if endpos is None else endpos):
@@ -716,6 +775,14 @@ class FactExtractor:
         limit = min(ctx.clause_end(end), end + 24) - sentence_start
         area = self.dictionary.area_from_hits(hits, ctx.text[sentence_start:sentence_end], limit)
         key = self.dictionary.find_key(key_context, unit, after, area)
+        if key is None and unit in _VISIT_UNITS and _CHECK_VERB.search(key_context + after):
+            # 排查生产经营单位及重点场所378家次: a visit count (家次/户次) of a check is an inspection figure
+            key = "enforcement.inspections" if "enforcement.inspections" in self.dictionary else None
+        if key is None or self.dictionary.indicators[key].area != "法律顾问":
+            words = key_context + "|" + after  # the clause around the number, the number left out
+            counsel = _counsel_key(ctx.text[sentence_start:start], words, unit, self.dictionary)
+            if counsel is not None:
+                key = counsel
         return Fact(
             value=value,
             unit=unit,
@@ -727,6 +794,99 @@ class FactExtractor:
             qualifier=qualifier,
             direction=direction,
         )
+
+
+# Who acts decides what a figure counts: a sentence whose actor is the legal adviser (外聘法律顾问…) counts
+# the adviser's work — the verb and object next to the number say which (办理…案件, 参加…会议, 审核…合同).
+_COUNSEL_ACTOR_RE = re.compile(r"法律顾问|公职律师")
+_COUNSEL_WORK: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(?:办理|代理|参与)[^，,。；;]{0,20}(?:案件|诉讼|纠纷)"), "counsel.cases_represented"),
+    (re.compile(r"(?:参加|列席|参与|出席)[^，,。；;]{0,20}会(?:议)?"), "counsel.meetings"),
+    (re.compile(r"(?:审查|审核|把关|修改|起草|出具|审定)[^，,。；;]{0,20}(?:合同|协议|文书|文件|意见书?)"),
+     "counsel.documents_reviewed"),
+)
+_FOLLOWING_COUNT = {  # 开展法治培训10场次，覆盖500余人次: the people count of the activity just named
+    "education.trainings": "education.trainees",
+    "enforcement.trainings": "enforcement.trainees",
+}
+
+
+_OTHER_SUBJECT_RE = re.compile(r"我局|本局|我委|我厅|我办|我区|我市|我县|全区|全市|全县|全局|区政府|市政府|县政府|各单位|各部门")
+_ADVISER_COUNTED_RE = re.compile(r"(?:法律顾问|公职律师)[^，,；;]{0,4}?\d+\s*(?:名|人|家|位)")
+
+
+def _counsel_acts(sentence_before: str) -> bool:
+    """Whether the legal adviser is the actor of the clause the number ends: named in it or in an earlier
+    clause of the sentence with no other subject between (聘请法律顾问3名 counts the advisers: no actor)."""
+    for clause in reversed(re.split(r"[，,；;]", sentence_before)):
+        if _COUNSEL_ACTOR_RE.search(clause):
+            return not _ADVISER_COUNTED_RE.search(clause)
+        if _OTHER_SUBJECT_RE.search(clause):
+            return False
+    return False
+
+
+def _counsel_key(sentence_before: str, clause: str, unit: str, dictionary: IndicatorDictionary) -> str | None:
+    if not _COUNSEL_ACTOR_RE.search(sentence_before) or not _counsel_acts(sentence_before):
+        return None
+    for pattern, key in _COUNSEL_WORK:
+        if pattern.search(clause) and key in dictionary and dictionary.unit_fits(key, unit):
+            return key
+    return None
+
+
+_VISIT_UNITS = ("家次", "户次")
+_CHECK_VERB = re.compile(r"检查|排查|巡查|抽查|督查|检测|核查")
+# A verb that makes the figure another quantity than the indicator (区级取消政务服务事项18项 is no stock of items).
+_OTHER_ACTION: dict[str, re.Pattern[str]] = {
+    "service.items": re.compile(r"取消|下放|调整为|调整至|精简|压减|削减|划转|承接|减少"),
+}
+
+
+# A part of a total split by level or owner (其中区级调委会4家、街道调委会12家): not the agency's total.
+_LEVEL_PART = re.compile(r"(?:其中)?(?:[省市区县镇乡]级|街道|社区|村|乡镇|国企|企业|行业|部门|基层)")
+
+
+def _unkey_parts(facts: list[Fact], text: str) -> None:
+    """A total then its parts (调解组织178个，其中区级调委会4家、街道调委会12家…): the total keeps the key,
+    same-key figures after 其中 / 包括 in its sentence are parts, not the agency's figure; and a figure whose
+    clause says another action than the indicator counts (取消…事项) loses the key."""
+    last_key_at: dict[tuple[str, str], int] = {}
+    for fact in facts:
+        if fact.key is None:
+            continue
+        if verbs := _OTHER_ACTION.get(fact.key):
+            before = re.split(r"[，,。；;]", text[max(0, fact.start - 16) : fact.start])[-1]
+            after = re.split(r"[，,。；;]", text[fact.end : fact.end + 30])[0]
+            if verbs.search(before) or verbs.search(after) or re.search(r"(?:清单|目录|名录)$", before):
+                fact.key, fact.name = None, None  # 取消…事项18项, 将2项…事项…调整为区级, 事项清单31个
+                continue
+        marker = (fact.key, fact.sentence)
+        if marker in last_key_at:
+            between = text[last_key_at[marker] : fact.start]
+            cut = max(between.rfind(c) for c in "，,、；;")
+            part = re.sub(r"^(?:其中|包括)[，,：:]?", "", between[cut + 1 :] if cut >= 0 else between)
+            if re.search(r"其中|包括", between) and _LEVEL_PART.match(part):
+                fact.key, fact.name = None, None
+                continue
+        last_key_at[marker] = fact.end
+
+
+def _follow_activity(facts: list[Fact], dictionary: IndicatorDictionary) -> None:
+    """An unkeyed people count (人次/人/名) right after a training count in the same sentence is its trainees."""
+    previous: Fact | None = None
+    for fact in facts:
+        if (
+            previous is not None
+            and fact.key is None
+            and previous.key in _FOLLOWING_COUNT
+            and previous.sentence == fact.sentence
+            and fact.start - previous.end <= 12
+        ):
+            key = _FOLLOWING_COUNT[previous.key]
+            if key in dictionary and dictionary.unit_fits(key, fact.unit):
+                fact.key, fact.name = key, dictionary.name(key)
+        previous = fact
 
 
 def _drop_restatements(text: str, facts: list[Fact]) -> list[Fact]:
@@ -767,7 +927,7 @@ def _respective_item(prefix: str) -> str | None:
 
 def _list_items(prefix: str) -> list[str]:
     """`A率、B率及C率均达` → [A率, B率, C率]; [] when the number belongs to one indicator."""
-    match = _LIST_TAIL_RE.match(prefix)
+    match = _LIST_TAIL_RE.match(prefix) or _RATE_LIST_RE.match(prefix)
     if not match:
         return []
     items_text = match.group("items")
@@ -798,6 +958,11 @@ def _list_items(prefix: str) -> list[str]:
     items = [*parts[:-1], *split_last]
     if not 2 <= len(items) <= 8 or any(len(item) > 16 for item in items):
         return []
+    if match.re is _RATE_LIST_RE and (
+        not all(item.endswith("率") for item in items)
+        or any(a != b and b.endswith(a.removeprefix("基本")) for a in items for b in items)
+    ):
+        return []  # without 均, only distinct rates (A率以及B率达100%; not 满意率和基本满意率) share one number
     return items
 
 

@@ -7,7 +7,6 @@ import json
 import logging
 import os
 import sqlite3
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -16,9 +15,30 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from core import search
+from core import reuse, search
 from core.errors import ArchiveError, ReadError
-from core.models import DOC_TYPES, META_FIELDS, Analysis, Fact, ImportItem, ImportReport, Outcome, ReadResult
+from core.ingest import (
+    DEFAULT_TIME_LIMIT,
+    OCR_PAGE,
+    Job,
+    JobResult,
+    PoolUnavailable,
+    Status,
+    TimeLimit,
+    WorkerPool,
+)
+from core.ingest import resume as _resume
+from core.models import (
+    DOC_TYPES,
+    META_FIELDS,
+    OUTCOME_LABELS,
+    Analysis,
+    Fact,
+    ImportItem,
+    ImportReport,
+    Outcome,
+    ReadResult,
+)
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +47,7 @@ Progress = Callable[[int, int, str], None]
 MAX_FILE_BYTES = 150 * 1024 * 1024
 BATCH_DOCS = 50  # documents per commit
 BATCH_SECONDS = 2.0  # or this long since the last commit, whichever comes first
-POOL_MIN_FILES = 40  # analyse in worker processes only when there is enough work to pay for start-up
+POOL_MIN_FILES = 40  # below this, one worker process (for the time limit); from here, one per core (≤ 4)
 # Office lock files, OS droppings: never documents, skipped silently.
 _JUNK_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
 
@@ -78,6 +98,8 @@ class Processed:
     data: bytes = b""  # the original bytes (stored as a BLOB)
     index_body: str = ""  # search.index_form(text), computed where the CPU work happens (a worker)
     mtime_ns: int | None = None  # the file's modification time when it was checked (stored for re-import)
+    reuse_signature: bytes = b""  # reuse.prepare(text), likewise: the encoded signature …
+    reuse_keys: list[int] | None = None  # … and its index keys
 
 
 def sha256(data: bytes) -> str:
@@ -113,6 +135,7 @@ def process_bytes(path: str, data: bytes, sha_original: str | None = None) -> Pr
     item.text = text
     item.sha_text = text_hash(text)
     item.index_body = search.index_form(text)
+    item.reuse_signature, item.reuse_keys = reuse.prepare(text)
     item.fmt = result.fmt
     item.encoding = result.encoding
     item.warnings = list(result.warnings)
@@ -131,6 +154,11 @@ def _process_path(path: str, sha_original: str) -> Processed:
     crash_on = os.environ.get("REPORT_ARCHIVE_TEST_CRASH_ON")  # test hook: simulate a crashing reader
     if crash_on and Path(path).name == crash_on and multiprocessing_child():
         os._exit(70)
+    hang_on = os.environ.get("REPORT_ARCHIVE_TEST_HANG_ON")  # test hook: simulate a reader that never ends
+    if hang_on and Path(path).name == hang_on and multiprocessing_child():
+        Path(path + ".hanging").touch()  # tells the test the worker is inside the file now
+        while True:
+            time.sleep(1)
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
@@ -168,9 +196,21 @@ def _is_junk(name: str) -> bool:
     return name.startswith(("~$", ".~")) or name.lower() in _JUNK_NAMES or name.startswith(".")
 
 
+class SkipReason(str):
+    """A reason from collect_files meaning "not a report, skipped" (Outcome.SKIPPED), not a failure."""
+
+    __slots__ = ()
+
+
 def collect_files(paths: Iterable[str | Path]) -> Iterator[tuple[str, str | None]]:
-    """Yield (file path, reason it cannot be imported or None); folders are walked recursively."""
-    suffixes = supported_suffixes()
+    """Yield (file path, reason it cannot be imported or None); folders are walked recursively.
+
+    Files in a folder that are not reports (core.readers.candidates) come with a SkipReason.
+    """
+    from core.readers.candidates import is_report_candidate
+    from core.readers.ocr import settings as ocr_settings
+
+    images = ocr_settings().enabled  # with OCR off, a folder's pictures are skipped, not failed
     seen: set[str] = set()
     for raw in paths:
         path = Path(raw)
@@ -186,11 +226,8 @@ def collect_files(paths: Iterable[str | Path]) -> Iterator[tuple[str, str | None
                     if key in seen:
                         continue
                     seen.add(key)
-                    suffix = Path(name).suffix.lower()
-                    if suffix not in suffixes:
-                        yield full, f"不支持的文件类型（{suffix or '无扩展名'}）"
-                    else:
-                        yield full, None
+                    skip = is_report_candidate(full, images=images)
+                    yield full, (SkipReason(skip) if skip else None)
             for error in unreadable:  # a subfolder os.walk could not list: say so instead of skipping it
                 yield str(error.filename or path), "无法打开此文件夹（没有权限或已被移走），其中的文件未导入"
             continue
@@ -250,12 +287,12 @@ def insert_facts(conn: sqlite3.Connection, doc_id: int, facts: Iterable[Fact], s
     stamp = None if status == "auto" else _now()  # updated_at records user edits only
     rows = [
         (doc_id, f.key, f.name, float(f.value), f.unit or "", f.qualifier or "", f.direction, f.start, f.end,
-         f.sentence or "", status, stamp)
+         f.sentence or "", status, stamp, f.confidence, f.pattern or None)
         for f in facts
     ]
     conn.executemany(
         "INSERT INTO facts(doc_id, key, name, value, unit, qualifier, direction, start, end, sentence,"
-        " status, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        " status, updated_at, confidence, pattern) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         rows,
     )
     return len(rows)
@@ -294,6 +331,7 @@ def store_document(conn: sqlite3.Connection, item: Processed) -> int:
     )
     insert_facts(conn, doc_id, analysis.facts)
     search.index_document(conn, doc_id, indexed_title, item.index_body or search.index_form(item.text))
+    reuse.index_document(conn, doc_id, item.text, encoded=item.reuse_signature, keys=item.reuse_keys)
     return doc_id
 
 
@@ -370,10 +408,12 @@ def _pool_size(n_files: int, workers: int | None) -> int:
         if env.isdigit():
             workers = int(env)
     if workers is not None:
-        return max(0, workers)
-    if n_files < POOL_MIN_FILES:
+        return max(0, workers)  # 0: in-process, without a time limit (tests, debugging)
+    if n_files == 0:
         return 0
-    return max(0, min(4, (os.cpu_count() or 1)))
+    if n_files < POOL_MIN_FILES:
+        return 1  # a time limit needs a process that can be ended
+    return max(1, min(4, (os.cpu_count() or 1)))
 
 
 def run_import(
@@ -384,25 +424,42 @@ def run_import(
     *,
     workers: int | None = None,
     archive_path: Path | None = None,
+    time_limit: TimeLimit | None = None,
 ) -> ImportReport:
     """Import files and folders into the archive behind `conn` (autocommit mode).
 
     Every file ends as imported, duplicate (of an archived document, by original bytes or cleaned
     text) or failed with a Chinese reason. Each document is written in one transaction together with
     its text, original, facts and index entry, so an interrupted import leaves no half document and
-    re-running it completes the rest. `cancel` is checked between files.
+    re-running it completes the rest.
+
+    Files are read and analysed in worker processes (core.ingest.WorkerPool): a file that overruns
+    `time_limit` (default DEFAULT_TIME_LIMIT: 30 s + 10 s per MB, more per OCR page) fails with 处理超时
+    and its worker is replaced; a worker that crashes fails only its own file; `cancel` stops the import
+    within about a second, even in the middle of a file. `workers=0` analyses in-process (no limit).
     """
+    limit = time_limit if time_limit is not None else DEFAULT_TIME_LIMIT
     report = ImportReport()
     files = list(collect_files(paths))
     total = len(files)
     done = 0
+    # The file list goes into the archive first: if the app is killed, the next start offers the rest.
+    run_id = _start_run(conn, [path for path, _reason in files])
+    seq_of = {path: seq for seq, (path, _reason) in enumerate(files)}
+    checked: list[tuple[int, str]] = []  # phase 1 outcomes, written with the first batch
 
-    def finish(item: ImportItem) -> None:
+    def finish(item: ImportItem, phase1: bool = False) -> None:
         nonlocal done
         report.items.append(item)
         done += 1
+        if run_id is not None:
+            if phase1:
+                checked.append((seq_of[item.path], item.outcome.value))
+            else:  # in the transaction that stored its document (if any)
+                batch.begin()
+                _resume.mark(conn, run_id, [(seq_of[item.path], item.outcome.value)])
         if progress is not None:
-            label = {Outcome.IMPORTED: "已导入", Outcome.DUPLICATE: "重复", Outcome.FAILED: "失败"}[item.outcome]
+            label = OUTCOME_LABELS[item.outcome]
             progress(done, total, f"{Path(item.path).name}：{label}")
 
     def cancelled() -> bool:
@@ -413,42 +470,51 @@ def run_import(
 
     # Phase 1 (cheap): skip files imported before and unchanged since (same path, size and modification
     # time: no reading at all), hash the others and drop the ones already archived before any parsing.
+    batch = _Batch(conn)
     todo: list[tuple[str, str]] = []
+    sizes: dict[str, int] = {}
     mtimes: dict[str, int] = {}
     for index, (path, reason) in enumerate(files):
         if cancelled():
+            _end_run(conn, run_id)
             return report
         if progress is not None and index % 200 == 199:
             progress(done, total, f"正在检查文件（{index + 1}/{total}）…")
         if reason is not None:
-            finish(ImportItem(path, Outcome.FAILED, reason))
+            finish(ImportItem(path, Outcome.SKIPPED if isinstance(reason, SkipReason) else Outcome.FAILED, reason), phase1=True)
             continue
         try:
             stat = os.stat(path)
             size = stat.st_size
             if size > MAX_FILE_BYTES:
                 finish(ImportItem(path, Outcome.FAILED,
-                                  f"文件过大（{_mb(size)}），单个文件上限 {_mb(MAX_FILE_BYTES)}"))
+                                  f"文件过大（{_mb(size)}），单个文件上限 {_mb(MAX_FILE_BYTES)}"), phase1=True)
                 continue
             unchanged = _unchanged(conn, path, size, stat.st_mtime_ns)
             if unchanged is not None:
-                finish(ImportItem(path, Outcome.DUPLICATE, _unchanged_reason(unchanged), unchanged[0]))
+                finish(ImportItem(path, Outcome.DUPLICATE, _unchanged_reason(unchanged), unchanged[0]), phase1=True)
                 continue
             mtimes[path] = stat.st_mtime_ns
             digest = sha256(Path(path).read_bytes())
         except OSError as exc:
-            finish(ImportItem(path, Outcome.FAILED, _os_reason(exc)))
+            finish(ImportItem(path, Outcome.FAILED, _os_reason(exc)), phase1=True)
             continue
         found = _existing(conn, "sha_original", digest)
         if found is not None:
-            finish(ImportItem(path, Outcome.DUPLICATE, _duplicate_reason(found, by_text=False), found[0]))
+            finish(ImportItem(path, Outcome.DUPLICATE, _duplicate_reason(found, by_text=False), found[0]),
+                   phase1=True)
             continue
         todo.append((path, digest))
+        sizes[path] = size
 
+    if run_id is not None and checked:
+        batch.begin()
+        _resume.mark(conn, run_id, checked)
     # Phase 2: read → clean → analyse (in worker processes when worth it), store in the main thread.
-    batch = _Batch(conn)
     n_workers = _pool_size(len(todo), workers)
-    results = _pooled(todo, n_workers) if n_workers > 0 else (_process_path(p, d) for p, d in todo)
+    results = (
+        _pooled(todo, n_workers, limit, sizes, cancel) if n_workers > 0 else (_process_path(p, d) for p, d in todo)
+    )
     try:
         for item in results:
             if cancelled():
@@ -457,7 +523,9 @@ def run_import(
             outcome = _store_one(conn, batch, item, archive_path)
             finish(outcome)
             batch.maybe_commit()
+        cancelled()  # the pool stops at once on cancel: say so even when no file was left to break on
         batch.commit()
+        _end_run(conn, run_id)  # done, or cancelled by the user: nothing to resume
     except BaseException:
         batch.rollback()
         raise
@@ -468,82 +536,80 @@ def run_import(
     return report
 
 
-def _new_executor(n_workers: int) -> Any:
-    """A spawn process pool (Windows has no fork), or None when processes cannot start.
-
-    Entry points must guard with `if __name__ == "__main__":`; a frozen app must call
-    multiprocessing.freeze_support() first thing.
-    """
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    executor = None
-    try:
-        executor = ProcessPoolExecutor(n_workers, mp_context=multiprocessing.get_context("spawn"),
-                                       initializer=_worker_init)
-        # A worker that cannot even start (no `__main__` guard, a broken frozen build) breaks the pool
-        # here, and the import goes on in-process instead of failing every file.
-        executor.submit(_ping).result(timeout=120)
-    except (OSError, RuntimeError, ValueError, BrokenProcessPool, TimeoutError):
-        log.warning("could not start %d analysis processes; analysing in-process", n_workers, exc_info=True)
-        if executor is not None:
-            executor.shutdown(wait=False, cancel_futures=True)
+def _start_run(conn: sqlite3.Connection, paths: list[str]) -> int | None:
+    """Record the import's file list (core.ingest.resume); None when it cannot be (the import goes on)."""
+    if not paths:
         return None
-    return executor
+    try:
+        return _resume.start_run(conn, paths)
+    except sqlite3.Error:
+        log.warning("could not record the import's file list; it cannot be resumed", exc_info=True)
+        return None
 
 
-def _ping() -> bool:
-    return True
+def _end_run(conn: sqlite3.Connection, run_id: int | None) -> None:
+    if run_id is None:
+        return
+    try:
+        _resume.finish_run(conn, run_id)
+    except sqlite3.Error:
+        log.warning("could not forget the finished import's file list", exc_info=True)
 
 
-# Windows BELOW_NORMAL_PRIORITY_CLASS; POSIX workers get nice +10 instead.
-_BELOW_NORMAL_PRIORITY_CLASS = 0x4000
+def _worker_warm_up() -> None:
+    """Pool initializer: load the analysis tables before the first file's time limit starts."""
+    from core.extract import analyse
+
+    analyse("")
+
+
+_PRELOAD = ("core.importer", "core.extract")
+
+
+def _pooled(
+    todo: list[tuple[str, str]], n_workers: int, limit: TimeLimit, sizes: dict[str, int],
+    cancel: threading.Event | None,
+) -> Iterator[Processed]:
+    """Process files in worker processes with a time limit each, yielding results in input order."""
+    jobs = (
+        Job(_process_path, (path, digest), limit.for_size(sizes.get(path, 0)), {OCR_PAGE: limit.ocr_page_s})
+        for path, digest in todo
+    )
+    try:
+        with WorkerPool(n_workers, initializer=_worker_warm_up, preload=_PRELOAD) as pool:
+            for result in pool.run(jobs, cancel):
+                yield _processed(result)
+    except PoolUnavailable as exc:
+        # A worker that cannot even start (no `__main__` guard, a broken frozen build): the import goes on
+        # in-process instead of failing every file.
+        log.warning("could not start analysis processes; analysing in-process")
+        for job in exc.remaining:
+            if cancel is not None and cancel.is_set():
+                return
+            yield _process_path(*job.args)
+
+
+def _processed(result: JobResult) -> Processed:
+    """A pool result as a Processed file: a timeout or a crash becomes the file's failure reason."""
+    if result.status is Status.DONE:
+        item: Processed = result.value
+        return item
+    path, digest = result.job.args
+    if result.status is Status.TIMEOUT:
+        seconds = result.time_limit or result.seconds
+        error = f"处理超时（超过 {seconds:.0f} 秒仍未完成），已跳过此文件；文件可能过大或内容异常"
+    elif result.status is Status.CRASHED:
+        return _crashed_file(result.job.args)
+    else:  # the job raised: a bug (its traceback is in the log)
+        error = f"处理此文件时程序出错（{result.error.split(':', 1)[0]}），详情已记入日志"
+    return Processed(path=path, name=Path(path).name, size=0, sha_original=digest, error=error)
 
 
 def lower_priority() -> None:
-    """Run this process below normal CPU priority so the GUI thread stays responsive; failures ignored."""
-    try:
-        if sys.platform == "win32":
-            import ctypes
-            from ctypes import wintypes
+    """Kept for callers of the old name: see core.ingest.pool.lower_priority."""
+    from core.ingest.pool import lower_priority as lower
 
-            kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
-            kernel32.GetCurrentProcess.restype = wintypes.HANDLE  # the pseudo-handle -1, pointer-sized
-            kernel32.SetPriorityClass.argtypes = [wintypes.HANDLE, wintypes.DWORD]
-            kernel32.SetPriorityClass.restype = wintypes.BOOL
-            kernel32.SetPriorityClass(kernel32.GetCurrentProcess(), _BELOW_NORMAL_PRIORITY_CLASS)
-        elif hasattr(os, "nice"):
-            os.nice(10)
-    except Exception:  # a worker at normal priority still works
-        log.debug("could not lower the worker priority", exc_info=True)
-
-
-def _exit_with_parent() -> None:
-    """Start a daemon thread that ends this worker at once when its parent process dies (even kill -9)."""
-    import multiprocessing
-    from multiprocessing.connection import wait
-
-    parent = multiprocessing.parent_process()
-    if parent is None or parent.sentinel is None:
-        return
-
-    def watch(sentinel: int) -> None:
-        wait([sentinel])
-        os._exit(0)
-
-    threading.Thread(target=watch, args=(parent.sentinel,), name="parent-watchdog", daemon=True).start()
-
-
-def _worker_init() -> None:
-    """Pool initializer: lower priority, and never outlive the importing process."""
-    lower_priority()
-    _exit_with_parent()
-
-
-def _pooled(todo: list[tuple[str, str]], n_workers: int) -> Iterator[Processed]:
-    """Process files in worker processes, yielding results in input order (see ordered_map)."""
-    return ordered_map(_process_path, todo, n_workers, _crashed_file)
+    lower()
 
 
 def analyse_job(doc_id: int, text: str, name: str) -> tuple[int, str, Analysis | None]:
@@ -565,81 +631,32 @@ def _crashed_file(args: tuple[Any, ...]) -> Processed:
                      error="读取此文件时程序意外退出（文件可能已损坏或格式异常）")
 
 
+def _job_limit(args: tuple[Any, ...]) -> float:
+    """The default time limit of a job: DEFAULT_TIME_LIMIT for the size of its text and bytes arguments."""
+    size = sum(len(a) * (3 if isinstance(a, str) else 1) for a in args if isinstance(a, str | bytes))
+    return DEFAULT_TIME_LIMIT.for_size(size)
+
+
 def ordered_map(
     fn: Callable[..., Any], jobs: Iterable[tuple[Any, ...]], n_workers: int,
-    on_crash: Callable[[tuple[Any, ...]], Any],
+    on_crash: Callable[[tuple[Any, ...]], Any], *,
+    time_limit: Callable[[tuple[Any, ...]], float] = _job_limit,
+    cancel: threading.Event | None = None,
 ) -> Iterator[Any]:
     """fn(*job) for every job in worker processes, results in input order, jobs pulled lazily.
 
-    A worker that dies (a reader crashing on a hostile file) breaks the pool: the jobs then in flight are
-    retried one at a time in a fresh process, so only the culprit gets on_crash(job). When processes
-    cannot start at all, everything runs in-process. `fn` must be a module-level function.
+    A job whose worker dies, overruns `time_limit(job)` or raises gets on_crash(job); the others go on.
+    When processes cannot start at all, everything runs in-process. `fn` must be a module-level function.
     """
-    from collections import deque
-    from concurrent.futures.process import BrokenProcessPool
-
-    pending = iter(jobs)
-    executor = _new_executor(n_workers)
-    if executor is None:
-        yield from (fn(*job) for job in pending)
-        return
-    window: deque[tuple[tuple[Any, ...], Any]] = deque()
-    limit = 4 * n_workers + 4
+    pending = (Job(fn, tuple(job), time_limit(tuple(job))) for job in jobs)
     try:
-        while True:
-            retry: list[tuple[Any, ...]] = []
-            try:
-                while len(window) < limit:
-                    job = next(pending, None)
-                    if job is None:
-                        break
-                    retry = [job]  # in case submit finds the pool already broken
-                    window.append((job, executor.submit(fn, *job)))
-                    retry = []
-                if not window:
-                    return
-                result = window[0][1].result()
-                window.popleft()
-                yield result
-                continue
-            except BrokenProcessPool:
-                log.warning("a worker process died; retrying the jobs in flight one by one")
-            retry = [job for job, _future in window] + retry
-            window.clear()
-            executor.shutdown(wait=False, cancel_futures=True)
-            yield from _isolated(fn, retry, on_crash)
-            executor = _new_executor(n_workers)
-            if executor is None:
-                yield from (fn(*job) for job in pending)
-                return
-    finally:
-        if executor is not None:
-            executor.shutdown(wait=True, cancel_futures=True)
-
-
-def _isolated(
-    fn: Callable[..., Any], jobs: list[tuple[Any, ...]], on_crash: Callable[[tuple[Any, ...]], Any]
-) -> Iterator[Any]:
-    """Run jobs one at a time in a single worker; a job that kills it gets on_crash, a fresh worker goes on."""
-    from concurrent.futures.process import BrokenProcessPool
-
-    single = None
-    try:
-        for job in jobs:
-            if single is None:
-                single = _new_executor(1)
-            if single is None:
-                yield fn(*job)
-                continue
-            try:
-                yield single.submit(fn, *job).result()
-            except BrokenProcessPool:
-                single.shutdown(wait=False, cancel_futures=True)
-                single = None
-                yield on_crash(job)
-    finally:
-        if single is not None:
-            single.shutdown(wait=True)
+        with WorkerPool(max(1, n_workers), preload=_PRELOAD) as pool:
+            for result in pool.run(pending, cancel):
+                yield result.value if result.status is Status.DONE else on_crash(result.job.args)
+    except PoolUnavailable as exc:
+        log.warning("could not start worker processes; running in-process")
+        for job in exc.remaining:
+            yield fn(*job.args)
 
 
 def _store_one(conn: sqlite3.Connection, batch: _Batch, item: Processed, archive_path: Path | None) -> ImportItem:

@@ -26,6 +26,8 @@ _MONEY_UNITS = ("元", "美元")
 SPECIFIC_LENGTH = 4  # synonyms this long name their area; shorter ones (审结, 维持) are generic
 GENERIC_REACH = 6  # outside a known area, a generic synonym must sit this close to the number
 _GAP_NOISE = re.compile(r"[\d.%％、，,从由到至升降增减为达了和及与分别均]")  # not counted in that distance
+# Words before a bare rate word that say what is rated, when it is no indicator's object.
+_OTHER_OBJECT = re.compile(r"线索|按期|信访|投诉|举报|热线|工单|诉求|来信|来访|咨询")
 _COMPARISONS = ("同比", "较往年", "较上年", "较去年", "比上年", "比去年", "环比")
 
 
@@ -262,7 +264,13 @@ class IndicatorDictionary:
             fitting = [key for key in keys if self.unit_fits(key, unit)]
             between = whole[end:joint] if end <= joint else whole[joint:start]
             gap = len(_GAP_NOISE.sub("", between))
-            if area is None and gap > GENERIC_REACH and is_generic(whole[start:end]):
+            if area is None and is_generic(whole[start:end]) and unit in ("%", "％") and _OTHER_OBJECT.search(
+                whole[max(0, start - 4) : start]
+            ):
+                fitting = []  # 案件线索办结率, 按期办结率: a bare rate word of another object names nothing
+            elif area is None and is_generic(whole[start:end]) and _OTHER_OBJECT.search(between):
+                fitting = []  # 受理信访件48件: the generic verb's object is another kind of case
+            elif area is None and gap > GENERIC_REACH and is_generic(whole[start:end]):
                 fitting = []  # 检查 … 项目增至325个: a generic word far from the number names nothing
             elif area is not None:
                 local = [key for key in fitting if self.indicators[key].area == area]
@@ -418,3 +426,28 @@ def add_user_row(row: Indicator, user_dir: Path | None = None) -> None:
         elif needs_newline:
             handle.write("\n")
         handle.write("\t".join(cells) + "\n")
+
+
+def remove_user_synonym(key: str, synonym: str, user_dir: Path | None = None) -> bool:
+    """Take a synonym of `key` out of the user's additions file (undo of add_user_synonym); a row left with
+    nothing else to say goes too. Returns whether the file changed."""
+    path = user_path(user_dir)
+    if not path.is_file():
+        return False
+    text = _read_tsv(path)
+    if text is None:
+        return False
+    out: list[str] = []
+    changed = False
+    for line in text.splitlines():
+        cells = line.split("\t")
+        if len(cells) >= 6 and cells[0] == key and synonym in _split_list(cells[5]):
+            rest = [s for s in _split_list(cells[5]) if s != synonym]
+            changed = True
+            if not rest and not any(c.strip() for c in cells[1:5]):
+                continue
+            cells[5] = ";".join(rest)
+        out.append("\t".join(cells))
+    if changed:
+        path.write_text("\n".join(out) + "\n", encoding="utf-8", newline="\n")
+    return changed

@@ -39,8 +39,12 @@ from core.models import DOC_TYPES
 
 _HEAD_LINES = 12  # non-empty lines searched for title and labels
 _TAIL_LINES = 25  # non-empty lines searched for the 落款
-_TITLE_WORDS = re.compile(r"报告|纪要|情况|总结|意见|方案|通知|决定|公告|通报|讲话|要点|规划|述职")
+# A form's own name: "…申请表", "…健康检查表", "…委托书" (an attachment that is only a form).
+_FORM_TITLE = r"(?:申请|登记|检查|审批|统计|备案|报名|汇总|信息|评价|考核|呈批|征求意见)表$|(?:申请|委托|承诺|告知)书$"
+_TITLE_WORDS = re.compile(rf"报告|纪要|情况|总结|意见|方案|通知|决定|公告|通报|讲话|要点|规划|述职|预算|决算|批复|函$|{_FORM_TITLE}")
 _NOT_TITLE = re.compile(r"^(?:发布|来源|时间|日期|作者|浏览|点击|字号|【|分享|扫一扫|索引号|主题分类|首页|当前位置)|现将|如下|各位")
+# A title the page or the crawler labelled: "标题: …", "名 称:…", "文章标题：…" (the label is no part of it).
+_TITLE_LABEL = re.compile(r"^(?:[•·●]\s*)?(?:文章标题|标\s*题|题\s*目|名\s*称)\s*[:：]\s*(?P<title>\S.{3,99})$")
 _BODY_START = re.compile(
     r"^(?:各位|同志们|尊敬的|主任、|现将|[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、．.])|[。；]$"
 )
@@ -63,7 +67,16 @@ _TITLE_PLACE_BODY = re.compile(
     r"(?P<body>管委会|管理委员会|人民政府|政府)(?:工作报告|政府工作报告)"
 )
 _ORG_LINE = re.compile(rf"^[^\d\s，。、；：:“”《》]{{2,40}}{_ORG_SUFFIX}$")
-_NOT_SIGNER = re.compile(r"整理|供稿|编辑|来源|审核|校对|摄影|记者|通讯员|主办|承办|技术支持|版权|备案|网站|地图|返回")
+_NOT_SIGNER = re.compile(r"整理|供稿|编辑|来源|审核|校对|摄影|记者|通讯员|主办|承办|技术支持|版权|备案|网站|地图|返回|印发|抄送|抄报")
+# 发文字号: "邯组通字〔2018〕39号", "发改办财金规〔2019〕860号", "某政发[2023]5号".
+_DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[【(（]\s*(?:19|20)\d{2}\s*[〕\]】)）]\s*第?\d{1,5}\s*号$")
+# A 落款 run into the text: "…能力。某省某厅2019年1月15日" (organisation and a full date, nothing between).
+_RUN_IN_SIGNATURE = re.compile(
+    r"(?P<org>[^\s，,：:“”《》]{2,50}?(?:人民政府|政府|管理委员会|委员会|办公室|办公厅|局|厅|委|办))"
+    r"(?P<date>(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)"
+)
+# A 落款 glued to the last paragraph: "…取得新进展。 某某市某某局 2023年3月1日".
+_GLUED_SIGNATURE = re.compile(rf"[。；！？]\s*(?P<org>[^\s。；，,：:]{{2,40}}{_ORG_SUFFIX})\s+(?P<date>\S{{6,20}})$")
 _SPEAKER = re.compile(
     r"我代表(?P<org>[^，,。；、\s]{1,30}?(?:人民政府|政府筹备组|政府|管理委员会|管委会|国务院))"
 )
@@ -74,7 +87,8 @@ _LEVEL_WORDS = frozenset({"市场", "市政", "市容", "市级", "市属", "区
 _PLACE_PREFIX = re.compile(r"[\u4e00-\u9fff]{2,4}[市州盟][\u4e00-\u9fff]{1,4}[区县旗]")
 _NATIONAL = re.compile(r"^(?:国务院|中共中央|全国|国家|中华人民共和国)")
 _SELF_TITLE = re.compile(
-    r"现将(?:我局|我委|我办|我厅|我院|我单位|本局|本委|本单位|本部门|我部门)?(?P<name>[^。；，,]{4,50}?报告)如下"
+    r"现将(?:我局|我委|我办|我厅|我院|我单位|本局|本委|本单位|本部门|我部门|(?P<who>[省市区县][\u4e00-\u9fff]{1,12}?[局厅委]))?"
+    r"(?P<name>[^。；，,]{4,50}?(?:报告|总结))(?:如下|予以公开|公布如下|公开如下)"
 )
 _YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-—–－~～至到]\s*((?:19|20)\d{2})(?!\d)")
 _FIVE_YEAR = re.compile(r"[“\"‘]?(十[一二三四五六七八九]?五)[”\"’]?(?:时期|期间|规划)")
@@ -126,7 +140,7 @@ def _date_line(line: str) -> DateHit | None:
     """The date when a line is essentially only a date (a 落款 date), damaged forms included."""
     for hit in find_dates(line):
         rest = (line[: hit.start] + line[hit.end :]).strip(" \t()（）")
-        if len(rest) <= 2:
+        if len(rest) <= 2 and not re.search(r"[前后起止至印发]", rest):  # "2018年6月20日前报" is no 落款
             return hit
     return None
 
@@ -142,7 +156,11 @@ class _Extractor:
         years = _YEAR_ANY.findall(suffix.group(0)) if suffix else []
         self.source_year = int(years[-1]) if years else None
         self.evidence: dict[str, tuple[int, int]] = {}
+        self.confidence: dict[str, float] = {}
         self.subtitle_line = ""
+        self.org_line: tuple[str, int, int] | None = None  # an organisation line right above the title
+        self.joined_title: str | None = None
+        self.doc_number: str | None = None
 
     # -- labels and 落款 ------------------------------------------------------------------------
     def labels(self) -> dict[str, tuple[str, int, int]]:
@@ -155,6 +173,8 @@ class _Extractor:
                 kind = "date" if ("日期" in key or "时间" in key) else "org"
                 if kind in found or not value:
                     continue
+                if key in ("日期", "时间", "来源") and m.start() > 0 and line[m.start() - 1] not in " \t|｜•·:：":
+                    continue  # "活动时间：…", "资金来源：…": a word of the body, not the page's label
                 if kind == "date":
                     hits = list(find_dates(line[value_start:]))
                     if hits and hits[0].start < 3:
@@ -164,7 +184,7 @@ class _Extractor:
                     found["org"] = (value, offset + value_start, offset + value_start + len(value))
         if "date" not in found:  # "2023-03-28 来源：XX区司法局", "2023-03-28 10:20 浏览次数：5"
             for offset, line in self.head:
-                if re.search(r"来源|浏览|阅读|字号|字体|点击|作者", line):
+                if len(line) <= 120 and re.search(r"(?:来源|浏览|阅读|字号|字体|点击|作者)(?:次数|量|数)?\s*[:：]", line):
                     for hit in find_dates(line, damaged=False):
                         found["date"] = (hit.iso, offset + hit.start, offset + hit.end)
                         break
@@ -173,7 +193,42 @@ class _Extractor:
         return found
 
     def signature(self) -> tuple[tuple[str, int, int] | None, tuple[str, int, int] | None]:
-        """(agency, date) of the 落款: an organisation line right above a date line near the end."""
+        """(agency, date) of the 落款: an organisation line right above a date line near the end; else one
+        run into the last sentence ("…能力。某省某厅2019年1月15日", "…事项无某省某厅2021年1月27日更多信息…")."""
+        found = self.lined_signature()
+        if found[1] is None and (glued := self.run_in_signature()) is not None:
+            return glued
+        return found
+
+    def run_in_signature(self) -> tuple[tuple[str, int, int] | None, tuple[str, int, int]] | None:
+        """A 落款 with no line break and no space: the last "organisation + full date" in the text's last
+        600 characters, the organisation cut at the first region it names (or at a sentence end)."""
+        base = max(0, len(self.text) - 600)
+        tail = self.text[base:]
+        last = None
+        for m in _RUN_IN_SIGNATURE.finditer(tail):
+            last = m
+        if last is None:
+            return None
+        hit = next(iter(find_dates(last.group("date"), damaged=False)), None)
+        if hit is None:
+            return None
+        date = (hit.iso, base + last.start("date") + hit.start, base + last.start("date") + hit.end)
+        org = last.group("org")
+        cut = max(org.rfind(c) for c in "。；！？、")
+        org_at = cut + 1
+        mentions = regions.find_regions(org[org_at:])
+        if mentions:
+            org_at += mentions[0].start  # "…事项无河北省某某厅": the organisation begins with its region
+        elif cut < 0:
+            return None, date
+        name = org[org_at:]
+        if not _ORG_LINE.match(name) or _NOT_SIGNER.search(name):
+            return None, date
+        start = base + last.start("org") + org_at
+        return (name, start, start + len(name)), date
+
+    def lined_signature(self) -> tuple[tuple[str, int, int] | None, tuple[str, int, int] | None]:
         for i in range(len(self.tail) - 1, -1, -1):
             offset, line = self.tail[i]
             hit = _date_line(line)
@@ -183,6 +238,11 @@ class _Extractor:
                 if m and (h2 := _date_line(m.group("date"))) is not None:
                     hit = DateHit(m.start("date") + h2.start, m.start("date") + h2.end, h2.iso, h2.damaged)
                     org_on_line = (m.group("org"), offset, offset + len(m.group("org")))
+                elif (g := _GLUED_SIGNATURE.search(line)) and (h2 := _date_line(g.group("date"))) is not None:
+                    hit = DateHit(g.start("date") + h2.start, g.start("date") + h2.end, h2.iso, h2.damaged)
+                    org_on_line = (g.group("org"), offset + g.start("org"), offset + g.end("org"))
+                elif i == len(self.tail) - 1 and (g := _GLUED_SIGNATURE.search(line)) is None:
+                    continue
             if hit is None:
                 continue
             date = (hit.iso, offset + hit.start, offset + hit.end)
@@ -210,18 +270,96 @@ class _Extractor:
         """The most specific title-like line before the body starts (a breadcrumb or column name such
         as "法治政府建设年度报告" loses to a line that also names a year or an organisation)."""
         best: tuple[int, str, int] | None = None
+        if red := self.red_header():
+            return red
         for offset, line in self.head:
+            if (m := _TITLE_LABEL.match(line)) and _TITLE_WORDS.search(m.group("title")):
+                value = m.group("title").strip()
+                return value, offset + m.start("title"), offset + m.start("title") + len(value)
+        for index, (offset, line) in enumerate(self.head):
             if _BODY_START.search(line) or len(line) > 100:
                 break  # the body has begun: a heading below is not the title
             if _looks_like_title(line):
                 score = bool(_YEAR_ANY.search(line)) + bool(re.search(_ORG_SUFFIX + "|[省市区县]", line))
-                if score == 0 and not re.search(r"报告|纪要|总结", line):
+                if score == 0 and not re.search(rf"报告|纪要|总结|{_FORM_TITLE}", line):
                     continue  # "基本情况", "工作要点": a heading or a column name, not a title
                 if best is None or score > best[0]:
                     best = (score, line, offset)
+                    # "某镇人民政府" on its own line, then "2025年法治政府建设情况": one title in two lines
+                    if index > 0 and re.match(r"(?:19|20)\d{2}年", line) and not self.labelled("名称"):
+                        above_at, above = self.head[index - 1]
+                        if _ORG_LINE.match(above) and not _NOT_SIGNER.search(above):
+                            self.org_line = (above, above_at, above_at + len(above))
+                            if above_at + len(above) + 2 >= offset:  # the very next line
+                                self.joined_title = above + line
         if best is None:
             return None
         return best[1], best[2], best[2] + len(best[1])
+
+    def red_header(self) -> tuple[str, int, int] | None:
+        """The title of a 红头公文: the short lines between the 发文字号 (or the page's labels) and the
+        主送机关 line ("各县（市、区）委组织部…："), joined ("通 知" → "通知"); None for other texts."""
+        head = self.lines[:20]
+        number_at = next((i for i, (_, line) in enumerate(head) if _DOC_NUMBER.match(line.replace(" ", ""))), None)
+        if number_at is None:
+            return None
+        to_at = next(
+            (i for i, (_, line) in enumerate(head) if re.search(r"[：:]$", line) and not _LABEL.search(line) and "。" not in line),
+            None,
+        )
+        if to_at is None:
+            to_at = next((i for i, (_, line) in enumerate(head) if i > number_at and len(line) > 60), None)
+        if to_at is None:
+            return None
+        block: list[tuple[int, str]] = []
+        for i in range(to_at - 1, -1, -1):
+            offset, line = head[i]
+            if (
+                _DOC_NUMBER.match(line.replace(" ", ""))
+                or _LABEL.search(line)
+                or _NOT_TITLE.search(line)
+                or len(line) > 40
+                or "。" in line
+                or line.endswith("文件")
+                or _date_line(line)
+            ):
+                if block or i < number_at:
+                    break
+                continue  # the 发文字号 between the title and the 主送机关
+            block.insert(0, (offset, line))
+        if not block:
+            return None
+        title = "".join(line.replace(" ", "") for _, line in block)
+        if not _TITLE_WORDS.search(title) or len(title) > 100:
+            return None
+        start, (last_at, last) = block[0][0], block[-1]
+        self.doc_number = next(line for i, (_, line) in enumerate(head) if i == number_at)
+        return title, start, last_at + len(last)
+
+    def find_org_line(self, title: str) -> None:
+        """An organisation line right above a line that repeats the title (a 红头 page: 发文机关, then 标题)."""
+        for index, (_, line) in enumerate(self.head):
+            if index > 0 and line == title:
+                above_at, above = self.head[index - 1]
+                if _ORG_LINE.match(above) and not _NOT_SIGNER.search(above):
+                    self.org_line = (above, above_at, above_at + len(above))
+                    return
+
+    def constructed_title(self, agency: str) -> str | None:
+        """A page that lost its title line: the usual title of an annual report, from the agency and the year
+        its opening names ("2021年，…" / "2021年度…"); a weak guess (confidence 0.4)."""
+        opening = self.text[:1500]
+        m = re.search(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\d)", re.sub(r"《[^》]{0,60}》", "", opening[:300]))
+        if m is None:
+            return None
+        year = m.group(1)
+        yearly = "年度" if f"{year}年度" in opening else "年"
+        kind = "工作总结" if re.search(r"总结如下|工作总结", opening) else "情况报告"
+        self.confidence["title"] = 0.4
+        return f"{agency}{year}{yearly}法治政府建设{kind}"
+
+    def labelled(self, label: str) -> bool:
+        return any(re.match(rf"^(?:[•·●]\s*)?{label[0]}\s*{label[1:]}\s*[:：]", line) for _, line in self.head)
 
     def subtitle(self, title_end: int) -> tuple[str, int] | None:
         """The line under a title that says where and when it was delivered ("——2024年1月10日在…大会…")."""
@@ -249,6 +387,11 @@ class _Extractor:
         title = title_hit[0] if title_hit else None
         if title_hit:
             ev["title"] = title_hit[1:]
+        if title_hit and self.org_line is None:
+            self.find_org_line(title_hit[0])
+        if self.joined_title and title_hit:
+            title = self.joined_title
+            ev["title"] = (self.org_line[1] if self.org_line else title_hit[1], title_hit[2])
         title_for_rules = title or self.source_title or ""
         sub = self.subtitle(title_hit[2]) if title_hit else None
         self.subtitle_line = sub[0] if sub else ""
@@ -264,12 +407,15 @@ class _Extractor:
             agency, agency_span = m.group("org"), (title_hit[1] + m.start("org"), title_hit[1] + m.end("org"))
         elif title is None and self.source_title and (m := _TITLE_ORG.match(self.source_title)):
             agency = m.group("org")
+        if agency is None and self.org_line:  # 发文机关 on the line above the title
+            agency, agency_span = self.org_line[0], self.org_line[1:]
         if agency is None and (m := _TITLE_PLACE_BODY.match(title_for_rules)):
             agency = m.group("place") + m.group("body")  # "大鹏新区2022年管委会工作报告"
             if title_hit and title_for_rules == title_hit[0]:
                 agency_span = (title_hit[1] + m.start("place"), title_hit[1] + m.end("body"))
         if agency is None and sig_org:
             agency, agency_span = sig_org[0], sig_org[1:]
+            self.confidence["agency"] = 0.85
         if agency is None or doc_type == "政府工作报告":
             if (m := _SPEAKER.search(text[:3000])) and (agency is None or len(m.group("org")) > 1):
                 speaker = m.group("org")
@@ -312,25 +458,35 @@ class _Extractor:
         # agency normalisation (needs the region) ---------------------------------------------
         if agency is not None:
             agency = self.normalise_agency(agency, region_code)
-        if agency is None and region_code and (own := self.own_bureau(region_code)):
+        if agency is None and (said := self.body_agency(region_code)):
+            agency, agency_span, region_code = said[0], said[1:3], said[3]
+            self.confidence["agency"] = 0.7
+            ev["region"] = said[1:3]
+        if agency is None and (own := self.own_bureau(region_code)):
             agency, agency_span = own[0], own[1:]
+            self.confidence["agency"] = 0.6
+            if region_code is None:
+                region_code = regions.region_code(agency)
         if (
             agency is None
             and region_code
             and region_named
             and doc_type.startswith("法治政府建设")
-            and (hit := regions.parse_prefix(title_for_rules, {region_code}, allow_short=False))
-            and re.match(r"(?:(?:19|20)\d{2}|关于|法治)", title_for_rules[hit[1] :])
+            and (hit := regions.parse_prefix(_drop_year(title_for_rules), {region_code}, allow_short=False))
+            and re.match(r"(?:(?:19|20)\d{2}|关于|法治|年度)", _drop_year(title_for_rules)[hit[1] :])
         ):
             agency = regions.prefix_of(region_code) + "人民政府"  # "南山区2022年法治政府建设年度报告"
+            self.confidence["agency"] = 0.75
         if agency is None and "org" in labels and _ORG_LINE.match(labels["org"][0]):
             # the page's 来源 / 发布机构: who posted it, the weakest evidence of who wrote it
             agency, agency_span = labels["org"][0], labels["org"][1:]
+            self.confidence["agency"] = 0.5
             if region_code is None:
                 region_code = regions.region_code(agency, text)
             agency = self.normalise_agency(agency, region_code)
         if agency is None and doc_type == "政府工作报告" and region_code and region_named:
             agency = regions.prefix_of(region_code) + "人民政府"
+            self.confidence["agency"] = 0.7
         if agency_span and agency:
             ev["agency"] = agency_span
 
@@ -340,17 +496,30 @@ class _Extractor:
             ev["title"] = m.span("name")
         if title is None and self.source_title:
             title = self.source_title
+            self.confidence["title"] = 0.6
+        if title is None and agency and doc_type == "法治政府建设年度报告":
+            title = self.constructed_title(agency)
+        if title is None and agency and doc_type == "政府信息公开工作年度报告":
+            year_hit = re.search(r"(?<!\d)((?:19|20)\d{2})年(?:1月1日)?(?:起)?至\1年12月31日", text[:1500]) or re.search(
+                r"(?<!\d)((?:19|20)\d{2})年(?:，|,|度)", text[:600]
+            )
+            if year_hit:  # the national format's own title
+                title = f"{agency}{year_hit.group(1)}年政府信息公开工作年度报告"
+                self.confidence["title"] = 0.5
 
         # dates ------------------------------------------------------------------------------
         publish_date: str | None = None
         if "date" in labels:
             publish_date = labels["date"][0]
+            self.confidence["publish_date"] = 0.95
             ev["publish_date"] = labels["date"][1:]
         elif sig_date:
             publish_date = sig_date[0]
+            self.confidence["publish_date"] = 0.9
             ev["publish_date"] = sig_date[1:]
         elif sub and (sub_date := next(find_dates(sub[0], damaged=False), None)):
             publish_date = sub_date.iso  # the delivery date under a speech's title
+            self.confidence["publish_date"] = 0.8
             ev["publish_date"] = (sub[1] + sub_date.start, sub[1] + sub_date.end)
 
         if region_code and "region" not in ev:
@@ -360,7 +529,13 @@ class _Extractor:
                     break
 
         report_year, period = self.years(title, doc_type, publish_date)
+        values = {"title": title, "agency": agency, "region": region_code, "report_year": report_year,
+                  "publish_date": publish_date, "doc_type": doc_type if doc_type != "其他" else None}
+        confidence = {name: self.field_confidence(name, value is not None) for name, value in values.items()}
+        if region_code and agency and "region" not in self.confidence:
+            confidence["region"] = min(confidence["region"], max(confidence["agency"], 0.6))
         return {
+            "confidence": confidence,
             "title": title,
             "agency": agency,
             "region": regions.full_name(region_code) if region_code else None,
@@ -370,6 +545,17 @@ class _Extractor:
             "doc_type": doc_type,
             "evidence": ev,
         }
+
+    def field_confidence(self, name: str, found: bool) -> float:
+        """0–1: how much to trust a field (a rule's own figure, else 0.9 with evidence in the text, 0.6
+        without; 其他 and missing fields 0.3 / 0)."""
+        if name in self.confidence:
+            return self.confidence[name]
+        if name == "doc_type" and not found:
+            return 0.3
+        if not found:
+            return 0.0
+        return 0.9 if name in self.evidence else 0.6
 
     def normalise_agency(self, agency: str, region_code: str | None) -> str:
         """Abbreviations written out; a government body completed with its prefecture; an agency that
@@ -385,22 +571,69 @@ class _Extractor:
             body = full if full[:2] in _LEVEL_WORDS else re.sub(r"^(?:新区|[省市区县])(?=.)", "", full)
             lead = self.written_region(region_code)
             return (lead or regions.prefix_of(region_code)) + body
+        if re.search(r"(?:镇|乡|街道)(?:人民政府|办事处)$", full):
+            return full  # a town signs with the county it belongs to, as written ("某县某镇人民政府")
         if _GOV_BODY.search(full):
             missing = regions.missing_prefix(written[0])
-            return full if not missing or full.startswith(missing) else missing + full
+            short = regions.short_name(missing) if missing else None
+            if not missing or full.startswith(missing) or (short and len(short) >= 2 and full.startswith(short)):
+                return full  # "苏州工业园区管理委员会" names its city already
+            return missing + full
         # A department signing with part of its region: prefer a fuller form the text itself uses.
         fuller = re.search(r"[\u4e00-\u9fff]{2,6}[省市]" + re.escape(full), self.text)
         if fuller and regions.region_code(fuller.group(0)) == region_code:
             return fuller.group(0)
         return full
 
-    def own_bureau(self, region_code: str) -> tuple[str, int, int] | None:
+    def body_agency(self, region_code: str | None) -> tuple[str, int, int, str] | None:
+        """The bureau the opening sentences name as the actor ("2021年，某市人力资源和社会保障局以…",
+        "现将市人社局2022年…报告", "市市场监管局在…"): (name, start, end, region code). A bureau written
+        with a bare level word (市X局) takes the text's region at that level."""
+        head = self.text[:1500]
+        self_word = "局" if re.search(r"我局|本局", head) else "厅" if re.search(r"我厅|本厅", head) else ""
+        for m in re.finditer(rf"(?P<b>{_bureau_pattern(bare=True)})(?P<suf>局|厅)", head):
+            if self_word and m.group("suf") != self_word:
+                continue  # a text that says 我局 names its 厅 above it ("在省某某厅的指导下")
+            seg_end = m.start("b")
+            org_start, code = seg_end, None
+            for j in range(max(0, seg_end - 12), seg_end - 1):
+                hit = regions.parse_prefix(head[j:seg_end], allow_short=False)
+                if hit and hit[1] == seg_end - j:
+                    org_start, code = j, hit[0]
+                    break
+            if code is None:
+                if seg_end == 0 or head[seg_end - 1] not in "省市区县":
+                    continue
+                org_start = seg_end - 1
+                code = _at_level(region_code, head[seg_end - 1], self.text)
+                if code is None:
+                    continue
+            before = head[max(0, org_start - 2) : org_start]
+            if org_start and not re.search(r"[，,。；;：:\n\s]$|年$|将$|下$", before):
+                continue  # "成立某市某局…领导小组", "《某区某局…办法》": named, not acting
+            full = next(f for a, f in _BUREAUS if a in m.group("b"))
+            if m.group("suf") == "厅":
+                full = full[:-1] + "厅"
+            if code is not None and org_start < seg_end - 1:
+                written = head[org_start:seg_end]
+                missing = regions.missing_prefix(code)
+                prefix = written if not missing or written.startswith(missing) else missing + written
+            else:
+                prefix = regions.prefix_of(code)
+            return prefix + full, org_start, m.end(), code
+        return None
+
+    def own_bureau(self, region_code: str | None) -> tuple[str, int, int] | None:
         """A bureau that only calls itself 我局: the bureau of its own region the text names, by its
         full or its usual short name ("余杭人力社保" → 杭州市余杭区人力资源和社会保障局); None when the
         text names no such bureau or several equally often."""
         head = self.text[:3000]
-        if not re.search(r"我局|本局", head):
+        self_word = re.search(r"我局|本局|我厅|本厅", head)
+        if not self_word:
             return None
+        suffix = self_word.group(0)[-1]  # 局, or 厅 for a provincial department
+        if region_code is None:
+            return self.named_bureau(suffix)
         unit = regions.unit(region_code)
         if unit is None:
             return None
@@ -425,7 +658,32 @@ class _Extractor:
         if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
             return None
         full = ranked[0][0]
-        return (regions.prefix_of(region_code) + full, *first[full])
+        span = first[full]
+        if suffix == "厅":
+            u = regions.unit(region_code)
+            if u is None or u.level != 1:
+                return None  # 我厅 is a provincial department: its region is a province
+            full = full[:-1] + "厅" if full.endswith("局") else full
+        return (regions.prefix_of(region_code) + full, *span)
+
+    def named_bureau(self, suffix: str = "局") -> tuple[str, int, int] | None:
+        """For a 我局 text with no region found: the one bureau it names with a full region name
+        ("…《某区人力社保局…》" → 某市某区人力资源和社会保障局), when exactly one such name occurs."""
+        found: dict[str, tuple[int, int]] = {}
+        for m in re.finditer(rf"(?P<b>{_bureau_pattern(bare=True)}){suffix}", self.text[:20000]):
+            seg_end = m.start("b")
+            for j in range(max(0, seg_end - 12), seg_end - 1):
+                hit = regions.parse_prefix(self.text[j:seg_end], allow_short=False)
+                if hit and hit[1] == seg_end - j:
+                    full = next(f for a, f in _BUREAUS if a in m.group("b"))
+                    if suffix == "厅" and full.endswith("局"):
+                        full = full[:-1] + "厅"
+                    found.setdefault(regions.prefix_of(hit[0]) + full, (j, m.end()))
+                    break
+        if len(found) != 1:
+            return None
+        name, span = next(iter(found.items()))
+        return name, *span
 
     def written_region(self, region_code: str) -> str | None:
         """The region as the title writes it ("光明新区…"), completed with its prefecture."""
@@ -452,9 +710,29 @@ class _Extractor:
         ):
             if "法治" not in title:
                 return "政府工作报告", span if "工作报告" in title else None
-        subject = title or head[:600]
+        opening = title or head[:400]
+        if re.search(r"政府信息公开(?:工作)?(?:年度)?(?:报告|年报)", opening) or (
+            not title and "政府信息公开条例" in head[:1500] and re.search(r"主动公开|依申请公开", head)
+        ):
+            return "政府信息公开工作年度报告", span
+        if re.search(r"(?:部门|单位|年度|财政|收支)?(?:预算|决算)(?:公开|说明|报告|情况|草案|表)?", title) and not re.search(
+            r"法治|依法行政", title
+        ):
+            return "预算决算", span
+        if not title and len(re.findall(r"预算|决算", head)) >= max(5, 3 * len(re.findall(r"法治|依法行政", head))):
+            return "预算决算", None
+        if re.search(r"(?:通知|批复|复函|函|意见|决定|通报|公告|请示|命令|指示)$", title) and not re.search(
+            r"报告|总结|纪要", title
+        ):
+            return "公文", span
+        subject = title or re.sub(r"《[^》]{0,60}》", "", head[:600])  # a 纲要's "2021—2025年" is no period
         is_report = not title or bool(re.search(r"报告|情况|总结", title))  # not a 通知/方案/要点
-        if is_report and ("法治政府" in subject or "依法行政" in subject or ("法治" in subject and "报告" in subject)):
+        if is_report and (
+            "法治政府" in subject
+            or "依法行政" in subject
+            or ("法治" in subject and "报告" in subject)
+            or re.search(r"法治(?:建设|工作)+(?:开展)?情况", title)  # "某局2022年法治工作情况"
+        ):
             many_years = bool(_YEAR_RANGE.search(subject) or _FIVE_YEAR.search(subject))
             to_congress = bool(re.search(r"主任、各位副主任|各位副主任、各位委员|常委会会议文件|向常委会报告",
                                          head))
@@ -474,6 +752,8 @@ class _Extractor:
                 written = self.text[title_span[0] : title_span[1]]
                 if title.endswith(written):  # a constructed title ends with the words the text wrote
                     base = title_span[0] - (len(title) - len(written))
+                elif title.endswith(written.split("\n")[-1].strip()):  # a title over two lines
+                    base = title_span[1] - len(title)
             sources.append((title, base))
         if self.subtitle_line and title_span:
             sub_at = self.text.find(self.subtitle_line, title_span[1])
@@ -522,6 +802,7 @@ class _Extractor:
             year = int(publish_date[:4])
             if doc_type in ("法治政府建设年度报告", "法治政府建设工作报告") and publish_date[5:7] <= "04":
                 year -= 1
+            self.confidence["report_year"] = 0.5
             return year, None
         return None, None
 
@@ -559,15 +840,60 @@ _BUREAUS: tuple[tuple[str, str], ...] = (
     ("水务", "水务局"),
     ("水利", "水利局"),
     ("林业", "林业局"),
+    ("工业和信息化", "工业和信息化局"),
+    ("工信", "工业和信息化局"),
+    ("发展和改革", "发展和改革局"),
+    ("科学技术", "科学技术局"),
+    ("自然资源和规划", "自然资源和规划局"),
+    ("自然资源", "自然资源局"),
+    ("文化广电旅游", "文化广电旅游局"),
+    ("文化和旅游", "文化和旅游局"),
+    ("城市管理", "城市管理局"),
+    ("人民防空", "人民防空办公室"),
+    ("数据资源", "数据资源局"),
+    ("政务服务和数据管理", "政务服务和数据管理局"),
+    ("政务服务", "政务服务管理局"),
+    ("地方金融监督管理", "地方金融监督管理局"),
+    ("粮食和物资储备", "粮食和物资储备局"),
+    ("林业和草原", "林业和草原局"),
+    ("乡村振兴", "乡村振兴局"),
+    ("机关事务管理", "机关事务管理局"),
+    ("档案", "档案局"),
+    ("体育", "体育局"),
+    ("外事", "外事办公室"),
 )
 
 
 @cache
-def _bureau_pattern() -> str:
+def _bureau_pattern(bare: bool = False) -> str:
     # A region name directly followed by a bureau's name or short name, optionally 局: "余杭人力社保",
-    # "余杭区司法局". Longer names first so 人力资源和社会保障 wins over 人社.
+    # "余杭区司法局". Longer names first so 人力资源和社会保障 wins over 人社. `bare`: the names only.
     names = sorted((re.escape(a) for a, _ in _BUREAUS), key=len, reverse=True)
-    return "(?:" + "|".join(names) + ")局?"
+    return "(?:" + "|".join(names) + ")" + ("" if bare else "局?")
+
+
+def _at_level(region_code: str | None, level: str, text: str) -> str | None:
+    """The text's region at the level a bare level word stands for (市 → its prefecture, 省 → province,
+    区/县 → the county itself); for 市 without a region, the prefecture the text names most by short name."""
+    if region_code is not None:
+        u = regions.unit(region_code)
+        if u is None:
+            return None
+        if level == "省":
+            return u.province
+        if level == "市":
+            if u.level >= 2:
+                return regions.up_to_prefecture(region_code)
+            return regions.city_by_short_name(text, within=u.province)
+        return region_code if u.level == 3 else None
+    if level == "市":
+        return regions.city_by_short_name(text)
+    return None
+
+
+def _drop_year(title: str) -> str:
+    """A title without its leading year ("2020年某区法治政府…" → "某区法治政府…")."""
+    return re.sub(r"^(?:19|20)\d{2}\s*年度?", "", title)
 
 
 def _five_year_number(word: str) -> int | None:

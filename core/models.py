@@ -6,12 +6,15 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-# The five document types of DESIGN.md's `extract --json` contract.
+# The document types of DESIGN.md's `extract --json` contract (其他 when unsure).
 DOC_TYPES: tuple[str, ...] = (
     "法治政府建设年度报告",
     "法治政府建设工作报告",
     "会议纪要",
     "政府工作报告",
+    "政府信息公开工作年度报告",
+    "公文",
+    "预算决算",
     "其他",
 )
 
@@ -33,8 +36,10 @@ class ReadResult:
 
     text: str
     warnings: list[str] = field(default_factory=list)
-    fmt: str = ""  # "txt", "docx", "pdf", "html", "doc"
+    fmt: str = ""  # "txt", "docx", "pdf", "html", "doc", "ofd", "xlsx", "xls", "image"
     encoding: str | None = None
+    ocr_pages: int = 0  # pages (pictures) whose text came from OCR; the warnings then carry the OCR flag
+    ocr_confidence: list[float] = field(default_factory=list)  # per OCR'd line, 0..1, in text order
 
 
 @dataclass(slots=True)
@@ -45,6 +50,7 @@ class Section:
     part: int | None  # 1..5 for the required parts (top level only), else None
     start: int
     end: int  # end of the section's body (exclusive), offsets into the cleaned text
+    reason: str = ""  # why `part` was (or was not) given: the heading words or body sentence that decided it
 
 
 @dataclass(slots=True)
@@ -52,6 +58,7 @@ class StructureCheck:
     present: list[int] = field(default_factory=list)  # required parts found, 1..5
     missing: list[int] = field(default_factory=list)  # required parts 1..4 not found
     late: bool | None = None
+    why: dict[int, str] = field(default_factory=dict)  # part → the heading words or sentence that showed it
 
 
 @dataclass(slots=True)
@@ -69,6 +76,8 @@ class Fact:
     direction: str | None = None  # "up" / "down" / None
     id: int | None = None  # row id once stored
     status: str = "auto"  # auto / confirmed / corrected / rejected / manual
+    confidence: float = 1.0  # 0–1: how sure the extractor is of the value and its key (a rule's own figure)
+    pattern: str = ""  # the phrase around the number with the number as N ("印发规范性文件N件"), for review
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -81,6 +90,7 @@ class Fact:
             "start": self.start,
             "end": self.end,
             "sentence": self.sentence,
+            "confidence": round(self.confidence, 2),
         }
 
 
@@ -100,6 +110,7 @@ class Analysis:
     structure: StructureCheck = field(default_factory=StructureCheck)
     facts: list[Fact] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # Chinese notes for the import report (facts cut short)
+    confidence: dict[str, float] = field(default_factory=dict)  # metadata field → 0–1
 
     def metadata(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in META_FIELDS}
@@ -150,6 +161,16 @@ class Outcome(StrEnum):
     IMPORTED = "imported"
     DUPLICATE = "duplicate"
     FAILED = "failed"
+    SKIPPED = "skipped"  # found in a folder but not a report (README, .tsv, scripts …): not a failure
+
+
+# One word per outcome, for the window, the CLI and progress messages alike.
+OUTCOME_LABELS: dict[Outcome, str] = {
+    Outcome.IMPORTED: "已导入",
+    Outcome.DUPLICATE: "重复",
+    Outcome.FAILED: "失败",
+    Outcome.SKIPPED: "跳过",
+}
 
 
 @dataclass(slots=True)

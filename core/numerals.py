@@ -9,6 +9,8 @@ than a cn2an call, and the tests check it against cn2an on every numeral cn2an a
 
 from __future__ import annotations
 
+import math
+
 DIGITS: dict[str, int] = {
     "零": 0, "〇": 0, "○": 0, "Ｏ": 0,
     "一": 1, "壹": 1, "幺": 1,
@@ -26,11 +28,16 @@ BIG_UNITS: dict[str, int] = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "
 
 NUMERAL_CHARS = "".join(DIGITS) + "".join(SMALL_UNITS) + "".join(BIG_UNITS)
 DECIMAL_POINT = "点"
+# Longer numerals are not numbers a report states (一万二千三百四十五亿六千七百万 has 16 characters):
+# a run of thousands of 一 is refused at once instead of being turned into a huge integer digit by digit
+# (quadratic work) that no float can hold anyway.
+MAX_NUMERAL_CHARS = 40
+MAX_ARABIC_CHARS = 40
 
 
 def _integer_part(text: str) -> int | None:
     """Value of an integer numeral such as 两千零五, 一万二, 十三, 二〇二三; None if malformed."""
-    if not text or any(ch not in NUMERAL_CHARS for ch in text):
+    if not text or len(text) > MAX_NUMERAL_CHARS or any(ch not in NUMERAL_CHARS for ch in text):
         return None
     if all(ch in DIGITS for ch in text):
         # A plain digit string: 二〇二三 → 2023, 三 → 3.
@@ -83,7 +90,7 @@ def cn_to_number(text: str) -> float | None:
     千 → 1000, 零 → 0, 一千零五 → 1005, 1.5万 → 15 000.
     """
     text = text.strip()
-    if not text:
+    if not text or len(text) > MAX_NUMERAL_CHARS + MAX_ARABIC_CHARS:
         return None
     # Mixed form: Arabic mantissa with a Chinese magnitude (1.5万, 3亿, 2千).
     head = text.rstrip(NUMERAL_CHARS)
@@ -115,13 +122,13 @@ def cn_to_number(text: str) -> float | None:
     value = _integer_part(text)
     if value is None:
         return None
-    return _clean_float(float(value) * magnitude)
+    return _clean_float(value * magnitude)
 
 
 def parse_arabic(text: str) -> float | None:
     """An Arabic number as written (1,234.5 / 1，234 / 12.0); None if it is not one."""
     cleaned = text.replace(",", "").replace("，", "").strip()
-    if not cleaned:
+    if not cleaned or len(cleaned) > MAX_ARABIC_CHARS:
         return None
     try:
         return _clean_float(float(cleaned))
@@ -143,5 +150,12 @@ def split_magnitude(numeral: str) -> tuple[str, str]:
     return numeral[:end], numeral[end:]
 
 
-def _clean_float(value: float) -> float:
-    return float(round(value, 10))
+def _clean_float(value: float | int) -> float | None:
+    """The value as a float rounded to 10 places; None when no finite float holds it."""
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    if not math.isfinite(number):
+        return None
+    return float(round(number, 10))

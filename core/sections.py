@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from core import domain
 from core.models import Section, StructureCheck
 
 _CN_NUM = "一二三四五六七八九十"
@@ -32,13 +33,22 @@ _PART_RULES: tuple[tuple[int, re.Pattern[str]], ...] = (
     (3, re.compile(r"主要负责人|第一责任人|主要负责同志|主要领导|履行.{0,16}职责|述法")),
     (2, re.compile(r"不足|问题|差距|短板|薄弱")),
     (5, re.compile(r"^其[他它]")),
-    (4, re.compile(r"下一年度?|下一步|下一阶段|下阶段|下步|明年|今后|意见建议|有关建议|思路|打算|计划|安排|展望"
+    (4, re.compile(r"下一年度?|下一步|下一阶段|下阶段|下步|明年|今后|思路|打算|计划|安排|展望"
                    r"|努力方向|工作重点|重点工作|目标任务")),
     (1, re.compile(r"举措|成效|成果|成绩|主要工作|工作情况|基本情况|总体情况|措施|做法|进展|回顾|开展|推进|落实"
                    r"|完成情况|建设情况")),
     (5, re.compile(r"其[他它]")),
 )
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+# A heading that may or may not be the next year's plan (四、有关意见建议): its body decides.
+_AMBIGUOUS_4 = re.compile(r"意见建议|有关建议|对策建议|工作建议|^建议")
+# The body of a plan: the agency's own next steps ("2024年，我局将…", "下一步，我们将继续…").
+_PLAN_BODY = re.compile(
+    r"(?:下一年度?|下一步|下阶段|下一阶段|明年|今后|新的一年|(?:19|20)\d{2}年(?:度)?[，,]?)[^。；]{0,30}?"
+    r"(?:将|要|拟|计划|继续|持续|着力|重点|进一步)"
+)
+# A body that asks others to act ("建议省、市集中组织…培训"): requests upward, not the agency's plan.
+_REQUEST_BODY = re.compile(r"建议(?:省|市|区|县|国家|上级|中央|有关部门|相关部门|健全|完善|加大|出台|建立)")
 # An unnumbered heading line for the fallback of check_structure: short, no sentence inside.
 _BARE_HEADING = re.compile(r"^[ \t\u3000]*([^\n。；;，,]{4,30})[ \t\u3000]*$", re.MULTILINE)
 _BARE_STRONG: dict[int, re.Pattern[str]] = {
@@ -133,19 +143,19 @@ def parse_sections(text: str) -> list[Section]:
         last[cand.level] = cand.value
         for deeper in (lvl for lvl in list(last) if lvl > cand.level):
             del last[deeper]
-    sections: list[Section] = []
-    for i, cand in enumerate(accepted):
-        end = len(text)
-        for nxt in accepted[i + 1 :]:
-            if nxt.level <= cand.level:
-                end = nxt.pos
-                break
-        sections.append(Section(cand.level, cand.number, cand.heading, None, cand.pos, end))
-    _assign_parts(sections)
+    # A section ends where the next heading of its level or above starts: one pass with a stack of the
+    # sections still open (linear; scanning ahead from every heading was quadratic on 50,000 headings).
+    sections = [Section(cand.level, cand.number, cand.heading, None, cand.pos, len(text)) for cand in accepted]
+    open_sections: list[Section] = []
+    for section in sections:
+        while open_sections and open_sections[-1].level >= section.level:
+            open_sections.pop().end = section.start
+        open_sections.append(section)
+    _assign_parts(sections, text)
     return sections
 
 
-def _assign_parts(sections: list[Section]) -> None:
+def _assign_parts(sections: list[Section], text: str = "") -> None:
     if not sections:
         return
     top = min(s.level for s in sections)
@@ -154,9 +164,51 @@ def _assign_parts(sections: list[Section]) -> None:
         if section.level != top:
             continue
         years = [int(y) for y in _YEAR.findall(section.heading)]
-        section.part = classify_heading(section.heading, earliest_year)
+        body = text[section.start : section.end] if text else ""
+        section.part, section.reason = classify_part(section.heading, body, earliest_year)
         if years and earliest_year is None:
             earliest_year = min(years)
+
+
+def classify_part(heading: str, body: str = "", earlier_year: int | None = None) -> tuple[int | None, str]:
+    """(part, reason): the required part a top-level heading stands for and why, in Chinese.
+
+    The heading's words decide; a heading that only says 意见建议 counts as the next year's plan (part 4)
+    when its body states the agency's own next steps, not when it asks higher levels to act.
+    """
+    text = heading.strip()
+    part = classify_heading(text, earlier_year)
+    if part is not None:
+        word = _deciding_words(text, part, earlier_year)
+        return part, f"标题“{word}”"
+    if _AMBIGUOUS_4.search(text):
+        plan = _PLAN_BODY.search(body)
+        request = _REQUEST_BODY.search(body)
+        if plan and not (request and request.start() < plan.start()):
+            sentence = _sentence_at(body, plan.start())
+            return 4, f"正文说明下一步安排：“{sentence}”"
+        if request:
+            return None, f"正文是向上级提出的建议，不是下一年度的工作安排：“{_sentence_at(body, request.start())}”"
+        return None, "标题只写“意见建议”，正文未说明下一年度的工作安排"
+    return None, ""
+
+
+def _deciding_words(heading: str, part: int, earlier_year: int | None) -> str:
+    for rule_part, pattern in _PART_RULES:
+        if rule_part == part and (found := pattern.findall(heading)):
+            return "、".join(dict.fromkeys(found))
+    years = [int(y) for y in _YEAR.findall(heading)]
+    if part == 4 and earlier_year is not None and years:
+        return f"{max(years)}年（晚于前文的{earlier_year}年）"
+    return heading
+
+
+def _sentence_at(body: str, pos: int) -> str:
+    start = max(body.rfind("。", 0, pos), body.rfind("\n", 0, pos)) + 1
+    end_candidates = [i for i in (body.find("。", pos), body.find("\n", pos)) if i >= 0]
+    end = min(end_candidates) if end_candidates else len(body)
+    sentence = body[start:end].strip()
+    return sentence if len(sentence) <= 60 else sentence[:60] + "…"
 
 
 def classify_heading(heading: str, earlier_year: int | None = None) -> int | None:
@@ -190,6 +242,10 @@ def check_structure(
     year after the report year (the publication deadline); None when either is unknown.
     """
     present = {s.part for s in sections if s.part is not None}
+    why: dict[int, str] = {}
+    for s in sections:
+        if s.part is not None and s.part not in why:
+            why[s.part] = f"{s.number}、{s.heading}：{s.reason}" if s.level == 1 else f"{s.heading}：{s.reason}"
     for part, pattern in _BARE_STRONG.items():
         if part in present:
             continue
@@ -197,10 +253,8 @@ def check_structure(
             line = m.group(1)
             if pattern.search(line) and classify_heading(line) == part:
                 present.add(part)
+                why[part] = f"无编号的标题行“{line.strip()}”"
                 break
     found = sorted(p for p in present if p is not None)
     missing = [p for p in (1, 2, 3, 4) if p not in present]
-    late: bool | None = None
-    if report_year is not None and publish_date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", publish_date):
-        late = publish_date > f"{report_year + 1:04d}-04-01"
-    return StructureCheck(present=found, missing=missing, late=late)
+    return StructureCheck(present=found, missing=missing, late=domain.is_late(report_year, publish_date), why=why)

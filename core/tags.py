@@ -56,6 +56,9 @@ _AGENCY_TYPES_LONGEST_FIRST = sorted(AGENCY_TYPES, key=lambda pair: -len(pair[0]
 _CJK_WORD = re.compile(r"^[\u4e00-\u9fff]{2,8}$")
 IDF_SAMPLE = 300  # documents whose words estimate the archive's document frequencies
 _jieba_lock = threading.Lock()
+# archive path → (keywords table signature, document frequencies): read once per change of the cache
+_df_cache: dict[str, tuple[tuple[Any, ...], tuple[int, Counter[str]]]] = {}
+_df_lock = threading.Lock()
 
 
 def _now() -> str:
@@ -282,12 +285,20 @@ def document_frequencies(archive: Archive) -> tuple[int, Counter[str]]:
         rest = [int(r[0]) for r in conn.execute("SELECT id FROM documents WHERE deleted_at IS NULL")
                 if int(r[0]) not in have]
         random.Random(0).shuffle(rest)
-        _words_for(archive, rest[:missing_needed])
+        if rest:
+            _words_for(archive, rest[:missing_needed])
+    signature = tuple(conn.execute("SELECT count(*), max(rowid) FROM keywords").fetchone())
+    with _df_lock:
+        cached = _df_cache.get(str(archive.path))
+    if cached is not None and cached[0] == signature:
+        return cached[1]
     df: Counter[str] = Counter()
     n = 0
     for (words,) in conn.execute("SELECT words FROM keywords"):
         n += 1
         df.update(json.loads(words).keys())
+    with _df_lock:  # the same process's next suggestion (the viewer's worker) reads it from here
+        _df_cache[str(archive.path)] = (signature, (n, df))
     return n, df
 
 
@@ -317,3 +328,48 @@ def suggest_tags(archive: Archive, doc_id: int, n: int = 8) -> list[str]:
             out.append(word)
     return out[:n]
 
+
+
+WARM_RECENT = 50  # newest documents whose words are cached by warm_up (the ones a clerk opens next)
+WARM_BATCH = 5  # documents segmented per cache write
+
+
+def warm_up(
+    archive: Archive,
+    cancel: threading.Event | None = None,
+    pause: float = 0.0,
+    recent: int = WARM_RECENT,
+) -> int:
+    """Prepare tag suggestions in the background: initialise jieba, then cache the words of the IDF
+    sample and of the `recent` newest documents, a few documents at a time (`pause` seconds between two batches,
+    so a GUI thread sharing the interpreter stays responsive). Returns how many documents were segmented.
+
+    After it, `suggest_tags` on any of those documents needs no segmentation at all. Stops early when
+    `cancel` is set; everything cached so far is kept.
+    """
+    import time
+
+    _jieba()
+    conn = archive.connection
+    have = {int(r[0]) for r in conn.execute("SELECT doc_id FROM keywords")}
+    live = [int(r[0]) for r in conn.execute("SELECT id FROM documents WHERE deleted_at IS NULL ORDER BY id")]
+    rest = [d for d in live if d not in have]
+    random.Random(0).shuffle(rest)  # the same sample document_frequencies would take
+    sample = rest[: max(0, IDF_SAMPLE - len(have))]
+    newest = [d for d in reversed(live) if d not in have][:recent]
+    todo = list(dict.fromkeys([*newest, *sample]))
+    done = 0
+    for start in range(0, len(todo), WARM_BATCH):
+        if cancel is not None and cancel.is_set():
+            break
+        batch = todo[start : start + WARM_BATCH]
+        _words_for(archive, batch)  # one short write transaction per batch
+        done += len(batch)
+        if pause:
+            time.sleep(pause)
+    if cancel is None or not cancel.is_set():
+        document_frequencies(archive)  # kept in memory for this process's first suggestion
+        from core.regions import table_ready
+
+        table_ready()  # the division table (metadata suggestions name the region)
+    return done

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from core import domain
 from core.agencies import canonical_agency, load_aliases
 from core.compare import fact_group, fact_label, signed_value
 from core.models import Document, Fact
@@ -17,7 +18,7 @@ class TrendRow:
     key: str | None
     label: str
     unit: str
-    values: dict[int, float] = field(default_factory=dict)  # year → signed value (first statement)
+    values: dict[int, float] = field(default_factory=dict)  # year → signed value (the figure the report states)
     facts: dict[int, Fact] = field(default_factory=dict)
 
     def series(self, years: Sequence[int]) -> list[float | None]:
@@ -73,17 +74,24 @@ def build_trend(sources: Sequence[TrendSource], agency: str = "", min_years: int
     rows: dict[str, TrendRow] = {}
     for year in years:
         src = by_year[year]
+        groups: dict[str, list[tuple[Fact, str]]] = {}
         for fact in sorted(src.facts, key=lambda f: f.start):
             if fact.status == "rejected":
                 continue
             label = fact_label(fact, src.text)
             group = fact_group(fact, label)
-            if group.startswith("pos:"):
-                continue
+            if not group.startswith("pos:"):
+                groups.setdefault(group, []).append((fact, label))
+        for group, stated in groups.items():
+            fact, label = stated[0]
+            if fact.key:  # an indicator: the figure the report states for it (core.domain)
+                statement = domain.stated_fact([f for f, _ in stated], year, src.text or None)
+                if statement is None:
+                    continue
+                fact = statement.fact
             row = rows.setdefault(group, TrendRow(group, fact.key, label or fact.sentence[:16], fact.unit))
-            if year not in row.values:
-                row.values[year] = signed_value(fact)
-                row.facts[year] = fact
+            row.values[year] = signed_value(fact)
+            row.facts[year] = fact
     kept = [r for r in rows.values() if r.key or len(r.values) >= min_years]
     kept.sort(key=lambda r: (r.key is None, -len(r.values), r.label))
     return TrendTable(agency, years, {y: s.document.id for y, s in by_year.items()}, kept, skipped)
@@ -111,3 +119,19 @@ def agencies_in(archive: Any, doc_ids: Sequence[int]) -> list[tuple[str, int]]:
         if name:
             counts[name] = counts.get(name, 0) + 1
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def widen_to_agency_years(archive: Any, doc_ids: Sequence[int], agency: str) -> list[int]:
+    """The reports to chart for `agency`: the chosen ones, or, when they cover fewer than two report
+    years (趋势 from one selected report), every report of that agency across the years, of the same
+    document types as the chosen ones."""
+    from core.agencies import documents_of_agency
+
+    aliases = load_aliases(archive)
+    key = canonical_agency(agency, aliases)
+    chosen = [d for d in archive.get_documents(list(doc_ids)) if canonical_agency(d.agency, aliases) == key]
+    if len({d.report_year for d in chosen if d.report_year is not None}) >= 2 or not key:
+        return list(doc_ids)
+    types = {d.doc_type for d in chosen}
+    same = [d.id for d in documents_of_agency(archive, key, aliases) if not types or d.doc_type in types]
+    return sorted(set(same) | {d.id for d in chosen})

@@ -14,11 +14,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
+import openpyxl
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.comments.comment_sheet import CommentRecord
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._writer import ALL_TEMP_FILES
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.properties import PageSetupProperties
 
 from core.errors import ArchiveError, DiskFullError
 
@@ -38,6 +39,7 @@ DATE_FORMAT = "yyyy-mm-dd"
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 WARN_FILL = PatternFill("solid", fgColor="FFF2CC")  # a value whose statements disagree
+VERIFIED_FILL = PatternFill("solid", fgColor="E2EFDA")  # a value a person confirmed (人工确认)
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 
@@ -142,6 +144,48 @@ def finish_sheet(ws: Any, ncols: int, nrows: int) -> None:
         ws.auto_filter.ref = f"A1:{get_column_letter(ncols)}{max(nrows, 1) + 1}"
 
 
+# Print settings a clerk expects of every sheet: A4 landscape, all columns on the page width (as many pages
+# down as needed), the header row repeated on every page, page numbers in the footer.
+PAPER_A4 = 9
+PAGE_FOOTER = "第 &P 页，共 &N 页"
+
+
+def apply_print_setup(ws: Any, *, title_rows: str = "1:1") -> None:
+    """Landscape, fit to page width, header row repeated, page numbers (an openpyxl sheet, any mode).
+
+    For a write-only sheet call it before the first row is appended (the fit-to-page flag is in the
+    sheet's properties, written with the first row)."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = PAPER_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    if ws.sheet_properties.pageSetUpPr is None:
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    else:
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = title_rows
+    ws.oddFooter.center.text = PAGE_FOOTER
+    ws.print_options.gridLines = False
+
+
+# A4 landscape with 0.5" margins holds ~147 Excel character units of column width at 100 %; below ~50 %
+# Chinese text is hard to read on paper.
+PAGE_WIDTH_UNITS = 147
+MIN_PRINT_SCALE = 0.5
+
+
+def print_pages_across(widths: Sequence[float], title_columns: int = 0) -> int:
+    """How many pages wide a sheet prints at a readable scale: 1 (fit to the page width) when it fits,
+    else enough pages for the columns after the first `title_columns`, which repeat on every page."""
+    readable = PAGE_WIDTH_UNITS / MIN_PRINT_SCALE
+    total = sum(max(MIN_WIDTH, min(MAX_WIDTH, w + 1)) for w in widths)
+    if total <= readable or title_columns <= 0:
+        return 1
+    titles = sum(max(MIN_WIDTH, min(MAX_WIDTH, w + 1)) for w in widths[:title_columns])
+    per_page = max(readable - titles, readable / 3)
+    return max(1, math.ceil((total - titles) / per_page))
+
+
 def parse_date(value: str | None) -> dt.date | None:
     if not value:
         return None
@@ -217,8 +261,14 @@ class FastSheet:
     """
 
     def __init__(self, ws: Any, headers: Sequence[str], widths: Sequence[float], *,
-                 header_height: float | None = None) -> None:
+                 header_height: float | None = None, hidden: Iterable[int] = (), print_setup: bool = True,
+                 print_title_columns: int = 0) -> None:
         self.ws = ws
+        # a sheet too wide for one readable page prints its first columns on every page, the rest across
+        # as many pages as it takes at a readable scale (print_pages_across)
+        shown = [w for i, w in enumerate(widths, 1) if i not in set(hidden)]
+        self.pages_across = print_pages_across(shown, print_title_columns)
+        self._title_columns = print_title_columns if self.pages_across > 1 else 0
         self._comments: list[CommentRecord] = []
         # a tall header row wraps its (long) header texts
         self._header_row = f' ht="{header_height}" customHeight="1"' if header_height else ""
@@ -228,17 +278,22 @@ class FastSheet:
         fd, name = tempfile.mkstemp(prefix="report-archive-sheet-", suffix=".xml")
         self.path = Path(name)
         self._fh: IO[str] = os.fdopen(fd, "w", encoding="utf-8", newline="", buffering=1 << 20)
+        self._links: IO[str] | None = None  # <hyperlink> elements, spooled until finish()
         self._cache: dict[tuple[str, str], str] = {}
+        self._print = print_setup
         self.text_style = self.style(quote_prefix=True)
         self.date_style = self.style(number_format=DATE_FORMAT)
         header_style = self.style(header=True, wrap=bool(header_height))
+        hidden_cols = set(hidden)
         cols = "".join(
-            f'<col min="{i}" max="{i}" width="{max(MIN_WIDTH, min(MAX_WIDTH, w + 1))}" customWidth="1"/>'
+            f'<col min="{i}" max="{i}" width="{max(MIN_WIDTH, min(MAX_WIDTH, w + 1))}" customWidth="1"'
+            + (' hidden="1"' if i in hidden_cols else "") + "/>"
             for i, w in enumerate(widths, 1)
         )
+        page_pr = '<pageSetUpPr fitToPage="1"/>' if print_setup else "<pageSetUpPr/>"
         self._fh.write(
             f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet {_SHEET_NS}>'
-            '<sheetPr><outlinePr summaryBelow="1" summaryRight="1"/><pageSetUpPr/></sheetPr>'
+            f'<sheetPr><outlinePr summaryBelow="1" summaryRight="1"/>{page_pr}</sheetPr>'
             '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
             'state="frozen"/><selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
             f'<sheetFormatPr baseColWidth="8" defaultRowHeight="15"/><cols>{cols}</cols><sheetData>'
@@ -246,7 +301,7 @@ class FastSheet:
         self.append([(safe_text(h), header_style) for h in headers])
 
     def style(self, *, number_format: str | None = None, quote_prefix: bool = False, header: bool = False,
-              warn: bool = False, wrap: bool = False) -> int:
+              warn: bool = False, wrap: bool = False, verified: bool = False, valign: str = "center") -> int:
         """Register a cell style with the workbook and return its index (the `s` attribute)."""
         cell = WriteOnlyCell(self.ws, None)
         if number_format:
@@ -256,10 +311,12 @@ class FastSheet:
         if header:
             cell.font = HEADER_FONT
             cell.fill = HEADER_FILL
+        if verified:
+            cell.fill = VERIFIED_FILL
         if warn:
             cell.fill = WARN_FILL
         if wrap:
-            cell.alignment = Alignment(wrap_text=True, vertical="center")
+            cell.alignment = Alignment(wrap_text=True, vertical=valign)
         return int(cell.style_id)
 
     def comment(self, column: int, text: str) -> None:
@@ -268,6 +325,13 @@ class FastSheet:
                                width=300)
         record.text.t = safe_text(text)[:2000]
         self._comments.append(record)
+
+    def link(self, column: int, sheet: str, row: int, column_letter: str = "A") -> None:
+        """A link from `column` (1-based) of the row appended last to a cell of another sheet of the workbook."""
+        if self._links is None:
+            self._links = tempfile.TemporaryFile("w+", encoding="utf-8", prefix="report-archive-links-")
+        target = _xml_text(f"{quote_sheetname(sheet)}!{column_letter}{row}").replace('"', "&quot;")
+        self._links.write(f'<hyperlink ref="{self._letters[column - 1]}{self.rows}" location="{target}"/>')
 
     def _text(self, value: str, s: str) -> str:
         """`s="…" t="inlineStr"><is><t>…</t></is>` for a string; escaped forms of repeated strings are cached."""
@@ -289,10 +353,12 @@ class FastSheet:
             self._cache[key] = out
         return out
 
-    def append(self, row: Sequence[Any]) -> None:
+    def append(self, row: Sequence[Any], *, lines: int = 1) -> None:
+        """Append a row; `lines` > 1 makes it that many text lines tall (for wrapped cells)."""
         self.rows += 1
         r = self.rows
-        parts = [f'<row r="{r}"{self._header_row if r == 1 else ""}>']
+        height = self._header_row if r == 1 else (f' ht="{15 * lines}" customHeight="1"' if lines > 1 else "")
+        parts = [f'<row r="{r}"{height}>']
         add = parts.append
         for letter, item in zip(self._letters, row, strict=False):
             kind = type(item)
@@ -337,29 +403,108 @@ class FastSheet:
         """Close the XML and put it in place of the openpyxl sheet (call once, before wb.save())."""
         ref = f"A1:{self._letters[-1]}{max(self.rows, 2)}" if self.ncols else ""
         tail = f'<autoFilter ref="{ref}"/>' if ref else ""
+        self._fh.write(f"</sheetData>{tail}")
+        if self._links is not None:
+            self._links.seek(0)
+            self._fh.write("<hyperlinks>")
+            while chunk := self._links.read(1 << 20):
+                self._fh.write(chunk)
+            self._fh.write("</hyperlinks>")
+            self._links.close()
+            self._links = None
+        self._fh.write('<pageMargins left="0.5" right="0.5" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>')
+        if self._print:
+            self._fh.write(
+                f'<pageSetup paperSize="{PAPER_A4}" orientation="landscape" fitToWidth="{self.pages_across}" '
+                'fitToHeight="0"/>'
+                f"<headerFooter><oddFooter>&amp;C{_xml_text(PAGE_FOOTER)}</oddFooter></headerFooter>"
+            )
         # openpyxl writes the comments and their VML drawing and relates them as "anysvml"
         legacy = '<legacyDrawing r:id="anysvml"/>' if self._comments else ""
-        self._fh.write(
-            f'</sheetData>{tail}<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" '
-            f'footer="0.5"/>{legacy}</worksheet>'
-        )
+        self._fh.write(f"{legacy}</worksheet>")
         self._fh.close()
         if ref:
             self.ws.auto_filter.ref = ref
-        self.ws.close()  # openpyxl writes its empty sheet; we swap the file
-        writer = self.ws._writer
-        old = writer.out
-        os.remove(old)
-        if old in ALL_TEMP_FILES:
-            ALL_TEMP_FILES.remove(old)
-        writer.out = str(self.path)
-        ALL_TEMP_FILES.append(writer.out)
-        self.ws._comments = self._comments  # read by openpyxl's ExcelWriter at save
+        if self._print:
+            self.ws.print_title_rows = "1:1"  # a defined name in workbook.xml, written by openpyxl
+            if self._title_columns:
+                self.ws.print_title_cols = f"A:{get_column_letter(self._title_columns)}"
+        swap_sheet_xml(self.ws, self.path, self._comments)
 
     def discard(self) -> None:
         if not self._fh.closed:
             self._fh.close()
+        if self._links is not None:
+            self._links.close()
+            self._links = None
         try:
             self.path.unlink(missing_ok=True)
         except OSError:
             pass
+
+
+# ---------------------------------------------------------------------------------------------- openpyxl internals
+
+SUPPORTED_OPENPYXL = (3, 1)  # pyproject pins openpyxl below its next minor version
+
+
+def check_openpyxl_internals(ws: Any | None = None) -> None:
+    """The private parts of openpyxl that FastSheet relies on are where they were (3.1.x).
+
+    FastSheet writes a sheet's XML itself and hands the file to the write-only sheet's writer
+    (`ws._writer.out`, tracked in `openpyxl.worksheet._writer.ALL_TEMP_FILES`); openpyxl then zips it and
+    writes the comments it finds in `ws._comments`. A changed openpyxl raises ExportError here, loudly,
+    instead of writing a workbook without its sheet.
+    """
+    version = tuple(int(p) for p in openpyxl.__version__.split(".")[:2] if p.isdigit())
+    problems: list[str] = []
+    if version[:2] != SUPPORTED_OPENPYXL:
+        problems.append(f"openpyxl {openpyxl.__version__}")
+    try:
+        from openpyxl.worksheet import _writer as writer_module
+    except ImportError:
+        problems.append("openpyxl.worksheet._writer")
+    else:
+        if not isinstance(getattr(writer_module, "ALL_TEMP_FILES", None), list):
+            problems.append("ALL_TEMP_FILES")
+    if ws is not None:
+        writer = getattr(ws, "_writer", None)
+        if writer is None or not isinstance(getattr(writer, "out", None), str):
+            problems.append("WriteOnlyWorksheet._writer.out")
+        if not hasattr(ws, "_comments"):
+            problems.append("WriteOnlyWorksheet._comments")
+    if problems:
+        raise ExportError(
+            "导出组件（openpyxl）的版本与本程序不匹配，无法写入工作表（" + "、".join(problems) + "）。"
+            f"请安装 openpyxl {SUPPORTED_OPENPYXL[0]}.{SUPPORTED_OPENPYXL[1]}.x。"
+        )
+
+
+def discard_workbook(wb: Any) -> None:
+    """Remove the temporary files of a write-only workbook that will not be saved."""
+    for ws in wb.worksheets:
+        writer = getattr(ws, "_writer", None)
+        if writer is not None:
+            try:
+                writer.close()
+                writer.cleanup()
+            except Exception:
+                pass
+
+
+def swap_sheet_xml(ws: Any, path: Path, comments: list[CommentRecord]) -> None:
+    """The one place that touches openpyxl's private members: close the write-only sheet `ws` (openpyxl
+    writes its empty sheet file), then replace that file with our own sheet XML at `path` and give
+    openpyxl the comments to write beside it at save time."""
+    from openpyxl.worksheet._writer import ALL_TEMP_FILES
+
+    ws.close()
+    check_openpyxl_internals(ws)
+    writer = ws._writer
+    old = writer.out
+    os.remove(old)
+    if old in ALL_TEMP_FILES:
+        ALL_TEMP_FILES.remove(old)
+    writer.out = str(path)
+    ALL_TEMP_FILES.append(writer.out)
+    ws._comments = comments  # read by openpyxl's ExcelWriter at save

@@ -64,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return int(selftest.run())
 
-    from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+    from PySide6.QtCore import QCoreApplication, QLocale
     from PySide6.QtWidgets import QApplication
 
     from gui.errors import install_excepthook, setup_logging
@@ -79,20 +79,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationDisplayName(QCoreApplication.translate("app", "报告档案"))
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
     set_app_icon(app)
-    # Qt's own strings (dialog buttons…) in Chinese when the translation ships with Qt.
-    from PySide6.QtCore import QLibraryInfo
+    # Qt's own strings (file dialog, dialog buttons, context menus) in Chinese
+    from gui.i18n import install_qt_translations
 
-    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    chinese = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
-    for catalogue in ("qtbase", "qt"):
-        translator = QTranslator(app)
-        if translator.load(chinese, catalogue, "_", folder):
-            app.installTranslator(translator)
-            break
+    install_qt_translations(app)
 
+    from gui import instance
     from gui.main_window import MainWindow
 
-    window = MainWindow(choose_archive(args.archive))
+    archive = choose_archive(args.archive)
+    if instance.ask_to_come_forward(archive):
+        # The app is already open on this archive: that window came forward; a second one would only confuse.
+        print(QCoreApplication.translate("app", "报告档案已在另一个窗口中打开此档案，已切换到那个窗口。"),
+              file=sys.stderr)
+        return 0
+    window = MainWindow(archive)
     window.show()
     if os.environ.get("REPORT_ARCHIVE_STARTUP_TIMING"):
         print(f"STARTUP_PROCESS {_T0:.6f}", flush=True)

@@ -1,4 +1,5 @@
-"""Undoable edits (QUndoCommand): tags, metadata and trash; each step runs on the writer worker."""
+"""Undoable edits (QUndoCommand): tags (also rename and merge), metadata, trash and figures; each step runs
+on the writer worker."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from PySide6.QtGui import QUndoCommand
 
 if TYPE_CHECKING:
     from core.archive import Archive
-    from core.models import Document
+    from core.models import Document, Fact
     from gui.worker import JobFn
 
 
@@ -125,3 +126,65 @@ class TrashCommand(QUndoCommand):
 
     def undo(self) -> None:
         self._run(self.restore)
+
+
+class FactCommand(QUndoCommand):
+    """Change a figure: its status (确认/否决), its value and unit (更正), its indicator (归入指标).
+
+    Undo puts back what the figure was (value, unit, indicator and status, 自动识别 included)."""
+
+    def __init__(self, host: Host, doc_id: int, facts: Sequence[Fact], changes: dict[str, Any], text: str) -> None:
+        super().__init__(text)
+        self.host = host
+        self.doc_id = doc_id
+        self.changes = dict(changes)
+        self.old = [(f.id, f.value, f.unit, f.key, f.name, f.status) for f in facts if f.id is not None]
+
+    def redo(self) -> None:
+        ids, changes = [fact_id for fact_id, *_ in self.old], dict(self.changes)
+
+        def job(archive: Archive, *_: Any) -> None:
+            for fact_id in ids:
+                archive.update_fact(fact_id, **changes)
+
+        self.host.run_write(job, [self.doc_id], name="facts")
+
+    def undo(self) -> None:
+        old = list(self.old)
+
+        def job(archive: Archive, *_: Any) -> None:
+            for fact_id, value, unit, key, name, status in old:
+                archive.update_fact(fact_id, value=value, unit=unit, key=key or "", name=name, status=status)
+
+        self.host.run_write(job, [self.doc_id], name="facts")
+
+
+class AddFactCommand(QUndoCommand):
+    """A figure the clerk marks in the text (手工添加), with its indicator; undo removes it again."""
+
+    def __init__(self, host: Host, doc_id: int, fact: Fact) -> None:
+        super().__init__(tr("添加指标“{0}”").format(fact.name or fact.sentence[:12]))
+        self.host = host
+        self.doc_id = doc_id
+        self.fact = fact
+        self.added: list[int] = []  # the stored fact's id (set on the worker, read by a later step there)
+
+    def redo(self) -> None:
+        fact, doc_id, added = self.fact, self.doc_id, self.added
+
+        def job(archive: Archive, *_: Any) -> Fact:
+            stored = archive.add_fact(doc_id, fact.start, fact.end, fact.value, fact.unit, fact.key, fact.name)
+            added[:] = [stored.id] if stored.id is not None else []
+            return stored
+
+        self.host.run_write(job, [self.doc_id], name="facts")
+
+    def undo(self) -> None:
+        added = self.added
+
+        def job(archive: Archive, *_: Any) -> None:
+            for fact_id in added:
+                archive.delete_fact(fact_id)
+            added.clear()
+
+        self.host.run_write(job, [self.doc_id], name="facts")

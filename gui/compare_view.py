@@ -54,6 +54,7 @@ from core.compare import (
 )
 from core.errors import ArchiveError
 from core.models import Analysis, Document
+from gui.reuse_compare import moved_count_text, render_figures, render_moved
 
 log = logging.getLogger(__name__)
 
@@ -158,7 +159,9 @@ class ComparePane(QTextEdit):
             para = paras[i]
             body = text[para.start : para.end]
             base = bold if i in headings else plain
-            if show_diff and pair is None:
+            if show_diff and pair is None and render_moved(cursor, cmp, side, i, body, base):
+                pass
+            elif show_diff and pair is None:
                 fmt = QTextCharFormat(base)
                 fmt.merge(only)
                 cursor.insertText(body, fmt)
@@ -174,6 +177,7 @@ class ComparePane(QTextEdit):
                     pos = end
                 if pos < len(body):
                     cursor.insertText(body[pos:], base)
+                render_figures(cursor, cmp, side, pair)
             else:
                 cursor.insertText(body, base)
             self.para_to_block[i] = block
@@ -423,7 +427,7 @@ class CompareView(QWidget):
             tr("已对齐 {parts} 个部分、{paras} 段（左 {na} 段，右 {nb} 段），用时 {ms} 毫秒").format(
                 parts=matched, paras=len(result.pairs), na=len(result.paragraphs_a),
                 nb=len(result.paragraphs_b), ms=round(result.seconds * 1000),
-            )
+            ) + moved_count_text(result)
         )
         self.comparisonReady.emit()
 

@@ -73,7 +73,11 @@ class ImportSummaryDialog(QDialog):
         imported = report.count(Outcome.IMPORTED)
         dup = report.count(Outcome.DUPLICATE)
         failed = report.count(Outcome.FAILED)
-        text = self.tr("新导入 {0} 份，重复 {1} 份，失败 {2} 份（用时 {3:.1f} 秒）").format(imported, dup, failed, seconds)
+        skipped = report.count(Outcome.SKIPPED)
+        text = self.tr("新导入 {0} 份，重复 {1} 份，失败 {2} 份").format(imported, dup, failed)
+        if skipped:
+            text += self.tr("；跳过 {0} 个不是报告的文件").format(skipped)
+        text += self.tr("（用时 {0:.1f} 秒）").format(seconds)
         if report.cancelled:
             text += self.tr("。导入已取消，其余文件没有导入。")
         self.summary = QLabel(text, self)
@@ -81,9 +85,9 @@ class ImportSummaryDialog(QDialog):
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
 
-        order = {Outcome.FAILED: 0, Outcome.DUPLICATE: 1, Outcome.IMPORTED: 2}
+        order = {Outcome.FAILED: 0, Outcome.DUPLICATE: 1, Outcome.IMPORTED: 2, Outcome.SKIPPED: 3}
         # failures first: they are what the user must act on
-        self.items = sorted(report.items, key=lambda i: order.get(i.outcome, 3))
+        self.items = sorted(report.items, key=lambda i: order.get(i.outcome, 4))
         self.model = ImportItemsModel(self.items, self)
         self.table = QTableView(self)
         self.table.setObjectName("importSummaryTable")
@@ -140,7 +144,7 @@ class ImportItemsModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        from core.models import Outcome
+        from core.models import OUTCOME_LABELS, Outcome
 
         if not index.isValid():
             return None
@@ -148,9 +152,7 @@ class ImportItemsModel(QAbstractTableModel):
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
-                return {
-                    Outcome.IMPORTED: tr("已导入"), Outcome.DUPLICATE: tr("重复"), Outcome.FAILED: tr("失败"),
-                }.get(item.outcome, str(item.outcome))
+                return tr(OUTCOME_LABELS.get(item.outcome, str(item.outcome)))
             if col == 1:
                 return Path(item.path).name
             if item.outcome == Outcome.DUPLICATE and not item.reason:
@@ -159,7 +161,10 @@ class ImportItemsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and col in (1, 2):
             return item.path if col == 1 else item.reason or None
         if role == Qt.ItemDataRole.ForegroundRole and col == 0:
-            colours = {Outcome.IMPORTED: "#1b6e2a", Outcome.DUPLICATE: "#8a6d00", Outcome.FAILED: "#b3261e"}
+            colours = {
+                Outcome.IMPORTED: "#1b6e2a", Outcome.DUPLICATE: "#8a6d00", Outcome.FAILED: "#b3261e",
+                Outcome.SKIPPED: "#5f6368",
+            }
             return QColor(colours.get(item.outcome, "#000000"))
         return None
 
@@ -172,12 +177,12 @@ class MetadataDialog(QDialog):
         from core.models import DOC_TYPES
 
         self.setObjectName("metadataDialog")
-        self.setWindowTitle(self.tr("编辑文件信息（{0} 份）").format(len(docs)) if len(docs) > 1 else self.tr("编辑文件信息"))
+        self.setWindowTitle(self.tr("编辑文档信息（{0} 份）").format(len(docs)) if len(docs) > 1 else self.tr("编辑文档信息"))
         self.docs = list(docs)
         many = len(docs) > 1
         layout = QVBoxLayout(self)
         if many:
-            hint = QLabel(self.tr("勾选要修改的项目；未勾选的项目保持各文件原样。"), self)
+            hint = QLabel(self.tr("勾选要修改的项目；未勾选的项目保持各文档原样。"), self)
             hint.setWordWrap(True)
             layout.addWidget(hint)
         form = QFormLayout()
@@ -316,58 +321,65 @@ def backup_date(path: Path) -> str:
 
 
 class RestoreBackupDialog(QDialog):
-    """文件 → 从备份恢复…: the automatic backups of the current archive (newest first) to pick one from.
+    """文件 → 从备份恢复…: the automatic backups of the current archive (newest first), each with its date
+    and document count, to pick one from. Also offered when the archive cannot be opened.
 
     Window-modal and non-blocking: `backupChosen(path)` is emitted when the user picks one (then the
-    dialog closes); the main window asks for confirmation and restores.
+    dialog closes); the main window asks for confirmation and restores. `backups` are core.backups
+    BackupInfo (or paths, read here). A backup SQLite cannot read is listed as damaged and cannot be chosen.
     """
 
     backupChosen = Signal(object)  # Path
 
-    def __init__(self, backups: Sequence[Path], archive_path: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, backups: Sequence[Any], archive_path: Path, parent: QWidget | None = None) -> None:
+        from core import backups as core_backups
+
         super().__init__(parent)
         self.setObjectName("restoreBackupDialog")
         self.setWindowTitle(self.tr("从备份恢复"))
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.resize(620, 380)
-        self.backups = list(backups)
+        self.resize(720, 400)
         self.archive_path = Path(archive_path)
+        self.infos = [b if isinstance(b, core_backups.BackupInfo) else core_backups.info(Path(b), self.archive_path)
+                      for b in backups]
+        self.backups = [i.path for i in self.infos]
         layout = QVBoxLayout(self)
-        if self.backups:
+        if self.infos:
             text = self.tr(
-                "档案“{0}”每天打开时自动备份一次，保留最近几天的备份。选择一份备份恢复：\n"
-                "当前档案不会被删除，它会改名后保存在原文件夹中。"
+                "档案“{0}”在每次导入或修改后、关闭时以及每天自动备份，保留最近的几份、最近几天每天一份，"
+                "以及比现在的档案文档更多的最近一份。选择一份备份恢复：\n"
+                "当前档案不会被删除，它会改名或另存一份后留在原文件夹中。"
             ).format(self.archive_path.name)
         else:
-            text = self.tr("档案“{0}”还没有自动备份。打开档案后，每天会自动备份一次。").format(self.archive_path.name)
+            text = self.tr("档案“{0}”还没有自动备份。导入或修改文件后，程序会自动备份。").format(self.archive_path.name)
         self.hint = QLabel(text, self)
         self.hint.setObjectName("restoreBackupHint")
         self.hint.setWordWrap(True)
         layout.addWidget(self.hint)
 
-        self.table = QTableWidget(len(self.backups), 3, self)
+        self.table = QTableWidget(len(self.infos), 4, self)
         self.table.setObjectName("backupList")
-        self.table.setHorizontalHeaderLabels([self.tr("备份时间"), self.tr("大小"), self.tr("文件名")])
+        self.table.setHorizontalHeaderLabels([self.tr("备份时间"), self.tr("文档数"), self.tr("大小"), self.tr("文件名")])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
-        for row, path in enumerate(self.backups):
-            try:
-                size = format_size(path.stat().st_size)
-            except OSError:
-                size = ""
-            cells = (backup_date(path), size, path.name)
+        for row, info in enumerate(self.infos):
+            documents = self.tr("已损坏") if info.documents is None else self.tr("{0} 份").format(info.documents)
+            cells = (f"{info.created:%Y-%m-%d %H:%M}", documents, format_size(info.size), info.path.name)
             for column, value in enumerate(cells):
                 item = QTableWidgetItem(value)
-                if column == 1:
+                if column in (1, 2):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                item.setToolTip(str(path))
+                item.setToolTip(str(info.path))
+                if info.documents is None:
+                    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsSelectable & ~Qt.ItemFlag.ItemIsEnabled)
                 self.table.setItem(row, column, item)
         self.table.resizeColumnToContents(0)
         self.table.setColumnWidth(0, self.table.columnWidth(0) + 24)
-        self.table.setColumnWidth(1, self.fontMetrics().horizontalAdvance("000.0 MB") + 32)
+        self.table.setColumnWidth(1, self.fontMetrics().horizontalAdvance("00000 份") + 32)
+        self.table.setColumnWidth(2, self.fontMetrics().horizontalAdvance("000.0 MB") + 32)
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.table.doubleClicked.connect(lambda _index: self._restore())
         layout.addWidget(self.table, 1)
@@ -387,8 +399,9 @@ class RestoreBackupDialog(QDialog):
         cancel.clicked.connect(self.reject)
         buttons.addWidget(cancel)
         layout.addLayout(buttons)
-        if self.backups:
-            self.table.selectRow(0)  # the newest: what a clerk undoing today's mistake wants
+        usable = [row for row, info in enumerate(self.infos) if info.usable]
+        if usable:
+            self.table.selectRow(usable[0])  # the newest: what a clerk undoing today's mistake wants
         else:
             cancel.setText(self.tr("关闭"))
 
@@ -396,7 +409,8 @@ class RestoreBackupDialog(QDialog):
         rows = {index.row() for index in self.table.selectionModel().selectedRows()}
         if len(rows) != 1:
             return None
-        return self.backups[rows.pop()]
+        info = self.infos[rows.pop()]
+        return info.path if info.usable else None
 
     def select(self, backup: Path) -> None:
         """Select the row of `backup` (tests and callers that know which one they want)."""

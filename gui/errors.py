@@ -82,12 +82,26 @@ def show_error(parent: QWidget | None, exc: BaseException, title: str | None = N
     from gui.ui import chinese_buttons
 
     chinese_buttons(box)
+    _offer_restore(box, parent, exc)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     # Non-blocking: a modal exec() here would nest event loops inside worker callbacks.
     _open_boxes.append(box)
     box.finished.connect(lambda _r, b=box: _open_boxes.remove(b) if b in _open_boxes else None)
     box.setWindowModality(Qt.WindowModality.ApplicationModal)
     box.show()
+
+
+def _offer_restore(box: QMessageBox, parent: QWidget | None, exc: BaseException) -> None:
+    """A damaged archive: the error dialog offers 从备份恢复… of the main window it belongs to."""
+    from core.errors import ArchiveCorruptError
+
+    window = parent.window() if parent is not None else None
+    restore = getattr(getattr(window, "archives", None), "restore_backup_interactive", None)  # gui.archive_actions
+    if not isinstance(exc, ArchiveCorruptError) or restore is None:
+        return
+    button = box.addButton(tr("从备份恢复…"), QMessageBox.ButtonRole.ActionRole)
+    button.setObjectName("restoreFromError")
+    button.clicked.connect(lambda _checked=False: restore())
 
 
 def _excepthook(

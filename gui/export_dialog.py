@@ -1,4 +1,5 @@
-"""Export dialog (`exportDialog`): which documents, which sheets, where; runs on the writer worker."""
+"""Export dialog (`exportDialog`): which documents, which sheets, which indicator columns (a saved template),
+where; runs on the writer worker. Also the template editor (`templateEditor`)."""
 
 from __future__ import annotations
 
@@ -6,23 +7,31 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
+    QComboBox,
     QDialog,
+    QDialogButtonBox,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QProgressBar,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
+    QWidget,
 )
 
+from core import export_templates
+from core.export import sheet_names
+from core.xlsx_util import ExportError
 from gui.errors import show_error
 
 if TYPE_CHECKING:
@@ -30,19 +39,88 @@ if TYPE_CHECKING:
     from gui.main_window import MainWindow
     from gui.worker import Job
 
-DEFAULT_SHEETS: tuple[str, ...] = ("报告", "指标明细")
-
-
 def available_sheets() -> list[str]:
-    try:
-        from core import export
-    except ImportError:
-        return list(DEFAULT_SHEETS)
-    for name in ("SHEETS", "SHEET_NAMES", "ALL_SHEETS"):
-        value = getattr(export, name, None)
-        if value:
-            return [str(v) for v in value]
-    return list(DEFAULT_SHEETS)
+    return list(sheet_names())
+
+
+class TemplateEditor(QDialog):
+    """导出模板: a name and the indicators (in the dictionary's order) that the 报告 sheet lists."""
+
+    def __init__(self, name: str = "", keys: list[str] | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from core.indicators import default_dictionary
+
+        self.setObjectName("templateEditor")
+        self.setWindowTitle(self.tr("导出模板"))
+        self.resize(520, 620)
+        layout = QVBoxLayout(self)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("模板名称："), self))
+        self.nameEdit = QLineEdit(name, self)
+        self.nameEdit.setObjectName("templateName")
+        self.nameEdit.setPlaceholderText(self.tr("如：行政复议与应诉"))
+        row.addWidget(self.nameEdit, 1)
+        layout.addLayout(row)
+        self.filterEdit = QLineEdit(self)
+        self.filterEdit.setPlaceholderText(self.tr("筛选指标，如“复议”“出庭”"))
+        self.filterEdit.setClearButtonEnabled(True)
+        layout.addWidget(self.filterEdit)
+        self.list = QListWidget(self)
+        self.list.setObjectName("templateIndicators")
+        chosen = set(keys or [])
+        self._search: list[str] = []
+        for ind in default_dictionary():
+            item = QListWidgetItem(f"{ind.name}　〔{ind.area}〕")
+            item.setData(Qt.ItemDataRole.UserRole, ind.key)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if ind.key in chosen else Qt.CheckState.Unchecked)
+            self.list.addItem(item)
+            self._search.append(" ".join([ind.name, ind.area, *ind.synonyms]).lower())
+        layout.addWidget(self.list, 1)
+        self.count = QLabel(self)
+        layout.addWidget(self.count)
+        self.error = QLabel(self)
+        self.error.setStyleSheet("color: #b3261e;")
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("保存模板"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.filterEdit.textChanged.connect(self._filter)
+        self.list.itemChanged.connect(lambda _item: self._count())
+        self.saved: str | None = None
+        self._count()
+
+    def _filter(self, text: str) -> None:
+        words = text.lower().split()
+        for row, hay in enumerate(self._search):
+            self.list.item(row).setHidden(not all(w in hay for w in words))
+
+    def _count(self) -> None:
+        self.count.setText(self.tr("已选 {0} 个指标（按指标词典的顺序排列）").format(len(self.keys())))
+
+    def keys(self) -> list[str]:
+        return [
+            str(self.list.item(r).data(Qt.ItemDataRole.UserRole)) for r in range(self.list.count())
+            if self.list.item(r).checkState() == Qt.CheckState.Checked
+        ]
+
+    def set_checked(self, keys: list[str]) -> None:
+        wanted = set(keys)
+        for r in range(self.list.count()):
+            item = self.list.item(r)
+            item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in wanted
+                               else Qt.CheckState.Unchecked)
+
+    def save(self) -> None:
+        try:
+            self.saved = export_templates.save_template(self.nameEdit.text(), self.keys())
+        except ExportError as exc:
+            self.error.setText(str(exc))
+            return
+        self.accept()
 
 
 class ExportDialog(QDialog):
@@ -86,6 +164,31 @@ class ExportDialog(QDialog):
             sl.addWidget(check)
         sl.addStretch(1)
         layout.addWidget(sheets)
+
+        columns = QGroupBox(self.tr("报告表中的指标列"), self)
+        cl = QVBoxLayout(columns)
+        row = QHBoxLayout()
+        self.templateBox = QComboBox(columns)
+        self.templateBox.setObjectName("exportTemplate")
+        self.templateBox.setToolTip(self.tr("全部指标：按指标词典的顺序列出所有指标；模板：只列出模板中的指标。"
+                                            "同一模板每次导出的列都相同。"))
+        row.addWidget(self.templateBox, 1)
+        self.newTemplateButton = QPushButton(self.tr("新建模板…"), columns)
+        self.newTemplateButton.setObjectName("newTemplateButton")
+        self.editTemplateButton = QPushButton(self.tr("修改…"), columns)
+        self.deleteTemplateButton = QPushButton(self.tr("删除"), columns)
+        for button in (self.newTemplateButton, self.editTemplateButton, self.deleteTemplateButton):
+            row.addWidget(button)
+        cl.addLayout(row)
+        self.defaultTemplateCheck = QCheckBox(self.tr("以后导出默认使用这个模板"), columns)
+        self.defaultTemplateCheck.setObjectName("defaultTemplateCheck")
+        cl.addWidget(self.defaultTemplateCheck)
+        layout.addWidget(columns)
+        self.newTemplateButton.clicked.connect(lambda: self.edit_template(new=True))
+        self.editTemplateButton.clicked.connect(lambda: self.edit_template(new=False))
+        self.deleteTemplateButton.clicked.connect(self.delete_template)
+        self.templateBox.currentIndexChanged.connect(lambda _i: self._template_changed())
+        self.fill_templates(export_templates.default_template())
 
         where = QHBoxLayout()
         where.addWidget(QLabel(self.tr("保存到："), self))
@@ -136,6 +239,53 @@ class ExportDialog(QDialog):
     def sheets(self) -> list[str]:
         return [name for name, check in self.sheetChecks.items() if check.isChecked()]
 
+    # -- column templates ---------------------------------------------------------------------
+    def template(self) -> str:
+        return self.templateBox.currentText() or export_templates.ALL_INDICATORS
+
+    def fill_templates(self, select: str | None = None) -> None:
+        current = select or self.template()
+        self.templateBox.blockSignals(True)
+        self.templateBox.clear()
+        for name in export_templates.template_names():
+            keys = export_templates.template_keys(name)
+            if keys is None:
+                from core.indicators import default_dictionary
+
+                label = self.tr("{0}（{1} 个，按指标词典的顺序）").format(name, len(default_dictionary().keys()))
+            else:
+                label = self.tr("{0}（{1} 个指标）").format(name, len(keys))
+            self.templateBox.addItem(label, name)
+        index = max(0, self.templateBox.findData(current))
+        self.templateBox.setCurrentIndex(index)
+        self.templateBox.blockSignals(False)
+        self._template_changed()
+
+    def _template_changed(self) -> None:
+        name = str(self.templateBox.currentData() or export_templates.ALL_INDICATORS)
+        builtin = name == export_templates.ALL_INDICATORS
+        self.editTemplateButton.setEnabled(not builtin)
+        self.deleteTemplateButton.setEnabled(not builtin)
+        self.defaultTemplateCheck.setChecked(name == export_templates.default_template())
+
+    def template_name(self) -> str:
+        return str(self.templateBox.currentData() or export_templates.ALL_INDICATORS)
+
+    def edit_template(self, new: bool = True) -> str | None:
+        name = "" if new else self.template_name()
+        keys = None if new else export_templates.template_keys(name)
+        editor = TemplateEditor(name, keys, self)
+        if editor.exec() != QDialog.DialogCode.Accepted or editor.saved is None:
+            return None
+        self.fill_templates(editor.saved)
+        return editor.saved
+
+    def delete_template(self) -> None:
+        name = self.template_name()
+        if name != export_templates.ALL_INDICATORS:
+            export_templates.delete_template(name)
+            self.fill_templates(export_templates.ALL_INDICATORS)
+
     def _browse(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
             self, self.tr("导出到"), self.pathEdit.text(), self.tr("Excel 工作簿 (*.xlsx)")
@@ -162,12 +312,20 @@ class ExportDialog(QDialog):
             return None
         ids = self.doc_ids()
         self.window_.settings.last_export_dir = str(out.parent)
+        template = self.template_name()
+        try:
+            if self.defaultTemplateCheck.isChecked():
+                export_templates.set_default_template(template)
+            elif template == export_templates.default_template() and template != export_templates.ALL_INDICATORS:
+                export_templates.set_default_template(export_templates.ALL_INDICATORS)
+        except ExportError as exc:
+            self.status.setText(str(exc))
 
         def job(archive: Archive, progress: Any, cancel: Any) -> Path:
             from core.export import export_xlsx
 
             chosen = ids if ids is not None else archive.list_ids()
-            export_xlsx(archive, out, chosen, sheets=sheets, progress=progress, cancel=cancel)
+            export_xlsx(archive, out, chosen, sheets=sheets, progress=progress, cancel=cancel, template=template)
             return out
 
         self.progress.setRange(0, 0)

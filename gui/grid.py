@@ -1,4 +1,4 @@
-"""收报情况: agency × year grid of who has reported (已报 / 未报 / 逾期 / 缺项), agency merging, export."""
+"""收报情况: agency × year grid of who has reported (已报送 / 未报送 / 逾期 / 缺项), agency merging, export."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core import domain
 from core.agencies import (
     ANNUAL_REPORT,
     STATUS_IN,
@@ -48,12 +49,7 @@ if TYPE_CHECKING:
     from core.archive import Archive
 
 
-STATUS_COLORS = {
-    STATUS_IN: QColor("#c6efce"),
-    STATUS_MISSING: QColor("#ffc7ce"),
-    STATUS_LATE: QColor("#ffeb9c"),
-    STATUS_PARTS: QColor("#f8cbad"),
-}
+STATUS_COLORS = {state.code: QColor(state.color) for state in domain.GRID_STATES}  # core.domain's colours
 ALL_TYPES = ""  # combo data for "every type"
 
 
@@ -158,7 +154,7 @@ class ReportingGridDialog(QDialog):
         top.addWidget(self.type_box)
         top.addStretch(1)
         for status in (STATUS_IN, STATUS_MISSING, STATUS_LATE, STATUS_PARTS):
-            chip = QLabel(STATUS_LABELS[status], self)
+            chip = QLabel(tr(STATUS_LABELS[status]), self)
             chip.setStyleSheet(f"background:{STATUS_COLORS[status].name()}; padding:2px 8px;")
             top.addWidget(chip)
         bottom = QHBoxLayout()
@@ -168,7 +164,9 @@ class ReportingGridDialog(QDialog):
         bottom.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        hint = QLabel(tr("双击单元格打开该年度的报告；逾期 = 发布日期晚于次年 4 月 1 日；缺项 = 缺少法定部分（第1–4部分）。"), self)
+        hint = QLabel(tr("双击单元格打开该年度的报告；{late} = {late_rule}；{parts} = {parts_rule}。").format(
+            late=domain.GRID_BY_CODE[STATUS_LATE].label, late_rule=domain.GRID_BY_CODE[STATUS_LATE].meaning,
+            parts=domain.GRID_BY_CODE[STATUS_PARTS].label, parts_rule=domain.GRID_BY_CODE[STATUS_PARTS].meaning), self)
         hint.setWordWrap(True)
         layout.addWidget(hint)
         layout.addWidget(self.table, 1)
@@ -247,9 +245,8 @@ class ReportingGridDialog(QDialog):
                 self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
         counts = grid.counts()
-        text = tr("{a} 个机关 × {y} 个年度：已报 {i}，未报 {m}，逾期 {l}，缺项 {p}").format(
-            a=len(grid.agencies), y=len(grid.years), i=counts[STATUS_IN], m=counts[STATUS_MISSING],
-            l=counts[STATUS_LATE], p=counts[STATUS_PARTS],
+        text = tr("{a} 个机关 × {y} 个年度：").format(a=len(grid.agencies), y=len(grid.years)) + "，".join(
+            f"{tr(STATUS_LABELS[code])} {counts[code]}" for code in (STATUS_IN, STATUS_MISSING, STATUS_LATE, STATUS_PARTS)
         )
         extra = []
         if grid.unnamed:

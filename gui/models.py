@@ -19,6 +19,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
+from core import domain
+
 if TYPE_CHECKING:
     from core.archive import Archive
     from core.models import Document
@@ -27,14 +29,8 @@ DOC_IDS_MIME = "application/x-report-archive-doc-ids"
 PAGE_SIZE = 200
 CACHE_LIMIT = 4000
 
-# Short Chinese names of the five required parts (DESIGN / domain/report-structure.md).
-PART_NAMES: dict[int, str] = {
-    1: "主要举措和成效",
-    2: "存在的不足和原因",
-    3: "主要负责人履职情况",
-    4: "下一年度工作安排",
-    5: "其他需要报告的情况",
-}
+# The five required parts, named as everywhere else (core.domain).
+PART_NAMES: dict[int, str] = domain.PART_NAMES
 
 ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
 NO_FLAGS = Qt.ItemFlag.NoItemFlags
@@ -49,7 +45,7 @@ def tr(text: str) -> str:
 
 
 def part_name(part: int) -> str:
-    return tr(PART_NAMES.get(part, f"第{part}部分"))
+    return tr(domain.part_name(part))
 
 
 @dataclass(frozen=True)
@@ -71,19 +67,20 @@ COLUMNS: tuple[Column, ...] = (
     Column("tags", "标签", "@tags", 100),
     Column("fact_count", "指标数", "fact_count", 54),
     Column("structure", "结构", "@structure", 76),
+    Column("reuse", "重复率", "@reuse", 60),
     Column("snippet", "摘要", None, 360),
 )
 SNIPPET_COLUMN = len(COLUMNS) - 1
 
 
-ANNUAL_TYPES = ("法治政府建设年度报告", "法治政府建设工作报告")
+ANNUAL_TYPES = tuple(domain.STRUCTURE_RULE_TYPES)  # where the five-part check and the deadline apply
 
 
 def structure_text(doc: Document) -> str:
-    if doc.doc_type not in ANNUAL_TYPES:
-        return "—"
+    if not domain.structure_applies(doc.doc_type):
+        return tr(domain.NOT_APPLICABLE)
     if not doc.missing_parts:
-        text = tr("完整")
+        text = tr(domain.COMPLETE)
     else:
         text = tr("缺 {0} 项").format(len(doc.missing_parts))
     if doc.late:
@@ -92,15 +89,15 @@ def structure_text(doc: Document) -> str:
 
 
 def structure_tooltip(doc: Document) -> str:
-    if doc.doc_type not in ANNUAL_TYPES:
-        return tr("该类型文件不检查年度报告结构")
+    if not domain.structure_applies(doc.doc_type):
+        return tr("{0}：五个必备部分和公开时限只适用于法治政府建设年度报告").format(tr(domain.NOT_APPLICABLE))
     lines = []
     if doc.missing_parts:
         lines.append(tr("缺少：") + "、".join(part_name(p) for p in doc.missing_parts))
     else:
         lines.append(tr("四个必备部分齐全"))
     if doc.late:
-        lines.append(tr("发布晚于次年 4 月 1 日"))
+        lines.append(tr(domain.LATE_RULE))
     return "\n".join(lines)
 
 
@@ -133,6 +130,7 @@ class DocumentTableModel(QAbstractTableModel):
         self._cache: dict[int, Document] = {}
         self._snippets: dict[int, tuple[str, list[tuple[int, int]]]] = {}
         self._snippets_pending: set[int] = set()
+        self._reuse: dict[int, tuple[float, int | None] | None] = {}
         self.query = ""
         self.sort_column = -1
         self.sort_order = Qt.SortOrder.AscendingOrder
@@ -223,6 +221,16 @@ class DocumentTableModel(QAbstractTableModel):
             self._cache.clear()
         for doc in self.archive.get_documents(page):
             self._cache[doc.id] = doc
+        self._reuse_page(page)
+
+    def _reuse_page(self, page: Sequence[int]) -> None:
+        """重复率 of a page of rows (stored results; missing ones are being computed by the window)."""
+        from gui.reuse_view import shares
+
+        if self.archive is not None:
+            found = shares(self.archive, page)
+            for doc_id in page:
+                self._reuse[doc_id] = found.get(doc_id)
 
     def _want_snippets(self, row: int) -> None:
         """Ask (once) for the snippets of the page around row; the window computes them off-thread."""
@@ -278,6 +286,8 @@ class DocumentTableModel(QAbstractTableModel):
         doc = self.document(row)
         if doc is None:
             return None
+        if key == "reuse":
+            return self._reuse_data(self._ids[row], role)
         if role == Qt.ItemDataRole.DisplayRole:
             return cell_text(doc, key)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -288,10 +298,27 @@ class DocumentTableModel(QAbstractTableModel):
             text = cell_text(doc, key)
             return text or None
         if role == Qt.ItemDataRole.ForegroundRole:
-            if key == "structure" and doc.doc_type in ANNUAL_TYPES and (doc.missing_parts or doc.late):
+            if key == "structure" and domain.structure_applies(doc.doc_type) and (doc.missing_parts or doc.late):
                 return QBrush(QColor("#b3261e"))
             return None
         if role == Qt.ItemDataRole.TextAlignmentRole and key in ("report_year", "fact_count"):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _reuse_data(self, doc_id: int, role: int) -> Any:
+        from gui.reuse_view import HIGH_SHARE, share_text
+
+        found = self._reuse.get(doc_id)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return share_text(found[0]) if found else ""
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if not found:
+                return tr("重复率尚未计算")
+            return tr("{0} 的文字也出现在更早的文档中").format(share_text(found[0])) + (
+                tr("，主要来源 #{0}").format(found[1]) if found[1] is not None else "")
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(QColor("#b3261e")) if found and found[0] >= HIGH_SHARE else None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 

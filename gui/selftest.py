@@ -268,6 +268,32 @@ def _run_steps(runner: _Runner, home: Path) -> None:
         _ensure(program_dir.resolve() not in (where, *where.parents), f"缓存写在程序目录 / cache in {where}")
         return f"cache in {where}"
 
+    def read_ofd() -> str:
+        from core.readers import read_bytes
+
+        text = read_bytes(_sample_ofd(), "自检.ofd").text
+        _ensure(text.split("\n") == list(OFD_LINES), f"OFD 读取错误 / OFD text {text!r}")
+        return f"{len(OFD_LINES)} lines from 2 pages"
+
+    def ocr_picture() -> str:
+        import io
+
+        from PIL import Image, ImageDraw, ImageFont
+
+        from core.readers import ocr, read_bytes
+
+        _ensure(ocr.available(), "未找到文字识别组件 / OCR models or onnxruntime missing")
+        image = Image.new("RGB", (900, 200), "white")
+        ImageDraw.Draw(image).text((60, 70), OCR_TEXT, fill="black", font=ImageFont.load_default(size=40))
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG")
+        try:
+            result = read_bytes(buffer.getvalue(), "自检.png")
+        except Exception as error:
+            raise SelfTestFailure(f"{error} / {ocr.problem()}") from error
+        _ensure(result.ocr_pages == 1 and "4518" in result.text, f"文字识别错误 / OCR text {result.text!r}")
+        return f"{result.text!r}, confidence {min(result.ocr_confidence):.2f}"
+
     def window() -> str:
         return _window_check(state["archive_path"], state["count"])
 
@@ -284,6 +310,8 @@ def _run_steps(runner: _Runner, home: Path) -> None:
         ("行政区划表 / region table", region_table),
         ("完整性检查 / integrity check", check),
         ("结巴缓存 / jieba cache", jieba_cache),
+        ("读取OFD / read OFD", read_ofd),
+        ("文字识别 / OCR a picture", ocr_picture),
     ]
     for title, fn in steps:
         if not runner.step(title, fn) and "archive" not in state:
@@ -293,6 +321,38 @@ def _run_steps(runner: _Runner, home: Path) -> None:
         state["archive_path"] = archive.path
         archive.close()  # the window opens its own connections (one per worker thread)
         runner.step("主窗口 / main window", window)
+
+
+OFD_LINES = ("青禾市司法局文件", "全年办理行政复议案件45件。", "第二页正文。")
+OCR_TEXT = "Report 2024 No 4518"
+
+
+def _sample_ofd() -> bytes:
+    """A two-page OFD package (GB/T 33190 structure) made here: the frozen build's lxml/zip path."""
+    import io
+    import zipfile
+
+    ns = "http://www.ofdspec.org/2016"
+
+    def page(lines: list[str]) -> str:
+        objects = "".join(
+            f'<ofd:TextObject ID="{i + 1}" Font="1" Size="5" Boundary="25 {40 + 10 * i} 150 6">'
+            f'<ofd:TextCode X="0" Y="5" DeltaX="g {len(line) - 1} 5">{line}</ofd:TextCode></ofd:TextObject>'
+            for i, line in enumerate(lines)
+        )
+        return f'<ofd:Page xmlns:ofd="{ns}"><ofd:Content><ofd:Layer ID="9">{objects}</ofd:Layer></ofd:Content></ofd:Page>'
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("OFD.xml", f'<ofd:OFD xmlns:ofd="{ns}"><ofd:DocBody><ofd:DocRoot>Doc_0/Document.xml'
+                                    "</ofd:DocRoot></ofd:DocBody></ofd:OFD>")
+        package.writestr("Doc_0/Document.xml", f'<ofd:Document xmlns:ofd="{ns}"><ofd:Pages>'
+                                               '<ofd:Page ID="1" BaseLoc="Pages/Page_0/Content.xml"/>'
+                                               '<ofd:Page ID="2" BaseLoc="Pages/Page_1/Content.xml"/>'
+                                               "</ofd:Pages></ofd:Document>")
+        package.writestr("Doc_0/Pages/Page_0/Content.xml", page(list(OFD_LINES[:2])))
+        package.writestr("Doc_0/Pages/Page_1/Content.xml", page(list(OFD_LINES[2:])))
+    return buffer.getvalue()
 
 
 def _window_check(archive_path: Path, expected_rows: int) -> str:

@@ -1,14 +1,51 @@
-"""Typed settings over QSettings (organisation "ReportArchive"): last archive, geometry, layouts."""
+"""Typed settings over QSettings (organisation "ReportArchive"): last archive, geometry, layouts, and the
+options of the 设置 dialog (OCR, per-file time limit, backups, watched folder, default export template).
+
+The options are read through `Settings` properties or the module functions of the same names
+(`ocr_enabled()`, `ocr_page_limit()`, `time_limit_base_s()`, `time_limit_per_mb_s()`, `time_limit_s(size)`,
+`backup_dir()`, `backup_keep()`, `watched_folder()`, `export_template()`), each with its default below;
+a value stored out of range reads as the nearest allowed one.
+"""
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings
 
+if TYPE_CHECKING:
+    from core.ingest import TimeLimit
+
 ORGANISATION = "ReportArchive"
 APPLICATION = "ReportArchive"
+
+
+@dataclass(frozen=True)
+class IntOption:
+    key: str
+    default: int
+    minimum: int
+    maximum: int
+
+
+OCR_ENABLED_KEY = "import/ocr"
+OCR_ENABLED_DEFAULT = True
+OCR_PAGES = IntOption("import/ocrPageLimit", 50, 1, 2000)  # core.readers.ocr.DEFAULT_MAX_PAGES  # pages recognised per scanned file
+TIME_BASE = IntOption("import/timeLimitBase", 30, 5, 3600)  # seconds every file gets (core.ingest.TimeLimit)
+TIME_PER_MB = IntOption("import/timeLimitPerMb", 10, 0, 600)  # seconds more per MB of the file
+BACKUP_DIR_KEY = "backup/folder"
+BACKUP_KEEP = IntOption("backup/keep", 7, 1, 365)
+WATCHED_FOLDER_KEY = "import/watchedFolder"
+EXPORT_TEMPLATE_KEY = "export/template"  # "" = every indicator of the dictionary
+
+
+def default_backup_dir() -> Path:
+    from core.paths import user_data_dir
+
+    return user_data_dir() / "backups"
 
 
 def _qsettings() -> QSettings:
@@ -45,6 +82,114 @@ class Settings:
         if isinstance(value, str):
             return value.lower() in {"1", "true", "yes"}
         return default
+
+    def _int(self, option: IntOption) -> int:
+        value: object = self._s.value(option.key, option.default)
+        try:
+            number = int(str(value))
+        except (TypeError, ValueError):
+            return option.default
+        return min(max(number, option.minimum), option.maximum)
+
+    def _set_int(self, option: IntOption, value: int) -> None:
+        self._s.setValue(option.key, min(max(int(value), option.minimum), option.maximum))
+
+    # -- the options of the 设置 dialog ---------------------------------------------
+    @property
+    def ocr_enabled(self) -> bool:
+        """Recognise the text of scanned PDFs/images (slow: minutes for a long scan)."""
+        return self._bool(OCR_ENABLED_KEY, OCR_ENABLED_DEFAULT)
+
+    @ocr_enabled.setter
+    def ocr_enabled(self, value: bool) -> None:
+        self._s.setValue(OCR_ENABLED_KEY, bool(value))
+
+    @property
+    def ocr_page_limit(self) -> int:
+        """At most this many pages of one scanned file are recognised."""
+        return self._int(OCR_PAGES)
+
+    @ocr_page_limit.setter
+    def ocr_page_limit(self, value: int) -> None:
+        self._set_int(OCR_PAGES, value)
+
+    @property
+    def time_limit_base_s(self) -> int:
+        return self._int(TIME_BASE)
+
+    @time_limit_base_s.setter
+    def time_limit_base_s(self, value: int) -> None:
+        self._set_int(TIME_BASE, value)
+
+    @property
+    def time_limit_per_mb_s(self) -> int:
+        return self._int(TIME_PER_MB)
+
+    @time_limit_per_mb_s.setter
+    def time_limit_per_mb_s(self, value: int) -> None:
+        self._set_int(TIME_PER_MB, value)
+
+    def time_limit(self) -> TimeLimit:
+        """The per-file limit for `Archive.import_paths(..., time_limit=...)`."""
+        from core.ingest import TimeLimit
+
+        return TimeLimit(base_s=float(self.time_limit_base_s), per_mb_s=float(self.time_limit_per_mb_s))
+
+    def apply_to_environment(self) -> None:
+        """OCR on/off and its page limit reach the readers (core.readers.ocr), the backup folder and the
+        days kept reach core.backups, through the environment (the import's worker processes inherit it)."""
+        os.environ["REPORT_ARCHIVE_OCR"] = "1" if self.ocr_enabled else "0"
+        os.environ["REPORT_ARCHIVE_OCR_MAX_PAGES"] = str(self.ocr_page_limit)
+        # the automatic backups (core.backups.backups_dir / keep_daily)
+        chosen = self._str(BACKUP_DIR_KEY)
+        if chosen:
+            os.environ["REPORT_ARCHIVE_BACKUP_DIR"] = chosen
+        else:
+            os.environ.pop("REPORT_ARCHIVE_BACKUP_DIR", None)
+        os.environ["REPORT_ARCHIVE_BACKUP_DAYS"] = str(self.backup_keep)
+
+    def time_limit_s(self, size_bytes: int) -> float:
+        """Seconds one file of this size may take to read and analyse: base + per MB × size."""
+        return float(self.time_limit_base_s + self.time_limit_per_mb_s * max(0, size_bytes) / 1_000_000)
+
+    @property
+    def backup_dir(self) -> Path:
+        """Where the automatic backups go (default: the user data folder's backups/)."""
+        value = self._str(BACKUP_DIR_KEY)
+        return Path(value) if value else default_backup_dir()
+
+    @backup_dir.setter
+    def backup_dir(self, value: Path | str | None) -> None:
+        text = str(value) if value else ""
+        self._s.setValue(BACKUP_DIR_KEY, "" if text and Path(text) == default_backup_dir() else text)
+
+    @property
+    def backup_keep(self) -> int:
+        """How many days keep their newest automatic backup (core.backups.keep_daily)."""
+        return self._int(BACKUP_KEEP)
+
+    @backup_keep.setter
+    def backup_keep(self, value: int) -> None:
+        self._set_int(BACKUP_KEEP, value)
+
+    @property
+    def watched_folder(self) -> Path | None:
+        """自动导入文件夹: reports put there are imported automatically (None: off)."""
+        value = self._str(WATCHED_FOLDER_KEY)
+        return Path(value) if value else None
+
+    @watched_folder.setter
+    def watched_folder(self, value: Path | str | None) -> None:
+        self._s.setValue(WATCHED_FOLDER_KEY, str(value) if value else "")
+
+    @property
+    def export_template(self) -> str:
+        """Name of the export template chosen by default ("" = every indicator of the dictionary)."""
+        return self._str(EXPORT_TEMPLATE_KEY)
+
+    @export_template.setter
+    def export_template(self, value: str) -> None:
+        self._s.setValue(EXPORT_TEMPLATE_KEY, value or "")
 
     # -- values -------------------------------------------------------------------
     @property
@@ -129,3 +274,40 @@ class Settings:
 
     def sync(self) -> None:
         self._s.sync()
+
+
+# Module-level getters for the mechanisms that read an option (each call reads the stored value).
+def ocr_enabled() -> bool:
+    return Settings().ocr_enabled
+
+
+def ocr_page_limit() -> int:
+    return Settings().ocr_page_limit
+
+
+def time_limit_base_s() -> int:
+    return Settings().time_limit_base_s
+
+
+def time_limit_per_mb_s() -> int:
+    return Settings().time_limit_per_mb_s
+
+
+def time_limit_s(size_bytes: int) -> float:
+    return Settings().time_limit_s(size_bytes)
+
+
+def backup_dir() -> Path:
+    return Settings().backup_dir
+
+
+def backup_keep() -> int:
+    return Settings().backup_keep
+
+
+def watched_folder() -> Path | None:
+    return Settings().watched_folder
+
+
+def export_template() -> str:
+    return Settings().export_template

@@ -172,10 +172,19 @@ class EmptyOverlay(QWidget):
 
 
 class ArchiveTableView(QTableView):
-    """The document table (`archiveTable`): row selection, drag source of doc ids, empty-state overlay."""
+    """The document table (`archiveTable`): row selection, drag source of doc ids, empty-state overlay.
+
+    The fill columns (title, agency, and the snippet while it shows) share whatever width the others leave,
+    so the last column (结构) stays on screen at 1366×768; the other columns keep the user's widths.
+    """
+
+    FILL_MIN = 160  # a fill column never gets narrower (below that the table scrolls sideways)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.fill_columns: tuple[int, ...] = ()
+        self.fill_shares: tuple[float, ...] = ()
+        self.fill_minimums: tuple[int, ...] = ()
         self.setObjectName("archiveTable")
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -204,7 +213,47 @@ class ArchiveTableView(QTableView):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.viewport() and event.type() == QEvent.Type.Resize:
             self._place_overlay()
+            self.fit_columns()
         return super().eventFilter(watched, event)
+
+    def set_fill_columns(
+        self, columns: Sequence[int], shares: Sequence[float], minimums: Sequence[int] | None = None
+    ) -> None:
+        """Columns that share the free width, by weight among the visible ones, each at least its minimum."""
+        self.fill_columns = tuple(columns)
+        self.fill_shares = tuple(shares)
+        self.fill_minimums = tuple(minimums) if minimums is not None else (self.FILL_MIN,) * len(columns)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        model = self.model()
+        if model is None or not self.fill_columns:
+            return
+        fill = [
+            (c, w, m)
+            for c, w, m in zip(self.fill_columns, self.fill_shares, self.fill_minimums, strict=True)
+            if not self.isColumnHidden(c)
+        ]
+        if not fill:
+            return
+        fixed = sum(
+            self.columnWidth(c)
+            for c in range(model.columnCount())
+            if not self.isColumnHidden(c) and c not in self.fill_columns
+        )
+        free = self.viewport().width() - fixed - 1
+        total = sum(w for _c, w, _m in fill) or 1.0
+        widths = [max(minimum, int(free * weight / total)) for _c, weight, minimum in fill]
+        excess = sum(widths) - free  # a column held at its minimum: the others give the room back
+        for i in sorted(range(len(fill)), key=lambda k: widths[k] - fill[k][2], reverse=True):
+            if excess <= 0:
+                break
+            give = min(excess, widths[i] - fill[i][2])
+            widths[i] -= give
+            excess -= give
+        for (column, _w, _m), width in zip(fill, widths, strict=True):
+            if self.columnWidth(column) != width:
+                self.setColumnWidth(column, width)
 
     def _place_overlay(self) -> None:
         self.overlay.setGeometry(self.viewport().geometry())

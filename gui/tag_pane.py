@@ -114,9 +114,9 @@ class TagPane(QDockWidget):
         mode.setSpacing(6)
         mode.addWidget(QLabel(self.tr("多个标签："), body))
         self.andButton = QRadioButton(self.tr("同时具有"), body)
-        self.andButton.setToolTip(self.tr("文件须具有所有选中的标签（AND）"))
+        self.andButton.setToolTip(self.tr("文档须具有所有选中的标签（AND）"))
         self.orButton = QRadioButton(self.tr("任一"), body)
-        self.orButton.setToolTip(self.tr("文件具有任一选中的标签即可（OR）"))
+        self.orButton.setToolTip(self.tr("文档具有任一选中的标签即可（OR）"))
         self.andButton.setChecked(True)
         group = QButtonGroup(self)
         group.addButton(self.andButton)
@@ -139,10 +139,10 @@ class TagPane(QDockWidget):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.view.setToolTip(self.tr("单击：只看有此标签的 → 排除此标签 → 不筛选\n把表格中的文件拖到标签上即可加上标签"))
+        self.view.setToolTip(self.tr("单击：只看有此标签的 → 排除此标签 → 不筛选\n把表格中的文档拖到标签上即可加上标签"))
         layout.addWidget(self.view, 1)
 
-        self.emptyLabel = QLabel(self.tr("还没有标签。\n右键单击此处新建，\n或在阅读页为文件加标签。"), body)
+        self.emptyLabel = QLabel(self.tr("还没有标签。\n右键单击此处新建，\n或在阅读页为文档加标签。"), body)
         self.emptyLabel.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.emptyLabel.setStyleSheet("color: palette(mid);")
         self.emptyLabel.setWordWrap(True)
@@ -231,10 +231,10 @@ class TagPane(QDockWidget):
         else:
             item.setData(None, Qt.ItemDataRole.ForegroundRole)
         tips = {
-            INCLUDE: self.tr("正在只看有此标签的文件；再单击改为排除"),
-            EXCLUDE: self.tr("正在排除有此标签的文件；再单击取消筛选"),
+            INCLUDE: self.tr("正在只看有此标签的文档；再单击改为排除"),
+            EXCLUDE: self.tr("正在排除有此标签的文档；再单击取消筛选"),
         }
-        item.setToolTip(tips.get(state or "", self.tr("单击只看有此标签的文件")))
+        item.setToolTip(tips.get(state or "", self.tr("单击只看有此标签的文档")))
 
     def _repaint(self) -> None:
         for row in range(self.model.rowCount()):
@@ -324,7 +324,7 @@ class TagPane(QDockWidget):
         if ask(
             self,
             self.tr("删除标签"),
-            self.tr("删除标签“{0}”？文件本身不会被删除，只是不再带有这个标签（{1} 份）。").format(tag.name, tag.count),
+            self.tr("删除标签“{0}”？文档本身不会被删除，只是不再带有这个标签（{1} 份）。").format(tag.name, tag.count),
             self.tr("删除标签"),
         ):
             self.deleteRequested.emit(tag.id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPainterPath, QPaintEvent, QPen
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from core.compare import format_number
 from core.errors import ArchiveError
-from core.trend import TrendTable, agencies_in, trend_for_documents
+from core.trend import TrendTable, agencies_in, trend_for_documents, widen_to_agency_years
 from gui.worker import read_in_background
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf")
@@ -94,7 +94,7 @@ class TrendChart(QWidget):
         plot = QRectF(70, 12 + legend_h, max(self.width() - 100, 10), max(self.height() - 50 - legend_h, 10))
         if not self.years or not self.series:
             painter.setPen(QColor("#777777"))
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, tr("在上表中选择指标，即可看到折线图"))
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, tr("在左边的表中选择指标，即可看到折线图"))
             painter.end()
             return
         low, high = self.value_range()
@@ -114,7 +114,8 @@ class TrendChart(QWidget):
         painter.drawLine(plot.bottomLeft(), plot.bottomRight())
         painter.drawLine(plot.bottomLeft(), plot.topLeft())
         if self.unit:
-            painter.drawText(QRectF(0, plot.top() - metrics.height() - 2, plot.left() - 6, metrics.height()),
+            # above the top tick's label (which is centred on the top line), left of the legend
+            painter.drawText(QRectF(0, plot.top() - metrics.height() - 10, plot.left() - 6, metrics.height()),
                              Qt.AlignmentFlag.AlignRight, self.unit)
         for i, year in enumerate(self.years):
             x = self.point(plot, i, low).x()
@@ -162,9 +163,13 @@ class TrendDialog(QDialog):
         self.setObjectName("trendDialog")
         self.setWindowTitle(tr("指标趋势"))
         self.resize(1100, 720)
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        if screen is not None:  # never taller or wider than the screen (1366×768 less the task bar)
+            self.resize(min(1100, int(screen.width() * 0.92)), min(720, int(screen.height() * 0.9)))
         self.archive_path = Path(archive_path)
         self.doc_ids = list(doc_ids)
         self.table_data: TrendTable | None = None
+        self._chosen: dict[str, int] = {}  # agency → how many of doc_ids are its reports
 
         self.agency_box = QComboBox(self)
         self.agency_box.setObjectName("trendAgency")
@@ -175,6 +180,7 @@ class TrendDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(False)
         self.chart = TrendChart(self)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
@@ -187,10 +193,13 @@ class TrendDialog(QDialog):
         top = QHBoxLayout()
         top.addWidget(QLabel(tr("机关："), self))
         top.addWidget(self.agency_box, 1)
-        split = QSplitter(Qt.Orientation.Vertical, self)
+        # side by side: a 1366×768 screen has width to spare, not height
+        split = QSplitter(Qt.Orientation.Horizontal, self)
         split.addWidget(self.table)
         split.addWidget(self.chart)
-        split.setSizes([380, 300])
+        split.setStretchFactor(0, 4)
+        split.setStretchFactor(1, 5)
+        split.setSizes([480, 600])
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
         buttons.addWidget(self.copy_button)
@@ -198,7 +207,7 @@ class TrendDialog(QDialog):
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(QLabel(tr("选择一行或多行（同一单位）查看折线图："), self))
+        layout.addWidget(QLabel(tr("选择一行或多行（同一单位）在右边查看折线图："), self))
         layout.addWidget(split, 1)
         layout.addLayout(buttons)
 
@@ -223,6 +232,7 @@ class TrendDialog(QDialog):
             self.status.setText(tr("所选报告都没有识别出机关名称，无法按年度排列。"))
             return
         for name, count in agencies:
+            self._chosen[name] = count
             self.agency_box.addItem(tr("{name}（{n} 份）").format(name=name, n=count), name)
         self.agency_box.currentIndexChanged.connect(lambda _i: self.load())
         self.load()
@@ -238,9 +248,11 @@ class TrendDialog(QDialog):
         self.export_button.setEnabled(False)
         self.copy_button.setEnabled(False)
 
-        read_in_background(
-            path, lambda archive: trend_for_documents(archive, ids, agency=agency), self._computed.emit, "trend"
-        )
+        def compute(archive: Any) -> TrendTable:
+            # one report selected (or one year): that agency's reports across the years
+            return trend_for_documents(archive, widen_to_agency_years(archive, ids, agency), agency=agency)
+
+        read_in_background(path, compute, self._computed.emit, "trend")
 
     def _on_computed(self, result: object) -> None:
         if isinstance(result, ArchiveError):
@@ -257,6 +269,7 @@ class TrendDialog(QDialog):
         self.table.clear()
         self.table.setColumnCount(2 + len(years))
         self.table.setHorizontalHeaderLabels([tr("指标"), tr("单位"), *[tr("{year}年").format(year=y) for y in years]])
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # no blank right
         self.table.setRowCount(len(result.rows))
         for r, row in enumerate(result.rows):
             name = QTableWidgetItem(row.label)
@@ -273,6 +286,12 @@ class TrendDialog(QDialog):
                     item.setToolTip(fact.sentence)
                 self.table.setItem(r, c, item)
         skipped = tr("；另有 {n} 份报告未计入（无年度或同年度已有较新的报告）").format(n=len(result.skipped)) if result.skipped else ""
+        used = len(result.doc_for_year) + len(result.skipped)
+        if used > self._chosen.get(result.agency, 0):
+            skipped += tr("（所选报告只有一个年度：显示该机关各年度的报告）")
+            index = self.agency_box.findData(result.agency)
+            if index >= 0:  # the count in the box: the reports shown, not only the one selected
+                self.agency_box.setItemText(index, tr("{name}（{n} 份）").format(name=result.agency, n=used))
         self.status.setText(
             tr("{agency}：{years} 个年度，{rows} 个指标").format(agency=result.agency, years=len(years), rows=len(result.rows))
             + skipped

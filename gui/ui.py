@@ -72,3 +72,15 @@ def get_item(
         dialog.setTextValue(items[0])
     ok = bool(dialog.exec())
     return dialog.textValue(), ok
+
+
+def alive(widget: QWidget) -> bool:
+    """False once Qt has deleted the widget (WA_DeleteOnClose dialogs), so no call hits a dead object."""
+    import shiboken6
+
+    return bool(shiboken6.isValid(widget))
+
+
+def elide(text: str, n: int) -> str:
+    """At most n characters, the last one an ellipsis when cut."""
+    return text if len(text) <= n else text[: n - 1] + "…"

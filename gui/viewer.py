@@ -50,6 +50,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core import domain
 from gui.errors import show_error
 from gui.models import PART_NAMES, part_name
 from gui.table import copy_text, view_to_tsv
@@ -63,19 +64,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-STATUS_NAMES = {
-    "auto": "自动识别",
-    "confirmed": "已确认",
-    "corrected": "已更正",
-    "rejected": "已否定",
-    "manual": "手工添加",
-}
+STATUS_NAMES = domain.STATUS_NAMES  # one word per fact status (the same in Excel)
 FACT_BG = QColor("#fff2a8")
 FACT_CONFIRMED_BG = QColor("#d6f0d0")
 HIT_BG = QColor("#ffc27a")
 FIND_BG = QColor("#b8e0ff")
 FIND_CURRENT_BG = QColor("#1e88e5")
-ANNUAL_TYPES = ("法治政府建设年度报告", "法治政府建设工作报告")
 
 
 def format_value(value: float) -> str:
@@ -228,6 +222,10 @@ class DocumentViewer(QWidget):
         info_scroll.setWidget(self._build_info_tab())
         self.side.addTab(info_scroll, self.tr("信息"))
         self.side.addTab(self._build_facts_tab(), self.tr("指标"))
+        from gui.reuse_view import ReusePanel
+
+        self.reuse_panel = ReusePanel(self)
+        self.side.addTab(self.reuse_panel, self.tr("重复"))
         self.splitter.addWidget(self.outline)
         self.splitter.addWidget(center)
         self.splitter.addWidget(self.side)
@@ -337,7 +335,10 @@ class DocumentViewer(QWidget):
         for col, width in enumerate((110, 70, 50, 64)):
             self.factsTable.setColumnWidth(col, width)
         self.factsTable.itemSelectionChanged.connect(self._fact_selected)
-        self.factsTable.doubleClicked.connect(lambda _i: self.correct_selected_interactive())
+        # double-click: on the indicator column choose the indicator, elsewhere correct the value
+        self.factsTable.doubleClicked.connect(
+            lambda index: self.change_indicator_interactive() if index.column() == 0 else self.correct_selected_interactive()
+        )
         # Ctrl+C here goes through the window's 复制 action (copy_focused): a second Ctrl+C shortcut would
         # make the key ambiguous and do nothing.
         layout.addWidget(self.factsTable, 1)
@@ -345,19 +346,26 @@ class DocumentViewer(QWidget):
         self.confirmButton = QPushButton(self.tr("确认"), page)
         self.confirmButton.setToolTip(self.tr("这个数字识别正确"))
         self.correctButton = QPushButton(self.tr("更正…"), page)
-        self.rejectButton = QPushButton(self.tr("否定"), page)
+        self.rejectButton = QPushButton(self.tr("否决"), page)
         self.rejectButton.setToolTip(self.tr("这不是一个指标数字，不再导出"))
-        self.addFactButton = QPushButton(self.tr("把选中文字添加为指标"), page)
+        self.indicatorButton = QPushButton(self.tr("归入指标…"), page)
+        self.indicatorButton.setObjectName("changeIndicatorButton")
+        self.indicatorButton.setToolTip(self.tr("从指标词典中选择这个数字属于哪个指标（导出到 Excel 的对应列）"))
+        self.addFactButton = QPushButton(self.tr("把选中文字添加为指标…"), page)
         self.addFactButton.setObjectName("addFactButton")
         self.confirmButton.clicked.connect(lambda: self._set_status_selected("confirmed"))
         self.rejectButton.clicked.connect(lambda: self._set_status_selected("rejected"))
         self.correctButton.clicked.connect(self.correct_selected_interactive)
-        self.addFactButton.clicked.connect(self.add_fact_from_selection)
+        self.indicatorButton.clicked.connect(self.change_indicator_interactive)
+        self.addFactButton.clicked.connect(self.add_fact_interactive)
         for b in (self.confirmButton, self.correctButton, self.rejectButton):
             buttons.addWidget(b)
         buttons.addStretch(1)
         layout.addLayout(buttons)
-        layout.addWidget(self.addFactButton)
+        second = QHBoxLayout()  # two rows: the side panel stays as narrow as before at 1366 pixels
+        second.addWidget(self.indicatorButton)
+        second.addWidget(self.addFactButton, 1)
+        layout.addLayout(second)
         hint = QLabel(self.tr("提示：在正文中选中一段含数字的文字，再点上面的按钮即可添加指标。"), page)
         hint.setWordWrap(True)
         hint.setStyleSheet("color: palette(dark);")
@@ -400,6 +408,7 @@ class DocumentViewer(QWidget):
         self._show_tags()
         self._show_facts()
         self._run_find(move=False)
+        self.reuse_panel.load(doc_id)
         self._highlight()
         self._set_editable(not self.window_.read_only)
         if not same:
@@ -412,7 +421,7 @@ class DocumentViewer(QWidget):
         """A read-only archive: the text, outline and facts stay readable; nothing offers to change them."""
         for widget in (
             self.saveMetaButton, self.tagEdit, self.confirmButton, self.correctButton, self.rejectButton,
-            self.addFactButton, self.suggestBox,
+            self.indicatorButton, self.addFactButton, self.suggestBox,
         ):
             widget.setEnabled(editable)
         for edit in self.metaEdits.values():
@@ -497,8 +506,9 @@ class DocumentViewer(QWidget):
     def _show_structure(self) -> None:
         assert self.analysis is not None and self.doc is not None
         st = self.analysis.structure
-        if self.doc.doc_type not in ANNUAL_TYPES:
-            self.structureLabel.setText(self.tr("“{0}”类文件不检查年度报告的必备部分。").format(self.doc.doc_type))
+        if not domain.structure_applies(self.doc.doc_type):
+            self.structureLabel.setText(self.tr("{0}：“{1}”不是法治政府建设年度报告，五个必备部分和公开时限不适用。").format(
+                self.tr(domain.NOT_APPLICABLE), self.doc.doc_type))
             return
         lines = []
         for part in sorted(PART_NAMES):
@@ -510,7 +520,7 @@ class DocumentViewer(QWidget):
             elif part == 5:
                 lines.append(f'<span style="color:#777777">– {name}（{self.tr("可选")}）</span>')
         if st.late:
-            lines.append(f'<span style="color:#b3261e">⚠ {self.tr("发布晚于次年 4 月 1 日（逾期公开）")}</span>')
+            lines.append(f'<span style="color:#b3261e">⚠ {self.tr("逾期")}：{self.tr(domain.LATE_RULE)}</span>')
         elif st.late is False:
             lines.append(f'<span style="color:#1b6e2a">✓ {self.tr("按时公开")}</span>')
         else:
@@ -548,6 +558,9 @@ class DocumentViewer(QWidget):
                     item.setFont(font)
                 if col == 4:
                     item.setToolTip(text)
+                elif col == 3 and domain.is_verified(fact):  # the same green as in the text and in Excel
+                    item.setBackground(QBrush(FACT_CONFIRMED_BG))
+                    item.setToolTip(self.tr(domain.VERIFIED))
                 table.setItem(row, col, item)
         if selected:
             for row, fact in enumerate(self.facts):
@@ -573,7 +586,7 @@ class DocumentViewer(QWidget):
         return find_in_text(self.text_str, self.query)
 
     def _highlight(self) -> None:
-        selections: list[QTextEdit.ExtraSelection] = []
+        selections: list[QTextEdit.ExtraSelection] = self.reuse_panel.selections()
         fact_fmt = QTextCharFormat()
         fact_fmt.setBackground(FACT_BG)
         fact_fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
@@ -582,7 +595,7 @@ class DocumentViewer(QWidget):
         for fact in self.facts:
             if fact.status == "rejected" or fact.end <= fact.start:
                 continue
-            fmt = confirmed_fmt if fact.status in ("confirmed", "corrected", "manual") else fact_fmt
+            fmt = confirmed_fmt if domain.is_verified(fact) else fact_fmt
             selections.append(self._selection(fact.start, fact.end, fmt))
         hit_fmt = QTextCharFormat()
         hit_fmt.setBackground(HIT_BG)
@@ -840,19 +853,18 @@ class DocumentViewer(QWidget):
             if fact is not None:
                 self._jump_to(fact.start, fact.end, select=True)
 
-    def _write_facts(self, fn: Any) -> None:
-        if self.doc_id is None:
+    def _fact_command(self, fact_ids: list[int], changes: dict[str, Any], text: str) -> None:
+        """A change to figures, on the window's undo stack (undo puts back what they were)."""
+        facts = [f for f in self.facts if f.id in set(fact_ids)]
+        if self.doc_id is None or not facts:
             return
-        self.window_.run_write(fn, [self.doc_id], name="facts")
+        from gui.commands import FactCommand
+
+        self.window_.undo_stack.push(FactCommand(self.window_, self.doc_id, facts, changes, text))
 
     def set_fact_status(self, fact_ids: list[int], status: str) -> None:
-        ids = list(fact_ids)
-
-        def job(archive: Archive, *_: Any) -> None:
-            for fact_id in ids:
-                archive.update_fact(fact_id, status=status)
-
-        self._write_facts(job)
+        word = {"confirmed": self.tr("确认"), "rejected": self.tr("否决")}.get(status, self.tr(STATUS_NAMES.get(status, status)))
+        self._fact_command(list(fact_ids), {"status": status}, self.tr("{0} {1} 个数字").format(word, len(fact_ids)))
 
     def _set_status_selected(self, status: str) -> None:
         ids = self.selected_fact_ids()
@@ -860,7 +872,34 @@ class DocumentViewer(QWidget):
             self.set_fact_status(ids, status)
 
     def correct_fact(self, fact_id: int, value: float, unit: str) -> None:
-        self._write_facts(lambda a, *_: a.update_fact(fact_id, value=value, unit=unit, status="corrected"))
+        status = "manual" if any(f.id == fact_id and f.status == "manual" for f in self.facts) else "corrected"
+        self._fact_command([fact_id], {"value": value, "unit": unit, "status": status},
+                           self.tr("更正为 {0}{1}").format(format_value(value), unit))
+
+    def set_fact_indicator(self, fact_ids: list[int], key: str) -> None:
+        """Give figures an indicator ("" = none): they go to that column of the Excel 报告 sheet, marked 人工确认."""
+        from core.indicators import default_dictionary
+
+        name = default_dictionary().name(key) if key else None
+        label = name or self.tr("（未归类）")
+        self._fact_command(list(fact_ids), {"key": key, "name": name}, self.tr("归入指标“{0}”").format(label))
+
+    def _pick_indicator(self, unit: str, current: str | None, sentence: str) -> str | None:
+        from core.indicators import default_dictionary
+        from gui.indicator_picker import IndicatorPicker
+
+        picker = IndicatorPicker(default_dictionary(), unit=unit, current=current, sentence=sentence, parent=self)
+        return picker.chosen() if picker.exec() == IndicatorPicker.DialogCode.Accepted else None
+
+    def change_indicator_interactive(self) -> None:
+        ids = self.selected_fact_ids()
+        facts = [f for f in self.facts if f.id in ids]
+        if not facts:
+            inform(self, self.tr("归入指标"), self.tr("请先在列表中选择一个数字。"))
+            return
+        key = self._pick_indicator(facts[0].unit, facts[0].key, facts[0].sentence)
+        if key is not None and any((f.key or "") != key for f in facts):
+            self.set_fact_indicator([f.id for f in facts if f.id is not None], key)
 
     def correct_selected_interactive(self) -> None:
         ids = self.selected_fact_ids()
@@ -892,31 +931,49 @@ class DocumentViewer(QWidget):
     def select_text(self, start: int, end: int) -> None:
         self._jump_to(start, end, select=True)
 
-    def add_fact_from_selection(self) -> bool:
-        """Add the number in the selected text as a fact (core.facts.parse_fact_at finds value and unit)."""
+    def _selected_fact(self) -> Fact | None:
         span = self.selection_range()
         if span is None or self.doc_id is None:
             inform(self, self.tr("添加指标"), self.tr("请先在正文中选中含数字的文字。"))
-            return False
+            return None
         from core.facts import parse_fact_at
 
         fact = parse_fact_at(self.text_str, span[0], span[1])
         if fact is None:
             inform(self, self.tr("添加指标"), self.tr("选中的文字里没有数字。"))
+        return fact
+
+    def add_fact_from_selection(self, key: str | None = None) -> bool:
+        """Add the number in the selected text as a figure (core.facts.parse_fact_at finds value and unit),
+        with indicator `key` (None: the one its context names). Undoable."""
+        fact = self._selected_fact()
+        if fact is None or self.doc_id is None:
             return False
-        doc_id = self.doc_id
-        self._write_facts(
-            lambda a, *_: a.add_fact(doc_id, fact.start, fact.end, fact.value, fact.unit, fact.key, fact.name)
-        )
+        if key is not None:
+            from core.indicators import default_dictionary
+
+            fact.key = key or None
+            fact.name = default_dictionary().name(key) if key else None
+        from gui.commands import AddFactCommand
+
+        self.window_.undo_stack.push(AddFactCommand(self.window_, self.doc_id, fact))
         return True
+
+    def add_fact_interactive(self) -> bool:
+        """Add the selected number, choosing its indicator from the dictionary first."""
+        fact = self._selected_fact()
+        if fact is None:
+            return False
+        key = self._pick_indicator(fact.unit, fact.key, fact.sentence or self.text_str[fact.start : fact.end])
+        return key is not None and self.add_fact_from_selection(key)
 
     # ------------------------------------------------------------------ misc actions
     def _text_menu(self, pos: Any) -> None:
         menu = self.text.createStandardContextMenu()
         menu.addSeparator()
-        add = menu.addAction(self.tr("把选中文字添加为指标"))
+        add = menu.addAction(self.tr("把选中文字添加为指标…"))
         add.setEnabled(self.text.textCursor().hasSelection())
-        add.triggered.connect(self.add_fact_from_selection)
+        add.triggered.connect(self.add_fact_interactive)
         menu.addAction(self.tr("查找…"), self.show_find)
         menu.popup(self.text.viewport().mapToGlobal(pos))
 

@@ -62,6 +62,7 @@ class Worker(QObject):
     jobFailed = Signal(object, object)  # Job, exception
     jobProgress = Signal(object, int, int, str)  # Job, done, total, message
     busyChanged = Signal(bool)
+    waiting = Signal(str)  # a write waits for another program's lock (Chinese sentence for the status bar)
 
     def __init__(
         self, archive_path: Path, name: str = "writer", parent: QObject | None = None, *, read_only: bool = False
@@ -131,6 +132,7 @@ class Worker(QObject):
             from core.archive import Archive
 
             self._archive = Archive.open(self.archive_path, read_only=self.read_only)
+            self._archive.on_wait = lambda message: self._emit("waiting", message)
         return self._archive
 
     def _run(self) -> None:
@@ -202,6 +204,36 @@ class Worker(QObject):
     def _deliver_progress(self, job: Job, done: int, total: int, message: str) -> None:
         if job.on_progress is not None and not job.finished:
             job.on_progress(done, total, message)
+
+
+def lower_thread_priority() -> None:
+    """Let the calling thread yield the CPU to the GUI (Linux: nice 10 for this thread; elsewhere nothing)."""
+    import os
+
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)  # type: ignore[attr-defined,unused-ignore]
+    except (AttributeError, OSError):
+        pass
+
+
+def run_in_background(fn: Callable[[], Any], deliver: Callable[[Any], None], name: str) -> threading.Thread:
+    """Run `fn()` on a new daemon thread, for work that must not hold an archive connection (a restore
+    replaces the file); `deliver` gets the result or the exception (pass a Signal's `emit`)."""
+
+    def work() -> None:
+        result: Any
+        try:
+            result = fn()
+        except BaseException as exc:  # delivered to the GUI thread, which decides how to show it
+            result = exc
+        try:
+            deliver(result)
+        except RuntimeError:  # the window was closed meanwhile
+            pass
+
+    thread = threading.Thread(target=work, name=name, daemon=True)
+    thread.start()
+    return thread
 
 
 def read_in_background(

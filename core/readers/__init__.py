@@ -1,4 +1,5 @@
-"""File readers: bytes of a .txt/.docx/.pdf/.html/.doc/.wps file → ReadResult, by content sniffing + suffix.
+"""File readers: bytes of a .txt/.docx/.pdf/.html/.doc/.wps/.ofd/.xlsx/.xls/.et file → ReadResult, by content
+sniffing + suffix.
 
 Each format lives in its own module and imports its heavy library (pypdfium2, lxml, selectolax, olefile)
 only when a file of that format is read, so importing `core.readers` costs nothing.
@@ -31,6 +32,17 @@ SUPPORTED_SUFFIXES: frozenset[str] = frozenset(
         ".doc",
         ".wps",
         ".rtf",
+        ".ofd",
+        ".xlsx",
+        ".xlsm",
+        ".xls",
+        ".et",
+        ".png",
+        ".jpg",
+        ".jpeg",
+        ".tif",
+        ".tiff",
+        ".bmp",
     }
 )
 
@@ -43,6 +55,17 @@ _FORMAT_NAMES = {
     ".doc": "Word（.doc）",
     ".wps": "WPS（.wps）",
     ".rtf": "RTF",
+    ".ofd": "OFD",
+    ".xlsx": "Excel（.xlsx）",
+    ".xlsm": "Excel（.xlsm）",
+    ".xls": "Excel（.xls）",
+    ".et": "WPS 表格（.et）",
+    ".png": "PNG 图片",
+    ".jpg": "JPEG 图片",
+    ".jpeg": "JPEG 图片",
+    ".tif": "TIFF 图片",
+    ".tiff": "TIFF 图片",
+    ".bmp": "BMP 图片",
     ".mht": "网页存档",
     ".mhtml": "网页存档",
 }
@@ -71,7 +94,20 @@ def read_file(path: str | Path) -> ReadResult:
 
 
 def read_bytes(data: bytes, name: str) -> ReadResult:
-    """Read a file's bytes into text; `name` gives the suffix, the content decides where it can."""
+    """Read a file's bytes into text; `name` gives the suffix, the content decides where it can.
+
+    Text garbled by a wrong decoding before it reached us (mojibake) is transcoded back when that gives
+    ordinary Chinese, and flagged with a warning starting with core.clean.GARBLED when it may still be
+    garbled (never stored silently)."""
+    from core.clean import repair_mojibake
+
+    result = _read(data, name)
+    result.text, notes = repair_mojibake(result.text)
+    result.warnings.extend(notes)
+    return result
+
+
+def _read(data: bytes, name: str) -> ReadResult:
     check_file_size(len(data))
     suffix = os.path.splitext(name)[1].lower()
     if not data:
@@ -86,9 +122,24 @@ def read_bytes(data: bytes, name: str) -> ReadResult:
 
         return read_ole(data, suffix)
     if data.startswith(_ZIP_MAGIC):
+        kind = _zip_kind(data)
+        if kind == "ofd":
+            from core.readers.ofd import read_ofd
+
+            return read_ofd(data)
+        if kind == "xlsx":
+            from core.readers.sheet import read_xlsx
+
+            return read_xlsx(data)
         from core.readers.docx import read_docx
 
         return read_docx(data, suffix)
+    from core.readers.image import looks_like_image
+
+    if looks_like_image(head, suffix):
+        from core.readers.image import read_image
+
+        return read_image(data)
     if _looks_like_rtf(head):
         # Government sites often publish RTF under a .doc name.
         from core.readers.rtf import read_rtf
@@ -120,7 +171,26 @@ def read_bytes(data: bytes, name: str) -> ReadResult:
             return result
     if suffix in _FORMAT_NAMES:
         raise ReadError(f"{CORRUPT}（不是有效的 {_FORMAT_NAMES[suffix]} 文件）")
-    raise ReadError(f"不支持的文件类型 {suffix}（支持 .txt .docx .pdf .html .doc .wps .rtf）")
+    raise ReadError(f"不支持的文件类型 {suffix}（支持 .txt .docx .pdf .html .doc .wps .rtf .ofd .xlsx .xls .et 和扫描图片）")
+
+
+def _zip_kind(data: bytes) -> str:
+    """'ofd', 'xlsx' or 'docx' (also for anything else: the .docx reader names what it is) by the parts."""
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = {name.lstrip("/").lower() for name in archive.namelist()}
+    except Exception:  # a broken zip: the .docx reader gives the reason
+        return "docx"
+    if "word/document.xml" in names:
+        return "docx"
+    if "ofd.xml" in names:
+        return "ofd"
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    return "docx"
 
 
 def _looks_like_html(head: bytes) -> bool:

@@ -44,13 +44,17 @@ def read_ole(data: bytes, suffix: str) -> ReadResult:
     try:
         ole = olefile.OleFileIO(io.BytesIO(data))
     except (OSError, ValueError, struct.error, IndexError):
+        if suffix in {".xls", ".et"}:
+            raise ReadError(f"{CORRUPT}（Excel 表格 {suffix} 结构损坏）") from None
         return _fallback(data, suffix, "复合文档结构损坏")
     with ole:
         if ole.exists("EncryptedPackage") or ole.exists("EncryptionInfo"):
             raise ReadError(_ENCRYPTED)
         if not ole.exists("WordDocument"):
             if ole.exists("Workbook") or ole.exists("Book"):
-                raise ReadError("这是 Excel 表格（.xls/.et），不是 Word 文档，暂不支持导入")
+                from core.readers.sheet import read_xls
+
+                return read_xls(data)  # .xls, or a WPS .et (an .xls inside)
             if ole.exists("PowerPoint Document"):
                 raise ReadError("这是 PowerPoint 演示文稿（.ppt/.dps），不是 Word 文档，暂不支持导入")
             return _fallback(data, suffix, "不是 Word 文档")
@@ -60,6 +64,14 @@ def read_ole(data: bytes, suffix: str) -> ReadResult:
             return _fallback(data, suffix, str(problem))
         except (OSError, ValueError, struct.error, IndexError, UnicodeDecodeError):
             return _fallback(data, suffix, "文档结构异常")
+        if not text.strip() and ole.exists("Data"):
+            # Only pictures (a scan pasted into Word/WPS): they live in the Data stream.
+            from core.readers.image import carve_pictures, ocr_pictures
+
+            found = ocr_pictures(carve_pictures(ole.openstream("Data").read()), "文档中的图片")
+            if found is not None:
+                found.fmt = "doc"
+                return found
     return ReadResult(text=check_text(text), warnings=[], fmt="doc", encoding=None)
 
 

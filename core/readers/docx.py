@@ -51,16 +51,48 @@ def read_docx(data: bytes, suffix: str = ".docx") -> ReadResult:
             raise ReadError(f"{CORRUPT}（压缩包里没有 Word 正文）")
         root = _parse(archive, main)
         numbering = _Numbering(archive, names)
-    reader = _BodyReader(root, numbering)
-    try:
-        lines = list(reader.lines())
-    except RecursionError:
-        raise ReadError(f"{CORRUPT}（.docx 正文嵌套过深）") from None
-    text = "\n".join(lines)
+        reader = _BodyReader(root, numbering)
+        try:
+            lines = list(reader.lines())
+        except RecursionError:
+            raise ReadError(f"{CORRUPT}（.docx 正文嵌套过深）") from None
+        text = "\n".join(lines)
+        if not text.strip():
+            pictures = _pictures(archive, names, main, root)
+            if pictures:
+                from core.readers.image import ocr_pictures
+
+                found = ocr_pictures(pictures, "Word 文档中的图片")
+                if found is not None:
+                    found.fmt = "docx"
+                    return found
     warnings: list[str] = []
     if not text.strip():
         warnings.append("Word 文档中没有文字（可能只有图片）")
     return ReadResult(text=check_text(text), warnings=warnings, fmt="docx", encoding=None)
+
+
+_PICTURE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp")
+_R_EMBED = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed"
+
+
+def _pictures(archive: zipfile.ZipFile, names: set[str], main: str, root: etree._Element) -> list[bytes]:
+    """The document's pictures in body order (by their relationship ids), each capped like a part."""
+    folder = posixpath.dirname(main)
+    rels_name = posixpath.join(folder, "_rels", posixpath.basename(main) + ".rels")
+    targets: dict[str, str] = {}
+    if rels_name in names:
+        for rel in _parse(archive, rels_name):
+            target = posixpath.normpath(posixpath.join(folder, str(rel.get("Target", ""))))
+            targets[str(rel.get("Id", ""))] = target.lstrip("/")
+    ordered: list[str] = []
+    for element in root.iter():
+        ref = element.get(_R_EMBED)
+        if ref and targets.get(ref) in names and targets[ref] not in ordered:
+            ordered.append(targets[ref])
+    if not ordered:
+        ordered = sorted(name for name in names if name.startswith(f"{folder}/media/"))
+    return [_read_part(archive, name) for name in ordered if name.lower().endswith(_PICTURE_SUFFIXES)][:200]
 
 
 def _main_part(archive: zipfile.ZipFile, names: set[str]) -> str | None:

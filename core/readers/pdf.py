@@ -18,6 +18,7 @@ from core.models import ReadResult
 from core.readers.limits import CORRUPT, check_text
 
 SCANNED = "这是扫描件（PDF 没有文字层），无法提取文字"
+SCANNED_NO_TEXT = "这是扫描件（PDF 没有文字层），文字识别（OCR）也没有识别出文字"
 ENCRYPTED = "PDF 已加密，需要密码才能打开，请先去掉密码后再导入"
 GARBAGE = "PDF 的字体缺少文字编码映射，提取出的是乱码，无法读取（可尝试用 WPS/Word 另存为 Word 文档后导入）"
 
@@ -50,10 +51,48 @@ _PDFIUM_LOCK = threading.Lock()  # PDFium is not thread-safe: one document at a 
 
 def read_pdf(data: bytes) -> ReadResult:
     with _PDFIUM_LOCK:
-        return _read_pdf(data)
+        pages, empty_pages, drawn = _text_layer(data)
+    ocr_result = None
+    if drawn:
+        # Pages with something drawn but no text layer (scans, text drawn as paths or image tiles): OCR
+        # them one at a time, the PDFium lock held only while a page is rendered.
+        from core.readers import ocr
+
+        try:
+            ocr.check_enabled()
+        except ReadError as reason:  # OCR turned off or not installed: the reason says it is a scan
+            if len(empty_pages) == len(pages):
+                raise ReadError(str(reason)) from None
+        else:
+            ocr_result = ocr.ocr_pages(len(drawn), lambda index: _render(data, drawn[index]))
+            texts = ocr_result.text_by_page
+            for number, text in zip(drawn, texts, strict=False):
+                pages[number - 1] = [_Line(line, False) for line in text.split("\n") if line.strip()]
+            empty_pages = [number for number in empty_pages if not pages[number - 1]]
+    return _assemble(pages, empty_pages, ocr_result)
 
 
-def _read_pdf(data: bytes) -> ReadResult:
+def _render(data: bytes, number: int) -> Any:
+    """Page `number` (1-based) as a PIL image at the OCR render scale."""
+    import pypdfium2 as pdfium
+
+    from core.readers import ocr
+
+    with _PDFIUM_LOCK:
+        document = pdfium.PdfDocument(data)
+        try:
+            page = document[number - 1]
+            try:
+                return page.render(scale=ocr.RENDER_SCALE).to_pil()
+            finally:
+                page.close()
+        finally:
+            document.close()
+
+
+def _text_layer(data: bytes) -> tuple[list[list[_Line]], list[int], list[int]]:
+    """Each page's text lines, the 1-based numbers of the pages without text, and of those the pages
+    with something drawn on them (candidates for OCR; a blank page has no objects)."""
     import pypdfium2 as pdfium
 
     try:
@@ -67,6 +106,7 @@ def _read_pdf(data: bytes) -> ReadResult:
         raise ReadError(f"{CORRUPT}（PDF 结构损坏）") from None
     pages: list[list[_Line]] = []
     empty_pages: list[int] = []
+    drawn: list[int] = []
     try:
         for index in range(len(document)):
             page = document[index]
@@ -76,19 +116,28 @@ def _read_pdf(data: bytes) -> ReadResult:
                     lines = _page_lines(textpage)
                 finally:
                     textpage.close()
+                if not lines:
+                    empty_pages.append(index + 1)
+                    if next(iter(page.get_objects(max_depth=1)), None) is not None:
+                        drawn.append(index + 1)
             finally:
                 page.close()
-            if not lines:
-                empty_pages.append(index + 1)
             pages.append(lines)
     except pdfium.PdfiumError:
         raise ReadError(f"{CORRUPT}（PDF 页面损坏）") from None
     finally:
         document.close()
+    return pages, empty_pages, drawn
 
+
+def _assemble(pages: list[list[_Line]], empty_pages: list[int], ocr_result: Any) -> ReadResult:
     if not pages or len(empty_pages) == len(pages):
-        raise ReadError(SCANNED)
+        raise ReadError(SCANNED_NO_TEXT if ocr_result is not None else SCANNED)
     warnings: list[str] = []
+    if ocr_result is not None:
+        from core.readers import ocr
+
+        warnings.extend(ocr.note(ocr_result, "PDF 扫描页"))
     if empty_pages:
         listed = "、".join(str(number) for number in empty_pages[:10]) + (
             "等" if len(empty_pages) > 10 else ""
@@ -104,7 +153,11 @@ def _read_pdf(data: bytes) -> ReadResult:
         warnings.append("PDF 中没有中文文字；如果原文是中文，可能是字体缺少编码映射")
     kept = [line for lines in _drop_running_lines(pages) for line in lines]
     text = "\n".join(join_lines([line.text for line in kept], [line.indented for line in kept]))
-    return ReadResult(text=check_text(text), warnings=warnings, fmt="pdf", encoding=None)
+    result = ReadResult(text=check_text(text), warnings=warnings, fmt="pdf", encoding=None)
+    if ocr_result is not None:
+        result.ocr_pages = ocr_result.pages
+        result.ocr_confidence = [line.confidence for line in ocr_result.lines]
+    return result
 
 
 class _Line(NamedTuple):
@@ -178,24 +231,33 @@ def _latin_gibberish(text: str) -> bool:
 
 
 def _drop_running_lines(pages: list[list[_Line]]) -> list[list[_Line]]:
-    """Page numbers everywhere, and a header/footer line repeated on most pages of a longer document."""
+    """Page numbers everywhere, and a header/footer line repeated on most pages of a longer document (the
+    same but for its digits: a browser's print-out header "date  title", a footer "url  1/4")."""
     pages = [[line for line in lines if not _PAGE_NUMBER.match(line.text)] for lines in pages]
     if len(pages) < 3:
         return pages
     edges: Counter[str] = Counter()
     for lines in pages:
-        edges.update({lines[0].text, lines[-1].text} if lines else set())
-    running = {text for text, count in edges.items() if count >= max(3, len(pages) * 0.6) and len(text) <= 40}
+        edges.update({_DIGITS.sub("0", line.text) for line in (lines[:1] + lines[-1:])})
+    running = {
+        text
+        for text, count in edges.items()
+        if (count >= max(3, len(pages) * 0.6) and len(text) <= 40)
+        or (count >= max(3, len(pages) * 0.8) and len(text) <= 150)
+    }
     if not running:
         return pages
     return [
         [
             line
             for position, line in enumerate(lines)
-            if not (line.text in running and position in {0, len(lines) - 1})
+            if not (_DIGITS.sub("0", line.text) in running and position in {0, len(lines) - 1})
         ]
         for lines in pages
     ]
+
+
+_DIGITS = re.compile(r"\d+")
 
 
 def _width(line: str) -> float:
@@ -208,7 +270,8 @@ def join_lines(lines: list[str], indented: list[bool] | None = None) -> list[str
     as the document's full lines and the next line neither starts a heading/list item nor is indented.
     When the document marks paragraphs by a first-line indent (most official documents do), that is the
     whole rule; otherwise a line ending with sentence punctuation also ends its paragraph. Titles, dates
-    and signatures (short lines) stay apart.
+    and signatures (short lines) stay apart, and so does a table row (cells separated by tabs): it is
+    never a paragraph's continuation, nor continued by the next line.
     """
     if not lines:
         return []
@@ -228,6 +291,8 @@ def join_lines(lines: list[str], indented: list[bool] | None = None) -> list[str
             and line_widths[index] >= full * 0.85
             and not starts[index + 1]
             and not _STARTS_HEADING.match(line)
+            and "\t" not in line
+            and "\t" not in previous
             and (uses_indent or not _ENDS_PARAGRAPH.search(previous))
         ):
             # English wraps at spaces; Chinese (and a number split across lines) joins without one.

@@ -110,7 +110,7 @@ def test_reporting_grid_of_the_archive(archive: Archive) -> None:
         assert cell.status in {"in", "late", "parts"}
     reported = {(normalise_agency(d.agency), d.report_year) for d in annual}
     missing = [(a, y) for a in grid.agencies for y in grid.years if (a, y) not in reported]
-    assert missing and all(grid.cell(a, y).status == "missing" and grid.cell(a, y).label == "未报" for a, y in missing)
+    assert missing and all(grid.cell(a, y).status == "missing" and grid.cell(a, y).label == "未报送" for a, y in missing)
     assert sum(grid.counts().values()) == len(grid.agencies) * len(grid.years)
     # Work reports appear only when their type is asked for.
     everything = grid_for_archive(archive, doc_types=None)

@@ -17,11 +17,13 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from core import domain
 from core.export import (
     FACT_COLUMNS,
     REPORT_BASE,
     ExportError,
     IndicatorColumn,
+    _header_name,
     export_xlsx,
     load_indicators,
     normalise,
@@ -53,6 +55,11 @@ def _read_tsv(path: Path) -> list[dict[str, str]]:
     lines = path.read_text(encoding="utf-8").splitlines()
     header = lines[0].split("\t")
     return [dict(zip(header, line.split("\t"), strict=False)) for line in lines[1:] if line.strip()]
+
+
+def report_headers(indicators: list[IndicatorColumn]) -> list[str]:
+    used: set[str] = set()
+    return [_header_name(ind, used) for ind in indicators]
 
 
 def gold_documents() -> list[tuple[Document, StructureCheck, list[Fact]]]:
@@ -130,7 +137,7 @@ def gold_book(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[tupl
 def test_gold_workbook_sheets_headers_and_counts(gold_book: Any) -> None:
     out, docs = gold_book
     wb = load_workbook(out)
-    assert wb.sheetnames == ["报告", "指标明细", "说明"]
+    assert wb.sheetnames == ["报告", "指标明细", "重复段落", "说明"]
     rep, fac = wb["报告"], wb["指标明细"]
     # exactly one header row, then one row per item
     assert [c.value for c in rep[1]][: len(REPORT_BASE)] == [h for h, _ in REPORT_BASE]
@@ -139,7 +146,7 @@ def test_gold_workbook_sheets_headers_and_counts(gold_book: Any) -> None:
     n_facts = sum(len(f) for _, _, f in docs)
     assert fac.max_row == 1 + n_facts
     assert rep.freeze_panes == "A2" and fac.freeze_panes == "A2"
-    assert rep.auto_filter.ref and fac.auto_filter.ref == f"A1:M{1 + n_facts}"
+    assert rep.auto_filter.ref and fac.auto_filter.ref == f"A1:{get_column_letter(len(FACT_COLUMNS))}{1 + n_facts}"
     # document rows carry real types
     row = {h.value: c.value for h, c in zip(rep[1], rep[2], strict=True)}
     assert row["文档ID"] == docs[0][0].id and row["报告年度"] == docs[0][0].report_year
@@ -177,27 +184,26 @@ def test_gold_fact_rows_are_numbers_that_match_the_gold_file(gold_book: Any) -> 
 
 def test_report_indicator_columns_totals_and_disagreements(gold_book: Any) -> None:
     out, docs = gold_book
-    inds = {i.key: i for i in load_indicators()}
+    all_inds = load_indicators()
+    inds = {i.key: i for i in all_inds}
     wb = load_workbook(out)
     rep = wb["报告"]
     headers = [c.value for c in rep[1]]
     keys_present = {f.key for _, _, facts in docs for f in facts if f.key}
     indicator_headers = headers[len(REPORT_BASE):]
-    assert len(indicator_headers) == len(keys_present)  # only indicators that appear, each once
+    # a fixed form: every dictionary indicator, once, in the dictionary's order, whatever the documents state
+    assert len(indicator_headers) == len(all_inds)
+    assert [next(k for k in inds if h.startswith(inds[k].name)) for h in indicator_headers] == [i.key for i in all_inds]
     # every indicator column is named by its indicator and explained (with its key) in 说明
     notes = _rows(out, "说明")
     explained = {r[1]: r[2] for r in notes[1:] if r[0] == "报告"}
     for key in keys_present:
         header = next(h for h in indicator_headers if h.startswith(inds[key].name))
         assert key in explained[header]
-    # ordered by area (dictionary order) then key
-    order = [next(k for k in keys_present if h.startswith(inds[k].name)) for h in indicator_headers]
-    area_rank: dict[str, int] = {}
-    for ind in inds.values():
-        area_rank.setdefault(ind.area, len(area_rank))
-    assert order == sorted(order, key=lambda k: (area_rank[inds[k].area], k))
+    # Chinese headers only: no indicator key is visible on 报告
+    assert not any(re.search(r"[a-z]+\.[a-z_]+", str(h)) for h in headers)
 
-    # a document with several different statements of one indicator: the stated total wins, marked
+    # a document with several different statements of one indicator: the stated value (core.domain), marked
     for r, (doc, _, facts) in enumerate(docs, 2):
         groups: dict[str, list[Fact]] = defaultdict(list)
         for f in facts:
@@ -206,8 +212,12 @@ def test_report_indicator_columns_totals_and_disagreements(gold_book: Any) -> No
         for key, group in groups.items():
             col = headers.index(next(h for h in indicator_headers if h.startswith(inds[key].name))) + 1
             cell = rep.cell(row=r, column=col)
-            values = {normalise(f, IndicatorColumn(key, inds[key].name, inds[key].area, inds[key].kind)) for f in group}
-            totals = [f for f in group if any(m in f.sentence for m in ("共", "合计", "全年", "累计", "总"))]
+            statement = domain.stated_fact(group, doc.report_year)
+            if statement is None:
+                assert cell.value is None
+                continue
+            ind = IndicatorColumn(key, inds[key].name, inds[key].area, inds[key].kind)
+            values = {normalise(f, ind) for f in statement.eligible}
             assert isinstance(cell.value, int | float), (doc.id, key)
             if len(values) > 1:
                 assert cell.comment is not None and cell.comment.text.startswith("多处数值不一致")
@@ -216,8 +226,14 @@ def test_report_indicator_columns_totals_and_disagreements(gold_book: Any) -> No
                 assert cell.fill.fgColor.rgb.endswith("FFF2CC")
             else:
                 assert cell.comment is None
-            expected = totals[0] if totals else sorted(group, key=lambda f: f.start)[0]
-            assert cell.value == pytest.approx(normalise(expected, IndicatorColumn(key, "", inds[key].area, inds[key].kind)))
+            totals = [f for f in statement.eligible if domain.states_total(f)]
+            expected = totals[0] if totals else statement.eligible[0]
+            assert cell.value == pytest.approx(normalise(expected, ind))
+            # traceable: the cell links to the 指标明细 row of its statement
+            assert cell.hyperlink is not None and cell.hyperlink.location.startswith("'指标明细'!K")
+            row = int(cell.hyperlink.location.split("!K")[1])
+            linked = wb["指标明细"].cell(row=row, column=11).value
+            assert linked == expected.sentence and wb["指标明细"].cell(row=row, column=14).value == "是"
 
 
 def test_inspections_example_from_gold() -> None:
@@ -311,7 +327,9 @@ def test_column_widths_fit_chinese_text_and_are_capped(gold_book: Any) -> None:
     wb = load_workbook(out)
     rep = wb["报告"]
     longest_title = max(text_width(d.title) for d, _, _ in docs)
-    assert rep.column_dimensions["C"].width == min(60, longest_title + 1)
+    # a long title wraps in a bounded column (the document columns of a narrow form fit one printed page)
+    assert rep.column_dimensions["C"].width == min(33, longest_title + 1)
+    assert rep["C2"].alignment.wrap_text
     fac = wb["指标明细"]
     assert fac.column_dimensions["K"].width == 60  # 原句 capped
     for ws in (rep, fac, wb["说明"]):  # every column has its width
@@ -376,7 +394,7 @@ def test_missing_folder_is_a_chinese_error(tmp_path: Path) -> None:
 
 def test_empty_export_still_has_headers(tmp_path: Path) -> None:
     out = write_workbook(tmp_path / "empty.xlsx", [], load_indicators(), 0)
-    assert _rows(out, "报告") == [tuple(h for h, _ in REPORT_BASE)]
+    assert _rows(out, "报告") == [tuple(h for h, _ in REPORT_BASE) + tuple(report_headers(load_indicators()))]
     assert _rows(out, "指标明细") == [tuple(h for h, _ in FACT_COLUMNS)]
 
 
@@ -607,7 +625,7 @@ def test_facts_continue_on_a_second_sheet_past_the_row_limit(tmp_path: Path, mon
     names = wb.sheetnames
     wb.close()
     expected = [f"指标明细{i}" if i > 1 else "指标明细" for i in range(1, -(-n_facts // 39) + 1)]
-    assert names == ["报告", *expected, "说明"]
+    assert names == ["报告", *expected, "重复段落", "说明"]
     header = tuple(h for h, _ in FACT_COLUMNS)
     rows = []
     for name in expected:
@@ -616,7 +634,7 @@ def test_facts_continue_on_a_second_sheet_past_the_row_limit(tmp_path: Path, mon
         rows += sheet[1:]
     assert len(rows) == n_facts
     notes = {r[1]: r[2] for r in _rows(out, "说明")}
-    assert notes["工作表"] == "、".join(["报告", *expected, "说明"])
+    assert notes["工作表"] == "、".join(["报告", *expected, "重复段落", "说明"])
 
 
 def test_comments_are_capped_but_every_disagreement_is_highlighted(tmp_path: Path,

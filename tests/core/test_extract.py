@@ -36,12 +36,13 @@ JSON_KEYS = {
     "publish_date",
     "doc_type",
     "evidence",
+    "confidence",  # additive: 0–1 per metadata field (issue 9)
     "sections",
     "structure",
     "indicators",
     "text",
 }
-FACT_KEYS = {"key", "name", "value", "unit", "qualifier", "direction", "start", "end", "sentence"}
+FACT_KEYS = {"key", "name", "value", "unit", "qualifier", "direction", "start", "end", "sentence", "confidence"}
 
 
 def _check_contract(result: dict[str, object]) -> None:
@@ -51,7 +52,7 @@ def _check_contract(result: dict[str, object]) -> None:
     assert result["doc_type"] in DOC_TYPES
     structure = result["structure"]
     assert isinstance(structure, dict)
-    assert set(structure) == {"present", "missing", "late"}
+    assert set(structure) == {"present", "missing", "late", "why"}  # why: additive (issue 9)
     indicators = result["indicators"]
     assert isinstance(indicators, list)
     for fact in indicators:
@@ -66,7 +67,7 @@ def _check_contract(result: dict[str, object]) -> None:
     sections = result["sections"]
     assert isinstance(sections, list)
     for section in sections:
-        assert set(section) == {"level", "number", "heading", "part", "start", "end"}
+        assert set(section) == {"level", "number", "heading", "part", "start", "end", "reason"}  # reason: additive
     json.dumps(result, ensure_ascii=False)
 
 

@@ -384,11 +384,11 @@ def test_fifty_thousand_characters_are_fast(corpus_dir: Path) -> None:
             break
     text = text[:50_000]
     extract_facts(text)
-    started = time.perf_counter()
+    started = time.process_time()
     facts = extract_facts(text)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert facts
-    assert elapsed < 0.5  # measured ~40 ms; generous for a busy CI machine
+    assert elapsed < 2.0  # CPU time, ~40 ms measured (bench/score_extraction.py times it)
 
 
 _ALPHABET = "0123456789.,，%％ 一二两三十百千万亿零点余多近约第共全区市年月日件宗次人名个家项率为达均、。；：“”《》()（）\n+-/案败诉未发生无"
@@ -444,10 +444,10 @@ def test_number_dense_5mb_text_is_capped_and_bounded_in_time() -> None:
     from core import facts as facts_module
 
     text = _number_dense(5)
-    started = time.perf_counter()
+    started = time.process_time()
     result = facts_module.extract_facts_bounded(text)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 20, f"{elapsed:.1f} s"
+    elapsed = time.process_time() - started
+    assert elapsed < 60, f"{elapsed:.1f} s of CPU"
     assert result.truncated and result.stopped_by == "facts"
     assert 0 < result.read_chars < len(text) and result.total_chars == len(text)
     # stopped in the chunk where MAX_FACTS raw facts were reached (restatements then dropped)
@@ -531,3 +531,123 @@ def test_not_corrected_or_lost_are_zeros() -> None:
     assert [(f.value, f.key) for f in extract_facts("全年行政诉讼案件未败诉。")] == [(0, "litigation.lost")]
     # A zero promised is not a zero reached.
     assert extract_facts("力争全年行政复议案件未被纠错。") == []
+
+
+# --- shapes of real reports (issue 9) -------------------------------------------------------------------
+def _keyed(text: str) -> list[tuple[float, str, str | None]]:
+    return [(f.value, f.unit, f.key) for f in extract_facts(text)]
+
+
+def test_legal_adviser_as_actor_decides_the_counsel_key() -> None:
+    text = "常年法律顾问全年共代理各类行政复议案件9件，参加局务会、专题论证会等会议21次，审核各类合同协议56份。"
+    assert _keyed(text) == [
+        (9, "件", "counsel.cases_represented"),
+        (21, "次", "counsel.meetings"),
+        (56, "份", "counsel.documents_reviewed"),
+    ]
+    # without the adviser the same case count is the agency's 复议 figure, and convening a meeting is no counsel key
+    assert _keyed("全年共收到行政复议案件9件。")[0][2] == "review.received"
+    assert _keyed("召开专题部署会议4次。")[0][2] is None
+    # the adviser counted (聘请法律顾问3名) or another subject after it: the agency's own cases
+    assert _keyed("聘请法律顾问3名，全年办理行政复议案件12件。")[1][2] == "review.received"
+    assert _keyed("法律顾问审核合同20份，我局全年办理行政复议案件12件。")[1][2] == "review.received"
+
+
+def test_shapes_of_the_development_set_get_their_keys() -> None:
+    cases = {
+        "出台（修订）规范性文件7个": "normdoc.issued",
+        "代理诉讼案件5起": "counsel.cases_represented",
+        "修改各种法律文书18份": "counsel.documents_reviewed",
+        "出具法律意见书3次": "counsel.documents_reviewed",
+        "办理人大议案建议6件": "npc.suggestions",
+        "排查生产经营单位及重点场所120家次": "enforcement.inspections",
+        "开展执法人员跟班轮训9人次": "enforcement.trainees",
+        "持有行政执法资格证人员有27人": "enforcement.officers",
+    }
+    for sentence, key in cases.items():
+        keys = [k for _, _, k in _keyed(sentence + "。")]
+        assert keys == [key], sentence
+
+
+def test_people_count_after_a_training_count_is_its_trainees() -> None:
+    facts = _keyed("组织干部职工开展法治培训6场次，覆盖300余人次。")
+    assert facts == [(6, "场次", "education.trainings"), (300, "人次", "education.trainees")]
+
+
+def test_parts_of_a_total_split_by_level_stay_unkeyed() -> None:
+    facts = _keyed("现有调解组织96个，其中街道调委会8家，社区调委会88家。")
+    assert [k for _, _, k in facts] == ["disputes.mediation_orgs", None, None]
+    # a named kind of item after 其中 keeps its key
+    facts = _keyed("进驻事项210项，其中“一件事”事项30项。")
+    assert [k for _, _, k in facts] == ["service.items", "service.items"]
+    assert _keyed("区级取消政务服务事项12项。")[0][2] is None  # another action than the stock of items
+
+
+def test_explicit_zeros_of_real_shapes() -> None:
+    assert [(v, u) for v, u, _ in _keyed("辖区内无森林火情、亡人火警。")] == [(0, "起"), (0, "起")]
+    assert [(v, u) for v, u, _ in _keyed("安全生产“零事故”。")] == [(0, "起")]
+    assert [(v, u) for v, u, _ in _keyed("未认领事项数量为0。")] == [(0, "项")]
+    assert [(v, u) for v, u, _ in _keyed("经审查，未发现排除限制竞争的政策文件。")] == [(0, "件")]
+
+
+def test_shares_frequencies_and_parameters() -> None:
+    assert [(v, u) for v, u, _ in _keyed("实现了85%以上的许可事项全程网办。")] == [(85, "%")]
+    assert _keyed("对项目库按5%比例进行抽查，抽查频率1年2次。") == []
+    assert [(v, u) for v, u, _ in _keyed("生态环境执法工作取得三个全省第一。")] == [(3, "个")]
+
+
+def test_figures_of_courts_are_counts_about_others() -> None:
+    text = (
+        "云溪区统计局2023年法治政府建设情况报告\n"
+        "区法院少年法庭全年审结刑事案件14件、民事案件30件。\n"
+        "我局全年办理行政复议案件3件。\n"
+        "我局答复检察院检察建议书2件。\n"
+    )
+    values = [(f.value, f.unit) for f in analyse(text, "x.txt").facts]
+    assert values == [(3, "件"), (2, "件")]
+    # a court's figure about the administration (行政诉讼) is the agency's concern
+    facts = analyse("某区人民政府2023年法治政府建设情况报告\n全年区法院受理行政诉讼案件35件。\n", "y.txt").facts
+    assert [(f.value, f.key) for f in facts] == [(35, "litigation.cases")]
+
+
+def test_development_set_facts_bar() -> None:
+    dev = GOLD / "dev" / "gold.tsv"
+    if not dev.is_file():
+        pytest.skip("../shared/gold/dev is not present")
+    scorer = _scorer()
+    gold = scorer.load_gold(dev)
+    docs = sorted({g.doc for g in gold})
+    n_pred = n_gold = matched = keyed = keyed_hit = 0
+    for doc in docs:
+        text = read_clean(GOLD / "dev" / f"{doc}.txt")
+        facts = analyse(text, f"{doc}.txt").facts
+        golds = [g for g in gold if g.doc == doc]
+        pairs, _ = scorer.match_doc(golds, facts, text)
+        n_pred += len(facts)
+        n_gold += len(golds)
+        matched += len(pairs)
+        keyed += sum(1 for g in golds if g.key)
+        keyed_hit += sum(1 for gi, pi in pairs.items() if golds[gi].key and facts[pi].key == golds[gi].key)
+    assert matched / n_pred >= 0.97
+    assert matched / n_gold >= 0.95
+    assert keyed_hit / keyed >= 0.90
+
+
+def test_an_unplaceable_figure_stays_unkeyed() -> None:
+    # a bare generic word whose object is another kind of thing names no indicator (key precision first)
+    assert _keyed("系统上共受理来信件35件。")[0][2] is None
+    assert _keyed("问题线索办结率100%。")[0][2] is None
+    assert _keyed("梳理政务服务事项清单12个。")[0][2] is None
+    assert [k for _, _, k in _keyed("将3项行政许可事项经办权限调整为区级。")] == [None]
+    assert _keyed("全年受理行政复议申请35件。")[0][2] == "review.accepted"
+
+
+def test_rates_joined_without_jun_share_one_number() -> None:
+    facts = _keyed("全程网办率以及不见面率达100%。")
+    assert [(v, u) for v, u, _ in facts] == [(100, "%"), (100, "%")]
+    assert len(_keyed("满意率和基本满意率达100%。")) == 1  # one compound figure
+
+
+def test_size_of_another_bodys_policy_package_is_no_fact() -> None:
+    text = "云溪区统计局2023年法治政府建设情况报告\n全面落实国家20条稳经济政策措施和省15条助企政策，我局制定配套措施6条。\n"
+    assert [(f.value, f.unit) for f in analyse(text, "x.txt").facts] == [(6, "条")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from core.indicators import (
     IndicatorDictionary,
     add_user_row,
     add_user_synonym,
+    default_dictionary,
     load_dictionary,
     parse_rows,
     shipped_path,
@@ -162,3 +164,12 @@ def test_empty_dictionary_maps_nothing() -> None:
 
 def test_shipped_path_exists() -> None:
     assert shipped_path().is_file()
+
+
+def test_dictionary_synonyms_are_shapes_not_sentences() -> None:
+    # issue 9: synonyms grown from the development set are short phrase shapes, never a sentence
+    dictionary = default_dictionary()
+    for indicator in dictionary:
+        for synonym in indicator.synonyms:
+            assert len(synonym) <= 16, synonym
+            assert not re.search(r"[，。；0-9]", synonym), synonym

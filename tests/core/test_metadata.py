@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from core.clean import clean_text
 from core.dates import find_dates, parse_date, split_digits
+from core.extract import read_clean
 from core.metadata import extract_metadata
 from core.models import DOC_TYPES
 from core.sections import check_structure, parse_sections
@@ -311,14 +312,14 @@ def test_speed_on_a_long_report(corpus_dir: Path) -> None:
         text += "\n" + text
     text = text[:50_000]
     extract_metadata(text, biggest.name)  # warm the region table
-    best = 1.0
+    best = 10.0
     for _ in range(3):
-        start = time.perf_counter()
+        start = time.process_time()
         meta = extract_metadata(text, biggest.name)
         sections = parse_sections(text)
         check_structure(sections, text, meta["report_year"], meta["publish_date"])
-        best = min(best, time.perf_counter() - start)
-    assert best < 0.2  # ~16 ms measured; generous for slow CI machines
+        best = min(best, time.process_time() - start)
+    assert best < 1.0  # CPU time; ~16 ms measured
 
 
 def test_breadcrumb_loses_to_the_real_title_and_unlabelled_page_date() -> None:
@@ -486,7 +487,7 @@ def test_department_without_region_gets_the_documents_region() -> None:
 def test_notice_about_the_plan_is_no_report() -> None:
     text = "南京市秦淮区人民政府办公室关于印发《秦淮区2023年法治政府建设工作要点》的通知\n各街道办事处：\n现印发给你们。\n"
     meta = extract_metadata(text)
-    assert meta["doc_type"] == "其他"
+    assert meta["doc_type"] == "公文"  # a 通知 is a 公文, never a report
     assert meta["agency"] == "南京市秦淮区人民政府办公室"
 
 
@@ -505,3 +506,196 @@ def test_agency_of_an_unknown_city_keeps_its_name_and_gets_no_foreign_region() -
     meta = extract_metadata(text, "报告.txt")
     assert meta["agency"] == "青禾市云溪区司法局"
     assert meta["region"] is None
+
+
+# --- real shapes (issue 9) ------------------------------------------------------------------------------
+DEV = GOLD / "dev"
+REALFILES = GOLD.parent / "realfiles"
+
+
+def _dev_text(name: str) -> str:
+    path = DEV / name
+    if not path.is_file():
+        pytest.skip("../shared/gold/dev is not present")
+    return read_clean(path)
+
+
+def test_crawler_header_labels_are_no_part_of_the_title() -> None:
+    text = (
+        "标题: 青禾市云溪区统计局2023年法治政府建设情况报告\n发布时间: 2024-03-18 09:30\n发布机构: 青禾市云溪区统计局\n"
+        "原文链接: https://example.invalid/a.htm\n==== 正文 ====\n2023年，我局坚持依法统计。\n"
+    )
+    meta = extract_metadata(text)
+    assert meta["title"] == "青禾市云溪区统计局2023年法治政府建设情况报告"
+    assert meta["publish_date"] == "2024-03-18"
+    assert text[slice(*meta["evidence"]["title"])] == meta["title"]
+    assert meta["confidence"]["title"] >= 0.9
+
+
+def test_crawler_headers_of_the_development_set() -> None:
+    for name in ("101.txt", "102.txt", "103.txt", "104.txt", "105.txt"):
+        meta = extract_metadata(_dev_text(name), name)
+        assert not meta["title"].startswith("标题"), name
+        assert meta["region"] in ("福建省平潭综合实验区", "福建省福州市平潭县"), name  # 综合实验区 → its county
+        assert meta["doc_type"] == "法治政府建设年度报告", name
+        assert meta["publish_date"] and meta["publish_date"].startswith("2023-"), name
+
+
+def test_red_header_document_title_number_and_signature() -> None:
+    text = (
+        "青禾市云溪区农业农村局\n云农发〔2024〕7号\n青禾市云溪区农业农村局\n关于做好春季田间管理工作的\n通 知\n"
+        "各乡镇农业服务中心：\n为做好春季田间管理，现将有关事项通知如下。2024年5月1日前完成检查。\n"
+        "一、加强指导。\n青禾市云溪区农业农村局\n2024年3月5日\n青禾市云溪区农业农村局办公室 2024年3月6日印发\n"
+    )
+    meta = extract_metadata(text)
+    assert meta["title"] == "青禾市云溪区农业农村局关于做好春季田间管理工作的通知"
+    assert meta["agency"] == "青禾市云溪区农业农村局"
+    assert meta["publish_date"] == "2024-03-05"  # 成文日期 of the 落款, not the 印发 line nor a body date
+    assert meta["doc_type"] == "公文"
+
+
+def test_red_header_of_a_real_word_file() -> None:
+    path = REALFILES / "doc01.doc"
+    if not path.is_file():
+        pytest.skip("../shared/realfiles is not present")
+    meta = extract_metadata(read_clean(path), path.name)
+    assert meta["doc_type"] == "公文"
+    assert meta["title"] and meta["title"].endswith("通知") and "〔" not in meta["title"]
+    assert meta["publish_date"] == "2018-06-16"  # 落款 date; the body's "6月20日前报送" is a deadline
+
+
+def test_signature_glued_to_the_last_paragraph() -> None:
+    text = (
+        "2023年，我局坚持依法行政，于2023年6月1日召开专题会议。\n"
+        "各项工作取得新进展。　　青禾市云溪区统计局　　2024年2月26日\n"
+    )
+    meta = extract_metadata(text)
+    assert meta["agency"] == "青禾市云溪区统计局"
+    assert meta["publish_date"] == "2024-02-26"  # never the body's 2023年6月1日
+
+
+def test_agency_on_the_line_above_the_title() -> None:
+    text = "云溪镇人民政府\n2024年法治政府建设情况\n2024年，云溪镇坚持依法行政。\n"
+    meta = extract_metadata(text)
+    assert meta["agency"] == "云溪镇人民政府"
+    assert meta["title"] == "云溪镇人民政府2024年法治政府建设情况"
+
+
+def test_bureau_named_by_a_bare_level_word_takes_the_texts_city() -> None:
+    text = (
+        "根据《法治政府建设实施纲要（2021—2025年）》要求，现将市人社局2022年法治政府建设情况报告予以公开。\n"
+        "一、主要举措和成效\n2022年，市人社局深入推进绍兴人社领域改革，绍兴全市……。\n"
+    )
+    meta = extract_metadata(text)
+    assert meta["agency"] == "绍兴市人力资源和社会保障局"
+    assert meta["region"] == "浙江省绍兴市"
+    assert meta["report_year"] == 2022  # not the 纲要's 2025
+    assert meta["doc_type"] == "法治政府建设年度报告"
+    assert meta["title"] == "绍兴市人力资源和社会保障局2022年法治政府建设情况报告"
+
+
+def test_opening_bureau_without_title_line() -> None:
+    meta = extract_metadata(_dev_text("006.txt"), "006.txt")
+    assert meta["agency"].endswith("人力资源和社会保障局")
+    assert meta["region"] and meta["region"].startswith("广西壮族自治区")
+    assert meta["confidence"]["title"] < 0.5  # a constructed title is a weak guess
+
+
+def test_provincial_department_and_functional_areas() -> None:
+    meta = extract_metadata("浙江省司法厅2023年法治政府建设年度报告\n2023年，我厅坚持依法行政。\n")
+    assert (meta["agency"], meta["region"]) == ("浙江省司法厅", "浙江省")
+    meta = extract_metadata("苏州工业园区管理委员会2023年法治政府建设情况报告\n正文。\n")
+    assert meta["agency"] == "苏州工业园区管理委员会"
+    assert meta["region"] == "江苏省苏州市苏州工业园区"
+    meta = extract_metadata("重庆市人力资源和社会保障局2023年法治政府建设情况报告\n正文。\n")
+    assert meta["region"] == "重庆市"
+
+
+def test_town_government_keeps_the_name_it_signs_with() -> None:
+    meta = extract_metadata("滑县云溪镇人民政府关于2025年法治政府建设情况的报告\n2025年，云溪镇……\n")
+    assert meta["agency"] == "滑县云溪镇人民政府"
+
+
+def test_new_document_types() -> None:
+    assert extract_metadata("云溪区2023年政府信息公开工作年度报告\n本报告根据《中华人民共和国政府信息公开条例》编制。\n")[
+        "doc_type"
+    ] == "政府信息公开工作年度报告"
+    assert extract_metadata("云溪区司法局2024年部门预算\n一、部门主要职能\n负责推进法治政府建设工作。\n")[
+        "doc_type"
+    ] == "预算决算"  # a budget is never a 法治政府建设年度报告
+    assert extract_metadata("云溪区人民政府关于同意设立某某街道的批复\n区民政局：\n同意。\n")["doc_type"] == "公文"
+    assert extract_metadata("会议室使用须知\n请保持安静。\n")["doc_type"] == "其他"
+
+
+def test_budget_pdf_of_a_justice_bureau_is_no_report() -> None:
+    path = REALFILES / "pdf03.pdf"
+    if not path.is_file():
+        pytest.skip("../shared/realfiles is not present")
+    meta = extract_metadata(read_clean(path), path.name)
+    assert meta["doc_type"] == "预算决算"
+    assert meta["title"] and "预算" in meta["title"]
+
+
+def test_every_field_has_a_confidence() -> None:
+    meta = extract_metadata(_dev_text("014.txt"), "014.txt")
+    assert set(meta["confidence"]) == {"title", "agency", "region", "report_year", "publish_date", "doc_type"}
+    assert all(0.0 <= v <= 1.0 for v in meta["confidence"].values())
+    assert meta["confidence"]["publish_date"] >= 0.9  # a 发布时间 label
+
+
+def test_development_set_metadata_bar() -> None:
+    meta_file = DEV / "meta.tsv"
+    if not meta_file.is_file():
+        pytest.skip("../shared/gold/dev is not present")
+    with meta_file.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    hits = total = 0
+    for row in rows:
+        meta = extract_metadata(read_clean(DEV / f"{row['doc']}.txt"), f"{row['doc']}.txt")
+        for name in ("agency", "region", "report_year", "publish_date"):
+            want = row[name].strip() or None
+            got = meta[name]
+            got = str(got) if got is not None else None
+            total += 1
+            hits += got in want.split("|") if want and "|" in want else got == want
+    assert hits / total >= 0.95
+
+
+def test_signature_run_into_the_last_sentence() -> None:
+    text = "2023年，省某某厅坚持依法行政。\n……全面提高依法行政能力。浙江省某某厅2024年1月15日\n"
+    meta = extract_metadata(text)
+    assert meta["publish_date"] == "2024-01-15"
+    text = "六、其他需要报告的事项无浙江省人力资源和社会保障厅2021年1月27日更多信息请关注官方微信\n"
+    meta = extract_metadata("本报告根据《中华人民共和国政府信息公开条例》编制。依申请公开……主动公开……\n" + text)
+    assert meta["agency"] == "浙江省人力资源和社会保障厅"
+    assert meta["publish_date"] == "2021-01-27"
+    assert meta["doc_type"] == "政府信息公开工作年度报告"
+
+
+def test_real_reports_of_a_provincial_department() -> None:
+    folder = GOLD.parent / "corpus" / "real-reports"
+    if not folder.is_dir():
+        pytest.skip("../shared/corpus/real-reports is not present")
+    for path in sorted(folder.glob("*.txt")):
+        meta = extract_metadata(read_clean(path), path.name)
+        assert meta["region"] == "河北省", path.name
+        assert meta["agency"] and meta["agency"].startswith("河北省") and meta["agency"].endswith("厅"), path.name
+        assert meta["report_year"] is not None, path.name
+
+
+def test_wo_ting_is_resolved_from_the_department_the_text_names() -> None:
+    meta = extract_metadata("2023年，我厅坚持依法行政。制定《浙江省司法厅行政执法公示办法》。\n")
+    assert (meta["agency"], meta["region"]) == ("浙江省司法厅", "浙江省")
+
+
+def test_a_body_date_is_never_the_publish_date() -> None:
+    text = "关于开展普法宣传月活动的通知\n各街道：\n活动时间：2023年5月1日至5月31日。\n云溪区司法局\n2023年4月20日\n"
+    assert extract_metadata(text)["publish_date"] == "2023-04-20"  # the 落款, not the 活动时间
+    assert extract_metadata("某区2023年法治政府建设情况报告\n2023年5月1日，我区召开会议。\n")["publish_date"] is None
+
+
+def test_a_form_attachment_is_titled_by_its_form_name() -> None:
+    text = "附件1：\n青禾市从业人员健康登记表\n姓名: 性别: 年龄:\n单位:\n"
+    meta = extract_metadata(text)
+    assert meta["title"] == "青禾市从业人员健康登记表"
+    assert meta["doc_type"] == "其他"

@@ -390,7 +390,8 @@ def test_pdf_page_numbers_and_running_headers_dropped(tmp_path: Path) -> None:
 def test_scanned_pdf_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ReadError) as error:
         read_file(make_scanned_pdf(tmp_path / "scan.pdf", pages=2))
-    assert reason(error) == "这是扫描件（PDF 没有文字层），无法提取文字"
+    # Its pages are noise: OCR (when installed) finds no text either.
+    assert reason(error).startswith("这是扫描件（PDF 没有文字层）")
 
 
 def test_partly_scanned_pdf_warns(tmp_path: Path) -> None:
@@ -522,6 +523,10 @@ def test_join_lines_rules() -> None:
     assert join_lines([full, "2.第二项工作"]) == [full, "2.第二项工作"]
     assert join_lines(["短标题", full]) == ["短标题", full]
     assert join_lines([]) == []
+    # A table row (cells tab-separated) neither continues a paragraph nor is continued.
+    row = "指标\t2023年\t2024年\t增减情况说明及原因分析"
+    assert join_lines([full, row]) == [full, row]
+    assert join_lines([row + "\t" + full, "行继续。"]) == [row + "\t" + full, "行继续。"]
 
 
 # --- .html -----------------------------------------------------------------------------------------
@@ -838,13 +843,22 @@ def test_importing_readers_loads_no_heavy_library() -> None:
         "print(','.join(sorted(heavy)))\n"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True, timeout=60
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True, timeout=300
     )
     assert out.stdout.strip() == ""
 
 
+def _office_has_writer() -> bool:
+    """LibreOffice with its Writer component (a calc-only install cannot convert a .docx)."""
+    office = find_office()
+    if office is None:
+        return False
+    program = Path(os.path.realpath(office)).parent
+    return any(program.glob("libswlo.*")) or any(program.glob("swlo.*"))
+
+
 @pytest.mark.slow
-@pytest.mark.skipif(find_office() is None, reason="LibreOffice is not installed")
+@pytest.mark.skipif(not _office_has_writer(), reason="LibreOffice Writer is not installed")
 def test_files_written_by_libreoffice_read_like_the_docx(tmp_path: Path) -> None:
     paragraphs = [
         "关于2023年法治政府建设工作情况的报告",

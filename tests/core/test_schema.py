@@ -212,6 +212,7 @@ def test_version_1_archive_migrates_to_2(tmp_path: Path, samples_dir: Path, with
         assert archive.check() == []
     assert _user_version(path) == schema.SCHEMA_VERSION
     assert "agency_aliases" in _tables(path)
+    assert {"import_runs", "import_files"} <= _tables(path)
     conn = sqlite3.connect(path)
     try:
         assert conn.execute("PRAGMA application_id").fetchone()[0] == schema.APPLICATION_ID
@@ -266,3 +267,23 @@ def test_old_archive_is_refused_read_only_and_left_as_it_is(tmp_path: Path, samp
     with pytest.raises(ArchiveReadOnlyError, match="版本较旧"):
         Archive.open(path, read_only=True)
     assert _sha(path) == before and _user_version(path) == 1
+
+
+def test_version_2_archive_gets_the_import_file_list(tmp_path: Path, samples_dir: Path) -> None:
+    path = tmp_path / "v2.sqlite"
+    with Archive.open(path) as archive:
+        archive.import_paths(sorted(samples_dir.glob("*.txt"))[:2], workers=0)
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("DROP TABLE import_files")
+        conn.execute("DROP TABLE import_runs")
+        conn.execute("PRAGMA user_version = 2")
+        conn.commit()
+    finally:
+        conn.close()
+    with Archive.open(path) as archive:
+        assert archive.migration_backup is not None and archive.migration_backup.exists()
+        assert archive.count() == 2 and archive.check() == []
+        assert archive.interrupted_import() is None
+    assert _user_version(path) == schema.SCHEMA_VERSION
+    assert {"import_runs", "import_files"} <= _tables(path)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from core.clean import clean_text
-from core.sections import check_structure, classify_heading, parse_sections
+from core.sections import check_structure, classify_heading, classify_part, parse_sections
 
 
 def _sample(samples_dir: Path, prefix: str) -> str:
@@ -96,7 +96,6 @@ def test_inline_numbering_out_of_sequence_is_ignored() -> None:
         ("党政主要负责人履行推进法治建设第一责任人职责情况", 3),
         ("2022年工作思路", 4),
         ("下一步工作计划", 4),
-        ("有关意见建议", 4),
         ("下一阶段总体思路和重点工作安排", 4),
         ("2024年工作安排", 4),
         ("其他需要报告的情况", 5),
@@ -115,13 +114,37 @@ def test_later_year_means_next_year_plan() -> None:
     assert [s.part for s in parse_sections(text)] == [1, 2, 4]
 
 
+def test_suggestions_heading_is_the_plan_only_when_its_body_says_so() -> None:
+    # a heading that only says 意见建议: the body decides (the agency's next steps, or requests upward)
+    assert classify_heading("有关意见建议") is None
+    plan = "下一步，我局将继续深化行政执法改革，重点抓好执法人员培训。"
+    part, reason = classify_part("有关意见建议", plan)
+    assert part == 4
+    assert "下一步" in reason
+    request = "建议上级部门统一组织执法业务培训，建立跨部门协调机制。"
+    part, reason = classify_part("有关意见建议", request)
+    assert part is None
+    assert "向上级提出的建议" in reason
+    text = "一、主要举措和成效\n正文。\n二、存在的不足\n正文。\n三、主要负责人履行职责情况\n正文。\n四、意见建议\n" + request
+    sections = parse_sections(text)
+    check = check_structure(sections, text, 2023, None)
+    assert check.missing == [4]
+    assert check.why[1].startswith("一、主要举措和成效") and "举措" in check.why[1]
+    assert all(s.reason for s in sections if s.level == 1)
+
+
 def test_samples_structure(samples_dir: Path) -> None:
-    # 001 (南昌县): 四、有关意见建议 is a part-4 variant in report-structure.md
+    # 001 (南昌县): 四、有关意见建议 asks the province and city for training and a coordination mechanism;
+    # it is not 下一年度推进法治政府建设的主要安排, so part 4 is missing (issue 9)
     text = _sample(samples_dir, "001")
-    check = check_structure(parse_sections(text), text, 2023, "2023-11-21")
-    assert check.present == [1, 2, 3, 4]
-    assert check.missing == []
+    sections = parse_sections(text)
+    check = check_structure(sections, text, 2023, "2023-11-21")
+    assert check.present == [1, 2, 3]
+    assert check.missing == [4]
     assert check.late is False
+    last = [s for s in sections if s.level == 1][-1]
+    assert last.heading == "有关意见建议" and last.part is None
+    assert "建议省、市" in last.reason
     # 003 (余杭): no part-3 heading
     text = _sample(samples_dir, "003")
     sections = parse_sections(text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -63,3 +64,14 @@ def empty_window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
     win = make_window(qtbot, tmp_path / "new" / "empty.sqlite")
     yield win
     win.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_suggestion_warm_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows in tests do not warm jieba in the background (test_suggest_warm_up turns it on)."""
+    monkeypatch.setenv("REPORT_ARCHIVE_WARM_UP", "0")
+    # a window writes its 设置 into the environment (Settings.apply_to_environment): undone after each test
+    for name in ("REPORT_ARCHIVE_OCR", "REPORT_ARCHIVE_OCR_MAX_PAGES", "REPORT_ARCHIVE_BACKUP_DIR",
+                 "REPORT_ARCHIVE_BACKUP_DAYS"):
+        monkeypatch.setenv(name, os.environ.get(name, ""))  # remembers the value (or its absence) to restore
+        monkeypatch.delenv(name)

@@ -36,7 +36,7 @@ def test_python_m_gui_creates_archive_and_shows_window(tmp_path: Path) -> None:
                REPORT_ARCHIVE_HOME=str(tmp_path / "home"))
     out = subprocess.run(
         [sys.executable, "-m", "gui", "--archive", str(archive)],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=60, check=False,
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=300, check=False,
     )
     assert out.returncode == 0, out.stderr
     assert "STARTUP_SHOWN" in out.stdout

@@ -16,7 +16,7 @@ from core import backups
 from core.archive import Archive
 from core.errors import DiskFullError
 from core.models import Outcome
-from gui import main_window as main_window_module
+from gui import archive_actions as main_window_module  # the backup actions moved out of main_window
 from gui.dialogs import RestoreBackupDialog, backup_date, format_size
 from gui.main_window import MainWindow
 from tests.gui.conftest import make_window, shared_reports
@@ -55,7 +55,7 @@ def test_opening_an_archive_makes_todays_backup_in_the_background(
         made = blocker.args[0]
         assert isinstance(made, Path) and made.is_file()
         assert made.parent == _isolated_home / "backups"
-        assert made.name == backups._backup_name(filled_archive, dt.date.today())
+        assert made.name.startswith(backups._prefix(filled_archive) + f"-{dt.date.today():%Y%m%d}-")
         assert backups.list_backups(filled_archive) == [made]
         with Archive.open(made, read_only=True) as copy:  # a complete, working archive
             assert copy.count() == window.model.rowCount() > 0
@@ -79,15 +79,13 @@ def test_backup_failure_is_logged_and_shown_in_the_status_bar_without_a_dialog(
     def full(*_args: object, **_kwargs: object) -> Path:
         raise DiskFullError("自动备份失败：磁盘空间不足，请清理磁盘后重试。原档案未受影响。")
 
-    monkeypatch.setattr(backups, "rotate_backups", full)
+    monkeypatch.setattr(backups, "daily_backup", full)
     window = make_window(qtbot, filled_archive)
     try:
-        with qtbot.waitSignal(window.backupRotated, timeout=15_000) as blocker:
-            pass
-        assert isinstance(blocker.args[0], DiskFullError)
-        assert "磁盘空间不足" in window.statusBar().currentMessage()
+        # (the failure may come before a waitSignal could start: wait for what the clerk sees instead)
+        qtbot.waitUntil(lambda: "磁盘空间不足" in window.statusBar().currentMessage(), timeout=15_000)
         assert QApplication.activeModalWidget() is None
-        assert any("automatic backup" in r.getMessage() for r in caplog.records)
+        assert any("daily backup failed" in r.getMessage() for r in caplog.records)
         assert window.archive is not None and window.model.rowCount() > 0  # the window works on
     finally:
         window.close()
@@ -133,6 +131,14 @@ def test_restore_an_earlier_backup_through_the_dialog(
         new_titles = after_import - set(before)
         assert len(new_titles) == 1
 
+        # the import was backed up on the writer (the interval since the daily copy had passed)
+        window.backups.interval_s = 0
+        with qtbot.waitSignal(window.backups.backupMade, timeout=30_000) as after_import_backup:
+            window.backups.changed()
+        assert after_import_backup.args[0] == "changes"
+        assert isinstance(after_import_backup.args[1], Path)
+        assert _count(after_import_backup.args[1]) == len(before) + 1
+
         questions: list[str] = []
 
         def confirm(_parent: object, _title: str, text: str, *_args: object, **_kwargs: object) -> bool:
@@ -145,9 +151,10 @@ def test_restore_an_earlier_backup_through_the_dialog(
         action.trigger()
         dialog = window.findChild(RestoreBackupDialog, "restoreBackupDialog")
         assert dialog is not None and dialog.isVisible()
-        assert dialog.table.rowCount() == 1
-        assert _cell(dialog, 0, 2) == backup.name
-        assert _cell(dialog, 0, 1).endswith(("KB", "MB"))
+        assert dialog.table.rowCount() == 2  # newest first: after the import, then today's
+        assert _cell(dialog, 1, 3) == backup.name
+        assert _cell(dialog, 0, 1) == f"{len(before) + 1} 份" and _cell(dialog, 1, 1) == f"{len(before)} 份"
+        assert _cell(dialog, 1, 2).endswith(("KB", "MB"))
         dialog.select(backup)
         button = dialog.findChild(QPushButton, "restoreButton")
         assert button is not None and button.isEnabled()
@@ -157,10 +164,11 @@ def test_restore_an_earlier_backup_through_the_dialog(
 
         # the confirmation said the current archive is kept, renamed, beside it
         assert len(questions) == 1
-        assert "不会被删除" in questions[0] and "before-restore" in questions[0]
+        assert "不会丢失" in questions[0] and ".恢复前-" in questions[0]
+        assert f"{len(before)} 份文档" in questions[0]  # what the chosen backup holds
         # the replaced archive is still there, beside the restored one, with the newer report
         assert isinstance(aside, Path) and aside.is_file()
-        assert aside.parent == filled_archive.parent and ".before-restore-" in aside.name
+        assert aside.parent == filled_archive.parent and ".恢复前-" in aside.name
         assert _count(aside) == len(before) + 1
         # the window reopened the restored archive and lists the earlier state
         qtbot.waitUntil(lambda: window.model.rowCount() == len(before), timeout=10_000)
@@ -188,29 +196,34 @@ def test_restore_refused_while_importing(qtbot: QtBot, filled_archive: Path) -> 
         window.close()
 
 
-def test_dialog_lists_backups_newest_first_with_date_and_size(qtbot: QtBot, tmp_path: Path) -> None:
-    archive = tmp_path / "档案.sqlite"
-    folder = backups.backups_dir()
-    made = []
-    for day, size in (("20250303", 3 * 1024 * 1024 + 200_000), ("20250301", 2048)):
-        path = folder / backups._backup_name(archive, dt.datetime.strptime(day, "%Y%m%d").date())
-        path.write_bytes(b"x" * size)
-        stamp = dt.datetime.strptime(day + "0915", "%Y%m%d%H%M").timestamp()
-        os.utime(path, (stamp, stamp))
-        made.append(path)
-    dialog = RestoreBackupDialog(backups.list_backups(archive), archive)
+def test_dialog_lists_backups_newest_first_with_date_count_and_size(
+    qtbot: QtBot, filled_archive: Path
+) -> None:
+    with Archive.open(filled_archive) as archive:
+        total = archive.count()
+        older = backups.make_backup(archive, now=dt.datetime(2025, 3, 1, 9, 15))
+        archive.trash(archive.list_ids()[:2])
+        newer = backups.make_backup(archive, now=dt.datetime(2025, 3, 3, 18, 40))
+    assert older is not None and newer is not None
+    damaged = backups.backups_dir() / backups.backup_name(filled_archive, dt.datetime(2025, 3, 2, 12, 0))
+    damaged.write_bytes(b"x" * 2048)
+    dialog = RestoreBackupDialog(backups.backup_infos(filled_archive), filled_archive)
     qtbot.addWidget(dialog)
-    rows = [[_cell(dialog, r, c) for c in range(3)] for r in range(dialog.table.rowCount())]
-    assert rows == [
-        ["2025-03-03 09:15", "3.2 MB", made[0].name],
-        ["2025-03-01 09:15", "2.0 KB", made[1].name],
+    rows = [[_cell(dialog, r, c) for c in range(4)] for r in range(dialog.table.rowCount())]
+    assert [row[:2] for row in rows] == [
+        ["2025-03-03 18:40", f"{total - 2} 份"],
+        ["2025-03-02 12:00", "已损坏"],
+        ["2025-03-01 09:15", f"{total} 份"],
     ]
-    assert dialog.chosen() == made[0]  # the newest is preselected
+    assert rows[0][2].endswith(("KB", "MB")) and rows[0][3] == newer.name
+    assert dialog.chosen() == newer  # the newest is preselected
+    dialog.table.selectRow(1)
+    assert dialog.chosen() is None and not dialog.restoreButton.isEnabled()  # a damaged one cannot be chosen
     chosen: list[Path] = []
     dialog.backupChosen.connect(chosen.append)
-    dialog.select(made[1])
+    dialog.select(older)
     dialog.restoreButton.click()
-    assert chosen == [made[1]]
+    assert chosen == [older]
     assert "不会被删除" in dialog.hint.text()
 
 

@@ -65,3 +65,17 @@ def test_import_summary_lists_failures_first(qtbot: QtBot) -> None:
     dialog.openDocument.connect(opened.append)
     dialog._open(model.index(2, 0))
     assert opened == [5]
+
+
+def test_import_summary_shows_skipped_files_apart(qtbot: QtBot) -> None:
+    report = ImportReport([
+        ImportItem("/x/README.md", Outcome.SKIPPED, "说明文档（.md），不是报告，已跳过"),
+        ImportItem("/x/好.txt", Outcome.IMPORTED, "", 5),
+        ImportItem("/x/gold.tsv", Outcome.SKIPPED, "表格文件（.tsv），不是报告，已跳过"),
+    ])
+    dialog = ImportSummaryDialog(report, 0.5)
+    qtbot.addWidget(dialog)
+    text = dialog.summary.text()
+    assert "失败 0 份" in text and "跳过 2 个" in text
+    model = dialog.table.model()
+    assert [model.index(r, 0).data() for r in range(model.rowCount())] == ["已导入", "跳过", "跳过"]

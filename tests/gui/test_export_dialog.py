@@ -107,3 +107,43 @@ def test_no_sheet_chosen_is_refused(qtbot: QtBot, window: MainWindow) -> None:
         check.setChecked(False)
     assert dialog.start_export() is None
     assert "工作表" in dialog.status.text()
+
+
+def test_template_chosen_in_the_dialog_fixes_the_columns(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from core import export_templates
+    from core.export import REPORT_BASE, load_indicators
+    from gui.export_dialog import TemplateEditor
+
+    dialog = open_dialog(window)
+    assert dialog.template_name() == export_templates.ALL_INDICATORS
+    assert not dialog.editTemplateButton.isEnabled()
+
+    def fill() -> None:
+        editor = QApplication.activeModalWidget()
+        assert isinstance(editor, TemplateEditor)
+        editor.nameEdit.setText("复议")
+        editor.filterEdit.setText("复议")
+        for row in range(editor.list.count()):
+            item = editor.list.item(row)
+            if not item.isHidden() and item.data(Qt.ItemDataRole.UserRole) in ("review.received", "review.concluded"):
+                item.setCheckState(Qt.CheckState.Checked)
+        editor.save()
+
+    QTimer.singleShot(200, fill)
+    assert dialog.edit_template(new=True) == "复议"
+    assert dialog.template_name() == "复议" and dialog.editTemplateButton.isEnabled()
+    dialog.defaultTemplateCheck.setChecked(True)
+    out = tmp_path / "模板.xlsx"
+    dialog.pathEdit.setText(str(out))
+    with qtbot.waitSignal(dialog.exportFinished, timeout=30_000):
+        dialog.exportButton.click()
+    header = next(openpyxl.load_workbook(out, read_only=True)["报告"].iter_rows(values_only=True))
+    names = {i.key: i.name for i in load_indicators()}
+    assert list(header[len(REPORT_BASE):]) == [names["review.received"], names["review.concluded"]]
+    assert export_templates.default_template() == "复议"  # remembered for the next export (and the CLI)
+    again = ExportDialog(window)
+    assert again.template_name() == "复议"
+    again.deleteLater()

@@ -64,7 +64,7 @@ def test_grid_shows_each_agency_and_year(qtbot: QtBot, archive_path: Path) -> No
             assert text.startswith("已报")
     # A year an agency has no report for says so.
     texts = [dialog.table.item(r, c).text() for r in range(dialog.table.rowCount()) for c in range(dialog.table.columnCount())]
-    assert "未报" in texts
+    assert "未报送" in texts
     assert {"逾期", "缺项"} <= set(texts)  # the app's samples include one late and one incomplete report
     # The four statuses have four different colours.
     colours = {dialog.table.item(r, c).background().color().name()
@@ -78,7 +78,7 @@ def test_double_click_requests_the_report(qtbot: QtBot, archive_path: Path) -> N
     assert grid is not None
     (agency, year), cell = next((k, c) for k, c in grid.cells.items() if c.doc_ids)
     row, col = grid.agencies.index(agency), grid.years.index(year)
-    with qtbot.waitSignal(dialog.documentRequested, timeout=1000) as blocker:
+    with qtbot.waitSignal(dialog.documentRequested, timeout=10_000) as blocker:
         dialog.table.cellDoubleClicked.emit(row, col)
     assert blocker.args == [cell.doc_ids[-1]]
 

@@ -85,7 +85,7 @@ def test_drop_file_urls_imports_them_and_summarises(qtbot: QtBot, empty_window: 
 
 def test_sample_button_loads_the_apps_sample_reports(qtbot: QtBot, empty_window: MainWindow) -> None:
     w = empty_window
-    samples = w._sample_files()
+    samples = w.imports.sample_files()
     if not samples:
         pytest.skip("resources/samples is not present")
     button = w.table.overlay.button("samples")
@@ -424,7 +424,8 @@ def test_window_keeps_running_its_event_loop_during_an_import(qtbot: QtBot, empt
     elapsed = clock.elapsed()
     assert imported > 30
     assert len(gaps) >= elapsed / 10 / 4, f"only {len(gaps)} ticks in {elapsed} ms"
-    assert max(gaps) < 1_000, f"the event loop stalled for {max(gaps)} ms"
+    # An import on the GUI thread stalls it for many seconds; a loaded shared machine for well under three.
+    assert max(gaps) < 3_000, f"the event loop stalled for {max(gaps)} ms"
 
 
 def test_a_new_search_is_best_first_even_after_sorting(qtbot: QtBot, window: MainWindow) -> None:
@@ -446,10 +447,10 @@ def test_a_new_search_is_best_first_even_after_sorting(qtbot: QtBot, window: Mai
 
 def test_import_progress_shows_counts_and_the_file(qtbot: QtBot, empty_window: MainWindow) -> None:
     w = empty_window
-    w._import_progress(3, 10, "2014年南山区政府工作报告_2014.txt：已导入")
+    w.imports.import_progress(3, 10, "2014年南山区政府工作报告_2014.txt：已导入")
     assert w.importProgress.maximum() == 10 and w.importProgress.value() == 3
     assert w.importLabel.text() == "导入 3/10　2014年南山区政府工作报告_2014.txt：已导入"
-    w._import_progress(0, 10, "正在检查文件（1/10）…")
+    w.imports.import_progress(0, 10, "正在检查文件（1/10）…")
     assert "正在检查文件（1/10）…" in w.importLabel.text()
 
 

@@ -119,3 +119,16 @@ def test_reports_without_an_agency_say_so(qtbot: QtBot, tmp_path: Path) -> None:
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: "机关" in dialog.status.text() and "正在" not in dialog.status.text(), timeout=10_000)
     assert dialog.agency_box.count() == 0 and dialog.table_data is None
+
+
+def test_one_selected_report_shows_its_agencys_years(qtbot: QtBot, archive_ids: tuple[Path, list[int]]) -> None:
+    path, ids = archive_ids
+    dialog = _open(qtbot, path, ids[:1])  # one 南山区 work report selected
+    data = dialog.table_data
+    assert data is not None
+    assert data.years == [2017, 2022, 2023], "the agency's three report years, not a single point"
+    assert "各年度" in dialog.status.text()
+    assert dialog.agency_box.currentText().endswith("（3 份）"), "the count of the reports shown"
+    many = _open(qtbot, path, ids[:2])  # two years chosen: exactly those
+    assert many.table_data is not None and many.table_data.years == [2017, 2022]
+    assert "各年度" not in many.status.text()

@@ -114,7 +114,7 @@ def test_confirm_correct_reject_and_add_fact(qtbot: QtBot, window: MainWindow) -
     # the viewer reloaded: the status column shows the new states
     qtbot.waitUntil(lambda: any(f.status == "rejected" for f in viewer.facts), timeout=5_000)
     statuses = {viewer.factsTable.item(r, 3).text() for r in range(viewer.factsTable.rowCount())}  # type: ignore[union-attr]
-    assert {"已确认", "已更正", "已否定"} <= statuses
+    assert {"已确认", "已更正", "已否决"} <= statuses
 
     # add a fact by selecting text that holds a number nobody extracted
     text = viewer.text_str
@@ -256,7 +256,7 @@ def test_copy_facts_table_as_tsv(qtbot: QtBot, window: MainWindow) -> None:
     viewer.side.setCurrentIndex(1)
     window.activateWindow()
     viewer.factsTable.setFocus()
-    qtbot.waitUntil(viewer.factsTable.hasFocus, timeout=2_000)
+    qtbot.waitUntil(viewer.factsTable.hasFocus, timeout=10_000)
     viewer.factsTable.selectRow(0)
     QGuiApplication.clipboard().clear()
     window.actionCopy.trigger()

@@ -24,6 +24,21 @@ CJK_RUN = re.compile(r"[\u4e00-\u9fff]{4}")
 _IMPORT_SCRIPT = """
 import json, resource, sys
 from core import Archive
+
+
+def peak_kb():
+    # VmHWM is this process image's own peak: ru_maxrss may carry the peak of the process that forked
+    # this interpreter (a test run grown large) over the exec
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 db, *paths = sys.argv[1:]
 with Archive.open(db) as archive:
     report = archive.import_paths(paths, workers=1)
@@ -32,7 +47,9 @@ print(json.dumps({
     "items": [{"path": i.path, "outcome": i.outcome.value, "reason": i.reason, "id": i.doc_id}
               for i in report.items],
     "count": count,
-    "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+    "maxrss_kb": peak_kb(),
+    "cpu_s": sum(getattr(resource.getrusage(who), f) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+                 for f in ("ru_utime", "ru_stime")),
 }, ensure_ascii=False))
 """
 
@@ -42,7 +59,8 @@ class ImportRun:
     items: list[dict[str, Any]]
     count: int
     maxrss_mb: float
-    seconds: float
+    seconds: float  # wall time, for the log only: never asserted (the machine is shared)
+    cpu_s: float = 0.0  # CPU time of the import process and its reaped workers
 
     def by_name(self) -> dict[str, dict[str, Any]]:
         return {Path(item["path"]).name: item for item in self.items}
@@ -67,7 +85,7 @@ def run_import(db: Path, paths: list[Path], home: Path, timeout: float = 600) ->
     seconds = time.perf_counter() - start
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     data = json.loads(done.stdout.strip().splitlines()[-1])
-    return ImportRun(data["items"], data["count"], data["maxrss_kb"] / 1024, seconds)
+    return ImportRun(data["items"], data["count"], data["maxrss_kb"] / 1024, seconds, data.get("cpu_s", 0.0))
 
 
 def sha256(data: bytes) -> str:

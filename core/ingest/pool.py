@@ -1,0 +1,545 @@
+"""A small process pool for the import: one job per worker, a time limit per job, cancel, crash isolation.
+
+Why our own pool (about 300 lines on multiprocessing, spawn start method) rather than a library:
+- concurrent.futures.ProcessPoolExecutor cannot stop a running job: a file that makes the analyser loop
+  keeps its worker (and the import) busy for ever, and Cancel has to wait for it. A dying worker breaks
+  the whole executor, so every job in flight has to be retried to find the culprit.
+- loky (a reusable ProcessPoolExecutor) has the same future API: no per-job time limit.
+- pebble's ProcessPool has per-job timeouts, but the timeout is fixed when the job is scheduled; the
+  import must lengthen it while a job runs (a reader that OCRs a scanned page reports it and gets more
+  time), which pebble has no channel for. It is also LGPL and one more thing to bundle in the frozen app.
+Here every worker runs one job at a time over its own pipe, so the parent always knows which job a
+worker holds: a worker that overruns its deadline is killed and replaced (that job is TIMEOUT), a worker
+that dies fails only its own job (CRASHED), cancel kills the workers within POLL_SECONDS, a job can send
+"give me more time" messages, and the workers' log records (tracebacks included) reach the parent's log.
+
+Workers run below normal priority (the GUI stays responsive) and end themselves when the parent dies,
+even by kill -9. Jobs are module-level functions (pickled by reference). Entry points must guard with
+`if __name__ == "__main__":`; a frozen app calls multiprocessing.freeze_support() first.
+"""
+
+from __future__ import annotations
+
+import enum
+import importlib
+import logging
+import math
+import multiprocessing
+import os
+import sys
+import threading
+import time
+import traceback
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+POLL_SECONDS = 0.2  # how often the parent looks at cancel and deadlines while it waits
+START_TIMEOUT = 120.0  # a worker must be ready by then (imports on a loaded machine, a frozen app)
+_MAX_START_FAILURES = 3  # consecutive workers that die before they are ready: the pool is unusable
+
+OCR_PAGE = "ocr_page"  # the slow step a reader reports per page it recognises by OCR
+
+
+class Status(enum.Enum):
+    DONE = "done"  # fn returned; `value` holds its result
+    FAILED = "failed"  # fn raised; `error` holds "Type: message", the traceback went to the log
+    TIMEOUT = "timeout"  # the job overran its time limit; its worker was killed and replaced
+    CRASHED = "crashed"  # the worker process died while it ran the job (`error` holds the exit code)
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """fn(*args) in a worker. `time_limit` is wall seconds from when a worker starts it (None or inf =
+    no limit); `extensions` maps a slow step a job may report (OCR_PAGE) to the seconds each one adds."""
+
+    fn: Callable[..., Any]
+    args: tuple[Any, ...] = ()
+    time_limit: float | None = None
+    extensions: Mapping[str, float] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class JobResult:
+    job: Job
+    status: Status
+    value: Any = None
+    error: str = ""
+    seconds: float = 0.0  # wall time in the worker
+    time_limit: float | None = None  # the limit in force at the end (with extensions)
+
+
+class PoolUnavailable(RuntimeError):
+    """Worker processes cannot start (no __main__ guard, a broken frozen build, no resources).
+
+    `remaining` lists the jobs without a result, in order: the caller may run them in-process.
+    """
+
+    def __init__(self, message: str, remaining: list[Job]) -> None:
+        super().__init__(message)
+        self.remaining = remaining
+
+
+class _Duplex:
+    """Two one-way pipe ends used as one two-way connection (what the pool needs of a Connection)."""
+
+    def __init__(self, incoming: Connection, outgoing: Connection) -> None:
+        self.incoming = incoming
+        self.outgoing = outgoing
+
+    def send(self, obj: Any) -> None:
+        self.outgoing.send(obj)
+
+    def recv(self) -> Any:
+        return self.incoming.recv()
+
+    def poll(self, timeout: float = 0.0) -> bool:
+        return self.incoming.poll(timeout)
+
+    def fileno(self) -> int:  # multiprocessing.connection.wait() waits on the incoming end
+        return self.incoming.fileno()
+
+    def close(self) -> None:
+        for end in (self.incoming, self.outgoing):
+            try:
+                end.close()
+            except OSError:
+                pass
+
+
+# --- inside a worker ---------------------------------------------------------------------------------
+
+_channel: _Channel | None = None  # set in a worker process while it runs a job
+
+
+class _Channel:
+    """The worker's end of its pipe; several threads of a job (and logging) may send."""
+
+    def __init__(self, conn: _Duplex) -> None:
+        self.conn = conn
+        self.lock = threading.Lock()
+
+    def send(self, message: tuple[Any, ...]) -> None:
+        with self.lock:
+            self.conn.send(message)
+
+
+def report_slow_step(kind: str, count: int = 1) -> None:
+    """Tell the parent that the running job entered a slow step (e.g. OCR_PAGE): its time limit grows by
+    the seconds its Job.extensions give that kind, `count` times. A no-op outside a pool worker."""
+    channel = _channel
+    if channel is None or count <= 0:
+        return
+    try:
+        channel.send(("extend", kind, int(count), 0.0))
+    except (OSError, ValueError):
+        pass
+
+
+def extend_time_limit(seconds: float) -> None:
+    """Give the running job `seconds` more; a no-op outside a pool worker."""
+    channel = _channel
+    if channel is None or not seconds > 0:
+        return
+    try:
+        channel.send(("extend", "", 0, float(seconds)))
+    except (OSError, ValueError):
+        pass
+
+
+def ocr_page_started(count: int = 1) -> None:
+    """For readers: call before recognising each page by OCR (more time per page, see OCR_PAGE)."""
+    report_slow_step(OCR_PAGE, count)
+
+
+class _PipeLogHandler(logging.Handler):
+    """Ships a worker's log records to the parent, which re-emits them (tracebacks as text)."""
+
+    def __init__(self, channel: _Channel) -> None:
+        super().__init__()
+        self.channel = channel
+        self.formatter_ = logging.Formatter()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            state = dict(record.__dict__)
+            state["msg"] = record.getMessage()
+            state["args"] = None
+            if record.exc_info:
+                state["exc_text"] = self.formatter_.formatException(record.exc_info)
+            state["exc_info"] = None
+            state.pop("message", None)
+            self.channel.send(("log", state))
+        except Exception:  # logging must never break the job
+            self.handleError(record)
+
+
+def lower_priority() -> None:
+    """Run this process below normal CPU priority so the GUI thread stays responsive; failures ignored."""
+    try:
+        if sys.platform == "win32":
+            import ctypes
+            from ctypes import wintypes
+
+            kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+            kernel32.GetCurrentProcess.restype = wintypes.HANDLE  # the pseudo-handle -1, pointer-sized
+            kernel32.SetPriorityClass.argtypes = [wintypes.HANDLE, wintypes.DWORD]
+            kernel32.SetPriorityClass.restype = wintypes.BOOL
+            kernel32.SetPriorityClass(kernel32.GetCurrentProcess(), 0x4000)  # BELOW_NORMAL_PRIORITY_CLASS
+        elif hasattr(os, "nice"):
+            os.nice(10)
+    except Exception:  # a worker at normal priority still works
+        log.debug("could not lower the worker priority", exc_info=True)
+
+
+def exit_with_parent() -> None:
+    """Start a daemon thread that ends this process at once when its parent dies (even by kill -9)."""
+    parent = multiprocessing.parent_process()
+    if parent is None or parent.sentinel is None:
+        return
+
+    def watch(sentinel: int) -> None:
+        wait([sentinel])
+        os._exit(0)
+
+    threading.Thread(target=watch, args=(parent.sentinel,), name="parent-watchdog", daemon=True).start()
+
+
+def _worker_main(
+    conn: _Duplex, initializer: Callable[[], None] | None, preload: tuple[str, ...], log_level: int,
+    low_priority: bool,
+) -> None:
+    """A worker's life: set up, say "ready", then run jobs one at a time until told to stop."""
+    global _channel
+    channel = _Channel(conn)
+    exit_with_parent()
+    if low_priority:
+        lower_priority()
+    root = logging.getLogger()
+    root.handlers[:] = [_PipeLogHandler(channel)]
+    root.setLevel(log_level)
+    for name in preload:
+        importlib.import_module(name)
+    if initializer is not None:
+        initializer()
+    channel.send(("ready", os.getpid()))
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        fn, args = message
+        _channel = channel
+        reply: tuple[Any, ...]
+        try:
+            reply = ("done", fn(*args))
+        except BaseException as exc:
+            logging.getLogger(getattr(fn, "__module__", __name__)).error(
+                "job %s failed", getattr(fn, "__qualname__", fn), exc_info=True
+            )
+            reply = ("failed", f"{type(exc).__name__}: {exc}", traceback.format_exc())
+        finally:
+            _channel = None
+        try:
+            channel.send(reply)
+        except Exception as exc:  # the result does not pickle, or is too big for the pipe
+            log.error("could not send a job's result back", exc_info=True)
+            channel.send(("failed", f"{type(exc).__name__}: {exc}", traceback.format_exc()))
+
+
+# --- the parent's side -----------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Worker:
+    process: Any  # multiprocessing.context.SpawnProcess
+    conn: _Duplex
+    started_at: float
+    ready: bool = False
+    index: int | None = None  # the job it runs (position in the input), None when idle
+    job: Job | None = None
+    job_started: float = 0.0
+    deadline: float = math.inf
+
+
+class WorkerPool:
+    """`workers` spawned processes running Jobs; see the module docstring. Not thread-safe: one thread
+    drives it (the import's worker thread). Use as a context manager, or call close()."""
+
+    def __init__(
+        self,
+        workers: int,
+        *,
+        initializer: Callable[[], None] | None = None,
+        preload: tuple[str, ...] = (),
+        low_priority: bool = True,
+        start_timeout: float = START_TIMEOUT,
+    ) -> None:
+        self.size = max(1, workers)
+        self.initializer = initializer
+        self.preload = preload
+        self.low_priority = low_priority
+        self.start_timeout = start_timeout
+        self._context = multiprocessing.get_context("spawn")
+        self._workers: list[_Worker] = []
+        self._start_failures = 0
+        self.restarts = 0  # workers replaced after a timeout or a crash (for tests and benchmarks)
+
+    # -- life cycle --
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop every worker: idle ones are asked to exit, busy or stuck ones are killed."""
+        workers, self._workers = self._workers, []
+        for worker in workers:
+            if worker.index is None and worker.ready:
+                try:
+                    worker.conn.send(None)
+                except (OSError, ValueError):
+                    pass
+        until = time.monotonic() + 2.0
+        for worker in workers:
+            if worker.index is None and worker.ready:
+                worker.process.join(max(0.0, until - time.monotonic()))
+            self._kill(worker)
+
+    def pids(self) -> list[int]:
+        return [w.process.pid for w in self._workers if w.process.pid is not None]
+
+    def _spawn(self) -> _Worker:
+        # two one-way pipes (os.pipe), not Pipe(duplex=True): that is a socketpair, and the app opens no socket
+        to_child_r, to_child_w = self._context.Pipe(duplex=False)
+        to_parent_r, to_parent_w = self._context.Pipe(duplex=False)
+        parent_end, child_end = _Duplex(to_parent_r, to_child_w), _Duplex(to_child_r, to_parent_w)
+        process = self._context.Process(
+            target=_worker_main,
+            args=(child_end, self.initializer, self.preload, logging.getLogger().getEffectiveLevel(),
+                  self.low_priority),
+            name="report-archive-worker",
+            daemon=True,
+        )
+        process.start()
+        child_end.close()
+        worker = _Worker(process, parent_end, time.monotonic())
+        self._workers.append(worker)
+        return worker
+
+    def _kill(self, worker: _Worker) -> None:
+        if worker in self._workers:
+            self._workers.remove(worker)
+        try:
+            if worker.process.is_alive():
+                worker.process.kill()
+            worker.process.join(5)
+        except (OSError, ValueError, AssertionError):
+            log.debug("could not end worker %s", worker.process.pid, exc_info=True)
+        try:
+            worker.conn.close()
+        except OSError:
+            pass
+        try:
+            worker.process.close()
+        except ValueError:
+            pass  # still running: left to the OS (it ends itself when we do)
+
+    def _replace(self, worker: _Worker) -> None:
+        self._kill(worker)
+        self.restarts += 1
+        self._spawn()
+
+    # -- running jobs --
+    def run(self, jobs: Iterable[Job], cancel: threading.Event | None = None, *,
+            window: int | None = None) -> Iterator[JobResult]:
+        """Run every job; yield one JobResult per job, in input order. Jobs are pulled lazily; at most
+        `window` (default 4 × workers + 4) results are held waiting for an earlier slow job.
+
+        Stops (the generator ends) within POLL_SECONDS of `cancel` being set, killing busy workers.
+        Raises PoolUnavailable when workers cannot start (with the jobs not yet done).
+        """
+        limit = window if window is not None else 4 * self.size + 4
+        pending = iter(jobs)
+        queue: deque[tuple[int, Job]] = deque()  # pulled, not yet sent to a worker (retries first)
+        held: dict[int, JobResult] = {}
+        in_flight: dict[int, Job] = {}
+        unyielded: dict[int, Job] = {}  # every job pulled and not yet answered to the caller
+        next_in = 0  # index of the next job to pull
+        next_out = 0  # index of the next result to yield
+        exhausted = False
+        while len(self._workers) < self.size:
+            self._spawn()
+        while True:
+            if cancel is not None and cancel.is_set():
+                self._kill_busy()
+                return
+            while next_out in held:
+                result = held.pop(next_out)
+                unyielded.pop(next_out, None)
+                next_out += 1
+                yield result
+                if cancel is not None and cancel.is_set():
+                    self._kill_busy()
+                    return
+            # hand out work to idle ready workers
+            for worker in [w for w in self._workers if w.ready and w.index is None]:
+                if not queue and not exhausted and next_in - next_out < limit:
+                    job = next(pending, None)
+                    if job is None:
+                        exhausted = True
+                    else:
+                        queue.append((next_in, job))
+                        unyielded[next_in] = job
+                        next_in += 1
+                if not queue:
+                    break
+                index, job = queue.popleft()
+                if not self._send(worker, index, job):
+                    queue.appendleft((index, job))
+                    continue
+                in_flight[index] = job
+            if exhausted and not queue and not in_flight and next_out == next_in:
+                return
+            if not self._workers:
+                remaining = [unyielded[i] for i in sorted(unyielded)] + list(pending)
+                raise PoolUnavailable("worker processes cannot start", remaining)
+            for index, result in self._poll(cancel):
+                in_flight.pop(index, None)
+                held[index] = result
+            if self._start_failures >= _MAX_START_FAILURES and not any(w.ready for w in self._workers):
+                for worker in list(self._workers):
+                    self._kill(worker)
+
+    def _send(self, worker: _Worker, index: int, job: Job) -> bool:
+        try:
+            worker.conn.send((job.fn, job.args))
+        except (OSError, ValueError):  # the worker died since it said ready: replace it, retry the job
+            log.warning("worker %s is gone before its job; replacing it", worker.process.pid)
+            self._replace(worker)
+            return False
+        now = time.monotonic()
+        worker.index, worker.job, worker.job_started = index, job, now
+        limit = job.time_limit
+        worker.deadline = now + limit if limit is not None and math.isfinite(limit) else math.inf
+        return True
+
+    def _kill_busy(self) -> None:
+        for worker in [w for w in self._workers if w.index is not None or not w.ready]:
+            self._kill(worker)
+
+    def _poll(self, cancel: threading.Event | None) -> list[tuple[int, JobResult]]:
+        """Wait up to POLL_SECONDS for messages and exits; act on them and on deadlines."""
+        now = time.monotonic()
+        wake = now + POLL_SECONDS
+        for worker in self._workers:
+            if worker.index is not None:
+                wake = min(wake, worker.deadline)
+            elif not worker.ready:
+                wake = min(wake, worker.started_at + self.start_timeout)
+        waitables: list[Any] = []
+        owner: dict[Any, _Worker] = {}
+        for worker in self._workers:
+            waitables += [worker.conn, worker.process.sentinel]
+            owner[worker.conn] = owner[worker.process.sentinel] = worker
+        ready = wait(waitables, timeout=max(0.0, wake - now)) if waitables else []
+        results: list[tuple[int, JobResult]] = []
+        # Messages first: a job that finished just before its worker exited is done, not crashed.
+        for worker in {id(owner[item]): owner[item] for item in ready}.values():
+            results += self._drain(worker)
+        for item in ready:
+            worker = owner[item]
+            if item is worker.process.sentinel and worker in self._workers:
+                results += self._died(worker)
+        now = time.monotonic()
+        for worker in list(self._workers):
+            if worker.index is not None and now >= worker.deadline:
+                results.append(self._timed_out(worker, now))
+            elif not worker.ready and now - worker.started_at > self.start_timeout:
+                log.warning("a worker process did not start within %.0f s", self.start_timeout)
+                self._start_failures += 1
+                self._kill(worker)
+                if self._start_failures < _MAX_START_FAILURES:
+                    self._spawn()
+        if cancel is not None and cancel.is_set():
+            self._kill_busy()
+        return results
+
+    def _drain(self, worker: _Worker) -> list[tuple[int, JobResult]]:
+        """Read every message a worker has sent; the finished job's (index, result) if one finished."""
+        results: list[tuple[int, JobResult]] = []
+        while True:
+            try:
+                if not worker.conn.poll():
+                    return results
+                message = worker.conn.recv()
+            except (EOFError, OSError):
+                return results  # it died: its sentinel tells
+            except Exception as exc:  # a result that does not unpickle here
+                log.exception("a worker's result could not be read")
+                outcome = self._finish(worker, Status.FAILED, error=f"{type(exc).__name__}: {exc}")
+                results += [outcome] if outcome is not None else []
+                continue
+            kind = message[0]
+            outcome = None
+            if kind == "ready":
+                worker.ready = True
+                self._start_failures = 0
+            elif kind == "log":
+                record = logging.makeLogRecord(message[1])
+                logging.getLogger(record.name).handle(record)
+            elif kind == "extend" and worker.job is not None:
+                _, step, count, seconds = message
+                worker.deadline += seconds + count * float(worker.job.extensions.get(step, 0.0))
+            elif kind == "done":
+                outcome = self._finish(worker, Status.DONE, value=message[1])
+            elif kind == "failed":
+                outcome = self._finish(worker, Status.FAILED, error=message[1])
+            if outcome is not None:
+                results.append(outcome)
+
+    def _finish(self, worker: _Worker, status: Status, *, value: Any = None, error: str = "") -> tuple[int, JobResult] | None:
+        if worker.index is None or worker.job is None:
+            return None
+        index, job = worker.index, worker.job
+        now = time.monotonic()
+        limit = None if math.isinf(worker.deadline) else worker.deadline - worker.job_started
+        worker.index, worker.job, worker.deadline = None, None, math.inf
+        return index, JobResult(job, status, value, error, now - worker.job_started, limit)
+
+    def _died(self, worker: _Worker) -> list[tuple[int, JobResult]]:
+        worker.process.join(1)  # its sentinel fired: reap it to learn the exit code
+        code = worker.process.exitcode
+        results: list[tuple[int, JobResult]] = []
+        if not worker.ready:
+            log.warning("a worker process exited before it was ready (exit code %s)", code)
+            self._start_failures += 1
+            self._kill(worker)
+            if self._start_failures < _MAX_START_FAILURES:
+                self._spawn()
+            return results
+        if worker.index is not None:
+            log.warning("a worker process died (exit code %s) while running %s", code, worker.job)
+            outcome = self._finish(worker, Status.CRASHED, error=f"exit code {code}")
+            if outcome is not None:
+                results.append(outcome)
+        self._replace(worker)
+        return results
+
+    def _timed_out(self, worker: _Worker, now: float) -> tuple[int, JobResult]:
+        assert worker.index is not None and worker.job is not None
+        limit = worker.deadline - worker.job_started
+        log.warning("a job overran its time limit of %.0f s; killing worker %s", limit, worker.process.pid)
+        result = JobResult(worker.job, Status.TIMEOUT, None, f"time limit {limit:.0f} s",
+                           now - worker.job_started, limit)
+        index = worker.index
+        worker.index, worker.job = None, None
+        self._replace(worker)
+        return index, result

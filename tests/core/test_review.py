@@ -1,0 +1,115 @@
+"""The review queue (待核对): unkeyed facts grouped by phrase pattern; assigning a key to a group teaches the
+per-user dictionary; undo; schema version 3 (issue 9, core half of point 5)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from core import schema
+from core.archive import Archive
+from core.extract import analyse
+from core.indicators import reload_default, user_path
+from core.review import assign_key, fill_patterns, phrase_pattern, review_groups, synonym_of, undo_assignment
+
+REPORTS = {
+    "甲镇.txt": "甲镇2023年法治政府建设情况报告\n2023年，我镇共培育法律明白人35名，办理行政复议案件2件。\n",
+    "乙镇.txt": "乙镇2023年法治政府建设情况报告\n今年以来培育法律明白人12名，组织普法讲座3场。\n",
+    "丙镇.txt": "丙镇2023年法治政府建设情况报告\n本年度，全镇培育法律明白人8名。\n",
+}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_dictionary() -> Iterator[None]:
+    reload_default()  # the per-test user folder (conftest) has no user synonyms yet
+    yield
+    reload_default()
+
+
+def _archive(tmp_path: Path) -> Archive:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, text in REPORTS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    archive = Archive.open(tmp_path / "a.sqlite")
+    archive.import_paths([folder], workers=0)
+    return archive
+
+
+def test_phrase_pattern_drops_time_words_and_the_number() -> None:
+    text = "2023年，我镇全年共印发行政规范性文件12件。"
+    at = text.index("12")
+    assert phrase_pattern(text, at, at + 2, "件") == "印发行政规范性文件N件"
+    assert synonym_of("印发行政规范性文件N件") == "印发行政规范性文件"
+    assert synonym_of("N件") is None
+
+
+def test_groups_assign_learn_and_undo(tmp_path: Path) -> None:
+    with _archive(tmp_path) as archive:
+        groups = {g.pattern: g for g in review_groups(archive)}
+        group = groups["培育法律明白人N名"]
+        assert (group.count, group.documents, group.unit) == (3, 3, "名")
+        assert "法律明白人" in group.example
+        assert "办理行政复议案件N件" not in groups  # keyed with confidence: not queued
+
+        done = assign_key(archive, group.pattern, "education.trainees")
+        assert done.synonym == "培育法律明白人" and done.synonym_added
+        assert "培育法律明白人N名" not in {g.pattern for g in review_groups(archive)}
+        facts = [f for doc_id in archive.list_ids() for f in archive.get_facts(doc_id) if f.unit == "名"]
+        assert {(f.key, f.status) for f in facts} == {("education.trainees", "corrected")}
+        # the per-user dictionary learned the shape: a later text is placed by itself
+        assert "培育法律明白人" in user_path().read_text(encoding="utf-8")
+        assert analyse("全年培育法律明白人20名。").facts[0].key == "education.trainees"
+        # a user's assignment survives re-analysis
+        archive.reanalyse(workers=0)
+        facts = [f for doc_id in archive.list_ids() for f in archive.get_facts(doc_id) if f.unit == "名"]
+        assert {f.status for f in facts} == {"corrected"} and len(facts) == 3
+
+        undo_assignment(archive, done)
+        facts = [f for doc_id in archive.list_ids() for f in archive.get_facts(doc_id) if f.unit == "名"]
+        assert {(f.key, f.status) for f in facts} == {(None, "auto")}
+        assert "培育法律明白人" not in user_path().read_text(encoding="utf-8")
+        assert analyse("全年培育法律明白人20名。").facts[0].key is None
+
+
+def test_unknown_key_or_empty_group_is_a_clear_error(tmp_path: Path) -> None:
+    from core.errors import ArchiveError
+
+    with _archive(tmp_path) as archive:
+        with pytest.raises(ArchiveError, match="指标代码"):
+            assign_key(archive, "培育法律明白人N名", "no.such_key")
+        with pytest.raises(ArchiveError, match="没有待核对"):
+            assign_key(archive, "不存在的说法N件", "education.trainees")
+
+
+def test_version_2_archive_gets_confidence_and_patterns(tmp_path: Path) -> None:
+    path = tmp_path / "a.sqlite"
+    _archive(tmp_path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("DROP INDEX idx_facts_pattern")
+    conn.execute("ALTER TABLE facts DROP COLUMN pattern")
+    conn.execute("ALTER TABLE facts DROP COLUMN confidence")
+    conn.execute("PRAGMA user_version = 2")
+    conn.commit()
+    conn.close()
+    with Archive.open(path) as archive:
+        assert archive.migration_backup is not None
+        assert review_groups(archive) == []  # old rows have no pattern yet
+        assert fill_patterns(archive) > 0
+        assert "培育法律明白人N名" in {g.pattern for g in review_groups(archive)}
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
+    finally:
+        conn.close()
+
+
+def test_documents_in_the_trash_are_not_queued(tmp_path: Path) -> None:
+    with _archive(tmp_path) as archive:
+        first = archive.list_ids()[0]
+        archive.trash([first])
+        group = {g.pattern: g for g in review_groups(archive)}["培育法律明白人N名"]
+        assert (group.count, group.documents) == (2, 2)
