@@ -247,6 +247,9 @@ class MainWindow(QMainWindow):
         from gui.reuse_view import ReuseController
 
         self.reuse_controller = ReuseController(self)  # 重复率: filter box, results kept complete
+        from gui.watch import FolderWatcher
+
+        self.folder_watcher = FolderWatcher(self)  # 设置 → 自动导入文件夹
         self._restore_layout()
 
     # ------------------------------------------------------------------ archive lifecycle
