@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
+import threading
 from pathlib import Path
+from typing import Any
 
 from pytestqt.qtbot import QtBot
 
+from core.errors import SearchCancelledError
+from gui.main_window import MainWindow
 from tests.conftest import CORPUS
 from tests.gui.conftest import make_window
 
@@ -45,3 +50,31 @@ def test_a_report_dropped_into_the_watched_folder_is_imported_once(qtbot: QtBot,
         assert watcher.watch is None and not watcher.timer.isActive()
     finally:
         window.close()
+
+
+def test_each_keystroke_interrupts_the_listing_before_it(qtbot: QtBot, window: MainWindow) -> None:
+    """Typing fast: a listing still running when the next keystroke arrives is interrupted on the reader,
+    and the table ends with the last query's matches."""
+    archive = window.archive
+    assert archive is not None
+    reader = window.reader
+    assert reader is not None
+    started = threading.Event()
+
+    def slow(a: Any, *_: Any) -> None:
+        started.set()
+        # a statement that runs until interrupted (a recursive count with no end)
+        a.connection.execute("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c")
+
+    errors: list[BaseException] = []
+    reader.submit(slow, on_error=errors.append, name="list")
+    assert started.wait(30)
+    assert reader.interrupt("list") is True
+    qtbot.waitUntil(lambda: bool(errors), timeout=30_000)
+    assert isinstance(errors[0], SearchCancelledError | sqlite3.OperationalError)  # raw SQL here: "interrupted"
+    for text in ("复", "复议", "行政复议"):
+        window.search_box.setText(text)
+        window.listing.refresh()
+    expected = archive.search_ids("行政复议")
+    qtbot.waitUntil(lambda: window.model.query == "行政复议", timeout=30_000)
+    assert sorted(window.model.ids) == sorted(expected)
