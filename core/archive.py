@@ -717,7 +717,7 @@ class Archive:
             meta = {name: cols[name] for name in META_FIELDS}
             self._update_meta(conn, doc_id, meta, overrides, old_indexed_title=row[1])
             # A span the user touched keeps the user's facts; the analyser's facts there are added only beyond
-            # their number (报备率、及时率及规范率均达100% is three facts: confirming one keeps the other two),
+            # their number (备案率、及时率和合格率均为100% is three facts: confirming one keeps the other two),
             # those with a key no kept fact has first.
             kept: dict[tuple[int, int], list[str | None]] = {}
             for r in conn.execute("SELECT start, end, key FROM facts WHERE doc_id = ? AND status != 'auto'", (doc_id,)):
