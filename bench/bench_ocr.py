@@ -34,10 +34,10 @@ SHARED = Path(os.environ.get("REPORT_ARCHIVE_SHARED", ROOT.parent / "shared"))
 REAL = SHARED / "realfiles"
 
 CONFIGS = {
-    "default": dict(scale=2.0, det=1600, threads=2),
+    "default": dict(scale=2.0, det=1600, threads=1),
+    "2 threads": dict(scale=2.0, det=1600, threads=2),
     "fast": dict(scale=1.5, det=1280, threads=2),
     "fine": dict(scale=3.0, det=2400, threads=2),
-    "1 thread": dict(scale=2.0, det=1600, threads=1),
 }
 
 

@@ -332,7 +332,7 @@ class Archive:
         self._conn.interrupt()
 
     def count(self, *, deleted: bool = False) -> int:
-        where = "deleted_at IS NOT NULL" if deleted else "deleted_at IS NULL"
+        where = "deleted_at > ''" if deleted else "deleted_at IS NULL"  # > '': an index search, see core.store.queries._ranked
         return int(self._rows(f"SELECT count(*) FROM documents WHERE {where}")[0][0])
 
     def list_ids(
@@ -574,7 +574,7 @@ class Archive:
             meta = {name: cols[name] for name in META_FIELDS}
             self._update_meta(conn, doc_id, meta, overrides, old_indexed_title=row[1])
             # A span the user touched keeps the user's facts; the analyser's facts there are added only beyond
-            # their number (报备率、及时率及规范率均达100% is three facts: confirming one keeps the other two),
+            # their number (备案率、及时率和合格率均为100% is three facts: confirming one keeps the other two),
             # those with a key no kept fact has first.
             kept: dict[tuple[int, int], list[str | None]] = {}
             for r in conn.execute("SELECT start, end, key FROM facts WHERE doc_id = ? AND status != 'auto'", (doc_id,)):
@@ -601,7 +601,7 @@ class Archive:
 
     def get_facts(self, doc_id: int) -> list[Fact]:
         rows = self._rows(
-            "SELECT id, key, name, value, unit, qualifier, direction, start, end, sentence, status"
+            "SELECT id, key, name, value, unit, qualifier, direction, start, end, sentence, status, confidence"
             " FROM facts WHERE doc_id = ? ORDER BY start, id",
             (doc_id,),
         )

@@ -28,7 +28,7 @@ from core.export_indicators import (
     read_indicator_tsv,
     summarise,
 )
-from core.models import Document, Fact, StructureCheck
+from core.models import DOC_TYPES, Document, Fact, StructureCheck
 from core.protocols import ArchiveLike
 from core.xlsx_util import (
     MONEY_FORMAT,
@@ -169,7 +169,7 @@ REPORT_COLUMNS: list[ReportColumn] = [
     ReportColumn("报告年度", "所报告的年度（多年度报告为最后一年），数字", lambda r: r.doc.report_year),
     ReportColumn("时段", "多年度报告的起止年度，如 2016-2020", lambda r: r.doc.period or ""),
     ReportColumn("发布日期", "发布日期，Excel 日期格式", lambda r: parse_date(r.doc.publish_date)),
-    ReportColumn("文档类型", "法治政府建设年度报告 / 法治政府建设工作报告 / 会议纪要 / 政府工作报告 / 其他",
+    ReportColumn("文档类型", " / ".join(DOC_TYPES),
                  lambda r: r.doc.doc_type or ""),
     ReportColumn("标签", "文档的标签，用「、」分隔", lambda r: "、".join(r.doc.tags)),
     ReportColumn("原文件名", "导入时的原文件名", lambda r: r.doc.source_name or ""),

@@ -54,12 +54,15 @@ def analyse(text: str, source_name: str = "") -> Analysis:
     )
 
 
-# A court or procuratorate acting in the sentence (少年法庭已审结刑事案件16件), or criminal justice figures
+# A court or procuratorate acting in the sentence (某法院审结刑事案件N件), or criminal justice figures
 # (犯罪案件达10件12人，判处…): theirs, not the agency's. Not when the court is the object (答复检察院建议书).
 _OTHER_ACTOR = re.compile(r"(?<!答复)(?<!回复)(?<!配合)(?<!协助)(?<!会同)(?<!联合)(?<![向与和及对])(?:法院|法庭|检察院|检察机关|审判机关)")
 _JUSTICE_WORDS = re.compile(r"刑事案件|犯罪案件|判处|刑期|重刑率|审结[^，。；]{0,6}刑事")
 _JUSTICE_AGENCY = re.compile(r"法院|检察|公安|司法")
-_OWN_WORDS = re.compile(r"我局|本局|我委|本委|我厅|本厅|我办|本办|我区|我市|我县|我镇|本单位|我单位|区政府|市政府|县政府|被告(?!人)|应诉|败诉|出庭")
+_OWN_WORDS = re.compile(
+    r"我局|本局|我委|本委|我厅|本厅|我办|本办|我区|我市|我县|我镇|本单位|我单位|区政府|市政府|县政府|被告(?!人)|应诉|败诉|出庭"
+    r"|行政诉讼|行政复议|行政机关|行政争议"  # a court figure about the administration is the agency's concern
+)
 
 
 _ISSUER_BEFORE = re.compile(r"(?:国家|中央|国务院|省|市|上级)$")

@@ -108,7 +108,7 @@ _NEGATED_ZERO_RE = re.compile(
     r"|(?P<rate>率)(?:为|是|均为|保持为?|均保持为?)?(?P<zero>0(?:\.0+)?%?|零)(?![\d.])"
 )
 
-# 无森林火情、亡人火警: one explicit zero per incident named after 无.
+# 无火灾事故、伤亡事件: one explicit zero per incident named after 无.
 _INCIDENT = r"[\u4e00-\u9fff]{0,6}?(?:火情|火警|事故|事件)"
 _NONE_LIST_RE = re.compile(rf"(?<![毫有若从虚别])无(?P<items>{_INCIDENT}(?:、{_INCIDENT})*)(?=[，,。；;、\s）)]|$)")
 # 未认领事项数量为0: a count stated as zero; the unit follows the counted noun.
@@ -171,7 +171,7 @@ _DIRECTION_RE = re.compile(
 _LIST_TAIL_RE = re.compile(
     r"^(?P<items>[^，,。；;：:]+?)(?:均|全部|都|皆|全)(?:已经?)?(?:达到了|达到|达|为|保持在?|实现|是)?了?$"
 )
-# 全程网办率以及一趟不用跑率达100%: rates joined by 以及/及/和/与/、 sharing one number, no 均.
+# 甲办理率以及乙办结率达100%: rates joined by 以及/及/和/与/、 sharing one number, no 均.
 _RATE_LIST_RE = re.compile(r"^(?P<items>[^，,。；;：:]+?率)(?:达到了|达到|达|为|是)?$")
 # Counts about others: 在全市15个开发区中首家…, 成为全省3个试点之一.
 _OTHERS_RE = re.compile(
@@ -322,12 +322,12 @@ _TITLE_RE = re.compile(r"(?:《[^》]*》[、，,]?)+等?")
 _FILLERS = ("“", "”", "‘", "’", "各类", "各种", "各项", "分别", "累计", "共计", "全部", "相关", "了")
 
 
-_ASIDE_RE = re.compile(r"[（(][^）)]{1,6}[）)]")  # 出台（修订）规范性文件: a short aside inside a phrase
+_ASIDE_RE = re.compile(r"[（(][^）)]{1,6}[）)]")  # 制定（修改）办法: a short aside inside a phrase
 
 
 def _key_context(prefix: str) -> str:
     """The clause text with book titles, quotes, short asides and fillers out: 出台《…》等 → 出台,
-    调处各类矛盾纠纷 → 调处矛盾纠纷, 出台（修订）规范性文件 → 出台规范性文件."""
+    化解各类纠纷 → 化解纠纷, 制定（修改）办法 → 制定办法."""
     if "《" in prefix:
         prefix = _TITLE_RE.sub("", prefix)
     if "（" in prefix or "(" in prefix:
@@ -561,7 +561,7 @@ class FactExtractor:
         if post in ("余", "多") and not token.inner_qualifier:
             qualifier += post
         direction = _direction(stripped_prefix)
-        # Several indicators sharing one number: 报备率、及时率及规范率均达100%.
+        # Several indicators sharing one number: 备案率、及时率和合格率均为100%.
         items = _list_items(stripped_prefix)
         if items:
             for item in items:
@@ -624,7 +624,7 @@ class FactExtractor:
         if not hedged and unit in ("条", "类", "个", "名", "位", "届", "组", "节", "门", "部门", "网格"):
             return False  # 二十条 (a policy), 两类, 两个维护, 四个意识
         if token.value == 1:
-            # 一批, 一件事, 一次会议, 发现一起 are words; 有行政诉讼案件一宗。 is a count.
+            # 一批, 一件事, 一次会议, 发现一起 are words; 共有诉讼案件一宗。 is a count.
             if following[:1] and following[:1] not in _CLAUSE_DELIMS:
                 return False
             return prefix.endswith(_COUNTED_NOUN_ENDINGS)
@@ -811,8 +811,23 @@ _FOLLOWING_COUNT = {  # 开展法治培训10场次，覆盖500余人次: the peo
 }
 
 
+_OTHER_SUBJECT_RE = re.compile(r"我局|本局|我委|我厅|我办|我区|我市|我县|全区|全市|全县|全局|区政府|市政府|县政府|各单位|各部门")
+_ADVISER_COUNTED_RE = re.compile(r"(?:法律顾问|公职律师)[^，,；;]{0,4}?\d+\s*(?:名|人|家|位)")
+
+
+def _counsel_acts(sentence_before: str) -> bool:
+    """Whether the legal adviser is the actor of the clause the number ends: named in it or in an earlier
+    clause of the sentence with no other subject between (聘请法律顾问3名 counts the advisers: no actor)."""
+    for clause in reversed(re.split(r"[，,；;]", sentence_before)):
+        if _COUNSEL_ACTOR_RE.search(clause):
+            return not _ADVISER_COUNTED_RE.search(clause)
+        if _OTHER_SUBJECT_RE.search(clause):
+            return False
+    return False
+
+
 def _counsel_key(sentence_before: str, clause: str, unit: str, dictionary: IndicatorDictionary) -> str | None:
-    if not _COUNSEL_ACTOR_RE.search(sentence_before):
+    if not _COUNSEL_ACTOR_RE.search(sentence_before) or not _counsel_acts(sentence_before):
         return None
     for pattern, key in _COUNSEL_WORK:
         if pattern.search(clause) and key in dictionary and dictionary.unit_fits(key, unit):
@@ -822,7 +837,7 @@ def _counsel_key(sentence_before: str, clause: str, unit: str, dictionary: Indic
 
 _VISIT_UNITS = ("家次", "户次")
 _CHECK_VERB = re.compile(r"检查|排查|巡查|抽查|督查|检测|核查")
-# A verb that makes the figure another quantity than the indicator (区级取消政务服务事项18项 is no stock of items).
+# A verb that makes the figure another quantity than the indicator (取消某类事项N项 is no stock of items).
 _OTHER_ACTION: dict[str, re.Pattern[str]] = {
     "service.items": re.compile(r"取消|下放|调整为|调整至|精简|压减|削减|划转|承接|减少"),
 }
@@ -947,7 +962,7 @@ def _list_items(prefix: str) -> list[str]:
         not all(item.endswith("率") for item in items)
         or any(a != b and b.endswith(a.removeprefix("基本")) for a in items for b in items)
     ):
-        return []  # without 均, only distinct rates (A率以及B率达100%; not 满意率和基本满意率) share one number
+        return []  # without 均, only distinct rates (A率以及B率达100%; not 甲率和基本甲率) share one number
     return items
 
 

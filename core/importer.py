@@ -98,7 +98,8 @@ class Processed:
     data: bytes = b""  # the original bytes (stored as a BLOB)
     index_body: str = ""  # search.index_form(text), computed where the CPU work happens (a worker)
     mtime_ns: int | None = None  # the file's modification time when it was checked (stored for re-import)
-    reuse_signature: bytes = b""  # reuse.prepare(text), likewise
+    reuse_signature: bytes = b""  # reuse.prepare(text), likewise: the encoded signature …
+    reuse_keys: list[int] | None = None  # … and its index keys
 
 
 def sha256(data: bytes) -> str:
@@ -134,7 +135,7 @@ def process_bytes(path: str, data: bytes, sha_original: str | None = None) -> Pr
     item.text = text
     item.sha_text = text_hash(text)
     item.index_body = search.index_form(text)
-    item.reuse_signature = reuse.prepare(text)
+    item.reuse_signature, item.reuse_keys = reuse.prepare(text)
     item.fmt = result.fmt
     item.encoding = result.encoding
     item.warnings = list(result.warnings)
@@ -330,7 +331,7 @@ def store_document(conn: sqlite3.Connection, item: Processed) -> int:
     )
     insert_facts(conn, doc_id, analysis.facts)
     search.index_document(conn, doc_id, indexed_title, item.index_body or search.index_form(item.text))
-    reuse.index_document(conn, doc_id, item.text, encoded=item.reuse_signature)
+    reuse.index_document(conn, doc_id, item.text, encoded=item.reuse_signature, keys=item.reuse_keys)
     return doc_id
 
 

@@ -4,7 +4,7 @@ Rules, in order of trust (each field records the span of text it came from in `e
 - title: the most specific title-like line above the body (scraped pages put the site name and a column
   name first); else the report's own naming of itself ("现将我局2023年法治政府建设工作情况报告如下",
   with the agency for 我局); else the file name when it reads like a title; else None, never a guess.
-- agency: the organisation a title starts with ("深圳市罗湖区人力资源局2020年…", "大鹏新区2022年管委会
+- agency: the organisation a title starts with ("青禾市云溪区人力资源局2020年…", "某某新区2022年管委会
   工作报告"); else the 落款 (an organisation line above the closing date; a joint 落款 gives the
   人民政府; compiler lines such as "…办公室整理" are skipped); else the speaker of a 政府工作报告
   ("我代表南山区人民政府向大会…"); else, for a bureau that only says 我局, the bureau of its own region
@@ -12,7 +12,7 @@ Rules, in order of trust (each field records the span of text it came from in `e
   report ("南山区2022年法治政府建设年度报告"); else the page's 来源/发布机构 (who posted it).
   Abbreviations are expanded (X区政府 → X区人民政府, 管委会 → 管理委员会, 人大常委会 → 人民代表大会常务
   委员会). Government bodies (人民政府, 管理委员会, 人大常委会) get their prefecture ("深圳市南山区人民
-  政府"); a department keeps the name it signs with ("南昌县人力资源和社会保障局"), and gets the region
+  政府"); a department keeps the name it signs with ("某某县人力资源和社会保障局"), and gets the region
   prefix only when it names no region at all ("区司法局" → "南京市秦淮区司法局").
 - region: from the agency, the title, the file name, a speech's subtitle ("——在深圳市南山区第八届人民代表
   大会…"), then the region the text mostly names (core.regions); a functional area that is no county
@@ -410,7 +410,7 @@ class _Extractor:
         if agency is None and self.org_line:  # 发文机关 on the line above the title
             agency, agency_span = self.org_line[0], self.org_line[1:]
         if agency is None and (m := _TITLE_PLACE_BODY.match(title_for_rules)):
-            agency = m.group("place") + m.group("body")  # "大鹏新区2022年管委会工作报告"
+            agency = m.group("place") + m.group("body")  # "某某新区2022年管委会工作报告"
             if title_hit and title_for_rules == title_hit[0]:
                 agency_span = (title_hit[1] + m.start("place"), title_hit[1] + m.end("body"))
         if agency is None and sig_org:

@@ -210,7 +210,7 @@ def _ancestor_mentions(code: str, text: str) -> int:
 def parse_prefix(
     s: str, context: str | set[str] = "", *, allow_short: bool = True, text: str = ""
 ) -> tuple[str, int] | None:
-    """The deepest region named at the start of `s` ("深圳市罗湖区人力资源局" → 罗湖区 and its end).
+    """The deepest region named at the start of `s` ("南京市秦淮区某某局" → 秦淮区 and its end).
 
     Names are chained while each is inside the previous one ("江苏南京秦淮区"); a short name (南京, 秦淮)
     counts when `allow_short`. An ambiguous name (朝阳区) is placed with the regions named in `context`.

@@ -65,7 +65,7 @@ MIN_OTHER_PASSAGE_CHARS = 24
 # Lines longer than this are cut at sentence ends into paragraphs of about this size.
 LONG_PARAGRAPH = 600
 # Bump when the algorithm changes: stored results of another version are recomputed.
-ALGORITHM_VERSION = 3
+ALGORITHM_VERSION = 4
 
 POSTINGS_SQL = (
     "CREATE TABLE IF NOT EXISTS reuse_postings (key INTEGER NOT NULL, doc_id INTEGER NOT NULL,"
@@ -357,25 +357,30 @@ def _has_tables(conn: sqlite3.Connection) -> bool:
     return row is not None
 
 
-def prepare(text: str) -> bytes:
-    """The signature of a text, encoded: computed where the CPU work happens (an import worker)."""
-    return encode_signature(signature(text))
+def prepare(text: str) -> tuple[bytes, list[int]]:
+    """The encoded signature of a text and its index keys: computed where the CPU work happens (an import
+    worker), so that the writing process only inserts them."""
+    sig = signature(text)
+    return encode_signature(sig), sorted(sig.index_keys())
 
 
 def index_document(conn: sqlite3.Connection, doc_id: int, text: str, *, sig: Signature | None = None,
-                   encoded: bytes = b"") -> None:
+                   encoded: bytes = b"", keys: Sequence[int] | None = None) -> None:
     """Add a document's clause keys and signature to the index (caller holds the transaction);
     an earlier-year report imported late makes the stored results of later reports sharing its text stale."""
     if not _has_tables(conn):
         return
-    if sig is None and encoded:
-        sig = decode_signature(encoded)
-    sig = sig or signature(text)
-    wanted = sorted(sig.index_keys())
+    if encoded and keys is not None:
+        wanted = list(keys)
+    else:
+        if sig is None and encoded:
+            sig = decode_signature(encoded)
+        sig = sig or signature(text)
+        wanted = sorted(sig.index_keys())
+        encoded = encoded or encode_signature(sig)
     conn.executemany("INSERT OR IGNORE INTO reuse_postings(key, doc_id) VALUES (?, ?)",
                      [(k, doc_id) for k in wanted])
-    conn.execute("INSERT OR REPLACE INTO reuse_signatures(doc_id, data) VALUES (?, ?)",
-                 (doc_id, encoded or encode_signature(sig)))
+    conn.execute("INSERT OR REPLACE INTO reuse_signatures(doc_id, data) VALUES (?, ?)", (doc_id, encoded))
     _invalidate_later(conn, doc_id, wanted)
 
 
@@ -525,13 +530,15 @@ def check(conn: sqlite3.Connection, doc_id: int, text: str | None = None) -> Reu
             (key,),
         ).fetchall()
         holders = {int(r[0]) for r in rows} | {doc_id}
-        agencies = set()
+        agencies: set[str] = set()
         for raw_id, year, agency in rows:
             other = int(raw_id)
             if other not in docs:
                 docs[other] = _Doc(other, year, _agency_key(agency, aliases))
-            agencies.add(docs[other].agency or f"#{other}")
-        agencies.add(me.agency or f"#{doc_id}")
+            if docs[other].agency:  # a document without a known agency is no evidence of another agency
+                agencies.add(docs[other].agency)
+        if me.agency:
+            agencies.add(me.agency)
         if len(holders) >= BOILERPLATE_DOCS and len(agencies) >= BOILERPLATE_AGENCIES:
             boiler.add(key)
             continue

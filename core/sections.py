@@ -47,7 +47,7 @@ _PLAN_BODY = re.compile(
     r"(?:下一年度?|下一步|下阶段|下一阶段|明年|今后|新的一年|(?:19|20)\d{2}年(?:度)?[，,]?)[^。；]{0,30}?"
     r"(?:将|要|拟|计划|继续|持续|着力|重点|进一步)"
 )
-# A body that asks others to act ("建议省、市集中组织…培训"): requests upward, not the agency's plan.
+# A body that asks others to act ("建议上级部门统一组织…培训"): requests upward, not the agency's plan.
 _REQUEST_BODY = re.compile(r"建议(?:省|市|区|县|国家|上级|中央|有关部门|相关部门|健全|完善|加大|出台|建立)")
 # An unnumbered heading line for the fallback of check_structure: short, no sentence inside.
 _BARE_HEADING = re.compile(r"^[ \t\u3000]*([^\n。；;，,]{4,30})[ \t\u3000]*$", re.MULTILINE)

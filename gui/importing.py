@@ -59,6 +59,8 @@ class Imports:
             # the dialog in a later turn of the event loop: no single long stall after a big import
             seconds = time.monotonic() - started
             QTimer.singleShot(0, lambda: self.show_import_summary(report, seconds))
+            if any(item.outcome == "imported" for item in report.items):
+                self.w.schedule_suggestion_warm_up()  # the new reports' words, before the clerk opens them
             self.w.importFinished.emit(report)
 
         def failed(exc: BaseException) -> None:

@@ -105,6 +105,7 @@ class Listing:
                 ids = archive.list_ids(query=query or None, order_by=order_by, descending=descending, **filters)
             return filter_ids(archive, ids, reuse_minimum), archive.count()
 
+        self.w.reader.interrupt("list")  # the previous keystroke's listing is of no use any more
         self.w.reader.submit(
             job,
             on_done=lambda r: self.apply_ids(generation, query, r),
@@ -116,7 +117,12 @@ class Listing:
         """A listing/search that failed: say so in the status bar (typing must never pop up boxes)."""
         if generation != self.w._generation:
             return
+        from core.errors import SearchCancelledError
         from gui.errors import is_expected, message_for
+
+        if isinstance(exc, SearchCancelledError):  # an interrupt meant for the listing before it: list again
+            self.refresh()
+            return
 
         if not is_expected(exc):
             log.error("listing failed", exc_info=(type(exc), exc, exc.__traceback__))

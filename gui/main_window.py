@@ -247,6 +247,9 @@ class MainWindow(QMainWindow):
         from gui.reuse_view import ReuseController
 
         self.reuse_controller = ReuseController(self)  # 重复率: filter box, results kept complete
+        from gui.watch import FolderWatcher
+
+        self.folder_watcher = FolderWatcher(self)  # 设置 → 自动导入文件夹
         self._restore_layout()
 
     # ------------------------------------------------------------------ archive lifecycle
@@ -553,7 +556,10 @@ class MainWindow(QMainWindow):
             old.raise_()
             old.activateWindow()
             return
-        dialog = SettingsDialog(self.settings, self)
+        from core import export_templates
+
+        names = [n for n in export_templates.template_names() if n != export_templates.ALL_INDICATORS]
+        dialog = SettingsDialog(self.settings, self, templates=names)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.applied.connect(lambda names: self._settings_changed(names) if names else None)
         self.settings_dialog = dialog

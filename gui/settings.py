@@ -9,6 +9,7 @@ a value stored out of range reads as the nearest allowed one.
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,8 @@ from PySide6.QtCore import QByteArray, QSettings
 
 if TYPE_CHECKING:
     from core.ingest import TimeLimit
+
+log = logging.getLogger(__name__)
 
 ORGANISATION = "ReportArchive"
 APPLICATION = "ReportArchive"
@@ -39,7 +42,6 @@ TIME_PER_MB = IntOption("import/timeLimitPerMb", 10, 0, 600)  # seconds more per
 BACKUP_DIR_KEY = "backup/folder"
 BACKUP_KEEP = IntOption("backup/keep", 7, 1, 365)
 WATCHED_FOLDER_KEY = "import/watchedFolder"
-EXPORT_TEMPLATE_KEY = "export/template"  # "" = every indicator of the dictionary
 
 
 def default_backup_dir() -> Path:
@@ -184,12 +186,23 @@ class Settings:
 
     @property
     def export_template(self) -> str:
-        """Name of the export template chosen by default ("" = every indicator of the dictionary)."""
-        return self._str(EXPORT_TEMPLATE_KEY)
+        """Name of the export template chosen by default ("" = every indicator of the dictionary).
+
+        Kept by core.export_templates (the export dialog and the CLI read the same default), not in QSettings."""
+        from core import export_templates
+
+        name = export_templates.default_template()
+        return "" if name == export_templates.ALL_INDICATORS else name
 
     @export_template.setter
     def export_template(self, value: str) -> None:
-        self._s.setValue(EXPORT_TEMPLATE_KEY, value or "")
+        from core import export_templates
+        from core.errors import ArchiveError
+
+        try:
+            export_templates.set_default_template(value or export_templates.ALL_INDICATORS)
+        except (ArchiveError, OSError):
+            log.warning("could not set the default export template to %r", value, exc_info=True)
 
     # -- values -------------------------------------------------------------------
     @property

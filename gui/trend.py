@@ -287,8 +287,12 @@ class TrendDialog(QDialog):
                     item.setToolTip(fact.sentence)
                 self.table.setItem(r, c, item)
         skipped = tr("；另有 {n} 份报告未计入（无年度或同年度已有较新的报告）").format(n=len(result.skipped)) if result.skipped else ""
-        if len(result.doc_for_year) + len(result.skipped) > self._chosen.get(result.agency, 0):
+        used = len(result.doc_for_year) + len(result.skipped)
+        if used > self._chosen.get(result.agency, 0):
             skipped += tr("（所选报告只有一个年度：显示该机关各年度的报告）")
+            index = self.agency_box.findData(result.agency)
+            if index >= 0:  # the count in the box: the reports shown, not only the one selected
+                self.agency_box.setItemText(index, tr("{name}（{n} 份）").format(name=result.agency, n=used))
         self.status.setText(
             tr("{agency}：{years} 个年度，{rows} 个指标").format(agency=result.agency, years=len(years), rows=len(result.rows))
             + skipped

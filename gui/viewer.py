@@ -53,7 +53,7 @@ from gui.models import PART_NAMES, part_name
 from gui.table import copy_text, view_to_tsv
 from gui.ui import inform
 from gui.viewer_facts import STATUS_NAMES, FactPanel
-from gui.viewer_text import OffsetMap, format_value, parse_value_unit
+from gui.viewer_text import HUGE_LINE, OffsetMap, format_value, parse_value_unit, wrap_mode_for
 
 if TYPE_CHECKING:
     from core.archive import Archive
@@ -63,7 +63,15 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["STATUS_NAMES", "DocumentViewer", "OffsetMap", "format_value", "parse_value_unit"]
+__all__ = [
+    "HUGE_LINE",
+    "STATUS_NAMES",
+    "DocumentViewer",
+    "OffsetMap",
+    "format_value",
+    "parse_value_unit",
+    "wrap_mode_for",
+]
 
 FACT_BG = QColor("#fff2a8")
 FACT_CONFIRMED_BG = QColor("#d6f0d0")
@@ -316,6 +324,7 @@ class DocumentViewer(FactPanel):
         if not same or text != self.text_str:
             self.text_str = text
             self._offsets = OffsetMap(text)
+            self.text.setWordWrapMode(wrap_mode_for(text))
             self.text.setPlainText(text)
         self.text.verticalScrollBar().setValue(scroll)
         self._show_header()

@@ -125,6 +125,17 @@ class Worker(QObject):
             if job is not None:
                 job.cancel()
 
+    def interrupt(self, name: str) -> bool:
+        """Stop the running job if it is called `name` (a listing a newer keystroke replaces): it is cancelled and
+        its SQL statement interrupted (core.Archive.interrupt), so it ends with SearchCancelledError at once."""
+        with self._lock:
+            current, archive = self._current, self._archive
+        if current is None or current.name != name or current.finished or archive is None:
+            return False
+        current.cancel()
+        archive.interrupt()
+        return True
+
     def stop(self, timeout: float = 10.0) -> None:
         """Cancel what is queued, let the running job notice, close the thread's archive."""
         if self._stopped:

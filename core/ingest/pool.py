@@ -84,6 +84,33 @@ class PoolUnavailable(RuntimeError):
         self.remaining = remaining
 
 
+class _Duplex:
+    """Two one-way pipe ends used as one two-way connection (what the pool needs of a Connection)."""
+
+    def __init__(self, incoming: Connection, outgoing: Connection) -> None:
+        self.incoming = incoming
+        self.outgoing = outgoing
+
+    def send(self, obj: Any) -> None:
+        self.outgoing.send(obj)
+
+    def recv(self) -> Any:
+        return self.incoming.recv()
+
+    def poll(self, timeout: float = 0.0) -> bool:
+        return self.incoming.poll(timeout)
+
+    def fileno(self) -> int:  # multiprocessing.connection.wait() waits on the incoming end
+        return self.incoming.fileno()
+
+    def close(self) -> None:
+        for end in (self.incoming, self.outgoing):
+            try:
+                end.close()
+            except OSError:
+                pass
+
+
 # --- inside a worker ---------------------------------------------------------------------------------
 
 _channel: _Channel | None = None  # set in a worker process while it runs a job
@@ -92,7 +119,7 @@ _channel: _Channel | None = None  # set in a worker process while it runs a job
 class _Channel:
     """The worker's end of its pipe; several threads of a job (and logging) may send."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: _Duplex) -> None:
         self.conn = conn
         self.lock = threading.Lock()
 
@@ -183,7 +210,7 @@ def exit_with_parent() -> None:
 
 
 def _worker_main(
-    conn: Connection, initializer: Callable[[], None] | None, preload: tuple[str, ...], log_level: int,
+    conn: _Duplex, initializer: Callable[[], None] | None, preload: tuple[str, ...], log_level: int,
     low_priority: bool,
 ) -> None:
     """A worker's life: set up, say "ready", then run jobs one at a time until told to stop."""
@@ -232,7 +259,7 @@ def _worker_main(
 @dataclass(slots=True)
 class _Worker:
     process: Any  # multiprocessing.context.SpawnProcess
-    conn: Connection
+    conn: _Duplex
     started_at: float
     ready: bool = False
     index: int | None = None  # the job it runs (position in the input), None when idle
@@ -290,7 +317,10 @@ class WorkerPool:
         return [w.process.pid for w in self._workers if w.process.pid is not None]
 
     def _spawn(self) -> _Worker:
-        parent_end, child_end = self._context.Pipe(duplex=True)
+        # two one-way pipes (os.pipe), not Pipe(duplex=True): that is a socketpair, and the app opens no socket
+        to_child_r, to_child_w = self._context.Pipe(duplex=False)
+        to_parent_r, to_parent_w = self._context.Pipe(duplex=False)
+        parent_end, child_end = _Duplex(to_parent_r, to_child_w), _Duplex(to_child_r, to_parent_w)
         process = self._context.Process(
             target=_worker_main,
             args=(child_end, self.initializer, self.preload, logging.getLogger().getEffectiveLevel(),

@@ -163,10 +163,12 @@ def available() -> bool:
 
 
 def _threads() -> int:
+    """onnxruntime threads per engine: 1 by default. The import runs several worker processes that use the
+    cores already; 2 threads per engine cost 6.8 CPU s per page against 3.8 for one (BENCHMARKS.md#ocr)."""
     raw = os.environ.get("REPORT_ARCHIVE_OCR_THREADS", "").strip()
     if raw.isdigit() and int(raw) > 0:
         return int(raw)
-    return max(1, min(2, os.cpu_count() or 1))
+    return 1
 
 
 class _Engine:

@@ -53,10 +53,14 @@ def select(
         if parsed.empty:
             return []  # something was typed, but nothing searchable
         if parsed.terms:
+            # exclusions go into the same MATCH (FTS5's NOT), so FTS5 can stop at the newest matches
+            expression = search.fts_expression(parsed.terms)
+            if parsed.excluded:
+                expression = f"({expression}) NOT ({search.fts_any(parsed.excluded)})"
             where.append("d.id IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
-            params.append(search.fts_expression(parsed.terms))
+            params.append(expression)
             ranked = True
-        if parsed.excluded:
+        elif parsed.excluded:
             where.append("d.id NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
             params.append(search.fts_any(parsed.excluded))
     if year is not None:
@@ -90,7 +94,7 @@ def select(
         )
         params.extend(none_ids)
     if order_by is None and ranked:
-        unfiltered = len(where) == 2 and not deleted and not parsed.excluded
+        unfiltered = len(where) == 2 and not deleted
         return _ranked(run, parsed, where, params, limit, unfiltered=unfiltered)
     direction = "DESC" if descending else "ASC"
     if order_by is None:
@@ -116,7 +120,8 @@ def _ranked(run: Rows, parsed: search.ParsedQuery, where: list[str], params: lis
     """
     window = search.RANK_WINDOW
     if unfiltered and limit is not None and limit <= window:
-        trashed = int(run("SELECT count(*) FROM documents WHERE deleted_at IS NOT NULL")[0][0])
+        # `> ''` (= IS NOT NULL for these timestamps) searches the index; IS NOT NULL scanned the table
+        trashed = int(run("SELECT count(*) FROM documents WHERE deleted_at > ''")[0][0])
         rows = run(
             "SELECT d.id FROM (SELECT rowid AS doc_id FROM fts WHERE fts MATCH ? ORDER BY rowid DESC LIMIT ?) m"
             " JOIN documents d ON d.id = m.doc_id WHERE d.deleted_at IS NULL ORDER BY d.id DESC LIMIT ?",

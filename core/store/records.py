@@ -35,6 +35,7 @@ def fact(row: Sequence[Any]) -> Fact:
     return Fact(
         id=int(row[0]), key=row[1], name=row[2], value=float(row[3]), unit=row[4], qualifier=row[5],
         direction=row[6], start=int(row[7]), end=int(row[8]), sentence=row[9], status=row[10],
+        confidence=1.0 if len(row) < 12 or row[11] is None else float(row[11]),  # NULL: stored before version 6
     )
 
 

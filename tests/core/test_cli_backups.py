@@ -81,25 +81,34 @@ def test_restore_backup_refuses_a_damaged_backup(archive: Path, tmp_path: Path,
 
 
 _HOLD = """
-import sqlite3, sys, time
+import sqlite3, sys
 conn = sqlite3.connect(sys.argv[1], isolation_level=None)
 conn.execute("BEGIN IMMEDIATE")
 print("locked", flush=True)
-time.sleep(float(sys.argv[2]))
+sys.stdin.readline()  # held until the test says so: no race with how fast the CLI starts
 conn.execute("COMMIT")
 """
 
 
 def test_a_cli_write_waits_for_another_programs_write_and_says_so(archive: Path) -> None:
-    holder = subprocess.Popen([sys.executable, "-c", _HOLD, str(archive), "2"], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen([sys.executable, "-c", _HOLD, str(archive)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    cli: subprocess.Popen[str] | None = None
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
-        done = subprocess.run([sys.executable, "-m", "core", "--db", str(archive), "tag", "add", "等待", "1"],
-                              cwd=REPO, capture_output=True, text=True, encoding="utf-8", timeout=300, check=False)
+        cli = subprocess.Popen([sys.executable, "-m", "core", "--db", str(archive), "tag", "add", "等待", "1"],
+                               cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
+        assert cli.stderr is not None
+        first = cli.stderr.readline()  # the CLI says it waits while the other program holds the lock
     finally:
-        holder.wait(timeout=60)
-    assert done.returncode == 0, done.stderr
-    assert "正在等待" in done.stderr
+        assert holder.stdin is not None
+        holder.stdin.write("\n")
+        holder.stdin.flush()
+        holder.wait(timeout=120)
+    assert cli is not None
+    _out, err = cli.communicate(timeout=300)
+    assert cli.returncode == 0, first + err
+    assert "正在等待" in first
     conn = sqlite3.connect(archive)
     try:
         assert conn.execute("SELECT count(*) FROM tags WHERE name = '等待'").fetchone()[0] == 1

@@ -168,22 +168,22 @@ def test_a_changed_openpyxl_is_refused_with_a_chinese_message(monkeypatch: pytes
 def test_a_further_sheet_or_column_is_one_entry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from core import export
 
-    sheet = export.ExtraSheet("重复情况", (("文档ID", "文档编号"), ("重复率", "与早先文档相同的文字占比")),
+    sheet = export.ExtraSheet("测试表", (("文档ID", "文档编号"), ("测试列", "与早先文档相同的文字占比")),
                               lambda r: [[r.doc.id, 0.25]])
-    column = export.ReportColumn("重复率", "与早先文档相同的文字占比", lambda _r: 0.25)
+    column = export.ReportColumn("测试列", "与早先文档相同的文字占比", lambda _r: 0.25)
     monkeypatch.setattr(export, "EXTRA_SHEETS", [sheet])
     monkeypatch.setattr(export, "REPORT_COLUMNS", [*export.REPORT_COLUMNS, column])
-    assert export.sheet_names() == ("报告", "指标明细", "重复情况", "说明")
+    assert export.sheet_names() == ("报告", "指标明细", "测试表", "说明")  # the only further sheet here
     doc = Document(id=7, title="甲", source_name="a.txt", report_year=2022)
     out = tmp_path / "x.xlsx"
     write_workbook(out, [(doc, StructureCheck(), [])], load_indicators(), 1)
     wb = load_workbook(out)
-    assert wb.sheetnames == ["报告", "指标明细", "重复情况", "说明"]
-    assert [c.value for c in wb["重复情况"][2]] == [7, 0.25]
+    assert wb.sheetnames == ["报告", "指标明细", "测试表", "说明"]
+    assert [c.value for c in wb["测试表"][2]] == [7, 0.25]
     headers = [c.value for c in wb["报告"][1]]
-    assert wb["报告"].cell(row=2, column=headers.index("重复率") + 1).value == 0.25
+    assert wb["报告"].cell(row=2, column=headers.index("测试列") + 1).value == 0.25
     described = {(r[0].value, r[1].value) for r in wb["说明"].iter_rows(min_row=2)}
-    assert ("重复情况", "重复率") in described and ("报告", "重复率") in described
+    assert ("测试表", "测试列") in described and ("报告", "测试列") in described
 
 
 def test_reanalysis_keeps_a_persons_figures_and_the_others_of_a_shared_span(tmp_path: Path) -> None:

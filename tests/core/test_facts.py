@@ -548,6 +548,9 @@ def test_legal_adviser_as_actor_decides_the_counsel_key() -> None:
     # without the adviser the same case count is the agency's 复议 figure, and convening a meeting is no counsel key
     assert _keyed("全年共收到行政复议案件9件。")[0][2] == "review.received"
     assert _keyed("召开专题部署会议4次。")[0][2] is None
+    # the adviser counted (聘请法律顾问3名) or another subject after it: the agency's own cases
+    assert _keyed("聘请法律顾问3名，全年办理行政复议案件12件。")[1][2] == "review.received"
+    assert _keyed("法律顾问审核合同20份，我局全年办理行政复议案件12件。")[1][2] == "review.received"
 
 
 def test_shapes_of_the_development_set_get_their_keys() -> None:
@@ -602,6 +605,9 @@ def test_figures_of_courts_are_counts_about_others() -> None:
     )
     values = [(f.value, f.unit) for f in analyse(text, "x.txt").facts]
     assert values == [(3, "件"), (2, "件")]
+    # a court's figure about the administration (行政诉讼) is the agency's concern
+    facts = analyse("某区人民政府2023年法治政府建设情况报告\n全年区法院受理行政诉讼案件35件。\n", "y.txt").facts
+    assert [(f.value, f.key) for f in facts] == [(35, "litigation.cases")]
 
 
 def test_development_set_facts_bar() -> None:

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import io
 import zipfile
-from pathlib import Path
 
 import pytest
 
 from core.errors import ReadError
 from core.readers import limits, read_bytes
 from core.readers.ofd import GARBAGE, NO_TEXT, expand_deltas
+from tests.conftest import SHARED
 
 NS = "http://www.ofdspec.org/2016"
-REAL = Path(__file__).resolve().parents[2].parent / "shared" / "realfiles"
+REAL = SHARED / "realfiles"
 
 # One run of text: (x, y of the baseline in mm, size in mm, text); optional DeltaX / CTM.
 Run = tuple[float, float, float, str]

@@ -251,3 +251,19 @@ def test_excel_has_reuse_columns_and_the_passages_sheet(archive_with_copy, tmp_p
     assert all(r[4] == earlier_id for r in mine[:3])
     assert any("→" in (r[8] or "") for r in mine)
     wb.close()
+
+
+def test_copies_of_a_report_without_a_known_agency_are_no_boilerplate(tmp_path: Path) -> None:
+    """Twelve copies of one report whose agency is unknown: their paragraphs are in ≥ 10 documents, but
+    not of ≥ 3 agencies — a new copy is a copy, not boilerplate."""
+    _need(EARLIER)
+    lines = EARLIER.read_text(encoding="utf-8").split("\n")
+    for n in range(12):
+        (tmp_path / f"copy{n:02d}.txt").write_text("\n".join([*lines, f"编号{n}"]), encoding="utf-8")
+    with Archive.open(tmp_path / "a.sqlite") as archive:
+        report = archive.import_paths(sorted(tmp_path.glob("copy*.txt")), workers=0)
+        ids = [int(i.doc_id or 0) for i in report.items]
+        archive.set_metadata(ids, agency="", report_year=2020)
+        result = reuse.reuse_of(archive, ids[-1])
+        assert result.reused_share > 0.8
+        assert result.boilerplate == []

@@ -284,5 +284,5 @@ def test_version_2_archive_gets_the_import_file_list(tmp_path: Path, samples_dir
         assert archive.migration_backup is not None and archive.migration_backup.exists()
         assert archive.count() == 2 and archive.check() == []
         assert archive.interrupted_import() is None
-    assert _user_version(path) == 3
+    assert _user_version(path) == schema.SCHEMA_VERSION
     assert {"import_runs", "import_files"} <= _tables(path)

@@ -5,15 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from pathlib import Path
 
 import pytest
 
 from core.errors import ReadError
 from core.readers import limits, read_bytes
 from core.readers.sheet import SHEET_PREFIX, format_number
+from tests.conftest import SHARED
 
-REAL = Path(__file__).resolve().parents[2].parent / "shared" / "realfiles"
+REAL = SHARED / "realfiles"
 
 
 def make_xlsx(sheets: dict[str, list[list[object]]], percent_cells: tuple[str, ...] = ()) -> bytes:

@@ -34,6 +34,9 @@ def test_defaults_and_out_of_range_values() -> None:
 
 
 def test_dialog_stores_what_the_clerk_sets(qtbot: QtBot, tmp_path: Path) -> None:
+    from core import export_templates
+
+    export_templates.save_template("年度考核", ["review.accepted"])  # the default is one of the saved templates
     dialog = SettingsDialog(Settings(), templates=["年度考核"])
     qtbot.addWidget(dialog)
     assert dialog.objectName() == "settingsDialog"

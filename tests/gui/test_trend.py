@@ -128,6 +128,7 @@ def test_one_selected_report_shows_its_agencys_years(qtbot: QtBot, archive_ids: 
     assert data is not None
     assert data.years == [2017, 2022, 2023], "the agency's three report years, not a single point"
     assert "各年度" in dialog.status.text()
+    assert dialog.agency_box.currentText().endswith("（3 份）"), "the count of the reports shown"
     many = _open(qtbot, path, ids[:2])  # two years chosen: exactly those
     assert many.table_data is not None and many.table_data.years == [2017, 2022]
     assert "各年度" not in many.status.text()

@@ -95,3 +95,4 @@ def test_mixtures_of_shapes_never_raise_and_stay_bounded(pieces: list[tuple[str,
     spent = time.process_time() - started
     # ≤ 36,000 characters: a linear pipeline needs a fraction of a second; a quadratic one, minutes.
     assert spent < 30, f"{spent:.1f} s of CPU on {len(text)} characters: {[p[0] for p in pieces]}"
+
