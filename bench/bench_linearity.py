@@ -5,7 +5,8 @@
 Each shape (tests/robustness/pathological.py) runs through clean_text → analyse → search.index_form, the
 work an import does per file. CPU time (process_time, best of --repeat) is reported besides wall time,
 because the machine is shared. A linear step doubles its time when its input doubles: the bar is a ratio
-≤ 2.5 per doubling. Ratios of steps that take under MIN_SECONDS are noise and shown in brackets.
+≤ 2.5 per doubling (the geometric mean over the range; the worst single step is shown too). Shapes whose
+largest input takes under MIN_SECONDS are too fast to judge: their ratio is shown in brackets.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from core.clean import clean_text  # noqa: E402
 from core.extract import analyse  # noqa: E402
 from tests.robustness.pathological import GENERATORS  # noqa: E402
 
-MIN_SECONDS = 0.05
+MIN_SECONDS = 0.1
 BAR = 2.5
 
 
@@ -59,8 +60,9 @@ def main() -> int:
     print(f"# {platform.node()} · {platform.processor() or platform.machine()} · {os.cpu_count()} cores · "
           f"Python {platform.python_version()} · load {os.getloadavg()[0]:.1f} · {time.strftime('%Y-%m-%d %H:%M')}")
     sizes = [args.start * 2**k for k in range(args.doublings + 1)]
-    print("| shape | " + " | ".join(f"{s // 1000}k CPU s" for s in sizes) + " | worst ratio | ok |")
-    print("|---|" + "---|" * (len(sizes) + 2))
+    print("| shape | " + " | ".join(f"{s // 1000}k CPU s" for s in sizes)
+          + " | ratio per doubling (mean) | worst single step | ≤ 2.5 |")
+    print("|---|" + "---|" * (len(sizes) + 3))
     failures = []
     for name, generator in GENERATORS.items():
         if args.only and name not in args.only:
@@ -71,14 +73,17 @@ def main() -> int:
             cpu, _wall = _timed(lambda text=text: _pipeline(text), args.repeat)
             cpus.append(cpu)
         pairs = [(a, b) for a, b in itertools.pairwise(cpus) if a > 0]
-        ratios = [b / a for a, b in pairs if b >= MIN_SECONDS]
-        worst = max(ratios, default=0.0)
-        ok = worst <= BAR
+        worst = max((b / a for a, b in pairs), default=0.0)
+        # The verdict: the mean ratio per doubling over the whole range (geometric), which one noisy step
+        # on a shared machine cannot swing; judged only when the largest input takes MIN_SECONDS or more.
+        mean = (cpus[-1] / cpus[0]) ** (1 / (len(cpus) - 1)) if cpus[0] > 0 else 0.0
+        judged = cpus[-1] >= MIN_SECONDS
+        ok = not judged or mean <= BAR
         if not ok:
             failures.append(name)
-        shown = f"{worst:.2f}" if ratios else f"({max((b / a for a, b in pairs), default=0):.2f})"
-        print(f"| {name} | " + " | ".join(f"{c:.3f}" for c in cpus) + f" | {shown} | {'yes' if ok else 'NO'} |",
-              flush=True)
+        shown = f"{mean:.2f}" if judged else f"({mean:.2f})"
+        print(f"| {name} | " + " | ".join(f"{c:.3f}" for c in cpus) + f" | {shown} | {worst:.2f} | "
+              f"{'yes' if ok else 'NO'} |", flush=True)
     print(f"\n{len(failures)} shape(s) over the bar of {BAR} per doubling" + (f": {', '.join(failures)}" if failures else ""))
     return 1 if failures else 0
 

@@ -46,6 +46,37 @@ def _import(db: Path, paths: list[Path], workers: int | None) -> tuple[float, fl
     return time.perf_counter() - wall0, _cpu() - cpu0, rows, count
 
 
+def _cancel_latency(root: Path, real: Path) -> float:
+    """Seconds from Cancel to import_paths returning while a worker is stuck inside a file."""
+    import threading
+
+    folder = root / "卡住"
+    folder.mkdir()
+    stuck = folder / "a-卡住.txt"
+    stuck.write_text("读不完。", encoding="utf-8")
+    shutil.copy(real, folder / real.name)
+    os.environ["REPORT_ARCHIVE_TEST_HANG_ON"] = stuck.name
+    cancel = threading.Event()
+    returned: list[float] = []
+
+    def run() -> None:
+        with Archive.open(root / "cancel.sqlite") as archive:
+            archive.import_paths([folder], None, cancel)
+        returned.append(time.perf_counter())
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    marker = Path(str(stuck) + ".hanging")
+    while not marker.exists():
+        time.sleep(0.05)
+    time.sleep(0.5)
+    asked = time.perf_counter()
+    cancel.set()
+    thread.join()
+    del os.environ["REPORT_ARCHIVE_TEST_HANG_ON"]
+    return returned[0] - asked
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--workers", type=int, default=None, help="worker processes (default: the import's rule)")
@@ -65,10 +96,12 @@ def main() -> int:
         size = sum(p.stat().st_size for p in folder.iterdir())
         ref_wall, ref_cpu, _rows, _count = _import(root / "ref.sqlite", [folder / real.name], args.workers)
         wall, cpu, rows, count = _import(root / "archive.sqlite", [folder], args.workers)
+        latency = _cancel_latency(root, real)
     print(f"reference (the real report alone): {ref_wall:.1f} s wall, {ref_cpu:.1f} s CPU")
     print(f"folder: {len(FOLDER_SHAPES)} pathological files + {real.name}, {size / 1048576:.1f} MB: "
           f"{wall:.1f} s wall, {cpu:.1f} s CPU (main + workers), {count} documents stored; "
           f"load after {os.getloadavg()[0]:.1f}")
+    print(f"Cancel while a worker is stuck inside a file: the import returned {latency:.2f} s after Cancel")
     print("\n| file | outcome | reason |\n|---|---|---|")
     for name, outcome, reason in rows:
         print(f"| {name} | {outcome} | {reason or '—'} |")

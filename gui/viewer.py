@@ -51,7 +51,7 @@ from core import domain
 from gui.errors import show_error
 from gui.models import PART_NAMES, part_name
 from gui.table import copy_text, view_to_tsv
-from gui.ui import inform
+from gui.ui import FlowLayout, inform
 from gui.viewer_facts import STATUS_NAMES, FactPanel
 from gui.viewer_text import HUGE_LINE, OffsetMap, format_value, parse_value_unit, wrap_mode_for
 
@@ -201,6 +201,8 @@ class DocumentViewer(FactPanel):
         info_scroll = QScrollArea(self.side)
         info_scroll.setWidgetResizable(True)
         info_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        # the pane follows the splitter's width: fields shrink (and elide) rather than scroll sideways
+        info_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         info_scroll.setWidget(self._build_info_tab())
         self.side.addTab(info_scroll, self.tr("信息"))
         self.side.addTab(self._build_facts_tab(), self.tr("指标"))
@@ -223,7 +225,7 @@ class DocumentViewer(FactPanel):
 
         page = QWidget(self)
         layout = QVBoxLayout(page)
-        meta = QGroupBox(self.tr("文件信息"), page)
+        meta = QGroupBox(self.tr("文档信息"), page)
         form = QFormLayout(meta)
         self.metaEdits: dict[str, QLineEdit | QComboBox] = {}
         for key, label in (
@@ -239,6 +241,9 @@ class DocumentViewer(FactPanel):
             if key == "doc_type":
                 edit = QComboBox(meta)
                 edit.addItems(list(DOC_TYPES))
+                # as wide as the pane allows, not as wide as the longest type name
+                edit.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+                edit.setMinimumContentsLength(6)
             else:
                 edit = QLineEdit(meta)
                 if key == "publish_date":
@@ -287,11 +292,10 @@ class DocumentViewer(FactPanel):
         row.addWidget(remove)
         tl.addLayout(row)
         self.suggestBox = QWidget(tags)
-        self.suggestLayout = QHBoxLayout(self.suggestBox)
+        self.suggestLayout = FlowLayout(self.suggestBox)  # the suggestions wrap in a narrow pane
         self.suggestLayout.setContentsMargins(0, 0, 0, 0)
         self.suggestLabel = QLabel(self.tr("建议："), self.suggestBox)
         self.suggestLayout.addWidget(self.suggestLabel)
-        self.suggestLayout.addStretch(1)
         tl.addWidget(self.suggestBox)
         layout.addWidget(tags)
         layout.addStretch(1)
@@ -717,7 +721,7 @@ class DocumentViewer(FactPanel):
         )
 
     def _clear_suggestions(self) -> None:
-        while self.suggestLayout.count() > 2:
+        while self.suggestLayout.count() > 1:
             item = self.suggestLayout.takeAt(1)
             widget = item.widget() if item is not None else None
             if widget is not None:

@@ -84,33 +84,6 @@ class PoolUnavailable(RuntimeError):
         self.remaining = remaining
 
 
-class _Duplex:
-    """Two one-way pipe ends used as one two-way connection (what the pool needs of a Connection)."""
-
-    def __init__(self, incoming: Connection, outgoing: Connection) -> None:
-        self.incoming = incoming
-        self.outgoing = outgoing
-
-    def send(self, obj: Any) -> None:
-        self.outgoing.send(obj)
-
-    def recv(self) -> Any:
-        return self.incoming.recv()
-
-    def poll(self, timeout: float = 0.0) -> bool:
-        return self.incoming.poll(timeout)
-
-    def fileno(self) -> int:  # multiprocessing.connection.wait() waits on the incoming end
-        return self.incoming.fileno()
-
-    def close(self) -> None:
-        for end in (self.incoming, self.outgoing):
-            try:
-                end.close()
-            except OSError:
-                pass
-
-
 # --- inside a worker ---------------------------------------------------------------------------------
 
 _channel: _Channel | None = None  # set in a worker process while it runs a job
@@ -119,7 +92,7 @@ _channel: _Channel | None = None  # set in a worker process while it runs a job
 class _Channel:
     """The worker's end of its pipe; several threads of a job (and logging) may send."""
 
-    def __init__(self, conn: _Duplex) -> None:
+    def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.lock = threading.Lock()
 
@@ -209,13 +182,13 @@ def exit_with_parent() -> None:
     threading.Thread(target=watch, args=(parent.sentinel,), name="parent-watchdog", daemon=True).start()
 
 
-def _worker_main(
-    conn: _Duplex, initializer: Callable[[], None] | None, preload: tuple[str, ...], log_level: int,
-    low_priority: bool,
+def _worker_main(  # noqa: PLR0917 (a Process target takes positional args)
+    inbox: Connection, outbox: Connection, initializer: Callable[[], None] | None, preload: tuple[str, ...],
+    log_level: int, low_priority: bool,
 ) -> None:
     """A worker's life: set up, say "ready", then run jobs one at a time until told to stop."""
     global _channel
-    channel = _Channel(conn)
+    channel = _Channel(outbox)
     exit_with_parent()
     if low_priority:
         lower_priority()
@@ -229,7 +202,7 @@ def _worker_main(
     channel.send(("ready", os.getpid()))
     while True:
         try:
-            message = conn.recv()
+            message = inbox.recv()
         except (EOFError, OSError):
             return
         if message is None:
@@ -259,7 +232,8 @@ def _worker_main(
 @dataclass(slots=True)
 class _Worker:
     process: Any  # multiprocessing.context.SpawnProcess
-    conn: _Duplex
+    conn: Connection  # what the worker sends (results, logs, "ready", "extend")
+    inbox: Connection  # what we send it (jobs, None to stop)
     started_at: float
     ready: bool = False
     index: int | None = None  # the job it runs (position in the input), None when idle
@@ -304,7 +278,7 @@ class WorkerPool:
         for worker in workers:
             if worker.index is None and worker.ready:
                 try:
-                    worker.conn.send(None)
+                    worker.inbox.send(None)
                 except (OSError, ValueError):
                     pass
         until = time.monotonic() + 2.0
@@ -317,20 +291,21 @@ class WorkerPool:
         return [w.process.pid for w in self._workers if w.process.pid is not None]
 
     def _spawn(self) -> _Worker:
-        # two one-way pipes (os.pipe), not Pipe(duplex=True): that is a socketpair, and the app opens no socket
-        to_child_r, to_child_w = self._context.Pipe(duplex=False)
-        to_parent_r, to_parent_w = self._context.Pipe(duplex=False)
-        parent_end, child_end = _Duplex(to_parent_r, to_child_w), _Duplex(to_child_r, to_parent_w)
+        # Two one-way pipes, not one duplex pipe: on POSIX a duplex Pipe is a socketpair, and the app
+        # opens no socket of any kind (the no-network tests refuse them); one-way pipes are os.pipe().
+        job_reader, job_writer = self._context.Pipe(duplex=False)
+        result_reader, result_writer = self._context.Pipe(duplex=False)
         process = self._context.Process(
             target=_worker_main,
-            args=(child_end, self.initializer, self.preload, logging.getLogger().getEffectiveLevel(),
-                  self.low_priority),
+            args=(job_reader, result_writer, self.initializer, self.preload,
+                  logging.getLogger().getEffectiveLevel(), self.low_priority),
             name="report-archive-worker",
             daemon=True,
         )
         process.start()
-        child_end.close()
-        worker = _Worker(process, parent_end, time.monotonic())
+        job_reader.close()
+        result_writer.close()
+        worker = _Worker(process, result_reader, job_writer, time.monotonic())
         self._workers.append(worker)
         return worker
 
@@ -343,10 +318,11 @@ class WorkerPool:
             worker.process.join(5)
         except (OSError, ValueError, AssertionError):
             log.debug("could not end worker %s", worker.process.pid, exc_info=True)
-        try:
-            worker.conn.close()
-        except OSError:
-            pass
+        for end in (worker.conn, worker.inbox):
+            try:
+                end.close()
+            except OSError:
+                pass
         try:
             worker.process.close()
         except ValueError:
@@ -420,7 +396,7 @@ class WorkerPool:
 
     def _send(self, worker: _Worker, index: int, job: Job) -> bool:
         try:
-            worker.conn.send((job.fn, job.args))
+            worker.inbox.send((job.fn, job.args))
         except (OSError, ValueError):  # the worker died since it said ready: replace it, retry the job
             log.warning("worker %s is gone before its job; replacing it", worker.process.pid)
             self._replace(worker)
