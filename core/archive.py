@@ -17,7 +17,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from core import archive_file, domain, importer, reuse, search, tags
+from core import domain, reuse, search, tags
 from core import schema as _schema
 from core.errors import (
     ArchiveCorruptError,
@@ -29,8 +29,9 @@ from core.errors import (
     from_sqlite,
     sqlite_kind,
 )
-from core.ingest import TimeLimit
+from core.ingest import TimeLimit, pipeline
 from core.ingest import resume as _resume
+from core.ingest import run as ingest_run
 from core.ingest.resume import InterruptedImport
 from core.models import (
     DOC_TYPES,
@@ -46,7 +47,8 @@ from core.models import (
 )
 from core.paths import default_archive_path, user_data_dir
 from core.schema import ensure_schema, inspect_file
-from core.store import maintenance, queries, records
+from core.store import connection as archive_file
+from core.store import documents, index, maintenance, queries, records
 
 log = logging.getLogger(__name__)
 
@@ -144,7 +146,7 @@ class Archive:
             except OSError as exc:
                 raise ArchiveReadOnlyError(f"无法创建档案所在的文件夹：{target.parent}（{exc.strerror}）") from exc
         # The header is read through the connection below (inspect_file), never with open(): see
-        # core.archive_file — closing a descriptor of a live archive drops this process's SQLite locks.
+        # core.store.connection — closing a descriptor of a live archive drops this process's SQLite locks.
         elif not read_only and not (os.access(target, os.W_OK) and os.access(target.parent, os.W_OK)):
             raise ArchiveReadOnlyError(
                 f"档案文件或其所在文件夹是只读的，无法修改：{target}。可以以只读方式打开，或复制到可写的位置。"
@@ -255,18 +257,18 @@ class Archive:
     def import_paths(
         self,
         paths: Iterable[str | Path],
-        progress: importer.Progress | None = None,
+        progress: ingest_run.Progress | None = None,
         cancel: threading.Event | None = None,
         *,
         workers: int | None = None,
         time_limit: TimeLimit | None = None,
     ) -> ImportReport:
-        """Import files and folders (recursive); see core.importer.run_import (`time_limit` per file:
+        """Import files and folders (recursive); see core.ingest_run.run_import (`time_limit` per file:
         core.ingest.TimeLimit, default 30 s + 10 s per MB)."""
         if self.read_only:
             raise ArchiveReadOnlyError("档案以只读方式打开，不能导入。")
         try:
-            return importer.run_import(self._conn, paths, progress, cancel, workers=workers,
+            return ingest_run.run_import(self._conn, paths, progress, cancel, workers=workers,
                                        archive_path=self.path, time_limit=time_limit)
         except sqlite3.Error as exc:
             raise _as_archive_error(exc, self.path) from exc
@@ -283,7 +285,7 @@ class Archive:
     def resume_import(
         self,
         run_id: int,
-        progress: importer.Progress | None = None,
+        progress: ingest_run.Progress | None = None,
         cancel: threading.Event | None = None,
         *,
         workers: int | None = None,
@@ -491,7 +493,7 @@ class Archive:
                         overrides.pop(name, None)
                     else:
                         overrides[name] = value.strip() if isinstance(value, str) else value
-                meta = importer.effective_metadata(json.loads(row[1]), overrides, row[2])
+                meta = documents.effective_metadata(json.loads(row[1]), overrides, row[2])
                 self._update_meta(conn, int(doc_id), meta, overrides, old_indexed_title=row[4])
                 reuse.on_metadata(conn, [int(doc_id)])
 
@@ -510,11 +512,11 @@ class Archive:
         if new_indexed == old_indexed:
             return
         body = search.index_form(self.get_text(doc_id))
-        search.unindex_document(conn, doc_id, old_indexed, body)
-        search.index_document(conn, doc_id, new_indexed, body)
+        index.unindex_document(conn, doc_id, old_indexed, body)
+        index.index_document(conn, doc_id, new_indexed, body)
         conn.execute("UPDATE documents SET indexed_title = ? WHERE id = ?", (new_indexed, doc_id))
 
-    def reanalyse(self, ids: Iterable[int] | None = None, progress: importer.Progress | None = None,
+    def reanalyse(self, ids: Iterable[int] | None = None, progress: ingest_run.Progress | None = None,
                   cancel: threading.Event | None = None, *, workers: int | None = None) -> int:
         """Run analyse() again on stored texts; overrides and user-edited facts are kept. Returns the count.
 
@@ -534,12 +536,12 @@ class Archive:
                 if rows:
                     yield doc_id, self.get_text(doc_id), str(rows[0][0])
 
-        n_workers = importer._pool_size(len(targets), workers)
+        n_workers = ingest_run._pool_size(len(targets), workers)
         results: Iterator[tuple[int, str, Analysis | None]]
         if n_workers > 0:
-            results = importer.ordered_map(importer.analyse_job, jobs(), n_workers, importer.crashed_analysis)
+            results = ingest_run.ordered_map(pipeline.analyse_job, jobs(), n_workers, pipeline.crashed_analysis)
         else:
-            results = (importer.analyse_job(*job) for job in jobs())
+            results = (pipeline.analyse_job(*job) for job in jobs())
         done = 0
         try:
             for doc_id, source_name, analysis in results:
@@ -562,7 +564,7 @@ class Archive:
             if row is None:  # purged meanwhile
                 return
             overrides = json.loads(row[0])
-            cols = importer.analysis_columns(analysis, overrides, source_name)
+            cols = documents.analysis_columns(analysis, overrides, source_name)
             conn.execute(
                 "UPDATE documents SET missing_parts=?, late=?, analysed_at=? WHERE id=?",
                 (cols["missing_parts"], cols["late"], cols["analysed_at"], doc_id),
@@ -594,7 +596,7 @@ class Archive:
                     taken = set(keys)
                     fresh.extend(sorted(candidates, key=lambda f: f.key in taken)[:room])
             fresh.sort(key=lambda f: (f.start, f.end))
-            importer.insert_facts(conn, doc_id, fresh)
+            documents.insert_facts(conn, doc_id, fresh)
             records.refresh_fact_count(conn, doc_id)
 
     # --- facts ---------------------------------------------------------------------------------------
@@ -794,7 +796,7 @@ class Archive:
                 ).fetchone()
                 if row is None:
                     continue
-                search.unindex_document(conn, doc_id, row[0], search.index_form(row[1]))
+                index.unindex_document(conn, doc_id, row[0], search.index_form(row[1]))
                 conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
                 purged += 1
         return purged
@@ -814,7 +816,7 @@ class Archive:
             maintenance.rebuild_index(conn)
 
     def backup(self, dest: str | Path) -> Path:
-        """A consistent copy of the archive (core.archive_file.copy_database: SQLite backup API; fine while open).
+        """A consistent copy of the archive (core.store.connection.copy_database: SQLite backup API; fine while open).
 
         `dest` is a file, or a folder (an existing one, or a path without a suffix) that gets a dated name.
         """

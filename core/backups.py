@@ -1,6 +1,6 @@
 """Automatic backups of an archive (after changes, at close, daily), their rotation, and restoring one.
 
-Every copy goes through core.archive_file.copy_database (the SQLite backup API) and every look into a backup
+Every copy goes through core.store.connection.copy_database (the SQLite backup API) and every look into a backup
 through SQLite, so a backup may be taken while other windows and programs use the archive.
 
 Rotation keeps: the newest KEEP_RECENT backups, the newest backup of each of the last KEEP_DAILY days that
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from core import archive_file, paths
+from core import paths
 from core.errors import (
     ArchiveCorruptError,
     ArchiveDamagedError,
@@ -34,6 +34,7 @@ from core.errors import (
     sqlite_error_name,
     sqlite_kind,
 )
+from core.store import connection as archive_file
 
 if TYPE_CHECKING:
     from core.archive import Archive

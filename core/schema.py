@@ -208,6 +208,7 @@ def migrate_1_to_2(db: sqlite_utils.Database) -> None:
 def migrate_2_to_3(db: sqlite_utils.Database) -> None:
     """Version 3: exact search (the index rebuilt in the new form) and the source file's mtime for re-import."""
     from core import search
+    from core.store import index
 
     conn = db.conn
     columns = {str(row[1]) for row in conn.execute("PRAGMA table_info(documents)")}
@@ -225,7 +226,7 @@ def migrate_2_to_3(db: sqlite_utils.Database) -> None:
         for doc_id, title, text in rows:
             indexed = search.index_form(title or "")
             conn.execute("UPDATE documents SET indexed_title = ? WHERE id = ?", (indexed, doc_id))
-            search.index_document(conn, int(doc_id), indexed, search.index_form(text or ""))
+            index.index_document(conn, int(doc_id), indexed, search.index_form(text or ""))
 
 
 def migrate_3_to_4(db: sqlite_utils.Database) -> None:
@@ -309,8 +310,8 @@ def inspect_file(conn: sqlite3.Connection) -> int:
 
 
 def backup_before_migration(conn: sqlite3.Connection, path: Path, version: int) -> Path:
-    """Copy the archive next to itself before migrating it (core.archive_file.copy_database: backup API)."""
-    from core import archive_file
+    """Copy the archive next to itself before migrating it (core.store.connection.copy_database: backup API)."""
+    from core.store import connection as archive_file
 
     return archive_file.copy_database(conn, archive_file.aside_name(path, f"v{version}-backup"))
 

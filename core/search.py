@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
+
+from core.store.index import index_document, unindex_document  # noqa: F401 (old callers)
 
 # Full-width letters and digits → ASCII; length-preserving so offsets stay valid. (Full-width punctuation
 # separates tokens either way, and str.translate is slow on CJK text, so it only runs when needed.)
@@ -26,22 +27,6 @@ _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 MAX_QUERY_CHARS = 1000
 MAX_TERMS = 32
 MAX_TERM_CHARS = 200
-
-
-def index_document(conn: sqlite3.Connection, doc_id: int, indexed_title: str, indexed_body: str) -> None:
-    """Add a document to the contentless `fts` table (title and body already in index_form)."""
-    conn.execute("INSERT INTO fts(rowid, title, body) VALUES (?, ?, ?)", (doc_id, indexed_title, indexed_body))
-
-
-def unindex_document(conn: sqlite3.Connection, doc_id: int, indexed_title: str, indexed_body: str) -> None:
-    """Remove a document from the contentless `fts` table.
-
-    A contentless FTS5 table forgets a row only when given exactly the values that were indexed, so callers
-    pass the stored `documents.indexed_title` and the index_form of the stored text.
-    """
-    conn.execute(
-        "INSERT INTO fts(fts, rowid, title, body) VALUES ('delete', ?, ?, ?)", (doc_id, indexed_title, indexed_body)
-    )
 
 
 def normalise(text: str) -> str:

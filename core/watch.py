@@ -12,7 +12,8 @@ import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from core.importer import _is_junk, supported_suffixes
+from core.ingest.pipeline import supported_suffixes
+from core.ingest.walk import _is_junk
 
 # (size in bytes, st_mtime_ns) of a file, as documents.size / documents.source_mtime_ns keep them.
 Signature = tuple[int, int]

@@ -1,7 +1,8 @@
-"""Ingest: getting files into the archive. `pool` runs per-file work in worker processes with time limits.
+"""Ingest: getting files into the archive — walk (which files), pipeline (read → clean → analyse, plain
+functions), pool (worker processes with a time limit each), run (an import from start to end), resume.
 
-The rest of the import (core/importer.py) will move here; the pool is self-contained and knows nothing
-of files or archives: it runs Jobs (a module-level function + arguments + a time limit).
+The pool is self-contained and knows nothing of files or archives: it runs Jobs (a module-level function +
+arguments + a time limit). The import's SQL writes are core/store/documents.py.
 """
 
 from __future__ import annotations

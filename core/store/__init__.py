@@ -1,1 +1,3 @@
-"""The SQL layer behind core.archive.Archive (the one public entry): queries, rows, writes, maintenance."""
+"""The SQL layer behind core.archive.Archive (the one public entry): connection (the file: open, copy,
+quick_check), queries (listing, search), records (rows → models), documents (the import's writes),
+maintenance (check, index rebuild, stats)."""

@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from core import search
+from core.store import index
 from core.store.queries import Rows
 
 
@@ -59,7 +60,7 @@ def rebuild_index(conn: sqlite3.Connection) -> None:
         "SELECT d.id, d.title, t.text FROM documents d JOIN texts t ON t.doc_id = d.id"
     ).fetchall():
         indexed = search.index_form(title)
-        search.index_document(conn, doc_id, indexed, search.index_form(text))
+        index.index_document(conn, doc_id, indexed, search.index_form(text))
         conn.execute("UPDATE documents SET indexed_title = ? WHERE id = ?", (indexed, doc_id))
 
 

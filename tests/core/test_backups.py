@@ -227,8 +227,8 @@ def test_restore_into_a_missing_archive(tmp_path: Path, archive: Path) -> None:
 def test_disk_full_during_backup_leaves_no_partial_and_keeps_old_copies(
     archive: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from core import archive_file
     from core.errors import DiskFullError
+    from core.store import connection as archive_file
     from tests.core import sqlite_errors
 
     with Archive.open(archive) as arc:

@@ -145,8 +145,9 @@ def test_cancel_between_files_then_rerun_completes(tmp_path: Path, corpus_dir: P
 
 _KILL_ME = """
 import sys
-from core import Archive, importer
-importer.BATCH_DOCS = 3
+from core import Archive
+from core.store import documents
+documents.BATCH_DOCS = 3
 with Archive.open(sys.argv[1]) as arch:
     arch.import_paths(sys.argv[2:], workers=0)
 print("finished")
@@ -248,8 +249,10 @@ def test_file_changed_during_import_and_too_large(tmp_path: Path, samples_dir: P
             moving.write_text("别人刚刚改了这个文件。", encoding="utf-8")
         return item
 
-    monkeypatch.setattr(importer, "_process_path", process_then_edit)
-    monkeypatch.setattr(importer, "MAX_FILE_BYTES", big.stat().st_size - 1)
+    from core.ingest import run
+
+    monkeypatch.setattr(run, "_process_path", process_then_edit)
+    monkeypatch.setattr(run, "MAX_FILE_BYTES", big.stat().st_size - 1)
     with Archive.open(tmp_path / "a.sqlite") as arch:
         report = arch.import_paths([moving, big], workers=0)
         reasons = {Path(i.path).name: (i.outcome, i.reason) for i in report.items}
@@ -269,7 +272,9 @@ def test_unreadable_subfolder_is_reported(tmp_path: Path, samples_dir: Path, mon
             onerror(PermissionError(13, "Permission denied", str(folder / "机密")))
         yield from real_walk(top)
 
-    monkeypatch.setattr(importer.os, "walk", walk_with_a_locked_subfolder)
+    from core.ingest import walk
+
+    monkeypatch.setattr(walk.os, "walk", walk_with_a_locked_subfolder)
     with Archive.open(tmp_path / "a.sqlite") as arch:
         report = arch.import_paths([folder], workers=0)
     outcomes = {Path(i.path).name: i for i in report.items}

@@ -42,8 +42,11 @@ def _count_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         seen.append(path)
         return real_process(path, digest)
 
-    monkeypatch.setattr(importer, "sha256", sha)
-    monkeypatch.setattr(importer, "_process_path", process)
+    from core.ingest import pipeline, run
+
+    monkeypatch.setattr(run, "sha256", sha)
+    monkeypatch.setattr(pipeline, "sha256", sha)
+    monkeypatch.setattr(run, "_process_path", process)
     return seen
 
 

@@ -23,8 +23,9 @@ GUARD_S = 300  # a hang guard for waiting on the child; it is killed long before
 
 _KILL_ME = """
 import sys
-from core import Archive, importer
-importer.BATCH_DOCS = 3
+from core import Archive
+from core.store import documents
+documents.BATCH_DOCS = 3
 with Archive.open(sys.argv[1]) as arch:
     arch.import_paths(sys.argv[2:], workers=0)
 print("finished")
