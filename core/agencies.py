@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core import domain
-from core.errors import ArchiveError
+from core.errors import AliasError
 from core.models import Document
+from core.protocols import ArchiveReader
 from core.schema import AGENCY_ALIASES_SQL
 
 ANNUAL_REPORT = domain.ANNUAL_REPORT
@@ -33,10 +34,6 @@ STATUS_MISSING = domain.GRID_MISSING
 STATUS_LATE = domain.GRID_LATE
 STATUS_PARTS = domain.GRID_PARTS
 STATUS_LABELS = {code: domain.GRID_BY_CODE[code].label for code in (STATUS_IN, STATUS_MISSING, STATUS_LATE, STATUS_PARTS)}
-
-
-class AliasError(ArchiveError):
-    """An agency merge that cannot be stored (empty name, or the archive cannot be written)."""
 
 
 def normalise_agency(name: str | None) -> str:
@@ -65,20 +62,9 @@ def canonical_agency(name: str | None, aliases: dict[str, str]) -> str:
 # ---------------------------------------------------------------------------------------------- storage
 
 
-def connection_of(archive: Any) -> sqlite3.Connection:
-    """The archive's sqlite3 connection (attribute name tolerant: conn / _conn / db.conn)."""
-    for name in ("connection", "conn", "_conn"):
-        conn = getattr(archive, name, None)
-        if isinstance(conn, sqlite3.Connection):
-            return conn
-    for name in ("db", "_db"):
-        db = getattr(archive, name, None)
-        conn = getattr(db, "conn", None)
-        if isinstance(conn, sqlite3.Connection):
-            return conn
-    if isinstance(archive, sqlite3.Connection):
-        return archive
-    raise AliasError("无法访问档案库的数据库连接。")
+def connection_of(archive: ArchiveReader | sqlite3.Connection) -> sqlite3.Connection:
+    """The archive's sqlite3 connection (or the connection itself)."""
+    return archive if isinstance(archive, sqlite3.Connection) else archive.connection
 
 
 def _table_exists(conn: sqlite3.Connection) -> bool:
@@ -88,7 +74,7 @@ def _table_exists(conn: sqlite3.Connection) -> bool:
     return row is not None
 
 
-def load_aliases(archive: Any) -> dict[str, str]:
+def load_aliases(archive: ArchiveReader | sqlite3.Connection) -> dict[str, str]:
     """alias (normal form) → canonical name as the user chose it; {} when nothing was ever merged."""
     conn = connection_of(archive)
     try:
@@ -116,13 +102,13 @@ def _write(conn: sqlite3.Connection, statements: Sequence[tuple[str, tuple[Any, 
         raise AliasError("保存机关名称合并失败：档案可能正被其他程序写入，或是只读的，请稍后再试。") from exc
 
 
-def merge_agencies(archive: Any, names: Iterable[str], canonical: str) -> None:
+def merge_agencies(archive: ArchiveReader, names: Iterable[str], canonical: str) -> None:
     """File every name in `names` under `canonical` (adds aliases; earlier aliases follow along)."""
     target = canonical.strip()
     target_key = normalise_agency(target)
     if not target_key:
         raise AliasError("合并后的机关名称不能为空。")
-    if getattr(archive, "read_only", False):
+    if archive.read_only:
         raise AliasError("档案以只读方式打开，不能合并机关名称。")
     conn = connection_of(archive)
     aliases = load_aliases(conn)
@@ -162,7 +148,7 @@ def _chain_end(name: str, aliases: dict[str, str]) -> str:
     return shown
 
 
-def remove_alias(archive: Any, alias: str) -> None:
+def remove_alias(archive: ArchiveReader, alias: str) -> None:
     """Undo a merge: `alias` is filed under its own name again."""
     conn = connection_of(archive)
     if not _table_exists(conn):
@@ -170,9 +156,9 @@ def remove_alias(archive: Any, alias: str) -> None:
     _write(conn, [("DELETE FROM agency_aliases WHERE alias = ?", (normalise_agency(alias),))])
 
 
-def split_agency(archive: Any, canonical: str) -> list[str]:
+def split_agency(archive: ArchiveReader, canonical: str) -> list[str]:
     """Undo every merge into `canonical`: each name filed under it is its own agency again."""
-    if getattr(archive, "read_only", False):
+    if archive.read_only:
         raise AliasError("档案以只读方式打开，不能修改机关名称。")
     conn = connection_of(archive)
     aliases = load_aliases(conn)
@@ -193,8 +179,8 @@ def is_late(doc: Document) -> bool | None:
     return domain.is_late(doc.report_year, doc.publish_date)
 
 
-def _all_documents(archive: Any, **filters: Any) -> list[Document]:
-    ids = archive.list_ids(**filters)
+def _all_documents(archive: ArchiveReader) -> list[Document]:
+    ids = archive.list_ids()
     docs: list[Document] = []
     for start in range(0, len(ids), 500):
         docs.extend(archive.get_documents(ids[start : start + 500]))
@@ -205,27 +191,23 @@ def _newest_first(doc: Document) -> tuple[str, int]:
     return (doc.publish_date or "", doc.id)
 
 
-def documents_of_agency(archive: Any, agency: str, aliases: dict[str, str] | None = None) -> list[Document]:
+def documents_of_agency(archive: ArchiveReader, agency: str, aliases: dict[str, str] | None = None) -> list[Document]:
     """Every live document filed under the same canonical agency as `agency`, oldest report first.
 
     Uses the archive's distinct agency names (one cheap query) so only that agency's rows are read.
     """
     aliases = load_aliases(archive) if aliases is None else aliases
     key = canonical_agency(agency, aliases)
-    distinct = getattr(archive, "distinct_values", None)
-    if distinct is not None:
-        names = [n for n in distinct("agency") if isinstance(n, str) and canonical_agency(n, aliases) == key]
-        ids: list[int] = []
-        for name in names:
-            ids.extend(archive.list_ids(agency=name))
-        docs = archive.get_documents(sorted(set(ids))) if ids else []
-    else:
-        docs = [d for d in _all_documents(archive) if d.agency and canonical_agency(d.agency, aliases) == key]
+    names = [n for n in archive.distinct_values("agency") if isinstance(n, str) and canonical_agency(n, aliases) == key]
+    ids: list[int] = []
+    for name in names:
+        ids.extend(archive.list_ids(agency=name))
+    docs = archive.get_documents(sorted(set(ids))) if ids else []
     docs.sort(key=lambda d: (d.report_year or 0, d.publish_date or "", d.id))
     return docs
 
 
-def previous_year_document(archive: Any, doc_id: int) -> int | None:
+def previous_year_document(archive: ArchiveReader, doc_id: int) -> int | None:
     """Same agency (canonical), the previous report year — else the latest earlier year; same type preferred."""
     doc = archive.get_document(doc_id)
     if not doc.agency or doc.report_year is None:
@@ -332,7 +314,7 @@ def reporting_grid(
     return ReportingGrid(sorted(names), years, cells, names, undated, unnamed)
 
 
-def agency_names(archive: Any, doc_types: Collection[str] | None = None) -> dict[str, int]:
+def agency_names(archive: ArchiveReader, doc_types: Collection[str] | None = None) -> dict[str, int]:
     """Raw agency name → number of live documents (for the merge dialog)."""
     counts: dict[str, int] = {}
     for doc in _all_documents(archive):
@@ -341,5 +323,5 @@ def agency_names(archive: Any, doc_types: Collection[str] | None = None) -> dict
     return counts
 
 
-def grid_for_archive(archive: Any, doc_types: Collection[str] | None = (ANNUAL_REPORT,)) -> ReportingGrid:
+def grid_for_archive(archive: ArchiveReader, doc_types: Collection[str] | None = (ANNUAL_REPORT,)) -> ReportingGrid:
     return reporting_grid(_all_documents(archive), load_aliases(archive), doc_types)

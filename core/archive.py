@@ -6,7 +6,6 @@ import errno
 import json
 import logging
 import os
-import re
 import sqlite3
 import sys
 import threading
@@ -18,15 +17,17 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from core import archive_file, importer, reuse, search, tags
+from core import archive_file, domain, importer, reuse, search, tags
 from core import schema as _schema
 from core.errors import (
     ArchiveCorruptError,
     ArchiveDamagedError,
     ArchiveError,
+    ArchiveLockedError,
     ArchiveReadOnlyError,
     DiskFullError,
-    SearchCancelledError,
+    from_sqlite,
+    sqlite_kind,
 )
 from core.ingest import TimeLimit
 from core.ingest import resume as _resume
@@ -44,22 +45,14 @@ from core.models import (
     Tag,
 )
 from core.paths import default_archive_path, user_data_dir
-from core.schema import ensure_schema, inspect_file, translate_error
+from core.schema import ensure_schema, inspect_file
+from core.store import maintenance, queries, records
 
 log = logging.getLogger(__name__)
 
-FACT_STATUSES = ("auto", "confirmed", "corrected", "rejected", "manual")
-# Columns list_ids may sort by (whitelisted: they end up in SQL).
-SORT_COLUMNS = frozenset({
-    "id", "title", "source_name", "agency", "region", "report_year", "period", "publish_date",
-    "doc_type", "fact_count", "imported_at", "size", "fmt", "late",
-})
+FACT_STATUSES = domain.FACT_STATUSES
+SORT_COLUMNS = queries.SORT_COLUMNS
 _NETWORK_FS = ("nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "afs", "9p", "fuse.sshfs", "ncpfs", "coda")
-_DOC_COLUMNS = (
-    "id, title, source_name, agency, region, report_year, period, publish_date, doc_type, fact_count,"
-    " missing_parts, late, imported_at, size, fmt, deleted_at, overrides"
-)
-_CHUNK = 500
 _FIRST_WAIT = 0.5  # seconds a write waits for another program's lock before saying so
 
 TagRef = str | int
@@ -98,15 +91,6 @@ def is_network_path(path: Path, mounts: str | None = None) -> bool:
         if (target == point or target.startswith(point.rstrip("/") + "/")) and len(point) > len(best):
             best, best_type = point, fs_type
     return best_type.lower() in _NETWORK_FS or best_type.lower().startswith("fuse.smb")
-
-
-def _now() -> str:
-    return datetime.now().isoformat(timespec="seconds")
-
-
-def _chunks(ids: Sequence[int], size: int = _CHUNK) -> Iterator[list[int]]:
-    for i in range(0, len(ids), size):
-        yield list(ids[i : i + size])
 
 
 class Archive:
@@ -234,7 +218,7 @@ class Archive:
                 conn.execute("BEGIN IMMEDIATE")
                 return
             except sqlite3.OperationalError as exc:
-                if not waiting or ("locked" not in str(exc).lower() and "busy" not in str(exc).lower()):
+                if not waiting or sqlite_kind(exc) is not ArchiveLockedError:
                     raise
             assert self.on_wait is not None
             self.on_wait(f"档案正被其他程序或窗口写入，正在等待（最多 {self.timeout:.0f} 秒）…")
@@ -348,7 +332,7 @@ class Archive:
         self._conn.interrupt()
 
     def count(self, *, deleted: bool = False) -> int:
-        where = "deleted_at > ''" if deleted else "deleted_at IS NULL"  # > '': an index search, see _ranked
+        where = "deleted_at > ''" if deleted else "deleted_at IS NULL"  # > '': an index search, see core.store.queries._ranked
         return int(self._rows(f"SELECT count(*) FROM documents WHERE {where}")[0][0])
 
     def list_ids(
@@ -383,7 +367,7 @@ class Archive:
             kw[name] = tuple(kw[name])  # may be one-shot iterables: used for the key and the query
         query = kw.get("query")
         if query is None or not query.strip():
-            return self._query(**kw)
+            return queries.select(self._rows, **kw)
         key = tuple(sorted(kw.items()))
         try:
             version = (int(self._conn.execute("PRAGMA data_version").fetchone()[0]), self._conn.total_changes)
@@ -396,147 +380,20 @@ class Archive:
         if hit is not None:
             self._cache.move_to_end(key)
             return list(hit)
-        result = self._query(**kw)
+        result = queries.select(self._rows, **kw)
         self._cache[key] = result
         while len(self._cache) > 32:
             self._cache.popitem(last=False)
         return list(result)
 
-    def _query(
-        self,
-        *,
-        query: str | None,
-        tags_all: Iterable[TagRef],
-        tags_any: Iterable[TagRef],
-        tags_none: Iterable[TagRef],
-        year: int | None,
-        agency: str | None,
-        doc_type: str | None,
-        deleted: bool,
-        order_by: str | None,
-        descending: bool,
-        limit: int | None,
-    ) -> list[tuple[int, float]]:
-        where: list[str] = ["d.deleted_at IS NOT NULL" if deleted else "d.deleted_at IS NULL"]
-        params: list[Any] = []
-        ranked = False
-        parsed = search.ParsedQuery()
-        if query is not None and query.strip():
-            parsed = search.parse_query(query)
-            if parsed.empty:
-                return []  # something was typed, but nothing searchable
-            if parsed.terms:
-                # exclusions go into the same MATCH (FTS5's NOT), so FTS5 can stop at the newest matches
-                expression = search.fts_expression(parsed.terms)
-                if parsed.excluded:
-                    expression = f"({expression}) NOT ({search.fts_any(parsed.excluded)})"
-                where.append("d.id IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
-                params.append(expression)
-                ranked = True
-            elif parsed.excluded:
-                where.append("d.id NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
-                params.append(search.fts_any(parsed.excluded))
-        if year is not None:
-            where.append("d.report_year = ?")
-            params.append(int(year))
-        if agency is not None:
-            where.append("d.agency = ?")
-            params.append(agency)
-        if doc_type is not None:
-            where.append("d.doc_type = ?")
-            params.append(doc_type)
-        all_ids = self._tag_ids(tags_all)
-        if all_ids is None:
-            return []
-        for tag_id in all_ids:
-            where.append("d.id IN (SELECT doc_id FROM document_tags WHERE tag_id = ?)")
-            params.append(tag_id)
-        any_refs = list(tags_any)
-        if any_refs:
-            any_ids = self._tag_ids(any_refs, drop_missing=True) or []
-            if not any_ids:
-                return []
-            where.append(
-                f"d.id IN (SELECT doc_id FROM document_tags WHERE tag_id IN ({','.join('?' * len(any_ids))}))"
-            )
-            params.extend(any_ids)
-        none_ids = self._tag_ids(tags_none, drop_missing=True) or []
-        if none_ids:
-            where.append(
-                f"d.id NOT IN (SELECT doc_id FROM document_tags WHERE tag_id IN ({','.join('?' * len(none_ids))}))"
-            )
-            params.extend(none_ids)
-        if order_by is None and ranked:
-            unfiltered = len(where) == 2 and not deleted
-            return self._ranked(parsed, where, params, limit, unfiltered=unfiltered)
-        direction = "DESC" if descending else "ASC"
-        if order_by is None:
-            order = f"d.imported_at {direction}, d.id {direction}"
-        else:
-            if order_by not in SORT_COLUMNS:
-                raise ValueError(f"unknown sort column {order_by!r}")
-            collate = " COLLATE NOCASE" if order_by in {"title", "source_name", "agency", "region"} else ""
-            order = f"d.{order_by}{collate} {direction}, d.id {direction}"
-        sql = f"SELECT d.id, 0.0 FROM documents d WHERE {' AND '.join(where)} ORDER BY {order}"
-        if limit is not None:
-            sql += f" LIMIT {max(0, int(limit))}"
-        return [(int(r[0]), float(r[1])) for r in self._rows(sql, params)]
-
-    def _ranked(self, parsed: search.ParsedQuery, where: list[str], params: list[Any], limit: int | None, *,
-                unfiltered: bool) -> list[tuple[int, float]]:
-        """Matches best first: the newest RANK_WINDOW ranked (core.search.rank_scores), then the rest newest first.
-
-        An unfiltered search wanting no more than the window asks FTS5 for the newest matches only (it
-        stops there: the cost does not grow with the archive); otherwise every match is listed. The index
-        holds trashed documents too, so the shortcut asks for the window plus their number.
-        """
-        window = search.RANK_WINDOW
-        if unfiltered and limit is not None and limit <= window:
-            # `> ''` (= IS NOT NULL for these timestamps) searches the index; IS NOT NULL scanned the table
-            trashed = int(self._rows("SELECT count(*) FROM documents WHERE deleted_at > ''")[0][0])
-            rows = self._rows(
-                "SELECT d.id FROM (SELECT rowid AS doc_id FROM fts WHERE fts MATCH ? ORDER BY rowid DESC LIMIT ?) m"
-                " JOIN documents d ON d.id = m.doc_id WHERE d.deleted_at IS NULL ORDER BY d.id DESC LIMIT ?",
-                (params[0], window + trashed, window),
-            )
-        else:
-            rows = self._rows(f"SELECT d.id FROM documents d WHERE {' AND '.join(where)} ORDER BY d.id DESC", params)
-        ids = [int(r[0]) for r in rows]
-        head = ids[:window]
-        docs: list[tuple[int, str, str]] = []
-        for chunk in _chunks(head):
-            # the first RANK_PREFIX characters, cut in bytes (cheaper than substr counting characters)
-            docs.extend((int(r[0]), str(r[1] or ""), bytes(r[2] or b"").decode("utf-8", "ignore")) for r in self._rows(
-                f"SELECT d.id, d.title, substr(CAST(t.text AS BLOB), 1, {3 * search.RANK_PREFIX}) FROM documents d"
-                f" LEFT JOIN texts t ON t.doc_id = d.id WHERE d.id IN ({','.join('?' * len(chunk))})", chunk))
-        scores = search.rank_scores(docs, parsed)
-        head.sort(key=lambda doc_id: (-scores.get(doc_id, 0.0), -doc_id))
-        result = [(doc_id, scores.get(doc_id, 0.0)) for doc_id in head]
-        result.extend((doc_id, 0.0) for doc_id in ids[window:])
-        return result if limit is None else result[: max(0, int(limit))]
-
-    def _tag_ids(self, refs: Iterable[TagRef], *, drop_missing: bool = False) -> list[int] | None:
-        """Tag ids for names or ids; None when one is missing (unless drop_missing)."""
-        out: list[int] = []
-        for ref in refs:
-            if isinstance(ref, int):
-                rows = self._rows("SELECT id FROM tags WHERE id = ?", (ref,))
-            else:
-                rows = self._rows("SELECT id FROM tags WHERE name = ? COLLATE NOCASE", (str(ref).strip(),))
-            if rows:
-                out.append(int(rows[0][0]))
-            elif not drop_missing:
-                return None
-        return out
-
     def get_documents(self, ids: Iterable[int]) -> list[Document]:
         """Documents in the order of `ids` (unknown ids are skipped)."""
         wanted = [int(i) for i in ids]
         found: dict[int, Document] = {}
-        for chunk in _chunks(wanted):
+        for chunk in queries.chunks(wanted):
             marks = ",".join("?" * len(chunk))
-            for row in self._rows(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id IN ({marks})", chunk):
-                found[int(row[0])] = _document(row)
+            for row in self._rows(f"SELECT {records.DOC_COLUMNS} FROM documents WHERE id IN ({marks})", chunk):
+                found[int(row[0])] = records.document(row)
             for doc_id, name in self._rows(
                 f"SELECT dt.doc_id, t.name FROM document_tags dt JOIN tags t ON t.id = dt.tag_id"
                 f" WHERE dt.doc_id IN ({marks}) ORDER BY t.name COLLATE NOCASE",
@@ -738,7 +595,7 @@ class Archive:
                     fresh.extend(sorted(candidates, key=lambda f: f.key in taken)[:room])
             fresh.sort(key=lambda f: (f.start, f.end))
             importer.insert_facts(conn, doc_id, fresh)
-            _refresh_fact_count(conn, doc_id)
+            records.refresh_fact_count(conn, doc_id)
 
     # --- facts ---------------------------------------------------------------------------------------
 
@@ -748,7 +605,7 @@ class Archive:
             " FROM facts WHERE doc_id = ? ORDER BY start, id",
             (doc_id,),
         )
-        return [_fact(r) for r in rows]
+        return [records.fact(r) for r in rows]
 
     def update_fact(self, fact_id: int, *, value: float | None = None, unit: str | None = None,
                     key: str | None = None, status: str | None = None, name: str | None = None) -> Fact:
@@ -769,7 +626,7 @@ class Archive:
             status = "corrected"
         if status is not None:
             changes["status"] = status
-        changes["updated_at"] = _now()
+        changes["updated_at"] = records.now()
         with self._write() as conn:
             row = conn.execute("SELECT doc_id, status FROM facts WHERE id = ?", (fact_id,)).fetchone()
             if row is None:
@@ -778,12 +635,12 @@ class Archive:
                 changes["status"] = "manual"
             sets = ", ".join(f"{column} = ?" for column in changes)
             conn.execute(f"UPDATE facts SET {sets} WHERE id = ?", [*changes.values(), fact_id])
-            _refresh_fact_count(conn, int(row[0]))
+            records.refresh_fact_count(conn, int(row[0]))
             fact = conn.execute(
                 "SELECT id, key, name, value, unit, qualifier, direction, start, end, sentence, status"
                 " FROM facts WHERE id = ?", (fact_id,),
             ).fetchone()
-        return _fact(fact)
+        return records.fact(fact)
 
     def add_fact(  # noqa: PLR0917 - the documented signature (docs/interfaces.md)
         self, doc_id: int, start: int, end: int, value: float, unit: str,
@@ -792,17 +649,17 @@ class Archive:
         text = self.get_text(doc_id)
         if not 0 <= start < end <= len(text):
             raise ArchiveError("所选位置超出了文档范围。")
-        sentence = _sentence_around(text, start, end)
+        sentence = records.sentence_around(text, start, end)
         fact = Fact(value=float(value), unit=unit, start=start, end=end, sentence=sentence, key=key or None,
                     name=name, status="manual")
         with self._write() as conn:
             cur = conn.execute(
                 "INSERT INTO facts(doc_id, key, name, value, unit, qualifier, direction, start, end, sentence,"
                 " status, updated_at) VALUES (?,?,?,?,?,'',NULL,?,?,?,'manual',?)",
-                (doc_id, fact.key, fact.name, fact.value, fact.unit, start, end, sentence, _now()),
+                (doc_id, fact.key, fact.name, fact.value, fact.unit, start, end, sentence, records.now()),
             )
             fact.id = int(cur.lastrowid or 0)
-            _refresh_fact_count(conn, doc_id)
+            records.refresh_fact_count(conn, doc_id)
         return fact
 
     def delete_fact(self, fact_id: int) -> None:
@@ -814,7 +671,7 @@ class Archive:
             if row[1] != "manual":
                 raise ArchiveError("只能删除手工添加的数据项；识别出的数据项请标为已否决。")
             conn.execute("DELETE FROM facts WHERE id = ?", (fact_id,))
-            _refresh_fact_count(conn, int(row[0]))
+            records.refresh_fact_count(conn, int(row[0]))
 
     # --- search --------------------------------------------------------------------------------------
 
@@ -905,16 +762,16 @@ class Archive:
 
     def trash(self, ids: Iterable[int]) -> None:
         with self._write() as conn:
-            for chunk in _chunks([int(i) for i in ids]):
+            for chunk in queries.chunks([int(i) for i in ids]):
                 conn.execute(
                     f"UPDATE documents SET deleted_at = ? WHERE deleted_at IS NULL AND id IN ({','.join('?' * len(chunk))})",
-                    [_now(), *chunk],
+                    [records.now(), *chunk],
                 )
                 reuse.on_trash(conn, chunk)
 
     def restore(self, ids: Iterable[int]) -> None:
         with self._write() as conn:
-            for chunk in _chunks([int(i) for i in ids]):
+            for chunk in queries.chunks([int(i) for i in ids]):
                 conn.execute(
                     f"UPDATE documents SET deleted_at = NULL WHERE id IN ({','.join('?' * len(chunk))})", chunk
                 )
@@ -949,53 +806,12 @@ class Archive:
 
         About 5 s for 10,000 reports; `quick=True` (quick_check, no index check) about 1.5 s.
         """
-        problems: list[str] = []
-        try:
-            pragma = "PRAGMA quick_check" if quick else "PRAGMA integrity_check"
-            result = [str(r[0]) for r in self._conn.execute(pragma).fetchall()]
-            if result != ["ok"]:
-                problems.extend(f"数据库完整性检查：{line}" for line in result[:20])
-            for table, rowid, parent, _fk in self._conn.execute("PRAGMA foreign_key_check").fetchall()[:20]:
-                problems.append(f"表 {table} 第 {rowid} 行引用了不存在的 {parent} 记录")
-        except sqlite3.DatabaseError as exc:
-            problems.append(f"数据库已损坏：{exc}")
-            return problems
-        if not quick and not self.read_only:  # the FTS check is an INSERT command: needs a writable file
-            try:
-                self._conn.execute("INSERT INTO fts(fts, rank) VALUES ('integrity-check', 0)")
-            except sqlite3.DatabaseError as exc:
-                problems.append(f"全文索引损坏（{exc}），需要重建索引")
-        try:
-            counts = {
-                table: int(self._conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
-                for table in ("documents", "analyses", "texts", "originals", "fts_docsize")
-            }
-        except sqlite3.DatabaseError as exc:
-            problems.append(f"数据库已损坏：{exc}")
-            return problems
-        for table in ("analyses", "texts", "originals", "fts_docsize"):
-            if counts[table] != counts["documents"]:
-                what = {"analyses": "分析结果", "texts": "文字", "originals": "原始文件",
-                        "fts_docsize": "全文索引条目"}[table]
-                problems.append(f"文档数（{counts['documents']}）与{what}数（{counts[table]}）不一致")
-        bad = self._conn.execute(
-            "SELECT count(*) FROM documents d WHERE d.fact_count !="
-            " (SELECT count(*) FROM facts f WHERE f.doc_id = d.id AND f.status != 'rejected')"
-        ).fetchone()[0]
-        if bad:
-            problems.append(f"{bad} 个文档的数据项计数与数据项表不一致")
-        return problems
+        return maintenance.check(self._conn, quick=quick, read_only=self.read_only)
 
     def rebuild_index(self) -> None:
         """Rebuild the full-text index from the stored texts (repairs an index check() complains about)."""
         with self._write() as conn:
-            conn.execute("INSERT INTO fts(fts) VALUES ('delete-all')")
-            for doc_id, title, text in conn.execute(
-                "SELECT d.id, d.title, t.text FROM documents d JOIN texts t ON t.doc_id = d.id"
-            ).fetchall():
-                indexed = search.index_form(title)
-                search.index_document(conn, doc_id, indexed, search.index_form(text))
-                conn.execute("UPDATE documents SET indexed_title = ? WHERE id = ?", (indexed, doc_id))
+            maintenance.rebuild_index(conn)
 
     def backup(self, dest: str | Path) -> Path:
         """A consistent copy of the archive (core.archive_file.copy_database: SQLite backup API; fine while open).
@@ -1026,22 +842,11 @@ class Archive:
 
     def stats(self) -> dict[str, int]:
         """Counts for a status line: documents, trashed, tags, facts, file size in bytes."""
-        one = self._rows
-        return {
-            "documents": int(one("SELECT count(*) FROM documents WHERE deleted_at IS NULL")[0][0]),
-            "trashed": int(one("SELECT count(*) FROM documents WHERE deleted_at IS NOT NULL")[0][0]),
-            "tags": int(one("SELECT count(*) FROM tags")[0][0]),
-            "facts": int(one("SELECT count(*) FROM facts WHERE status != 'rejected'")[0][0]),
-            "bytes": self.path.stat().st_size if self.path.exists() else 0,
-        }
+        return maintenance.stats(self._rows, self.path)
 
     def distinct_values(self, column: str) -> list[Any]:
         """Values present for a filter menu: 'report_year', 'agency', 'doc_type' or 'region'."""
-        if column not in {"report_year", "agency", "doc_type", "region"}:
-            raise ValueError(f"unknown column {column!r}")
-        return [r[0] for r in self._rows(
-            f"SELECT DISTINCT {column} FROM documents WHERE deleted_at IS NULL AND {column} IS NOT NULL"
-            f" ORDER BY {column}")]
+        return queries.distinct_values(self._rows, column)
 
 
 # --- module helpers ----------------------------------------------------------------------------------
@@ -1081,47 +886,9 @@ def _rollback(conn: sqlite3.Connection) -> None:
 
 
 def _as_archive_error(exc: sqlite3.Error, path: Path | None) -> Exception:
-    if isinstance(exc, sqlite3.OperationalError) and str(exc) == "interrupted":
-        return SearchCancelledError("检索已取消")
-    mapped = translate_error(exc, path)
+    mapped = from_sqlite(exc, path)
     if isinstance(mapped, ArchiveError):
         return mapped
     if type(exc) is sqlite3.DatabaseError:  # "file is not a database", "database disk image is malformed"
         return ArchiveCorruptError(f"档案文件已损坏或不是报告档案（{path}）：{exc}")
     return exc
-
-
-def _document(row: Sequence[Any]) -> Document:
-    return Document(
-        id=int(row[0]), title=row[1], source_name=row[2], agency=row[3], region=row[4], report_year=row[5],
-        period=row[6], publish_date=row[7], doc_type=row[8], fact_count=int(row[9] or 0),
-        missing_parts=list(json.loads(row[10] or "[]")), late=None if row[11] is None else bool(row[11]),
-        imported_at=row[12], size=int(row[13] or 0), fmt=row[14] or "", deleted=row[15] is not None,
-        overrides=dict(json.loads(row[16] or "{}")),
-    )
-
-
-def _fact(row: Sequence[Any]) -> Fact:
-    return Fact(
-        id=int(row[0]), key=row[1], name=row[2], value=float(row[3]), unit=row[4], qualifier=row[5],
-        direction=row[6], start=int(row[7]), end=int(row[8]), sentence=row[9], status=row[10],
-        confidence=1.0 if len(row) < 12 or row[11] is None else float(row[11]),  # NULL: stored before version 6
-    )
-
-
-def _refresh_fact_count(conn: sqlite3.Connection, doc_id: int) -> None:
-    conn.execute(
-        "UPDATE documents SET fact_count = (SELECT count(*) FROM facts WHERE doc_id = ? AND status != 'rejected')"
-        " WHERE id = ?",
-        (doc_id, doc_id),
-    )
-
-
-_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
-
-
-def _sentence_around(text: str, start: int, end: int) -> str:
-    lo = max((m.end() for m in _SENTENCE_END.finditer(text, max(0, start - 300), start)), default=max(0, start - 300))
-    m = _SENTENCE_END.search(text, end, min(len(text), end + 300))
-    hi = m.end() if m else min(len(text), end + 300)
-    return text[lo:hi].strip()

@@ -117,8 +117,10 @@ def quick_check(path: Path) -> bool:
 
 
 def is_locked(error: BaseException) -> bool:
-    text = str(error).lower()
-    return "locked" in text or "busy" in text
+    """SQLite says another connection holds the file (SQLITE_BUSY / SQLITE_LOCKED, by error name)."""
+    from core.errors import ArchiveLockedError, sqlite_kind
+
+    return sqlite_kind(error) is ArchiveLockedError
 
 
 @contextmanager

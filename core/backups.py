@@ -31,6 +31,8 @@ from core.errors import (
     ArchiveLockedError,
     ArchiveReadOnlyError,
     DiskFullError,
+    sqlite_error_name,
+    sqlite_kind,
 )
 
 if TYPE_CHECKING:
@@ -188,16 +190,16 @@ def advice(newest: BackupInfo | None) -> str:
 
 
 def _translate(error: sqlite3.Error | OSError, what: str) -> ArchiveError:
-    text = str(error).lower()
-    if (isinstance(error, OSError) and error.errno == 28) or "disk is full" in text or "no space" in text:
+    kind = sqlite_kind(error)
+    if kind is DiskFullError:
         return DiskFullError(f"{what}失败：磁盘空间不足，请清理磁盘后重试。原档案未受影响。")
     # winerror 32/33: the file is open in another program (Windows refuses to move it).
-    if "locked" in text or "busy" in text or getattr(error, "winerror", None) in (32, 33):
+    if kind is ArchiveLockedError or getattr(error, "winerror", None) in (32, 33):
         return ArchiveLockedError(
             f"{what}失败：档案正被其他程序或窗口使用（另一个报告档案窗口、命令行或其他程序），请关闭它们后再试。")
-    if isinstance(error, PermissionError) or "readonly" in text or "read-only" in text:
+    if kind is ArchiveReadOnlyError and (isinstance(error, OSError) or sqlite_error_name(error) in ("READONLY", "PERM")):
         return ArchiveReadOnlyError(f"{what}失败：没有写入权限（{error}）。")
-    if "not a database" in text or "malformed" in text:
+    if kind is ArchiveCorruptError:
         return ArchiveCorruptError(f"{what}失败：文件不是有效的档案或已损坏。")
     return ArchiveError(f"{what}失败：{error}")
 

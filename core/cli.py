@@ -11,10 +11,13 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from core.errors import ArchiveError
-from core.models import OUTCOME_LABELS, Document, Outcome
+from core.models import OUTCOME_LABELS, Document, Outcome, Tag
+
+if TYPE_CHECKING:
+    from core.archive import Archive
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1  # check found problems
@@ -213,7 +216,7 @@ def _structure_words(doc: Any) -> str:
     return text + ("（逾期）" if doc.late else "")
 
 
-def _tag_by_name(archive: Any, name: str) -> Any:
+def _tag_by_name(archive: Archive, name: str) -> Tag:
     for tag in archive.tags():
         if tag.name.casefold() == name.strip().casefold():
             return tag

@@ -16,12 +16,12 @@ from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 
 from core import __version__, domain
+from core.errors import ExportError
 from core.models import Document
 from core.xlsx_util import (
     HEADER_FILL,
     HEADER_FONT,
     MONEY_FORMAT,
-    ExportError,
     WidthTracker,
     apply_print_setup,
     atomic_output,

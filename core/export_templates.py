@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from core.errors import ExportError
 from core.paths import user_data_dir
-from core.xlsx_util import ExportError
 
 ALL_INDICATORS = "全部指标"
 FILE_NAME = "export_templates.json"

@@ -39,6 +39,7 @@ from typing import Any
 
 from core.agencies import normalise_agency
 from core.compare import changed_figures
+from core.protocols import ArchiveReader
 
 log = logging.getLogger(__name__)
 
@@ -866,7 +867,7 @@ def pending(conn: sqlite3.Connection, limit: int | None = None) -> list[int]:
 # ---------------------------------------------------------------------------------------------- archive level
 
 
-def reuse_of(archive: Any, doc_id: int, *, save: bool = True) -> ReuseResult:
+def reuse_of(archive: ArchiveReader, doc_id: int, *, save: bool = True) -> ReuseResult:
     """The reuse of a document: the stored result, else computed now (and stored unless read-only).
 
     `archive` is a core.archive.Archive (its connection is used; call from the thread that owns it).
@@ -882,7 +883,7 @@ def reuse_of(archive: Any, doc_id: int, *, save: bool = True) -> ReuseResult:
     if found is not None:
         return found
     result = check(conn, doc_id)
-    if save and not getattr(archive, "read_only", False) and _has_tables(conn):
+    if save and not archive.read_only and _has_tables(conn):
         _save(conn, [result])
     return result
 
@@ -903,12 +904,12 @@ def _save(conn: sqlite3.Connection, results: Sequence[ReuseResult]) -> None:
         raise
 
 
-def refresh(archive: Any, progress: Any = None, cancel: Any = None, *, batch: int = 50,
+def refresh(archive: ArchiveReader, progress: Any = None, cancel: Any = None, *, batch: int = 50,
             limit: int | None = None) -> int:
     """Compute and store the missing results (all, or the first `limit`), committing every `batch`
     documents (after an import, on a worker). Returns how many."""
     conn: sqlite3.Connection = archive.connection
-    if getattr(archive, "read_only", False):
+    if archive.read_only:
         return 0
     todo = pending(conn, limit)
     done = 0
@@ -955,7 +956,7 @@ def percent(share: float) -> str:
     return f"{value:.1f}%" if 0 < value < 10 else f"{value:.0f}%"
 
 
-def reuse_text(archive: Any, result: ReuseResult) -> str:
+def reuse_text(archive: ArchiveReader, result: ReuseResult) -> str:
     """The CLI's plain answer: share, then each source with its passages (Chinese)."""
     lines = [f"文档 #{result.doc_id} 重复率 {percent(result.reused_share)}"]
     if not result.sources:

@@ -13,6 +13,7 @@ from typing import Any
 
 from core import reuse
 from core.errors import ArchiveError
+from core.protocols import ArchiveReader
 from core.xlsx_util import safe_text
 
 SHEET_REUSE = "重复段落"
@@ -54,7 +55,7 @@ def _result(row: Any) -> reuse.ReuseResult | None:
     return found
 
 
-def _title(archive: Any, doc_id: int) -> str:
+def _title(archive: ArchiveReader, doc_id: int) -> str:
     docs = archive.get_documents([doc_id]) if archive is not None else []
     if not docs:
         return "（已删除）"

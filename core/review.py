@@ -15,10 +15,10 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from core.errors import ArchiveError
 from core.indicators import add_user_synonym, default_dictionary, reload_default, remove_user_synonym
+from core.protocols import ArchiveWriter
 
 LOW_CONFIDENCE = 0.6  # facts below this (or without a key) are queued
 _CLAUSE_DELIMS = "，,。；;：:\n、！？!?"
@@ -80,13 +80,11 @@ def _has_columns(conn: sqlite3.Connection) -> bool:
     return {"confidence", "pattern"} <= columns
 
 
-def _conn(archive: Any) -> sqlite3.Connection:
-    from core.agencies import connection_of
-
-    return connection_of(archive)
+def _conn(archive: ArchiveWriter) -> sqlite3.Connection:
+    return archive.connection
 
 
-def fill_patterns(archive: Any) -> int:
+def fill_patterns(archive: ArchiveWriter) -> int:
     """Patterns for facts stored before schema version 3 (NULL pattern); returns how many were filled."""
     conn = _conn(archive)
     if not _has_columns(conn):
@@ -113,7 +111,7 @@ def fill_patterns(archive: Any) -> int:
 
 
 def review_groups(
-    archive: Any, *, threshold: float = LOW_CONFIDENCE, min_count: int = 1, limit: int = 500
+    archive: ArchiveWriter, *, threshold: float = LOW_CONFIDENCE, min_count: int = 1, limit: int = 500
 ) -> list[ReviewGroup]:
     """The 待核对 queue: groups of unconfirmed facts (status auto) without a key or below `threshold`
     confidence, by phrase pattern, largest first; documents in the trash are left out."""
@@ -161,7 +159,7 @@ def _live_count(conn: sqlite3.Connection, pattern: str, threshold: float, trashe
 
 
 def assign_key(
-    archive: Any, pattern: str, key: str, *, threshold: float = LOW_CONFIDENCE, user_dir: Path | None = None
+    archive: ArchiveWriter, pattern: str, key: str, *, threshold: float = LOW_CONFIDENCE, user_dir: Path | None = None
 ) -> Assignment:
     """Give every queued fact of `pattern` the key `key` (status corrected: re-analysis keeps it) and write
     the pattern's words as a user synonym of `key`, so later imports and re-analysis place the shape."""
@@ -198,7 +196,7 @@ def assign_key(
     return Assignment(pattern, key, synonym, added, before)
 
 
-def undo_assignment(archive: Any, assignment: Assignment, *, user_dir: Path | None = None) -> None:
+def undo_assignment(archive: ArchiveWriter, assignment: Assignment, *, user_dir: Path | None = None) -> None:
     """Put the facts of an assignment back as they were and take its synonym out of the user file."""
     with archive._write() as wconn:
         wconn.executemany(

@@ -364,19 +364,7 @@ def ensure_schema(conn: sqlite3.Connection, path: Path | None) -> Path | None:
 
 
 def translate_error(exc: sqlite3.Error, path: Path | str | None = None) -> Exception:
-    """Map an sqlite3 error to the typed, Chinese ArchiveError a clerk can act on (or return it as is)."""
-    from core.errors import ArchiveLockedError, ArchiveReadOnlyError, DiskFullError
+    """Map an sqlite3 error to the typed, Chinese ArchiveError a clerk can act on (core.errors.from_sqlite)."""
+    from core.errors import from_sqlite
 
-    message = str(exc).lower()
-    where = f"（{path}）" if path else ""
-    if "locked" in message or "busy" in message:
-        return ArchiveLockedError(f"档案正被其他程序或窗口使用{where}，请稍后再试。")
-    if "disk is full" in message or "database or disk is full" in message or "no space" in message:
-        return DiskFullError(f"磁盘已满，未能保存{where}。已保存的内容没有丢失，请清理磁盘空间后重试。")
-    if "readonly" in message or "read-only" in message or "attempt to write" in message:
-        return ArchiveReadOnlyError(f"档案文件是只读的，无法修改{where}。请检查文件属性或文件夹权限。")
-    if "not a database" in message or "malformed" in message or "corrupt" in message:
-        return ArchiveCorruptError(f"档案文件已损坏或不是报告档案{where}。")
-    if "unable to open" in message or "disk i/o" in message:
-        return ArchiveReadOnlyError(f"无法打开或写入档案文件{where}，请检查路径和权限。")
-    return exc
+    return from_sqlite(exc, path)

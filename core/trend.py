@@ -10,6 +10,7 @@ from core import domain
 from core.agencies import canonical_agency, load_aliases
 from core.compare import fact_group, fact_label, signed_value
 from core.models import Document, Fact
+from core.protocols import ArchiveReader
 
 
 @dataclass(slots=True)
@@ -97,7 +98,7 @@ def build_trend(sources: Sequence[TrendSource], agency: str = "", min_years: int
     return TrendTable(agency, years, {y: s.document.id for y, s in by_year.items()}, kept, skipped)
 
 
-def trend_for_documents(archive: Any, doc_ids: Sequence[int], agency: str | None = None) -> TrendTable:
+def trend_for_documents(archive: ArchiveReader, doc_ids: Sequence[int], agency: str | None = None) -> TrendTable:
     """Load the reports and build the table; with `agency` (any alias), only that agency's reports."""
     aliases = load_aliases(archive)
     docs = archive.get_documents(list(doc_ids))
@@ -110,7 +111,7 @@ def trend_for_documents(archive: Any, doc_ids: Sequence[int], agency: str | None
     return build_trend(sources, key)
 
 
-def agencies_in(archive: Any, doc_ids: Sequence[int]) -> list[tuple[str, int]]:
+def agencies_in(archive: ArchiveReader, doc_ids: Sequence[int]) -> list[tuple[str, int]]:
     """Canonical agencies among the documents, with their document counts, most documents first."""
     aliases = load_aliases(archive)
     counts: dict[str, int] = {}
@@ -121,7 +122,7 @@ def agencies_in(archive: Any, doc_ids: Sequence[int]) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
-def widen_to_agency_years(archive: Any, doc_ids: Sequence[int], agency: str) -> list[int]:
+def widen_to_agency_years(archive: ArchiveReader, doc_ids: Sequence[int], agency: str) -> list[int]:
     """The reports to chart for `agency`: the chosen ones, or, when they cover fewer than two report
     years (趋势 from one selected report), every report of that agency across the years, of the same
     document types as the chosen ones."""

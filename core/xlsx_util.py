@@ -21,7 +21,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from core.errors import ArchiveError, DiskFullError
+from core.errors import DiskFullError, ExportError
 
 MAX_CELL_CHARS = 32_767  # Excel's limit for one cell's text
 MAX_WIDTH = 60  # widest column, in Excel character units
@@ -41,17 +41,6 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 WARN_FILL = PatternFill("solid", fgColor="FFF2CC")  # a value whose statements disagree
 VERIFIED_FILL = PatternFill("solid", fgColor="E2EFDA")  # a value a person confirmed (人工确认)
 WRAP = Alignment(wrap_text=True, vertical="top")
-
-
-class ExportError(ArchiveError):
-    """The workbook could not be written (folder missing, file open in Excel, bad selection)."""
-
-
-class ExportCancelled(ArchiveError):
-    """The user cancelled an export; no file was written."""
-
-    def __init__(self, message: str = "导出已取消，未生成文件。") -> None:
-        super().__init__(message)
 
 
 def safe_text(value: str) -> str:

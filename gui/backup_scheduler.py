@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 if TYPE_CHECKING:
+    from core.archive import Archive
     from gui.worker import Job, Worker
 
 log = logging.getLogger(__name__)
@@ -82,7 +83,7 @@ class BackupScheduler(QObject):
             return None
         self._last = time.monotonic()
 
-        def job(archive: Any, *_: Any) -> Path | None:
+        def job(archive: Archive, *_: Any) -> Path | None:
             from core import backups
 
             make: Callable[..., Path | None] = backups.daily_backup if kind == "daily" else backups.backup_if_changed

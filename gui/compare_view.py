@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import cast
 
 from PySide6.QtCore import QCoreApplication, QPoint, Qt, Signal
 from PySide6.QtGui import (
@@ -54,7 +53,9 @@ from core.compare import (
 )
 from core.errors import ArchiveError
 from core.models import Analysis, Document
+from core.protocols import ArchiveReader
 from gui.reuse_compare import moved_count_text, render_figures, render_moved
+from gui.worker import read_in_background, run_in_background
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +80,7 @@ class LoadedDocument:
     analysis: Analysis
 
 
-def load_document(archive: Any, doc_id: int) -> LoadedDocument:
+def load_document(archive: ArchiveReader, doc_id: int) -> LoadedDocument:
     doc = archive.get_document(doc_id)
     return LoadedDocument(doc, archive.get_text(doc_id), archive.get_analysis(doc_id))
 
@@ -382,18 +383,9 @@ class CompareView(QWidget):
         self.title_b.setText(tr("右：") + short_title(right.doc))
         self.status.setText(tr("正在对齐两份报告…"))
 
-        def work() -> None:
-            try:
-                result: Any = compare(left.text, left.analysis, right.text, right.analysis)
-            except Exception as exc:  # a bug: log it, tell the user in the status line
-                log.exception("compare failed")
-                result = exc
-            try:
-                self._computed.emit(result)
-            except RuntimeError:  # the window was closed meanwhile
-                pass
-
-        threading.Thread(target=work, name="compare", daemon=True).start()
+        run_in_background(
+            lambda: compare(left.text, left.analysis, right.text, right.analysis), self._computed.emit, "compare"
+        )
 
     def release(self) -> None:
         """Drop the documents and the comparison (the window was closed)."""
@@ -412,7 +404,8 @@ class CompareView(QWidget):
     def _on_computed(self, result: object) -> None:
         if self.left is None:
             return  # released (window closed) while aligning
-        if isinstance(result, BaseException):
+        if isinstance(result, BaseException):  # a bug: log it, tell the user in the status line
+            log.error("compare failed", exc_info=result)
             self.show_error(tr("对比失败，详情已写入日志。"))
             return
         assert isinstance(result, Comparison)
@@ -695,6 +688,9 @@ def _older_first(doc: Document) -> tuple[int, str, int]:
 class CompareWindow(QMainWindow):
     """对比 window for two archived documents (the earlier report year on the left); central widget compareView."""
 
+    _loaded = Signal(object)  # (left, right) LoadedDocuments, or the exception that stopped reading them
+    documentsLoaded = Signal()  # the documents are read and `ids` is in its final (older first) order
+
     def __init__(self, archive_path: str | Path, id_a: int, id_b: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         # Not WA_DeleteOnClose: the main window keeps a list of its windows and asks them isVisible();
@@ -705,24 +701,34 @@ class CompareWindow(QMainWindow):
         self.setCentralWidget(self.view)
         self.archive_path = Path(archive_path)
         self.ids = (id_a, id_b)
-        try:
-            from core import Archive
+        self._closed = False
+        self._loaded.connect(self._on_loaded)
+        self.view.status.setText(tr("正在读取两份报告…"))
+        # Both documents (their full texts) are read on a thread of its own, never on the GUI thread.
+        read_in_background(
+            self.archive_path,
+            lambda archive: (load_document(archive, id_a), load_document(archive, id_b)),
+            self._loaded.emit,
+            "compare-load",
+        )
 
-            with Archive.open(self.archive_path) as archive:
-                left = load_document(archive, id_a)
-                right = load_document(archive, id_b)
-        except ArchiveError as exc:
-            self.view.show_error(tr("无法打开报告：") + str(exc))
+    def _on_loaded(self, result: object) -> None:
+        if self._closed:
             return
+        if isinstance(result, BaseException):
+            self.view.show_error(tr("无法打开报告：") + str(result))
+            return
+        left, right = cast(tuple[LoadedDocument, LoadedDocument], result)
         both_dated = left.doc.report_year is not None and right.doc.report_year is not None
         if both_dated and _older_first(right.doc) < _older_first(left.doc):
             left, right = right, left  # the earlier report on the left: 差值 = 右 − 左 reads as a change
         self.ids = (left.doc.id, right.doc.id)
         self.setWindowTitle(tr("报告对比 — {a} ⇄ {b}").format(a=left.doc.title, b=right.doc.title))
+        self.documentsLoaded.emit()
         self.view.set_documents(left, right)
 
-
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._closed = True
         self.view.release()
         super().closeEvent(event)
 

@@ -45,13 +45,9 @@ def tr(text: str) -> str:
 
 
 def import_file_filter() -> str:
-    try:
-        from core.readers import SUPPORTED_SUFFIXES
+    from core.readers import SUPPORTED_SUFFIXES
 
-        suffixes = sorted(SUPPORTED_SUFFIXES)
-    except ImportError:
-        suffixes = [".doc", ".docx", ".wps", ".pdf", ".html", ".htm", ".txt"]
-    patterns = " ".join(f"*{s}" for s in suffixes)
+    patterns = " ".join(f"*{s}" for s in sorted(SUPPORTED_SUFFIXES))
     return tr("报告文件 ({0});;所有文件 (*)").format(patterns)
 
 

@@ -192,38 +192,26 @@ class DocumentActions:
         if len(ids) != 2:
             inform(self.w, self.w.tr("对比"), self.w.tr("请在表格中选中两份文档再对比。"))
             return
-        try:
-            from gui.compare_view import CompareWindow
-        except ImportError:
-            inform(self.w, self.w.tr("对比"), self.w.tr("此版本暂不提供对比功能。"))
-            return
+        from gui.compare_view import CompareWindow
+
         self.keep(CompareWindow(self.w.archive_path, ids[0], ids[1], parent=self.w))
 
     def trend_selected(self) -> None:
-        try:
-            from gui.trend import TrendDialog
-        except ImportError:
-            inform(self.w, self.w.tr("趋势"), self.w.tr("此版本暂不提供趋势功能。"))
-            return
+        from gui.trend import TrendDialog
+
         ids = self.w.selected_ids() or list(self.w.model.ids)
         self.keep(TrendDialog(self.w.archive_path, ids, self.w))
 
     def reporting_grid(self) -> None:
-        try:
-            from gui.grid import ReportingGridDialog
-        except ImportError:
-            inform(self.w, self.w.tr("收报情况"), self.w.tr("此版本暂不提供收报情况功能。"))
-            return
+        from gui.grid import ReportingGridDialog
+
         dialog = ReportingGridDialog(self.w.archive_path, self.w)
         dialog.documentRequested.connect(self.open_document)
         self.keep(dialog)
 
     def open_previous_year(self, doc_id: int) -> None:
-        try:
-            from gui.compare_view import open_previous_year
-        except ImportError:
-            inform(self.w, self.w.tr("对比"), self.w.tr("此版本暂不提供对比功能。"))
-            return
+        from gui.compare_view import open_previous_year
+
         window = open_previous_year(self.w.archive_path, doc_id, self.w)
         if window is not None:
             self.keep(window)

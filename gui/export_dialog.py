@@ -30,18 +30,14 @@ from PySide6.QtWidgets import (
 )
 
 from core import export_templates
+from core.errors import ExportError
 from core.export import sheet_names
-from core.xlsx_util import ExportError
 from gui.errors import show_error
 
 if TYPE_CHECKING:
     from core.archive import Archive
-    from gui.main_window import MainWindow
+    from gui.hosts import ExportHost
     from gui.worker import Job
-
-def available_sheets() -> list[str]:
-    return list(sheet_names())
-
 
 class TemplateEditor(QDialog):
     """导出模板: a name and the indicators (in the dictionary's order) that the 报告 sheet lists."""
@@ -128,8 +124,8 @@ class ExportDialog(QDialog):
 
     exportFinished = Signal(object)  # Path of the workbook, or None when cancelled/failed
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: ExportHost, parent: QWidget | None = None) -> None:
+        super().__init__(parent if parent is not None else window if isinstance(window, QWidget) else None)
         self.setObjectName("exportDialog")
         self.setWindowTitle(self.tr("导出到 Excel"))
         self.window_ = window
@@ -157,7 +153,7 @@ class ExportDialog(QDialog):
         sheets = QGroupBox(self.tr("包含的工作表"), self)
         sl = QHBoxLayout(sheets)
         self.sheetChecks: dict[str, QCheckBox] = {}
-        for name in available_sheets():
+        for name in sheet_names():
             check = QCheckBox(name, sheets)
             check.setChecked(True)
             self.sheetChecks[name] = check

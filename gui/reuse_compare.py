@@ -93,10 +93,13 @@ def open_at_passage(window: Any, doc_id: int | None, span: tuple[int, int], sour
 
     compare_window = CompareWindow(window.archive_path, source_id, doc_id, window)
     view = compare_window.view
-    left_is_source = compare_window.ids[0] == source_id
-    span_a, span_b = (source_span, span) if left_is_source else (span, source_span)
+
+    def spans() -> tuple[tuple[int, int], tuple[int, int]]:
+        # ids are in their final order once the documents are read (the earlier report on the left)
+        return (source_span, span) if compare_window.ids[0] == source_id else (span, source_span)
 
     def at_place() -> None:
+        span_a, span_b = spans()
         cmp = view.comparison
         if cmp is None or not cmp.paragraphs_a or not cmp.paragraphs_b:
             return
@@ -107,8 +110,12 @@ def open_at_passage(window: Any, doc_id: int | None, span: tuple[int, int], sour
                 pane.highlight([(a, b, PASSAGE)])
         view.status.setText(view.status.text() + tr("　已定位到重复的段落（紫色）"))
 
+    def mark() -> None:
+        compare_window.setProperty("reuseSpans", [list(part) for part in spans()])
+
     view.comparisonReady.connect(at_place)
-    compare_window.setProperty("reuseSpans", [list(span_a), list(span_b)])
+    compare_window.documentsLoaded.connect(mark)
+    mark()
     if hasattr(window, "_keep"):
         window._keep(compare_window)
     else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPainterPath, QPaintEvent, QPen
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from core.compare import format_number
 from core.errors import ArchiveError
+from core.protocols import ArchiveReader
 from core.trend import TrendTable, agencies_in, trend_for_documents, widen_to_agency_years
 from gui.worker import read_in_background
 
@@ -248,7 +249,7 @@ class TrendDialog(QDialog):
         self.export_button.setEnabled(False)
         self.copy_button.setEnabled(False)
 
-        def compute(archive: Any) -> TrendTable:
+        def compute(archive: ArchiveReader) -> TrendTable:
             # one report selected (or one year): that agency's reports across the years
             return trend_for_documents(archive, widen_to_agency_years(archive, ids, agency), agency=agency)
 

@@ -5,6 +5,14 @@ Thread rule (docs/interfaces.md): all writes go through the window's single writ
 A job is `fn(archive, progress, cancel)`: `progress(done, total, message)` is throttled to ~10 updates a
 second before it crosses to the GUI thread; `cancel` is a threading.Event the core function checks.
 Callbacks (`on_done`, `on_error`, `on_progress`) always run on the GUI thread.
+
+This module owns all of the window's background work; nothing else in gui/ starts a thread:
+- `Worker`: a queue of jobs on one thread with its own Archive (the writer, the reader, the viewer's tag
+  suggester);
+- `read_in_background(path, compute, deliver, name)`: one read on a thread of its own with its own
+  connection (compare, trend, grid, warm-up);
+- `run_in_background(fn, deliver, name)`: one computation without an archive connection (the alignment of
+  two reports, a restore that replaces the file).
 """
 
 from __future__ import annotations

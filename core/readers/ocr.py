@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from core.errors import ReadError
+from core.errors import OcrCancelled, ReadError
 
 log = logging.getLogger(__name__)
 
@@ -56,10 +56,6 @@ CANCELLED = "导入已取消"
 
 _BATCH = 6
 _REC_HEIGHT = 48
-
-
-class OcrCancelled(ReadError):
-    """The import was cancelled while a scan was being read (between two pages)."""
 
 
 @dataclass(slots=True)
@@ -430,10 +426,8 @@ def ocr_pages(count: int, render: Callable[[int], Any]) -> OcrResult:
 def _page_started() -> None:
     """Tell the import's worker pool (core.ingest, when this runs in one of its workers) that a page is
     about to be recognised: the file's time limit grows by its per-OCR-page allowance."""
-    try:
-        from core.ingest import ocr_page_started  # type: ignore[attr-defined, unused-ignore]
-    except ImportError:  # a build without the pool (or before it was merged): nothing to tell
-        return
+    from core.ingest import ocr_page_started
+
     ocr_page_started()
 
 

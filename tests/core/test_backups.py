@@ -229,13 +229,14 @@ def test_disk_full_during_backup_leaves_no_partial_and_keeps_old_copies(
 ) -> None:
     from core import archive_file
     from core.errors import DiskFullError
+    from tests.core import sqlite_errors
 
     with Archive.open(archive) as arc:
         old = backups.make_backup(arc, now=_at(1))
         assert old is not None
 
         def full(_source: sqlite3.Connection, dest: Path) -> Path:
-            raise sqlite3.OperationalError("database or disk is full")
+            raise sqlite_errors.disk_full()
 
         monkeypatch.setattr(archive_file, "copy_database", full)
         arc.tag_documents(arc.list_ids()[:1], ["新"])

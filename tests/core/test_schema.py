@@ -127,14 +127,13 @@ def test_non_database_file_is_refused(tmp_path: Path) -> None:
         Archive.open(path)
 
 
-def test_translate_error_maps_sqlite_messages() -> None:
+def test_translate_error_maps_sqlite_messages(tmp_path: Path) -> None:
     from core.errors import ArchiveLockedError, ArchiveReadOnlyError, DiskFullError
+    from tests.core import sqlite_errors
 
-    assert isinstance(schema.translate_error(sqlite3.OperationalError("database is locked")), ArchiveLockedError)
-    assert isinstance(schema.translate_error(sqlite3.OperationalError("database or disk is full")), DiskFullError)
-    assert isinstance(
-        schema.translate_error(sqlite3.OperationalError("attempt to write a readonly database")), ArchiveReadOnlyError
-    )
+    assert isinstance(schema.translate_error(sqlite_errors.locked(tmp_path)), ArchiveLockedError)
+    assert isinstance(schema.translate_error(sqlite_errors.disk_full()), DiskFullError)
+    assert isinstance(schema.translate_error(sqlite_errors.read_only(tmp_path)), ArchiveReadOnlyError)
     other = sqlite3.OperationalError("no such column: x")
     assert schema.translate_error(other) is other
 

@@ -209,8 +209,28 @@ def test_missing_document_shows_a_message_instead_of_raising(
     path, ids = archive_ids
     window = CompareWindow(path, ids["000"], 999_999)
     qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.view.status.text().startswith("无法打开报告"), timeout=10_000)
     assert window.view.comparison is None
     assert window.view.status.text().startswith("无法打开报告")
+
+
+def test_the_documents_are_read_off_the_gui_thread(
+    qtbot: QtBot, archive_ids: tuple[Path, dict[str, int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    path, ids = archive_ids
+    threads: list[str] = []
+    real = compare_view.load_document
+
+    def spy(archive: object, doc_id: int) -> object:
+        threads.append(threading.current_thread().name)
+        return real(archive, doc_id)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(compare_view, "load_document", spy)
+    window = _open(qtbot, path, ids["ns2022"], ids["ns2023"])
+    assert window.view.comparison is not None
+    assert threads == ["compare-load", "compare-load"]
 
 
 def test_the_earlier_report_goes_left(qtbot: QtBot, archive_ids: tuple[Path, dict[str, int]]) -> None:

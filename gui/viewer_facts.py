@@ -1,0 +1,243 @@
+"""The viewer's 指标 tab (`factsTable` and its buttons) and its edits: confirm, correct, reject, file under an
+indicator, add a figure from the selected text. A base of gui.viewer.DocumentViewer, which owns the state."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core import domain
+from gui.ui import get_text, inform
+from gui.viewer_text import OffsetMap, format_value, parse_value_unit
+
+if TYPE_CHECKING:
+    from core.models import Fact
+    from gui.hosts import ViewerHost
+
+STATUS_NAMES = domain.STATUS_NAMES  # one word per fact status (the same in Excel)
+
+
+class FactPanel(QWidget):
+    """The facts part of the document viewer (the state below is set by DocumentViewer)."""
+
+    window_: ViewerHost
+    doc_id: int | None
+    facts: list[Fact]
+    text_str: str
+    text: QPlainTextEdit
+    _offsets: OffsetMap
+
+    def _build_facts_tab(self) -> QWidget:
+        page = QWidget(self)
+        layout = QVBoxLayout(page)
+        self.factsTable = QTableWidget(0, 5, page)
+        self.factsTable.setObjectName("factsTable")
+        self.factsTable.setHorizontalHeaderLabels(
+            [self.tr("指标"), self.tr("数值"), self.tr("单位"), self.tr("状态"), self.tr("原文")]
+        )
+        self.factsTable.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.factsTable.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.factsTable.verticalHeader().setVisible(False)
+        self.factsTable.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.factsTable.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.factsTable.setWordWrap(False)
+        header = self.factsTable.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for col, width in enumerate((110, 70, 50, 64)):
+            self.factsTable.setColumnWidth(col, width)
+        self.factsTable.itemSelectionChanged.connect(self._fact_selected)
+        # double-click: on the indicator column choose the indicator, elsewhere correct the value
+        self.factsTable.doubleClicked.connect(
+            lambda index: self.change_indicator_interactive() if index.column() == 0 else self.correct_selected_interactive()
+        )
+        # Ctrl+C here goes through the window's 复制 action (copy_focused): a second Ctrl+C shortcut would
+        # make the key ambiguous and do nothing.
+        layout.addWidget(self.factsTable, 1)
+        buttons = QHBoxLayout()
+        self.confirmButton = QPushButton(self.tr("确认"), page)
+        self.confirmButton.setToolTip(self.tr("这个数字识别正确"))
+        self.correctButton = QPushButton(self.tr("更正…"), page)
+        self.rejectButton = QPushButton(self.tr("否决"), page)
+        self.rejectButton.setToolTip(self.tr("这不是一个指标数字，不再导出"))
+        self.indicatorButton = QPushButton(self.tr("归入指标…"), page)
+        self.indicatorButton.setObjectName("changeIndicatorButton")
+        self.indicatorButton.setToolTip(self.tr("从指标词典中选择这个数字属于哪个指标（导出到 Excel 的对应列）"))
+        self.addFactButton = QPushButton(self.tr("把选中文字添加为指标…"), page)
+        self.addFactButton.setObjectName("addFactButton")
+        self.confirmButton.clicked.connect(lambda: self._set_status_selected("confirmed"))
+        self.rejectButton.clicked.connect(lambda: self._set_status_selected("rejected"))
+        self.correctButton.clicked.connect(self.correct_selected_interactive)
+        self.indicatorButton.clicked.connect(self.change_indicator_interactive)
+        self.addFactButton.clicked.connect(self.add_fact_interactive)
+        for b in (self.confirmButton, self.correctButton, self.rejectButton):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        second = QHBoxLayout()  # two rows: the side panel stays as narrow as before at 1366 pixels
+        second.addWidget(self.indicatorButton)
+        second.addWidget(self.addFactButton, 1)
+        layout.addLayout(second)
+        hint = QLabel(self.tr("提示：在正文中选中一段含数字的文字，再点上面的按钮即可添加指标。"), page)
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: palette(dark);")
+        layout.addWidget(hint)
+        return page
+
+    def _jump_to(self, start: int, end: int | None = None, select: bool = False) -> None:
+        cursor = QTextCursor(self.text.document())
+        cursor.setPosition(self._offsets.to_qt(start))
+        if select and end is not None:
+            cursor.setPosition(self._offsets.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+        self.text.setTextCursor(cursor)
+        self.text.centerCursor()
+
+    # ------------------------------------------------------------------ facts
+    def selected_fact_ids(self) -> list[int]:
+        ids = []
+        for index in self.factsTable.selectionModel().selectedRows():
+            item = self.factsTable.item(index.row(), 0)
+            value = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+            if isinstance(value, int):
+                ids.append(value)
+        return ids
+
+    def select_fact(self, fact_id: int) -> None:
+        for row, fact in enumerate(self.facts):
+            if fact.id == fact_id:
+                self.factsTable.selectRow(row)
+                return
+
+    def _fact_selected(self) -> None:
+        ids = self.selected_fact_ids()
+        if len(ids) == 1:
+            fact = next((f for f in self.facts if f.id == ids[0]), None)
+            if fact is not None:
+                self._jump_to(fact.start, fact.end, select=True)
+
+    def _fact_command(self, fact_ids: list[int], changes: dict[str, Any], text: str) -> None:
+        """A change to figures, on the window's undo stack (undo puts back what they were)."""
+        facts = [f for f in self.facts if f.id in set(fact_ids)]
+        if self.doc_id is None or not facts:
+            return
+        from gui.commands import FactCommand
+
+        self.window_.undo_stack.push(FactCommand(self.window_, self.doc_id, facts, changes, text))
+
+    def set_fact_status(self, fact_ids: list[int], status: str) -> None:
+        word = {"confirmed": self.tr("确认"), "rejected": self.tr("否决")}.get(status, self.tr(STATUS_NAMES.get(status, status)))
+        self._fact_command(list(fact_ids), {"status": status}, self.tr("{0} {1} 个数字").format(word, len(fact_ids)))
+
+    def _set_status_selected(self, status: str) -> None:
+        ids = self.selected_fact_ids()
+        if ids:
+            self.set_fact_status(ids, status)
+
+    def correct_fact(self, fact_id: int, value: float, unit: str) -> None:
+        status = "manual" if any(f.id == fact_id and f.status == "manual" for f in self.facts) else "corrected"
+        self._fact_command([fact_id], {"value": value, "unit": unit, "status": status},
+                           self.tr("更正为 {0}{1}").format(format_value(value), unit))
+
+    def set_fact_indicator(self, fact_ids: list[int], key: str) -> None:
+        """Give figures an indicator ("" = none): they go to that column of the Excel 报告 sheet, marked 人工确认."""
+        from core.indicators import default_dictionary
+
+        name = default_dictionary().name(key) if key else None
+        label = name or self.tr("（未归类）")
+        self._fact_command(list(fact_ids), {"key": key, "name": name}, self.tr("归入指标“{0}”").format(label))
+
+    def _pick_indicator(self, unit: str, current: str | None, sentence: str) -> str | None:
+        from core.indicators import default_dictionary
+        from gui.indicator_picker import IndicatorPicker
+
+        picker = IndicatorPicker(default_dictionary(), unit=unit, current=current, sentence=sentence, parent=self)
+        return picker.chosen() if picker.exec() == IndicatorPicker.DialogCode.Accepted else None
+
+    def change_indicator_interactive(self) -> None:
+        ids = self.selected_fact_ids()
+        facts = [f for f in self.facts if f.id in ids]
+        if not facts:
+            inform(self, self.tr("归入指标"), self.tr("请先在列表中选择一个数字。"))
+            return
+        key = self._pick_indicator(facts[0].unit, facts[0].key, facts[0].sentence)
+        if key is not None and any((f.key or "") != key for f in facts):
+            self.set_fact_indicator([f.id for f in facts if f.id is not None], key)
+
+    def correct_selected_interactive(self) -> None:
+        ids = self.selected_fact_ids()
+        if len(ids) != 1:
+            return
+        fact = next((f for f in self.facts if f.id == ids[0]), None)
+        if fact is None:
+            return
+        text, ok = get_text(
+            self,
+            self.tr("更正指标"),
+            self.tr("“{0}”\n\n正确的数值和单位（如 12.5 %、300 件）：").format(fact.sentence[:80]),
+            f"{format_value(fact.value)} {fact.unit}".strip(),
+        )
+        if not ok:
+            return
+        parsed = parse_value_unit(text)
+        if parsed is None:
+            inform(self, self.tr("更正指标"), self.tr("没有读懂“{0}”，请写成“数字 单位”。").format(text))
+            return
+        self.correct_fact(ids[0], parsed[0], parsed[1])
+
+    def selection_range(self) -> tuple[int, int] | None:
+        cursor = self.text.textCursor()
+        if not cursor.hasSelection():
+            return None
+        return self._offsets.to_py(cursor.selectionStart()), self._offsets.to_py(cursor.selectionEnd())
+
+    def select_text(self, start: int, end: int) -> None:
+        self._jump_to(start, end, select=True)
+
+    def _selected_fact(self) -> Fact | None:
+        span = self.selection_range()
+        if span is None or self.doc_id is None:
+            inform(self, self.tr("添加指标"), self.tr("请先在正文中选中含数字的文字。"))
+            return None
+        from core.facts import parse_fact_at
+
+        fact = parse_fact_at(self.text_str, span[0], span[1])
+        if fact is None:
+            inform(self, self.tr("添加指标"), self.tr("选中的文字里没有数字。"))
+        return fact
+
+    def add_fact_from_selection(self, key: str | None = None) -> bool:
+        """Add the number in the selected text as a figure (core.facts.parse_fact_at finds value and unit),
+        with indicator `key` (None: the one its context names). Undoable."""
+        fact = self._selected_fact()
+        if fact is None or self.doc_id is None:
+            return False
+        if key is not None:
+            from core.indicators import default_dictionary
+
+            fact.key = key or None
+            fact.name = default_dictionary().name(key) if key else None
+        from gui.commands import AddFactCommand
+
+        self.window_.undo_stack.push(AddFactCommand(self.window_, self.doc_id, fact))
+        return True
+
+    def add_fact_interactive(self) -> bool:
+        """Add the selected number, choosing its indicator from the dictionary first."""
+        fact = self._selected_fact()
+        if fact is None:
+            return False
+        key = self._pick_indicator(fact.unit, fact.key, fact.sentence or self.text_str[fact.start : fact.end])
+        return key is not None and self.add_fact_from_selection(key)
