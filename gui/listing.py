@@ -32,6 +32,18 @@ def build_snippets(archive: Archive, ids: Sequence[int], query: str) -> dict[int
     return result
 
 
+def _interrupted(exc: BaseException | None, cancelled: type[BaseException]) -> bool:
+    """Did this error come from Archive.interrupt() (SearchCancelledError, or SQLite's SQLITE_INTERRUPT
+    raised by a query outside the search paths)?"""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, cancelled) or getattr(exc, "sqlite_errorname", "") == "SQLITE_INTERRUPT":
+            return True
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False
+
+
 def sort_in_python(archive: Archive, ids: list[int], key: str, descending: bool) -> list[int]:
     """Sort on what core cannot sort (tags, structure, 重复率) by fetching the rows (reader thread)."""
     if key == "@reuse":
@@ -120,7 +132,7 @@ class Listing:
         from core.errors import SearchCancelledError
         from gui.errors import is_expected, message_for
 
-        if isinstance(exc, SearchCancelledError):  # an interrupt meant for the listing before it: list again
+        if _interrupted(exc, SearchCancelledError):  # an interrupt meant for the listing before it: list again
             self.refresh()
             return
 

@@ -59,15 +59,15 @@ class Column:
 
 COLUMNS: tuple[Column, ...] = (
     Column("title", "标题", "title", 300),
-    Column("agency", "发布机关", "agency", 150),
-    Column("region", "地区", "region", 120),
+    Column("agency", "发布机关", "agency", 140),
+    Column("region", "地区", "region", 102),
     Column("report_year", "年度", "report_year", 72),
-    Column("doc_type", "类型", "doc_type", 130),
+    Column("doc_type", "类型", "doc_type", 126),
     Column("publish_date", "发布日期", "publish_date", 86),
-    Column("tags", "标签", "@tags", 100),
-    Column("fact_count", "指标数", "fact_count", 54),
+    Column("tags", "标签", "@tags", 90),
+    Column("fact_count", "指标数", "fact_count", 50),
     Column("structure", "结构", "@structure", 76),
-    Column("reuse", "重复率", "@reuse", 60),
+    Column("reuse", "重复率", "@reuse", 52),
     Column("snippet", "摘要", None, 360),
 )
 SNIPPET_COLUMN = len(COLUMNS) - 1
