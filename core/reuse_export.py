@@ -14,6 +14,7 @@ from typing import Any
 from core import reuse
 from core.errors import ArchiveError
 from core.protocols import ArchiveReader
+from core.reuse_model import ReuseResult
 from core.xlsx_util import safe_text
 
 SHEET_REUSE = "重复段落"
@@ -36,10 +37,10 @@ SHEET_COLUMNS: tuple[tuple[str, str], ...] = (
 SHEET_WIDTHS = (8, 30, 60, 12, 10, 30, 12, 8, 24)
 _TEXT_LIMIT = 300
 
-_last: tuple[int, int, reuse.ReuseResult | None] = (0, -1, None)  # (id of the connection, doc id, result)
+_last: tuple[int, int, ReuseResult | None] = (0, -1, None)  # (id of the connection, doc id, result)
 
 
-def _result(row: Any) -> reuse.ReuseResult | None:
+def _result(row: Any) -> ReuseResult | None:
     global _last
     conn = getattr(row.source, "connection", None)
     if not isinstance(conn, sqlite3.Connection):
@@ -48,7 +49,7 @@ def _result(row: Any) -> reuse.ReuseResult | None:
     if _last[0] == id(conn) and _last[1] == doc_id:
         return _last[2]
     try:
-        found: reuse.ReuseResult | None = reuse.stored(conn, doc_id) or reuse.check(conn, doc_id)
+        found: ReuseResult | None = reuse.stored(conn, doc_id) or reuse.check(conn, doc_id)
     except (sqlite3.Error, ArchiveError):
         found = None
     _last = (id(conn), doc_id, found)

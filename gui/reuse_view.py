@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from core import reuse
+from core.reuse_model import ReuseResult
 
 if TYPE_CHECKING:
     from core.archive import Archive
@@ -205,7 +206,7 @@ class ReusePanel(QWidget):
         super().__init__(viewer)
         self.setObjectName("reusePanel")
         self.viewer = viewer
-        self.result: reuse.ReuseResult | None = None
+        self.result: ReuseResult | None = None
         self.titles: dict[int, str] = {}
         self._generation = 0
         layout = QVBoxLayout(self)
@@ -255,7 +256,7 @@ class ReusePanel(QWidget):
         if worker is None:
             return
 
-        def job(a: Archive, *_: Any) -> reuse.ReuseResult:
+        def job(a: Archive, *_: Any) -> ReuseResult:
             return reuse.reuse_of(a, doc_id, save=not self.viewer.window_.read_only)
 
         def done(result: Any) -> None:
@@ -268,7 +269,7 @@ class ReusePanel(QWidget):
 
         worker.submit(job, on_done=done, on_error=failed, name="reuse-one")
 
-    def _show(self, result: reuse.ReuseResult) -> None:
+    def _show(self, result: ReuseResult) -> None:
         self.result = result
         archive = self.viewer.window_.archive
         ids = [s.doc_id for s in result.sources]
