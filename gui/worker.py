@@ -265,24 +265,17 @@ def read_in_background(
     a RuntimeError from a window closed meanwhile is ignored.
     """
 
-    def work() -> None:
+    def read() -> Any:
         from core import Archive
         from core.errors import ArchiveError
 
-        result: Any
         try:
             with Archive.open(path) as archive:
-                result = compute(archive)
-        except ArchiveError as exc:
-            result = exc
-        except Exception as exc:  # a bug: logged; the window says so
+                return compute(archive)
+        except ArchiveError:
+            raise
+        except Exception:  # a bug: logged; the window says so
             log.exception("%s failed", name)
-            result = exc
-        try:
-            deliver(result)
-        except RuntimeError:  # the window was closed meanwhile
-            pass
+            raise
 
-    thread = threading.Thread(target=work, name=name, daemon=True)
-    thread.start()
-    return thread
+    return run_in_background(read, deliver, name)
