@@ -748,6 +748,14 @@ def open_previous_year(archive_path: str | Path, doc_id: int, parent: QWidget | 
     except ArchiveError as exc:
         _inform(parent, str(exc))
         return None
+    return show_previous_year(archive_path, previous, doc_id, parent)
+
+
+def show_previous_year(
+    archive_path: str | Path, previous: int | None, doc_id: int, parent: QWidget | None = None
+) -> CompareWindow | None:
+    """The compare window for a report and its previous year's (found by core.agencies.previous_year_document,
+    on a worker), or the message that there is none."""
     if previous is None:
         _inform(parent, tr("没有找到同一机关上一年度的报告。请确认报告的机关名称和年度，或在“收报情况”中合并机关名称。"))
         return None

@@ -18,8 +18,10 @@ from gui.tag_commands import DeleteTagCommand, MergeTagsCommand, RenameTagComman
 from gui.ui import alive, ask, elide, get_item, inform
 
 if TYPE_CHECKING:
+    from core.archive import Archive
     from core.models import Document
     from gui.main_window import MainWindow
+    from gui.worker import Job
 
 log = logging.getLogger(__name__)
 
@@ -209,12 +211,28 @@ class DocumentActions:
         dialog.documentRequested.connect(self.open_document)
         self.keep(dialog)
 
-    def open_previous_year(self, doc_id: int) -> None:
-        from gui.compare_view import open_previous_year
+    def open_previous_year(self, doc_id: int) -> Job | None:
+        """与上一年度对比: the previous year's report is looked up on the reader (not the GUI thread)."""
+        reader = self.w.reader
+        if reader is None:
+            return None
+        path = self.w.archive_path
 
-        window = open_previous_year(self.w.archive_path, doc_id, self.w)
-        if window is not None:
-            self.keep(window)
+        def job(archive: Archive, *_: Any) -> int | None:
+            from core.agencies import previous_year_document
+
+            return previous_year_document(archive, doc_id)
+
+        def done(previous: int | None) -> None:
+            from gui.compare_view import show_previous_year
+
+            if path != self.w.archive_path:  # the archive was switched meanwhile
+                return
+            window = show_previous_year(path, previous, doc_id, self.w)
+            if window is not None:
+                self.keep(window)
+
+        return reader.submit(job, on_done=done, on_error=lambda exc: show_error(self.w, exc), name="previous-year")
 
     def keep(self, widget: QWidget) -> None:
         self.w._children = [w for w in self.w._children if alive(w) and w.isVisible()]

@@ -240,3 +240,39 @@ def test_the_earlier_report_goes_left(qtbot: QtBot, archive_ids: tuple[Path, dic
     assert window.view.title_a.text().startswith("左：2022年")
     headers = [window.view.figures.horizontalHeaderItem(c).text() for c in (1, 2)]
     assert headers == ["2022年（左）", "2023年（右）"]
+
+
+def test_previous_year_from_the_window_looks_up_on_the_reader(
+    qtbot: QtBot, archive_ids: tuple[Path, dict[str, int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """与上一年度对比 in the window: the lookup is a reader job (no archive opened on the GUI thread)."""
+    import threading
+
+    from core import agencies
+    from tests.gui.conftest import make_window
+
+    path, ids = archive_ids
+    threads: list[str] = []
+    real = agencies.previous_year_document
+
+    def spy(archive, doc_id):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread().name)
+        return real(archive, doc_id)
+
+    monkeypatch.setattr(agencies, "previous_year_document", spy)
+    messages: list[str] = []
+    monkeypatch.setattr(compare_view, "_inform", lambda _parent, text: messages.append(text))
+    window = make_window(qtbot, path)
+    try:
+        job = window.documents.open_previous_year(ids["ns2023"])
+        assert job is not None
+        qtbot.waitUntil(lambda: any(isinstance(c, CompareWindow) for c in window._children), timeout=30_000)
+        shown = next(c for c in window._children if isinstance(c, CompareWindow))
+        assert shown.ids == (ids["ns2022"], ids["ns2023"])
+        assert threads and threads[0] != threading.main_thread().name
+        window.documents.open_previous_year(ids["ns2022"])
+        qtbot.waitUntil(lambda: bool(messages), timeout=30_000)
+        assert "没有找到" in messages[0]
+        shown.close()
+    finally:
+        window.close()
