@@ -92,6 +92,21 @@ def floor_build(folder: Path, db_path: Path) -> tuple[float, float]:
     return time.perf_counter() - started, time.process_time() - cpu
 
 
+def report_lines(rng: random.Random, paragraphs: list[list[str]], i: int) -> list[str]:
+    """A report-like text of about TARGET_BYTES: a real report's first line, a numbered 编号 line, then its
+    other paragraphs shuffled (the same shape fast_build stores and the index bench measures)."""
+    paras = paragraphs[rng.randrange(len(paragraphs))]
+    body = paras[1:]
+    rng.shuffle(body)
+    out, size = [paras[0], f"编号{i + 1000}"], 0
+    for p in body:
+        out.append(p)
+        size += len(p.encode())
+        if size >= TARGET_BYTES:
+            break
+    return out
+
+
 def fast_build(path: Path, n: int, seed: int = 7) -> float:
     """An archive of n generated reports stored and indexed by core.importer.store_document (no files)."""
     sys.path.insert(0, str(REPO))
@@ -106,16 +121,7 @@ def fast_build(path: Path, n: int, seed: int = 7) -> float:
         conn = archive.connection
         conn.execute("BEGIN")
         for i in range(n):
-            paras = paragraphs[rng.randrange(len(texts))]
-            body = paras[1:]
-            rng.shuffle(body)
-            out, size = [paras[0], f"编号{i + 1000}"], 0
-            for p in body:
-                out.append(p)
-                size += len(p.encode())
-                if size >= TARGET_BYTES:
-                    break
-            text = "\n".join(out) + "\n"
+            text = "\n".join(report_lines(rng, paragraphs, i)) + "\n"
             item = importer.Processed(path=f"report_{i:06d}.txt", name=f"report_{i:06d}.txt", size=len(text),
                                       sha_original=f"o{i}", text=text, sha_text=f"t{i}",
                                       index_body=search.index_form(text))

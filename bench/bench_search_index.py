@@ -51,16 +51,8 @@ def make_texts(n: int, seed: int = 7) -> list[tuple[str, str]]:
     paragraphs = [[p for p in t.split("\n") if p.strip()] for t in texts]
     docs = []
     for i in range(n):
-        paras = paragraphs[rng.randrange(len(texts))]
-        body = paras[1:]
-        rng.shuffle(body)
-        out, size = [paras[0], f"编号{i + 1000}"], 0
-        for p in body:
-            out.append(p)
-            size += len(p.encode())
-            if size >= bench_archive.TARGET_BYTES:
-                break
-        docs.append((paras[0][:60], "\n".join(out)))
+        out = bench_archive.report_lines(rng, paragraphs, i)
+        docs.append((out[0][:60], "\n".join(out)))
     return docs
 
 
