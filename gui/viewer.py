@@ -124,7 +124,6 @@ class DocumentViewer(FactPanel):
     loaded = Signal(int)  # a document shows (after load or reload)
     loadFailed = Signal(int, object)  # doc id, the exception: a document could not be read
     originalOpened = Signal(str)  # the path the original was written to
-    _readArrived = Signal(object)  # a read of a host without a reader crosses to the GUI thread
 
     def __init__(self, window: ViewerHost, parent: QWidget | None = None) -> None:
         super().__init__(parent if parent is not None else window if isinstance(window, QWidget) else None)
@@ -143,7 +142,6 @@ class DocumentViewer(FactPanel):
         self._suggest_generation = 0
         self._load_generation = 0
         self._warnings: list[str] = []
-        self._readArrived.connect(self._on_read_arrived)
 
         root = QVBoxLayout(self)
         root.setContentsMargins(6, 6, 6, 6)
@@ -372,13 +370,7 @@ class DocumentViewer(FactPanel):
             return
         from gui.worker import read_in_background
 
-        read_in_background(
-            self.window_.archive_path, compute, lambda result: self._readArrived.emit((deliver, result)), name
-        )
-
-    def _on_read_arrived(self, payload: tuple[Callable[[Any], None], Any]) -> None:
-        deliver, result = payload
-        deliver(result)
+        read_in_background(self.window_.archive_path, compute, deliver, name)
 
     def _arrived(self, generation: int, doc_id: int, query: str, reloading: bool, found: Any) -> None:
         if generation != self._load_generation:

@@ -235,9 +235,44 @@ def lower_thread_priority() -> None:
         pass
 
 
+class _Courier(QObject):
+    """Carries a background thread's result to the GUI thread, where `deliver` is called.
+
+    The thread emits this one long-lived object's signal, never a signal of the window, dialog or viewer that
+    asked (that object may be closed and deleted while the thread runs: emitting on it from another thread
+    as it is destroyed crashed the process). On the GUI thread a deleted receiver raises RuntimeError, which
+    is ignored: nobody is left to show the result to."""
+
+    carry = Signal(object, object)  # deliver, result
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.carry.connect(self._deliver)
+
+    @staticmethod
+    def _deliver(deliver: Callable[[Any], None], result: Any) -> None:
+        try:
+            deliver(result)
+        except RuntimeError as exc:  # the receiver was closed meanwhile
+            log.debug("result of a background job not delivered: %s", exc)
+
+
+_courier: _Courier | None = None
+
+
+def _the_courier() -> _Courier:
+    """The courier, created on the GUI thread (run_in_background is called there) so it delivers there."""
+    global _courier
+    if _courier is None:
+        _courier = _Courier()
+    return _courier
+
+
 def run_in_background(fn: Callable[[], Any], deliver: Callable[[Any], None], name: str) -> threading.Thread:
     """Run `fn()` on a new daemon thread, for work that must not hold an archive connection (a restore
-    replaces the file); `deliver` gets the result or the exception (pass a Signal's `emit`)."""
+    replaces the file); `deliver` gets the result or the exception, called on the GUI thread (call from the
+    GUI thread)."""
+    courier = _the_courier()
 
     def work() -> None:
         result: Any
@@ -246,8 +281,8 @@ def run_in_background(fn: Callable[[], Any], deliver: Callable[[Any], None], nam
         except BaseException as exc:  # delivered to the GUI thread, which decides how to show it
             result = exc
         try:
-            deliver(result)
-        except RuntimeError:  # the window was closed meanwhile
+            courier.carry.emit(deliver, result)
+        except RuntimeError:  # the application is shutting down
             pass
 
     thread = threading.Thread(target=work, name=name, daemon=True)
@@ -261,8 +296,8 @@ def read_in_background(
     """Run `compute(archive)` on a new daemon thread with its own archive connection (reads only).
 
     `deliver` gets the result, or the exception: an ArchiveError as is (its message is for the user), any
-    other exception logged first (a bug). Pass a Signal's `emit` so the result crosses to the GUI thread;
-    a RuntimeError from a window closed meanwhile is ignored.
+    other exception logged first (a bug). It is called on the GUI thread (see `_Courier`); a receiver closed
+    meanwhile is ignored.
     """
 
     def read() -> Any:
