@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -55,12 +54,12 @@ from gui.models import PART_NAMES, part_name
 from gui.table import copy_text, view_to_tsv
 from gui.ui import FlowLayout, inform
 from gui.viewer_facts import STATUS_NAMES, FactPanel
+from gui.viewer_read import LoadedDocument, read_document, write_original
 from gui.viewer_text import HUGE_LINE, OffsetMap, format_value, parse_value_unit, wrap_mode_for
 
 if TYPE_CHECKING:
     from core.archive import Archive
     from core.models import Analysis, Document, Fact
-    from core.reuse_model import ReuseResult
     from gui.hosts import ViewerHost
     from gui.worker import Worker
 
@@ -81,41 +80,6 @@ FACT_CONFIRMED_BG = QColor("#d6f0d0")
 HIT_BG = QColor("#ffc27a")
 FIND_BG = QColor("#b8e0ff")
 FIND_CURRENT_BG = QColor("#1e88e5")
-
-
-@dataclass(slots=True)
-class LoadedDocument:
-    """What the viewer shows of one document, read together on the reader thread."""
-
-    doc: Document
-    text: str
-    analysis: Analysis
-    facts: list[Fact]
-    warnings: list[str]
-    reuse: ReuseResult | None
-    reuse_sources: dict[int, Document]
-
-
-def read_document(archive: Archive, doc_id: int) -> LoadedDocument:
-    """Read everything the viewer shows of `doc_id` (runs on a reader thread)."""
-    from core import reuse
-    from gui.reuse_view import source_documents
-
-    try:
-        warnings = archive.get_warnings(doc_id)
-    except Exception as exc:  # an older archive without the column: the header shows none
-        log.debug("warnings unavailable: %s", exc)
-        warnings = []
-    try:
-        found = reuse.stored(archive.connection, doc_id)
-        sources = source_documents(archive, found)
-    except Exception as exc:  # computed on demand by the panel instead
-        log.debug("stored reuse unavailable: %s", exc)
-        found, sources = None, {}
-    return LoadedDocument(
-        archive.get_document(doc_id), archive.get_text(doc_id), archive.get_analysis(doc_id),
-        archive.get_facts(doc_id), list(warnings), found, sources,
-    )
 
 
 class DocumentViewer(FactPanel):
@@ -838,18 +802,7 @@ class DocumentViewer(FactPanel):
             return
         doc_id = self.doc_id
 
-        def job(archive: Archive) -> Path:
-            from core.paths import cache_dir
-
-            name, data = archive.get_original(doc_id)
-            folder = cache_dir() / "originals" / str(doc_id)
-            folder.mkdir(parents=True, exist_ok=True)
-            safe = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", Path(name).name) or f"document-{doc_id}"
-            path = folder / safe
-            path.write_bytes(data)
-            return path
-
-        self._read(job, self._original_written, "open-original")
+        self._read(lambda archive: write_original(archive, doc_id), self._original_written, "open-original")
 
     def _original_written(self, path: Path | BaseException) -> None:
         if isinstance(path, BaseException):
