@@ -234,13 +234,15 @@ def _group(  # noqa: PLR0917
 def _groups_of_type(
     conn: sqlite3.Connection, threshold: float, min_count: int, limit: int, doc_type: str
 ) -> list[ReviewGroup]:
+    # the covering pattern index in pattern order, documents of the type as a list subquery: as fast as
+    # the whole archive's queue (a join from documents to facts takes three times as long)
     rows = conn.execute(
-        "SELECT f.pattern, count(*), count(DISTINCT f.doc_id), max(f.unit), group_concat(DISTINCT f.key)"
-        " FROM documents d JOIN facts f ON f.doc_id = d.id"
-        " WHERE d.deleted_at IS NULL AND d.doc_type = ? AND f.pattern IS NOT NULL AND f.status = 'auto'"
-        " AND (f.key IS NULL OR f.confidence < ?)"
-        " GROUP BY f.pattern HAVING count(*) >= ? ORDER BY count(*) DESC, f.pattern LIMIT ?",
-        (doc_type, threshold, min_count, limit * 2),
+        "SELECT pattern, count(*), count(DISTINCT doc_id), max(unit), group_concat(DISTINCT key)"
+        " FROM facts INDEXED BY idx_facts_pattern"
+        " WHERE pattern IS NOT NULL AND status = 'auto' AND (key IS NULL OR confidence < ?)"
+        " AND doc_id IN (SELECT id FROM documents WHERE deleted_at IS NULL AND doc_type = ?)"
+        " GROUP BY pattern HAVING count(*) >= ? ORDER BY count(*) DESC, pattern LIMIT ?",
+        (threshold, doc_type, min_count, limit * 2),
     ).fetchall()
     groups = [
         _group(conn, str(pattern), int(n), int(docs), str(unit or ""), keys, threshold)

@@ -473,20 +473,18 @@ class ReviewView(QWidget):
         if not self.model.groups:
             self.countLabel.setText(tr("正在读取待核对的数字…"))
 
-        def job(archive: Archive, *_: Any) -> tuple[list[ReviewGroup], list[tuple[str, int]] | None, bool]:
+        def job(archive: Archive, *_: Any) -> tuple[list[ReviewGroup], list[tuple[str, int]] | None, str | None, bool]:
             types = review.document_types(archive) if want_types else None
-            groups = review.review_groups(archive, limit=GROUP_LIMIT + 1, doc_type=doc_type)
-            return groups, types, review.patterns_missing(archive)
+            kind = default_type(types, doc_type) if types is not None else doc_type
+            groups = review.review_groups(archive, limit=GROUP_LIMIT + 1, doc_type=kind)
+            return groups, types, kind, review.patterns_missing(archive)
 
         def done(result: Any) -> None:
             if generation != self._generation:
                 return
-            groups, types, missing = result
+            groups, types, kind, missing = result
             if types is not None:
-                self._set_types(types)
-                if self.doc_type != doc_type:  # the default type changed the query: read again
-                    self.reload()
-                    return
+                self._set_types(types, kind)
             self._truncated = len(groups) > GROUP_LIMIT
             self._facts_pattern = None  # read the selected group's figures again
             self.model.set_groups(groups[:GROUP_LIMIT])
@@ -506,17 +504,13 @@ class ReviewView(QWidget):
 
         reader.submit(job, on_done=done, on_error=failed, name="review")
 
-    def _set_types(self, types: list[tuple[str, int]]) -> None:
+    def _set_types(self, types: list[tuple[str, int]], chosen: str | None) -> None:
         self._types_known = True
         self.typeBox.blockSignals(True)
         self.typeBox.clear()
         self.typeBox.addItem(tr("全部类型"), ALL_TYPES)
         for name, n in types:
             self.typeBox.addItem(tr("{0}（{1} 份）").format(name, n), name)
-        # the indicators are those of the annual reports: their figures first when the archive has some
-        names = [name for name, _n in types]
-        chosen = self.doc_type if self.doc_type in names else (
-            domain.ANNUAL_REPORT if domain.ANNUAL_REPORT in names and len(names) > 1 else None)
         self.typeBox.setCurrentIndex(max(0, self.typeBox.findData(chosen)) if chosen else 0)
         self.doc_type = chosen
         self.typeBox.blockSignals(False)
@@ -709,6 +703,15 @@ class ReviewView(QWidget):
                 select(doc_id)
 
             viewer.loaded.connect(once)
+
+
+def default_type(types: list[tuple[str, int]], current: str | None) -> str | None:
+    """The type the queue starts on: the one chosen before if the archive has it; else, in an archive of
+    several types, the annual reports (the dictionary's indicators are theirs); else all."""
+    names = [name for name, _n in types]
+    if current in names:
+        return current
+    return domain.ANNUAL_REPORT if domain.ANNUAL_REPORT in names and len(names) > 1 else None
 
 
 def open_review(window: MainWindow) -> ReviewView:
