@@ -113,3 +113,34 @@ def test_documents_in_the_trash_are_not_queued(tmp_path: Path) -> None:
         archive.trash([first])
         group = {g.pattern: g for g in review_groups(archive)}["培育法律明白人N名"]
         assert (group.count, group.documents) == (2, 2)
+
+
+def test_reject_a_group_facts_of_a_group_and_the_number_in_the_example(tmp_path: Path) -> None:
+    from core.review import document_types, group_facts, number_span, reject_group
+
+    with _archive(tmp_path) as archive:
+        group = {g.pattern: g for g in review_groups(archive)}["培育法律明白人N名"]
+        assert group.span is not None and group.example[group.span[0] : group.span[1]].endswith("名")
+        facts = group_facts(archive, group.pattern)
+        assert len(facts) == 3 and {f.title for f in facts} == {"甲镇2023年法治政府建设情况报告",
+                                                               "乙镇2023年法治政府建设情况报告",
+                                                               "丙镇2023年法治政府建设情况报告"}
+        for fact in facts:
+            assert fact.span is not None
+            assert fact.sentence[fact.span[0] : fact.span[1]] == f"{fact.value:g}名"
+        done = reject_group(archive, group.pattern)
+        assert done.key == "" and not done.synonym_added
+        assert {f.status for d in archive.list_ids() for f in archive.get_facts(d) if f.unit == "名"} == {"rejected"}
+        assert group.pattern not in {g.pattern for g in review_groups(archive)}
+        archive.reanalyse(workers=0)  # a 否决 survives re-analysis too
+        assert {f.status for d in archive.list_ids() for f in archive.get_facts(d) if f.unit == "名"} == {"rejected"}
+        undo_assignment(archive, done)
+        assert {f.status for d in archive.list_ids() for f in archive.get_facts(d) if f.unit == "名"} == {"auto"}
+        # a type filter: only documents of that type are queued
+        assert document_types(archive)[0][1] == 3
+        kind = document_types(archive)[0][0]
+        assert {g.pattern for g in review_groups(archive, doc_type=kind)} == {g.pattern for g in review_groups(archive)}
+        assert review_groups(archive, doc_type="没有这种类型") == []
+    # the number of the pattern, not an earlier one of the sentence
+    sentence = "办结3件，培育法律明白人35名。"
+    assert number_span(sentence, "培育法律明白人N名", "名") == (sentence.index("35"), sentence.index("35") + 3)
