@@ -31,15 +31,26 @@ _LEADING = re.compile(
 )
 
 
+_OPEN_TITLE = re.compile(r"^[^《]*》等?")  # the end of a book title that began before the clause
+# an earlier figure of the clause joined by 和 ("从轻处罚事项N项和减轻处罚事项N项"): its words are not ours
+_EARLIER_FIGURE = re.compile(r"N[\u4e00-\u9fff%]{0,2}?(?:以及|和|并)")
+_SUBJECT = re.compile(r"^[区市县镇乡街省](?:共计|共|累计|先后)")  # "光明区共印发…" cut to "区共印发…"
+
+
 def phrase_pattern(text: str, start: int, end: int, unit: str) -> str:
     """The phrase pattern of the number at text[start:end] (see the module docstring)."""
     lo = max(0, start - _REACH)
     cut = max(text.rfind(c, lo, start) for c in _CLAUSE_DELIMS)
     prefix = text[(cut + 1 if cut >= 0 else lo) : start]
     prefix = _TITLES.sub("", prefix).strip()
+    prefix = _OPEN_TITLE.sub("", prefix)
     prefix = re.sub(r"\d+(?:\.\d+)?", "N", prefix)
+    last = _EARLIER_FIGURE.split(prefix)[-1]
+    if len(re.findall(r"[\u4e00-\u9fff]", last)) >= 4:  # "…分别下降N%和N%": the words name both
+        prefix = last
     prefix = _LEADING.sub("", prefix)
     prefix = re.sub(r"(?:达到|达|为|有|约|近|超过|逾|计)$", "", prefix)[-12:]
+    prefix = _SUBJECT.sub("", prefix)
     if prefix:
         return f"{prefix}N{unit}"
     after = text[end : end + 12]

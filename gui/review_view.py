@@ -335,6 +335,7 @@ class ReviewView(QWidget):
         self.factTable.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.factTable.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.factTable.setWordWrap(False)
+        self.factTable.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a title's year and type stay in sight
         self.factTable.verticalHeader().setVisible(False)
         self.factTable.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.factTable.horizontalHeader().setStretchLastSection(True)
@@ -610,7 +611,8 @@ class ReviewView(QWidget):
                 first = first or item
                 if current and item.data(KEY_ROLE) == current:
                     chosen = item
-        target = chosen or first
+        # nothing typed and no guess: no indicator is current, so a stray Enter files nothing
+        target = chosen or (first if words else None)
         if target is not None:
             self.indicatorList.setCurrentItem(target)
             self.indicatorList.scrollToItem(target)

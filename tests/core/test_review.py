@@ -144,3 +144,17 @@ def test_reject_a_group_facts_of_a_group_and_the_number_in_the_example(tmp_path:
     # the number of the pattern, not an earlier one of the sentence
     sentence = "办结3件，培育法律明白人35名。"
     assert number_span(sentence, "培育法律明白人N名", "名") == (sentence.index("35"), sentence.index("35") + 3)
+
+
+def test_phrase_pattern_keeps_only_the_words_of_its_own_figure() -> None:
+    def pattern_of(text: str, number: str, unit: str) -> str:
+        at = text.rindex(number)
+        return phrase_pattern(text, at, at + len(number) + len(unit), unit)
+
+    assert pattern_of("公布不予处罚事项3项、从轻处罚事项1项和减轻处罚事项2项。", "2", "项") == "减轻处罚事项N项"
+    assert pattern_of("2021年，某某区共印发区政府规范性文件11份。", "11", "份") == "印发区政府规范性文件N份"
+    text = "共审查《某某区关于进一步加强和改进行政执法协调监督工作的若干实施办法》等规范性文件2件。"
+    assert pattern_of(text, "2", "件") == "规范性文件N件"
+    # words that name both figures stay with the second
+    assert pattern_of("能耗和水耗分别下降3%和5%。", "5", "%") == "能耗和水耗分别下降N%和N%"
+    assert pattern_of("新建2个和改建3个。", "3", "个") == "新建N个和改建N个"  # 改建 alone is too short to name it
