@@ -82,6 +82,7 @@ def synonym_of(pattern: str) -> str | None:
     number comes first or the words are too short to name anything."""
     head = pattern.split("N", 1)[0]
     head = re.sub(r"[^\u4e00-\u9fff]", "", head)
+    head = re.sub(r"[了的均等共都达为是]+$", "", head)  # "随机抽查了N宗", "满意率均N%": the words without the particle
     return head if len(head) >= 4 else None
 
 
@@ -206,7 +207,7 @@ def review_groups(
         " FROM facts INDEXED BY idx_facts_pattern"
         " WHERE pattern IS NOT NULL AND status = 'auto' AND (key IS NULL OR confidence < ?)"
         " GROUP BY pattern HAVING count(*) >= ? ORDER BY count(*) DESC, pattern LIMIT ?",
-        (threshold, min_count, limit + (len(trashed) and limit)),
+        (threshold, min_count, 2 * limit + (len(trashed) and limit)),  # room for the wordless ones left out
     ).fetchall()
     groups: list[ReviewGroup] = []
     for pattern, total, total_docs, unit, keys, doc_ids in rows:

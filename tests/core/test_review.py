@@ -45,6 +45,8 @@ def test_phrase_pattern_drops_time_words_and_the_number() -> None:
     assert phrase_pattern(text, at, at + 2, "件") == "印发行政规范性文件N件"
     assert synonym_of("印发行政规范性文件N件") == "印发行政规范性文件"
     assert synonym_of("N件") is None
+    assert synonym_of("随机抽查了N宗") == "随机抽查"
+    assert synonym_of("满意率均N%") is None  # 满意率 alone names no one indicator
 
 
 def test_groups_assign_learn_and_undo(tmp_path: Path) -> None:
