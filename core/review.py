@@ -112,6 +112,7 @@ class GroupFact:
     end: int
     key: str | None
     span: tuple[int, int] | None  # the number in `sentence`
+    year: int | None = None  # the report's year
 
 
 @dataclass(slots=True)
@@ -287,12 +288,12 @@ def group_facts(
     rows = _queued(
         _conn(archive), pattern, threshold, doc_type,
         "f.id, f.doc_id, coalesce(nullif(d.title, ''), d.source_name), f.sentence, f.value, f.unit, f.qualifier,"
-        " f.start, f.end, f.key",
+        " f.start, f.end, f.key, d.report_year",
     )[:limit]
     return [
         GroupFact(int(i), int(d), str(t), str(s), float(v), str(u or ""), str(q or ""), int(a), int(b), k,
-                  number_span(str(s), pattern, str(u or "")))
-        for i, d, t, s, v, u, q, a, b, k in rows
+                  number_span(str(s), pattern, str(u or "")), int(y) if y is not None else None)
+        for i, d, t, s, v, u, q, a, b, k, y in rows
     ]
 
 

@@ -328,9 +328,9 @@ class ReviewView(QWidget):
         self.groupLabel.setWordWrap(True)
         self.groupLabel.setTextFormat(Qt.TextFormat.PlainText)
         side.addWidget(self.groupLabel)
-        self.factTable = QTableWidget(0, 3, right)
+        self.factTable = QTableWidget(0, 4, right)
         self.factTable.setObjectName("reviewFacts")
-        self.factTable.setHorizontalHeaderLabels([tr("报告"), tr("数值"), tr("原文")])
+        self.factTable.setHorizontalHeaderLabels([tr("年度"), tr("报告"), tr("数值"), tr("原文")])
         self.factTable.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.factTable.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.factTable.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -339,9 +339,10 @@ class ReviewView(QWidget):
         self.factTable.verticalHeader().setVisible(False)
         self.factTable.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.factTable.horizontalHeader().setStretchLastSection(True)
-        self.factTable.setColumnWidth(0, metrics.horizontalAdvance("某某市某某区司法局2024年") + 12)
-        self.factTable.setColumnWidth(1, metrics.horizontalAdvance("12345.6万") + 12)
-        self.factTable.setItemDelegateForColumn(2, SnippetDelegate(self.factTable))
+        self.factTable.setColumnWidth(0, metrics.horizontalAdvance("20240") + 12)
+        self.factTable.setColumnWidth(1, metrics.horizontalAdvance("某某市某某区司法局2024年") + 12)
+        self.factTable.setColumnWidth(2, metrics.horizontalAdvance("12345.6万") + 12)
+        self.factTable.setItemDelegateForColumn(3, SnippetDelegate(self.factTable))
         self.factTable.setToolTip(tr("回车或双击：在阅读页打开这份报告，定位到这个数字"))
         self.factTable.activated.connect(lambda index: self.open_fact(index.row()))
         self.factTable.doubleClicked.connect(lambda index: self.open_fact(index.row()))
@@ -563,11 +564,11 @@ class ReviewView(QWidget):
         table.setRowCount(len(facts))
         for row, fact in enumerate(facts):
             value = fact.qualifier + format_value(fact.value) + fact.unit
-            cells = [fact.title, value, fact.sentence]
+            cells = ["" if fact.year is None else str(fact.year), fact.title, value, fact.sentence]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(FACT_ROLE, row)
-                if col == 2:
+                if col == 3:
                     item.setData(SNIPPET_ROLE, (fact.sentence, [fact.span] if fact.span else []))
                 item.setToolTip(text)
                 table.setItem(row, col, item)

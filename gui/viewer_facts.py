@@ -93,7 +93,10 @@ class FactPanel(QWidget):
         header = self.factsTable.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for col, width in enumerate((110, 70, 50, 64, 52)):
+        # narrow enough that 原文 keeps room in the side panel at 1366 pixels
+        metrics = self.factsTable.fontMetrics()
+        widths = (100, 60, 42, metrics.horizontalAdvance("自动识别") + 12, metrics.horizontalAdvance("可信度") + 12)
+        for col, width in enumerate(widths):
             self.factsTable.setColumnWidth(col, width)
         self.factsTable.itemSelectionChanged.connect(self._fact_selected)
         # double-click: on the indicator column choose the indicator, elsewhere correct the value
