@@ -737,20 +737,6 @@ def _inform(parent: QWidget | None, text: str) -> None:
     QMessageBox.information(parent, tr("上一年度对比"), text)
 
 
-def open_previous_year(archive_path: str | Path, doc_id: int, parent: QWidget | None = None) -> CompareWindow | None:
-    """Compare a report with the same agency's report of the previous year (left) — or say there is none."""
-    from core import Archive
-    from core.agencies import previous_year_document
-
-    try:
-        with Archive.open(Path(archive_path)) as archive:
-            previous = previous_year_document(archive, doc_id)
-    except ArchiveError as exc:
-        _inform(parent, str(exc))
-        return None
-    return show_previous_year(archive_path, previous, doc_id, parent)
-
-
 def show_previous_year(
     archive_path: str | Path, previous: int | None, doc_id: int, parent: QWidget | None = None
 ) -> CompareWindow | None:

@@ -39,6 +39,7 @@ class DocumentActions:
 
     def __init__(self, window: MainWindow) -> None:
         self.w = window
+        self._opening: int | None = None  # the document open_document asked the viewer for
 
     def tag_documents(self, ids: Sequence[int], tag_name: str) -> None:
         """Add a tag to documents (undoable); also the drop handler of the tag pane."""
@@ -176,18 +177,26 @@ class DocumentActions:
             self.open_document(doc_id)
 
     def open_document(self, doc_id: int) -> None:
+        """Open `doc_id` in the reading tab; the tab comes forward once the document is read (on the reader)."""
         if self.w.archive is None:
             return
+        self._opening = doc_id
+        self.w.viewer.load(doc_id, self.w.current_query())
+
+    def viewer_loaded(self, doc_id: int) -> None:
+        if doc_id != self._opening:
+            return  # a reload after a change: the tab stays as the user left it
+        self._opening = None
         viewer = self.w.viewer
-        try:
-            viewer.load(doc_id, self.w.current_query())
-        except Exception as exc:
-            show_error(self.w, exc)
-            return
         index = self.w.tabs.indexOf(viewer)
         self.w.tabs.setTabVisible(index, True)
         self.w.tabs.setTabText(index, self.w.tr("阅读：{0}").format(elide(viewer.title, 18)))
         self.w.tabs.setCurrentIndex(index)
+
+    def viewer_failed(self, doc_id: int, exc: BaseException) -> None:
+        if doc_id == self._opening:
+            self._opening = None
+        show_error(self.w, exc)
 
     def compare_selected(self) -> None:
         ids = self.w.selected_ids()

@@ -536,6 +536,8 @@ class MainWindow(QMainWindow):
             from gui.viewer import DocumentViewer
 
             self._viewer = DocumentViewer(self)
+            self._viewer.loaded.connect(self.documents.viewer_loaded)
+            self._viewer.loadFailed.connect(self.documents.viewer_failed)
             self.tabs.addTab(self._viewer, self.tr("阅读"))
             state = self.settings.splitter_state("viewer")
             if state is not None:

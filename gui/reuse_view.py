@@ -24,6 +24,7 @@ from core.reuse_model import ReuseResult
 
 if TYPE_CHECKING:
     from core.archive import Archive
+    from core.models import Document
     from gui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,12 @@ FILTERS: tuple[tuple[str, float | None], ...] = (
     ("重复率 ≥ 50%", 0.50),
     ("重复率 ≥ 80%", 0.80),
 )
+
+
+def source_documents(archive: Archive, result: ReuseResult | None) -> dict[int, Document]:
+    """The rows of a reuse result's source documents (for their titles), read where the result was."""
+    ids = [s.doc_id for s in result.sources] if result is not None else []
+    return {d.id: d for d in archive.get_documents(ids)} if ids else {}
 
 
 def tr(text: str) -> str:
@@ -233,35 +240,30 @@ class ReusePanel(QWidget):
         legend.setStyleSheet("color: palette(dark);")
         layout.addWidget(legend)
 
-    def load(self, doc_id: int) -> None:
-        """The stored result now; a missing one is computed on the writer, then shown."""
+    def load(self, doc_id: int, found: ReuseResult | None, sources: dict[int, Document]) -> None:
+        """Show the stored result `found` (read with the document on the reader, with its sources' rows); a
+        missing one is computed on the writer (the reader for a read-only archive), then shown."""
         self._generation += 1
         generation = self._generation
         self.result = None
         self.list.clear()
         self.compareButton.setEnabled(False)
-        archive = self.viewer.window_.archive
-        if archive is None:
-            return
-        try:
-            found = reuse.stored(archive.connection, doc_id)
-        except Exception as exc:
-            log.debug("stored reuse unavailable: %s", exc)
-            found = None
         if found is not None:
-            self._show(found)
+            self._show(found, sources)
             return
         self.summary.setText(tr("正在计算重复率…"))
         worker = self.viewer.window_.worker if not self.viewer.window_.read_only else self.viewer.window_.reader
         if worker is None:
             return
+        save = not self.viewer.window_.read_only
 
-        def job(a: Archive, *_: Any) -> ReuseResult:
-            return reuse.reuse_of(a, doc_id, save=not self.viewer.window_.read_only)
+        def job(a: Archive, *_: Any) -> tuple[ReuseResult, dict[int, Document]]:
+            result = reuse.reuse_of(a, doc_id, save=save)
+            return result, source_documents(a, result)
 
-        def done(result: Any) -> None:
+        def done(value: Any) -> None:
             if generation == self._generation and self.viewer.doc_id == doc_id:
-                self._show(result)
+                self._show(*value)
 
         def failed(exc: BaseException) -> None:
             if generation == self._generation:
@@ -269,13 +271,10 @@ class ReusePanel(QWidget):
 
         worker.submit(job, on_done=done, on_error=failed, name="reuse-one")
 
-    def _show(self, result: ReuseResult) -> None:
+    def _show(self, result: ReuseResult, docs: dict[int, Document]) -> None:
         self.result = result
-        archive = self.viewer.window_.archive
-        ids = [s.doc_id for s in result.sources]
-        docs = {d.id: d for d in archive.get_documents(ids)} if archive is not None and ids else {}
         self.titles = {}
-        for doc_id in ids:
+        for doc_id in (s.doc_id for s in result.sources):
             doc = docs.get(doc_id)
             year = f"{doc.report_year}年 " if doc is not None and doc.report_year else ""
             self.titles[doc_id] = f"#{doc_id} {year}{doc.title}" if doc is not None else f"#{doc_id}"

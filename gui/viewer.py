@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +58,7 @@ from gui.viewer_text import HUGE_LINE, OffsetMap, format_value, parse_value_unit
 if TYPE_CHECKING:
     from core.archive import Archive
     from core.models import Analysis, Document, Fact
+    from core.reuse_model import ReuseResult
     from gui.hosts import ViewerHost
     from gui.worker import Worker
 
@@ -78,10 +81,48 @@ FIND_BG = QColor("#b8e0ff")
 FIND_CURRENT_BG = QColor("#1e88e5")
 
 
+@dataclass(slots=True)
+class LoadedDocument:
+    """What the viewer shows of one document, read together on the reader thread."""
+
+    doc: Document
+    text: str
+    analysis: Analysis
+    facts: list[Fact]
+    warnings: list[str]
+    reuse: ReuseResult | None
+    reuse_sources: dict[int, Document]
+
+
+def read_document(archive: Archive, doc_id: int) -> LoadedDocument:
+    """Read everything the viewer shows of `doc_id` (runs on a reader thread)."""
+    from core import reuse
+    from gui.reuse_view import source_documents
+
+    try:
+        warnings = archive.get_warnings(doc_id)
+    except Exception as exc:  # an older archive without the column: the header shows none
+        log.debug("warnings unavailable: %s", exc)
+        warnings = []
+    try:
+        found = reuse.stored(archive.connection, doc_id)
+        sources = source_documents(archive, found)
+    except Exception as exc:  # computed on demand by the panel instead
+        log.debug("stored reuse unavailable: %s", exc)
+        found, sources = None, {}
+    return LoadedDocument(
+        archive.get_document(doc_id), archive.get_text(doc_id), archive.get_analysis(doc_id),
+        archive.get_facts(doc_id), list(warnings), found, sources,
+    )
+
+
 class DocumentViewer(FactPanel):
     """One document at a time; writes go through the window (undoable metadata/tags, worker for facts)."""
 
-    loaded = Signal(int)
+    loaded = Signal(int)  # a document shows (after load or reload)
+    loadFailed = Signal(int, object)  # doc id, the exception: a document could not be read
+    originalOpened = Signal(str)  # the path the original was written to
+    _readArrived = Signal(object)  # a read of a host without a reader crosses to the GUI thread
 
     def __init__(self, window: ViewerHost, parent: QWidget | None = None) -> None:
         super().__init__(parent if parent is not None else window if isinstance(window, QWidget) else None)
@@ -98,6 +139,9 @@ class DocumentViewer(FactPanel):
         self._find_index = -1
         self._suggester: Worker | None = None
         self._suggest_generation = 0
+        self._load_generation = 0
+        self._warnings: list[str] = []
+        self._readArrived.connect(self._on_read_arrived)
 
         root = QVBoxLayout(self)
         root.setContentsMargins(6, 6, 6, 6)
@@ -301,28 +345,60 @@ class DocumentViewer(FactPanel):
 
     # ------------------------------------------------------------------ loading
     @property
-    def archive(self) -> Archive:
-        archive = self.window_.archive
-        if archive is None:
-            from core.errors import ArchiveError
-
-            raise ArchiveError(self.tr("档案没有打开。"))
-        return archive
-
-    @property
     def title(self) -> str:
         return self.doc.title if self.doc is not None else ""
 
     def load(self, doc_id: int, query: str = "") -> None:
-        """Show a document (reads on the GUI thread: one row, its text, its analysis)."""
-        archive = self.archive
-        doc = archive.get_document(doc_id)
-        text = archive.get_text(doc_id)
-        analysis = archive.get_analysis(doc_id)
-        facts = archive.get_facts(doc_id)
+        """Show a document. Its row, text, analysis, facts, warnings and stored reuse are read on the reader
+        thread (a full text is never read on the GUI thread); `loaded` is emitted once it shows, `loadFailed`
+        when the read fails (a reload of a document that is gone hides the tab instead)."""
+        self._load_generation += 1
+        generation = self._load_generation
+        reloading = doc_id == self.doc_id
+        self._read(
+            lambda archive: read_document(archive, doc_id),
+            lambda found: self._arrived(generation, doc_id, query, reloading, found),
+            "open-document",
+        )
+
+    def _read(self, compute: Callable[[Archive], Any], deliver: Callable[[Any], None], name: str) -> None:
+        """Run `compute(archive)` on the window's reader (on a thread of its own for a host without one) and
+        give `deliver` the result or the exception, on the GUI thread."""
+        reader = self.window_.reader
+        if reader is not None:
+            reader.submit(lambda archive, *_: compute(archive), on_done=deliver, on_error=deliver, name=name)
+            return
+        from gui.worker import read_in_background
+
+        read_in_background(
+            self.window_.archive_path, compute, lambda result: self._readArrived.emit((deliver, result)), name
+        )
+
+    def _on_read_arrived(self, payload: tuple[Callable[[Any], None], Any]) -> None:
+        deliver, result = payload
+        deliver(result)
+
+    def _arrived(self, generation: int, doc_id: int, query: str, reloading: bool, found: Any) -> None:
+        if generation != self._load_generation:
+            return  # another document was asked for meanwhile
+        if isinstance(found, BaseException):
+            if reloading:  # the document was purged, or the archive closed
+                log.info("viewer reload failed: %s", found)
+                self.doc_id = None
+                tabs = self.window_.tabs
+                tabs.setTabVisible(tabs.indexOf(self), False)
+            else:
+                self.loadFailed.emit(doc_id, found)
+            return
+        self._show_document(doc_id, query, found)
+
+    def _show_document(self, doc_id: int, query: str, found: LoadedDocument) -> None:
         same = doc_id == self.doc_id
         scroll = self.text.verticalScrollBar().value() if same else 0
-        self.doc_id, self.doc, self.analysis, self.facts, self.query = doc_id, doc, analysis, facts, query
+        self.doc_id, self.doc, self.analysis, self.facts, self.query = (
+            doc_id, found.doc, found.analysis, found.facts, query)
+        self._warnings = found.warnings
+        text = found.text
         if not same or text != self.text_str:
             self.text_str = text
             self._offsets = OffsetMap(text)
@@ -336,7 +412,7 @@ class DocumentViewer(FactPanel):
         self._show_tags()
         self._show_facts()
         self._run_find(move=False)
-        self.reuse_panel.load(doc_id)
+        self.reuse_panel.load(doc_id, found.reuse, found.reuse_sources)
         self._highlight()
         self._set_editable(not self.window_.read_only)
         if not same:
@@ -356,15 +432,9 @@ class DocumentViewer(FactPanel):
             edit.setEnabled(editable)
 
     def reload(self) -> None:
-        if self.doc_id is None:
-            return
-        try:
+        """Read the shown document again (after a change); one that is gone hides the tab."""
+        if self.doc_id is not None:
             self.load(self.doc_id, self.query)
-        except Exception as exc:  # the document was purged, or the archive closed
-            log.info("viewer reload failed: %s", exc)
-            self.doc_id = None
-            tabs = self.window_.tabs
-            tabs.setTabVisible(tabs.indexOf(self), False)
 
     def _show_header(self) -> None:
         doc = self.doc
@@ -375,10 +445,7 @@ class DocumentViewer(FactPanel):
                  doc.doc_type, doc.publish_date or ""]
         info = "　".join(p for p in parts if p)
         info += "　" + self.tr("文件：{0}").format(doc.source_name)
-        try:
-            warnings = self.archive.get_warnings(doc.id)
-        except Exception:
-            warnings = []
+        warnings = self._warnings
         if warnings:
             info += "　⚠ " + "；".join(warnings[:2])
         self.infoLabel.setText(info)
@@ -738,27 +805,35 @@ class DocumentViewer(FactPanel):
             return True
         return False
 
-    def open_original(self) -> Path | None:
-        """Write the original file to the cache folder and open it with the system's program."""
+    def open_original(self) -> None:
+        """Write the original file to the cache folder (read on the reader thread) and open it with the
+        system's program; `originalOpened` gives the written path."""
         if self.doc_id is None:
-            return None
-        from core.paths import cache_dir
+            return
+        doc_id = self.doc_id
 
-        try:
-            name, data = self.archive.get_original(self.doc_id)
-            folder = cache_dir() / "originals" / str(self.doc_id)
+        def job(archive: Archive) -> Path:
+            from core.paths import cache_dir
+
+            name, data = archive.get_original(doc_id)
+            folder = cache_dir() / "originals" / str(doc_id)
             folder.mkdir(parents=True, exist_ok=True)
-            safe = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", Path(name).name) or f"document-{self.doc_id}"
+            safe = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", Path(name).name) or f"document-{doc_id}"
             path = folder / safe
             path.write_bytes(data)
-        except Exception as exc:
-            show_error(self, exc)
-            return None
+            return path
+
+        self._read(job, self._original_written, "open-original")
+
+    def _original_written(self, path: Path | BaseException) -> None:
+        if isinstance(path, BaseException):
+            show_error(self, path)
+            return
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
             inform(
                 self, self.tr("打开原文件"), self.tr("没有找到能打开此文件的程序。文件已保存在：\n{0}").format(path)
             )
-        return path
+        self.originalOpened.emit(str(path))
 
     def _print_document(self) -> QTextDocument:
         doc = QTextDocument()

@@ -44,6 +44,42 @@ def filled_archive(template_archive: Path, tmp_path: Path) -> Path:
     return path
 
 
+def open_document(window: MainWindow, doc_id: int) -> None:
+    """window.open_document, then wait until the viewer shows it (the document is read on the reader).
+
+    A QEventLoop, not QSignalSpy.wait: the spy's wait holds Python's GIL, so the reader thread could not run."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    viewer = window.viewer
+    shown: list[int] = []
+    failed: list[BaseException] = []
+    loop = QEventLoop()
+
+    def on_loaded(i: int) -> None:
+        shown.append(i)
+        loop.quit()
+
+    def on_failed(_i: int, exc: BaseException) -> None:
+        failed.append(exc)
+        loop.quit()
+
+    viewer.loaded.connect(on_loaded)
+    viewer.loadFailed.connect(on_failed)
+    timer = QTimer()
+    timer.setSingleShot(True)
+    timer.timeout.connect(loop.quit)
+    try:
+        window.open_document(doc_id)
+        if not shown and not failed:
+            timer.start(30_000)
+            loop.exec()
+    finally:
+        timer.stop()
+        viewer.loaded.disconnect(on_loaded)
+        viewer.loadFailed.disconnect(on_failed)
+    assert shown == [doc_id], f"document {doc_id} did not show ({failed})"
+
+
 def make_window(qtbot: QtBot, path: Path) -> MainWindow:
     window = MainWindow(path)
     qtbot.addWidget(window)

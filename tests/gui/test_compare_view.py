@@ -9,9 +9,9 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from core import Archive
+from core import Archive, agencies
 from gui import compare_view
-from gui.compare_view import CompareWindow, open_previous_year
+from gui.compare_view import CompareWindow, show_previous_year
 from tests.conftest import CORPUS, SAMPLES
 
 NANSHAN = ("2022年南山区政府工作报告_2022.txt", "2023年南山区政府工作报告_2023.txt")
@@ -183,12 +183,14 @@ def test_previous_year(qtbot: QtBot, archive_ids: tuple[Path, dict[str, int]], m
     path, ids = archive_ids
     messages: list[str] = []
     monkeypatch.setattr(compare_view, "_inform", lambda _parent, text: messages.append(text))
-    window = open_previous_year(path, ids["ns2023"], None)
+    with Archive.open(path) as archive:
+        previous = {name: agencies.previous_year_document(archive, ids[name]) for name in ("ns2023", "ns2022")}
+    window = show_previous_year(path, previous["ns2023"], ids["ns2023"], None)
     assert window is not None
     qtbot.addWidget(window)
     assert window.ids == (ids["ns2022"], ids["ns2023"])
     qtbot.waitUntil(lambda: window.view.comparison is not None, timeout=10_000)
-    assert open_previous_year(path, ids["ns2022"], None) is None
+    assert show_previous_year(path, previous["ns2022"], ids["ns2022"], None) is None
     assert messages and "没有找到" in messages[0]
     QApplication.processEvents()
 

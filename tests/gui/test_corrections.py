@@ -17,12 +17,13 @@ from core.export import export_xlsx
 from gui.indicator_picker import IndicatorPicker
 from gui.main_window import MainWindow
 from gui.viewer import DocumentViewer
+from tests.gui.conftest import open_document
 
 
 def _open(window: MainWindow) -> DocumentViewer:
     docs = window.model.documents(window.model.ids)
     doc = next(d for d in docs if d.doc_type == "法治政府建设年度报告" and d.fact_count > 3)
-    window.open_document(doc.id)
+    open_document(window, doc.id)
     viewer = window.viewer
     assert isinstance(viewer, DocumentViewer)
     return viewer
@@ -107,7 +108,7 @@ def test_added_figure_gets_an_indicator_and_undo_removes_it(qtbot: QtBot, window
     known = {(f.start, f.end) for f in viewer.facts}
     match = next(m for m in re.finditer(r"\d+[件人次个项]", viewer.text_str) if (m.start(), m.end()) not in known)
     viewer.select_text(match.start(), match.end())
-    with qtbot.waitSignal(window.writeFinished, timeout=10_000):
+    with qtbot.waitSignals([window.writeFinished, viewer.loaded], timeout=30_000):  # written, then shown again
         assert viewer.add_fact_from_selection("litigation.cases")
     with Archive.open(window.archive_path) as archive:
         manual = [f for f in archive.get_facts(doc_id) if f.status == "manual"]

@@ -15,7 +15,7 @@ from core.models import Outcome
 from gui.main_window import MainWindow
 from gui.models import COLUMNS, SNIPPET_COLUMN, SNIPPET_ROLE
 from gui.tag_pane import EXCLUDE, INCLUDE
-from tests.gui.conftest import make_window, shared_reports
+from tests.gui.conftest import make_window, open_document, shared_reports
 
 
 def table_titles(window: MainWindow) -> list[str]:
@@ -493,7 +493,7 @@ def test_read_only_archive_browses_but_offers_no_writes(qtbot: QtBot, filled_arc
     drop_urls(w, shared_reports(1)[:1])
     assert w._import_jobs == []
     assert "只读" in w.statusBar().currentMessage()
-    w.open_document(w.model.ids[0])
+    open_document(w, w.model.ids[0])
     viewer = w.findChild(QWidget, "documentViewer")
     assert viewer is not None and not viewer.saveMetaButton.isEnabled()  # type: ignore[attr-defined]
     w.close()

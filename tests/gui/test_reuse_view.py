@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from gui.models import COLUMNS
 from gui.reuse_view import FILTERS
 from tests.conftest import SAMPLES
-from tests.gui.conftest import make_window
+from tests.gui.conftest import make_window, open_document
 
 EARLIER = SAMPLES / "004_6c1e8e7a459a068c.txt"
 
@@ -71,7 +71,7 @@ def test_column_filter_sort_viewer_and_side_by_side(qtbot: QtBot, reuse_archive:
         assert len(window.model.ids) > 1
 
         # The viewer's 重复 tab: passages listed, the text shaded, the source named.
-        window.open_document(next_id)
+        open_document(window, next_id)
         viewer = window.viewer
         panel = viewer.reuse_panel
         qtbot.waitUntil(lambda: panel.list.count() > 0, timeout=20_000)

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 from core.archive import Archive
 from gui.main_window import MainWindow
 from gui.models import COLUMNS
-from tests.gui.conftest import make_window
+from tests.gui.conftest import make_window, open_document
 
 
 def tag_docs(path: Path) -> tuple[list[int], list[int]]:
@@ -79,7 +79,7 @@ def test_rename_merge_delete_a_tag_then_undo_each(qtbot: QtBot, filled_archive: 
 def test_ctrl_w_closes_the_reading_tab(qtbot: QtBot, window: MainWindow) -> None:
     w = window
     assert w.actionCloseTab.shortcut() == QKeySequence("Ctrl+W")
-    w.open_document(w.model.ids[0])
+    open_document(w, w.model.ids[0])
     viewer_tab = w.tabs.indexOf(w.viewer)
     assert w.tabs.currentIndex() == viewer_tab and w.tabs.isTabVisible(viewer_tab)
     w.actionCloseTab.trigger()

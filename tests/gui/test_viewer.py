@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
@@ -11,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from core.archive import Archive
 from gui.main_window import MainWindow
 from gui.viewer import DocumentViewer, OffsetMap, parse_value_unit
+from tests.gui.conftest import open_document
 
 
 def annual_report_id(window: MainWindow) -> int:
@@ -21,7 +23,7 @@ def annual_report_id(window: MainWindow) -> int:
 def open_viewer(window: MainWindow, doc_id: int, query: str = "") -> DocumentViewer:
     if query:
         window.search_box.setText(query)
-    window.open_document(doc_id)
+    open_document(window, doc_id)
     viewer = window.viewer
     assert isinstance(viewer, DocumentViewer)
     return viewer
@@ -35,7 +37,8 @@ def test_double_click_opens_viewer_with_text_outline_and_highlights(qtbot: QtBot
     rect = window.table.visualRect(window.model.index(row, 0))
     # a real double click is press, release, then the double-click press (QTest sends only the last)
     qtbot.mouseClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    qtbot.mouseDClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    with qtbot.waitSignal(window.viewer.loaded, timeout=30_000):  # read on the reader, then shown
+        qtbot.mouseDClick(window.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     viewer = window.findChild(QWidget, "documentViewer")
     assert isinstance(viewer, DocumentViewer)
     assert window.tabs.currentWidget() is viewer
@@ -193,8 +196,10 @@ def test_open_original_writes_the_stored_bytes(qtbot: QtBot, window: MainWindow,
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)  # type: ignore[attr-defined]
     doc_id = annual_report_id(window)
     viewer = open_viewer(window, doc_id)
-    path = viewer.open_original()
-    assert path is not None and opened == [str(path)]
+    with qtbot.waitSignal(viewer.originalOpened, timeout=30_000) as blocker:
+        viewer.open_original()  # the stored bytes are read on the reader
+    path = Path(blocker.args[0])
+    assert opened == [str(path)]
     with Archive.open(window.archive_path) as archive:
         name, data = archive.get_original(doc_id)
     assert path.name == name and path.read_bytes() == data
@@ -235,7 +240,8 @@ def test_viewer_tab_closes_when_its_document_is_purged(qtbot: QtBot, window: Mai
     window.select_ids([doc_id])
     with qtbot.waitSignal(window.writeFinished, timeout=10_000):
         window.purge_selected(confirm=False)
-    assert not window.tabs.isTabVisible(index)
+    # the viewer reads its document again on the reader, finds it gone and hides its tab
+    qtbot.waitUntil(lambda: not window.tabs.isTabVisible(index), timeout=30_000)
     assert viewer.doc_id is None
 
 
@@ -266,3 +272,31 @@ def test_copy_facts_table_as_tsv(qtbot: QtBot, window: MainWindow) -> None:
     assert lines[1].split("\t")[2] == first.unit
     assert lines[1].split("\t")[5] == " ".join(first.sentence.split())
     assert len(lines) == 3 and lines[2] == ""
+
+
+def test_the_document_is_read_on_the_reader_not_the_gui_thread(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from gui import viewer as viewer_module
+
+    threads: list[str] = []
+    real = viewer_module.read_document
+
+    def spy(archive: Archive, doc_id: int) -> viewer_module.LoadedDocument:
+        threads.append(threading.current_thread().name)
+        return real(archive, doc_id)
+
+    monkeypatch.setattr(viewer_module, "read_document", spy)
+    doc_id = annual_report_id(window)
+    viewer = open_viewer(window, doc_id)
+    assert threads and threading.main_thread().name not in threads
+    with Archive.open(window.archive_path) as archive:
+        assert viewer.text_str == archive.get_text(doc_id)
+    # a second document asked for before the first arrives: only the second shows
+    other = next(i for i in window.model.ids if i != doc_id)
+    with qtbot.waitSignal(viewer.loaded, timeout=30_000) as shown:
+        window.open_document(doc_id)
+        window.open_document(other)
+    assert shown.args == [other] and viewer.doc_id == other

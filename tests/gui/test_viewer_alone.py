@@ -71,7 +71,8 @@ def test_viewer_is_built_and_loads_a_document_without_the_main_window(qtbot: QtB
     viewer = DocumentViewer(host)
     host.tabs.addTab(viewer, "阅读")
     try:
-        viewer.load(doc_id)
+        with qtbot.waitSignal(viewer.loaded, timeout=30_000):
+            viewer.load(doc_id)  # read on a thread of its own: the host has no reader
         assert viewer.doc_id == doc_id
         assert viewer.text.toPlainText() == text
         assert not viewer.saveMetaButton.isEnabled()  # the host's archive is read-only
