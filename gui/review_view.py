@@ -688,24 +688,18 @@ class ReviewView(QWidget):
             return
         fact = self.facts[row]
         window = self.window_
-        window.open_document(fact.doc_id)
         viewer = window.viewer
 
-        def select(doc_id: int = fact.doc_id) -> None:
-            if viewer.doc_id != doc_id:
+        def once(doc_id: int) -> None:
+            viewer.loaded.disconnect(once)
+            if doc_id != fact.doc_id or viewer.doc_id != doc_id:
                 return
             viewer.side.setCurrentIndex(viewer.side.indexOf(viewer.factsTable.parentWidget()))
             viewer.select_fact(fact.id)
             viewer.select_text(fact.start, fact.end)
 
-        if viewer.doc_id == fact.doc_id:
-            select()
-        else:  # the viewer loads in the background: select once it is in
-            def once(doc_id: int) -> None:
-                viewer.loaded.disconnect(once)
-                select(doc_id)
-
-            viewer.loaded.connect(once)
+        viewer.loaded.connect(once)  # before the load: it may finish at once or on the reader
+        window.open_document(fact.doc_id)
 
 
 def default_type(types: list[tuple[str, int]], current: str | None) -> str | None:

@@ -135,8 +135,9 @@ def test_groups_appear_largest_first_and_a_fact_opens_in_the_viewer(qtbot: QtBot
     assert view.model.rowCount() == n
     # Enter on a figure: the viewer at that figure
     fact = view.facts[0]
-    view.open_fact(0)
     viewer = review_window.viewer
+    with qtbot.waitSignal(viewer.loaded, timeout=15_000):
+        view.open_fact(0)
     assert review_window.tabs.currentWidget() is viewer
     assert viewer.doc_id == fact.doc_id
     assert viewer.selected_fact_ids() == [fact.id]
@@ -248,8 +249,9 @@ def test_viewer_lists_figures_to_check_first(qtbot: QtBot, review_window: MainWi
         doc_id = next(d for d in archive.list_ids()
                       if any(needs_review(f) for f in archive.get_facts(d))
                       and any(not needs_review(f) for f in archive.get_facts(d)))
-    review_window.open_document(doc_id)
     viewer = review_window.viewer
+    with qtbot.waitSignal(viewer.loaded, timeout=15_000):
+        review_window.open_document(doc_id)
     flags = [needs_review(f) for f in viewer.facts]
     assert True in flags and False in flags
     assert flags == sorted(flags, reverse=True)  # every figure to check stands before the others
