@@ -94,10 +94,20 @@ def build_actions(w: MainWindow) -> None:
     )
     w.actionTrend = make_action(w, tr("趋势…"), w.documents.trend_selected, name="actionTrend")
     w.actionGrid = make_action(w, tr("收报情况…"), w.documents.reporting_grid, name="actionGrid")
+    w.actionReview = make_action(w,
+        tr("待核对"), lambda: _open_review(w), "Ctrl+Shift+K", "actionReview",
+        tip=tr("未归入指标和可信度低的数字，按说法分组：一次把一组归入指标"),
+    )
     w.actionAbout = make_action(w, tr("关于"), w.documents.about, name="actionAbout")
     w.actionLogs = make_action(w, tr("打开日志文件夹"), w.documents.open_log_folder, name="actionLogs")
     w.actionRestore.setVisible(False)
     w.actionPurge.setVisible(False)
+
+
+def _open_review(w: MainWindow) -> None:
+    from gui.review_view import open_review
+
+    open_review(w)
 
 
 def build_menus(w: MainWindow) -> None:
@@ -138,6 +148,8 @@ def build_menus(w: MainWindow) -> None:
     analyse.addAction(w.actionCompare)
     analyse.addAction(w.actionTrend)
     analyse.addAction(w.actionGrid)
+    analyse.addSeparator()
+    analyse.addAction(w.actionReview)
     help_menu = bar.addMenu(w.tr("帮助(&H)"))
     help_menu.addAction(w.actionAbout)
     help_menu.addAction(w.actionLogs)
@@ -152,6 +164,7 @@ def build_toolbar(w: MainWindow) -> None:
     bar.addAction(w.actionExport)
     bar.addSeparator()
     bar.addAction(w.actionCompare)
+    bar.addAction(w.actionReview)
     bar.addAction(w.actionTrash)
     bar.addAction(w.actionRestore)
     bar.addAction(w.actionPurge)

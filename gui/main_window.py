@@ -113,6 +113,7 @@ class MainWindow(QMainWindow):
     actionRemoveTag: QAction
     actionRestore: QAction
     actionRestoreBackup: QAction
+    actionReview: QAction
     actionSelectAll: QAction
     actionSettings: QAction
     actionTagBar: QAction
@@ -210,6 +211,7 @@ class MainWindow(QMainWindow):
         self.tabs.tabBar().setTabButton(0, QTabBar.ButtonPosition.RightSide, None)  # the archive tab stays
         self.tabs.tabCloseRequested.connect(self.documents.close_tab)
         self._viewer: Any = None
+        self.review_view: Any = None  # the 待核对 tab (gui.review_view, made on first use)
         self.setCentralWidget(self.tabs)
 
         self.tag_pane = TagPane(self)
@@ -322,7 +324,9 @@ class MainWindow(QMainWindow):
             self.settings.last_archive = self.archive_path
             self.settings.add_recent_archive(self.archive_path)
         if self._viewer is not None:
-            self.tabs.setTabVisible(1, False)
+            self.tabs.setTabVisible(self.tabs.indexOf(self._viewer), False)
+        if self.review_view is not None:
+            self.review_view.archive_opened()
         self.reload()
         self.archives.schedule_auto_backup()
         self.schedule_suggestion_warm_up()
@@ -394,7 +398,7 @@ class MainWindow(QMainWindow):
         for a in (
             self.actionImport, self.actionImportFolder, self.actionExport, self.actionBackup, self.actionRestoreBackup,
             self.actionCompare,
-            self.actionTrend, self.actionGrid, self.actionDelete, self.actionEditMeta, self.actionAddTag,
+            self.actionTrend, self.actionGrid, self.actionReview, self.actionDelete, self.actionEditMeta, self.actionAddTag,
             self.actionRemoveTag, self.actionTrash,
         ):
             a.setEnabled(enabled)
@@ -495,8 +499,10 @@ class MainWindow(QMainWindow):
         ids: Sequence[int] | None = None,
         name: str = "",
         on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
     ) -> Job | None:
-        """Run a write on the worker; afterwards refresh the rows (ids, or all), tags and the viewer."""
+        """Run a write on the worker; afterwards refresh the rows (ids, or all), tags and the viewer
+        (`on_error`: after the error was shown)."""
         if self.worker is None:
             return None
         touched = list(ids) if ids is not None else None
@@ -516,6 +522,8 @@ class MainWindow(QMainWindow):
             show_error(self, exc)
             self.model.invalidate(touched)
             self.refresh()
+            if on_error is not None:
+                on_error(exc)
             self.writeFinished.emit(name)
 
         return self.worker.submit(fn, on_done=done, on_error=failed, name=name)

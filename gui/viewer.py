@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
-    QBrush,
     QColor,
     QDesktopServices,
     QFont,
@@ -37,7 +36,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QSplitter,
-    QTableWidgetItem,
     QTabWidget,
     QTextEdit,
     QToolButton,
@@ -488,38 +486,6 @@ class DocumentViewer(FactPanel):
         from PySide6.QtCore import QStringListModel
 
         self.tagCompleter.setModel(QStringListModel(names, self.tagCompleter))
-
-    def _show_facts(self) -> None:
-        table = self.factsTable
-        selected = self.selected_fact_ids()
-        table.setRowCount(len(self.facts))
-        for row, fact in enumerate(self.facts):
-            name = fact.name or (fact.key or self.tr("（未归类）"))
-            value = fact.qualifier + format_value(fact.value) if fact.qualifier in ("近", "约", "超") else format_value(fact.value)
-            if fact.direction == "down":
-                value = "↓" + value
-            elif fact.direction == "up":
-                value = "↑" + value
-            cells = [name, value, fact.unit, self.tr(STATUS_NAMES.get(fact.status, fact.status)), fact.sentence]
-            for col, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setData(Qt.ItemDataRole.UserRole, fact.id)
-                if fact.status == "rejected":
-                    item.setForeground(QBrush(QColor("#999999")))
-                    font = item.font()
-                    font.setStrikeOut(True)
-                    item.setFont(font)
-                if col == 4:
-                    item.setToolTip(text)
-                elif col == 3 and domain.is_verified(fact):  # the same green as in the text and in Excel
-                    item.setBackground(QBrush(FACT_CONFIRMED_BG))
-                    item.setToolTip(self.tr(domain.VERIFIED))
-                table.setItem(row, col, item)
-        if selected:
-            for row, fact in enumerate(self.facts):
-                if fact.id in selected:
-                    table.selectRow(row)
-        self.side.setTabText(1, self.tr("指标（{0}）").format(sum(1 for f in self.facts if f.status != "rejected")))
 
     # ------------------------------------------------------------------ highlighting
     def _selection(self, start: int, end: int, fmt: QTextCharFormat) -> QTextEdit.ExtraSelection:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QTextCursor
+from PySide6.QtGui import QBrush, QColor, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -15,11 +15,14 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from core import domain
+from core.review import LOW_CONFIDENCE
 from gui.ui import get_text, inform
 from gui.viewer_text import OffsetMap, format_value, parse_value_unit
 
@@ -28,6 +31,37 @@ if TYPE_CHECKING:
     from gui.hosts import ViewerHost
 
 STATUS_NAMES = domain.STATUS_NAMES  # one word per fact status (the same in Excel)
+CONFIRMED_BG = QColor("#d6f0d0")  # a figure a person confirmed (as in the text, gui.viewer, and in Excel)
+LOW_BG = QColor("#fde0b8")  # 可信度低: check this one first
+HIGH_CONFIDENCE = 0.8
+COLUMNS = ("指标", "数值", "单位", "状态", "可信度", "原文")
+SENTENCE_COLUMN = 5
+
+
+def needs_review(fact: Fact) -> bool:
+    """A figure nobody confirmed that has no indicator or a low confidence: what the 待核对 queue lists."""
+    return fact.status == "auto" and (fact.key is None or fact.confidence < LOW_CONFIDENCE)
+
+
+def review_order(fact: Fact) -> tuple[int, float, int, int]:
+    """The facts list's order: figures to check first (no indicator or low confidence, least sure first),
+    then the other unconfirmed ones, then those a person confirmed, 否决 last; in text order within."""
+    if fact.status == "rejected":
+        rank = 3
+    elif domain.is_verified(fact):
+        rank = 2
+    else:
+        rank = 0 if needs_review(fact) else 1
+    return rank, fact.confidence if rank < 2 else 0.0, fact.start, fact.id or 0
+
+
+def confidence_word(fact: Fact) -> str:
+    """低 / 中 / 高 for a figure nobody confirmed; "" once a person has (its 状态 says so)."""
+    if fact.status != "auto":
+        return ""
+    if needs_review(fact):
+        return "低"
+    return "中" if fact.confidence < HIGH_CONFIDENCE else "高"
 
 
 class FactPanel(QWidget):
@@ -38,16 +72,18 @@ class FactPanel(QWidget):
     facts: list[Fact]
     text_str: str
     text: QPlainTextEdit
+    side: QTabWidget
     _offsets: OffsetMap
 
     def _build_facts_tab(self) -> QWidget:
         page = QWidget(self)
         layout = QVBoxLayout(page)
-        self.factsTable = QTableWidget(0, 5, page)
+        self.factsTable = QTableWidget(0, len(COLUMNS), page)
         self.factsTable.setObjectName("factsTable")
-        self.factsTable.setHorizontalHeaderLabels(
-            [self.tr("指标"), self.tr("数值"), self.tr("单位"), self.tr("状态"), self.tr("原文")]
-        )
+        self.factsTable.setHorizontalHeaderLabels([self.tr(c) for c in COLUMNS])
+        sure_header = self.factsTable.horizontalHeaderItem(4)
+        if sure_header is not None:
+            sure_header.setToolTip(self.tr("识别的把握：低 = 没有归入指标或把握小，排在最前，请先核对"))
         self.factsTable.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.factsTable.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.factsTable.verticalHeader().setVisible(False)
@@ -57,7 +93,10 @@ class FactPanel(QWidget):
         header = self.factsTable.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for col, width in enumerate((110, 70, 50, 64)):
+        # narrow enough that 原文 keeps room in the side panel at 1366 pixels
+        metrics = self.factsTable.fontMetrics()
+        widths = (100, 60, 42, metrics.horizontalAdvance("自动识别") + 12, metrics.horizontalAdvance("可信度") + 12)
+        for col, width in enumerate(widths):
             self.factsTable.setColumnWidth(col, width)
         self.factsTable.itemSelectionChanged.connect(self._fact_selected)
         # double-click: on the indicator column choose the indicator, elsewhere correct the value
@@ -91,7 +130,8 @@ class FactPanel(QWidget):
         second.addWidget(self.indicatorButton)
         second.addWidget(self.addFactButton, 1)
         layout.addLayout(second)
-        hint = QLabel(self.tr("提示：在正文中选中一段含数字的文字，再点上面的按钮即可添加指标。"), page)
+        hint = QLabel(self.tr("可信度低（橙色）的数字排在最前，请先核对。在正文中选中一段含数字的文字，再点上面的按钮即可添加指标。"),
+                      page)
         hint.setWordWrap(True)
         hint.setStyleSheet("color: palette(dark);")
         layout.addWidget(hint)
@@ -106,6 +146,47 @@ class FactPanel(QWidget):
         self.text.centerCursor()
 
     # ------------------------------------------------------------------ facts
+    def _show_facts(self) -> None:
+        """The 指标 list: figures to check first (see review_order), with 可信度 and 状态."""
+        self.facts = sorted(self.facts, key=review_order)
+        table = self.factsTable
+        selected = self.selected_fact_ids()
+        table.setRowCount(len(self.facts))
+        for row, fact in enumerate(self.facts):
+            name = fact.name or (fact.key or self.tr("（未归类）"))
+            value = fact.qualifier + format_value(fact.value) if fact.qualifier in ("近", "约", "超") else format_value(fact.value)
+            if fact.direction == "down":
+                value = "↓" + value
+            elif fact.direction == "up":
+                value = "↑" + value
+            sure = confidence_word(fact)
+            cells = [name, value, fact.unit, self.tr(STATUS_NAMES.get(fact.status, fact.status)),
+                     self.tr(sure) if sure else "", fact.sentence]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, fact.id)
+                if fact.status == "rejected":
+                    item.setForeground(QBrush(QColor("#999999")))
+                    font = item.font()
+                    font.setStrikeOut(True)
+                    item.setFont(font)
+                if col == SENTENCE_COLUMN:
+                    item.setToolTip(text)
+                elif col == 3 and domain.is_verified(fact):  # the same green as in the text and in Excel
+                    item.setBackground(QBrush(CONFIRMED_BG))
+                    item.setToolTip(self.tr(domain.VERIFIED))
+                elif col == 4 and sure:
+                    if sure == "低":
+                        item.setBackground(QBrush(LOW_BG))
+                    why = self.tr("没有归入指标") if fact.key is None else self.tr("把握 {0:.0%}").format(fact.confidence)
+                    item.setToolTip(self.tr("可信度{0}：{1}").format(self.tr(sure), why))
+                table.setItem(row, col, item)
+        if selected:
+            for row, fact in enumerate(self.facts):
+                if fact.id in selected:
+                    table.selectRow(row)
+        self.side.setTabText(1, self.tr("指标（{0}）").format(sum(1 for f in self.facts if f.status != "rejected")))
+
     def selected_fact_ids(self) -> list[int]:
         ids = []
         for index in self.factsTable.selectionModel().selectedRows():

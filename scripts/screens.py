@@ -2,7 +2,7 @@
 .venv/bin/python scripts/screens.py --archive A.sqlite --view viewer`.
 
 Views: table, search, viewer, compare, trend, grid, export, settings, import (an import result with
-skipped files). The window is maximised; the view opens once the first rows are listed.
+skipped files), review (the 待核对 queue). The window is maximised; the view opens once the first rows are listed.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-VIEWS = ("table", "search", "viewer", "compare", "trend", "grid", "export", "settings", "import")
+VIEWS = ("table", "search", "viewer", "compare", "trend", "grid", "export", "settings", "import", "review")
 
 
 def main() -> int:
@@ -66,6 +66,10 @@ def main() -> int:
             window.archives.export_interactive()
         elif view == "settings":
             window.open_settings()
+        elif view == "review":
+            from gui.review_view import open_review
+
+            open_review(window)
         elif view == "import" and args.import_folder is not None:
             window.import_paths([args.import_folder])
 

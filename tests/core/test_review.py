@@ -45,6 +45,8 @@ def test_phrase_pattern_drops_time_words_and_the_number() -> None:
     assert phrase_pattern(text, at, at + 2, "件") == "印发行政规范性文件N件"
     assert synonym_of("印发行政规范性文件N件") == "印发行政规范性文件"
     assert synonym_of("N件") is None
+    assert synonym_of("随机抽查了N宗") == "随机抽查"
+    assert synonym_of("满意率均N%") is None  # 满意率 alone names no one indicator
 
 
 def test_groups_assign_learn_and_undo(tmp_path: Path) -> None:
@@ -113,3 +115,48 @@ def test_documents_in_the_trash_are_not_queued(tmp_path: Path) -> None:
         archive.trash([first])
         group = {g.pattern: g for g in review_groups(archive)}["培育法律明白人N名"]
         assert (group.count, group.documents) == (2, 2)
+
+
+def test_reject_a_group_facts_of_a_group_and_the_number_in_the_example(tmp_path: Path) -> None:
+    from core.review import document_types, group_facts, number_span, reject_group
+
+    with _archive(tmp_path) as archive:
+        group = {g.pattern: g for g in review_groups(archive)}["培育法律明白人N名"]
+        assert group.span is not None and group.example[group.span[0] : group.span[1]].endswith("名")
+        facts = group_facts(archive, group.pattern)
+        assert len(facts) == 3 and {f.title for f in facts} == {"甲镇2023年法治政府建设情况报告",
+                                                               "乙镇2023年法治政府建设情况报告",
+                                                               "丙镇2023年法治政府建设情况报告"}
+        for fact in facts:
+            assert fact.span is not None
+            assert fact.sentence[fact.span[0] : fact.span[1]] == f"{fact.value:g}名"
+        done = reject_group(archive, group.pattern)
+        assert done.key == "" and not done.synonym_added
+        assert {f.status for d in archive.list_ids() for f in archive.get_facts(d) if f.unit == "名"} == {"rejected"}
+        assert group.pattern not in {g.pattern for g in review_groups(archive)}
+        archive.reanalyse(workers=0)  # a 否决 survives re-analysis too
+        assert {f.status for d in archive.list_ids() for f in archive.get_facts(d) if f.unit == "名"} == {"rejected"}
+        undo_assignment(archive, done)
+        assert {f.status for d in archive.list_ids() for f in archive.get_facts(d) if f.unit == "名"} == {"auto"}
+        # a type filter: only documents of that type are queued
+        assert document_types(archive)[0][1] == 3
+        kind = document_types(archive)[0][0]
+        assert {g.pattern for g in review_groups(archive, doc_type=kind)} == {g.pattern for g in review_groups(archive)}
+        assert review_groups(archive, doc_type="没有这种类型") == []
+    # the number of the pattern, not an earlier one of the sentence
+    sentence = "办结3件，培育法律明白人35名。"
+    assert number_span(sentence, "培育法律明白人N名", "名") == (sentence.index("35"), sentence.index("35") + 3)
+
+
+def test_phrase_pattern_keeps_only_the_words_of_its_own_figure() -> None:
+    def pattern_of(text: str, number: str, unit: str) -> str:
+        at = text.rindex(number)
+        return phrase_pattern(text, at, at + len(number) + len(unit), unit)
+
+    assert pattern_of("公布不予处罚事项3项、从轻处罚事项1项和减轻处罚事项2项。", "2", "项") == "减轻处罚事项N项"
+    assert pattern_of("2021年，某某区共印发区政府规范性文件11份。", "11", "份") == "印发区政府规范性文件N份"
+    text = "共审查《某某区关于进一步加强和改进行政执法协调监督工作的若干实施办法》等规范性文件2件。"
+    assert pattern_of(text, "2", "件") == "规范性文件N件"
+    # words that name both figures stay with the second
+    assert pattern_of("能耗和水耗分别下降3%和5%。", "5", "%") == "能耗和水耗分别下降N%和N%"
+    assert pattern_of("新建2个和改建3个。", "3", "个") == "新建N个和改建N个"  # 改建 alone is too short to name it

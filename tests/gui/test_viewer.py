@@ -267,10 +267,10 @@ def test_copy_facts_table_as_tsv(qtbot: QtBot, window: MainWindow) -> None:
     QGuiApplication.clipboard().clear()
     window.actionCopy.trigger()
     lines = QGuiApplication.clipboard().text().split("\r\n")
-    assert lines[0].split("\t") == ["指标", "数值", "单位", "状态", "原文"]
+    assert lines[0].split("\t") == ["指标", "数值", "单位", "状态", "可信度", "原文"]
     first = viewer.facts[0]
     assert lines[1].split("\t")[2] == first.unit
-    assert lines[1].split("\t")[4] == " ".join(first.sentence.split())
+    assert lines[1].split("\t")[5] == " ".join(first.sentence.split())
     assert len(lines) == 3 and lines[2] == ""
 
 
