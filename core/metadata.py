@@ -36,6 +36,7 @@ from core import regions
 from core.dates import DateHit, find_dates
 from core.metadata_lines import (
     _BUREAUS,
+    _DOCUMENT_KIND,
     _FORM_TITLE,
     _NAME_SUFFIX,
     _NOT_TITLE,
@@ -88,7 +89,7 @@ _RUN_IN_SIGNATURE = re.compile(
 # A 落款 glued to the last paragraph: "…取得新进展。 某某市某某局 2023年3月1日".
 _GLUED_SIGNATURE = re.compile(rf"[。；！？]\s*(?P<org>[^\s。；，,：:]{{2,40}}{_ORG_SUFFIX})\s+(?P<date>\S{{6,20}})$")
 _SPEAKER = re.compile(
-    r"我代表(?P<org>[^，,。；、\s]{1,30}?(?:人民政府|政府筹备组|政府|管理委员会|管委会|国务院))"
+    r"我代表(?P<org>国务院|[^，,。；、\s]{1,30}?(?:人民政府|政府筹备组|政府|管理委员会|管委会|国务院))"
 )
 _GOV_BODY = re.compile(r"(人民政府|管理委员会|人民代表大会常务委员会|政府筹备组)$")
 # Words that start with a level character but are no level word ("市场监督管理局" is no 市 + 场…).
@@ -99,6 +100,14 @@ _NATIONAL = re.compile(r"^(?:国务院|中共中央|全国|国家|中华人民�
 _SELF_TITLE = re.compile(
     r"现将(?:我局|我委|我办|我厅|我院|我单位|本局|本委|本单位|本部门|我部门|(?P<who>[省市区县][\u4e00-\u9fff]{1,12}?[局厅委]))?"
     r"(?P<name>[^。；，,]{4,50}?(?:报告|总结))(?:如下|予以公开|公布如下|公开如下)"
+)
+_SPEAKS_AS_CITY = re.compile(r"我市|本市")
+_SPEAKS_AS_COUNTY = re.compile(r"我(?:区|县|旗|镇|乡)|本(?:区|县|旗|镇|乡)")
+# 预算决算 name their unit on a label line: "预算单位：…", "预算主管部门：…", "部门名称：…".
+_BUDGET_UNIT = re.compile(
+    r"^(?:预算单位|预算主管部门|决算单位|部门名称|单位名称)\s*[:：]\s*(?P<org>[^\s:：，。]{2,40}?"
+    + _ORG_SUFFIX
+    + r")(?=$|\s)"
 )
 _YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-—–－~～至到]\s*((?:19|20)\d{2})(?!\d)")
 _FIVE_YEAR = re.compile(r"[“\"‘]?(十[一二三四五六七八九]?五)[”\"’]?(?:时期|期间|规划)")
@@ -123,6 +132,7 @@ class _Extractor:
         self.org_line: tuple[str, int, int] | None = None  # an organisation line right above the title
         self.joined_title: str | None = None
         self.doc_number: str | None = None
+        self.is_form = False
 
     # -- labels and 落款 ------------------------------------------------------------------------
     def labels(self) -> dict[str, tuple[str, int, int]]:
@@ -243,7 +253,9 @@ class _Extractor:
                 break  # the body has begun: a heading below is not the title
             if _looks_like_title(line):
                 score = bool(_YEAR_ANY.search(line)) + bool(re.search(_ORG_SUFFIX + "|[省市区县]", line))
-                if score == 0 and not re.search(rf"报告|纪要|总结|{_FORM_TITLE}", line):
+                if score == 0 and not re.search(rf"报告|纪要|总结|{_FORM_TITLE}", line) and not (
+                    line.startswith("关于") and re.search(_DOCUMENT_KIND, line)
+                ):
                     continue  # "基本情况", "工作要点": a heading or a column name, not a title
                 if best is None or score > best[0]:
                     best = (score, line, offset)
@@ -296,7 +308,22 @@ class _Extractor:
             return None
         start, (last_at, last) = block[0][0], block[-1]
         self.doc_number = next(line for i, (_, line) in enumerate(head) if i == number_at)
+        self.issuer_mark(head, number_at)
         return title, start, last_at + len(last)
+
+    def issuer_mark(self, head: list[tuple[int, str]], number_at: int) -> None:
+        """The 发文机关标志 above the 发文字号 ("某某县某某局文件", or a joint "甲办公厅 / 乙办公厅 文件"): the
+        first-named issuer leads, so it is the agency."""
+        marks: list[tuple[str, int]] = []
+        for i in range(number_at - 1, max(-1, number_at - 5), -1):
+            offset, line = head[i]
+            name = re.sub(r"\s*文件$", "", line).replace(" ", "")
+            if not _ORG_LINE.match(name) or _NOT_SIGNER.search(name) or _TITLE_WORDS.search(name):
+                break
+            marks.insert(0, (name, offset))
+        if marks and self.org_line is None:
+            name, offset = marks[0]
+            self.org_line = (name, offset, offset + len(name))
 
     def find_org_line(self, title: str) -> None:
         """An organisation line right above a line that repeats the title (a 红头 page: 发文机关, then 标题)."""
@@ -325,11 +352,15 @@ class _Extractor:
 
     def subtitle(self, title_end: int) -> tuple[str, int] | None:
         """The line under a title that says where and when it was delivered ("——2024年1月10日在…大会…")."""
+        skipped = 0
         for offset, line in self.head:
             if offset <= title_end:
                 continue
             if re.match(r"^[—\-－]{1,2}|^[（(]?[^\n]{0,20}在.{2,40}(?:大会|会议)", line) and re.search(r"大会|会议", line):
                 return line, offset
+            if skipped < 2 and (_LABEL.match(line) or _NOT_TITLE.match(line)):
+                skipped += 1  # "来源：某某日报" between the title and the delivery line
+                continue
             break
         return None
 
@@ -355,6 +386,10 @@ class _Extractor:
             title = self.joined_title
             ev["title"] = (self.org_line[1] if self.org_line else title_hit[1], title_hit[2])
         title_for_rules = title or self.source_title or ""
+        if re.search(_FORM_TITLE, title_for_rules):
+            # a form ("…申请表"): its dates and places are the filler's ("申请人签字 … 2017年12月26日")
+            self.is_form = True
+            sig_org = sig_date = None
         sub = self.subtitle(title_hit[2]) if title_hit else None
         self.subtitle_line = sub[0] if sub else ""
 
@@ -410,8 +445,12 @@ class _Extractor:
             and not unknown_place
             and not (agency and _NATIONAL.match(agency))
             and "国务院" not in title_for_rules
+            and not self.is_form
         ):
             region_code = regions.dominant_region(text)
+            if region_code and _SPEAKS_AS_CITY.search(text[:5000]) and not _SPEAKS_AS_COUNTY.search(text[:5000]):
+                # "根据我市…，你区需…": a city's letter to a district it names more than itself
+                region_code = regions.up_to_prefecture(region_code)
             own_place = re.match(r"[\u4e00-\u9fff]{2,6}新区", agency or title_for_rules)
             if region_code and own_place and regions.parse_prefix(own_place.group(0)) is None:
                 # a functional area (大鹏新区) that is no county: the districts it names are others
@@ -420,6 +459,13 @@ class _Extractor:
         # agency normalisation (needs the region) ---------------------------------------------
         if agency is not None:
             agency = self.normalise_agency(agency, region_code)
+        if agency is None and doc_type == "预算决算":
+            for offset, line in self.head:
+                if m := _BUDGET_UNIT.match(line):
+                    agency, agency_span = m.group("org"), (offset + m.start("org"), offset + m.end("org"))
+                    self.confidence["agency"] = 0.85
+                    agency = self.normalise_agency(agency, region_code)
+                    break
         if agency is None and (said := self.body_agency(region_code)):
             agency, agency_span, region_code = said[0], said[1:3], said[3]
             self.confidence["agency"] = 0.7
@@ -753,6 +799,11 @@ class _Extractor:
             for hit in find_dates(head):
                 ev["report_year"] = (hit.start, hit.start + 4)
                 return int(hit.iso[:4]), None
+        elif doc_type == "公文" and (self.doc_number or publish_date):
+            # a 公文 is of the year of its 发文字号 or its 成文日期, not of a year its body mentions
+            y = _YEAR_ANY.search(self.doc_number or "")
+            self.confidence["report_year"] = 0.7
+            return (int(y.group(1)) if y else int(str(publish_date)[:4])), None
         else:
             if (m := self.self_named()) and (y := _YEAR_ANY.search(m.group("name"))):
                 ev["report_year"] = (m.start("name") + y.start(), m.start("name") + y.end())

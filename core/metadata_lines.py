@@ -14,10 +14,17 @@ from core.dates import DateHit, find_dates
 _FORM_TITLE = r"(?:申请|登记|检查|审批|统计|备案|报名|汇总|信息|评价|考核|呈批|征求意见)表$|(?:申请|委托|承诺|告知)书$"
 
 
-_TITLE_WORDS = re.compile(rf"报告|纪要|情况|总结|意见|方案|通知|决定|公告|通报|讲话|要点|规划|述职|预算|决算|批复|函$|{_FORM_TITLE}")
+_TITLE_WORDS = re.compile(
+    rf"报告|纪要|情况|总结|意见|方案|通知|决定|公告|通报|讲话|要点|规划|述职|预算|决算|批复|函$|(?:名单|清单|目录)$|{_FORM_TITLE}"
+)
+
+# The kinds of 公文 a title ends with ("关于…的通知", "…的批复", "…的函").
+_DOCUMENT_KIND = r"(?:通知|批复|复函|函|意见|决定|通报|公告|通告|请示|命令|指示|办法|规定)$"
 
 
-_NOT_TITLE = re.compile(r"^(?:发布|来源|时间|日期|作者|浏览|点击|字号|【|分享|扫一扫|索引号|主题分类|首页|当前位置)|现将|如下|各位")
+_NOT_TITLE = re.compile(
+    r"^(?:发布|来源|时间|日期|作者|浏览|点击|字号|【|分享|扫一扫|索引号|主题分类|首页|当前位置|工作表\s*[:：])|现将|如下|各位"
+)
 
 
 _SENTENCE_END = re.compile(r"[。；;！!？?，,：:]$")
@@ -49,6 +56,7 @@ def _looks_like_title(line: str) -> bool:
         and not _SENTENCE_END.search(line)
         and line.count("，") + line.count(",") <= 1
         and "。" not in line
+        and "\t" not in line  # a table row ("公文标题<TAB>…"): cells, not a title
     )
 
 
