@@ -70,9 +70,9 @@ _ORG_SUFFIX = (
 )
 _ORG_FOLLOW = (
     r"(?:(?:19|20)\d{2}|关于|主任会议|常务会议|常委会会议|全体会议|会议纪要|政府工作报告|工作报告|年度|上半年|"
-    r"法治政府|(?:代|常务副)?[省市区县]长|主任|局长|[（(])"
+    r"法治政府|(?:代|常务副)?[省市区县]长|主任|局长|(?:部门|单位)(?:预算|决算)|[（(])"
 )
-_TITLE_ORG = re.compile(rf"^(?:关于)?(?P<org>[^\d\s，。、；：:（()）“”《》]{{2,40}}?{_ORG_SUFFIX})(?={_ORG_FOLLOW})")
+_TITLE_ORG = re.compile(rf"^(?:(?:19|20)\d{{2}}年度?)?(?:关于)?(?P<org>[^\d\s，。、；：:（()）“”《》]{{2,40}}?{_ORG_SUFFIX})(?={_ORG_FOLLOW})")
 _TITLE_PLACE_BODY = re.compile(
     r"^(?:(?:19|20)\d{2}年度?)?(?P<place>[^\d\s，。、；：:（()）]{2,10}?(?:新区|区|县|市|省))(?:(?:19|20)\d{2}年度?)?"
     r"(?P<body>管委会|管理委员会|人民政府|政府)(?:工作报告|政府工作报告)"
@@ -89,7 +89,7 @@ _RUN_IN_SIGNATURE = re.compile(
 # A 落款 glued to the last paragraph: "…取得新进展。 某某市某某局 2023年3月1日".
 _GLUED_SIGNATURE = re.compile(rf"[。；！？]\s*(?P<org>[^\s。；，,：:]{{2,40}}{_ORG_SUFFIX})\s+(?P<date>\S{{6,20}})$")
 _SPEAKER = re.compile(
-    r"我代表(?P<org>国务院|[^，,。；、\s]{1,30}?(?:人民政府|政府筹备组|政府|管理委员会|管委会|国务院))"
+    r"我(?:代表|受)(?P<org>国务院|[^，,。；、\s]{1,30}?(?:人民政府|政府筹备组|政府|管理委员会|管委会|国务院))"
 )
 _GOV_BODY = re.compile(r"(人民政府|管理委员会|人民代表大会常务委员会|政府筹备组)$")
 # Words that start with a level character but are no level word ("市场监督管理局" is no 市 + 场…).
@@ -114,6 +114,21 @@ _FIVE_YEAR = re.compile(r"[“\"‘]?(十[一二三四五六七八九]?五)[”\
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*年|(?=[)）]))")
 _YEAR_ANY = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _REVIEW_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?:和今年以来)?(?:工作)?回顾")
+
+
+# Joint issuers written together ("甲部乙部", "甲部国家乙局"): ministries end in 部, the next name follows.
+_JOINT_MINISTRIES = re.compile(r"^(?P<first>[\u4e00-\u9fff]{1,8}?部)(?=(?:国家)?[\u4e00-\u9fff]{1,12}(?:部|局|委|署))")
+
+
+def _lead_issuer(agency: str) -> str:
+    """The first-named of joint issuers leads (主办机关): "甲局 乙局" → 甲局; "甲部乙部" → 甲部."""
+    parts = agency.split()
+    if len(parts) > 1 and all(_ORG_LINE.match(p) for p in parts):
+        return parts[0]
+    if not agency.startswith(("中共", "中国共产党")) and (m := _JOINT_MINISTRIES.match(agency)):
+        if not regions.find_regions(agency) and regions.parse_prefix(agency) is None:
+            return m.group("first")
+    return agency
 
 
 class _Extractor:
@@ -267,8 +282,24 @@ class _Extractor:
                             if above_at + len(above) + 2 >= offset:  # the very next line
                                 self.joined_title = above + line
         if best is None:
-            return None
+            return self.run_in_title()
         return best[1], best[2], best[2] + len(best[1])
+
+    def run_in_title(self) -> tuple[str, int, int] | None:
+        """A title run into the body on the first line ("某省某厅 2020年法治政府建设情况 今年以来，我厅…"): the
+        leading space-separated words up to the first one that reads as a sentence, when they name an
+        organisation or a year and look like a title."""
+        if not self.head:
+            return None
+        offset, line = self.head[0]
+        words = list(re.finditer(r"\S+", line[:160]))
+        for k in range(min(4, len(words) - 1), 0, -1):
+            if not re.search(r"[，。；,]", words[k].group(0)) or any(re.search(r"[，。；,：:]", w.group(0)) for w in words[:k]):
+                continue
+            candidate = "".join(w.group(0) for w in words[:k])
+            if _looks_like_title(candidate) and (_TITLE_ORG.match(candidate) or _YEAR_ANY.search(candidate)):
+                return candidate, offset, offset + words[k - 1].end()
+        return None
 
     def red_header(self) -> tuple[str, int, int] | None:
         """The title of a 红头公文: the short lines between the 发文字号 (or the page's labels) and the
@@ -420,6 +451,7 @@ class _Extractor:
                     agency, agency_span = speaker, m.span("org")
         if agency is not None:
             agency = re.sub(r"(?<=[区县市])[一二三四五六七八九十]+届(?=人民政府)", "", agency)
+            agency = _lead_issuer(agency)
 
         # region -----------------------------------------------------------------------------
         region_code: str | None = None
@@ -447,7 +479,7 @@ class _Extractor:
             and "国务院" not in title_for_rules
             and not self.is_form
         ):
-            region_code = regions.dominant_region(text)
+            region_code = regions.dominant_region(text) or regions.city_by_short_name(text, min_count=5)
             if region_code and _SPEAKS_AS_CITY.search(text[:5000]) and not _SPEAKS_AS_COUNTY.search(text[:5000]):
                 # "根据我市…，你区需…": a city's letter to a district it names more than itself
                 region_code = regions.up_to_prefecture(region_code)

@@ -69,9 +69,13 @@ def _source_title(source_name: str) -> str | None:
 
 
 def _expand(org: str) -> str:
-    """Abbreviations written out: 人大常委会, 管委会, X区政府."""
+    """Abbreviations written out: 人大常委会, 管委会, X区政府, a bureau's short name (X市人社局)."""
     out = org.replace("人大常委会", "人民代表大会常务委员会").replace("管委会", "管理委员会")
-    return re.sub(r"(?<=[省市区县])政府$", "人民政府", out)
+    out = re.sub(r"(?<=[省市区县])政府$", "人民政府", out)
+    if m := _SHORT_BUREAU.search(out):
+        full = _SHORT_TO_FULL[m.group("short")]
+        out = out[: m.start("short")] + (full[:-1] + "厅" if m.group("suffix") == "厅" else full)
+    return out
 
 
 def _date_line(line: str) -> DateHit | None:
@@ -137,6 +141,15 @@ _BUREAUS: tuple[tuple[str, str], ...] = (
     ("档案", "档案局"),
     ("体育", "体育局"),
     ("外事", "外事办公室"),
+)
+
+
+# A bureau signing with its short name ("某市人社局", "省市场监管局"): written out in full.
+_SHORT_TO_FULL = {
+    abbrev: full for abbrev, full in _BUREAUS if len(abbrev) <= 4 and full.endswith("局") and not full.startswith(abbrev)
+}
+_SHORT_BUREAU = re.compile(
+    r"(?<=[省市区县州旗盟])(?P<short>" + "|".join(sorted(map(re.escape, _SHORT_TO_FULL), key=len, reverse=True)) + r")(?P<suffix>局|厅)$"
 )
 
 

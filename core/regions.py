@@ -130,6 +130,12 @@ def _table() -> _Table:
             reader = csv.reader(fh)
             next(reader, None)
             rows = [(r[0], r[1].strip()) for r in reader if len(r) >= 2 and r[0].isdigit()]
+        supplement = folder / "supplement.csv"  # official units the shipped table lacks (README there)
+        if supplement.is_file():
+            known = {code for code, _ in rows}
+            with supplement.open(encoding="utf-8", newline="") as fh:
+                extra = [(r[0], r[1].strip()) for r in csv.reader(fh) if len(r) >= 2 and r[0].isdigit()]
+            rows.extend(row for row in extra if row[0] not in known)
         nations_file = folder / "56_nations.csv"
         if nations_file.is_file():
             nations = [line.strip() for line in nations_file.read_text(encoding="utf-8").splitlines()]
@@ -391,9 +397,10 @@ def dominant_region(text: str) -> str | None:
     return city
 
 
-def city_by_short_name(text: str, within: str | None = None) -> str | None:
+def city_by_short_name(text: str, within: str | None = None, min_count: int = 1) -> str | None:
     """The prefecture a text names most by its short name ("绍兴", "武汉"), optionally inside one province;
-    None when none is named or two lead equally. For a text that says only 市X局."""
+    None when none is named (at least `min_count` times) or two lead equally. For a text that says only
+    市X局, or that never writes its city's full name."""
     t = _table()
     counts: Counter[str] = Counter()
     for u in t.units.values():
@@ -403,7 +410,7 @@ def city_by_short_name(text: str, within: str | None = None) -> str | None:
         if short and len(short) >= 2 and (n := text.count(short)):
             counts[u.code] = n
     ranked = counts.most_common(2)
-    if not ranked or (len(ranked) > 1 and ranked[1][1] * 2 > ranked[0][1]):
+    if not ranked or ranked[0][1] < min_count or (len(ranked) > 1 and ranked[1][1] * 2 > ranked[0][1]):
         return None
     return ranked[0][0]
 
