@@ -87,7 +87,10 @@ _RUN_IN_SIGNATURE = re.compile(
     r"(?P<date>(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)"
 )
 # A 落款 glued to the last paragraph: "…取得新进展。 某某市某某局 2023年3月1日".
-_GLUED_SIGNATURE = re.compile(rf"[。；！？]\s*(?P<org>[^\s。；，,：:]{{2,40}}{_ORG_SUFFIX})\s+(?P<date>\S{{6,20}})$")
+_GLUED_SIGNATURE = re.compile(
+    rf"[。；！？]\s*(?P<org>[^\s。；，,：:]{{2,40}}{_ORG_SUFFIX})\s+(?P<date>\S{{6,20}})"
+    r"(?:\s+(?:附件|附表|抄送|联系人|联系电话)[^。]{0,60})?$"
+)
 _SPEAKER = re.compile(
     r"我(?:代表|受)(?P<org>国务院|[^，,。；、\s]{1,30}?(?:人民政府|政府筹备组|政府|管理委员会|管委会|国务院))"
 )
@@ -96,6 +99,7 @@ _GOV_BODY = re.compile(r"(人民政府|管理委员会|人民代表大会常务�
 _LEVEL_WORDS = frozenset({"市场", "市政", "市容", "市级", "市属", "区域", "区级", "区属", "县域", "县级", "县属", "省级", "省属"})
 # A place written at the start of an agency name: a city (市/州/盟) then a county (区/县/旗), known or not.
 _PLACE_PREFIX = re.compile(r"[\u4e00-\u9fff]{2,4}[市州盟][\u4e00-\u9fff]{1,4}[区县旗]")
+_TOWN_BODY = re.compile(r"^[\u4e00-\u9fff]{2,8}?(?:镇|乡|街道)(?:人民政府|办事处|党委|党工委|$)")
 _NATIONAL = re.compile(r"^(?:国务院|中共中央|全国|国家|中华人民共和国)")
 _SELF_TITLE = re.compile(
     r"现将(?:我局|我委|我办|我厅|我院|我单位|本局|本委|本单位|本部门|我部门|(?P<who>[省市区县][\u4e00-\u9fff]{1,12}?[局厅委]))?"
@@ -109,6 +113,7 @@ _BUDGET_UNIT = re.compile(
     + _ORG_SUFFIX
     + r")(?=$|\s)"
 )
+_TRAILING_DATE = re.compile(r"\s+(?:19|20)\d{2}\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
 _YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-—–－~～至到]\s*((?:19|20)\d{2})(?!\d)")
 _FIVE_YEAR = re.compile(r"[“\"‘]?(十[一二三四五六七八九]?五)[”\"’]?(?:时期|期间|规划)")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*年|(?=[)）]))")
@@ -148,6 +153,7 @@ class _Extractor:
         self.joined_title: str | None = None
         self.doc_number: str | None = None
         self.is_form = False
+        self.title_date: tuple[str, int, int] | None = None  # a date printed beside the title on a page
 
     # -- labels and 落款 ------------------------------------------------------------------------
     def labels(self) -> dict[str, tuple[str, int, int]]:
@@ -263,9 +269,11 @@ class _Extractor:
             if (m := _TITLE_LABEL.match(line)) and _TITLE_WORDS.search(m.group("title")):
                 value = m.group("title").strip()
                 return value, offset + m.start("title"), offset + m.start("title") + len(value)
-        for index, (offset, line) in enumerate(self.head):
-            if _BODY_START.search(line) or len(line) > 100:
+        for index, (line_at, full_line) in enumerate(self.head):
+            if _BODY_START.search(full_line) or len(full_line) > 100:
                 break  # the body has begun: a heading below is not the title
+            line, at = self.title_part(full_line, line_at)
+            offset = line_at + at
             if _looks_like_title(line):
                 score = bool(_YEAR_ANY.search(line)) + bool(re.search(_ORG_SUFFIX + "|[省市区县]", line))
                 if score == 0 and not re.search(rf"报告|纪要|总结|{_FORM_TITLE}", line) and not (
@@ -275,7 +283,7 @@ class _Extractor:
                 if best is None or score > best[0]:
                     best = (score, line, offset)
                     # "某镇人民政府" on its own line, then "2025年法治政府建设情况": one title in two lines
-                    if index > 0 and re.match(r"(?:19|20)\d{2}年", line) and not self.labelled("名称"):
+                    if index > 0 and re.match(r"(?:19|20)\d{2}年|关于", line) and not self.labelled("名称"):
                         above_at, above = self.head[index - 1]
                         if _ORG_LINE.match(above) and not _NOT_SIGNER.search(above):
                             self.org_line = (above, above_at, above_at + len(above))
@@ -284,6 +292,27 @@ class _Extractor:
         if best is None:
             return self.run_in_title()
         return best[1], best[2], best[2] + len(best[1])
+
+    def title_part(self, line: str, offset: int) -> tuple[str, int]:
+        """The title in a page-title line: "站名 - 标题", "标题_某某政府网", "标题 2023-01-12" (that date is
+        the page's publication date). Returns the part and its offset in the line."""
+        start, end = 0, len(line)
+        if (d := _TRAILING_DATE.search(line)) and (hit := next(find_dates(d.group(0), damaged=False), None)):
+            end = d.start()
+            if self.title_date is None and _looks_like_title(line[:end]):
+                self.title_date = (hit.iso, offset + d.start() + hit.start, offset + d.start() + hit.end)
+        pieces = [(m.start(), m.end()) for m in re.finditer(r"[^_｜|]+?(?=\s+[-–—]\s+|[_｜|]|$)", line[:end])]
+        if len(pieces) > 1:
+            scored = []
+            for a, b in pieces:
+                piece = line[a:b].strip(" -–—")
+                if piece and _looks_like_title(piece):
+                    score = bool(_YEAR_ANY.search(piece)) + bool(re.search(_ORG_SUFFIX, piece))
+                    scored.append((score, len(piece), a + line[a:b].index(piece), piece))
+            if scored:
+                _, _, a, piece = max(scored)
+                return piece, a
+        return line[start:end], start
 
     def run_in_title(self) -> tuple[str, int, int] | None:
         """A title run into the body on the first line ("某省某厅 2020年法治政府建设情况 今年以来，我厅…"): the
@@ -489,6 +518,8 @@ class _Extractor:
                 region_code = regions.up_to_prefecture(region_code)
 
         # agency normalisation (needs the region) ---------------------------------------------
+        if region_code is None and agency and agency[0] == "市" and agency[:2] not in _LEVEL_WORDS:
+            region_code = _at_level(None, "市", text)  # "市人社局…", the city named by its short name
         if agency is not None:
             agency = self.normalise_agency(agency, region_code)
         if agency is None and doc_type == "预算决算":
@@ -553,6 +584,10 @@ class _Extractor:
             publish_date = labels["date"][0]
             self.confidence["publish_date"] = 0.95
             ev["publish_date"] = labels["date"][1:]
+        elif self.title_date and ev.get("title", (-1, -1))[0] <= self.title_date[1] <= ev.get("title", (-1, -1))[1] + 30:
+            publish_date = self.title_date[0]  # the page's date printed beside its title
+            self.confidence["publish_date"] = 0.85
+            ev["publish_date"] = self.title_date[1:]
         elif sig_date:
             publish_date = sig_date[0]
             self.confidence["publish_date"] = 0.9
@@ -607,6 +642,8 @@ class _Extractor:
         if written is None:
             if full.startswith(("中共", "中国共产党")) or regions.find_regions(full) or _PLACE_PREFIX.match(full):
                 return full  # a party body, or a region named further in: keep as written
+            if _TOWN_BODY.match(full):
+                return full  # a town or 街道 signs with its own name ("某某镇人民政府"), as written
             # "区人民政府", "区司法局", "新区管委会": the level word stands for the region itself.
             body = full if full[:2] in _LEVEL_WORDS else re.sub(r"^(?:新区|[省市区县])(?=.)", "", full)
             lead = self.written_region(region_code)
@@ -836,6 +873,8 @@ class _Extractor:
             y = _YEAR_ANY.search(self.doc_number or "")
             self.confidence["report_year"] = 0.7
             return (int(y.group(1)) if y else int(str(publish_date)[:4])), None
+        elif self.is_form:
+            return None, None  # a form's dates are its filler's
         else:
             if (m := self.self_named()) and (y := _YEAR_ANY.search(m.group("name"))):
                 ev["report_year"] = (m.start("name") + y.start(), m.start("name") + y.end())

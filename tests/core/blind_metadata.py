@@ -6,7 +6,7 @@ alternative means "nothing" is also right); an empty cell expects None. The bar 
 region, report_year and publish_date (the quality bar of issue 9: ≥ 0.92 on unseen real reports);
 doc_type and title are reported beside them.
 
-Usage: .venv/bin/python -m tests.core.blind_metadata [--ocr] [--verbose]
+Usage: .venv/bin/python -m tests.core.blind_metadata [--ocr]
 (--ocr includes the scans, which take about a minute to read.)
 """
 
@@ -60,7 +60,7 @@ def predicted(row: Row) -> dict[str, str]:
     return {name: "" if value is None else str(value) for name, value in values.items()}
 
 
-def score(rows: list[Row], verbose: bool = False) -> dict[str, float]:
+def score(rows: list[Row]) -> dict[str, float]:
     hits = dict.fromkeys(FIELDS, 0)
     misses: list[str] = []
     for row in rows:
@@ -77,7 +77,7 @@ def score(rows: list[Row], verbose: bool = False) -> dict[str, float]:
     for name in FIELDS:
         print(f"{name:<14}{hits[name]:>3}/{len(rows)}")
     print(f"metadata (agency, region, report_year, publish_date): {result['metadata']:.3f}  (bar ≥ 0.92)")
-    if misses and (verbose or True):
+    if misses:
         print("misses:")
         print("\n".join(misses))
     return result
@@ -86,10 +86,9 @@ def score(rows: list[Row], verbose: bool = False) -> dict[str, float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ocr", action="store_true", help="include the scans (slow OCR)")
-    parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
     rows = [r for r in load_rows() if args.ocr or not r.needs_ocr]
-    score(rows, args.verbose)
+    score(rows)
     return 0
 
 
