@@ -151,6 +151,7 @@ class _Extractor:
         self.subtitle_line = ""
         self.org_line: tuple[str, int, int] | None = None  # an organisation line right above the title
         self.joined_title: str | None = None
+        self.joined_start = 0  # where a title written over two lines begins
         self.doc_number: str | None = None
         self.is_form = False
         self.title_date: tuple[str, int, int] | None = None  # a date printed beside the title on a page
@@ -274,21 +275,25 @@ class _Extractor:
                 break  # the body has begun: a heading below is not the title
             line, at = self.title_part(full_line, line_at)
             offset = line_at + at
-            if _looks_like_title(line):
-                score = bool(_YEAR_ANY.search(line)) + bool(re.search(_ORG_SUFFIX + "|[省市区县]", line))
+            # a cover in two lines: "2022年度" above "部门决算"
+            year_above = index > 0 and bool(re.fullmatch(r"(?:19|20)\d{2}\s*年度?", self.head[index - 1][1]))
+            if _looks_like_title(line) or (year_above and _looks_like_title(self.head[index - 1][1] + line)):
+                score = bool(_YEAR_ANY.search(line) or year_above) + bool(re.search(_ORG_SUFFIX + "|[省市区县]", line))
                 if score == 0 and not re.search(rf"报告|纪要|总结|{_FORM_TITLE}", line) and not (
                     line.startswith("关于") and re.search(_DOCUMENT_KIND, line)
                 ):
                     continue  # "基本情况", "工作要点": a heading or a column name, not a title
                 if best is None or score > best[0]:
                     best = (score, line, offset)
+                    if year_above and line_at == offset:
+                        self.joined_title, self.joined_start = self.head[index - 1][1] + line, self.head[index - 1][0]
                     # "某镇人民政府" on its own line, then "2025年法治政府建设情况": one title in two lines
                     if index > 0 and re.match(r"(?:19|20)\d{2}年|关于", line) and not self.labelled("名称"):
                         above_at, above = self.head[index - 1]
                         if _ORG_LINE.match(above) and not _NOT_SIGNER.search(above):
                             self.org_line = (above, above_at, above_at + len(above))
                             if above_at + len(above) + 2 >= offset:  # the very next line
-                                self.joined_title = above + line
+                                self.joined_title, self.joined_start = above + line, above_at
         if best is None:
             return self.run_in_title()
         return best[1], best[2], best[2] + len(best[1])
@@ -444,7 +449,7 @@ class _Extractor:
             self.find_org_line(title_hit[0])
         if self.joined_title and title_hit:
             title = self.joined_title
-            ev["title"] = (self.org_line[1] if self.org_line else title_hit[1], title_hit[2])
+            ev["title"] = (self.joined_start, title_hit[2])
         title_for_rules = title or self.source_title or ""
         if re.search(_FORM_TITLE, title_for_rules):
             # a form ("…申请表"): its dates and places are the filler's ("申请人签字 … 2017年12月26日")
@@ -518,8 +523,9 @@ class _Extractor:
                 region_code = regions.up_to_prefecture(region_code)
 
         # agency normalisation (needs the region) ---------------------------------------------
-        if region_code is None and agency and agency[0] == "市" and agency[:2] not in _LEVEL_WORDS:
-            region_code = _at_level(None, "市", text)  # "市人社局…", the city named by its short name
+        if region_code is None and agency and agency[0] in "省市" and agency[:2] not in _LEVEL_WORDS:
+            # "市人社局…", "省人民政府关于…": the city or province the text names by its short name
+            region_code = _at_level(None, agency[0], text)
         if agency is not None:
             agency = self.normalise_agency(agency, region_code)
         if agency is None and doc_type == "预算决算":
@@ -527,6 +533,8 @@ class _Extractor:
                 if m := _BUDGET_UNIT.match(line):
                     agency, agency_span = m.group("org"), (offset + m.start("org"), offset + m.end("org"))
                     self.confidence["agency"] = 0.85
+                    if unit_code := regions.region_code(agency, text):
+                        region_code = unit_code  # the unit names its own place ("预算单位：某市某区司法局")
                     agency = self.normalise_agency(agency, region_code)
                     break
         if agency is None and (said := self.body_agency(region_code)):
@@ -534,15 +542,14 @@ class _Extractor:
             self.confidence["agency"] = 0.7
             ev["region"] = said[1:3]
         if agency is None and (own := self.own_bureau(region_code)):
-            agency, agency_span = own[0], own[1:]
+            agency, agency_span = own[0], own[1:3]
             self.confidence["agency"] = 0.6
-            if region_code is None:
-                region_code = regions.region_code(agency)
+            region_code = own[3] or region_code or regions.region_code(agency)
         if (
             agency is None
             and region_code
             and region_named
-            and doc_type.startswith("法治政府建设")
+            and (doc_type.startswith("法治政府建设") or doc_type == "政府信息公开工作年度报告")
             and (hit := regions.parse_prefix(_drop_year(title_for_rules), {region_code}, allow_short=False))
             and re.match(r"(?:(?:19|20)\d{2}|关于|法治|年度)", _drop_year(title_for_rules)[hit[1] :])
         ):
@@ -700,7 +707,7 @@ class _Extractor:
             return prefix + full, org_start, m.end(), code
         return None
 
-    def own_bureau(self, region_code: str | None) -> tuple[str, int, int] | None:
+    def own_bureau(self, region_code: str | None) -> tuple[str, int, int, str | None] | None:
         """A bureau that only calls itself 我局: the bureau of its own region the text names, by its
         full or its usual short name ("余杭人力社保" → 杭州市余杭区人力资源和社会保障局); None when the
         text names no such bureau or several equally often."""
@@ -710,38 +717,45 @@ class _Extractor:
             return None
         suffix = self_word.group(0)[-1]  # 局, or 厅 for a provincial department
         if region_code is None:
-            return self.named_bureau(suffix)
+            named = self.named_bureau(suffix)
+            return (*named, None) if named else None
         unit = regions.unit(region_code)
         if unit is None:
             return None
-        names = {unit.name}
+        names = {unit.name: region_code}
         short = regions.short_name(unit.name)
         if short:
-            names.add(short)
+            names[short] = region_code
+        if unit.level == 2 and suffix == "局":  # a bureau of one of the city's counties ("余杭人力社保")
+            for county in regions.counties_of(region_code):
+                names.setdefault(county.name, county.code)
+                if (cs := regions.short_name(county.name)) and len(cs) >= 2:
+                    names.setdefault(cs, county.code)
         region_alt = "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True))
         pattern = _bureau_pattern()
-        counts: dict[str, int] = {}
-        first: dict[str, tuple[int, int]] = {}
-        for m in re.finditer(rf"(?:{region_alt})(?:{pattern})", self.text):
-            word = m.group(0)
+        counts: dict[tuple[str, str], int] = {}
+        first: dict[tuple[str, str], tuple[int, int]] = {}
+        for m in re.finditer(rf"(?P<place>{region_alt})(?:{pattern})", self.text):
+            word = m.group(0)[len(m.group("place")) :]
             for abbrev, full in _BUREAUS:
-                if abbrev in word:
-                    counts[full] = counts.get(full, 0) + 1
-                    first.setdefault(full, m.span())
+                if word.startswith(abbrev):
+                    key = (full, names[m.group("place")])
+                    counts[key] = counts.get(key, 0) + 1
+                    first.setdefault(key, m.span())
                     break
         if not counts:
             return None
         ranked = sorted(counts.items(), key=lambda kv: -kv[1])
         if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
             return None
-        full = ranked[0][0]
-        span = first[full]
+        (full, region_code), _ = ranked[0]
+        span = first[(full, region_code)]
         if suffix == "厅":
             u = regions.unit(region_code)
             if u is None or u.level != 1:
                 return None  # 我厅 is a provincial department: its region is a province
             full = full[:-1] + "厅" if full.endswith("局") else full
-        return (regions.prefix_of(region_code) + full, *span)
+        return (regions.prefix_of(region_code) + full, *span, region_code)
 
     def named_bureau(self, suffix: str = "局") -> tuple[str, int, int] | None:
         """For a 我局 text with no region found: the one bureau it names with a full region name
@@ -797,6 +811,8 @@ class _Extractor:
         ):
             return "预算决算", span
         if not title and len(re.findall(r"预算|决算", head)) >= max(5, 3 * len(re.findall(r"法治|依法行政", head))):
+            return "预算决算", None
+        if any(_BUDGET_UNIT.match(line) for _, line in self.head) and re.search(r"预算|决算", title or head[:300]):
             return "预算决算", None
         if re.search(r"(?:通知|批复|复函|函|意见|决定|通报|公告|请示|命令|指示)$", title) and not re.search(
             r"报告|总结|纪要", title

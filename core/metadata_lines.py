@@ -57,7 +57,12 @@ def _looks_like_title(line: str) -> bool:
         and line.count("，") + line.count(",") <= 1
         and "。" not in line
         and "\t" not in line  # a table row ("公文标题<TAB>…"): cells, not a title
+        and not _LABELLED_VALUE.match(line)  # "预算单位：某某局": a label and its value
     )
+
+
+# A short label and its value ("预算单位：…", "部门名称: …"); not "附件1：…" (an attachment's own title).
+_LABELLED_VALUE = re.compile(r"^(?!附件|附表)[\u4e00-\u9fff]{2,6}\s*[:：]")
 
 
 def _source_title(source_name: str) -> str | None:
@@ -177,6 +182,8 @@ def _at_level(region_code: str | None, level: str, text: str) -> str | None:
         return region_code if u.level == 3 else None
     if level == "市":
         return regions.city_by_short_name(text)
+    if level == "省":
+        return regions.province_by_short_name(text)
     return None
 
 

@@ -153,6 +153,15 @@ def up_to_prefecture(code: str) -> str:
     return code
 
 
+def counties_of(code: str) -> list[Unit]:
+    """The county-level units of a prefecture (none for a county or a province)."""
+    t = _table()
+    u = t.units.get(code)
+    if u is None or u.level != _CITY:
+        return []
+    return [c for c in t.units.values() if c.level == _COUNTY and c.city == code]
+
+
 def short_name(name: str) -> str | None:
     """A unit's name without its level word ("余杭区" → "余杭", "南京市" → "南京"); None when too short."""
     return _short_name(name, [])
@@ -405,6 +414,23 @@ def city_by_short_name(text: str, within: str | None = None, min_count: int = 1)
     counts: Counter[str] = Counter()
     for u in t.units.values():
         if u.level != _CITY or (within and u.province != within):
+            continue
+        short = _short_name(u.name, [])
+        if short and len(short) >= 2 and (n := text.count(short)):
+            counts[u.code] = n
+    ranked = counts.most_common(2)
+    if not ranked or ranked[0][1] < min_count or (len(ranked) > 1 and ranked[1][1] * 2 > ranked[0][1]):
+        return None
+    return ranked[0][0]
+
+
+def province_by_short_name(text: str, min_count: int = 2) -> str | None:
+    """The province a text names most by its short name ("湖南", "河北"), at least `min_count` times and
+    clearly ahead of any other; None otherwise. For a text that says only 省人民政府 / 省X厅."""
+    t = _table()
+    counts: Counter[str] = Counter()
+    for u in t.units.values():
+        if u.level != _PROVINCE:
             continue
         short = _short_name(u.name, [])
         if short and len(short) >= 2 and (n := text.count(short)):

@@ -873,3 +873,41 @@ def test_glued_signature_followed_by_an_attachment_line() -> None:
     )
     meta = _meta(text)
     assert meta["publish_date"] == "2023-01-05"
+
+
+def test_provincial_government_named_later_by_its_short_name() -> None:
+    text = (
+        "省人民政府关于2021年法治政府建设情况的报告\n2021年，省政府在湖南省委领导下推进依法行政，"
+        "湖南各地法治建设稳步推进，湖南的复议案件数下降。\n一、主要成效\n"
+    )
+    meta = _meta(text)
+    assert meta["agency"] == "湖南省人民政府"
+    assert meta["region"] == "湖南省"
+
+
+def test_place_titled_information_report_is_its_governments() -> None:
+    meta = _meta("永嘉县2023年政府信息公开工作年度报告\n本报告由县政府办公室编制。\n一、总体情况\n")
+    assert meta["agency"] == "温州市永嘉县人民政府"
+    assert meta["doc_type"] == "政府信息公开工作年度报告"
+
+
+def test_budget_cover_in_two_lines_with_a_unit_label() -> None:
+    text = (
+        "2022年度\n部门决算\n预算单位：宁波市鄞州区司法局\n目录\n第一部分 部门概况\n"
+        "负责全区法治宣传和依法行政工作，推进法治政府建设。\n"
+    )
+    meta = _meta(text)
+    assert meta["title"] == "2022年度部门决算"
+    assert meta["agency"] == "宁波市鄞州区司法局"
+    assert meta["region"] == "浙江省宁波市鄞州区"
+    assert meta["doc_type"] == "预算决算"  # a justice bureau's accounts, not a 法治政府建设 report
+
+
+def test_wo_ju_bureau_named_by_its_countys_short_name_inside_the_city() -> None:
+    text = (
+        "2021年法治政府建设工作情况报告\n2021年，我局在区委区政府领导下推进依法行政。"
+        "拱墅人力社保窗口全年办件8000件，拱墅人力社保执法队检查企业300家，在杭州市的考核中名列前茅，杭州市的通报予以表扬。\n"
+    )
+    meta = _meta(text)
+    assert meta["agency"] == "杭州市拱墅区人力资源和社会保障局"
+    assert meta["region"] == "浙江省杭州市拱墅区"
