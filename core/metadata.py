@@ -114,6 +114,10 @@ _BUDGET_UNIT = re.compile(
     + r")(?=$|\s)"
 )
 _TRAILING_DATE = re.compile(r"\s+(?:19|20)\d{2}\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
+_COMPILED_BY = re.compile(
+    r"本(?:年度)?报告由(?P<org>[^，,。；：:（(《]{2,40}?(?:人民政府|管理委员会|委员会|局|厅|委|办))"
+    r"(?:办公室|办公厅)?(?:政务公开办公室|政务公开科)?(?:根据|依据|按照|依照|编制|负责)"
+)
 _YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-—–－~～至到]\s*((?:19|20)\d{2})(?!\d)")
 _FIVE_YEAR = re.compile(r"[“\"‘]?(十[一二三四五六七八九]?五)[”\"’]?(?:时期|期间|规划)")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*年|(?=[)）]))")
@@ -204,6 +208,9 @@ class _Extractor:
             last = m
         if last is None:
             return None
+        after = tail[last.end() :].split("\n", 1)[0]
+        if re.search(r"[，,。；;]", after) or re.match(r"\s*[前后起至止印召开发布出施行]", after):
+            return None  # "县政府2023年1月10日召开常务会议，…": a date of the body, not a 落款
         hit = next(iter(find_dates(last.group("date"), damaged=False)), None)
         if hit is None:
             return None
@@ -555,6 +562,13 @@ class _Extractor:
         ):
             agency = regions.prefix_of(region_code) + "人民政府"  # "南山区2022年法治政府建设年度报告"
             self.confidence["agency"] = 0.75
+        if agency is None and doc_type == "政府信息公开工作年度报告" and (m := _COMPILED_BY.search(text[:1500])):
+            # "本报告由某县人民政府办公室…编制": the government's report, its office compiles it
+            agency, agency_span = m.group("org"), m.span("org")
+            self.confidence["agency"] = 0.7
+            if region_code is None or regions.parse_prefix(agency, allow_short=False):
+                region_code = regions.region_code(agency, text) or region_code
+            agency = self.normalise_agency(agency, region_code)
         if agency is None and "org" in labels and _ORG_LINE.match(labels["org"][0]):
             # the page's 来源 / 发布机构: who posted it, the weakest evidence of who wrote it
             agency, agency_span = labels["org"][0], labels["org"][1:]
@@ -803,7 +817,7 @@ class _Extractor:
                 return "政府工作报告", span if "工作报告" in title else None
         opening = title or head[:400]
         if re.search(r"政府信息公开(?:工作)?(?:年度)?(?:报告|年报)", opening) or (
-            not title and "政府信息公开条例" in head[:1500] and re.search(r"主动公开|依申请公开", head)
+            not title and "政府信息公开条例" in head[:1500] and re.search(r"主动公开|依申请公开|本(?:年度)?报告由|统计期限", head)
         ):
             return "政府信息公开工作年度报告", span
         if re.search(r"(?:部门|单位|年度|财政|收支)?(?:预算|决算)(?:公开|说明|报告|情况|草案|表)?", title) and not re.search(

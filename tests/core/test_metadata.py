@@ -911,3 +911,24 @@ def test_wo_ju_bureau_named_by_its_countys_short_name_inside_the_city() -> None:
     meta = _meta(text)
     assert meta["agency"] == "杭州市拱墅区人力资源和社会保障局"
     assert meta["region"] == "浙江省杭州市拱墅区"
+
+
+def test_a_dated_sentence_at_the_end_is_no_run_in_signature() -> None:
+    text = (
+        "青禾市云溪区司法局2022年法治政府建设年度报告\n2022年，我局坚持依法行政。\n三、2023年工作安排\n"
+        "一是加强学习。区政府2023年1月10日召开常务会议部署今年工作，我局将抓好落实。"
+    )
+    meta = _meta(text)
+    assert meta["publish_date"] is None  # the body's meeting date is no 落款
+    assert meta["agency"] == "青禾市云溪区司法局"
+
+
+def test_information_report_compiled_by_the_governments_office() -> None:
+    text = (
+        "本报告由仙居县人民政府办公室根据《中华人民共和国政府信息公开条例》编制。报告中所列数据统计期限自2023年1月1日起"
+        "至2023年12月31日止。\n一、总体情况\n2023年，仙居县坚持公开为常态。\n"
+    )
+    meta = _meta(text)
+    assert meta["doc_type"] == "政府信息公开工作年度报告"
+    assert meta["agency"] == "台州市仙居县人民政府"  # the government's report; its office compiles it
+    assert meta["report_year"] == 2023
