@@ -37,9 +37,11 @@ from core.dates import DateHit, find_dates
 from core.metadata_lines import (
     _BUREAUS,
     _DOCUMENT_KIND,
+    _DOCUMENT_KINDS,
     _FORM_TITLE,
     _NAME_SUFFIX,
     _NOT_TITLE,
+    _SENTENCE_END,
     _TITLE_WORDS,
     _at_level,
     _bureau_pattern,
@@ -282,6 +284,10 @@ class _Extractor:
                 break  # the body has begun: a heading below is not the title
             line, at = self.title_part(full_line, line_at)
             offset = line_at + at
+            if best is None and index + 1 < len(self.head) and not _looks_like_title(line) and (
+                joined := self.title_over_two_lines(index, line)
+            ):
+                return joined[0], offset, joined[1]
             # a cover in two lines: "2022年度" above "部门决算"
             year_above = index > 0 and bool(re.fullmatch(r"(?:19|20)\d{2}\s*年度?", self.head[index - 1][1]))
             if _looks_like_title(line) or (year_above and _looks_like_title(self.head[index - 1][1] + line)):
@@ -304,6 +310,21 @@ class _Extractor:
         if best is None:
             return self.run_in_title()
         return best[1], best[2], best[2] + len(best[1])
+
+    def title_over_two_lines(self, index: int, line: str) -> tuple[str, int] | None:
+        """A title broken over two lines ("某县人民政府关于2022年度法治政府建设" / "情况的报告"): the first names
+        an organisation or a year, the second is short and ends the title. (joined title, end offset)."""
+        if len(line) < 6 or _SENTENCE_END.search(line) or _NOT_TITLE.search(line) or "\t" in line:
+            return None
+        if not (_YEAR_ANY.search(line) or _TITLE_ORG.match(line) or line.startswith("关于")):
+            return None
+        next_at, nxt = self.head[index + 1]
+        if len(nxt) > 24 or _BODY_START.search(nxt) or _LABEL.match(nxt) or _looks_like_title(nxt):
+            return None
+        joined = line + nxt
+        if not _looks_like_title(joined) or not re.search(rf"(?:报告|情况|总结|纪要|{_DOCUMENT_KINDS})$", joined):
+            return None
+        return joined, next_at + len(nxt)
 
     def title_part(self, line: str, offset: int) -> tuple[str, int]:
         """The title in a page-title line: "站名 - 标题", "标题_某某政府网", "标题 2023-01-12" (that date is
@@ -665,6 +686,9 @@ class _Extractor:
                 return full  # a party body, or a region named further in: keep as written
             if _TOWN_BODY.match(full):
                 return full  # a town or 街道 signs with its own name ("某某镇人民政府"), as written
+            u = regions.unit(region_code)
+            if u is not None and u.level == 1 and full[0] not in "省市区县" and not full.startswith("新区"):
+                return full  # "某某合作区执行委员会" in a province: its own place name, no province prefix
             # "区人民政府", "区司法局", "新区管委会": the level word stands for the region itself.
             body = full if full[:2] in _LEVEL_WORDS else re.sub(r"^(?:新区|[省市区县])(?=.)", "", full)
             lead = self.written_region(region_code)

@@ -19,7 +19,8 @@ _TITLE_WORDS = re.compile(
 )
 
 # The kinds of 公文 a title ends with ("关于…的通知", "…的批复", "…的函").
-_DOCUMENT_KIND = r"(?:通知|批复|复函|函|意见|决定|通报|公告|通告|请示|命令|指示|办法|规定)$"
+_DOCUMENT_KINDS = "通知|批复|复函|函|意见|决定|通报|公告|通告|请示|命令|指示|办法|规定"
+_DOCUMENT_KIND = rf"(?:{_DOCUMENT_KINDS})$"
 
 
 _NOT_TITLE = re.compile(

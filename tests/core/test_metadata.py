@@ -932,3 +932,16 @@ def test_information_report_compiled_by_the_governments_office() -> None:
     assert meta["doc_type"] == "政府信息公开工作年度报告"
     assert meta["agency"] == "台州市仙居县人民政府"  # the government's report; its office compiles it
     assert meta["report_year"] == 2023
+
+
+def test_title_broken_over_two_lines() -> None:
+    meta = _meta("仙居县人民政府关于2022年度法治政府建设\n情况的报告\n2022年，我县坚持依法行政。\n一、主要成效\n")
+    assert meta["title"] == "仙居县人民政府关于2022年度法治政府建设情况的报告"
+    assert meta["agency"] == "台州市仙居县人民政府"
+
+
+def test_area_named_by_its_own_place_gets_no_province_prefix() -> None:
+    text = "横琴粤澳深度合作区执行委员会2022年法治建设工作报告\n2022年，合作区在广东省委领导下推进依法行政，珠海市予以支持。\n"
+    meta = _meta(text)
+    assert meta["agency"] == "横琴粤澳深度合作区执行委员会"
+    assert meta["region"] and meta["region"].startswith("广东省")
