@@ -90,7 +90,7 @@ _RUN_IN_SIGNATURE = re.compile(
 )
 # A 落款 glued to the last paragraph: "…取得新进展。 某某市某某局 2023年3月1日".
 _GLUED_SIGNATURE = re.compile(
-    rf"[。；！？]\s*(?P<org>[^\s。；，,：:]{{2,40}}{_ORG_SUFFIX})\s+(?P<date>\S{{6,20}})"
+    rf"(?:[。；！？…”）)]|(?<=\S)\s)\s*(?P<org>[^\s。；，,：:…]{{2,40}}{_ORG_SUFFIX})\s+(?P<date>\S{{6,20}})"
     r"(?:\s+(?:附件|附表|抄送|联系人|联系电话)[^。]{0,60})?$"
 )
 _SPEAKER = re.compile(

@@ -945,3 +945,10 @@ def test_area_named_by_its_own_place_gets_no_province_prefix() -> None:
     meta = _meta(text)
     assert meta["agency"] == "横琴粤澳深度合作区执行委员会"
     assert meta["region"] and meta["region"].startswith("广东省")
+
+
+def test_glued_signature_after_an_ellipsis_or_a_space() -> None:
+    text = "2022年，省自然资源厅坚持依法行政。一、推进依法行政 …… 二、存在问题…… 甲省自然资源厅 2023年1月10日"
+    meta = _meta(text)
+    assert meta["publish_date"] == "2023-01-10"
+    assert meta["agency"] == "甲省自然资源厅"
