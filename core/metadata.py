@@ -36,9 +36,12 @@ from core import regions
 from core.dates import DateHit, find_dates
 from core.metadata_lines import (
     _BUREAUS,
+    _DOCUMENT_KIND,
+    _DOCUMENT_KINDS,
     _FORM_TITLE,
     _NAME_SUFFIX,
     _NOT_TITLE,
+    _SENTENCE_END,
     _TITLE_WORDS,
     _at_level,
     _bureau_pattern,
@@ -69,9 +72,9 @@ _ORG_SUFFIX = (
 )
 _ORG_FOLLOW = (
     r"(?:(?:19|20)\d{2}|关于|主任会议|常务会议|常委会会议|全体会议|会议纪要|政府工作报告|工作报告|年度|上半年|"
-    r"法治政府|(?:代|常务副)?[省市区县]长|主任|局长|[（(])"
+    r"法治政府|(?:代|常务副)?[省市区县]长|主任|局长|(?:部门|单位)(?:预算|决算)|[（(])"
 )
-_TITLE_ORG = re.compile(rf"^(?:关于)?(?P<org>[^\d\s，。、；：:（()）“”《》]{{2,40}}?{_ORG_SUFFIX})(?={_ORG_FOLLOW})")
+_TITLE_ORG = re.compile(rf"^(?:(?:19|20)\d{{2}}年度?)?(?:关于)?(?P<org>[^\d\s，。、；：:（()）“”《》]{{2,40}}?{_ORG_SUFFIX})(?={_ORG_FOLLOW})")
 _TITLE_PLACE_BODY = re.compile(
     r"^(?:(?:19|20)\d{2}年度?)?(?P<place>[^\d\s，。、；：:（()）]{2,10}?(?:新区|区|县|市|省))(?:(?:19|20)\d{2}年度?)?"
     r"(?P<body>管委会|管理委员会|人民政府|政府)(?:工作报告|政府工作报告)"
@@ -86,25 +89,57 @@ _RUN_IN_SIGNATURE = re.compile(
     r"(?P<date>(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)"
 )
 # A 落款 glued to the last paragraph: "…取得新进展。 某某市某某局 2023年3月1日".
-_GLUED_SIGNATURE = re.compile(rf"[。；！？]\s*(?P<org>[^\s。；，,：:]{{2,40}}{_ORG_SUFFIX})\s+(?P<date>\S{{6,20}})$")
+_GLUED_SIGNATURE = re.compile(
+    rf"(?:[。；！？…”）)]|(?<=\S)\s)\s*(?P<org>[^\s。；，,：:…]{{2,40}}{_ORG_SUFFIX})\s+(?P<date>\S{{6,20}})"
+    r"(?:\s+(?:附件|附表|抄送|联系人|联系电话)[^。]{0,60})?$"
+)
 _SPEAKER = re.compile(
-    r"我代表(?P<org>[^，,。；、\s]{1,30}?(?:人民政府|政府筹备组|政府|管理委员会|管委会|国务院))"
+    r"我(?:代表|受)(?P<org>国务院|[^，,。；、\s]{1,30}?(?:人民政府|政府筹备组|政府|管理委员会|管委会|国务院))"
 )
 _GOV_BODY = re.compile(r"(人民政府|管理委员会|人民代表大会常务委员会|政府筹备组)$")
 # Words that start with a level character but are no level word ("市场监督管理局" is no 市 + 场…).
 _LEVEL_WORDS = frozenset({"市场", "市政", "市容", "市级", "市属", "区域", "区级", "区属", "县域", "县级", "县属", "省级", "省属"})
 # A place written at the start of an agency name: a city (市/州/盟) then a county (区/县/旗), known or not.
 _PLACE_PREFIX = re.compile(r"[\u4e00-\u9fff]{2,4}[市州盟][\u4e00-\u9fff]{1,4}[区县旗]")
+_TOWN_BODY = re.compile(r"^[\u4e00-\u9fff]{2,8}?(?:镇|乡|街道)(?:人民政府|办事处|党委|党工委|$)")
 _NATIONAL = re.compile(r"^(?:国务院|中共中央|全国|国家|中华人民共和国)")
 _SELF_TITLE = re.compile(
     r"现将(?:我局|我委|我办|我厅|我院|我单位|本局|本委|本单位|本部门|我部门|(?P<who>[省市区县][\u4e00-\u9fff]{1,12}?[局厅委]))?"
     r"(?P<name>[^。；，,]{4,50}?(?:报告|总结))(?:如下|予以公开|公布如下|公开如下)"
+)
+_SPEAKS_AS_CITY = re.compile(r"我市|本市")
+_SPEAKS_AS_COUNTY = re.compile(r"我(?:区|县|旗|镇|乡)|本(?:区|县|旗|镇|乡)")
+# 预算决算 name their unit on a label line: "预算单位：…", "预算主管部门：…", "部门名称：…".
+_BUDGET_UNIT = re.compile(
+    r"^(?:预算单位|预算主管部门|决算单位|部门名称|单位名称)\s*[:：]\s*(?P<org>[^\s:：，。]{2,40}?"
+    + _ORG_SUFFIX
+    + r")(?=$|\s)"
+)
+_TRAILING_DATE = re.compile(r"\s+(?:19|20)\d{2}\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
+_COMPILED_BY = re.compile(
+    r"本(?:年度)?报告由(?P<org>[^，,。；：:（(《]{2,40}?(?:人民政府|管理委员会|委员会|局|厅|委|办))"
+    r"(?:办公室|办公厅)?(?:政务公开办公室|政务公开科)?(?:根据|依据|按照|依照|编制|负责)"
 )
 _YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-—–－~～至到]\s*((?:19|20)\d{2})(?!\d)")
 _FIVE_YEAR = re.compile(r"[“\"‘]?(十[一二三四五六七八九]?五)[”\"’]?(?:时期|期间|规划)")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:\s*年|(?=[)）]))")
 _YEAR_ANY = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _REVIEW_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?:和今年以来)?(?:工作)?回顾")
+
+
+# Joint issuers written together ("甲部乙部", "甲部国家乙局"): ministries end in 部, the next name follows.
+_JOINT_MINISTRIES = re.compile(r"^(?P<first>[\u4e00-\u9fff]{1,8}?部)(?=(?:国家)?[\u4e00-\u9fff]{1,12}(?:部|局|委|署))")
+
+
+def _lead_issuer(agency: str) -> str:
+    """The first-named of joint issuers leads (主办机关): "甲局 乙局" → 甲局; "甲部乙部" → 甲部."""
+    parts = agency.split()
+    if len(parts) > 1 and all(_ORG_LINE.match(p) for p in parts):
+        return parts[0]
+    if not agency.startswith(("中共", "中国共产党")) and (m := _JOINT_MINISTRIES.match(agency)):
+        if not regions.find_regions(agency) and regions.parse_prefix(agency) is None:
+            return m.group("first")
+    return agency
 
 
 class _Extractor:
@@ -122,7 +157,10 @@ class _Extractor:
         self.subtitle_line = ""
         self.org_line: tuple[str, int, int] | None = None  # an organisation line right above the title
         self.joined_title: str | None = None
+        self.joined_start = 0  # where a title written over two lines begins
         self.doc_number: str | None = None
+        self.is_form = False
+        self.title_date: tuple[str, int, int] | None = None  # a date printed beside the title on a page
 
     # -- labels and 落款 ------------------------------------------------------------------------
     def labels(self) -> dict[str, tuple[str, int, int]]:
@@ -172,6 +210,9 @@ class _Extractor:
             last = m
         if last is None:
             return None
+        after = tail[last.end() :].split("\n", 1)[0]
+        if re.search(r"[，,。；;]", after) or re.match(r"\s*[前后起至止印召开发布出施行]", after):
+            return None  # "县政府2023年1月10日召开常务会议，…": a date of the body, not a 落款
         hit = next(iter(find_dates(last.group("date"), damaged=False)), None)
         if hit is None:
             return None
@@ -238,25 +279,89 @@ class _Extractor:
             if (m := _TITLE_LABEL.match(line)) and _TITLE_WORDS.search(m.group("title")):
                 value = m.group("title").strip()
                 return value, offset + m.start("title"), offset + m.start("title") + len(value)
-        for index, (offset, line) in enumerate(self.head):
-            if _BODY_START.search(line) or len(line) > 100:
+        for index, (line_at, full_line) in enumerate(self.head):
+            if _BODY_START.search(full_line) or len(full_line) > 100:
                 break  # the body has begun: a heading below is not the title
-            if _looks_like_title(line):
-                score = bool(_YEAR_ANY.search(line)) + bool(re.search(_ORG_SUFFIX + "|[省市区县]", line))
-                if score == 0 and not re.search(rf"报告|纪要|总结|{_FORM_TITLE}", line):
+            line, at = self.title_part(full_line, line_at)
+            offset = line_at + at
+            if best is None and index + 1 < len(self.head) and not _looks_like_title(line) and (
+                joined := self.title_over_two_lines(index, line)
+            ):
+                return joined[0], offset, joined[1]
+            # a cover in two lines: "2022年度" above "部门决算"
+            year_above = index > 0 and bool(re.fullmatch(r"(?:19|20)\d{2}\s*年度?", self.head[index - 1][1]))
+            if _looks_like_title(line) or (year_above and _looks_like_title(self.head[index - 1][1] + line)):
+                score = bool(_YEAR_ANY.search(line) or year_above) + bool(re.search(_ORG_SUFFIX + "|[省市区县]", line))
+                if score == 0 and not re.search(rf"报告|纪要|总结|{_FORM_TITLE}", line) and not (
+                    line.startswith("关于") and re.search(_DOCUMENT_KIND, line)
+                ):
                     continue  # "基本情况", "工作要点": a heading or a column name, not a title
                 if best is None or score > best[0]:
                     best = (score, line, offset)
+                    if year_above and line_at == offset:
+                        self.joined_title, self.joined_start = self.head[index - 1][1] + line, self.head[index - 1][0]
                     # "某镇人民政府" on its own line, then "2025年法治政府建设情况": one title in two lines
-                    if index > 0 and re.match(r"(?:19|20)\d{2}年", line) and not self.labelled("名称"):
+                    if index > 0 and re.match(r"(?:19|20)\d{2}年|关于", line) and not self.labelled("名称"):
                         above_at, above = self.head[index - 1]
                         if _ORG_LINE.match(above) and not _NOT_SIGNER.search(above):
                             self.org_line = (above, above_at, above_at + len(above))
                             if above_at + len(above) + 2 >= offset:  # the very next line
-                                self.joined_title = above + line
+                                self.joined_title, self.joined_start = above + line, above_at
         if best is None:
-            return None
+            return self.run_in_title()
         return best[1], best[2], best[2] + len(best[1])
+
+    def title_over_two_lines(self, index: int, line: str) -> tuple[str, int] | None:
+        """A title broken over two lines ("某县人民政府关于2022年度法治政府建设" / "情况的报告"): the first names
+        an organisation or a year, the second is short and ends the title. (joined title, end offset)."""
+        if len(line) < 6 or _SENTENCE_END.search(line) or _NOT_TITLE.search(line) or "\t" in line:
+            return None
+        if not (_YEAR_ANY.search(line) or _TITLE_ORG.match(line) or line.startswith("关于")):
+            return None
+        next_at, nxt = self.head[index + 1]
+        if len(nxt) > 24 or _BODY_START.search(nxt) or _LABEL.match(nxt) or _looks_like_title(nxt):
+            return None
+        joined = line + nxt
+        if not _looks_like_title(joined) or not re.search(rf"(?:报告|情况|总结|纪要|{_DOCUMENT_KINDS})$", joined):
+            return None
+        return joined, next_at + len(nxt)
+
+    def title_part(self, line: str, offset: int) -> tuple[str, int]:
+        """The title in a page-title line: "站名 - 标题", "标题_某某政府网", "标题 2023-01-12" (that date is
+        the page's publication date). Returns the part and its offset in the line."""
+        start, end = 0, len(line)
+        if (d := _TRAILING_DATE.search(line)) and (hit := next(find_dates(d.group(0), damaged=False), None)):
+            end = d.start()
+            if self.title_date is None and _looks_like_title(line[:end]):
+                self.title_date = (hit.iso, offset + d.start() + hit.start, offset + d.start() + hit.end)
+        pieces = [(m.start(), m.end()) for m in re.finditer(r"[^_｜|]+?(?=\s+[-–—]\s+|[_｜|]|$)", line[:end])]
+        if len(pieces) > 1:
+            scored = []
+            for a, b in pieces:
+                piece = line[a:b].strip(" -–—")
+                if piece and _looks_like_title(piece):
+                    score = bool(_YEAR_ANY.search(piece)) + bool(re.search(_ORG_SUFFIX, piece))
+                    scored.append((score, len(piece), a + line[a:b].index(piece), piece))
+            if scored:
+                _, _, a, piece = max(scored)
+                return piece, a
+        return line[start:end], start
+
+    def run_in_title(self) -> tuple[str, int, int] | None:
+        """A title run into the body on the first line ("某省某厅 2020年法治政府建设情况 今年以来，我厅…"): the
+        leading space-separated words up to the first one that reads as a sentence, when they name an
+        organisation or a year and look like a title."""
+        if not self.head:
+            return None
+        offset, line = self.head[0]
+        words = list(re.finditer(r"\S+", line[:160]))
+        for k in range(min(4, len(words) - 1), 0, -1):
+            if not re.search(r"[，。；,]", words[k].group(0)) or any(re.search(r"[，。；,：:]", w.group(0)) for w in words[:k]):
+                continue
+            candidate = "".join(w.group(0) for w in words[:k])
+            if _looks_like_title(candidate) and (_TITLE_ORG.match(candidate) or _YEAR_ANY.search(candidate)):
+                return candidate, offset, offset + words[k - 1].end()
+        return None
 
     def red_header(self) -> tuple[str, int, int] | None:
         """The title of a 红头公文: the short lines between the 发文字号 (or the page's labels) and the
@@ -296,7 +401,22 @@ class _Extractor:
             return None
         start, (last_at, last) = block[0][0], block[-1]
         self.doc_number = next(line for i, (_, line) in enumerate(head) if i == number_at)
+        self.issuer_mark(head, number_at)
         return title, start, last_at + len(last)
+
+    def issuer_mark(self, head: list[tuple[int, str]], number_at: int) -> None:
+        """The 发文机关标志 above the 发文字号 ("某某县某某局文件", or a joint "甲办公厅 / 乙办公厅 文件"): the
+        first-named issuer leads, so it is the agency."""
+        marks: list[tuple[str, int]] = []
+        for i in range(number_at - 1, max(-1, number_at - 5), -1):
+            offset, line = head[i]
+            name = re.sub(r"\s*文件$", "", line).replace(" ", "")
+            if not _ORG_LINE.match(name) or _NOT_SIGNER.search(name) or _TITLE_WORDS.search(name):
+                break
+            marks.insert(0, (name, offset))
+        if marks and self.org_line is None:
+            name, offset = marks[0]
+            self.org_line = (name, offset, offset + len(name))
 
     def find_org_line(self, title: str) -> None:
         """An organisation line right above a line that repeats the title (a 红头 page: 发文机关, then 标题)."""
@@ -325,11 +445,15 @@ class _Extractor:
 
     def subtitle(self, title_end: int) -> tuple[str, int] | None:
         """The line under a title that says where and when it was delivered ("——2024年1月10日在…大会…")."""
+        skipped = 0
         for offset, line in self.head:
             if offset <= title_end:
                 continue
             if re.match(r"^[—\-－]{1,2}|^[（(]?[^\n]{0,20}在.{2,40}(?:大会|会议)", line) and re.search(r"大会|会议", line):
                 return line, offset
+            if skipped < 2 and (_LABEL.match(line) or _NOT_TITLE.match(line)):
+                skipped += 1  # "来源：某某日报" between the title and the delivery line
+                continue
             break
         return None
 
@@ -353,8 +477,12 @@ class _Extractor:
             self.find_org_line(title_hit[0])
         if self.joined_title and title_hit:
             title = self.joined_title
-            ev["title"] = (self.org_line[1] if self.org_line else title_hit[1], title_hit[2])
+            ev["title"] = (self.joined_start, title_hit[2])
         title_for_rules = title or self.source_title or ""
+        if re.search(_FORM_TITLE, title_for_rules):
+            # a form ("…申请表"): its dates and places are the filler's ("申请人签字 … 2017年12月26日")
+            self.is_form = True
+            sig_org = sig_date = None
         sub = self.subtitle(title_hit[2]) if title_hit else None
         self.subtitle_line = sub[0] if sub else ""
 
@@ -385,6 +513,7 @@ class _Extractor:
                     agency, agency_span = speaker, m.span("org")
         if agency is not None:
             agency = re.sub(r"(?<=[区县市])[一二三四五六七八九十]+届(?=人民政府)", "", agency)
+            agency = _lead_issuer(agency)
 
         # region -----------------------------------------------------------------------------
         region_code: str | None = None
@@ -410,35 +539,57 @@ class _Extractor:
             and not unknown_place
             and not (agency and _NATIONAL.match(agency))
             and "国务院" not in title_for_rules
+            and not self.is_form
         ):
-            region_code = regions.dominant_region(text)
+            region_code = regions.dominant_region(text) or regions.city_by_short_name(text, min_count=5)
+            if region_code and _SPEAKS_AS_CITY.search(text[:5000]) and not _SPEAKS_AS_COUNTY.search(text[:5000]):
+                # "根据我市…，你区需…": a city's letter to a district it names more than itself
+                region_code = regions.up_to_prefecture(region_code)
             own_place = re.match(r"[\u4e00-\u9fff]{2,6}新区", agency or title_for_rules)
             if region_code and own_place and regions.parse_prefix(own_place.group(0)) is None:
                 # a functional area (大鹏新区) that is no county: the districts it names are others
                 region_code = regions.up_to_prefecture(region_code)
 
         # agency normalisation (needs the region) ---------------------------------------------
+        if region_code is None and agency and agency[0] in "省市" and agency[:2] not in _LEVEL_WORDS:
+            # "市人社局…", "省人民政府关于…": the city or province the text names by its short name
+            region_code = _at_level(None, agency[0], text)
         if agency is not None:
             agency = self.normalise_agency(agency, region_code)
+        if agency is None and doc_type == "预算决算":
+            for offset, line in self.head:
+                if m := _BUDGET_UNIT.match(line):
+                    agency, agency_span = m.group("org"), (offset + m.start("org"), offset + m.end("org"))
+                    self.confidence["agency"] = 0.85
+                    if unit_code := regions.region_code(agency, text):
+                        region_code = unit_code  # the unit names its own place ("预算单位：某市某区司法局")
+                    agency = self.normalise_agency(agency, region_code)
+                    break
         if agency is None and (said := self.body_agency(region_code)):
             agency, agency_span, region_code = said[0], said[1:3], said[3]
             self.confidence["agency"] = 0.7
             ev["region"] = said[1:3]
         if agency is None and (own := self.own_bureau(region_code)):
-            agency, agency_span = own[0], own[1:]
+            agency, agency_span = own[0], own[1:3]
             self.confidence["agency"] = 0.6
-            if region_code is None:
-                region_code = regions.region_code(agency)
+            region_code = own[3] or region_code or regions.region_code(agency)
         if (
             agency is None
             and region_code
             and region_named
-            and doc_type.startswith("法治政府建设")
+            and (doc_type.startswith("法治政府建设") or doc_type == "政府信息公开工作年度报告")
             and (hit := regions.parse_prefix(_drop_year(title_for_rules), {region_code}, allow_short=False))
             and re.match(r"(?:(?:19|20)\d{2}|关于|法治|年度)", _drop_year(title_for_rules)[hit[1] :])
         ):
             agency = regions.prefix_of(region_code) + "人民政府"  # "南山区2022年法治政府建设年度报告"
             self.confidence["agency"] = 0.75
+        if agency is None and doc_type == "政府信息公开工作年度报告" and (m := _COMPILED_BY.search(text[:1500])):
+            # "本报告由某县人民政府办公室…编制": the government's report, its office compiles it
+            agency, agency_span = m.group("org"), m.span("org")
+            self.confidence["agency"] = 0.7
+            if region_code is None or regions.parse_prefix(agency, allow_short=False):
+                region_code = regions.region_code(agency, text) or region_code
+            agency = self.normalise_agency(agency, region_code)
         if agency is None and "org" in labels and _ORG_LINE.match(labels["org"][0]):
             # the page's 来源 / 发布机构: who posted it, the weakest evidence of who wrote it
             agency, agency_span = labels["org"][0], labels["org"][1:]
@@ -475,6 +626,10 @@ class _Extractor:
             publish_date = labels["date"][0]
             self.confidence["publish_date"] = 0.95
             ev["publish_date"] = labels["date"][1:]
+        elif self.title_date and ev.get("title", (-1, -1))[0] <= self.title_date[1] <= ev.get("title", (-1, -1))[1] + 30:
+            publish_date = self.title_date[0]  # the page's date printed beside its title
+            self.confidence["publish_date"] = 0.85
+            ev["publish_date"] = self.title_date[1:]
         elif sig_date:
             publish_date = sig_date[0]
             self.confidence["publish_date"] = 0.9
@@ -529,6 +684,11 @@ class _Extractor:
         if written is None:
             if full.startswith(("中共", "中国共产党")) or regions.find_regions(full) or _PLACE_PREFIX.match(full):
                 return full  # a party body, or a region named further in: keep as written
+            if _TOWN_BODY.match(full):
+                return full  # a town or 街道 signs with its own name ("某某镇人民政府"), as written
+            u = regions.unit(region_code)
+            if u is not None and u.level == 1 and full[0] not in "省市区县" and not full.startswith("新区"):
+                return full  # "某某合作区执行委员会" in a province: its own place name, no province prefix
             # "区人民政府", "区司法局", "新区管委会": the level word stands for the region itself.
             body = full if full[:2] in _LEVEL_WORDS else re.sub(r"^(?:新区|[省市区县])(?=.)", "", full)
             lead = self.written_region(region_code)
@@ -585,7 +745,7 @@ class _Extractor:
             return prefix + full, org_start, m.end(), code
         return None
 
-    def own_bureau(self, region_code: str | None) -> tuple[str, int, int] | None:
+    def own_bureau(self, region_code: str | None) -> tuple[str, int, int, str | None] | None:
         """A bureau that only calls itself 我局: the bureau of its own region the text names, by its
         full or its usual short name ("余杭人力社保" → 杭州市余杭区人力资源和社会保障局); None when the
         text names no such bureau or several equally often."""
@@ -595,38 +755,45 @@ class _Extractor:
             return None
         suffix = self_word.group(0)[-1]  # 局, or 厅 for a provincial department
         if region_code is None:
-            return self.named_bureau(suffix)
+            named = self.named_bureau(suffix)
+            return (*named, None) if named else None
         unit = regions.unit(region_code)
         if unit is None:
             return None
-        names = {unit.name}
+        names = {unit.name: region_code}
         short = regions.short_name(unit.name)
         if short:
-            names.add(short)
+            names[short] = region_code
+        if unit.level == 2 and suffix == "局":  # a bureau of one of the city's counties ("余杭人力社保")
+            for county in regions.counties_of(region_code):
+                names.setdefault(county.name, county.code)
+                if (cs := regions.short_name(county.name)) and len(cs) >= 2:
+                    names.setdefault(cs, county.code)
         region_alt = "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True))
         pattern = _bureau_pattern()
-        counts: dict[str, int] = {}
-        first: dict[str, tuple[int, int]] = {}
-        for m in re.finditer(rf"(?:{region_alt})(?:{pattern})", self.text):
-            word = m.group(0)
+        counts: dict[tuple[str, str], int] = {}
+        first: dict[tuple[str, str], tuple[int, int]] = {}
+        for m in re.finditer(rf"(?P<place>{region_alt})(?:{pattern})", self.text):
+            word = m.group(0)[len(m.group("place")) :]
             for abbrev, full in _BUREAUS:
-                if abbrev in word:
-                    counts[full] = counts.get(full, 0) + 1
-                    first.setdefault(full, m.span())
+                if word.startswith(abbrev):
+                    key = (full, names[m.group("place")])
+                    counts[key] = counts.get(key, 0) + 1
+                    first.setdefault(key, m.span())
                     break
         if not counts:
             return None
         ranked = sorted(counts.items(), key=lambda kv: -kv[1])
         if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
             return None
-        full = ranked[0][0]
-        span = first[full]
+        (full, region_code), _ = ranked[0]
+        span = first[(full, region_code)]
         if suffix == "厅":
             u = regions.unit(region_code)
             if u is None or u.level != 1:
                 return None  # 我厅 is a provincial department: its region is a province
             full = full[:-1] + "厅" if full.endswith("局") else full
-        return (regions.prefix_of(region_code) + full, *span)
+        return (regions.prefix_of(region_code) + full, *span, region_code)
 
     def named_bureau(self, suffix: str = "局") -> tuple[str, int, int] | None:
         """For a 我局 text with no region found: the one bureau it names with a full region name
@@ -674,7 +841,7 @@ class _Extractor:
                 return "政府工作报告", span if "工作报告" in title else None
         opening = title or head[:400]
         if re.search(r"政府信息公开(?:工作)?(?:年度)?(?:报告|年报)", opening) or (
-            not title and "政府信息公开条例" in head[:1500] and re.search(r"主动公开|依申请公开", head)
+            not title and "政府信息公开条例" in head[:1500] and re.search(r"主动公开|依申请公开|本(?:年度)?报告由|统计期限", head)
         ):
             return "政府信息公开工作年度报告", span
         if re.search(r"(?:部门|单位|年度|财政|收支)?(?:预算|决算)(?:公开|说明|报告|情况|草案|表)?", title) and not re.search(
@@ -682,6 +849,8 @@ class _Extractor:
         ):
             return "预算决算", span
         if not title and len(re.findall(r"预算|决算", head)) >= max(5, 3 * len(re.findall(r"法治|依法行政", head))):
+            return "预算决算", None
+        if any(_BUDGET_UNIT.match(line) for _, line in self.head) and re.search(r"预算|决算", title or head[:300]):
             return "预算决算", None
         if re.search(r"(?:通知|批复|复函|函|意见|决定|通报|公告|请示|命令|指示)$", title) and not re.search(
             r"报告|总结|纪要", title
@@ -753,6 +922,13 @@ class _Extractor:
             for hit in find_dates(head):
                 ev["report_year"] = (hit.start, hit.start + 4)
                 return int(hit.iso[:4]), None
+        elif doc_type == "公文" and (self.doc_number or publish_date):
+            # a 公文 is of the year of its 发文字号 or its 成文日期, not of a year its body mentions
+            y = _YEAR_ANY.search(self.doc_number or "")
+            self.confidence["report_year"] = 0.7
+            return (int(y.group(1)) if y else int(str(publish_date)[:4])), None
+        elif self.is_form:
+            return None, None  # a form's dates are its filler's
         else:
             if (m := self.self_named()) and (y := _YEAR_ANY.search(m.group("name"))):
                 ev["report_year"] = (m.start("name") + y.start(), m.start("name") + y.end())

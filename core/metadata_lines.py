@@ -14,10 +14,18 @@ from core.dates import DateHit, find_dates
 _FORM_TITLE = r"(?:申请|登记|检查|审批|统计|备案|报名|汇总|信息|评价|考核|呈批|征求意见)表$|(?:申请|委托|承诺|告知)书$"
 
 
-_TITLE_WORDS = re.compile(rf"报告|纪要|情况|总结|意见|方案|通知|决定|公告|通报|讲话|要点|规划|述职|预算|决算|批复|函$|{_FORM_TITLE}")
+_TITLE_WORDS = re.compile(
+    rf"报告|纪要|情况|总结|意见|方案|通知|决定|公告|通报|讲话|要点|规划|述职|预算|决算|批复|函$|(?:名单|清单|目录)$|{_FORM_TITLE}"
+)
+
+# The kinds of 公文 a title ends with ("关于…的通知", "…的批复", "…的函").
+_DOCUMENT_KINDS = "通知|批复|复函|函|意见|决定|通报|公告|通告|请示|命令|指示|办法|规定"
+_DOCUMENT_KIND = rf"(?:{_DOCUMENT_KINDS})$"
 
 
-_NOT_TITLE = re.compile(r"^(?:发布|来源|时间|日期|作者|浏览|点击|字号|【|分享|扫一扫|索引号|主题分类|首页|当前位置)|现将|如下|各位")
+_NOT_TITLE = re.compile(
+    r"^(?:发布|来源|时间|日期|作者|浏览|点击|字号|【|分享|扫一扫|索引号|主题分类|首页|当前位置|工作表\s*[:：])|现将|如下|各位"
+)
 
 
 _SENTENCE_END = re.compile(r"[。；;！!？?，,：:]$")
@@ -49,7 +57,13 @@ def _looks_like_title(line: str) -> bool:
         and not _SENTENCE_END.search(line)
         and line.count("，") + line.count(",") <= 1
         and "。" not in line
+        and "\t" not in line  # a table row ("公文标题<TAB>…"): cells, not a title
+        and not _LABELLED_VALUE.match(line)  # "预算单位：某某局": a label and its value
     )
+
+
+# A short label and its value ("预算单位：…", "部门名称: …"); not "附件1：…" (an attachment's own title).
+_LABELLED_VALUE = re.compile(r"^(?!附件|附表)[\u4e00-\u9fff]{2,6}\s*[:：]")
 
 
 def _source_title(source_name: str) -> str | None:
@@ -61,9 +75,13 @@ def _source_title(source_name: str) -> str | None:
 
 
 def _expand(org: str) -> str:
-    """Abbreviations written out: 人大常委会, 管委会, X区政府."""
+    """Abbreviations written out: 人大常委会, 管委会, X区政府, a bureau's short name (X市人社局)."""
     out = org.replace("人大常委会", "人民代表大会常务委员会").replace("管委会", "管理委员会")
-    return re.sub(r"(?<=[省市区县])政府$", "人民政府", out)
+    out = re.sub(r"(?<=[省市区县])政府$", "人民政府", out)
+    if m := _SHORT_BUREAU.search(out):
+        full = _SHORT_TO_FULL[m.group("short")]
+        out = out[: m.start("short")] + (full[:-1] + "厅" if m.group("suffix") == "厅" else full)
+    return out
 
 
 def _date_line(line: str) -> DateHit | None:
@@ -132,6 +150,15 @@ _BUREAUS: tuple[tuple[str, str], ...] = (
 )
 
 
+# A bureau signing with its short name ("某市人社局", "省市场监管局"): written out in full.
+_SHORT_TO_FULL = {
+    abbrev: full for abbrev, full in _BUREAUS if len(abbrev) <= 4 and full.endswith("局") and not full.startswith(abbrev)
+}
+_SHORT_BUREAU = re.compile(
+    r"(?<=[省市区县州旗盟])(?P<short>" + "|".join(sorted(map(re.escape, _SHORT_TO_FULL), key=len, reverse=True)) + r")(?P<suffix>局|厅)$"
+)
+
+
 @cache
 def _bureau_pattern(bare: bool = False) -> str:
     # A region name directly followed by a bureau's name or short name, optionally 局: "余杭人力社保",
@@ -156,6 +183,8 @@ def _at_level(region_code: str | None, level: str, text: str) -> str | None:
         return region_code if u.level == 3 else None
     if level == "市":
         return regions.city_by_short_name(text)
+    if level == "省":
+        return regions.province_by_short_name(text)
     return None
 
 

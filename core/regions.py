@@ -130,6 +130,12 @@ def _table() -> _Table:
             reader = csv.reader(fh)
             next(reader, None)
             rows = [(r[0], r[1].strip()) for r in reader if len(r) >= 2 and r[0].isdigit()]
+        supplement = folder / "supplement.csv"  # official units the shipped table lacks (README there)
+        if supplement.is_file():
+            known = {code for code, _ in rows}
+            with supplement.open(encoding="utf-8", newline="") as fh:
+                extra = [(r[0], r[1].strip()) for r in csv.reader(fh) if len(r) >= 2 and r[0].isdigit()]
+            rows.extend(row for row in extra if row[0] not in known)
         nations_file = folder / "56_nations.csv"
         if nations_file.is_file():
             nations = [line.strip() for line in nations_file.read_text(encoding="utf-8").splitlines()]
@@ -145,6 +151,15 @@ def up_to_prefecture(code: str) -> str:
     if u is not None and u.level == _COUNTY and u.city in t.units:
         return u.city
     return code
+
+
+def counties_of(code: str) -> list[Unit]:
+    """The county-level units of a prefecture (none for a county or a province)."""
+    t = _table()
+    u = t.units.get(code)
+    if u is None or u.level != _CITY:
+        return []
+    return [c for c in t.units.values() if c.level == _COUNTY and c.city == code]
 
 
 def short_name(name: str) -> str | None:
@@ -391,9 +406,10 @@ def dominant_region(text: str) -> str | None:
     return city
 
 
-def city_by_short_name(text: str, within: str | None = None) -> str | None:
+def city_by_short_name(text: str, within: str | None = None, min_count: int = 1) -> str | None:
     """The prefecture a text names most by its short name ("绍兴", "武汉"), optionally inside one province;
-    None when none is named or two lead equally. For a text that says only 市X局."""
+    None when none is named (at least `min_count` times) or two lead equally. For a text that says only
+    市X局, or that never writes its city's full name."""
     t = _table()
     counts: Counter[str] = Counter()
     for u in t.units.values():
@@ -403,7 +419,24 @@ def city_by_short_name(text: str, within: str | None = None) -> str | None:
         if short and len(short) >= 2 and (n := text.count(short)):
             counts[u.code] = n
     ranked = counts.most_common(2)
-    if not ranked or (len(ranked) > 1 and ranked[1][1] * 2 > ranked[0][1]):
+    if not ranked or ranked[0][1] < min_count or (len(ranked) > 1 and ranked[1][1] * 2 > ranked[0][1]):
+        return None
+    return ranked[0][0]
+
+
+def province_by_short_name(text: str, min_count: int = 2) -> str | None:
+    """The province a text names most by its short name ("湖南", "河北"), at least `min_count` times and
+    clearly ahead of any other; None otherwise. For a text that says only 省人民政府 / 省X厅."""
+    t = _table()
+    counts: Counter[str] = Counter()
+    for u in t.units.values():
+        if u.level != _PROVINCE:
+            continue
+        short = _short_name(u.name, [])
+        if short and len(short) >= 2 and (n := text.count(short)):
+            counts[u.code] = n
+    ranked = counts.most_common(2)
+    if not ranked or ranked[0][1] < min_count or (len(ranked) > 1 and ranked[1][1] * 2 > ranked[0][1]):
         return None
     return ranked[0][0]
 

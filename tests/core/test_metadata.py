@@ -699,3 +699,256 @@ def test_a_form_attachment_is_titled_by_its_form_name() -> None:
     meta = extract_metadata(text)
     assert meta["title"] == "青禾市从业人员健康登记表"
     assert meta["doc_type"] == "其他"
+
+
+# -- shapes of real documents the first version missed (fixtures in the tests' own words) -------------
+
+
+def _meta(text: str, name: str = "a.txt") -> dict[str, object]:
+    return extract_metadata(text, name)
+
+
+def test_issuer_mark_of_a_red_header_gives_the_agency_and_the_number_the_year() -> None:
+    text = (
+        "青禾市云溪区水利局文件\n云水发〔2019〕14号\n关于同意调整防汛值班安排的批复\n区防汛服务站：\n"
+        "你站《关于调整值班的请示》收悉。值班员王某，1969年5月生，经研究，同意调整。\n"
+        "青禾市云溪区水利局办公室\n2019年4月2日\n"
+    )
+    meta = _meta(text)
+    assert meta["title"] == "关于同意调整防汛值班安排的批复"
+    assert meta["agency"] == "青禾市云溪区水利局"  # the 发文机关标志, not the 印发 office
+    assert meta["report_year"] == 2019  # the 发文字号's year, not a birth year of the body
+    assert meta["doc_type"] == "公文"
+
+
+def test_joint_issuers_give_the_first_named() -> None:
+    header = (
+        "甲省农业厅办公室\n甲省水利厅办公室 文件\n甲农办〔2021〕3号\n关于做好春灌工作的通知\n各市农业局、水利局：\n"
+        "现就春灌工作通知如下。\n甲省农业厅办公室\n甲省水利厅办公室\n2021年3月1日\n"
+    )
+    assert _meta(header)["agency"] == "甲省农业厅办公室"
+    ministries = "教育部财政部关于加强校园安全管理的通知\n各省教育厅：\n现通知如下。\n"
+    assert _meta(ministries)["agency"] == "教育部"
+
+
+def test_national_work_report_names_the_state_council() -> None:
+    text = (
+        "政府工作报告\n——2021年3月5日在第十三届全国人民代表大会第四次会议上\n国务院总理 某某\n各位代表：\n"
+        "现在，我代表国务院，向大会报告政府工作，请予审议。\n一、2020年工作回顾\n"
+    )
+    meta = _meta(text)
+    assert meta["agency"] == "国务院"
+    assert meta["region"] is None
+    assert meta["publish_date"] == "2021-03-05"
+
+
+def test_delivery_line_after_a_source_line() -> None:
+    text = (
+        "2024年江苏省政府工作报告\n来源：某某日报\n2024年1月22日在江苏省第十四届人民代表大会第二次会议上\n各位代表：\n"
+        "现在，我代表省人民政府，向大会报告工作。\n"
+    )
+    meta = _meta(text)
+    assert meta["publish_date"] == "2024-01-22"
+    assert meta["agency"] == "江苏省人民政府"
+
+
+def test_a_filled_form_keeps_no_date_or_place_of_its_filler() -> None:
+    text = (
+        "样表\n社会保险关系转移申请表\n申请人姓名\t李某\n原参保地\t杭州市社会保险管理中心\n"
+        "申请人签字：李某\n2019 年 6 月 3 日\n（经办机构盖章）\n"
+    )
+    meta = _meta(text)
+    assert meta["title"] == "社会保险关系转移申请表"
+    assert (meta["region"], meta["report_year"], meta["publish_date"]) == (None, None, None)
+    assert meta["doc_type"] == "其他"
+
+
+def test_a_citys_letter_to_a_district_is_the_citys_and_a_letter_is_a_document() -> None:
+    text = (
+        "关于加快老旧小区改造进度的函\n鼓楼区政府：\n根据我市2022年城市更新计划，你区辖内三个小区须于年内完工。"
+        "请你区政府抓紧推进，鼓楼区住建部门予以配合。\n此函。\n2022年5月9日\n"
+    )
+    meta = _meta(text)
+    assert meta["title"] == "关于加快老旧小区改造进度的函"
+    assert meta["doc_type"] == "公文"
+    assert meta["publish_date"] == "2022-05-09"
+
+
+def test_budget_names_its_unit_on_a_label_line() -> None:
+    text = (
+        "南京市鼓楼区2024年区级部门预算\n预算主管部门：南京市鼓楼区人民政府华侨路街道办事处\n目录\n一、部门主要职能\n"
+        "二、部门预算编制说明\n2024年收入预算3200万元。\n"
+    )
+    meta = _meta(text)
+    assert meta["agency"] == "南京市鼓楼区人民政府华侨路街道办事处"
+    assert meta["doc_type"] == "预算决算"
+    assert meta["region"] == "江苏省南京市鼓楼区"
+
+
+def test_sheet_name_and_table_rows_are_no_titles() -> None:
+    sheet = "工作表：检查结果\n2024年度部门预算公开情况检查表\n部门名称:\t某某区财政局\n"
+    assert _meta(sheet)["title"] == "2024年度部门预算公开情况检查表"
+    form = "某某市政府收文登记\n文件标题\t关于做好汛期值守的通知\n收文日期\t2021年6月1日\n"
+    assert _meta(form)["title"] != "文件标题\t关于做好汛期值守的通知"
+
+
+def test_title_run_into_the_body_on_the_first_line() -> None:
+    text = "甲省交通运输厅 2021年法治政府建设情况 今年以来，我厅坚持依法行政，全年审查文件40件。 一、主要工作 甲省交通运输厅 2021年12月20日"
+    meta = _meta(text)
+    assert meta["title"] == "甲省交通运输厅2021年法治政府建设情况"
+    assert meta["agency"] == "甲省交通运输厅"
+    assert meta["report_year"] == 2021
+
+
+def test_short_bureau_names_are_written_out() -> None:
+    text = "市人社局2022年法治政府建设工作总结\n2022年，市人社局在绍兴市委领导下推进依法行政。绍兴各地……绍兴……\n"
+    meta = _meta(text)
+    assert meta["agency"] == "绍兴市人力资源和社会保障局"
+    assert meta["region"] == "浙江省绍兴市"
+
+
+def test_year_first_title_names_its_organisation() -> None:
+    meta = _meta("2022年度临安区司法局部门决算\n第一部分 部门概况\n推进法治政府建设。\n第二部分 决算说明\n")
+    assert meta["agency"] == "临安区司法局"
+    assert meta["doc_type"] == "预算决算"  # a justice bureau's accounts are no 法治政府建设 report
+    assert meta["region"] == "浙江省杭州市临安区"
+
+
+def test_report_to_the_congress_names_the_government_that_entrusted_it() -> None:
+    text = (
+        "关于2019-2023年法治政府建设情况的报告\n——2024年6月20日在绍兴市越城区第九届人民代表大会常务委员会第十次会议上\n"
+        "主任、各位副主任、各位委员：\n我受区人民政府委托，报告越城区五年来法治政府建设情况。\n"
+    )
+    meta = _meta(text)
+    assert meta["agency"] == "绍兴市越城区人民政府"
+    assert (meta["report_year"], meta["period"]) == (2023, "2019-2023")
+    assert meta["doc_type"] == "法治政府建设工作报告"
+
+
+def test_region_from_the_short_city_name_when_the_full_one_is_never_written() -> None:
+    text = "各位代表：\n现在，我代表某某新区管委会向大会作报告。" + "深圳某某新区坚持生态优先，深圳东部发展提速。" * 3
+    meta = _meta(text, "某某新区2023年管理委员会工作报告_2023.txt")
+    assert meta["region"] == "广东省深圳市"
+    assert meta["agency"] == "深圳市某某新区管理委员会"
+
+
+def test_chongqing_districts_missing_from_the_shipped_table_are_known() -> None:
+    meta = _meta("渝北区2022年法治政府建设情况报告\n2022年，渝北区坚持依法行政。\n")
+    assert meta["region"] == "重庆市渝北区"
+    assert meta["agency"] == "重庆市渝北区人民政府"
+
+
+@pytest.mark.parametrize(
+    "first_line",
+    [
+        "云溪县司法局2022年法治政府建设年度报告_云溪县人民政府网",
+        "云溪县人民政府门户网站 - 云溪县司法局2022年法治政府建设年度报告",
+        "云溪县司法局2022年法治政府建设年度报告 2023-01-12",
+    ],
+)
+def test_page_title_lines_lose_their_site_name_and_date(first_line: str) -> None:
+    meta = _meta(first_line + "\n2022年，我局坚持依法行政。\n一、主要工作\n")
+    assert meta["title"] == "云溪县司法局2022年法治政府建设年度报告"
+    assert meta["agency"] == "云溪县司法局"
+    if first_line.endswith("12"):
+        assert meta["publish_date"] == "2023-01-12"  # the page's date beside its title
+
+
+def test_organisation_line_above_a_guanyu_title_joins_it() -> None:
+    meta = _meta("云溪县司法局\n关于2022年法治政府建设情况的报告\n2022年，我局坚持依法行政。\n")
+    assert meta["title"] == "云溪县司法局关于2022年法治政府建设情况的报告"
+
+
+def test_town_government_keeps_its_own_name_when_it_signs() -> None:
+    text = "云岭镇2022年法治政府建设情况报告\n2022年，云岭镇在县委领导下推进依法行政。\n云岭镇人民政府\n2023年1月6日\n"
+    meta = _meta(text)
+    assert meta["agency"] == "云岭镇人民政府"
+    assert meta["publish_date"] == "2023-01-06"
+
+
+def test_glued_signature_followed_by_an_attachment_line() -> None:
+    text = (
+        "云溪县司法局2022年法治政府建设年度报告\n2022年，我局坚持依法行政，2022年3月1日起施行新制度。"
+        "特此报告。　　云溪县司法局　　2023年1月5日　　附件：统计表\n"
+    )
+    meta = _meta(text)
+    assert meta["publish_date"] == "2023-01-05"
+
+
+def test_provincial_government_named_later_by_its_short_name() -> None:
+    text = (
+        "省人民政府关于2021年法治政府建设情况的报告\n2021年，省政府在湖南省委领导下推进依法行政，"
+        "湖南各地法治建设稳步推进，湖南的复议案件数下降。\n一、主要成效\n"
+    )
+    meta = _meta(text)
+    assert meta["agency"] == "湖南省人民政府"
+    assert meta["region"] == "湖南省"
+
+
+def test_place_titled_information_report_is_its_governments() -> None:
+    meta = _meta("永嘉县2023年政府信息公开工作年度报告\n本报告由县政府办公室编制。\n一、总体情况\n")
+    assert meta["agency"] == "温州市永嘉县人民政府"
+    assert meta["doc_type"] == "政府信息公开工作年度报告"
+
+
+def test_budget_cover_in_two_lines_with_a_unit_label() -> None:
+    text = (
+        "2022年度\n部门决算\n预算单位：宁波市鄞州区司法局\n目录\n第一部分 部门概况\n"
+        "负责全区法治宣传和依法行政工作，推进法治政府建设。\n"
+    )
+    meta = _meta(text)
+    assert meta["title"] == "2022年度部门决算"
+    assert meta["agency"] == "宁波市鄞州区司法局"
+    assert meta["region"] == "浙江省宁波市鄞州区"
+    assert meta["doc_type"] == "预算决算"  # a justice bureau's accounts, not a 法治政府建设 report
+
+
+def test_wo_ju_bureau_named_by_its_countys_short_name_inside_the_city() -> None:
+    text = (
+        "2021年法治政府建设工作情况报告\n2021年，我局在区委区政府领导下推进依法行政。"
+        "拱墅人力社保窗口全年办件8000件，拱墅人力社保执法队检查企业300家，在杭州市的考核中名列前茅，杭州市的通报予以表扬。\n"
+    )
+    meta = _meta(text)
+    assert meta["agency"] == "杭州市拱墅区人力资源和社会保障局"
+    assert meta["region"] == "浙江省杭州市拱墅区"
+
+
+def test_a_dated_sentence_at_the_end_is_no_run_in_signature() -> None:
+    text = (
+        "青禾市云溪区司法局2022年法治政府建设年度报告\n2022年，我局坚持依法行政。\n三、2023年工作安排\n"
+        "一是加强学习。区政府2023年1月10日召开常务会议部署今年工作，我局将抓好落实。"
+    )
+    meta = _meta(text)
+    assert meta["publish_date"] is None  # the body's meeting date is no 落款
+    assert meta["agency"] == "青禾市云溪区司法局"
+
+
+def test_information_report_compiled_by_the_governments_office() -> None:
+    text = (
+        "本报告由仙居县人民政府办公室根据《中华人民共和国政府信息公开条例》编制。报告中所列数据统计期限自2023年1月1日起"
+        "至2023年12月31日止。\n一、总体情况\n2023年，仙居县坚持公开为常态。\n"
+    )
+    meta = _meta(text)
+    assert meta["doc_type"] == "政府信息公开工作年度报告"
+    assert meta["agency"] == "台州市仙居县人民政府"  # the government's report; its office compiles it
+    assert meta["report_year"] == 2023
+
+
+def test_title_broken_over_two_lines() -> None:
+    meta = _meta("仙居县人民政府关于2022年度法治政府建设\n情况的报告\n2022年，我县坚持依法行政。\n一、主要成效\n")
+    assert meta["title"] == "仙居县人民政府关于2022年度法治政府建设情况的报告"
+    assert meta["agency"] == "台州市仙居县人民政府"
+
+
+def test_area_named_by_its_own_place_gets_no_province_prefix() -> None:
+    text = "横琴粤澳深度合作区执行委员会2022年法治建设工作报告\n2022年，合作区在广东省委领导下推进依法行政，珠海市予以支持。\n"
+    meta = _meta(text)
+    assert meta["agency"] == "横琴粤澳深度合作区执行委员会"
+    assert meta["region"] and meta["region"].startswith("广东省")
+
+
+def test_glued_signature_after_an_ellipsis_or_a_space() -> None:
+    text = "2022年，省自然资源厅坚持依法行政。一、推进依法行政 …… 二、存在问题…… 甲省自然资源厅 2023年1月10日"
+    meta = _meta(text)
+    assert meta["publish_date"] == "2023-01-10"
+    assert meta["agency"] == "甲省自然资源厅"
