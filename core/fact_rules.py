@@ -26,7 +26,7 @@ _COUNSEL_ACTOR_RE = re.compile(r"法律顾问|公职律师")
 _COUNSEL_WORK: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?:办理|代理|参与)[^，,。；;]{0,20}(?:案件|诉讼|纠纷)"), "counsel.cases_represented"),
     (re.compile(r"(?:参加|列席|参与|出席)[^，,。；;]{0,20}会(?:议)?"), "counsel.meetings"),
-    (re.compile(r"(?:审查|审核|把关|修改|起草|出具|审定)[^，,。；;]{0,20}(?:合同|协议|文书|文件|意见书?)"),
+    (re.compile(r"(?:审查|审核|把关|修改|起草|出具|审定)[^，,。；;]{0,20}(?:合同|协议|文书|文件|意见书?|事务)"),
      "counsel.documents_reviewed"),
 )
 
@@ -65,7 +65,7 @@ def _counsel_key(sentence_before: str, clause: str, unit: str, dictionary: Indic
 
 # A verb that makes the figure another quantity than the indicator (取消某类事项N项 is no stock of items).
 _OTHER_ACTION: dict[str, re.Pattern[str]] = {
-    "service.items": re.compile(r"取消|下放|调整为|调整至|精简|压减|削减|划转|承接|减少"),
+    "service.items": re.compile(r"取消|下放|调整为|调整至|转为|精简|压减|削减|划转|承接|减少|其余"),
 }
 
 
@@ -94,6 +94,9 @@ def _unkey_parts(facts: list[Fact], text: str) -> None:
             part = re.sub(r"^(?:其中|包括)[，,：:]?", "", between[cut + 1 :] if cut >= 0 else between)
             if re.search(r"其中|包括", between) and _LEVEL_PART.match(part):
                 fact.key, fact.name = None, None
+                continue
+            if re.search(r"[（(](?:其中|包括)[^）)]*$", between):
+                fact.key, fact.name = None, None  # 不受理12宗（其中转送10宗…）: a breakdown in brackets
                 continue
         last_key_at[marker] = fact.end
 

@@ -237,6 +237,15 @@ def _cut_point(text: str, limit: int) -> int:
     return limit
 
 
+# A heading line: 一、… / （三）… / 3.… ; its words (up to _HEADING_REACH characters) tell the area of the
+# figures below it, as does a paragraph's short lead sentence.
+_HEADING_RE = re.compile(
+    r"[ \t]*(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[、.．](?!\d))"
+)
+_HEADING_REACH = 60
+_LEAD_REACH = 40
+
+
 @dataclass(slots=True)
 class _Context:
     """Per-text lookup tables shared by all facts of one extraction."""
@@ -245,12 +254,34 @@ class _Context:
     sentence_bounds: list[int]  # positions of sentence delimiters
     clause_bounds: list[int]  # positions of clause delimiters
     hits_cache: dict[int, list[tuple[int, int, tuple[str, ...]]]] = field(default_factory=dict)
+    line_starts: list[int] = field(default_factory=list)
+    headings: list[int] = field(default_factory=list)  # starts of heading lines (（三）…, 二、…, 1.…)
 
     @classmethod
     def build(cls, text: str) -> _Context:
         sentence = [m.start() for m in _SENTENCE_DELIM_RE.finditer(text)]
         clause = [m.start() for m in _CLAUSE_DELIM_RE.finditer(text)]
-        return cls(text, sentence, clause)
+        lines = [0, *(m.end() for m in re.finditer("\n", text))]
+        headings = [start for start in lines if _HEADING_RE.match(text, start)]
+        return cls(text, sentence, clause, line_starts=lines, headings=headings)
+
+    def topic(self, pos: int) -> str:
+        """What the text around pos is about beyond its sentence: the enclosing heading and the lead of the
+        paragraph (its first sentence when short: 1.加大法律法规宣传力度。), for the area of a figure."""
+        parts = []
+        index = bisect.bisect_right(self.headings, pos) - 1
+        if index >= 0 and pos - self.headings[index] < 5000:
+            start = self.headings[index]
+            parts.append(self._lead(start, _HEADING_REACH))
+        line = self.line_starts[bisect.bisect_right(self.line_starts, pos) - 1]
+        if not parts or line != self.headings[index]:
+            parts.append(self._lead(line, _LEAD_REACH))
+        return "|".join(parts)
+
+    def _lead(self, start: int, reach: int) -> str:
+        index = bisect.bisect_left(self.sentence_bounds, start)
+        end = self.sentence_bounds[index] if index < len(self.sentence_bounds) else len(self.text)
+        return self.text[start : min(end, start + reach)] if end - start <= reach else ""
 
     def sentence_span(self, pos: int) -> tuple[int, int]:
         """The sentence around pos, at most _SENTENCE_REACH characters either side (scraped text may
@@ -667,8 +698,13 @@ class FactExtractor:
             value = parse_arabic(raw) if raw[0].isdigit() else cn_to_number(raw)
             if value is None or value <= 0:
                 continue
-            # Only a rank in a 法治 assessment is the assessment.rank indicator.
-            lead = "排名第" if re.search("法治|依法行政|法制", ctx.sentence(start)) else ""
+            # Only a rank in a 法治 assessment is the assessment.rank indicator: the sentence says 法治 and the
+            # clause says what ranked it (考核, 考评 …); 获评数全市第一, 安全感全省第三 are other rankings.
+            lead = (
+                "排名第"
+                if re.search("法治|依法行政|法制|普法", ctx.sentence(start)) and _ASSESSED_RE.search(prefix)
+                else ""
+            )
             fact = self._make_fact(ctx, value, "名", start, match.end(), key_context=_key_context(prefix) + lead)
             sentence = ctx.sentence(start)
             if (
@@ -777,7 +813,8 @@ class FactExtractor:
             ctx.hits_cache[sentence_start] = hits
         limit = min(ctx.clause_end(end), end + 24) - sentence_start
         area = self.dictionary.area_from_hits(hits, ctx.text[sentence_start:sentence_end], limit)
-        key = self.dictionary.find_key(key_context, unit, after, area)
+        scope = ctx.topic(start) + "|" + ctx.text[sentence_start:start] + "|" + after
+        key = self.dictionary.find_key(key_context, unit, after, area, scope)
         if key is None and unit in _VISIT_UNITS and _CHECK_VERB.search(key_context + after):
             # 排查生产经营单位及重点场所378家次: a visit count (家次/户次) of a check is an inspection figure
             key = "enforcement.inspections" if "enforcement.inspections" in self.dictionary else None
@@ -799,6 +836,7 @@ class FactExtractor:
         )
 
 
+_ASSESSED_RE = re.compile(r"考核|考评|评估|测评|评价|评比|排名|名列|位列")
 _VISIT_UNITS = ("家次", "户次")
 _CHECK_VERB = re.compile(r"检查|排查|巡查|抽查|督查|检测|核查")
 

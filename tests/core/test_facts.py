@@ -476,6 +476,7 @@ def test_character_cap_stops_at_a_sentence_end() -> None:
 
 def test_reading_in_chunks_finds_what_one_pass_finds(corpus_dir: Path) -> None:
     """Chunks end just after a sentence delimiter, which no pattern crosses: same facts as one pass."""
+    from core.fact_rules import _follow_activity, _unkey_parts
     from core.facts import FactExtractor, _Context, _drop_restatements
 
     text = "\n".join(read_clean(path) for path in sorted(corpus_dir.glob("*.txt"))[:12])
@@ -483,7 +484,10 @@ def test_reading_in_chunks_finds_what_one_pass_finds(corpus_dir: Path) -> None:
     extractor = FactExtractor()
     chunked = extractor.extract_bounded(text, max_facts=10**9, max_chars=10**9)
     assert not chunked.truncated
-    one_pass = _drop_restatements(text, extractor._extract_range(_Context.build(text), 0, len(text)))
+    raw = extractor._extract_range(_Context.build(text), 0, len(text))
+    _follow_activity(raw, extractor.dictionary)
+    _unkey_parts(raw, text)
+    one_pass = _drop_restatements(text, raw)
     assert chunked.facts == one_pass
 
 
@@ -651,3 +655,69 @@ def test_rates_joined_without_jun_share_one_number() -> None:
 def test_size_of_another_bodys_policy_package_is_no_fact() -> None:
     text = "云溪区统计局2023年法治政府建设情况报告\n全面落实国家20条稳经济政策措施和省15条助企政策，我局制定配套措施6条。\n"
     assert [(f.value, f.unit) for f in analyse(text, "x.txt").facts] == [(6, "条")]
+
+
+# --- keys from the clause's structure (fixtures in the tests' own words) -------------------------------
+
+
+def _keys(text: str) -> list[tuple[float, str | None]]:
+    return [(fact.value, fact.key) for fact in extract_facts(text)]
+
+
+def test_a_bare_rate_word_names_its_indicator_only_where_the_sentence_says_the_area() -> None:
+    assert _keys("走访重点企业，企业满意率95%。") == [(95, None)]
+    assert _keys("医院急诊抢救成功率91%。") == [(91, None)]
+    assert _keys("办理群众诉求2000件，满意率98%。") == [
+        (2000, "disputes.hotline_requests"),
+        (98, "disputes.hotline_satisfaction_rate"),
+    ]
+
+
+def test_publishing_counts_are_education_figures_only_about_law() -> None:
+    assert _keys("门户网站全年发布信息300条。") == [(300, None)]
+    assert _keys("普法公众号全年发布信息300条。") == [(300, "education.content_published")]
+
+
+def test_the_heading_tells_the_area_of_the_figures_below_it() -> None:
+    assert _keys("（二）加强普法宣传\n全年开展专题培训6场。") == [(6, "education.trainings")]
+    assert _keys("（二）发展旅游服务\n全年开展专题培训6场。") == [(6, None)]
+
+
+def test_two_joined_objects_sharing_one_number_name_neither() -> None:
+    assert _keys("办理人大代表建议和政协提案120件。") == [(120, None)]
+    assert _keys("办理人大代表建议30件、政协提案20件。") == [(30, "npc.suggestions"), (20, "npc.proposals")]
+
+
+def test_a_noun_right_after_a_number_is_that_numbers_object() -> None:
+    keys = _keys("审议5项重大行政决策事项及3项听证事项。")
+    assert keys == [(5, "decision.major"), (3, "decision.hearings")]
+
+
+def test_a_breakdown_in_brackets_is_not_the_agencys_figure() -> None:
+    keys = _keys("收到行政复议申请40件，不予受理9件（其中转送5件，告知处理4件），受理31件。")
+    assert keys == [
+        (40, "review.received"),
+        (9, "review.not_accepted"),
+        (5, None),
+        (4, None),
+        (31, "review.accepted"),
+    ]
+
+
+def test_only_a_rank_in_a_law_assessment_is_the_assessment_rank() -> None:
+    assert _keys("法治政府建设考核全市第一。")[0][1] == "assessment.rank"
+    assert _keys("深化法治建设，群众安全感全市第一。")[0][1] is None
+
+
+def test_discipline_cases_are_not_enforcement_cases() -> None:
+    assert _keys("坚持有腐必反，全年共立案42宗。") == [(42, None)]
+
+
+def test_a_users_own_synonym_names_its_key_anywhere(tmp_path: Path) -> None:
+    from core.indicators import add_user_synonym, load_dictionary
+
+    add_user_synonym("education.content_published", "推送图文", tmp_path)
+    dictionary = load_dictionary(tmp_path)
+    assert [f.key for f in extract_facts("门户网站推送图文300条。", dictionary)] == [
+        "education.content_published"
+    ]
