@@ -154,11 +154,15 @@ class _Reader:
 
     # -- headers and captions --------------------------------------------------------------------
     def header(self, cells: list[str], line: str, region: _Region) -> None:
-        names = [c for c in cells if c]
-        if names and _ROW_HEADER_WORDS.match(names[0]):
+        # Cells keep their places (an empty header cell stands over a column too); the corner cell above
+        # the row labels (empty, 项目, 信息内容 …) is no column.
+        names = list(cells)
+        while names and not names[-1]:
+            names.pop()
+        if names and (not names[0] or _ROW_HEADER_WORDS.match(names[0])):
             names = names[1:]
         self.note_words(line, region)
-        if names:
+        if any(names):
             region.columns, region.parent = names, ""
             region.quiet = 0
 
@@ -191,7 +195,7 @@ class _Reader:
     # -- rows ------------------------------------------------------------------------------------
     def cell_row(self, raw: str, offset: int, cells: list[str], region: _Region) -> None:
         label = cells[0] if not _NUMBER_RE.match(cells[0]) else ""
-        values = cells[1:] if label else cells
+        values = cells[1:] if label or not cells[0] else cells
         positions: list[tuple[int, int, str]] = []
         search_from = offset + (raw.index(label) + len(label) if label else 0)
         for value in values:
@@ -225,7 +229,7 @@ class _Reader:
         elif label and _PARENT_LABEL.match(label):
             region.parent = ""
         for (start, end, raw), column in zip(cells, columns, strict=True):
-            if start < 0 or column is None:
+            if start < 0 or not column:
                 continue
             value = _number(raw)
             unit = _unit_of(column, region, self.openness)

@@ -103,3 +103,37 @@ def test_real_openness_report_pdf() -> None:
     lines = {f.sentence for f in facts if "申请数量" in f.sentence}
     for line in lines:
         assert sum(1 for f in facts if f.sentence == line) == 1
+
+
+def test_an_empty_cell_keeps_the_cells_after_it_in_their_columns(tmp_path: Path) -> None:
+    path = make_docx(
+        tmp_path / "公开年报.docx",
+        ["云溪区2023年政府信息公开工作年度报告", "二、主动公开政府信息情况"],
+        [[["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], ["行政规范性文件", "4", "", "22"]]],
+    )
+    text = read_clean(path)
+    row = next(line for line in text.split("\n") if line.startswith("行政规范性文件"))
+    assert row.split("\t") == ["行政规范性文件", "4", "", "22"]  # cleaning keeps the empty cell
+    cells = [f for f in table_facts(text, default_dictionary()) if f.sentence == row]
+    assert [(f.value, text[f.start : f.end]) for f in cells] == [(4, "4"), (22, "22")]
+    assert cells[0].key == "normdoc.issued"
+    assert cells[1].key != "normdoc.repealed"  # 22 stands under 现行有效件数, not under 本年废止件数
+
+
+def test_an_empty_header_cell_stands_over_its_column() -> None:
+    text = OPENNESS_TITLE + "项目\t本年制发件数\t\t现行有效件数\n行政规范性文件\t4\t9\t22\n"
+    cells = _cells(text)
+    assert [v for v, _, _, _ in cells] == [4, 22]  # the cell under the empty header has no name: no fact
+
+
+def test_real_openness_report_texts_give_table_facts_on_their_cells() -> None:
+    for name in ("pdf01.pdf", "pdf02.pdf"):
+        path = SHARED / "realfiles" / name
+        if not path.is_file():
+            pytest.skip("../shared/realfiles is not present")
+        text = read_clean(path)
+        cells = table_facts(text, default_dictionary())
+        assert len(cells) >= 20, name
+        for fact in cells:
+            assert text[fact.start : fact.end].replace(",", "").replace(".", "").isdigit()
+            assert fact.unit == "件" or fact.unit.endswith("元")
