@@ -156,12 +156,22 @@ def _respective_item(prefix: str) -> str | None:
     return parts[position]
 
 
+# “甲”和“乙” / “甲”、“乙”及“丙”: quoted names joined into one list.
+_QUOTED_LIST_RE = re.compile(r"(?P<names>“[^”]{1,12}”(?:(?:、|和|与|及|以及)“[^”]{1,12}”)+)")
+
+
 def _list_items(prefix: str) -> list[str]:
     """`A率、B率及C率均达` → [A率, B率, C率]; [] when the number belongs to one indicator."""
     match = _LIST_TAIL_RE.match(prefix) or _RATE_LIST_RE.match(prefix)
     if not match:
         return []
     items_text = match.group("items")
+    if quoted := _QUOTED_LIST_RE.search(items_text):
+        # 事项的“甲”和“乙”占比均达: each quoted name with the shared words before and after it
+        names = re.findall(r"“([^”]{1,12})”", quoted.group("names"))
+        head, tail = items_text[: quoted.start()], items_text[quoted.end() :]
+        if 2 <= len(names) <= 8:
+            return [f"{head}{name}{tail}" for name in names]
     parts = [part for part in items_text.split("、") if part]
     if not parts:
         return []

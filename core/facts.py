@@ -43,7 +43,7 @@ _UNIT_BLOCKERS: dict[str, tuple[str, ...]] = {
     "人": ("民", "大", "社", "防", "行"),
     "名": ("单", "称", "义", "列", "誉", "牌", "录", "片", "次", "额"),
     "条": ("例", "款", "文", "理", "块", "线"),
-    "部": ("署", "分", "长", "委", "队", "级", "位", "件"),
+    "部": ("署", "分", "长", "委", "队", "级", "位", "件", "曲"),
     "家": ("长", "属", "园", "乡", "门", "庭", "风", "政", "里"),
     "户": ("籍", "口", "外", "型", "政"),
     "场": ("所", "地", "景", "馆", "面", "合", "站", "内", "外"),
@@ -242,6 +242,12 @@ def _cut_point(text: str, limit: int) -> int:
 _HEADING_RE = re.compile(
     r"[ \t]*(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[、.．](?!\d))"
 )
+def _heading_year(heading: str) -> int | None:
+    match = re.search(r"(?<!\d)(20\d\d)年", heading)
+    return int(match.group(1)) if match else None
+
+
+_TOP_HEADING_RE = re.compile(r"[ \t]*[一二三四五六七八九十]{1,3}[、.．]")
 _HEADING_REACH = 60
 _LEAD_REACH = 40
 
@@ -256,6 +262,7 @@ class _Context:
     hits_cache: dict[int, list[tuple[int, int, tuple[str, ...]]]] = field(default_factory=dict)
     line_starts: list[int] = field(default_factory=list)
     headings: list[int] = field(default_factory=list)  # starts of heading lines (（三）…, 二、…, 1.…)
+    top_headings: list[int] = field(default_factory=list)  # starts of top-level heading lines (二、…)
 
     @classmethod
     def build(cls, text: str) -> _Context:
@@ -263,7 +270,23 @@ class _Context:
         clause = [m.start() for m in _CLAUSE_DELIM_RE.finditer(text)]
         lines = [0, *(m.end() for m in re.finditer("\n", text))]
         headings = [start for start in lines if _HEADING_RE.match(text, start)]
-        return cls(text, sentence, clause, line_starts=lines, headings=headings)
+        tops = [start for start in headings if _TOP_HEADING_RE.match(text, start)]
+        return cls(text, sentence, clause, line_starts=lines, headings=headings, top_headings=tops)
+
+    def part_heading(self, pos: int) -> str:
+        """The top-level heading (一、… / 三、2025年工作安排) of the part pos lies in, or ""."""
+        index = bisect.bisect_right(self.top_headings, pos) - 1
+        return self._lead(self.top_headings[index], _HEADING_REACH) if index >= 0 else ""
+
+    def later_part(self, pos: int) -> bool:
+        """Whether pos lies in a part whose heading names a later year than an earlier part's heading
+        (一、2016年工作回顾 … 二、2017年主要工作): the part about the year to come."""
+        index = bisect.bisect_right(self.top_headings, pos) - 1
+        if index <= 0:
+            return False
+        years = [_heading_year(self._lead(start, _HEADING_REACH)) for start in self.top_headings[: index + 1]]
+        here = years[-1]
+        return here is not None and any(year is not None and year < here for year in years[:-1])
 
     def topic(self, pos: int) -> str:
         """What the text around pos is about beyond its sentence: the enclosing heading and the lead of the
@@ -567,8 +590,8 @@ class FactExtractor:
         stripped_prefix, pre_qualifier = _strip_pre_qualifier(prefix)
         if _after_threshold(stripped_prefix) or _after_threshold(prefix):
             return
-        if _TARGET_RE.search(prefix):
-            return  # 力争纠错率控制在10%以内, 确保审查率达到100%: a target, not a result
+        if (target := _TARGET_RE.search(prefix)) and not _ensured_result(ctx, clause_start + target.start()):
+            return  # 力争纠错率控制在10%以内, 2024年确保审查率达到100%: a target, not a result
         post = ""
         for word in _POST_QUALIFIERS:
             if after.startswith(word):
@@ -655,6 +678,8 @@ class FactExtractor:
             return False  # 七届六次、七次全会
         if unit == "期" and not (_TRAINING_RE.search(prefix[-8:]) or _TRAINING_RE.match(following)):
             return False  # 二期工程, 项目一期: phases
+        if token.value >= 2 and _counts_the_list(prefix, token.value):
+            return True  # 修订甲、乙、丙、丁四份制度, 甲、乙两个领域: the numeral counts the items just listed
         if not hedged and unit in ("条", "类", "个", "名", "位", "届", "组", "节", "门", "部门", "网格"):
             return False  # 二十条 (a policy), 两类, 两个维护, 四个意识
         if token.value == 1:
@@ -834,6 +859,42 @@ class FactExtractor:
             qualifier=qualifier,
             direction=direction,
         )
+
+
+# Words of a plan: a heading or sentence about what is to be done (下一步, 2025年工作安排, 将 …).
+_PLAN_RE = re.compile(r"安排|计划|打算|思路|下一步|下步|明年|今后|工作要点|重点工作|目标任务|(?<![即必])将(?!近)")
+
+
+def _planned(ctx: _Context, pos: int) -> bool:
+    """Whether the figure at pos stands in a plan: the sentence or its headings speak of what is to come."""
+    sentence_start, _ = ctx.sentence_span(pos)
+    return bool(
+        _PLAN_RE.search(ctx.text[sentence_start:pos])
+        or _PLAN_RE.search(ctx.topic(pos))
+        or _PLAN_RE.search(ctx.part_heading(pos))
+        or ctx.later_part(pos)
+    )
+
+
+def _ensured_result(ctx: _Context, at: int) -> bool:
+    """组织全员考试，确保参考率达到100%: a 确保 clause after the action it completes, in the year's work (not
+    in a plan), states what was achieved; 确保 opening a sentence, 力争 and 争取 state targets."""
+    if not ctx.text.startswith("确保", at) or _planned(ctx, at):
+        return False
+    sentence_start, _ = ctx.sentence_span(at)
+    before = ctx.text[sentence_start:at].strip()
+    return bool(re.search(r"[\u4e00-\u9fff]{4}[^，,]*[，,]$", before))
+
+
+_LISTED_ITEM = re.compile(r"[^、，,。；;：:]{1,20}(?:、[^、，,。；;：:]{1,20})+$")
+
+
+def _counts_the_list(prefix: str, value: float) -> bool:
+    """甲、乙、丙、丁四份: a Chinese numeral right after an enumeration of exactly that many items."""
+    match = _LISTED_ITEM.search(prefix)
+    if match is None or value != int(value):
+        return False
+    return match.group().count("、") + 1 == int(value)
 
 
 _ASSESSED_RE = re.compile(r"考核|考评|评估|测评|评价|评比|排名|名列|位列")

@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 
 from core.extract import analyse, read_clean
+from tests.conftest import SHARED
 
 HERE = Path(__file__).resolve().parent
-SHARED = HERE.parent.parent.parent / "shared"
 TSV = HERE / "blind" / "blind_keys.tsv"
 FILES = HERE / "blind" / "files.txt"  # the reports of the set (relative to ../shared), judged spans or not
 

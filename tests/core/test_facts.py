@@ -14,10 +14,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.clean import clean_text
 from core.extract import analyse, read_clean
 from core.facts import extract_facts, iter_number_spans, parse_fact_at
 from core.models import Fact
-from tests.conftest import GOLD, REPO
+from tests.conftest import GOLD, REPO, SHARED
 
 
 def _facts(text: str) -> list[tuple[float, str]]:
@@ -721,3 +722,45 @@ def test_a_users_own_synonym_names_its_key_anywhere(tmp_path: Path) -> None:
     assert [f.key for f in extract_facts("门户网站推送图文300条。", dictionary)] == [
         "education.content_published"
     ]
+
+
+def test_ensured_results_count_in_the_years_work_but_not_in_the_plans() -> None:
+    text = (
+        "一、2023年主要工作\n组织全员学法考试，确保参考率和通过率均达到100%。\n"
+        "二、2024年工作安排\n继续组织学法考试，确保参考率达到100%。\n"
+    )
+    facts = extract_facts(text)
+    assert [(f.value, f.key) for f in facts] == [(100, "education.exam_rate"), (100, "education.exam_rate")]
+    assert all(f.start < text.index("二、") for f in facts)
+    # a part headed by a later year than the part before it is the plan, whatever its heading says
+    later = "一、2023年工作回顾\n审结案件9件。\n二、2024年主要任务\n确保审查率达到100%。\n"
+    assert [f.value for f in extract_facts(later)] == [9]
+    assert extract_facts("力争纠错率控制在10%以内。") == []
+
+
+def test_quoted_names_sharing_one_share_are_one_fact_each() -> None:
+    facts = extract_facts("许可事项的“当场办”和“网上办”占比均达到100%。")
+    assert [f.value for f in facts] == [100, 100]
+
+
+def test_a_chinese_numeral_counting_the_items_just_listed() -> None:
+    assert [f.value for f in extract_facts("修订了甲会议、乙会议、丙会议三份议事规则。")] == [3]
+    assert [f.value for f in extract_facts("向街道和执法、服务两个领域集中。")] == [2]
+    assert extract_facts("修订了甲会议、乙会议三份议事规则。") == []  # two items named, three counted: no list count
+
+
+def test_real_dev_sentences_of_these_shapes_are_read() -> None:
+    """The dev set's 确保…均达到 / “甲”和“乙”…均达到 / listed-items numerals, read from ../shared at run time."""
+    gold = SHARED / "gold" / "dev" / "gold.tsv"
+    if not gold.is_file():
+        pytest.skip("../shared/gold/dev is not present")
+    rows = [line.split("\t") for line in gold.read_text(encoding="utf-8").splitlines()[1:] if line.strip()]
+    shapes = re.compile(r"^确保.{1,20}均达到\d|”和“.{1,12}”.{0,6}均达到\d|、[^、，。]{1,12}[二三四五六七八九]份")
+    wanted = [row for row in rows if shapes.search(row[4])]
+    assert len(wanted) >= 3
+    for row in wanted:
+        text = read_clean(SHARED / "gold" / "dev" / f"{row[0]}.txt")
+        at = text.find(clean_text(row[4]))
+        assert at >= 0
+        found = [f for f in extract_facts(text) if at <= f.start < at + len(row[4])]
+        assert any(math.isclose(f.value, float(row[2])) for f in found), row[4]
