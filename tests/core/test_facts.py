@@ -764,3 +764,8 @@ def test_real_dev_sentences_of_these_shapes_are_read() -> None:
         assert at >= 0
         found = [f for f in extract_facts(text) if at <= f.start < at + len(row[4])]
         assert any(math.isclose(f.value, float(row[2])) for f in found), row[4]
+
+
+def test_criminal_cases_are_no_enforcement_figure() -> None:
+    assert _keys("全年刑事立案320宗，同比下降5%。")[0] == (320, None)
+    assert _keys("全年立案查处违法行为320宗。") == [(320, "enforcement.penalty_cases")]
