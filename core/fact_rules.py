@@ -96,7 +96,7 @@ def _unkey_parts(facts: list[Fact], text: str) -> None:
                 fact.key, fact.name = None, None
                 continue
             if re.search(r"[（(](?:其中|包括)[^）)]*$", between):
-                fact.key, fact.name = None, None  # 不受理12宗（其中转送10宗…）: a breakdown in brackets
+                fact.key, fact.name = None, None  # 不予受理N件（其中转送M件…）: a breakdown in brackets
                 continue
         last_key_at[marker] = fact.end
 

@@ -280,7 +280,7 @@ class _Context:
 
     def later_part(self, pos: int) -> bool:
         """Whether pos lies in a part whose heading names a later year than an earlier part's heading
-        (一、2016年工作回顾 … 二、2017年主要工作): the part about the year to come."""
+        (一、2022年工作总结 … 二、2023年重点任务): the part about the year to come."""
         index = bisect.bisect_right(self.top_headings, pos) - 1
         if index <= 0:
             return False
@@ -290,7 +290,7 @@ class _Context:
 
     def topic(self, pos: int) -> str:
         """What the text around pos is about beyond its sentence: the enclosing heading and the lead of the
-        paragraph (its first sentence when short: 1.加大法律法规宣传力度。), for the area of a figure."""
+        paragraph (its first sentence when short: 2.普法进社区。), for the area of a figure."""
         parts = []
         index = bisect.bisect_right(self.headings, pos) - 1
         if index >= 0 and pos - self.headings[index] < 5000:
@@ -724,7 +724,7 @@ class FactExtractor:
             if value is None or value <= 0:
                 continue
             # Only a rank in a 法治 assessment is the assessment.rank indicator: the sentence says 法治 and the
-            # clause says what ranked it (考核, 考评 …); 获评数全市第一, 安全感全省第三 are other rankings.
+            # clause says what ranked it (考核, 考评 …); 获评数量第一, 满意度第三 are other rankings.
             lead = (
                 "排名第"
                 if re.search("法治|依法行政|法制|普法", ctx.sentence(start)) and _ASSESSED_RE.search(prefix)
@@ -841,7 +841,7 @@ class FactExtractor:
         scope = ctx.topic(start) + "|" + ctx.text[sentence_start:start] + "|" + after
         key = self.dictionary.find_key(key_context, unit, after, area, scope)
         if key is not None and _CRIMINAL_RE.search(key_context) and self.dictionary.indicators[key].area == "行政执法":
-            key = None  # 刑事立案6607宗: criminal cases are no administrative enforcement figure
+            key = None  # 刑事立案N宗: criminal cases are no administrative enforcement figure
         if key is None and unit in _VISIT_UNITS and _CHECK_VERB.search(key_context + after):
             # 排查生产经营单位及重点场所378家次: a visit count (家次/户次) of a check is an inspection figure
             key = "enforcement.inspections" if "enforcement.inspections" in self.dictionary else None

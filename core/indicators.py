@@ -50,9 +50,9 @@ _AREA_STEMS: dict[str, re.Pattern[str]] = {
         "考评": r"考核|考评|评估|测评|评价|评比|排名",
     }.items()
 }
-# Joins two objects that share one number (人大代表建议和政协提案165件): the number names neither alone.
+# Joins two objects that share one number (代表建议与委员提案40件): the number names neither alone.
 _COORDINATION = re.compile(r"^(?:和|与|及|以及|、)$")
-# A counted noun directly after a number + unit is that number's object (6项重大行政决策事项及2项听证事项).
+# A counted noun directly after a number + unit is that number's object (审议3项重大决策事项及1项听证事项).
 _OWN_NUMBER_BEFORE = re.compile(r"\d[\d.,]*\s?[万亿]?(?![年月日号时])[\u4e00-\u9fff]{1,2}(?:的)?$")
 _JOINED = re.compile(r"[及和与、]")
 
@@ -338,7 +338,7 @@ class IndicatorDictionary:
                 and _JOINED.search(whole[end:joint])
                 and _OWN_NUMBER_BEFORE.search(whole[max(0, start - 8) : start])
             ):
-                fitting = []  # 6项重大行政决策事项及2项…: the synonym is the object of the number before it
+                fitting = []  # 3项重大决策事项及1项…: the synonym is the object of the number before it
             elif (
                 fitting
                 and start >= joint
@@ -348,7 +348,7 @@ class IndicatorDictionary:
                     or re.match(r"\s?\d", whole[end:])
                 )
             ):
-                fitting = []  # 27件、人大代表建议97件: the next item's synonym, followed by its own number
+                fitting = []  # 9件、代表建议40件: the next item's synonym, followed by its own number
             if fitting:
                 fitting = [
                     key
@@ -374,7 +374,7 @@ class IndicatorDictionary:
         joint: int,
     ) -> bool:
         """Whether the chosen synonym is joined by 和/与/及/、 to a synonym of another key of the same area
-        (人大代表建议和政协提案, 建议、提案): the number counts both together."""
+        (代表建议与委员提案, 建议、提案): the number counts both together."""
         area = self.indicators[key].area
         start, end = span
         for other_start, other_end, keys in found:

@@ -711,7 +711,7 @@ def test_only_a_rank_in_a_law_assessment_is_the_assessment_rank() -> None:
 
 
 def test_discipline_cases_are_not_enforcement_cases() -> None:
-    assert _keys("坚持有腐必反，全年共立案42宗。") == [(42, None)]
+    assert _keys("严肃执纪问责，全年共立案15宗。") == [(15, None)]
 
 
 def test_a_users_own_synonym_names_its_key_anywhere(tmp_path: Path) -> None:
