@@ -263,6 +263,7 @@ class _Context:
     line_starts: list[int] = field(default_factory=list)
     headings: list[int] = field(default_factory=list)  # starts of heading lines (（三）…, 二、…, 1.…)
     top_headings: list[int] = field(default_factory=list)  # starts of top-level heading lines (二、…)
+    later_parts: list[bool] = field(default_factory=list)  # per top heading: names a later year than one before
 
     @classmethod
     def build(cls, text: str) -> _Context:
@@ -284,9 +285,15 @@ class _Context:
         index = bisect.bisect_right(self.top_headings, pos) - 1
         if index <= 0:
             return False
-        years = [_heading_year(self._lead(start, _HEADING_REACH)) for start in self.top_headings[: index + 1]]
-        here = years[-1]
-        return here is not None and any(year is not None and year < here for year in years[:-1])
+        if len(self.later_parts) != len(self.top_headings):  # once per text: linear in the headings
+            earliest: int | None = None
+            self.later_parts = []
+            for start in self.top_headings:
+                year = _heading_year(self._lead(start, _HEADING_REACH))
+                self.later_parts.append(year is not None and earliest is not None and year > earliest)
+                if year is not None and (earliest is None or year < earliest):
+                    earliest = year
+        return self.later_parts[index]
 
     def topic(self, pos: int) -> str:
         """What the text around pos is about beyond its sentence: the enclosing heading and the lead of the
