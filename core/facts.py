@@ -386,6 +386,7 @@ _TITLE_RE = re.compile(r"(?:《[^》]*》[、，,]?)+等?")
 _FILLERS = ("“", "”", "‘", "’", "各类", "各种", "各项", "分别", "累计", "共计", "全部", "相关", "了")
 
 
+_ISSUER_LEVEL_RE = re.compile(r"(?:[省市区县镇乡]级?|本级|部门)(?:人民)?(?:政府)?(?=(?:行政)?规范性文件)")
 _ASIDE_RE = re.compile(r"[（(][^）)]{1,6}[）)]")  # 制定（修改）办法: a short aside inside a phrase
 
 
@@ -394,6 +395,8 @@ def _key_context(prefix: str) -> str:
     化解各类纠纷 → 化解纠纷, 制定（修改）办法 → 制定办法."""
     if "《" in prefix:
         prefix = _TITLE_RE.sub("", prefix)
+    if "规范性文件" in prefix:
+        prefix = _ISSUER_LEVEL_RE.sub("", prefix)  # 印发区政府规范性文件 → 印发规范性文件
     if "（" in prefix or "(" in prefix:
         prefix = _ASIDE_RE.sub("", prefix)
     for filler in _FILLERS:

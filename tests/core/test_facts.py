@@ -769,3 +769,10 @@ def test_real_dev_sentences_of_these_shapes_are_read() -> None:
 def test_criminal_cases_are_no_enforcement_figure() -> None:
     assert _keys("全年刑事立案320宗，同比下降5%。")[0] == (320, None)
     assert _keys("全年立案查处违法行为320宗。") == [(320, "enforcement.penalty_cases")]
+
+
+def test_issuer_level_between_verb_and_document_and_general_units() -> None:
+    assert _keys("全年印发县政府规范性文件7份。") == [(7, "normdoc.issued")]
+    assert _keys("出台规范性文件9项、废止4项。") == [(9, "normdoc.issued"), (4, "normdoc.repealed")]
+    assert _keys("完成各类人民调解300余宗。") == [(300, "disputes.mediated")]
+    assert _keys("依申请公开政府信息6件，主动公开政府信息900条。") == [(6, "openness.requests"), (900, "openness.proactive")]
