@@ -162,6 +162,8 @@ class _Reader:
         if names and (not names[0] or _ROW_HEADER_WORDS.match(names[0])):
             names = names[1:]
         self.note_words(line, region)
+        if any(c.replace(" ", "") in ("总计", "合计") for c in cells):
+            region.saw_total = True  # a 总计 header cell: the last column of the rows below is the total
         if any(names):
             region.columns, region.parent = names, ""
             region.quiet = 0
