@@ -69,6 +69,19 @@ _OTHER_ACTION: dict[str, re.Pattern[str]] = {
 }
 
 
+# An indicator that counts an action needs its verb in the figure's clause (a cut: 减少, 取消 …).
+_OWN_ACTION: dict[str, re.Pattern[str]] = {
+    "service.certificates_cut": re.compile(r"减|取消|免|精简|砍|压缩|清理|撤销|削|废"),
+}
+
+
+def _clause_around(text: str, fact: Fact) -> str:
+    """The figure's clause and the clause after it (…证明材料N件，已全部撤销: the verb may follow)."""
+    before = re.split(r"[，,。；;]", text[max(0, fact.start - 30) : fact.start])[-1]
+    after = re.split(r"[。；;]", text[fact.end : fact.end + 40])[0]
+    return before + "|".join(re.split(r"[，,]", after)[:2])
+
+
 # A part of a total split by level or owner (其中区级调委会4家、街道调委会12家): not the agency's total.
 _LEVEL_PART = re.compile(r"(?:其中)?(?:[省市区县镇乡]级|街道|社区|村|乡镇|国企|企业|行业|部门|基层)")
 
@@ -80,6 +93,9 @@ def _unkey_parts(facts: list[Fact], text: str) -> None:
     last_key_at: dict[tuple[str, str], int] = {}
     for fact in facts:
         if fact.key is None:
+            continue
+        if (needed := _OWN_ACTION.get(fact.key)) and not needed.search(_clause_around(text, fact)):
+            fact.key, fact.name = None, None  # 涉及证明材料的事项N项: no cut named, no count of cuts
             continue
         if verbs := _OTHER_ACTION.get(fact.key):
             before = re.split(r"[，,。；;]", text[max(0, fact.start - 16) : fact.start])[-1]

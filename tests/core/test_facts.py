@@ -776,3 +776,10 @@ def test_issuer_level_between_verb_and_document_and_general_units() -> None:
     assert _keys("出台规范性文件9项、废止4项。") == [(9, "normdoc.issued"), (4, "normdoc.repealed")]
     assert _keys("完成各类人民调解300余宗。") == [(300, "disputes.mediated")]
     assert _keys("依申请公开政府信息6件，主动公开政府信息900条。") == [(6, "openness.requests"), (900, "openness.proactive")]
+
+
+def test_a_cut_indicator_needs_its_verb_near_the_figure() -> None:
+    assert _keys("涉及证明材料的事项80项，证明材料120件，已全部取消。") == [
+        (80, None),
+        (120, "service.certificates_cut"),
+    ]
