@@ -850,6 +850,12 @@ class FactExtractor:
         area = self.dictionary.area_from_hits(hits, ctx.text[sentence_start:sentence_end], limit)
         scope = ctx.topic(start) + "|" + ctx.text[sentence_start:start] + "|" + after
         key = self.dictionary.find_key(key_context, unit, after, area, scope)
+        if (
+            key is not None
+            and self.dictionary.indicators[key].area in ("行政复议", "行政诉讼")
+            and _OPENNESS_CASES_RE.search(ctx.text, sentence_start, start)
+        ):
+            key = None  # 政府信息公开行政复议N件: cases about information requests, counted in their own table
         if key is not None and _CRIMINAL_RE.search(key_context) and self.dictionary.indicators[key].area == "行政执法":
             key = None  # 刑事立案N宗: criminal cases are no administrative enforcement figure
         if key is None and unit in _VISIT_UNITS and _CHECK_VERB.search(key_context + after):
@@ -910,6 +916,7 @@ def _counts_the_list(prefix: str, value: float) -> bool:
 
 
 _ASSESSED_RE = re.compile(r"考核|考评|评估|测评|评价|评比|排名|名列|位列")
+_OPENNESS_CASES_RE = re.compile(r"信息公开(?:类|方面|相关)?(?:的)?(?:行政)?(?:复议|诉讼)")
 _CRIMINAL_RE = re.compile(r"刑事|犯罪|刑拘|逮捕")
 _VISIT_UNITS = ("家次", "户次")
 _CHECK_VERB = re.compile(r"检查|排查|巡查|抽查|督查|检测|核查")

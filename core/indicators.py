@@ -27,7 +27,7 @@ SPECIFIC_LENGTH = 4  # synonyms this long name their area; shorter ones (审结,
 GENERIC_REACH = 6  # outside a known area, a generic synonym must sit this close to the number
 _GAP_NOISE = re.compile(r"[\d.%％、，,从由到至升降增减为达了和及与分别均]")  # not counted in that distance
 # Words before a bare rate word that say what is rated, when it is no indicator's object.
-_OTHER_OBJECT = re.compile(r"线索|按期|信访|投诉|举报|热线|工单|诉求|来信|来访|咨询")
+_OTHER_OBJECT = re.compile(r"线索|按期|信访|投诉|举报|热线|工单|诉求|来信|来访|咨询|留言")
 _COMPARISONS = ("同比", "较往年", "较上年", "较去年", "比上年", "比去年", "环比")
 
 # Words that say a sentence is about an area's work. A synonym without one of its area's words (满意率, 发布信息,
@@ -36,7 +36,7 @@ _COMPARISONS = ("同比", "较往年", "较上年", "较去年", "比上年", "�
 _AREA_STEMS: dict[str, re.Pattern[str]] = {
     area: re.compile(words)
     for area, words in {
-        "行政复议": r"复议",
+        "行政复议": r"复议|纠错|收案",
         "行政诉讼": r"诉讼|应诉|被诉|出庭|败诉|被告|庭审|司法建议|检察建议",
         "规范性文件": r"规范性文件|文件|报备|备案|合法性|涉法事务|法制审核|前置审查",
         "重大行政决策": r"决策|听证",
@@ -55,6 +55,8 @@ _COORDINATION = re.compile(r"^(?:和|与|及|以及|、)$")
 # A counted noun directly after a number + unit is that number's object (审议3项重大决策事项及1项听证事项).
 _OWN_NUMBER_BEFORE = re.compile(r"\d[\d.,]*\s?[万亿]?(?![年月日号时])[\u4e00-\u9fff]{1,2}(?:的)?$")
 _JOINED = re.compile(r"[及和与、]")
+_NEGATION = re.compile(r"(?:尚未|未|没有|不)$")
+_NEGATIVE_SYNONYM = re.compile(r"不|未|零|无")
 
 
 def is_generic(synonym: str) -> bool:
@@ -332,6 +334,10 @@ class IndicatorDictionary:
                     fitting = []
             elif whole.startswith(_COMPARISONS, start):
                 fitting = []  # 同比增长 alone says nothing about which indicator changed
+            if fitting and _NEGATION.search(whole[max(0, start - 2) : start]) and not _NEGATIVE_SYNONYM.match(
+                whole[start:end]
+            ):
+                fitting = []  # 尚未审结N件: the negated verb counts what was not done
             if (
                 fitting
                 and end <= joint

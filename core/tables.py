@@ -275,12 +275,19 @@ class _Reader:
         a figure carried over from the year before or for the 复议 / 诉讼 table (cases about 信息公开 only)."""
         if region.review_table or re.search(r"结转|上年|去年", name):
             return None
+        # the 申请 table counts requests: its reasons (属于行政执法案卷 …) name no other area's figure
+        only_area = "政务公开" if region.request_table else None
         best: tuple[int, str] | None = None
         for start, end, keys in self.dictionary.hits(name):
             synonym = name[start:end]
             if is_generic(synonym):
                 continue
-            fitting = [k for k in keys if self.dictionary.unit_fits(k, unit)]
+            fitting = [
+                k
+                for k in keys
+                if self.dictionary.unit_fits(k, unit)
+                and (only_area is None or self.dictionary.indicators[k].area == only_area)
+            ]
             if fitting and (best is None or end - start > best[0]):
                 best = (end - start, fitting[0])
         return best[1] if best else None

@@ -783,3 +783,13 @@ def test_a_cut_indicator_needs_its_verb_near_the_figure() -> None:
         (80, None),
         (120, "service.certificates_cut"),
     ]
+
+
+def test_a_negated_verb_names_no_indicator() -> None:
+    assert _keys("行政复议案件13件，其中审结10件。")[1] == (10, "review.concluded")
+    assert _keys("收到行政复议申请20件，不受理2件。") == [(20, "review.received"), (2, "review.not_accepted")]
+
+
+def test_review_and_suits_about_information_requests_are_not_the_agencys_review_figures() -> None:
+    assert [k for _, k in _keys("政府信息公开行政复议12件，其中结果维持5件。")] == [None, None]
+    assert _keys("全年收到行政复议申请12件。") == [(12, "review.received")]

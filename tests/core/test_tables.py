@@ -184,3 +184,11 @@ def test_xlsx_table_with_an_empty_cell(tmp_path: Path) -> None:
     cells = [f for f in table_facts(text, default_dictionary()) if f.sentence.startswith("行政规范性文件")]
     assert [(f.value, text[f.start : f.end]) for f in cells] == [(5, "5"), (31, "31")]
     assert cells[0].key == "normdoc.issued" and cells[1].key != "normdoc.repealed"
+
+
+def test_the_request_tables_reason_rows_name_no_other_areas_figure() -> None:
+    text = OPENNESS_TITLE + (
+        "三、收到和处理政府信息公开申请情况\n申请人情况\n自然人\n法人或其他组织\n总计\n"
+        "（三）不予公开\n7.属于行政执法案卷1 0 0 0 0 0 1\n"
+    )
+    assert [(v, key) for v, _, _, key in _cells(text)] == [(1, None)]
