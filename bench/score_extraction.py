@@ -320,8 +320,30 @@ def main(argv: list[str] | None = None) -> int:
             f"{sets[name].name:<24}{row['precision']:>9.3f}{row['recall']:>9.3f}{row['keys']:>7.3f}"
             f"{row['key_precision']:>7.3f}{row['metadata']:>10.3f}"
         )
+    print_blind_and_heldout()
     time_long_report(args.shared)
     return 0
+
+
+def print_blind_and_heldout() -> None:
+    """Key scores on the blind set (tests/core/blind: real corpus reports judged by reading) and the held-out
+    set's facts scores, next to the gold sets'."""
+    import importlib
+
+    try:
+        blind = importlib.import_module("tests.core.test_blind_keys")
+        heldout = importlib.import_module("tests.core.test_heldout")
+    except ImportError as error:  # pragma: no cover - run from another checkout
+        print(f"blind / held-out sets not scored: {error}")
+        return
+    precision, recall, key_rate, _, _ = heldout.score_heldout()
+    print(f"{'held-out (4)':<24}{precision:>9.3f}{recall:>9.3f}{key_rate:>7.3f}{'':>7}{'':>10}")
+    for label, batch in (("judged before fixes", "before"), ("judged after fixes", "after")):
+        score = blind.score_blind(batch=batch)
+        print(
+            f"{'blind ' + label + f' ({score.files})':<42}{score.rate:>7.3f}{score.precision:>7.3f}"
+            f"   (keys only; {score.unjudged} keyed facts unjudged)"
+        )
 
 
 if __name__ == "__main__":

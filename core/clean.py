@@ -90,8 +90,13 @@ def _clean_meta_bar(line: str) -> str:
     return _squeeze(_META_BAR_NOISE.sub(" ", line))
 
 
+def _tabs_only(match: re.Match[str]) -> str:
+    return "\t" * match.group().count("\t")
+
+
 def _squeeze(line: str) -> str:
-    return _SPACE_RUN.sub(" ", _TAB_RUN.sub("\t", line)).strip(" \t")
+    # Each tab is a cell border: "A\t\tB" keeps its empty cell, so the cells after it stay in their columns.
+    return _SPACE_RUN.sub(" ", _TAB_RUN.sub(_tabs_only, line)).strip(" \t")
 
 
 def _replace_run(match: re.Match[str]) -> str:
@@ -109,7 +114,8 @@ def clean_text(text: str) -> str:
     """The text that is stored, indexed and analysed: one paragraph per line, no empty lines.
 
     Full-width digits, Latin letters and ％ become half-width; Chinese punctuation (，。：（）) is kept.
-    Runs of spaces collapse to one space, runs containing a tab to one tab (table cells). Lines that are
+    Runs of spaces collapse to one space; spaces next to a tab go, the tabs stay (one per table cell border,
+    empty cells kept; none at a line's ends). Lines that are
     entirely page furniture are dropped; 发布时间/来源 lines are kept. Deterministic and idempotent.
     """
     out: list[str] = []

@@ -26,7 +26,7 @@ _COUNSEL_ACTOR_RE = re.compile(r"法律顾问|公职律师")
 _COUNSEL_WORK: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?:办理|代理|参与)[^，,。；;]{0,20}(?:案件|诉讼|纠纷)"), "counsel.cases_represented"),
     (re.compile(r"(?:参加|列席|参与|出席)[^，,。；;]{0,20}会(?:议)?"), "counsel.meetings"),
-    (re.compile(r"(?:审查|审核|把关|修改|起草|出具|审定)[^，,。；;]{0,20}(?:合同|协议|文书|文件|意见书?)"),
+    (re.compile(r"(?:审查|审核|把关|修改|起草|出具|审定)[^，,。；;]{0,20}(?:合同|协议|文书|文件|意见书?|事务)"),
      "counsel.documents_reviewed"),
 )
 
@@ -65,8 +65,21 @@ def _counsel_key(sentence_before: str, clause: str, unit: str, dictionary: Indic
 
 # A verb that makes the figure another quantity than the indicator (取消某类事项N项 is no stock of items).
 _OTHER_ACTION: dict[str, re.Pattern[str]] = {
-    "service.items": re.compile(r"取消|下放|调整为|调整至|精简|压减|削减|划转|承接|减少"),
+    "service.items": re.compile(r"取消|下放|调整为|调整至|转为|精简|压减|削减|划转|承接|减少|其余"),
 }
+
+
+# An indicator that counts an action needs its verb in the figure's clause (a cut: 减少, 取消 …).
+_OWN_ACTION: dict[str, re.Pattern[str]] = {
+    "service.certificates_cut": re.compile(r"减|取消|免|精简|砍|压缩|清理|撤销|削|废"),
+}
+
+
+def _clause_around(text: str, fact: Fact) -> str:
+    """The figure's clause and the clause after it (…证明材料N件，已全部撤销: the verb may follow)."""
+    before = re.split(r"[，,。；;]", text[max(0, fact.start - 30) : fact.start])[-1]
+    after = re.split(r"[。；;]", text[fact.end : fact.end + 40])[0]
+    return before + "|".join(re.split(r"[，,]", after)[:2])
 
 
 # A part of a total split by level or owner (其中区级调委会4家、街道调委会12家): not the agency's total.
@@ -81,6 +94,9 @@ def _unkey_parts(facts: list[Fact], text: str) -> None:
     for fact in facts:
         if fact.key is None:
             continue
+        if (needed := _OWN_ACTION.get(fact.key)) and not needed.search(_clause_around(text, fact)):
+            fact.key, fact.name = None, None  # 涉及证明材料的事项N项: no cut named, no count of cuts
+            continue
         if verbs := _OTHER_ACTION.get(fact.key):
             before = re.split(r"[，,。；;]", text[max(0, fact.start - 16) : fact.start])[-1]
             after = re.split(r"[，,。；;]", text[fact.end : fact.end + 30])[0]
@@ -94,6 +110,9 @@ def _unkey_parts(facts: list[Fact], text: str) -> None:
             part = re.sub(r"^(?:其中|包括)[，,：:]?", "", between[cut + 1 :] if cut >= 0 else between)
             if re.search(r"其中|包括", between) and _LEVEL_PART.match(part):
                 fact.key, fact.name = None, None
+                continue
+            if re.search(r"[（(](?:其中|包括)[^）)]*$", between):
+                fact.key, fact.name = None, None  # 不予受理N件（其中转送M件…）: a breakdown in brackets
                 continue
         last_key_at[marker] = fact.end
 
@@ -153,12 +172,22 @@ def _respective_item(prefix: str) -> str | None:
     return parts[position]
 
 
+# “甲”和“乙” / “甲”、“乙”及“丙”: quoted names joined into one list.
+_QUOTED_LIST_RE = re.compile(r"(?P<names>“[^”]{1,12}”(?:(?:、|和|与|及|以及)“[^”]{1,12}”)+)")
+
+
 def _list_items(prefix: str) -> list[str]:
     """`A率、B率及C率均达` → [A率, B率, C率]; [] when the number belongs to one indicator."""
     match = _LIST_TAIL_RE.match(prefix) or _RATE_LIST_RE.match(prefix)
     if not match:
         return []
     items_text = match.group("items")
+    if quoted := _QUOTED_LIST_RE.search(items_text):
+        # 事项的“甲”和“乙”占比均达: each quoted name with the shared words before and after it
+        names = re.findall(r"“([^”]{1,12})”", quoted.group("names"))
+        head, tail = items_text[: quoted.start()], items_text[quoted.end() :]
+        if 2 <= len(names) <= 8:
+            return [f"{head}{name}{tail}" for name in names]
     parts = [part for part in items_text.split("、") if part]
     if not parts:
         return []

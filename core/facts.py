@@ -43,7 +43,7 @@ _UNIT_BLOCKERS: dict[str, tuple[str, ...]] = {
     "人": ("民", "大", "社", "防", "行"),
     "名": ("单", "称", "义", "列", "誉", "牌", "录", "片", "次", "额"),
     "条": ("例", "款", "文", "理", "块", "线"),
-    "部": ("署", "分", "长", "委", "队", "级", "位", "件"),
+    "部": ("署", "分", "长", "委", "队", "级", "位", "件", "曲"),
     "家": ("长", "属", "园", "乡", "门", "庭", "风", "政", "里"),
     "户": ("籍", "口", "外", "型", "政"),
     "场": ("所", "地", "景", "馆", "面", "合", "站", "内", "外"),
@@ -237,6 +237,21 @@ def _cut_point(text: str, limit: int) -> int:
     return limit
 
 
+# A heading line: 一、… / （三）… / 3.… ; its words (up to _HEADING_REACH characters) tell the area of the
+# figures below it, as does a paragraph's short lead sentence.
+_HEADING_RE = re.compile(
+    r"[ \t]*(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[、.．](?!\d))"
+)
+def _heading_year(heading: str) -> int | None:
+    match = re.search(r"(?<!\d)(20\d\d)年", heading)
+    return int(match.group(1)) if match else None
+
+
+_TOP_HEADING_RE = re.compile(r"[ \t]*[一二三四五六七八九十]{1,3}[、.．]")
+_HEADING_REACH = 60
+_LEAD_REACH = 40
+
+
 @dataclass(slots=True)
 class _Context:
     """Per-text lookup tables shared by all facts of one extraction."""
@@ -245,12 +260,58 @@ class _Context:
     sentence_bounds: list[int]  # positions of sentence delimiters
     clause_bounds: list[int]  # positions of clause delimiters
     hits_cache: dict[int, list[tuple[int, int, tuple[str, ...]]]] = field(default_factory=dict)
+    line_starts: list[int] = field(default_factory=list)
+    headings: list[int] = field(default_factory=list)  # starts of heading lines (（三）…, 二、…, 1.…)
+    top_headings: list[int] = field(default_factory=list)  # starts of top-level heading lines (二、…)
+    later_parts: list[bool] = field(default_factory=list)  # per top heading: names a later year than one before
 
     @classmethod
     def build(cls, text: str) -> _Context:
         sentence = [m.start() for m in _SENTENCE_DELIM_RE.finditer(text)]
         clause = [m.start() for m in _CLAUSE_DELIM_RE.finditer(text)]
-        return cls(text, sentence, clause)
+        lines = [0, *(m.end() for m in re.finditer("\n", text))]
+        headings = [start for start in lines if _HEADING_RE.match(text, start)]
+        tops = [start for start in headings if _TOP_HEADING_RE.match(text, start)]
+        return cls(text, sentence, clause, line_starts=lines, headings=headings, top_headings=tops)
+
+    def part_heading(self, pos: int) -> str:
+        """The top-level heading (一、… / 三、2025年工作安排) of the part pos lies in, or ""."""
+        index = bisect.bisect_right(self.top_headings, pos) - 1
+        return self._lead(self.top_headings[index], _HEADING_REACH) if index >= 0 else ""
+
+    def later_part(self, pos: int) -> bool:
+        """Whether pos lies in a part whose heading names a later year than an earlier part's heading
+        (一、2022年工作总结 … 二、2023年重点任务): the part about the year to come."""
+        index = bisect.bisect_right(self.top_headings, pos) - 1
+        if index <= 0:
+            return False
+        if len(self.later_parts) != len(self.top_headings):  # once per text: linear in the headings
+            earliest: int | None = None
+            self.later_parts = []
+            for start in self.top_headings:
+                year = _heading_year(self._lead(start, _HEADING_REACH))
+                self.later_parts.append(year is not None and earliest is not None and year > earliest)
+                if year is not None and (earliest is None or year < earliest):
+                    earliest = year
+        return self.later_parts[index]
+
+    def topic(self, pos: int) -> str:
+        """What the text around pos is about beyond its sentence: the enclosing heading and the lead of the
+        paragraph (its first sentence when short: 2.普法进社区。), for the area of a figure."""
+        parts = []
+        index = bisect.bisect_right(self.headings, pos) - 1
+        if index >= 0 and pos - self.headings[index] < 5000:
+            start = self.headings[index]
+            parts.append(self._lead(start, _HEADING_REACH))
+        line = self.line_starts[bisect.bisect_right(self.line_starts, pos) - 1]
+        if not parts or line != self.headings[index]:
+            parts.append(self._lead(line, _LEAD_REACH))
+        return "|".join(parts)
+
+    def _lead(self, start: int, reach: int) -> str:
+        index = bisect.bisect_left(self.sentence_bounds, start)
+        end = self.sentence_bounds[index] if index < len(self.sentence_bounds) else len(self.text)
+        return self.text[start : min(end, start + reach)] if end - start <= reach else ""
 
     def sentence_span(self, pos: int) -> tuple[int, int]:
         """The sentence around pos, at most _SENTENCE_REACH characters either side (scraped text may
@@ -325,6 +386,7 @@ _TITLE_RE = re.compile(r"(?:《[^》]*》[、，,]?)+等?")
 _FILLERS = ("“", "”", "‘", "’", "各类", "各种", "各项", "分别", "累计", "共计", "全部", "相关", "了")
 
 
+_ISSUER_LEVEL_RE = re.compile(r"(?:[省市区县镇乡]级?|本级|部门)(?:人民)?(?:政府)?(?=(?:行政)?规范性文件)")
 _ASIDE_RE = re.compile(r"[（(][^）)]{1,6}[）)]")  # 制定（修改）办法: a short aside inside a phrase
 
 
@@ -333,6 +395,8 @@ def _key_context(prefix: str) -> str:
     化解各类纠纷 → 化解纠纷, 制定（修改）办法 → 制定办法."""
     if "《" in prefix:
         prefix = _TITLE_RE.sub("", prefix)
+    if "规范性文件" in prefix:
+        prefix = _ISSUER_LEVEL_RE.sub("", prefix)  # 印发区政府规范性文件 → 印发规范性文件
     if "（" in prefix or "(" in prefix:
         prefix = _ASIDE_RE.sub("", prefix)
     for filler in _FILLERS:
@@ -536,8 +600,8 @@ class FactExtractor:
         stripped_prefix, pre_qualifier = _strip_pre_qualifier(prefix)
         if _after_threshold(stripped_prefix) or _after_threshold(prefix):
             return
-        if _TARGET_RE.search(prefix):
-            return  # 力争纠错率控制在10%以内, 确保审查率达到100%: a target, not a result
+        if (target := _TARGET_RE.search(prefix)) and not _ensured_result(ctx, clause_start + target.start()):
+            return  # 力争纠错率控制在10%以内, 2024年确保审查率达到100%: a target, not a result
         post = ""
         for word in _POST_QUALIFIERS:
             if after.startswith(word):
@@ -624,6 +688,8 @@ class FactExtractor:
             return False  # 七届六次、七次全会
         if unit == "期" and not (_TRAINING_RE.search(prefix[-8:]) or _TRAINING_RE.match(following)):
             return False  # 二期工程, 项目一期: phases
+        if token.value >= 2 and _counts_the_list(prefix, token.value):
+            return True  # 修订甲、乙、丙、丁四份制度, 甲、乙两个领域: the numeral counts the items just listed
         if not hedged and unit in ("条", "类", "个", "名", "位", "届", "组", "节", "门", "部门", "网格"):
             return False  # 二十条 (a policy), 两类, 两个维护, 四个意识
         if token.value == 1:
@@ -667,8 +733,13 @@ class FactExtractor:
             value = parse_arabic(raw) if raw[0].isdigit() else cn_to_number(raw)
             if value is None or value <= 0:
                 continue
-            # Only a rank in a 法治 assessment is the assessment.rank indicator.
-            lead = "排名第" if re.search("法治|依法行政|法制", ctx.sentence(start)) else ""
+            # Only a rank in a 法治 assessment is the assessment.rank indicator: the sentence says 法治 and the
+            # clause says what ranked it (考核, 考评 …); 获评数量第一, 满意度第三 are other rankings.
+            lead = (
+                "排名第"
+                if re.search("法治|依法行政|法制|普法", ctx.sentence(start)) and _ASSESSED_RE.search(prefix)
+                else ""
+            )
             fact = self._make_fact(ctx, value, "名", start, match.end(), key_context=_key_context(prefix) + lead)
             sentence = ctx.sentence(start)
             if (
@@ -777,7 +848,16 @@ class FactExtractor:
             ctx.hits_cache[sentence_start] = hits
         limit = min(ctx.clause_end(end), end + 24) - sentence_start
         area = self.dictionary.area_from_hits(hits, ctx.text[sentence_start:sentence_end], limit)
-        key = self.dictionary.find_key(key_context, unit, after, area)
+        scope = ctx.topic(start) + "|" + ctx.text[sentence_start:start] + "|" + after
+        key = self.dictionary.find_key(key_context, unit, after, area, scope)
+        if (
+            key is not None
+            and self.dictionary.indicators[key].area in ("行政复议", "行政诉讼")
+            and _OPENNESS_CASES_RE.search(ctx.text, sentence_start, start)
+        ):
+            key = None  # 政府信息公开行政复议N件: cases about information requests, counted in their own table
+        if key is not None and _CRIMINAL_RE.search(key_context) and self.dictionary.indicators[key].area == "行政执法":
+            key = None  # 刑事立案N宗: criminal cases are no administrative enforcement figure
         if key is None and unit in _VISIT_UNITS and _CHECK_VERB.search(key_context + after):
             # 排查生产经营单位及重点场所378家次: a visit count (家次/户次) of a check is an inspection figure
             key = "enforcement.inspections" if "enforcement.inspections" in self.dictionary else None
@@ -799,6 +879,45 @@ class FactExtractor:
         )
 
 
+# Words of a plan: a heading or sentence about what is to be done (下一步, 2025年工作安排, 将 …).
+_PLAN_RE = re.compile(r"安排|计划|打算|思路|下一步|下步|明年|今后|工作要点|重点工作|目标任务|(?<![即必])将(?!近)")
+
+
+def _planned(ctx: _Context, pos: int) -> bool:
+    """Whether the figure at pos stands in a plan: the sentence or its headings speak of what is to come."""
+    sentence_start, _ = ctx.sentence_span(pos)
+    return bool(
+        _PLAN_RE.search(ctx.text[sentence_start:pos])
+        or _PLAN_RE.search(ctx.topic(pos))
+        or _PLAN_RE.search(ctx.part_heading(pos))
+        or ctx.later_part(pos)
+    )
+
+
+def _ensured_result(ctx: _Context, at: int) -> bool:
+    """组织全员考试，确保参考率达到100%: a 确保 clause after the action it completes, in the year's work (not
+    in a plan), states what was achieved; 确保 opening a sentence, 力争 and 争取 state targets."""
+    if not ctx.text.startswith("确保", at) or _planned(ctx, at):
+        return False
+    sentence_start, _ = ctx.sentence_span(at)
+    before = ctx.text[sentence_start:at].strip()
+    return bool(re.search(r"[\u4e00-\u9fff]{4}[^，,]*[，,]$", before))
+
+
+_LISTED_ITEM = re.compile(r"[^、，,。；;：:]{1,20}(?:、[^、，,。；;：:]{1,20})+$")
+
+
+def _counts_the_list(prefix: str, value: float) -> bool:
+    """甲、乙、丙、丁四份: a Chinese numeral right after an enumeration of exactly that many items."""
+    match = _LISTED_ITEM.search(prefix)
+    if match is None or value != int(value):
+        return False
+    return match.group().count("、") + 1 == int(value)
+
+
+_ASSESSED_RE = re.compile(r"考核|考评|评估|测评|评价|评比|排名|名列|位列")
+_OPENNESS_CASES_RE = re.compile(r"信息公开(?:类|方面|相关)?(?:的)?(?:行政)?(?:复议|诉讼)")
+_CRIMINAL_RE = re.compile(r"刑事|犯罪|刑拘|逮捕")
 _VISIT_UNITS = ("家次", "户次")
 _CHECK_VERB = re.compile(r"检查|排查|巡查|抽查|督查|检测|核查")
 

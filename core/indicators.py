@@ -27,8 +27,36 @@ SPECIFIC_LENGTH = 4  # synonyms this long name their area; shorter ones (审结,
 GENERIC_REACH = 6  # outside a known area, a generic synonym must sit this close to the number
 _GAP_NOISE = re.compile(r"[\d.%％、，,从由到至升降增减为达了和及与分别均]")  # not counted in that distance
 # Words before a bare rate word that say what is rated, when it is no indicator's object.
-_OTHER_OBJECT = re.compile(r"线索|按期|信访|投诉|举报|热线|工单|诉求|来信|来访|咨询")
+_OTHER_OBJECT = re.compile(r"线索|按期|信访|投诉|举报|热线|工单|诉求|来信|来访|咨询|留言")
 _COMPARISONS = ("同比", "较往年", "较上年", "较去年", "比上年", "比去年", "环比")
+
+# Words that say a sentence is about an area's work. A synonym without one of its area's words (满意率, 发布信息,
+# 受理, 专题培训, 轮训) names its indicator only where the sentence says the area (诉求, 普法, 复议 …): 企业满意率,
+# 抢救成功率, 网站发布信息 and 轮训党员 are other figures. Areas not listed (a user's own) have no such bound.
+_AREA_STEMS: dict[str, re.Pattern[str]] = {
+    area: re.compile(words)
+    for area, words in {
+        "行政复议": r"复议|纠错|收案",
+        "行政诉讼": r"诉讼|应诉|被诉|出庭|败诉|被告|庭审|司法建议|检察建议",
+        "规范性文件": r"规范性文件|文件|报备|备案|合法性|涉法事务|法制审核|前置审查",
+        "重大行政决策": r"决策|听证",
+        "行政执法": r"执法|处罚|检查|抽查|巡查|排查|督查|检测|核查|罚没|罚款|案卷|查处|违法|监管",
+        "政务服务": r"事项|政务服务|审批|证明|办事|网办|网上|办理|一件事|集成服务|窗口|大厅|通办|跑|秒批|秒办|秒报",
+        "政务公开": r"公开",
+        "普法学法": r"法治|法律|普法|学法|法制|宪法|民法典|依法|法规|考试|讲座",
+        "矛盾纠纷化解": r"调解|纠纷|矛盾|争议|仲裁|援助|诉求|热线|12345|工单|信访|调处|化解|来电|投诉",
+        "人大建议政协提案": r"建议|提案|议案",
+        "监督": r"审计|处分|移送|问责|监督",
+        "考评": r"考核|考评|评估|测评|评价|评比|排名",
+    }.items()
+}
+# Joins two objects that share one number (代表建议与委员提案40件): the number names neither alone.
+_COORDINATION = re.compile(r"^(?:和|与|及|以及|、)$")
+# A counted noun directly after a number + unit is that number's object (审议3项重大决策事项及1项听证事项).
+_OWN_NUMBER_BEFORE = re.compile(r"\d[\d.,]*\s?[万亿]?(?![年月日号时])[\u4e00-\u9fff]{1,2}(?:的)?$")
+_JOINED = re.compile(r"[及和与、]")
+_NEGATION = re.compile(r"(?:尚未|未|没有|不)$")
+_NEGATIVE_SYNONYM = re.compile(r"不|未|零|无")
 
 
 def is_generic(synonym: str) -> bool:
@@ -45,6 +73,7 @@ class Indicator:
     units: tuple[str, ...]
     synonyms: tuple[str, ...]
     user_added: bool = False  # the whole key comes from the user's file
+    user_synonyms: tuple[str, ...] = ()  # synonyms the user added (they name the key wherever they stand)
 
 
 def _split_list(cell: str) -> tuple[str, ...]:
@@ -144,7 +173,8 @@ class IndicatorDictionary:
         area_words: dict[str, tuple[str, ...]] = {}
         for synonym, synonym_keys in self._by_synonym.items():
             areas = {self.indicators[key].area for key in synonym_keys}
-            if not is_generic(synonym) and len(areas) == 1:
+            # 发布信息 says nothing of 普法 by itself: only a synonym that names its area marks a sentence's area
+            if not is_generic(synonym) and len(areas) == 1 and self.names_area(synonym, synonym_keys[0]):
                 area_words[synonym] = synonym_keys
         area_words.update(markers)
         self._area_words = area_words
@@ -236,7 +266,22 @@ class IndicatorDictionary:
                 area = areas.pop()
         return area
 
-    def find_key(self, context: str, unit: str, after: str = "", area: str | None = None) -> str | None:
+    def names_area(self, synonym: str, key: str) -> bool:
+        """Whether `synonym` itself says the area of `key` (受理行政复议案件 does, 受理 does not)."""
+        indicator = self.indicators[key]
+        if indicator.user_added or synonym in indicator.user_synonyms:
+            return True  # the user said so (review queue, own dictionary)
+        stems = _AREA_STEMS.get(indicator.area)
+        return stems is None or bool(stems.search(synonym))
+
+    def in_area(self, key: str, scope: str) -> bool:
+        """Whether `scope` (the sentence around a number) says the area of `key`."""
+        stems = _AREA_STEMS.get(self.indicators[key].area)
+        return stems is None or bool(stems.search(scope))
+
+    def find_key(
+        self, context: str, unit: str, after: str = "", area: str | None = None, scope: str | None = None
+    ) -> str | None:
         """The indicator a number's context names, among those whose unit kind fits `unit`.
 
         `context` is the clause text before the number, `after` the rest of the clause after it, `area`
@@ -247,12 +292,21 @@ class IndicatorDictionary:
         synonym, one of `area` first, then dictionary order. A short, generic synonym (审结, 维持,
         满意率) of another area than `area` names nothing: 审结 in a sentence about 行政诉讼 is not the
         行政复议 count; with no area known it must stand within GENERIC_REACH characters of the number.
+
+        Structure decides too: a synonym that does not say its area (满意率, 发布信息) names its indicator only
+        when `scope` (the sentence around the number; default the clause) says the area; a synonym right
+        after another number + unit is that number's object; one after the number but beyond another number
+        is the other number's; two synonyms of one area joined by 和/、 (建议和提案N件) share the number, which
+        then names neither (left unkeyed).
         """
         joint = len(context)
         best: tuple[int, int, int] | None = None
         best_key: str | None = None
+        best_span = (0, 0)
         whole = context + after
-        for start, end, keys in self.hits(whole):
+        scope = whole if scope is None else scope
+        found = self.hits(whole)
+        for start, end, keys in found:
             if end <= joint:
                 rank = (2, end, end - start)
             elif start < joint:
@@ -280,9 +334,70 @@ class IndicatorDictionary:
                     fitting = []
             elif whole.startswith(_COMPARISONS, start):
                 fitting = []  # 同比增长 alone says nothing about which indicator changed
+            if fitting and _NEGATION.search(whole[max(0, start - 2) : start]) and not _NEGATIVE_SYNONYM.match(
+                whole[start:end]
+            ):
+                fitting = []  # 尚未审结N件: the negated verb counts what was not done
+            if (
+                fitting
+                and end <= joint
+                and _JOINED.search(whole[end:joint])
+                and _OWN_NUMBER_BEFORE.search(whole[max(0, start - 8) : start])
+            ):
+                fitting = []  # 3项重大决策事项及1项…: the synonym is the object of the number before it
+            elif (
+                fitting
+                and start >= joint
+                and (
+                    re.search(r"\d", whole[joint:start])
+                    or whole[joint:start].startswith(("、", "和", "及"))
+                    or re.match(r"\s?\d", whole[end:])
+                )
+            ):
+                fitting = []  # 9件、代表建议40件: the next item's synonym, followed by its own number
             if fitting:
-                best, best_key = rank, fitting[0]
+                fitting = [
+                    key
+                    for key in fitting
+                    if self.names_area(whole[start:end], key) or self.in_area(key, scope)
+                ]
+            if fitting:
+                best, best_key, best_span = rank, fitting[0], (start, end)
+        if (
+            best_key is not None
+            and "分别" not in whole
+            and self._coordinated(found, whole, best_key, best_span, joint)
+        ):
+            return None
         return best_key
+
+    def _coordinated(
+        self,
+        found: list[tuple[int, int, tuple[str, ...]]],
+        whole: str,
+        key: str,
+        span: tuple[int, int],
+        joint: int,
+    ) -> bool:
+        """Whether the chosen synonym is joined by 和/与/及/、 to a synonym of another key of the same area
+        (代表建议与委员提案, 建议、提案): the number counts both together."""
+        area = self.indicators[key].area
+        start, end = span
+        for other_start, other_end, keys in found:
+            if (other_end <= joint) != (end <= joint):
+                continue  # the number stands between them: each names its own side
+            if key in keys or not any(self.indicators[k].area == area for k in keys):
+                continue
+            gap = (
+                whole[other_end:start]
+                if other_end <= start
+                else whole[end:other_start]
+                if other_start >= end
+                else None
+            )
+            if gap is not None and _COORDINATION.match(gap):
+                return True
+        return False
 
 
 _LEVELS = ("省", "市", "区", "县", "镇", "乡")
@@ -351,6 +466,7 @@ def merge(shipped: Iterable[Indicator], additions: Iterable[Indicator]) -> dict[
                 units=row.units,
                 synonyms=row.synonyms,
                 user_added=True,
+                user_synonyms=row.synonyms,
             )
             continue
         merged[row.key] = Indicator(
@@ -361,6 +477,7 @@ def merge(shipped: Iterable[Indicator], additions: Iterable[Indicator]) -> dict[
             units=tuple(dict.fromkeys((*current.units, *row.units))),
             synonyms=tuple(dict.fromkeys((*current.synonyms, *row.synonyms))),
             user_added=current.user_added,
+            user_synonyms=tuple(dict.fromkeys((*current.user_synonyms, *row.synonyms))),
         )
     return merged
 

@@ -154,11 +154,17 @@ class _Reader:
 
     # -- headers and captions --------------------------------------------------------------------
     def header(self, cells: list[str], line: str, region: _Region) -> None:
-        names = [c for c in cells if c]
-        if names and _ROW_HEADER_WORDS.match(names[0]):
+        # Cells keep their places (an empty header cell stands over a column too); the corner cell above
+        # the row labels (empty, 项目, 信息内容 …) is no column.
+        names = list(cells)
+        while names and not names[-1]:
+            names.pop()
+        if names and (not names[0] or _ROW_HEADER_WORDS.match(names[0])):
             names = names[1:]
         self.note_words(line, region)
-        if names:
+        if any(c.replace(" ", "") in ("总计", "合计") for c in cells):
+            region.saw_total = True  # a 总计 header cell: the last column of the rows below is the total
+        if any(names):
             region.columns, region.parent = names, ""
             region.quiet = 0
 
@@ -191,7 +197,7 @@ class _Reader:
     # -- rows ------------------------------------------------------------------------------------
     def cell_row(self, raw: str, offset: int, cells: list[str], region: _Region) -> None:
         label = cells[0] if not _NUMBER_RE.match(cells[0]) else ""
-        values = cells[1:] if label else cells
+        values = cells[1:] if label or not cells[0] else cells
         positions: list[tuple[int, int, str]] = []
         search_from = offset + (raw.index(label) + len(label) if label else 0)
         for value in values:
@@ -225,7 +231,7 @@ class _Reader:
         elif label and _PARENT_LABEL.match(label):
             region.parent = ""
         for (start, end, raw), column in zip(cells, columns, strict=True):
-            if start < 0 or column is None:
+            if start < 0 or not column:
                 continue
             value = _number(raw)
             unit = _unit_of(column, region, self.openness)
@@ -269,12 +275,19 @@ class _Reader:
         a figure carried over from the year before or for the 复议 / 诉讼 table (cases about 信息公开 only)."""
         if region.review_table or re.search(r"结转|上年|去年", name):
             return None
+        # the 申请 table counts requests: its reasons (属于行政执法案卷 …) name no other area's figure
+        only_area = "政务公开" if region.request_table else None
         best: tuple[int, str] | None = None
         for start, end, keys in self.dictionary.hits(name):
             synonym = name[start:end]
             if is_generic(synonym):
                 continue
-            fitting = [k for k in keys if self.dictionary.unit_fits(k, unit)]
+            fitting = [
+                k
+                for k in keys
+                if self.dictionary.unit_fits(k, unit)
+                and (only_area is None or self.dictionary.indicators[k].area == only_area)
+            ]
             if fitting and (best is None or end - start > best[0]):
                 best = (end - start, fitting[0])
         return best[1] if best else None

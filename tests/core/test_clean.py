@@ -32,7 +32,7 @@ def test_fullwidth_point_only_between_digits() -> None:
 
 def test_spaces_lines_and_invisibles() -> None:
     raw = "\ufeff\u3000\u3000第一段\u200b文字  有\xa0\xa0空格\r\n\r\n\n  第二段\t\t单元格 \t 二\r第三段\x0b第四段\u2028第五段\x00\x1f"
-    assert clean_text(raw) == "第一段文字 有 空格\n第二段\t单元格\t二\n第三段\n第四段\n第五段"
+    assert clean_text(raw) == "第一段文字 有 空格\n第二段\t\t单元格\t二\n第三段\n第四段\n第五段"
 
 
 @pytest.mark.parametrize(

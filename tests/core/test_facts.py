@@ -14,10 +14,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.clean import clean_text
 from core.extract import analyse, read_clean
 from core.facts import extract_facts, iter_number_spans, parse_fact_at
 from core.models import Fact
-from tests.conftest import GOLD, REPO
+from tests.conftest import GOLD, REPO, SHARED
 
 
 def _facts(text: str) -> list[tuple[float, str]]:
@@ -476,6 +477,7 @@ def test_character_cap_stops_at_a_sentence_end() -> None:
 
 def test_reading_in_chunks_finds_what_one_pass_finds(corpus_dir: Path) -> None:
     """Chunks end just after a sentence delimiter, which no pattern crosses: same facts as one pass."""
+    from core.fact_rules import _follow_activity, _unkey_parts
     from core.facts import FactExtractor, _Context, _drop_restatements
 
     text = "\n".join(read_clean(path) for path in sorted(corpus_dir.glob("*.txt"))[:12])
@@ -483,7 +485,10 @@ def test_reading_in_chunks_finds_what_one_pass_finds(corpus_dir: Path) -> None:
     extractor = FactExtractor()
     chunked = extractor.extract_bounded(text, max_facts=10**9, max_chars=10**9)
     assert not chunked.truncated
-    one_pass = _drop_restatements(text, extractor._extract_range(_Context.build(text), 0, len(text)))
+    raw = extractor._extract_range(_Context.build(text), 0, len(text))
+    _follow_activity(raw, extractor.dictionary)
+    _unkey_parts(raw, text)
+    one_pass = _drop_restatements(text, raw)
     assert chunked.facts == one_pass
 
 
@@ -651,3 +656,140 @@ def test_rates_joined_without_jun_share_one_number() -> None:
 def test_size_of_another_bodys_policy_package_is_no_fact() -> None:
     text = "云溪区统计局2023年法治政府建设情况报告\n全面落实国家20条稳经济政策措施和省15条助企政策，我局制定配套措施6条。\n"
     assert [(f.value, f.unit) for f in analyse(text, "x.txt").facts] == [(6, "条")]
+
+
+# --- keys from the clause's structure (fixtures in the tests' own words) -------------------------------
+
+
+def _keys(text: str) -> list[tuple[float, str | None]]:
+    return [(fact.value, fact.key) for fact in extract_facts(text)]
+
+
+def test_a_bare_rate_word_names_its_indicator_only_where_the_sentence_says_the_area() -> None:
+    assert _keys("走访重点企业，企业满意率95%。") == [(95, None)]
+    assert _keys("医院急诊抢救成功率91%。") == [(91, None)]
+    assert _keys("办理群众诉求2000件，满意率98%。") == [
+        (2000, "disputes.hotline_requests"),
+        (98, "disputes.hotline_satisfaction_rate"),
+    ]
+
+
+def test_publishing_counts_are_education_figures_only_about_law() -> None:
+    assert _keys("门户网站全年发布信息300条。") == [(300, None)]
+    assert _keys("普法公众号全年发布信息300条。") == [(300, "education.content_published")]
+
+
+def test_the_heading_tells_the_area_of_the_figures_below_it() -> None:
+    assert _keys("（二）加强普法宣传\n全年开展专题培训6场。") == [(6, "education.trainings")]
+    assert _keys("（二）发展旅游服务\n全年开展专题培训6场。") == [(6, None)]
+
+
+def test_two_joined_objects_sharing_one_number_name_neither() -> None:
+    assert _keys("办理人大代表建议和政协提案120件。") == [(120, None)]
+    assert _keys("办理人大代表建议30件、政协提案20件。") == [(30, "npc.suggestions"), (20, "npc.proposals")]
+
+
+def test_a_noun_right_after_a_number_is_that_numbers_object() -> None:
+    keys = _keys("审议5项重大行政决策事项及3项听证事项。")
+    assert keys == [(5, "decision.major"), (3, "decision.hearings")]
+
+
+def test_a_breakdown_in_brackets_is_not_the_agencys_figure() -> None:
+    keys = _keys("收到行政复议申请40件，不予受理9件（其中转送5件，告知处理4件），受理31件。")
+    assert keys == [
+        (40, "review.received"),
+        (9, "review.not_accepted"),
+        (5, None),
+        (4, None),
+        (31, "review.accepted"),
+    ]
+
+
+def test_only_a_rank_in_a_law_assessment_is_the_assessment_rank() -> None:
+    assert _keys("法治政府建设考核全市第一。")[0][1] == "assessment.rank"
+    assert _keys("深化法治建设，群众安全感全市第一。")[0][1] is None
+
+
+def test_discipline_cases_are_not_enforcement_cases() -> None:
+    assert _keys("严肃执纪问责，全年共立案15宗。") == [(15, None)]
+
+
+def test_a_users_own_synonym_names_its_key_anywhere(tmp_path: Path) -> None:
+    from core.indicators import add_user_synonym, load_dictionary
+
+    add_user_synonym("education.content_published", "推送图文", tmp_path)
+    dictionary = load_dictionary(tmp_path)
+    assert [f.key for f in extract_facts("门户网站推送图文300条。", dictionary)] == [
+        "education.content_published"
+    ]
+
+
+def test_ensured_results_count_in_the_years_work_but_not_in_the_plans() -> None:
+    text = (
+        "一、2023年主要工作\n组织全员学法考试，确保参考率和通过率均达到100%。\n"
+        "二、2024年工作安排\n继续组织学法考试，确保参考率达到100%。\n"
+    )
+    facts = extract_facts(text)
+    assert [(f.value, f.key) for f in facts] == [(100, "education.exam_rate"), (100, "education.exam_rate")]
+    assert all(f.start < text.index("二、") for f in facts)
+    # a part headed by a later year than the part before it is the plan, whatever its heading says
+    later = "一、2023年工作回顾\n审结案件9件。\n二、2024年主要任务\n确保审查率达到100%。\n"
+    assert [f.value for f in extract_facts(later)] == [9]
+    assert extract_facts("力争纠错率控制在10%以内。") == []
+
+
+def test_quoted_names_sharing_one_share_are_one_fact_each() -> None:
+    facts = extract_facts("许可事项的“当场办”和“网上办”占比均达到100%。")
+    assert [f.value for f in facts] == [100, 100]
+
+
+def test_a_chinese_numeral_counting_the_items_just_listed() -> None:
+    assert [f.value for f in extract_facts("修订了甲会议、乙会议、丙会议三份议事规则。")] == [3]
+    assert [f.value for f in extract_facts("向街道和执法、服务两个领域集中。")] == [2]
+    assert extract_facts("修订了甲会议、乙会议三份议事规则。") == []  # two items named, three counted: no list count
+
+
+def test_real_dev_sentences_of_these_shapes_are_read() -> None:
+    """The dev set's 确保…均达到 / “甲”和“乙”…均达到 / listed-items numerals, read from ../shared at run time."""
+    gold = SHARED / "gold" / "dev" / "gold.tsv"
+    if not gold.is_file():
+        pytest.skip("../shared/gold/dev is not present")
+    rows = [line.split("\t") for line in gold.read_text(encoding="utf-8").splitlines()[1:] if line.strip()]
+    shapes = re.compile(r"^确保.{1,20}均达到\d|”和“.{1,12}”.{0,6}均达到\d|、[^、，。]{1,12}[二三四五六七八九]份")
+    wanted = [row for row in rows if shapes.search(row[4])]
+    assert len(wanted) >= 3
+    for row in wanted:
+        text = read_clean(SHARED / "gold" / "dev" / f"{row[0]}.txt")
+        at = text.find(clean_text(row[4]))
+        assert at >= 0
+        found = [f for f in extract_facts(text) if at <= f.start < at + len(row[4])]
+        assert any(math.isclose(f.value, float(row[2])) for f in found), row[4]
+
+
+def test_criminal_cases_are_no_enforcement_figure() -> None:
+    assert _keys("全年刑事立案320宗，同比下降5%。")[0] == (320, None)
+    assert _keys("全年立案查处违法行为320宗。") == [(320, "enforcement.penalty_cases")]
+
+
+def test_issuer_level_between_verb_and_document_and_general_units() -> None:
+    assert _keys("全年印发县政府规范性文件7份。") == [(7, "normdoc.issued")]
+    assert _keys("出台规范性文件9项、废止4项。") == [(9, "normdoc.issued"), (4, "normdoc.repealed")]
+    assert _keys("完成各类人民调解300余宗。") == [(300, "disputes.mediated")]
+    assert _keys("依申请公开政府信息6件，主动公开政府信息900条。") == [(6, "openness.requests"), (900, "openness.proactive")]
+
+
+def test_a_cut_indicator_needs_its_verb_near_the_figure() -> None:
+    assert _keys("涉及证明材料的事项80项，证明材料120件，已全部取消。") == [
+        (80, None),
+        (120, "service.certificates_cut"),
+    ]
+
+
+def test_a_negated_verb_names_no_indicator() -> None:
+    assert _keys("行政复议案件13件，其中审结10件。")[1] == (10, "review.concluded")
+    assert _keys("收到行政复议申请20件，不受理2件。") == [(20, "review.received"), (2, "review.not_accepted")]
+
+
+def test_review_and_suits_about_information_requests_are_not_the_agencys_review_figures() -> None:
+    assert [k for _, k in _keys("政府信息公开行政复议12件，其中结果维持5件。")] == [None, None]
+    assert _keys("全年收到行政复议申请12件。") == [(12, "review.received")]

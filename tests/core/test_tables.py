@@ -103,3 +103,92 @@ def test_real_openness_report_pdf() -> None:
     lines = {f.sentence for f in facts if "申请数量" in f.sentence}
     for line in lines:
         assert sum(1 for f in facts if f.sentence == line) == 1
+
+
+def test_an_empty_cell_keeps_the_cells_after_it_in_their_columns(tmp_path: Path) -> None:
+    path = make_docx(
+        tmp_path / "公开年报.docx",
+        ["云溪区2023年政府信息公开工作年度报告", "二、主动公开政府信息情况"],
+        [[["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"], ["行政规范性文件", "4", "", "22"]]],
+    )
+    text = read_clean(path)
+    row = next(line for line in text.split("\n") if line.startswith("行政规范性文件"))
+    assert row.split("\t") == ["行政规范性文件", "4", "", "22"]  # cleaning keeps the empty cell
+    cells = [f for f in table_facts(text, default_dictionary()) if f.sentence == row]
+    assert [(f.value, text[f.start : f.end]) for f in cells] == [(4, "4"), (22, "22")]
+    assert cells[0].key == "normdoc.issued"
+    assert cells[1].key != "normdoc.repealed"  # 22 stands under 现行有效件数, not under 本年废止件数
+
+
+def test_an_empty_header_cell_stands_over_its_column() -> None:
+    text = OPENNESS_TITLE + "项目\t本年制发件数\t\t现行有效件数\n行政规范性文件\t4\t9\t22\n"
+    cells = _cells(text)
+    assert [v for v, _, _, _ in cells] == [4, 22]  # the cell under the empty header has no name: no fact
+
+
+def test_real_openness_report_texts_give_table_facts_on_their_cells() -> None:
+    for name in ("pdf01.pdf", "pdf02.pdf"):
+        path = SHARED / "realfiles" / name
+        if not path.is_file():
+            pytest.skip("../shared/realfiles is not present")
+        text = read_clean(path)
+        cells = table_facts(text, default_dictionary())
+        assert len(cells) >= 20, name
+        for fact in cells:
+            assert text[fact.start : fact.end].replace(",", "").replace(".", "").isdigit()
+            assert fact.unit == "件" or fact.unit.endswith("元")
+
+
+def test_docx_request_table_with_merged_cells_gives_only_the_totals(tmp_path: Path) -> None:
+    """The national 申请 table as a .docx writes it: merged header cells come out empty, the 总计 column last."""
+    path = make_docx(
+        tmp_path / "公开年报.docx",
+        ["某区2023年政府信息公开工作年度报告", "三、收到和处理政府信息公开申请情况"],
+        [
+            [
+                ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "", "申请人情况", "", "", "", "", "", ""],
+                ["", "", "自然人", "法人或其他组织", "", "", "", "", "总计"],
+                ["", "", "", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", ""],
+                ["一、本年新收政府信息公开申请数量", "", "12", "3", "0", "0", "1", "0", "16"],
+                ["二、上年结转政府信息公开申请数量", "", "2", "0", "0", "0", "0", "0", "2"],
+                ["三、本年度办理结果", "（一）予以公开", "6", "2", "0", "0", "0", "0", "8"],
+                ["", "（二）部分公开", "1", "0", "0", "0", "0", "0", "1"],
+            ]
+        ],
+    )
+    text = read_clean(path)
+    cells = table_facts(text, default_dictionary())
+    assert [(f.value, f.unit) for f in cells] == [(16, "件"), (2, "件"), (8, "件"), (1, "件")]
+    assert cells[0].key == "openness.requests" and cells[1].key is None
+    for fact in cells:  # each on the 总计 cell: the last number of its row
+        line_end = text.index("\n", fact.start) if "\n" in text[fact.start :] else len(text)
+        assert fact.end == line_end
+
+
+def test_xlsx_table_with_an_empty_cell(tmp_path: Path) -> None:
+    from tests.core.test_sheet import make_xlsx
+
+    path = tmp_path / "公开年报.xlsx"
+    path.write_bytes(
+        make_xlsx(
+            {
+                "主动公开": [
+                    ["某区2023年政府信息公开工作年度报告"],
+                    ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+                    ["行政规范性文件", 5, None, 31],
+                ]
+            }
+        )
+    )
+    text = read_clean(path)
+    cells = [f for f in table_facts(text, default_dictionary()) if f.sentence.startswith("行政规范性文件")]
+    assert [(f.value, text[f.start : f.end]) for f in cells] == [(5, "5"), (31, "31")]
+    assert cells[0].key == "normdoc.issued" and cells[1].key != "normdoc.repealed"
+
+
+def test_the_request_tables_reason_rows_name_no_other_areas_figure() -> None:
+    text = OPENNESS_TITLE + (
+        "三、收到和处理政府信息公开申请情况\n申请人情况\n自然人\n法人或其他组织\n总计\n"
+        "（三）不予公开\n7.属于行政执法案卷1 0 0 0 0 0 1\n"
+    )
+    assert [(v, key) for v, _, _, key in _cells(text)] == [(1, None)]
