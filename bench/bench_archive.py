@@ -104,6 +104,22 @@ def floor_build(folder: Path, db_path: Path, every: int = 0) -> tuple[float, flo
     return time.perf_counter() - started, time.process_time() - cpu
 
 
+_FLOOR_CHILD = r"""
+import json, sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[3])
+import bench_archive
+wall, cpu = bench_archive.floor_build(Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[4]))
+print(json.dumps({"wall": wall, "cpu": cpu, "steps": bench_archive._FLOOR_STEPS}))
+"""
+
+
+def start_floor(folder: Path, db_path: Path, every: int) -> subprocess.Popen[str]:
+    """The floor in a child process (for --side-by-side); its result is the JSON line on its stdout."""
+    return subprocess.Popen([sys.executable, "-c", _FLOOR_CHILD, str(folder), str(db_path), str(REPO / "bench"),
+                             str(every)], stdout=subprocess.PIPE, text=True)
+
+
 def report_lines(rng: random.Random, paragraphs: list[list[str]], i: int) -> list[str]:
     """A report-like text of about TARGET_BYTES: a real report's first line, a numbered 编号 line, then its
     other paragraphs shuffled (the same shape fast_build stores and the index bench measures)."""
@@ -269,6 +285,8 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the corpus and archives")
     parser.add_argument("--every", type=int, default=10_000,
                         help="print the floor's and the import's wall and CPU time per this many files (0: off)")
+    parser.add_argument("--side-by-side", action="store_true",
+                        help="run the floor (its own process) and the import at the same time: compare CPU times")
     parser.add_argument("--code", type=Path, default=REPO,
                         help="checkout whose core the import child runs (default: this one); its commit is printed")
     parser.add_argument("--search-only", type=Path, default=None, metavar="ARCHIVE",
@@ -315,14 +333,24 @@ def main() -> None:
                 Path(str(work / name) + suffix).unlink(missing_ok=True)
         os.sync() if hasattr(os, "sync") else None
         load_start = " / ".join(f"{x:.1f}" for x in os.getloadavg())
-        floor, floor_cpu = floor_build(corpus, work / "floor.sqlite", args.every)
-        print(f"floor: {floor:.1f} s ({floor_cpu:.1f} s CPU); load {load_start} before it", file=sys.stderr)
-        floor_steps = _FLOOR_STEPS[:]
-        load_mid = " / ".join(f"{x:.1f}" for x in os.getloadavg())
         commit = commit_of(args.code)
-        print(f"import: code at {args.code} ({commit})", file=sys.stderr, flush=True)
-        imp = run_import(corpus, work / "archive.sqlite", args.workers, args.code, args.every)
-        print(f"import: {imp}", file=sys.stderr)
+        if args.side_by_side:
+            floor_child = start_floor(corpus, work / "floor.sqlite", args.every)
+            load_mid = load_start
+            print(f"import: code at {args.code} ({commit}), side by side with the floor", file=sys.stderr, flush=True)
+            imp = run_import(corpus, work / "archive.sqlite", args.workers, args.code, args.every)
+            print(f"import: {imp}", file=sys.stderr)
+            floor_out = json.loads((floor_child.communicate()[0] or "{}").strip().splitlines()[-1])
+            floor, floor_cpu, floor_steps = floor_out["wall"], floor_out["cpu"], floor_out["steps"]
+            print(f"floor: {floor:.1f} s ({floor_cpu:.1f} s CPU)", file=sys.stderr)
+        else:
+            floor, floor_cpu = floor_build(corpus, work / "floor.sqlite", args.every)
+            print(f"floor: {floor:.1f} s ({floor_cpu:.1f} s CPU); load {load_start} before it", file=sys.stderr)
+            floor_steps = _FLOOR_STEPS[:]
+            load_mid = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+            print(f"import: code at {args.code} ({commit})", file=sys.stderr, flush=True)
+            imp = run_import(corpus, work / "archive.sqlite", args.workers, args.code, args.every)
+            print(f"import: {imp}", file=sys.stderr)
         again = run_import(corpus, work / "archive.sqlite", args.workers, args.code)
         print(f"again: {again}", file=sys.stderr)
         with sqlite3.connect(work / "archive.sqlite") as conn:
@@ -353,7 +381,7 @@ def main() -> None:
                       f"| … ours / the floor's, each {args.every:,} | {per} | ≤ 1.2× |\n")
         print(f"""
 ### Import and search, {args.n:,} reports ({size / 1e6:.0f} MB of text) — {stamp}
-Machine: {machine()}; load average before the floor {load_start}, before the import {load_mid}, at the end {load} (other work was running). Command: `.venv/bin/python bench/bench_archive.py --n {args.n} --workers {args.workers}`; import code {commit}.
+Machine: {machine()}; load average before the floor {load_start}, before the import {load_mid}, at the end {load} (other work was running). Command: `.venv/bin/python bench/bench_archive.py {' '.join(sys.argv[1:])}`; import code {commit}{'; the floor and the import ran at the same time, each in its own processes' if args.side_by_side else ''}.
 
 | measure | result | target |
 |---|---|---|
