@@ -105,18 +105,16 @@ def store_document(conn: sqlite3.Connection, item: Processed) -> int:
         "INSERT INTO documents(title, source_name, source_path, fmt, encoding, size, char_count,"
         " sha_original, sha_text, agency, region, report_year, period, publish_date, doc_type,"
         " overrides, missing_parts, late, fact_count, warnings, indexed_title,"
-        " imported_at, analysed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'{}',?,?,?,?,?,?,?)",
+        " imported_at, analysed_at, source_mtime_ns) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'{}',?,?,?,?,?,?,?,?)",
         (
             title, item.name, os.path.abspath(item.path) if item.path else "", item.fmt, item.encoding, item.size, len(item.text),
             item.sha_original, item.sha_text, cols["agency"], cols["region"], cols["report_year"],
             cols["period"], cols["publish_date"], cols["doc_type"], cols["missing_parts"], cols["late"],
             len(analysis.facts), json.dumps(item.warnings, ensure_ascii=False), indexed_title, _now(),
-            cols["analysed_at"],
+            cols["analysed_at"], item.mtime_ns,
         ),
     )
     doc_id = int(cur.lastrowid or 0)
-    if item.mtime_ns is not None:
-        conn.execute("UPDATE documents SET source_mtime_ns = ? WHERE id = ?", (item.mtime_ns, doc_id))
     conn.execute(
         "INSERT INTO analyses(doc_id, auto_meta, sections, structure) VALUES (?, ?, ?, ?)",
         (doc_id, cols["auto_meta"], cols["sections"], cols["structure"]),
