@@ -79,17 +79,45 @@ def build_corpus(folder: Path, n: int, seed: int = 7) -> int:
     return total
 
 
-def floor_build(folder: Path, db_path: Path) -> tuple[float, float]:
+_FLOOR_STEPS: list[dict[str, float]] = []  # floor_build's per-`every` wall and CPU seconds
+
+
+def floor_build(folder: Path, db_path: Path, every: int = 0) -> tuple[float, float]:
+    """The floor; with `every`, also records (in _FLOOR_STEPS) the wall and CPU seconds of each `every` files."""
+    _FLOOR_STEPS.clear()
     started, cpu = time.perf_counter(), time.process_time()
     conn = sqlite3.connect(db_path, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("CREATE VIRTUAL TABLE t USING fts5(name, body, tokenize='trigram')")
     conn.execute("BEGIN")
-    for path in sorted(folder.rglob("*.txt")):
+    mark = (started, cpu)
+    for i, path in enumerate(sorted(folder.rglob("*.txt")), 1):
         conn.execute("INSERT INTO t(name, body) VALUES (?, ?)", (path.name, path.read_text(encoding="utf-8")))
+        if every and i % every == 0:
+            now = (time.perf_counter(), time.process_time())
+            _FLOOR_STEPS.append({"done": i, "wall": now[0] - mark[0], "cpu": now[1] - mark[1]})
+            print(f"floor {i}: {now[0] - mark[0]:.1f} s ({now[1] - mark[1]:.1f} s CPU) for the last {every}",
+                  file=sys.stderr, flush=True)
+            mark = now
     conn.execute("COMMIT")
     conn.close()
     return time.perf_counter() - started, time.process_time() - cpu
+
+
+_FLOOR_CHILD = r"""
+import json, sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[3])
+import bench_archive
+wall, cpu = bench_archive.floor_build(Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[4]))
+print(json.dumps({"wall": wall, "cpu": cpu, "steps": bench_archive._FLOOR_STEPS}))
+"""
+
+
+def start_floor(folder: Path, db_path: Path, every: int) -> subprocess.Popen[str]:
+    """The floor in a child process (for --side-by-side); its result is the JSON line on its stdout."""
+    return subprocess.Popen([sys.executable, "-c", _FLOOR_CHILD, str(folder), str(db_path), str(REPO / "bench"),
+                             str(every)], stdout=subprocess.PIPE, text=True)
 
 
 def report_lines(rng: random.Random, paragraphs: list[list[str]], i: int) -> list[str]:
@@ -134,13 +162,40 @@ def fast_build(path: Path, n: int, seed: int = 7) -> float:
 
 
 _CHILD = r"""
-import json, resource, sys, time
+import json, os, resource, sys, time
 sys.path.insert(0, sys.argv[4])
 from core.archive import Archive
 workers = None if sys.argv[3] == "auto" else int(sys.argv[3])
+every = int(sys.argv[5])
+tick = os.sysconf("SC_CLK_TCK")
+
+def cpu_all():
+    # this process + its live workers (/proc) + the ones already ended (RUSAGE_CHILDREN)
+    total = time.process_time()
+    total += sum(getattr(resource.getrusage(resource.RUSAGE_CHILDREN), f) for f in ("ru_utime", "ru_stime"))
+    me = str(os.getpid())
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else []:
+        if entry.isdigit():
+            try:
+                fields = open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if fields[1] == me:
+                total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+steps = []
+mark = [time.perf_counter(), cpu_all(), time.process_time()]
+def progress(done, total, message):
+    if every and done % every == 0 and done and (not steps or steps[-1]["done"] != done):
+        now = [time.perf_counter(), cpu_all(), time.process_time()]
+        steps.append({"done": done, "wall": now[0] - mark[0], "cpu": now[1] - mark[1], "main_cpu": now[2] - mark[2]})
+        print(json.dumps(steps[-1]), file=sys.stderr, flush=True)
+        mark[:] = now
+
 t = time.perf_counter()
 with Archive.open(sys.argv[1]) as archive:
-    report = archive.import_paths([sys.argv[2]], workers=workers)
+    report = archive.import_paths([sys.argv[2]], progress=progress, workers=workers)
 elapsed = time.perf_counter() - t
 print(json.dumps({
     "seconds": elapsed,
@@ -150,17 +205,28 @@ print(json.dumps({
     "rss_children_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
     "cpu": sum(resource.getrusage(who).ru_utime + resource.getrusage(who).ru_stime
                for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)),
+    "steps": steps,
 }))
 """
 
 
-def run_import(folder: Path, db_path: Path, workers: str) -> dict[str, float]:
+def run_import(folder: Path, db_path: Path, workers: str, code: Path = REPO, every: int = 0) -> dict[str, Any]:
+    """Our import in a child process running the code in `code` (default: this checkout)."""
     out = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(db_path), str(folder), workers, str(REPO)],
-        check=True, capture_output=True, text=True, env={**os.environ, "REPORT_ARCHIVE_HOME": str(db_path.parent / "home")},
+        [sys.executable, "-c", _CHILD, str(db_path), str(folder), workers, str(code), str(every)],
+        check=True, stdout=subprocess.PIPE, text=True,
+        env={**os.environ, "REPORT_ARCHIVE_HOME": str(db_path.parent / "home")},
     )
-    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
+
+
+def commit_of(code: Path) -> str:
+    out = subprocess.run(["git", "-C", str(code), "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                         check=False)
+    dirty = subprocess.run(["git", "-C", str(code), "status", "--porcelain", "--untracked-files=no"],
+                           capture_output=True, text=True, check=False).stdout.strip()
+    return (out.stdout.strip() or "?") + (" + uncommitted changes" if dirty else "")
 
 
 def time_searches(db_path: Path, queries: list[str], repeats: int) -> dict[str, Any]:
@@ -217,6 +283,12 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--workdir", type=Path, default=None, help="default: a new temporary folder")
     parser.add_argument("--keep", action="store_true", help="keep the corpus and archives")
+    parser.add_argument("--every", type=int, default=10_000,
+                        help="print the floor's and the import's wall and CPU time per this many files (0: off)")
+    parser.add_argument("--side-by-side", action="store_true",
+                        help="run the floor (its own process) and the import at the same time: compare CPU times")
+    parser.add_argument("--code", type=Path, default=REPO,
+                        help="checkout whose core the import child runs (default: this one); its commit is printed")
     parser.add_argument("--search-only", type=Path, default=None, metavar="ARCHIVE",
                         help="only time searches on an existing archive")
     parser.add_argument("--search-scale", type=int, default=None, metavar="N",
@@ -260,11 +332,26 @@ def main() -> None:
             for suffix in ("", "-wal", "-shm"):
                 Path(str(work / name) + suffix).unlink(missing_ok=True)
         os.sync() if hasattr(os, "sync") else None
-        floor, floor_cpu = floor_build(corpus, work / "floor.sqlite")
-        print(f"floor: {floor:.1f} s", file=sys.stderr)
-        imp = run_import(corpus, work / "archive.sqlite", args.workers)
-        print(f"import: {imp}", file=sys.stderr)
-        again = run_import(corpus, work / "archive.sqlite", args.workers)
+        load_start = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+        commit = commit_of(args.code)
+        if args.side_by_side:
+            floor_child = start_floor(corpus, work / "floor.sqlite", args.every)
+            load_mid = load_start
+            print(f"import: code at {args.code} ({commit}), side by side with the floor", file=sys.stderr, flush=True)
+            imp = run_import(corpus, work / "archive.sqlite", args.workers, args.code, args.every)
+            print(f"import: {imp}", file=sys.stderr)
+            floor_out = json.loads((floor_child.communicate()[0] or "{}").strip().splitlines()[-1])
+            floor, floor_cpu, floor_steps = floor_out["wall"], floor_out["cpu"], floor_out["steps"]
+            print(f"floor: {floor:.1f} s ({floor_cpu:.1f} s CPU)", file=sys.stderr)
+        else:
+            floor, floor_cpu = floor_build(corpus, work / "floor.sqlite", args.every)
+            print(f"floor: {floor:.1f} s ({floor_cpu:.1f} s CPU); load {load_start} before it", file=sys.stderr)
+            floor_steps = _FLOOR_STEPS[:]
+            load_mid = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+            print(f"import: code at {args.code} ({commit})", file=sys.stderr, flush=True)
+            imp = run_import(corpus, work / "archive.sqlite", args.workers, args.code, args.every)
+            print(f"import: {imp}", file=sys.stderr)
+        again = run_import(corpus, work / "archive.sqlite", args.workers, args.code)
         print(f"again: {again}", file=sys.stderr)
         with sqlite3.connect(work / "archive.sqlite") as conn:
             text_mb = conn.execute("SELECT sum(length(CAST(text AS BLOB))) FROM texts").fetchone()[0] / 1e6
@@ -276,24 +363,37 @@ def main() -> None:
         multi = time_searches(work / "archive.sqlite", QUERIES_MULTI, args.repeats)
         single = time_searches(work / "archive.sqlite", QUERIES_SINGLE, args.repeats)
         ratio = imp["seconds"] / floor
+        cpu_ratio = imp["cpu"] / floor_cpu
         peak = imp["rss_self_mb"] + imp["rss_children_mb"]
         stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
         load = " / ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+        steps = imp.get("steps") or []
+        growth = ""
+        if steps and floor_steps:
+            ours = " / ".join(f"{st['cpu'] * 1000 / args.every:.1f}" for st in steps)
+            theirs = " / ".join(f"{st['cpu'] * 1000 / args.every:.1f}" for st in floor_steps)
+            worst = max(st["cpu"] for st in steps) / steps[0]["cpu"]
+            worst_floor = max(st["cpu"] for st in floor_steps) / floor_steps[0]["cpu"]
+            per = " / ".join(f"{a['cpu'] / b['cpu']:.2f}" for a, b in zip(steps, floor_steps, strict=False))
+            growth = (f"| CPU per report, each {args.every:,} in turn: ours (ms) | {ours} (worst {worst:.2f}× the first) |"
+                      f" each within 1.2× of the first |\n"
+                      f"| … the floor's (ms) | {theirs} (worst {worst_floor:.2f}× the first) | |\n"
+                      f"| … ours / the floor's, each {args.every:,} | {per} | ≤ 1.2× |\n")
         print(f"""
 ### Import and search, {args.n:,} reports ({size / 1e6:.0f} MB of text) — {stamp}
-Machine: {machine()}; load average at the end {load} (other work was running). Command: `.venv/bin/python bench/bench_archive.py --n {args.n} --workers {args.workers}`.
+Machine: {machine()}; load average before the floor {load_start}, before the import {load_mid}, at the end {load} (other work was running). Command: `.venv/bin/python bench/bench_archive.py {' '.join(sys.argv[1:])}`; import code {commit}{'; the floor and the import ran at the same time, each in its own processes' if args.side_by_side else ''}.
 
 | measure | result | target |
 |---|---|---|
 | bare FTS5 trigram build (reading included) — the floor: wall (CPU) | {floor:.1f} s ({floor_cpu:.1f} s) | |
 | our import end to end ({imp['imported']:.0f} imported, {imp['duplicate']:.0f} duplicate, {imp['failed']:.0f} failed): wall (CPU, all processes) | {imp['seconds']:.1f} s ({imp['cpu']:.1f} s) | |
-| ratio import / floor | **{ratio:.2f}×** | ≤ 1.2× |
-| re-import of the same folder ({again['duplicate']:.0f} skipped as unchanged): wall (CPU) / share of the first import | {again['seconds']:.1f} s ({again['cpu']:.1f} s) / **{again['seconds'] / imp['seconds'] * 100:.1f} %** | ≤ 10 % |
+| ratio import / floor: wall (CPU) | {ratio:.2f}× (**{cpu_ratio:.2f}×** CPU, on 2 cores against the floor's one) | ≤ 1.2× |
+{growth}| re-import of the same folder ({again['duplicate']:.0f} skipped as unchanged): wall (CPU) / share of the first import | {again['seconds']:.1f} s ({again['cpu']:.1f} s) / **{again['seconds'] / imp['seconds'] * 100:.1f} %** | ≤ 10 % |
 | peak RSS during import: main process / largest worker / sum | {imp['rss_self_mb']:.0f} / {imp['rss_children_mb']:.0f} / **{peak:.0f} MB** | ≤ 500 MB |
 | search top 20 + snippets, 2+ characters ({len(QUERIES_MULTI)} distinct queries × {args.repeats}): p50 / p95 / max (CPU p95) | {multi['p50']:.1f} / **{multi['p95']:.1f}** / {multi['max']:.1f} ms ({multi['cpu_p95']:.1f}) | p95 ≤ 20 / 30 / 50 ms at 10k / 30k / 100k |
 | search top 20 + snippets, 1 character ({len(QUERIES_SINGLE)} distinct queries × {args.repeats}): p50 / p95 / max (CPU p95) | {single['p50']:.1f} / **{single['p95']:.1f}** / {single['max']:.1f} ms ({single['cpu_p95']:.1f}) | p95 ≤ 50 / 75 / 100 ms |
 | archive on disk (originals + text + facts + index) / text it holds / floor's trigram table | {archive_mb:.1f} MB / {text_mb:.1f} MB / {floor_mb:.1f} MB | |
-""")
+""", flush=True)
     finally:
         if not args.keep and args.workdir is None:
             shutil.rmtree(work, ignore_errors=True)

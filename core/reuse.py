@@ -322,6 +322,8 @@ def invalidate(conn: sqlite3.Connection, doc_ids: Sequence[int]) -> None:
 
 def _invalidate_later(conn: sqlite3.Connection, doc_id: int, keys: Sequence[int]) -> None:
     """Results of later-year documents sharing keys with doc_id (only when some exist: cheap on import)."""
+    if conn.execute("SELECT 1 FROM reuse_results LIMIT 1").fetchone() is None:
+        return  # nothing stored to go stale (an import into an archive never checked): no scan of `documents`
     row = conn.execute("SELECT report_year FROM documents WHERE id = ?", (doc_id,)).fetchone()
     year = row[0] if row else None
     if year is None:

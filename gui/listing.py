@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -12,7 +13,7 @@ from gui.models import SNIPPET_COLUMN
 
 if TYPE_CHECKING:
     from core.archive import Archive
-    from core.models import Document, Tag
+    from core.models import Tag
     from gui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -45,21 +46,34 @@ def _interrupted(exc: BaseException | None, cancelled: type[BaseException]) -> b
 
 
 def sort_in_python(archive: Archive, ids: list[int], key: str, descending: bool) -> list[int]:
-    """Sort on what core cannot sort (tags, structure, 重复率) by fetching the rows (reader thread)."""
+    """Sort on what core cannot sort (tags, structure, 重复率) on the reader thread.
+
+    Reads only the columns the order needs, over the whole table in one query (no Document objects): at
+    100,000 reports that is a fraction of a second where fetching every row as a Document took seconds.
+    """
     if key == "@reuse":
         from gui.reuse_view import sort_ids
 
         return sort_ids(archive, ids, descending)
-    docs = archive.get_documents(ids)
+    wanted = set(ids)
+    conn = archive.connection
     if key == "@tags":
-        docs.sort(key=lambda d: ("、".join(d.tags) or "\uffff", d.id), reverse=descending)
-    else:  # structure: complete first, then by number of missing parts, late last
-        def rank(d: Document) -> tuple[int, int, int, int]:
-            annual = d.doc_type in ("法治政府建设年度报告", "法治政府建设工作报告")
-            return (0 if annual else 1, len(d.missing_parts), 1 if d.late else 0, d.id)
-
-        docs.sort(key=rank, reverse=descending)
-    return [d.id for d in docs]
+        names: dict[int, list[str]] = {}
+        for doc_id, name in conn.execute(
+            "SELECT dt.doc_id, t.name FROM document_tags dt JOIN tags t ON t.id = dt.tag_id"
+            " ORDER BY t.name COLLATE NOCASE"
+        ):
+            if doc_id in wanted:
+                names.setdefault(int(doc_id), []).append(str(name))
+        joined = {doc_id: "、".join(tags) for doc_id, tags in names.items()}
+        return sorted(ids, key=lambda i: (joined.get(i) or "\uffff", i), reverse=descending)
+    # structure: annual reports first, then by number of missing parts, late last (as the 结构 column reads)
+    annual = ("法治政府建设年度报告", "法治政府建设工作报告")
+    rank: dict[int, tuple[int, int, int, int]] = {}
+    for doc_id, doc_type, missing, late in conn.execute("SELECT id, doc_type, missing_parts, late FROM documents"):
+        if doc_id in wanted:
+            rank[doc_id] = (0 if doc_type in annual else 1, len(json.loads(missing or "[]")), 1 if late else 0, doc_id)
+    return sorted((i for i in ids if i in rank), key=lambda i: rank[i], reverse=descending)
 
 
 class Listing:

@@ -31,7 +31,7 @@ from core.models import (
     ImportReport,
     Outcome,
 )
-from core.store.documents import _Batch, _existing, _unchanged, store_in_savepoint
+from core.store.documents import _Batch, _existing, _unchanged, bulk_writes, store_in_savepoint
 
 log = logging.getLogger(__name__)
 
@@ -170,15 +170,16 @@ def run_import(
         _pooled(todo, n_workers, limit, sizes, cancel) if n_workers > 0 else (_process_path(p, d) for p, d in todo)
     )
     try:
-        for item in results:
-            if cancelled():
-                break
-            item.mtime_ns = mtimes.get(item.path)
-            outcome = _store_one(conn, batch, item, archive_path)
-            finish(outcome)
-            batch.maybe_commit()
-        cancelled()  # the pool stops at once on cancel: say so even when no file was left to break on
-        batch.commit()
+        with bulk_writes(conn):
+            for item in results:
+                if cancelled():
+                    break
+                item.mtime_ns = mtimes.get(item.path)
+                outcome = _store_one(conn, batch, item, archive_path)
+                finish(outcome)
+                batch.maybe_commit()
+            cancelled()  # the pool stops at once on cancel: say so even when no file was left to break on
+            batch.commit()
         _end_run(conn, run_id)  # done, or cancelled by the user: nothing to resume
     except BaseException:
         batch.rollback()

@@ -8,7 +8,8 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
@@ -27,10 +28,19 @@ from core.store import index
 log = logging.getLogger(__name__)
 
 
-BATCH_DOCS = 50  # documents per commit
+BATCH_DOCS = 500  # documents per commit: the pages of the random-key indexes (hashes, reuse keys) a
+# batch dirties are written to the WAL once per commit, so fewer, larger commits write far less at scale
 
 
-BATCH_SECONDS = 2.0  # or this long since the last commit, whichever comes first
+BATCH_SECONDS = 2.0  # or this long since the last commit, whichever comes first (other writers wait ≤ this)
+
+# While an import writes: a larger page cache (a 500-document batch dirties tens of MB of index pages, which
+# must not spill) and a larger WAL before an automatic checkpoint (a page rewritten by several batches is
+# copied into the database once). Restored when the import ends (core.store.connection's defaults).
+BULK_CACHE_KIB = 131_072
+BULK_WAL_PAGES = 8_000
+NORMAL_CACHE_KIB = 32_768
+NORMAL_WAL_PAGES = 1_000
 
 
 def _now() -> str:
@@ -95,18 +105,16 @@ def store_document(conn: sqlite3.Connection, item: Processed) -> int:
         "INSERT INTO documents(title, source_name, source_path, fmt, encoding, size, char_count,"
         " sha_original, sha_text, agency, region, report_year, period, publish_date, doc_type,"
         " overrides, missing_parts, late, fact_count, warnings, indexed_title,"
-        " imported_at, analysed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'{}',?,?,?,?,?,?,?)",
+        " imported_at, analysed_at, source_mtime_ns) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'{}',?,?,?,?,?,?,?,?)",
         (
             title, item.name, os.path.abspath(item.path) if item.path else "", item.fmt, item.encoding, item.size, len(item.text),
             item.sha_original, item.sha_text, cols["agency"], cols["region"], cols["report_year"],
             cols["period"], cols["publish_date"], cols["doc_type"], cols["missing_parts"], cols["late"],
             len(analysis.facts), json.dumps(item.warnings, ensure_ascii=False), indexed_title, _now(),
-            cols["analysed_at"],
+            cols["analysed_at"], item.mtime_ns,
         ),
     )
     doc_id = int(cur.lastrowid or 0)
-    if item.mtime_ns is not None:
-        conn.execute("UPDATE documents SET source_mtime_ns = ? WHERE id = ?", (item.mtime_ns, doc_id))
     conn.execute(
         "INSERT INTO analyses(doc_id, auto_meta, sections, structure) VALUES (?, ?, ?, ?)",
         (doc_id, cols["auto_meta"], cols["sections"], cols["structure"]),
@@ -173,6 +181,21 @@ class _Batch:
                 self.conn.execute("ROLLBACK")
             except sqlite3.Error:
                 log.exception("rollback failed")
+
+
+@contextmanager
+def bulk_writes(conn: sqlite3.Connection) -> Iterator[None]:
+    """The import's write settings (BULK_CACHE_KIB, BULK_WAL_PAGES) for the duration of the block."""
+    conn.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+    conn.execute(f"PRAGMA wal_autocheckpoint = {BULK_WAL_PAGES}")
+    try:
+        yield
+    finally:
+        try:
+            conn.execute(f"PRAGMA cache_size = -{NORMAL_CACHE_KIB}")
+            conn.execute(f"PRAGMA wal_autocheckpoint = {NORMAL_WAL_PAGES}")
+        except sqlite3.Error:
+            log.warning("could not restore the connection's settings after an import", exc_info=True)
 
 
 def store_in_savepoint(conn: sqlite3.Connection, item: Processed) -> int:
