@@ -8,8 +8,6 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from core.store.index import index_document, unindex_document  # noqa: F401 (old callers)
-
 # Full-width letters and digits → ASCII; length-preserving so offsets stay valid. (Full-width punctuation
 # separates tokens either way, and str.translate is slow on CJK text, so it only runs when needed.)
 _FULLWIDTH = {
@@ -72,6 +70,60 @@ def escaped(text: str) -> str:
 def char_form(text: str) -> str:
     """Every character of `escaped(text)` as its own token (for unicode61): the exact index form."""
     return " ".join(escaped(text))
+
+
+# --- the run index: a planner's shortcut for rare numbers and Latin words ------------------------------
+# A phrase of characters that every report holds (编号9999: 编, 号 and 9 are in all of them) makes the
+# per-character index check positions in every report, so its cost grows with the archive. A second,
+# small index (table `fts_runs`, detail=none: no positions) holds, per document, every substring of 3 to
+# RUN_MAX characters of each run of ASCII digits and letters (folded, as in the index form). A term with such
+# a run can only match documents holding all its tokens (the run itself, or its RUN_MAX-character windows
+# when longer): a superset, usually tiny, that the exact phrase query then checks (core.store.queries).
+RUN_MIN = 3
+RUN_MAX = 6
+_RUN_RE = re.compile(rf"[0-9a-z]{{{RUN_MIN},}}")
+
+
+def _runs_tokens(folded: str) -> set[str]:
+    tokens: set[str] = set()
+    for match in _RUN_RE.finditer(folded):
+        run = match.group()
+        size = len(run)
+        for k in range(RUN_MIN, min(size, RUN_MAX) + 1):
+            tokens.update(run[i : i + k] for i in range(size - k + 1))
+    return tokens
+
+
+def runs_form(*indexed: str) -> str:
+    """The run index's row for index forms (char_form) of a title and text: its tokens, space-separated."""
+    tokens: set[str] = set()
+    for form in indexed:
+        tokens |= _runs_tokens(form[::2])  # char_form puts one space between characters: [::2] undoes it
+    return " ".join(sorted(tokens))
+
+
+def runs_form_of_text(*texts: str) -> str:
+    """runs_form from the raw title and text (without building their index forms)."""
+    tokens: set[str] = set()
+    for text in texts:
+        tokens |= _runs_tokens(_fold(normalise(text)))
+    return " ".join(sorted(tokens))
+
+
+def runs_query(terms: list[str]) -> str | None:
+    """An FTS5 expression over `fts_runs` that every document matching all `terms` matches (None: no run of
+    RUN_MIN+ characters in any term, the run index cannot narrow the search)."""
+    tokens: list[str] = []
+    for term in terms:
+        for match in _RUN_RE.finditer(_fold(normalise(term))):
+            run = match.group()
+            if len(run) <= RUN_MAX:
+                tokens.append(run)
+            else:
+                tokens.extend(run[i : i + RUN_MAX] for i in range(len(run) - RUN_MAX + 1))
+    if not tokens:
+        return None
+    return " AND ".join(f'"{token}"' for token in dict.fromkeys(tokens))
 
 
 @dataclass(slots=True)
@@ -212,6 +264,20 @@ def _find(text: str, term: _Term, limit: int = 0) -> list[tuple[int, int]]:
 def _terms(query: str | ParsedQuery) -> list[_Term]:
     parsed = parse_query(query) if isinstance(query, str) else query
     return [t for t in (_term(term) for term in parsed.terms[:MAX_TERMS]) if t is not None]
+
+
+def text_matches(title: str, text: str, parsed: ParsedQuery) -> bool:
+    """Whether a document with this title and text matches the query (every term, in the title or the text;
+    no excluded term in either) — the index's meaning, checked on the stored text."""
+    for term in parsed.terms:
+        found = _term(term)
+        if found is not None and found.pattern.search(text) is None and found.pattern.search(title) is None:
+            return False
+    for term in parsed.excluded:
+        found = _term(term)
+        if found is not None and (found.pattern.search(text) is not None or found.pattern.search(title) is not None):
+            return False
+    return True
 
 
 def find_in_text(text: str, query: str | ParsedQuery) -> list[tuple[int, int]]:

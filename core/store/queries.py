@@ -53,13 +53,17 @@ def select(
         if parsed.empty:
             return []  # something was typed, but nothing searchable
         if parsed.terms:
-            # exclusions go into the same MATCH (FTS5's NOT), so FTS5 can stop at the newest matches
-            expression = search.fts_expression(parsed.terms)
-            if parsed.excluded:
-                expression = f"({expression}) NOT ({search.fts_any(parsed.excluded)})"
-            where.append("d.id IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
-            params.append(expression)
             ranked = True
+            matches = run_index_matches(run, parsed, deleted=deleted)
+            if matches is not None:  # the run index found the few candidates: they are checked already
+                where.append(f"d.id IN ({','.join(map(str, matches))})" if matches else "0")
+            else:
+                # exclusions go into the same MATCH (FTS5's NOT), so FTS5 can stop at the newest matches
+                expression = search.fts_expression(parsed.terms)
+                if parsed.excluded:
+                    expression = f"({expression}) NOT ({search.fts_any(parsed.excluded)})"
+                where.append("d.id IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
+                params.append(expression)
         elif parsed.excluded:
             where.append("d.id NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
             params.append(search.fts_any(parsed.excluded))
@@ -94,7 +98,7 @@ def select(
         )
         params.extend(none_ids)
     if order_by is None and ranked:
-        unfiltered = len(where) == 2 and not deleted
+        unfiltered = len(where) == 2 and not deleted and len(params) == 1  # params[0]: the MATCH
         return _ranked(run, parsed, where, params, limit, unfiltered=unfiltered)
     direction = "DESC" if descending else "ASC"
     if order_by is None:
@@ -142,6 +146,36 @@ def _ranked(run: Rows, parsed: search.ParsedQuery, where: list[str], params: lis
     result = [(doc_id, scores.get(doc_id, 0.0)) for doc_id in head]
     result.extend((doc_id, 0.0) for doc_id in ids[window:])
     return result if limit is None else result[: max(0, int(limit))]
+
+
+# The run index (core.search.runs_query) narrows a term with 3+ ASCII digits/letters to the documents holding
+# its tokens. Up to RUN_CANDIDATES of them are checked on their stored text (~30 µs each, whatever the
+# archive's size); more, and the phrase query is cheaper (the term is common enough for FTS5 to find its
+# matches soon).
+RUN_CANDIDATES = 500
+
+
+def run_index_matches(run: Rows, parsed: search.ParsedQuery, *, deleted: bool) -> list[int] | None:
+    """The documents (newest first, trashed or not as `deleted` says) matching every term and no excluded
+    one, found through the run index; None when it cannot narrow the search (no run of 3+ ASCII digits or
+    letters in any term, too many candidates, or an archive older than the run index)."""
+    expression = search.runs_query(parsed.terms)
+    if expression is None or not run("SELECT 1 FROM sqlite_master WHERE name = 'fts_runs'"):
+        return None
+    candidates = [int(r[0]) for r in run(
+        "SELECT rowid FROM fts_runs WHERE fts_runs MATCH ? ORDER BY rowid DESC LIMIT ?",
+        (expression, RUN_CANDIDATES + 1))]
+    if len(candidates) > RUN_CANDIDATES:
+        return None
+    state = "d.deleted_at > ''" if deleted else "d.deleted_at IS NULL"
+    found: list[int] = []
+    for chunk in chunks(candidates, 100):
+        rows = run(
+            f"SELECT d.id, d.title, t.text FROM documents d LEFT JOIN texts t ON t.doc_id = d.id"
+            f" WHERE d.id IN ({','.join(map(str, chunk))}) AND {state}")
+        found.extend(int(r[0]) for r in rows if search.text_matches(str(r[1] or ""), str(r[2] or ""), parsed))
+    found.sort(reverse=True)
+    return found
 
 
 def tag_ids(run: Rows, refs: Iterable[TagRef], *, drop_missing: bool = False) -> list[int] | None:
