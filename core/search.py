@@ -309,12 +309,25 @@ def make_snippet(text: str, query: str | ParsedQuery) -> tuple[str, list[tuple[i
 
     The window is the one (starting near a match) that covers the most distinct query terms.
     """
+    snippet, highlights, _complete = _snippet(text, query, partial=False)
+    return snippet, highlights
+
+
+def snippet_from_prefix(prefix: str, query: str | ParsedQuery) -> tuple[str, list[tuple[int, int]]] | None:
+    """make_snippet of a text of which only `prefix` (a strict prefix) is at hand: its result when the prefix
+    decides it (the chosen window covers every term and ends inside the prefix, so every window before it
+    was inside too), else None (read the whole text)."""
+    snippet, highlights, decided = _snippet(prefix, query, partial=True)
+    return (snippet, highlights) if decided else None
+
+
+def _snippet(text: str, query: str | ParsedQuery, *, partial: bool) -> tuple[str, list[tuple[int, int]], bool]:
     terms = _terms(query)
     per_term = [_find(text, term, MAX_SNIPPET_MATCHES) for term in terms]
     candidates = sorted({s for found in per_term for s in found})
     if not candidates:
         snippet = _flat(text[:SNIPPET_LENGTH])
-        return (snippet + (ELLIPSIS if len(text) > SNIPPET_LENGTH else ""), [])
+        return (snippet + (ELLIPSIS if len(text) > SNIPPET_LENGTH else ""), [], not partial)
     best_start, best_cover = candidates[0][0], -1
     starts = [[s for s, _e in found] for found in per_term]  # sorted: finditer goes left to right
     for start, _end in candidates[:200]:
@@ -330,6 +343,7 @@ def make_snippet(text: str, query: str | ParsedQuery) -> tuple[str, list[tuple[i
                 break
     lo = max(0, best_start - SNIPPET_BEFORE)
     hi = min(len(text), lo + SNIPPET_LENGTH)
+    decided = not partial or (best_cover == len(per_term) and lo + SNIPPET_LENGTH < len(text))
     prefix = ELLIPSIS if lo > 0 else ""
     suffix = ELLIPSIS if hi < len(text) else ""
     snippet = prefix + _flat(text[lo:hi]) + suffix
@@ -342,7 +356,7 @@ def make_snippet(text: str, query: str | ParsedQuery) -> tuple[str, list[tuple[i
         if merged and s < merged[-1][1]:
             continue
         merged.append((s, e))
-    return snippet, merged
+    return snippet, merged, decided
 
 
 def _flat(text: str) -> str:
@@ -370,6 +384,57 @@ def _count(text: str, term: _Term) -> int:
     if term.plain is not None:
         return text.count(term.plain)
     return sum(1 for _ in term.pattern.finditer(text))
+
+
+# The ranking window's texts are read as RANK_PREFIX * 3 bytes of UTF-8 and counted as bytes: decoding 200
+# prefixes cost more than the counting. UTF-8 is self-synchronising, so a plain term's byte string occurs
+# exactly where the term does; other terms get a bytes regex of their characters' variants (case, full
+# width; whitespace runs approximately) — only the ranking uses it, the match sets never do.
+_WHITESPACE_BYTES = rb"(?:\s|\xc2[\x85\xa0]|\xe3\x80\x80|\xe2\x80[\x80-\x8a\xa8\xa9\xaf]|\xe2\x81\x9f)+"
+
+
+def _byte_variants(ch: str) -> str:
+    if ch.isascii() and ch.isalnum():
+        variants = {ch, ch.upper(), _FULLWIDTH_OF.get(ch, ch), _FULLWIDTH_OF.get(ch.upper(), ch)}
+    elif ch.upper() != ch or ch.lower() != ch:
+        variants = {v for v in (ch, ch.upper(), ch.lower(), ch.title()) if len(v) == 1}
+    else:
+        return re.escape(ch.encode()).decode("latin-1")
+    return "(?:" + "|".join(re.escape(v.encode()).decode("latin-1") for v in sorted(variants)) + ")"
+
+
+@lru_cache(maxsize=256)
+def _term_bytes(term: str) -> tuple[bytes | None, re.Pattern[bytes] | None]:
+    """(plain bytes, None) for a plain term, (None, bytes regex) for others, (None, None) for an empty one."""
+    found = _term(term)
+    if found is None:
+        return None, None
+    if found.plain is not None:
+        return found.plain.encode(), None
+    parts = _fold(normalise(term)).split()
+    source = _WHITESPACE_BYTES.decode("latin-1").join("".join(map(_byte_variants, part)) for part in parts)
+    return None, re.compile(source.encode("latin-1"))
+
+
+def rank_scores_bytes(docs: list[tuple[int, str, bytes]], query: ParsedQuery) -> dict[int, float]:
+    """rank_scores over (doc_id, title, UTF-8 text prefix) triples, counting in the bytes (no decoding)."""
+    if not docs:
+        return {}
+    terms = [(_term(t), *_term_bytes(t)) for t in query.terms[:MAX_TERMS]]
+    average = sum(len(text) for _i, _t, text in docs) / len(docs) or 1.0
+    scores: dict[int, float] = {}
+    for doc_id, title, text in docs:
+        norm = _K1 * (1.0 - _B + _B * len(text) / average)
+        score = 0.0
+        for term, plain, pattern in terms:
+            if term is None:
+                continue
+            in_text = text.count(plain) if plain is not None else (
+                sum(1 for _ in pattern.finditer(text)) if pattern is not None else 0)
+            tf = TITLE_WEIGHT * _count(title, term) + in_text
+            score += tf * (_K1 + 1.0) / (tf + norm) if tf else 0.0
+        scores[doc_id] = score
+    return scores
 
 
 def rank_scores(docs: list[tuple[int, str, str]], query: str | ParsedQuery) -> dict[int, float]:

@@ -520,3 +520,24 @@ def test_version_6_archive_gets_the_run_index(tmp_path: Path, samples_dir: Path)
         assert archive.connection.execute("SELECT count(*) FROM fts_runs WHERE fts_runs MATCH '\"2023\"'").fetchone()[0]
         assert {n: set(archive.search_ids(n)) for n in expected} == expected
         assert archive.check() == []
+
+
+def test_snippets_from_the_ranking_prefix_equal_whole_text_snippets(
+        thousand: tuple[Archive, dict[int, tuple[str, str]]]) -> None:
+    """Archive.search cuts most snippets from the text prefix it read for the ranking: always the snippet
+    and highlights make_snippet gives on the whole text."""
+    import random
+
+    from core.search import snippet_from_prefix
+
+    archive, stored = thousand
+    queries = _queries(stored, random.Random(7))[:60] + ["复议 出庭", "政府 2023年 %", "深圳 教育 -GDP", "的 法"]
+    from_prefix = 0
+    for query in queries:
+        archive._cache.clear()
+        for hit in archive.search(query, limit=20):
+            assert (hit.snippet, hit.highlights) == make_snippet(stored[hit.doc_id][1], query), query
+            from_prefix += snippet_from_prefix(stored[hit.doc_id][1][:2000], query) is not None
+    assert from_prefix > 300
+    text = "甲" * 3000 + "复议出庭"  # the only window with both terms lies past the prefix
+    assert snippet_from_prefix(text[:2000], "复议 出庭") is None and snippet_from_prefix(text[:2000], "甲") is not None
