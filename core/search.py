@@ -403,35 +403,60 @@ def _byte_variants(ch: str) -> str:
     return "(?:" + "|".join(re.escape(v.encode()).decode("latin-1") for v in sorted(variants)) + ")"
 
 
+_FULLWIDTH_BYTES = re.compile(rb"\xef\xbc[\x90-\x99\xa1-\xba]|\xef\xbd[\x81-\x9a]")  # in UTF-8
+
+
+@dataclass(slots=True)
+class _BytesTerm:
+    plain: bytes | None  # counted with bytes.count (in the lower-cased bytes if `lower`)
+    lower: bool  # the term has ASCII letters: count in text.lower() (bytes.lower folds ASCII only)
+    pattern: re.Pattern[bytes] | None  # the exact variants (full width; other cases; whitespace runs)
+
+    def count(self, text: bytes) -> int:
+        """The term's occurrences; for an ASCII term the plain count when there is one (a prefix that also
+        holds full-width forms of it is undercounted: looking for them costs more than the count), else the
+        regex's when the prefix has full-width letters or digits at all."""
+        if self.plain is not None:
+            # lower and upper case first (bytes.lower on every prefix would cost more than the counts)
+            found = text.count(self.plain) + (text.count(self.plain.upper()) if self.lower else 0)
+            if found or self.pattern is None:
+                return found
+            found = text.lower().count(self.plain) if self.lower else 0  # mixed case
+            if found or _FULLWIDTH_BYTES.search(text) is None:
+                return found
+        return sum(1 for _ in self.pattern.finditer(text)) if self.pattern is not None else 0
+
+
 @lru_cache(maxsize=256)
-def _term_bytes(term: str) -> tuple[bytes | None, re.Pattern[bytes] | None]:
-    """(plain bytes, None) for a plain term, (None, bytes regex) for others, (None, None) for an empty one."""
+def _term_bytes(term: str) -> _BytesTerm | None:
     found = _term(term)
     if found is None:
-        return None, None
+        return None
     if found.plain is not None:
-        return found.plain.encode(), None
-    parts = _fold(normalise(term)).split()
+        return _BytesTerm(found.plain.encode(), False, None)
+    folded = _fold(normalise(term))
+    parts = folded.split()
     source = _WHITESPACE_BYTES.decode("latin-1").join("".join(map(_byte_variants, part)) for part in parts)
-    return None, re.compile(source.encode("latin-1"))
+    pattern = re.compile(source.encode("latin-1"))
+    # one part of ASCII letters/digits and uncased characters: a plain count unless full-width forms occur
+    if len(parts) == 1 and all(ch.isascii() or (ch.upper() == ch and ch.lower() == ch) for ch in folded):
+        return _BytesTerm(folded.encode(), any("a" <= ch <= "z" for ch in folded), pattern)
+    return _BytesTerm(None, False, pattern)
 
 
 def rank_scores_bytes(docs: list[tuple[int, str, bytes]], query: ParsedQuery) -> dict[int, float]:
     """rank_scores over (doc_id, title, UTF-8 text prefix) triples, counting in the bytes (no decoding)."""
     if not docs:
         return {}
-    terms = [(_term(t), *_term_bytes(t)) for t in query.terms[:MAX_TERMS]]
+    terms = [(term, counter) for t in query.terms[:MAX_TERMS]
+             if (term := _term(t)) is not None and (counter := _term_bytes(t)) is not None]
     average = sum(len(text) for _i, _t, text in docs) / len(docs) or 1.0
     scores: dict[int, float] = {}
     for doc_id, title, text in docs:
         norm = _K1 * (1.0 - _B + _B * len(text) / average)
         score = 0.0
-        for term, plain, pattern in terms:
-            if term is None:
-                continue
-            in_text = text.count(plain) if plain is not None else (
-                sum(1 for _ in pattern.finditer(text)) if pattern is not None else 0)
-            tf = TITLE_WEIGHT * _count(title, term) + in_text
+        for term, counter in terms:
+            tf = TITLE_WEIGHT * _count(title, term) + counter.count(text)
             score += tf * (_K1 + 1.0) / (tf + norm) if tf else 0.0
         scores[doc_id] = score
     return scores

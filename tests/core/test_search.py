@@ -531,7 +531,7 @@ def test_snippets_from_the_ranking_prefix_equal_whole_text_snippets(
     from core.search import snippet_from_prefix
 
     archive, stored = thousand
-    queries = _queries(stored, random.Random(7))[:60] + ["复议 出庭", "政府 2023年 %", "深圳 教育 -GDP", "的 法"]
+    queries = [*_queries(stored, random.Random(7))[:60], "复议 出庭", "政府 2023年 %", "深圳 教育 -GDP", "的 法"]
     from_prefix = 0
     for query in queries:
         archive._cache.clear()
