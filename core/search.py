@@ -75,22 +75,36 @@ def char_form(text: str) -> str:
 # --- the run index: a planner's shortcut for rare numbers and Latin words ------------------------------
 # A phrase of characters that every report holds (编号9999: 编, 号 and 9 are in all of them) makes the
 # per-character index check positions in every report, so its cost grows with the archive. A second,
-# small index (table `fts_runs`, detail=none: no positions) holds, per document, every substring of 3 to
-# RUN_MAX characters of each run of ASCII digits and letters (folded, as in the index form). A term with such
-# a run can only match documents holding all its tokens (the run itself, or its RUN_MAX-character windows
-# when longer): a superset, usually tiny, that the exact phrase query then checks (core.store.queries).
+# small index (table `fts_runs`, detail=none: no positions) holds, per document, for each maximal run of
+# ASCII digits and letters of 3+ characters in its escaped form (as the index form: folded, whitespace one
+# space, punctuation stand-ins): its substrings of 3 to RUN_MAX characters; its prefixes with the character
+# before the run (`53f7首1234`: 号, U+53F7, then a run starting 1234) and its suffixes with the character after
+# it (`1234尾53f7`); and the whole run with both when it has up to RUN_MAX characters. A term whose run it
+# bounds itself (编号1234: 号 before the run) can only be in documents with the same bounded run, so a
+# term's tokens are its run (or the run's RUN_MAX windows) plus the bounded forms: all are in every matching
+# document — a superset, usually tiny, that core.store.queries checks on the stored text.
 RUN_MIN = 3
 RUN_MAX = 6
 _RUN_RE = re.compile(rf"[0-9a-z]{{{RUN_MIN},}}")
+_START, _END = "首", "尾"  # letters for unicode61: 53f7首1234 is one token; never inside a run
 
 
-def _runs_tokens(folded: str) -> set[str]:
+def _runs_tokens(text: str) -> set[str]:
+    """The run index's tokens of an escaped text (see `escaped`)."""
     tokens: set[str] = set()
-    for match in _RUN_RE.finditer(folded):
+    for match in _RUN_RE.finditer(text):
         run = match.group()
         size = len(run)
+        before = f"{ord(text[match.start() - 1]):x}{_START}" if match.start() > 0 else ""
+        after = f"{_END}{ord(text[match.end()]):x}" if match.end() < len(text) else ""
         for k in range(RUN_MIN, min(size, RUN_MAX) + 1):
             tokens.update(run[i : i + k] for i in range(size - k + 1))
+            if before:
+                tokens.add(before + run[:k])
+            if after:
+                tokens.add(run[-k:] + after)
+        if before and after and size <= RUN_MAX:
+            tokens.add(before + run + after)
     return tokens
 
 
@@ -106,7 +120,7 @@ def runs_form_of_text(*texts: str) -> str:
     """runs_form from the raw title and text (without building their index forms)."""
     tokens: set[str] = set()
     for text in texts:
-        tokens |= _runs_tokens(_fold(normalise(text)))
+        tokens |= _runs_tokens(escaped(text))
     return " ".join(sorted(tokens))
 
 
@@ -115,12 +129,22 @@ def runs_query(terms: list[str]) -> str | None:
     RUN_MIN+ characters in any term, the run index cannot narrow the search)."""
     tokens: list[str] = []
     for term in terms:
-        for match in _RUN_RE.finditer(_fold(normalise(term))):
+        text = escaped(term)
+        for match in _RUN_RE.finditer(text):
             run = match.group()
+            before = f"{ord(text[match.start() - 1]):x}{_START}" if match.start() > 0 else ""
+            after = f"{_END}{ord(text[match.end()]):x}" if match.end() < len(text) else ""
+            if before and after and len(run) <= RUN_MAX:
+                tokens.append(before + run + after)
+                continue
             if len(run) <= RUN_MAX:
                 tokens.append(run)
             else:
                 tokens.extend(run[i : i + RUN_MAX] for i in range(len(run) - RUN_MAX + 1))
+            if before:
+                tokens.append(before + run[:RUN_MAX])
+            if after:
+                tokens.append(run[-RUN_MAX:] + after)
     if not tokens:
         return None
     return " AND ".join(f'"{token}"' for token in dict.fromkeys(tokens))
