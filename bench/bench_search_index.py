@@ -13,6 +13,11 @@ candidate's document sets are compared with a brute-force substring search over 
   char      every character one token, punctuation and digits included, whitespace runs one token (exact)
   bigram    overlapping bigram tokens (phrases for 2+ characters) + distinct single characters (detail=none)
   trigram   FTS5's trigram tokenizer (3+ characters) + distinct single characters and bigrams (detail=none)
+
+    .venv/bin/python bench/bench_search_index.py --planner A.sqlite B.sqlite   # the run index on archives
+
+--planner times rare numbers (编号9999 …) on existing archives through Archive.search with the run index
+(core.store.queries.RUN_CANDIDATES) off and on, in the same run.
 """
 
 from __future__ import annotations
@@ -187,7 +192,13 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--newest", type=int, default=1000, help="R of the bm25-over-the-newest-R pass")
     parser.add_argument("--only", default="today,char,bigram,trigram")
+    parser.add_argument("--planner", type=Path, nargs="*", metavar="ARCHIVE",
+                        help="instead: rare-number queries with and without the run index on these archives")
     args = parser.parse_args()
+    if args.planner:
+        for path in args.planner:
+            planner(path, args.repeats)
+        return
     docs = make_texts(args.n)
     chars = sum(len(b) for _t, b in docs)
     print(f"{args.n} texts, {chars / 1e6:.1f} M characters; load {os.getloadavg()[0]:.1f}", file=sys.stderr)
@@ -289,6 +300,48 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         print("| " + " | ".join(row) + " |")
+
+
+RARE_QUERIES = ["编号9999", "编号99999", "编号1234", "1234", "编号123", "12345", "2023年", "GDP", "编号999999", "10.5%", "第1001号",
+                "2023年 GDP", "编号1999 -政府"]
+
+
+def planner(archive_path: Path, repeats: int) -> None:
+    """On an existing archive: each query of RARE_QUERIES through Archive.search_ids and .search (top 20 with
+    snippets) with the run index off (the phrase query alone) and on (core.store.queries), CPU ms best of
+    `repeats`, and the number of run-index candidates; the sets must be equal."""
+    from core.archive import Archive
+    from core.store import queries
+
+    default = queries.RUN_CANDIDATES
+    with Archive.open(archive_path, read_only=True) as archive:
+        docs = archive.count()
+        archive.search("的")
+        print(f"\n{docs:,} reports ({archive_path.name}); load {os.getloadavg()[0]:.1f};"
+              f" CPU ms best of {repeats} (phrase query alone → with the run index)\n")
+        print("| query | matches | run-index candidates | all ids: phrase → runs | top 20 + snippets: phrase → runs |")
+        print("|---|---|---|---|---|")
+        for q in RARE_QUERIES:
+            expression = search.runs_query(search.parse_query(q).terms)
+            candidates = "—" if expression is None else str(archive.connection.execute(
+                "SELECT count(*) FROM fts_runs WHERE fts_runs MATCH ?", (expression,)).fetchone()[0])
+            cells, sets = [], []
+            for fn in (lambda q=q: archive.search_ids(q), lambda q=q: archive.search(q, limit=20)):
+                pair = []
+                for limit in (-1, default):
+                    queries.RUN_CANDIDATES = limit
+                    best = 1e9
+                    for _ in range(repeats):
+                        archive._cache.clear()
+                        c = time.thread_time()
+                        result = fn()
+                        best = min(best, (time.thread_time() - c) * 1000)
+                    sets.append(result)
+                    pair.append(best)
+                cells.append(f"{pair[0]:.1f} → {pair[1]:.1f}")
+            queries.RUN_CANDIDATES = default
+            assert sets[0] == sets[1], q
+            print(f"| `{q}` | {len(sets[0])} | {candidates} | {cells[0]} | {cells[1]} |")
 
 
 def _has_dbstat(conn: sqlite3.Connection) -> bool:

@@ -359,17 +359,17 @@ class Archive:
             limit=limit,
         )]
 
-    def _select(self, **kw: Any) -> list[tuple[int, float]]:
+    def _select(self, prefixes: queries.Prefixes | None = None, **kw: Any) -> list[tuple[int, float]]:
         """_query with a small cache for searches (the GUI repeats them: backspace, sorting, paging).
 
         Entries are valid while neither this connection (total_changes) nor any other (data_version)
-        has committed a change.
+        has committed a change. `prefixes` (queries.select) is filled only when the search runs.
         """
         for name in ("tags_all", "tags_any", "tags_none"):
             kw[name] = tuple(kw[name])  # may be one-shot iterables: used for the key and the query
         query = kw.get("query")
         if query is None or not query.strip():
-            return queries.select(self._rows, **kw)
+            return queries.select(self._rows, prefixes=prefixes, **kw)
         key = tuple(sorted(kw.items()))
         try:
             version = (int(self._conn.execute("PRAGMA data_version").fetchone()[0]), self._conn.total_changes)
@@ -382,7 +382,7 @@ class Archive:
         if hit is not None:
             self._cache.move_to_end(key)
             return list(hit)
-        result = queries.select(self._rows, **kw)
+        result = queries.select(self._rows, prefixes=prefixes, **kw)
         self._cache[key] = result
         while len(self._cache) > 32:
             self._cache.popitem(last=False)
@@ -694,21 +694,30 @@ class Archive:
         parsed = search.parse_query(query)
         if not parsed.terms and not parsed.excluded:
             return []
+        prefixes: queries.Prefixes = {}  # the texts' starts read for the ranking: most snippets need no more
         ranked = self._select(
             query=query, tags_all=tags_all, tags_any=tags_any, tags_none=tags_none, year=year, agency=agency,
-            doc_type=doc_type, deleted=deleted, order_by=None, descending=True, limit=limit,
+            doc_type=doc_type, deleted=deleted, order_by=None, descending=True, limit=limit, prefixes=prefixes,
         )
         if not ranked:
             return []
         ids = [doc_id for doc_id, _ in ranked]
         marks = ",".join("?" * len(ids))
-        texts = {int(r[0]): str(r[1]) for r in self._rows(
-            f"SELECT doc_id, text FROM texts WHERE doc_id IN ({marks})", ids)}
         titles = {int(r[0]): str(r[1]) for r in self._rows(
             f"SELECT id, title FROM documents WHERE id IN ({marks})", ids)}
+        snippets: dict[int, tuple[str, list[tuple[int, int]]]] = {}
+        for doc_id, (start, whole) in prefixes.items():
+            found = search.make_snippet(start, parsed) if whole else search.snippet_from_prefix(start, parsed)
+            if found is not None:
+                snippets[doc_id] = found
+        rest = [doc_id for doc_id in ids if doc_id not in snippets]
+        if rest:
+            for r in self._rows(
+                    f"SELECT doc_id, text FROM texts WHERE doc_id IN ({','.join('?' * len(rest))})", rest):
+                snippets[int(r[0])] = search.make_snippet(str(r[1]), parsed)
         hits = []
         for doc_id, score in ranked:
-            snippet, highlights = search.make_snippet(texts.get(doc_id, ""), parsed)
+            snippet, highlights = snippets.get(doc_id) or search.make_snippet("", parsed)
             hits.append(SearchHit(doc_id=doc_id, title=titles.get(doc_id, ""), snippet=snippet, score=score,
                                   highlights=highlights))
         return hits

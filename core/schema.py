@@ -28,13 +28,14 @@ from core.ingest import resume as _resume  # noqa: E402
 log = logging.getLogger(__name__)
 
 # The schema version this app writes. Bump it together with a new entry in MIGRATIONS.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 # The oldest version a read-only open can use as it is (nothing can be migrated there): version 2 only
 # added agency_aliases, which readers treat as empty when it is missing; version 3 changed what the
 # full-text index holds (every character a token), so an older index would answer the new queries wrongly;
 # version 4 added the text-reuse tables the window and the export read, version 5 the import runs, version 6
-# the facts' confidence and phrase pattern (the review queue).
+# the facts' confidence and phrase pattern (the review queue). Version 7's run index (fts_runs) is only a
+# shortcut: a reader without it runs the phrase query alone (core.store.queries), with the same results.
 OLDEST_READABLE_VERSION = 6
 
 # PRAGMA application_id of our archives (the ASCII bytes "RpAr"), set on creation and by migrate_1_to_2.
@@ -55,6 +56,13 @@ IMPORT_RUNS_SQL = _resume.SCHEMA_SQL
 FTS_SQL = (
     "CREATE VIRTUAL TABLE fts USING fts5("
     "title, body, content='', tokenize='unicode61 remove_diacritics 0')"
+)
+
+
+# The run index (version 7): ASCII digit/letter substrings of each document, no positions (core.store.index).
+RUNS_SQL = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS fts_runs USING fts5("
+    "body, content='', detail=none, columnsize=0, tokenize='unicode61 remove_diacritics 0')"
 )
 
 
@@ -185,6 +193,7 @@ def create_current_schema(db: sqlite_utils.Database) -> None:
     db.table("document_tags").create_index(["tag_id"])
     db.execute("CREATE UNIQUE INDEX idx_tags_name ON tags(name COLLATE NOCASE)")
     db.execute(FTS_SQL)
+    db.execute(RUNS_SQL)
     db.execute(AGENCY_ALIASES_SQL)
     _create_reuse_tables(db)
     for sql in IMPORT_RUNS_SQL:
@@ -226,7 +235,7 @@ def migrate_2_to_3(db: sqlite_utils.Database) -> None:
         for doc_id, title, text in rows:
             indexed = search.index_form(title or "")
             conn.execute("UPDATE documents SET indexed_title = ? WHERE id = ?", (indexed, doc_id))
-            index.index_document(conn, int(doc_id), indexed, search.index_form(text or ""))
+            index.index_document(conn, int(doc_id), indexed, search.index_form(text or ""), runs=False)
 
 
 def migrate_3_to_4(db: sqlite_utils.Database) -> None:
@@ -261,9 +270,18 @@ def migrate_4_to_5(db: sqlite_utils.Database) -> None:
         db.execute(sql)
 
 
+def migrate_6_to_7(db: sqlite_utils.Database) -> None:
+    """Version 7: the run index (RUNS_SQL, core.store.index), filled from the stored texts (about 0.3 ms a
+    report), so a rare number or Latin word is found without checking every report (docs/search.md)."""
+    from core.store import index
+
+    db.execute(RUNS_SQL)
+    index.fill_runs(db.conn)
+
+
 Migration = Callable[[sqlite_utils.Database], None]
 MIGRATIONS: dict[int, Migration] = {
-    2: migrate_1_to_2, 3: migrate_2_to_3, 4: migrate_3_to_4, 5: migrate_4_to_5, 6: migrate_5_to_6,
+    2: migrate_1_to_2, 3: migrate_2_to_3, 4: migrate_3_to_4, 5: migrate_4_to_5, 6: migrate_5_to_6, 7: migrate_6_to_7,
 }
 
 

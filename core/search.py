@@ -8,8 +8,6 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from core.store.index import index_document, unindex_document  # noqa: F401 (old callers)
-
 # Full-width letters and digits → ASCII; length-preserving so offsets stay valid. (Full-width punctuation
 # separates tokens either way, and str.translate is slow on CJK text, so it only runs when needed.)
 _FULLWIDTH = {
@@ -72,6 +70,84 @@ def escaped(text: str) -> str:
 def char_form(text: str) -> str:
     """Every character of `escaped(text)` as its own token (for unicode61): the exact index form."""
     return " ".join(escaped(text))
+
+
+# --- the run index: a planner's shortcut for rare numbers and Latin words ------------------------------
+# A phrase of characters that every report holds (编号9999: 编, 号 and 9 are in all of them) makes the
+# per-character index check positions in every report, so its cost grows with the archive. A second,
+# small index (table `fts_runs`, detail=none: no positions) holds, per document, for each maximal run of
+# ASCII digits and letters of 3+ characters in its escaped form (as the index form: folded, whitespace one
+# space, punctuation stand-ins): its substrings of 3 to RUN_MAX characters; its prefixes with the character
+# before the run (`53f7首1234`: 号, U+53F7, then a run starting 1234) and its suffixes with the character after
+# it (`1234尾53f7`); and the whole run with both when it has up to RUN_MAX characters. A term whose run it
+# bounds itself (编号1234: 号 before the run) can only be in documents with the same bounded run, so a
+# term's tokens are its run (or the run's RUN_MAX windows) plus the bounded forms: all are in every matching
+# document — a superset, usually tiny, that core.store.queries checks on the stored text.
+RUN_MIN = 3
+RUN_MAX = 6
+_RUN_RE = re.compile(rf"[0-9a-z]{{{RUN_MIN},}}")
+_START, _END = "首", "尾"  # letters for unicode61: 53f7首1234 is one token; never inside a run
+
+
+def _runs_tokens(text: str) -> set[str]:
+    """The run index's tokens of an escaped text (see `escaped`)."""
+    tokens: set[str] = set()
+    for match in _RUN_RE.finditer(text):
+        run = match.group()
+        size = len(run)
+        before = f"{ord(text[match.start() - 1]):x}{_START}" if match.start() > 0 else ""
+        after = f"{_END}{ord(text[match.end()]):x}" if match.end() < len(text) else ""
+        for k in range(RUN_MIN, min(size, RUN_MAX) + 1):
+            tokens.update(run[i : i + k] for i in range(size - k + 1))
+            if before:
+                tokens.add(before + run[:k])
+            if after:
+                tokens.add(run[-k:] + after)
+        if before and after and size <= RUN_MAX:
+            tokens.add(before + run + after)
+    return tokens
+
+
+def runs_form(*indexed: str) -> str:
+    """The run index's row for index forms (char_form) of a title and text: its tokens, space-separated."""
+    tokens: set[str] = set()
+    for form in indexed:
+        tokens |= _runs_tokens(form[::2])  # char_form puts one space between characters: [::2] undoes it
+    return " ".join(sorted(tokens))
+
+
+def runs_form_of_text(*texts: str) -> str:
+    """runs_form from the raw title and text (without building their index forms)."""
+    tokens: set[str] = set()
+    for text in texts:
+        tokens |= _runs_tokens(escaped(text))
+    return " ".join(sorted(tokens))
+
+
+def runs_query(terms: list[str]) -> str | None:
+    """An FTS5 expression over `fts_runs` that every document matching all `terms` matches (None: no run of
+    RUN_MIN+ characters in any term, the run index cannot narrow the search)."""
+    tokens: list[str] = []
+    for term in terms:
+        text = escaped(term)
+        for match in _RUN_RE.finditer(text):
+            run = match.group()
+            before = f"{ord(text[match.start() - 1]):x}{_START}" if match.start() > 0 else ""
+            after = f"{_END}{ord(text[match.end()]):x}" if match.end() < len(text) else ""
+            if before and after and len(run) <= RUN_MAX:
+                tokens.append(before + run + after)
+                continue
+            if len(run) <= RUN_MAX:
+                tokens.append(run)
+            else:
+                tokens.extend(run[i : i + RUN_MAX] for i in range(len(run) - RUN_MAX + 1))
+            if before:
+                tokens.append(before + run[:RUN_MAX])
+            if after:
+                tokens.append(run[-RUN_MAX:] + after)
+    if not tokens:
+        return None
+    return " AND ".join(f'"{token}"' for token in dict.fromkeys(tokens))
 
 
 @dataclass(slots=True)
@@ -214,6 +290,20 @@ def _terms(query: str | ParsedQuery) -> list[_Term]:
     return [t for t in (_term(term) for term in parsed.terms[:MAX_TERMS]) if t is not None]
 
 
+def text_matches(title: str, text: str, parsed: ParsedQuery) -> bool:
+    """Whether a document with this title and text matches the query (every term, in the title or the text;
+    no excluded term in either) — the index's meaning, checked on the stored text."""
+    for term in parsed.terms:
+        found = _term(term)
+        if found is not None and found.pattern.search(text) is None and found.pattern.search(title) is None:
+            return False
+    for term in parsed.excluded:
+        found = _term(term)
+        if found is not None and (found.pattern.search(text) is not None or found.pattern.search(title) is not None):
+            return False
+    return True
+
+
 def find_in_text(text: str, query: str | ParsedQuery) -> list[tuple[int, int]]:
     """Spans of `text` that the query's terms match (sorted, non-overlapping), for highlighting."""
     if not text:
@@ -243,12 +333,25 @@ def make_snippet(text: str, query: str | ParsedQuery) -> tuple[str, list[tuple[i
 
     The window is the one (starting near a match) that covers the most distinct query terms.
     """
+    snippet, highlights, _complete = _snippet(text, query, partial=False)
+    return snippet, highlights
+
+
+def snippet_from_prefix(prefix: str, query: str | ParsedQuery) -> tuple[str, list[tuple[int, int]]] | None:
+    """make_snippet of a text of which only `prefix` (a strict prefix) is at hand: its result when the prefix
+    decides it (the chosen window covers every term and ends inside the prefix, so every window before it
+    was inside too), else None (read the whole text)."""
+    snippet, highlights, decided = _snippet(prefix, query, partial=True)
+    return (snippet, highlights) if decided else None
+
+
+def _snippet(text: str, query: str | ParsedQuery, *, partial: bool) -> tuple[str, list[tuple[int, int]], bool]:
     terms = _terms(query)
     per_term = [_find(text, term, MAX_SNIPPET_MATCHES) for term in terms]
     candidates = sorted({s for found in per_term for s in found})
     if not candidates:
         snippet = _flat(text[:SNIPPET_LENGTH])
-        return (snippet + (ELLIPSIS if len(text) > SNIPPET_LENGTH else ""), [])
+        return (snippet + (ELLIPSIS if len(text) > SNIPPET_LENGTH else ""), [], not partial)
     best_start, best_cover = candidates[0][0], -1
     starts = [[s for s, _e in found] for found in per_term]  # sorted: finditer goes left to right
     for start, _end in candidates[:200]:
@@ -264,6 +367,7 @@ def make_snippet(text: str, query: str | ParsedQuery) -> tuple[str, list[tuple[i
                 break
     lo = max(0, best_start - SNIPPET_BEFORE)
     hi = min(len(text), lo + SNIPPET_LENGTH)
+    decided = not partial or (best_cover == len(per_term) and lo + SNIPPET_LENGTH < len(text))
     prefix = ELLIPSIS if lo > 0 else ""
     suffix = ELLIPSIS if hi < len(text) else ""
     snippet = prefix + _flat(text[lo:hi]) + suffix
@@ -276,7 +380,7 @@ def make_snippet(text: str, query: str | ParsedQuery) -> tuple[str, list[tuple[i
         if merged and s < merged[-1][1]:
             continue
         merged.append((s, e))
-    return snippet, merged
+    return snippet, merged, decided
 
 
 def _flat(text: str) -> str:
@@ -304,6 +408,82 @@ def _count(text: str, term: _Term) -> int:
     if term.plain is not None:
         return text.count(term.plain)
     return sum(1 for _ in term.pattern.finditer(text))
+
+
+# The ranking window's texts are read as RANK_PREFIX * 3 bytes of UTF-8 and counted as bytes: decoding 200
+# prefixes cost more than the counting. UTF-8 is self-synchronising, so a plain term's byte string occurs
+# exactly where the term does; other terms get a bytes regex of their characters' variants (case, full
+# width; whitespace runs approximately) — only the ranking uses it, the match sets never do.
+_WHITESPACE_BYTES = rb"(?:\s|\xc2[\x85\xa0]|\xe3\x80\x80|\xe2\x80[\x80-\x8a\xa8\xa9\xaf]|\xe2\x81\x9f)+"
+
+
+def _byte_variants(ch: str) -> str:
+    if ch.isascii() and ch.isalnum():
+        variants = {ch, ch.upper(), _FULLWIDTH_OF.get(ch, ch), _FULLWIDTH_OF.get(ch.upper(), ch)}
+    elif ch.upper() != ch or ch.lower() != ch:
+        variants = {v for v in (ch, ch.upper(), ch.lower(), ch.title()) if len(v) == 1}
+    else:
+        return re.escape(ch.encode()).decode("latin-1")
+    return "(?:" + "|".join(re.escape(v.encode()).decode("latin-1") for v in sorted(variants)) + ")"
+
+
+_FULLWIDTH_BYTES = re.compile(rb"\xef\xbc[\x90-\x99\xa1-\xba]|\xef\xbd[\x81-\x9a]")  # in UTF-8
+
+
+@dataclass(slots=True)
+class _BytesTerm:
+    plain: bytes | None  # counted with bytes.count (in the lower-cased bytes if `lower`)
+    lower: bool  # the term has ASCII letters: count in text.lower() (bytes.lower folds ASCII only)
+    pattern: re.Pattern[bytes] | None  # the exact variants (full width; other cases; whitespace runs)
+
+    def count(self, text: bytes) -> int:
+        """The term's occurrences; for an ASCII term the plain count when there is one (a prefix that also
+        holds full-width forms of it is undercounted: looking for them costs more than the count), else the
+        regex's when the prefix has full-width letters or digits at all."""
+        if self.plain is not None:
+            # lower and upper case first (bytes.lower on every prefix would cost more than the counts)
+            found = text.count(self.plain) + (text.count(self.plain.upper()) if self.lower else 0)
+            if found or self.pattern is None:
+                return found
+            found = text.lower().count(self.plain) if self.lower else 0  # mixed case
+            if found or _FULLWIDTH_BYTES.search(text) is None:
+                return found
+        return sum(1 for _ in self.pattern.finditer(text)) if self.pattern is not None else 0
+
+
+@lru_cache(maxsize=256)
+def _term_bytes(term: str) -> _BytesTerm | None:
+    found = _term(term)
+    if found is None:
+        return None
+    if found.plain is not None:
+        return _BytesTerm(found.plain.encode(), False, None)
+    folded = _fold(normalise(term))
+    parts = folded.split()
+    source = _WHITESPACE_BYTES.decode("latin-1").join("".join(map(_byte_variants, part)) for part in parts)
+    pattern = re.compile(source.encode("latin-1"))
+    # one part of ASCII letters/digits and uncased characters: a plain count unless full-width forms occur
+    if len(parts) == 1 and all(ch.isascii() or (ch.upper() == ch and ch.lower() == ch) for ch in folded):
+        return _BytesTerm(folded.encode(), any("a" <= ch <= "z" for ch in folded), pattern)
+    return _BytesTerm(None, False, pattern)
+
+
+def rank_scores_bytes(docs: list[tuple[int, str, bytes]], query: ParsedQuery) -> dict[int, float]:
+    """rank_scores over (doc_id, title, UTF-8 text prefix) triples, counting in the bytes (no decoding)."""
+    if not docs:
+        return {}
+    terms = [(term, counter) for t in query.terms[:MAX_TERMS]
+             if (term := _term(t)) is not None and (counter := _term_bytes(t)) is not None]
+    average = sum(len(text) for _i, _t, text in docs) / len(docs) or 1.0
+    scores: dict[int, float] = {}
+    for doc_id, title, text in docs:
+        norm = _K1 * (1.0 - _B + _B * len(text) / average)
+        score = 0.0
+        for term, counter in terms:
+            tf = TITLE_WEIGHT * _count(title, term) + counter.count(text)
+            score += tf * (_K1 + 1.0) / (tf + norm) if tf else 0.0
+        scores[doc_id] = score
+    return scores
 
 
 def rank_scores(docs: list[tuple[int, str, str]], query: str | ParsedQuery) -> dict[int, float]:

@@ -54,6 +54,7 @@ class Job:
     id: int = field(default_factory=lambda: next(_ids))
     cancel_event: threading.Event = field(default_factory=threading.Event)
     finished: bool = False
+    superseded: bool = False  # a newer job of the same name replaced it before it started: it is not run
 
     def cancel(self) -> None:
         self.cancel_event.set()
@@ -127,9 +128,13 @@ class Worker(QObject):
 
     def interrupt(self, name: str) -> bool:
         """Stop the running job if it is called `name` (a listing a newer keystroke replaces): it is cancelled and
-        its SQL statement interrupted (core.Archive.interrupt), so it ends with SearchCancelledError at once."""
+        its SQL statement interrupted (core.Archive.interrupt), so it ends with SearchCancelledError at once.
+        Queued jobs of that name are not run at all (they fail with SearchCancelledError when their turn comes)."""
         with self._lock:
             current, archive = self._current, self._archive
+        for job in list(self._queue.queue):  # listings still queued (behind a snippet job) are of no use either
+            if job is not None and job.name == name:
+                job.superseded = True
         if current is None or current.name != name or current.finished or archive is None:
             return False
         current.cancel()
@@ -171,6 +176,10 @@ class Worker(QObject):
                     self._emit("jobProgress", job, done, total, message)
 
             try:
+                if job.superseded:
+                    from core.errors import SearchCancelledError
+
+                    raise SearchCancelledError("搜索已被新的搜索取代。")
                 result = job.fn(self._open(), progress, job.cancel_event)
             except BaseException as exc:  # delivered to the GUI thread, which decides how to show it
                 if not isinstance(exc, Exception):

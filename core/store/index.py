@@ -1,18 +1,26 @@
 """The full-text index's rows: a document's title and text into (and out of) the FTS5 table `fts`
-(in their index form, core.search.index_form)."""
+(in their index form, core.search.index_form) and the run index `fts_runs` (core.search.runs_form)."""
 
 from __future__ import annotations
 
 import sqlite3
 
+from core import search
 
-def index_document(conn: sqlite3.Connection, doc_id: int, indexed_title: str, indexed_body: str) -> None:
-    """Add a document to the contentless `fts` table (title and body already in index_form)."""
+
+def index_document(conn: sqlite3.Connection, doc_id: int, indexed_title: str, indexed_body: str, *,
+                   runs: bool = True) -> None:
+    """Add a document to the contentless `fts` table (title and body already in index_form) and, unless
+    runs=False (the schema-3 migration, before the run index exists), to the run index."""
     conn.execute("INSERT INTO fts(rowid, title, body) VALUES (?, ?, ?)", (doc_id, indexed_title, indexed_body))
+    if runs:
+        form = search.runs_form(indexed_title, indexed_body)
+        if form:
+            conn.execute("INSERT INTO fts_runs(rowid, body) VALUES (?, ?)", (doc_id, form))
 
 
 def unindex_document(conn: sqlite3.Connection, doc_id: int, indexed_title: str, indexed_body: str) -> None:
-    """Remove a document from the contentless `fts` table.
+    """Remove a document from the contentless `fts` table and the run index.
 
     A contentless FTS5 table forgets a row only when given exactly the values that were indexed, so callers
     pass the stored `documents.indexed_title` and the index_form of the stored text.
@@ -20,3 +28,28 @@ def unindex_document(conn: sqlite3.Connection, doc_id: int, indexed_title: str, 
     conn.execute(
         "INSERT INTO fts(fts, rowid, title, body) VALUES ('delete', ?, ?, ?)", (doc_id, indexed_title, indexed_body)
     )
+    form = search.runs_form(indexed_title, indexed_body)
+    if form:
+        conn.execute("INSERT INTO fts_runs(fts_runs, rowid, body) VALUES ('delete', ?, ?)", (doc_id, form))
+
+
+def clear(conn: sqlite3.Connection) -> None:
+    """Empty both indexes (before a rebuild)."""
+    conn.execute("INSERT INTO fts(fts) VALUES ('delete-all')")
+    conn.execute("INSERT INTO fts_runs(fts_runs) VALUES ('delete-all')")
+
+
+def fill_runs(conn: sqlite3.Connection) -> int:
+    """Fill the run index from the stored titles and texts (schema 7's migration); the number of documents."""
+    ids = [int(row[0]) for row in conn.execute("SELECT id FROM documents ORDER BY id")]
+    for start in range(0, len(ids), 200):  # a chunk of texts in memory at a time
+        chunk = ids[start : start + 200]
+        rows = conn.execute(
+            "SELECT d.id, d.title, t.text FROM documents d LEFT JOIN texts t ON t.doc_id = d.id"
+            f" WHERE d.id IN ({','.join('?' * len(chunk))})", chunk,
+        ).fetchall()
+        for doc_id, title, text in rows:
+            form = search.runs_form_of_text(title or "", text or "")
+            if form:
+                conn.execute("INSERT INTO fts_runs(rowid, body) VALUES (?, ?)", (int(doc_id), form))
+    return len(ids)

@@ -55,7 +55,7 @@ def check(conn: sqlite3.Connection, *, quick: bool = False, read_only: bool = Fa
 
 def rebuild_index(conn: sqlite3.Connection) -> None:
     """Refill the full-text index from the stored texts (inside the caller's write transaction)."""
-    conn.execute("INSERT INTO fts(fts) VALUES ('delete-all')")
+    index.clear(conn)
     for doc_id, title, text in conn.execute(
         "SELECT d.id, d.title, t.text FROM documents d JOIN texts t ON t.doc_id = d.id"
     ).fetchall():

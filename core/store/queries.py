@@ -15,6 +15,7 @@ class Rows(Protocol):
     def __call__(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]: ...
 
 TagRef = str | int
+Prefixes = dict[int, tuple[str, bool]]  # doc id → (the start of its text, whether that is all of it)
 
 # Columns list_ids may sort by (whitelisted: they end up in SQL).
 SORT_COLUMNS = frozenset({
@@ -43,7 +44,11 @@ def select(
     order_by: str | None,
     descending: bool,
     limit: int | None,
+    prefixes: Prefixes | None = None,
 ) -> list[tuple[int, float]]:
+    """Ids (and scores) of the documents passing every filter; with a query and order_by=None best first.
+    `prefixes`, if given, receives the returned hits' text prefixes read for the ranking (Archive.search's
+    snippets start from them)."""
     where: list[str] = ["d.deleted_at IS NOT NULL" if deleted else "d.deleted_at IS NULL"]
     params: list[Any] = []
     ranked = False
@@ -53,13 +58,17 @@ def select(
         if parsed.empty:
             return []  # something was typed, but nothing searchable
         if parsed.terms:
-            # exclusions go into the same MATCH (FTS5's NOT), so FTS5 can stop at the newest matches
-            expression = search.fts_expression(parsed.terms)
-            if parsed.excluded:
-                expression = f"({expression}) NOT ({search.fts_any(parsed.excluded)})"
-            where.append("d.id IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
-            params.append(expression)
             ranked = True
+            matches = run_index_matches(run, parsed, deleted=deleted)
+            if matches is not None:  # the run index found the few candidates: they are checked already
+                where.append(f"d.id IN ({','.join(map(str, matches))})" if matches else "0")
+            else:
+                # exclusions go into the same MATCH (FTS5's NOT), so FTS5 can stop at the newest matches
+                expression = search.fts_expression(parsed.terms)
+                if parsed.excluded:
+                    expression = f"({expression}) NOT ({search.fts_any(parsed.excluded)})"
+                where.append("d.id IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
+                params.append(expression)
         elif parsed.excluded:
             where.append("d.id NOT IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
             params.append(search.fts_any(parsed.excluded))
@@ -94,8 +103,8 @@ def select(
         )
         params.extend(none_ids)
     if order_by is None and ranked:
-        unfiltered = len(where) == 2 and not deleted
-        return _ranked(run, parsed, where, params, limit, unfiltered=unfiltered)
+        unfiltered = len(where) == 2 and not deleted and len(params) == 1  # params[0]: the MATCH
+        return _ranked(run, parsed, where, params, limit, unfiltered=unfiltered, prefixes=prefixes)
     direction = "DESC" if descending else "ASC"
     if order_by is None:
         order = f"d.imported_at {direction}, d.id {direction}"
@@ -111,7 +120,7 @@ def select(
 
 
 def _ranked(run: Rows, parsed: search.ParsedQuery, where: list[str], params: list[Any], limit: int | None, *,
-            unfiltered: bool) -> list[tuple[int, float]]:
+            unfiltered: bool, prefixes: Prefixes | None = None) -> list[tuple[int, float]]:
     """Matches best first: the newest RANK_WINDOW ranked (core.search.rank_scores), then the rest newest first.
 
     An unfiltered search wanting no more than the window asks FTS5 for the newest matches only (it
@@ -131,17 +140,55 @@ def _ranked(run: Rows, parsed: search.ParsedQuery, where: list[str], params: lis
         rows = run(f"SELECT d.id FROM documents d WHERE {' AND '.join(where)} ORDER BY d.id DESC", params)
     ids = [int(r[0]) for r in rows]
     head = ids[:window]
-    docs: list[tuple[int, str, str]] = []
+    docs: list[tuple[int, str, bytes]] = []
+    size = 3 * search.RANK_PREFIX
     for chunk in chunks(head):
-        # the first RANK_PREFIX characters, cut in bytes (cheaper than substr counting characters)
-        docs.extend((int(r[0]), str(r[1] or ""), bytes(r[2] or b"").decode("utf-8", "ignore")) for r in run(
-            f"SELECT d.id, d.title, substr(CAST(t.text AS BLOB), 1, {3 * search.RANK_PREFIX}) FROM documents d"
+        # the first RANK_PREFIX characters as UTF-8 bytes (cheaper than substr counting characters), counted
+        # without decoding them (search.rank_scores_bytes)
+        docs.extend((int(r[0]), str(r[1] or ""), bytes(r[2] or b"")) for r in run(
+            f"SELECT d.id, d.title, substr(CAST(t.text AS BLOB), 1, {size}) FROM documents d"
             f" LEFT JOIN texts t ON t.doc_id = d.id WHERE d.id IN ({','.join('?' * len(chunk))})", chunk))
-    scores = search.rank_scores(docs, parsed)
+    scores = search.rank_scores_bytes(docs, parsed)
     head.sort(key=lambda doc_id: (-scores.get(doc_id, 0.0), -doc_id))
     result = [(doc_id, scores.get(doc_id, 0.0)) for doc_id in head]
     result.extend((doc_id, 0.0) for doc_id in ids[window:])
-    return result if limit is None else result[: max(0, int(limit))]
+    result = result if limit is None else result[: max(0, int(limit))]
+    if prefixes is not None:  # the shown hits' prefixes, for their snippets (whole when shorter than `size`)
+        read = {doc_id: text for doc_id, _title, text in docs}
+        for doc_id, _score in result:
+            if doc_id in read:
+                prefixes[doc_id] = (read[doc_id].decode("utf-8", "ignore"), len(read[doc_id]) < size)
+    return result
+
+
+# The run index (core.search.runs_query) narrows a term with 3+ ASCII digits/letters to the documents holding
+# its tokens. Up to RUN_CANDIDATES of them are checked on their stored text (~30 µs each, whatever the
+# archive's size); more, and the phrase query is cheaper (the term is common enough for FTS5 to find its
+# matches soon).
+RUN_CANDIDATES = 500
+
+
+def run_index_matches(run: Rows, parsed: search.ParsedQuery, *, deleted: bool) -> list[int] | None:
+    """The documents (newest first, trashed or not as `deleted` says) matching every term and no excluded
+    one, found through the run index; None when it cannot narrow the search (no run of 3+ ASCII digits or
+    letters in any term, too many candidates, or an archive older than the run index)."""
+    expression = search.runs_query(parsed.terms)
+    if expression is None or not run("SELECT 1 FROM sqlite_master WHERE name = 'fts_runs'"):
+        return None
+    candidates = [int(r[0]) for r in run(
+        "SELECT rowid FROM fts_runs WHERE fts_runs MATCH ? ORDER BY rowid DESC LIMIT ?",
+        (expression, RUN_CANDIDATES + 1))]
+    if len(candidates) > RUN_CANDIDATES:
+        return None
+    state = "d.deleted_at > ''" if deleted else "d.deleted_at IS NULL"
+    found: list[int] = []
+    for chunk in chunks(candidates, 100):
+        rows = run(
+            f"SELECT d.id, d.title, t.text FROM documents d LEFT JOIN texts t ON t.doc_id = d.id"
+            f" WHERE d.id IN ({','.join(map(str, chunk))}) AND {state}")
+        found.extend(int(r[0]) for r in rows if search.text_matches(str(r[1] or ""), str(r[2] or ""), parsed))
+    found.sort(reverse=True)
+    return found
 
 
 def tag_ids(run: Rows, refs: Iterable[TagRef], *, drop_missing: bool = False) -> list[int] | None:

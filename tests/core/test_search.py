@@ -449,3 +449,95 @@ def test_interrupt_cancels_a_running_search(arch: Archive) -> None:
     finally:
         conn.set_progress_handler(None, 0)
     assert arch.search("的") and arch.search_ids("政府")  # the next search runs normally
+
+
+def test_run_index_path_equals_the_phrase_path(thousand: tuple[Archive, dict[int, tuple[str, str]]],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Terms with 3+ ASCII digits/letters go through the run index when it narrows them to few candidates
+    (checked on the stored text); the sets stay the brute-force ones, and the same as without it."""
+    import random
+
+    from core import search
+    from core.store import queries
+
+    archive, stored = thousand
+    squashed = {i: (_fold_squash(t), _fold_squash(b)) for i, (t, b) in stored.items()}
+    queries_with_runs = [q for q in _queries(stored, random.Random(5)) if search.runs_query(parse_query(q).terms)]
+    queries_with_runs += ["编号9999999999", "GDP 2023年", "2023年 -GDP", "12345 -政府", "gdp", "ＧＤＰ"]
+    assert len(queries_with_runs) > 20
+    narrowed = 0
+    for query in queries_with_runs:
+        parsed = parse_query(query)
+        expected = {i for i, (t, b) in squashed.items()
+                    if all(_fold_squash(x) in t or _fold_squash(x) in b for x in parsed.terms)
+                    and not any(_fold_squash(x) in t or _fold_squash(x) in b for x in parsed.excluded)}
+        archive._cache.clear()
+        monkeypatch.setattr(queries, "RUN_CANDIDATES", 10**6)  # always through the run index
+        through_runs = archive.search_ids(query)
+        top = [h.doc_id for h in archive.search(query, limit=20)]
+        narrowed += queries.run_index_matches(archive._rows, parsed, deleted=False) is not None
+        archive._cache.clear()
+        monkeypatch.setattr(queries, "RUN_CANDIDATES", -1)  # never
+        through_phrases = archive.search_ids(query)
+        assert set(through_runs) == set(through_phrases) == expected, (query, len(through_runs), len(expected))
+        assert through_runs == through_phrases and top == through_runs[:20], query  # same ranking too
+    assert narrowed == len(queries_with_runs)
+    assert search.runs_query(["编号99"]) is None  # two digits: no run token, the phrase path
+
+
+def test_run_index_follows_trash_purge_and_retitle(arch: Archive) -> None:
+    (doc_id,) = arch.search_ids("99999")
+    arch.set_metadata([doc_id], title="编号说明 ABC7788")
+    arch._cache.clear()
+    assert arch.search_ids("abc778") == [doc_id] and arch.search_ids("99999") == [doc_id]
+    arch.trash([doc_id])
+    assert arch.search_ids("99999") == [] and arch.search_ids("99999", deleted=True) == [doc_id]
+    arch.restore([doc_id])
+    assert arch.search_ids("abc7788") == [doc_id]
+    assert arch.connection.execute("SELECT count(*) FROM fts_runs WHERE fts_runs MATCH '\"7788\"'").fetchone()[0] == 1
+
+
+def test_version_6_archive_gets_the_run_index(tmp_path: Path, samples_dir: Path) -> None:
+    import sqlite3
+
+    from core import schema
+
+    path = tmp_path / "v6.sqlite"
+    with Archive.open(path) as archive:
+        archive.import_paths([samples_dir], workers=0)
+        expected = {n: set(archive.search_ids(n)) for n in ("2023", "gdp", "12345", "2023年 -GDP")}
+    assert expected["2023"]
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("DROP TABLE fts_runs")
+        conn.execute("PRAGMA user_version = 6")
+    finally:
+        conn.close()
+    with Archive.open(path, read_only=True) as archive:  # a reader without the run index: the phrase path
+        assert {n: set(archive.search_ids(n)) for n in expected} == expected
+    with Archive.open(path) as archive:
+        assert archive.connection.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
+        assert archive.connection.execute("SELECT count(*) FROM fts_runs WHERE fts_runs MATCH '\"2023\"'").fetchone()[0]
+        assert {n: set(archive.search_ids(n)) for n in expected} == expected
+        assert archive.check() == []
+
+
+def test_snippets_from_the_ranking_prefix_equal_whole_text_snippets(
+        thousand: tuple[Archive, dict[int, tuple[str, str]]]) -> None:
+    """Archive.search cuts most snippets from the text prefix it read for the ranking: always the snippet
+    and highlights make_snippet gives on the whole text."""
+    import random
+
+    from core.search import snippet_from_prefix
+
+    archive, stored = thousand
+    queries = [*_queries(stored, random.Random(7))[:60], "复议 出庭", "政府 2023年 %", "深圳 教育 -GDP", "的 法"]
+    from_prefix = 0
+    for query in queries:
+        archive._cache.clear()
+        for hit in archive.search(query, limit=20):
+            assert (hit.snippet, hit.highlights) == make_snippet(stored[hit.doc_id][1], query), query
+            from_prefix += snippet_from_prefix(stored[hit.doc_id][1][:2000], query) is not None
+    assert from_prefix > 300
+    text = "甲" * 3000 + "复议出庭"  # the only window with both terms lies past the prefix
+    assert snippet_from_prefix(text[:2000], "复议 出庭") is None and snippet_from_prefix(text[:2000], "甲") is not None
