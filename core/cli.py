@@ -290,6 +290,29 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_PROBLEM if problems else EXIT_OK
 
 
+def cmd_reanalyse(args: argparse.Namespace) -> int:
+    """重新分析: the stored texts analysed again with today's rules and the user's dictionary; the clerk's
+    confirmations, corrections and added figures are kept."""
+    with _open(args) as archive:
+        ids = [int(i) for i in args.ids] if args.ids else None
+        if ids is not None:
+            missing = sorted(set(ids) - {d.id for d in archive.get_documents(ids)})
+            if missing:
+                raise ArchiveError("没有这些编号的文档：" + "、".join(str(i) for i in missing))
+        progress = None
+        if not args.json and sys.stderr.isatty():
+            def progress(done: int, total: int, message: str) -> None:
+                print(f"\r[{done}/{total}] {message[:60]:<60}", end="", file=sys.stderr, flush=True)
+        count = archive.reanalyse(ids, progress=progress, workers=args.workers)
+        if progress is not None:
+            print(file=sys.stderr)
+    if args.json:
+        _print_json({"reanalysed": count})
+    else:
+        print(f"已重新分析 {count} 个文档（人工确认、更正和添加的数据保留）")
+    return EXIT_OK
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     with _open(args) as archive:
         dest = archive.backup(args.dest)
@@ -451,6 +474,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="以 JSON 输出：path、created、documents")
     p = add("restore-backup", cmd_restore_backup, "用一份备份替换档案（原来的档案改名保留，不会删除）")
     p.add_argument("backup", metavar="PATH")
+    p = add("reanalyse", cmd_reanalyse, "按当前规则和个人词典重新分析文档（人工确认、更正和添加的数据保留）")
+    p.add_argument("ids", nargs="*", type=int, metavar="编号", help="文档编号（省略：全部文档）")
+    p.add_argument("--workers", type=int, default=None, help="并行分析的进程数（默认：自动）")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
     p = add("extract", cmd_extract, "分析单个文件并输出 JSON（不需要档案）")
     p.add_argument("file")
     p.add_argument("--json", action="store_true", help="输出 JSON（默认即为 JSON）")

@@ -98,6 +98,10 @@ def build_actions(w: MainWindow) -> None:
         tr("待核对"), lambda: _open_review(w), "Ctrl+Shift+K", "actionReview",
         tip=tr("未归入指标和可信度低的数字，按说法分组：一次把一组归入指标"),
     )
+    w.actionReanalyse = make_action(w,
+        tr("重新分析…"), w.documents.reanalyse_selected, name="actionReanalyse",
+        tip=tr("按当前规则和个人词典重新提取选中文档（未选中时为列表中的文档）的数据；人工确认和更正的保留"),
+    )
     w.actionAbout = make_action(w, tr("关于"), w.documents.about, name="actionAbout")
     w.actionLogs = make_action(w, tr("打开日志文件夹"), w.documents.open_log_folder, name="actionLogs")
     w.actionRestore.setVisible(False)
@@ -150,6 +154,7 @@ def build_menus(w: MainWindow) -> None:
     analyse.addAction(w.actionGrid)
     analyse.addSeparator()
     analyse.addAction(w.actionReview)
+    analyse.addAction(w.actionReanalyse)
     help_menu = bar.addMenu(w.tr("帮助(&H)"))
     help_menu.addAction(w.actionAbout)
     help_menu.addAction(w.actionLogs)

@@ -198,6 +198,37 @@ class DocumentActions:
             self._opening = None
         show_error(self.w, exc)
 
+    def reanalyse_selected(self, *, confirm: bool = True) -> Job | None:
+        """重新分析: the selected documents (those listed when none is selected) analysed again on the writer,
+        with today's rules and the user's dictionary (keys learned in 待核对); the clerk's work is kept."""
+        w = self.w
+        selected = w.selected_ids()
+        targets = list(selected) if selected else list(w.model.ids)
+        count = len(targets)
+        if not count:
+            return None
+        if w.read_only:
+            inform(w, w.tr("重新分析"), w.tr("档案以只读方式打开，不能重新分析。"))
+            return None
+        what = w.tr("选中的 {0} 份文档").format(count) if selected else w.tr("列表中的 {0} 份文档").format(count)
+        if confirm and not ask(
+            w, w.tr("重新分析"),
+            w.tr("按当前规则和个人词典重新提取{0}的数据？\n人工确认、更正和添加的数据都会保留。").format(what),
+            w.tr("重新分析"),
+        ):
+            return None
+
+        def job(archive: Archive, progress: Any, cancel: Any) -> int:
+            return int(archive.reanalyse(targets, progress=progress, cancel=cancel))
+
+        def progress(done: int, total: int, _message: str) -> None:
+            w.statusBar().showMessage(w.tr("正在重新分析：{0}/{1}").format(done, total))
+
+        def done(n: int) -> None:
+            w.statusBar().showMessage(w.tr("已重新分析 {0} 份文档").format(n), 10_000)
+
+        return w.run_write(job, targets, name="reanalyse", on_done=done, on_progress=progress)
+
     def compare_selected(self) -> None:
         ids = self.w.selected_ids()
         if len(ids) != 2:

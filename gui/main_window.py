@@ -114,6 +114,7 @@ class MainWindow(QMainWindow):
     actionRestore: QAction
     actionRestoreBackup: QAction
     actionReview: QAction
+    actionReanalyse: QAction
     actionSelectAll: QAction
     actionSettings: QAction
     actionTagBar: QAction
@@ -399,7 +400,7 @@ class MainWindow(QMainWindow):
             self.actionImport, self.actionImportFolder, self.actionExport, self.actionBackup, self.actionRestoreBackup,
             self.actionCompare,
             self.actionTrend, self.actionGrid, self.actionReview, self.actionDelete, self.actionEditMeta, self.actionAddTag,
-            self.actionRemoveTag, self.actionTrash,
+            self.actionRemoveTag, self.actionTrash, self.actionReanalyse,
         ):
             a.setEnabled(enabled)
         if enabled and self.read_only:
@@ -413,7 +414,7 @@ class MainWindow(QMainWindow):
     def _write_actions(self) -> list[QAction]:
         return [
             self.actionImport, self.actionImportFolder, self.actionDelete, self.actionEditMeta, self.actionAddTag,
-            self.actionRemoveTag, self.actionRestore, self.actionPurge, self.actionRestoreBackup,
+            self.actionRemoveTag, self.actionRestore, self.actionPurge, self.actionRestoreBackup, self.actionReanalyse,
         ]
 
     def reload(self) -> None:
@@ -500,6 +501,8 @@ class MainWindow(QMainWindow):
         name: str = "",
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
+        *,
+        on_progress: Callable[[int, int, str], None] | None = None,
     ) -> Job | None:
         """Run a write on the worker; afterwards refresh the rows (ids, or all), tags and the viewer
         (`on_error`: after the error was shown)."""
@@ -526,7 +529,7 @@ class MainWindow(QMainWindow):
                 on_error(exc)
             self.writeFinished.emit(name)
 
-        return self.worker.submit(fn, on_done=done, on_error=failed, name=name)
+        return self.worker.submit(fn, on_done=done, on_error=failed, on_progress=on_progress, name=name)
 
     # ------------------------------------------------------------------ viewer
     @property

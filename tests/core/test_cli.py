@@ -166,3 +166,46 @@ def test_default_archive_and_init(_isolated_home: Path) -> None:
     out = run("init", env_home=_isolated_home)
     assert "0 个文档" in out.stdout
     assert (_isolated_home / "archive.sqlite").is_file()
+
+
+REANALYSE_REPORT = """青禾县司法局2025年法治政府建设年度报告
+
+2025年，青禾县司法局在县委、县政府领导下推进法治政府建设，现将有关情况报告如下。
+一、主要工作
+全年组织开展普法骑行活动7场，参与群众300余人。办理行政复议案件12件。
+二、存在的不足
+基层法治力量仍然薄弱。
+"""
+
+
+def test_reanalyse_uses_the_user_dictionary_and_keeps_the_clerks_work(tmp_path: Path, _isolated_home: Path) -> None:
+    from core.archive import Archive
+    from core.indicators import add_user_synonym, reload_default
+
+    report = tmp_path / "青禾县.txt"
+    report.write_text(REANALYSE_REPORT, encoding="utf-8")
+    path = tmp_path / "r.sqlite"
+    imported = run_json("--db", str(path), "import", str(report), "--json", env_home=_isolated_home)
+    doc_id = imported["items"][0]["id"]
+    with Archive.open(path) as archive:
+        facts = archive.get_facts(doc_id)
+        ride = next(f for f in facts if f.unit == "场")
+        review = next(f for f in facts if f.key == "review.received")
+        assert ride.key is None
+        assert review.id is not None
+        archive.update_fact(review.id, status="confirmed")  # the clerk's confirmation
+    add_user_synonym("education.campaigns", "普法骑行活动")  # as 待核对 writes it
+    try:
+        assert run("--db", str(path), "reanalyse", "999", env_home=_isolated_home, check=False).returncode != 0
+        out = run_json("--db", str(path), "reanalyse", str(doc_id), "--json", "--workers", "0",
+                       env_home=_isolated_home)
+        assert out == {"reanalysed": 1}
+        with Archive.open(path) as archive:
+            after = archive.get_facts(doc_id)
+        assert next(f for f in after if f.unit == "场").key == "education.campaigns"
+        kept = next(f for f in after if f.start == review.start)
+        assert kept.status == "confirmed" and kept.key == "review.received"
+        text = run("--db", str(path), "reanalyse", env_home=_isolated_home).stdout
+        assert "已重新分析 1 个文档" in text
+    finally:
+        reload_default()

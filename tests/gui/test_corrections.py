@@ -178,3 +178,23 @@ def test_tag_rename_and_merge_undo(qtbot: QtBot, window: MainWindow) -> None:
         w.actionRedo.trigger()
     with Archive.open(w.archive_path) as archive:
         assert [t.name for t in archive.tags()] == ["乙"]
+
+
+def test_reanalyse_from_the_window_keeps_the_clerks_corrections(qtbot: QtBot, window: MainWindow) -> None:
+    viewer = _open(window)
+    doc_id = viewer.doc_id
+    assert doc_id is not None
+    fact = next(f for f in viewer.facts if f.id is not None and f.status == "auto")
+    assert fact.id is not None
+    with qtbot.waitSignal(window.writeFinished, timeout=10_000):
+        viewer.correct_fact(fact.id, 4321, "件")
+    window.select_ids([doc_id])
+    assert window.actionReanalyse.isEnabled()
+    with qtbot.waitSignals([window.writeFinished, viewer.loaded], timeout=60_000):
+        job = window.documents.reanalyse_selected(confirm=False)
+        assert job is not None
+    assert "已重新分析 1 份文档" in window.statusBar().currentMessage()
+    with Archive.open(window.archive_path) as archive:
+        kept = [f for f in archive.get_facts(doc_id) if (f.start, f.end) == (fact.start, fact.end)]
+    assert len(kept) == 1 and (kept[0].value, kept[0].status) == (4321, "corrected")
+    assert any(f.value == 4321 for f in viewer.facts)  # the viewer shows the re-analysed document
