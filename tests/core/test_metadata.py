@@ -975,3 +975,9 @@ def test_real_office_files_get_their_own_title(name: str) -> None:
     assert title and title != path.stem and "\t" not in title
     assert not re.match(r"(?:标题|工作表|预算单位)\s*[:：]", title)
     assert "title" in meta["evidence"]  # read from the text, not made up
+
+
+def test_a_county_level_city_saying_wo_shi_stays_itself() -> None:
+    text = "2022年，我局在义乌市委领导下推进依法行政，我市营商环境持续优化，义乌市各镇街……义乌市考核第一。\n一、主要工作\n"
+    meta = _meta(text)
+    assert meta["region"] == "浙江省金华市义乌市"
