@@ -555,7 +555,7 @@ class _Extractor:
                 and not _SPEAKS_AS_COUNTY.search(text[:5000])
             ):
                 # "根据我市…，你区需…": a city's letter to a district it names more than itself
-                region_code = regions.up_to_prefecture(region_code)
+                region_code = regions.up_to_prefecture(county.code)
             own_place = re.match(r"[\u4e00-\u9fff]{2,6}新区", agency or title_for_rules)
             if region_code and own_place and regions.parse_prefix(own_place.group(0)) is None:
                 # a functional area (大鹏新区) that is no county: the districts it names are others
