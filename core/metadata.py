@@ -101,6 +101,8 @@ _GOV_BODY = re.compile(r"(人民政府|管理委员会|人民代表大会常务�
 _LEVEL_WORDS = frozenset({"市场", "市政", "市容", "市级", "市属", "区域", "区级", "区属", "县域", "县级", "县属", "省级", "省属"})
 # A place written at the start of an agency name: a city (市/州/盟) then a county (区/县/旗), known or not.
 _PLACE_PREFIX = re.compile(r"[\u4e00-\u9fff]{2,4}[市州盟][\u4e00-\u9fff]{1,4}[区县旗]")
+# An area named by its own place before its body ("某某新区管理委员会", "某某合作区执行委员会").
+_OWN_AREA = re.compile(r"^(?![省市区县])[\u4e00-\u9fff]{2,12}?(?:新区|合作区|开发区|园区|实验区|示范区|片区)")
 _TOWN_BODY = re.compile(r"^[\u4e00-\u9fff]{2,8}?(?:镇|乡|街道)(?:人民政府|办事处|党委|党工委|$)")
 _NATIONAL = re.compile(r"^(?:国务院|中共中央|全国|国家|中华人民共和国)")
 _SELF_TITLE = re.compile(
@@ -109,6 +111,7 @@ _SELF_TITLE = re.compile(
 )
 _SPEAKS_AS_CITY = re.compile(r"我市|本市")
 _SPEAKS_AS_COUNTY = re.compile(r"我(?:区|县|旗|镇|乡)|本(?:区|县|旗|镇|乡)")
+_ADDRESSES_COUNTY = re.compile(r"[你贵](?:区|县|旗)")
 # 预算决算 name their unit on a label line: "预算单位：…", "预算主管部门：…", "部门名称：…".
 _BUDGET_UNIT = re.compile(
     r"^(?:预算单位|预算主管部门|决算单位|部门名称|单位名称)\s*[:：]\s*(?P<org>[^\s:：，。]{2,40}?"
@@ -542,9 +545,17 @@ class _Extractor:
             and not self.is_form
         ):
             region_code = regions.dominant_region(text) or regions.city_by_short_name(text, min_count=5)
-            if region_code and _SPEAKS_AS_CITY.search(text[:5000]) and not _SPEAKS_AS_COUNTY.search(text[:5000]):
+            county = regions.unit(region_code) if region_code else None
+            if (
+                county is not None
+                and county.level == 3
+                and not county.name.endswith("市")  # a county-level city says 我市 of itself
+                and _SPEAKS_AS_CITY.search(text[:5000])
+                and _ADDRESSES_COUNTY.search(text[:5000])
+                and not _SPEAKS_AS_COUNTY.search(text[:5000])
+            ):
                 # "根据我市…，你区需…": a city's letter to a district it names more than itself
-                region_code = regions.up_to_prefecture(region_code)
+                region_code = regions.up_to_prefecture(county.code)
             own_place = re.match(r"[\u4e00-\u9fff]{2,6}新区", agency or title_for_rules)
             if region_code and own_place and regions.parse_prefix(own_place.group(0)) is None:
                 # a functional area (大鹏新区) that is no county: the districts it names are others
@@ -687,7 +698,7 @@ class _Extractor:
             if _TOWN_BODY.match(full):
                 return full  # a town or 街道 signs with its own name ("某某镇人民政府"), as written
             u = regions.unit(region_code)
-            if u is not None and u.level == 1 and full[0] not in "省市区县" and not full.startswith("新区"):
+            if u is not None and u.level == 1 and _OWN_AREA.match(full):
                 return full  # "某某合作区执行委员会" in a province: its own place name, no province prefix
             # "区人民政府", "区司法局", "新区管委会": the level word stands for the region itself.
             body = full if full[:2] in _LEVEL_WORDS else re.sub(r"^(?:新区|[省市区县])(?=.)", "", full)
