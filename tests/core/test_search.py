@@ -463,7 +463,7 @@ def test_run_index_path_equals_the_phrase_path(thousand: tuple[Archive, dict[int
     archive, stored = thousand
     squashed = {i: (_fold_squash(t), _fold_squash(b)) for i, (t, b) in stored.items()}
     queries_with_runs = [q for q in _queries(stored, random.Random(5)) if search.runs_query(parse_query(q).terms)]
-    queries_with_runs += ["编号9999999999", "GDP 2023年", "2023年 -GDP", "12345 -政府", "gdp", "ＧＤＰ"]
+    queries_with_runs += ["\"行政 诉讼\"", "\"政府 工作\" 2023年", "编号9999999999", "GDP 2023年", "2023年 -GDP", "12345 -政府", "gdp", "ＧＤＰ"]
     assert len(queries_with_runs) > 20
     narrowed = 0
     for query in queries_with_runs:
