@@ -509,7 +509,8 @@ def test_version_6_archive_gets_the_run_index(tmp_path: Path, samples_dir: Path)
     assert expected["2023"]
     conn = sqlite3.connect(path, isolation_level=None)
     try:
-        conn.execute("DROP TABLE fts_runs")
+        conn.execute("DROP TABLE fts_runs")  # what version 6 had: neither the table nor its meta row
+        conn.execute("DELETE FROM meta WHERE key = 'runs_version'")
         conn.execute("PRAGMA user_version = 6")
     finally:
         conn.close()
@@ -541,3 +542,22 @@ def test_snippets_from_the_ranking_prefix_equal_whole_text_snippets(
     assert from_prefix > 300
     text = "甲" * 3000 + "复议出庭"  # the only window with both terms lies past the prefix
     assert snippet_from_prefix(text[:2000], "复议 出庭") is None and snippet_from_prefix(text[:2000], "甲") is not None
+
+
+def test_an_earlier_run_index_is_not_used(arch: Archive) -> None:
+    """An archive whose fts_runs holds an earlier token form (meta runs_version differs) searches through the
+    phrase query alone, with the same results, until its index is rebuilt."""
+    from core.store import index, queries
+
+    conn = arch.connection
+    parsed = parse_query("编号9999")
+    expected = arch.search_ids("编号9999")
+    assert queries.run_index_matches(arch._rows, parsed, deleted=False) == expected
+    conn.execute("UPDATE meta SET value = '1' WHERE key = 'runs_version'")
+    try:
+        arch._cache.clear()
+        assert queries.run_index_matches(arch._rows, parsed, deleted=False) is None
+        assert arch.search_ids("编号9999") == expected
+    finally:
+        index.mark_runs_current(conn)
+    assert queries.run_index_matches(arch._rows, parsed, deleted=False) == expected
