@@ -194,6 +194,7 @@ def create_current_schema(db: sqlite_utils.Database) -> None:
     db.execute("CREATE UNIQUE INDEX idx_tags_name ON tags(name COLLATE NOCASE)")
     db.execute(FTS_SQL)
     db.execute(RUNS_SQL)
+    db.execute("INSERT INTO meta(key, value) VALUES ('runs_version', ?)", (_runs_version(),))
     db.execute(AGENCY_ALIASES_SQL)
     _create_reuse_tables(db)
     for sql in IMPORT_RUNS_SQL:
@@ -268,6 +269,12 @@ def migrate_4_to_5(db: sqlite_utils.Database) -> None:
     """Version 5: the running import's file list (core.ingest.resume), so a killed import can be resumed."""
     for sql in IMPORT_RUNS_SQL:
         db.execute(sql)
+
+
+def _runs_version() -> str:
+    from core.store import index
+
+    return index.RUNS_VERSION
 
 
 def migrate_6_to_7(db: sqlite_utils.Database) -> None:

@@ -81,8 +81,10 @@ def char_form(text: str) -> str:
 # before the run (`53f7首1234`: 号, U+53F7, then a run starting 1234) and its suffixes with the character after
 # it (`1234尾53f7`); and the whole run with both when it has up to RUN_MAX characters. A term whose run it
 # bounds itself (编号1234: 号 before the run) can only be in documents with the same bounded run, so a
-# term's tokens are its run (or the run's RUN_MAX windows) plus the bounded forms: all are in every matching
-# document — a superset, usually tiny, that core.store.queries checks on the stored text.
+# term's tokens are its run (or the run's RUN_MAX windows) plus the bounded forms. The same table holds each
+# whitespace run's two neighbours (`_junctions`), for a phrase across a space or line break ("行政 诉讼").
+# All of a term's tokens are in every matching document: a superset, usually tiny, that core.store.queries
+# checks on the stored text.
 RUN_MIN = 3
 RUN_MAX = 6
 _RUN_RE = re.compile(rf"[0-9a-z]{{{RUN_MIN},}}")
@@ -105,7 +107,23 @@ def _runs_tokens(text: str) -> set[str]:
                 tokens.add(run[-k:] + after)
         if before and after and size <= RUN_MAX:
             tokens.add(before + run + after)
+    tokens.update(_junctions(text))
     return tokens
+
+
+_SPACE_STAND_IN = "\U000f0020"  # a whitespace run in an escaped text
+_JUNCTION = "空"
+
+
+def _junctions(text: str) -> set[str]:
+    """A whitespace run's neighbours as one token (`653f空8bc9`: 政, whitespace, 诉): a phrase across a line
+    break or a space is rare although its characters are not."""
+    found: set[str] = set()
+    at = text.find(_SPACE_STAND_IN, 1)
+    while 0 < at < len(text) - 1:
+        found.add(f"{ord(text[at - 1]):x}{_JUNCTION}{ord(text[at + 1]):x}")
+        at = text.find(_SPACE_STAND_IN, at + 1)
+    return found
 
 
 def runs_form(*indexed: str) -> str:
@@ -126,7 +144,7 @@ def runs_form_of_text(*texts: str) -> str:
 
 def runs_query(terms: list[str]) -> str | None:
     """An FTS5 expression over `fts_runs` that every document matching all `terms` matches (None: no run of
-    RUN_MIN+ characters in any term, the run index cannot narrow the search)."""
+    RUN_MIN+ characters and no whitespace inside any term, the run index cannot narrow the search)."""
     tokens: list[str] = []
     for term in terms:
         text = escaped(term)
@@ -145,6 +163,7 @@ def runs_query(terms: list[str]) -> str | None:
                 tokens.append(before + run[:RUN_MAX])
             if after:
                 tokens.append(run[-RUN_MAX:] + after)
+        tokens.extend(sorted(_junctions(text)))
     if not tokens:
         return None
     return " AND ".join(f'"{token}"' for token in dict.fromkeys(tokens))

@@ -7,6 +7,15 @@ import sqlite3
 
 from core import search
 
+# What fts_runs holds (core.search._runs_tokens), in meta 'runs_version': the run index is used only when it
+# says RUNS_VERSION, so an archive filled by an earlier form of it searches through the phrase query alone
+# (same results, slower) until its index is rebuilt (maintenance.rebuild_index, 重建索引).
+RUNS_VERSION = "2"  # 2: runs, neighbour-tagged runs and whitespace junctions
+
+
+def mark_runs_current(conn: sqlite3.Connection) -> None:
+    conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('runs_version', ?)", (RUNS_VERSION,))
+
 
 def index_document(conn: sqlite3.Connection, doc_id: int, indexed_title: str, indexed_body: str, *,
                    runs: bool = True) -> None:
@@ -52,4 +61,5 @@ def fill_runs(conn: sqlite3.Connection) -> int:
             form = search.runs_form_of_text(title or "", text or "")
             if form:
                 conn.execute("INSERT INTO fts_runs(rowid, body) VALUES (?, ?)", (int(doc_id), form))
+    mark_runs_current(conn)
     return len(ids)

@@ -62,6 +62,7 @@ def rebuild_index(conn: sqlite3.Connection) -> None:
         indexed = search.index_form(title)
         index.index_document(conn, doc_id, indexed, search.index_form(text))
         conn.execute("UPDATE documents SET indexed_title = ? WHERE id = ?", (indexed, doc_id))
+    index.mark_runs_current(conn)
 
 
 def stats(run: Rows, path: Path) -> dict[str, int]:

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
 from core import search
+from core.store import index
 
 
 class Rows(Protocol):
@@ -171,10 +172,10 @@ RUN_CANDIDATES = 500
 def run_index_matches(run: Rows, parsed: search.ParsedQuery, *, deleted: bool) -> list[int] | None:
     """The documents (newest first, trashed or not as `deleted` says) matching every term and no excluded
     one, found through the run index; None when it cannot narrow the search (no run of 3+ ASCII digits or
-    letters in any term, too many candidates, or an archive older than the run index)."""
+    letters or inner whitespace in any term, too many candidates, or no current run index)."""
     expression = search.runs_query(parsed.terms)
-    if expression is None or not run("SELECT 1 FROM sqlite_master WHERE name = 'fts_runs'"):
-        return None
+    if expression is None or run("SELECT value FROM meta WHERE key = 'runs_version'") != [(index.RUNS_VERSION,)]:
+        return None  # no run index (an archive older than schema 7, read-only) or one of an earlier form
     candidates = [int(r[0]) for r in run(
         "SELECT rowid FROM fts_runs WHERE fts_runs MATCH ? ORDER BY rowid DESC LIMIT ?",
         (expression, RUN_CANDIDATES + 1))]

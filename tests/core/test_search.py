@@ -463,7 +463,7 @@ def test_run_index_path_equals_the_phrase_path(thousand: tuple[Archive, dict[int
     archive, stored = thousand
     squashed = {i: (_fold_squash(t), _fold_squash(b)) for i, (t, b) in stored.items()}
     queries_with_runs = [q for q in _queries(stored, random.Random(5)) if search.runs_query(parse_query(q).terms)]
-    queries_with_runs += ["编号9999999999", "GDP 2023年", "2023年 -GDP", "12345 -政府", "gdp", "ＧＤＰ"]
+    queries_with_runs += ["\"行政 诉讼\"", "\"政府 工作\" 2023年", "编号9999999999", "GDP 2023年", "2023年 -GDP", "12345 -政府", "gdp", "ＧＤＰ"]
     assert len(queries_with_runs) > 20
     narrowed = 0
     for query in queries_with_runs:
@@ -509,7 +509,8 @@ def test_version_6_archive_gets_the_run_index(tmp_path: Path, samples_dir: Path)
     assert expected["2023"]
     conn = sqlite3.connect(path, isolation_level=None)
     try:
-        conn.execute("DROP TABLE fts_runs")
+        conn.execute("DROP TABLE fts_runs")  # what version 6 had: neither the table nor its meta row
+        conn.execute("DELETE FROM meta WHERE key = 'runs_version'")
         conn.execute("PRAGMA user_version = 6")
     finally:
         conn.close()
@@ -541,3 +542,22 @@ def test_snippets_from_the_ranking_prefix_equal_whole_text_snippets(
     assert from_prefix > 300
     text = "甲" * 3000 + "复议出庭"  # the only window with both terms lies past the prefix
     assert snippet_from_prefix(text[:2000], "复议 出庭") is None and snippet_from_prefix(text[:2000], "甲") is not None
+
+
+def test_an_earlier_run_index_is_not_used(arch: Archive) -> None:
+    """An archive whose fts_runs holds an earlier token form (meta runs_version differs) searches through the
+    phrase query alone, with the same results, until its index is rebuilt."""
+    from core.store import index, queries
+
+    conn = arch.connection
+    parsed = parse_query("编号9999")
+    expected = arch.search_ids("编号9999")
+    assert queries.run_index_matches(arch._rows, parsed, deleted=False) == expected
+    conn.execute("UPDATE meta SET value = '1' WHERE key = 'runs_version'")
+    try:
+        arch._cache.clear()
+        assert queries.run_index_matches(arch._rows, parsed, deleted=False) is None
+        assert arch.search_ids("编号9999") == expected
+    finally:
+        index.mark_runs_current(conn)
+    assert queries.run_index_matches(arch._rows, parsed, deleted=False) == expected
