@@ -808,3 +808,8 @@ def test_a_noun_before_a_later_number_belongs_to_the_earlier_one() -> None:
 def test_coverage_predicates_and_health_lectures_are_no_indicator_counts() -> None:
     assert _keys("40个社区、12家企业实现法律顾问全覆盖。") == [(40, None), (12, None)]
     assert _keys("启动健康计划，举办健康知识专题讲座30场。") == [(30, None)]
+
+
+def test_rates_listed_before_their_numbers_without_fenbie() -> None:
+    keys = _keys("调解成功率、仲裁结案率达90%、96%。")
+    assert keys == [(90, "disputes.mediation_success_rate"), (96, None)]
