@@ -95,7 +95,7 @@ def _unkey_parts(facts: list[Fact], text: str) -> None:
         if fact.key is None:
             continue
         if (needed := _OWN_ACTION.get(fact.key)) and not needed.search(_clause_around(text, fact)):
-            fact.key, fact.name = None, None  # 涉及证明材料的事项N项: no cut named, no count of cuts
+            fact.key, fact.name = None, None  # 需要证明的事项N项: no cut named, no count of cuts
             continue
         if verbs := _OTHER_ACTION.get(fact.key):
             before = re.split(r"[，,。；;]", text[max(0, fact.start - 16) : fact.start])[-1]

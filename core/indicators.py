@@ -271,7 +271,7 @@ class IndicatorDictionary:
         return area
 
     def names_area(self, synonym: str, key: str) -> bool:
-        """Whether `synonym` itself says the area of `key` (受理行政复议案件 does, 受理 does not)."""
+        """Whether `synonym` itself says the area of `key` (受理复议申请 does, 受理 does not)."""
         indicator = self.indicators[key]
         if indicator.user_added or synonym in indicator.user_synonyms:
             return True  # the user said so (review queue, own dictionary)
