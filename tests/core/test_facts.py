@@ -779,7 +779,7 @@ def test_issuer_level_between_verb_and_document_and_general_units() -> None:
 
 
 def test_a_cut_indicator_needs_its_verb_near_the_figure() -> None:
-    assert _keys("涉及证明材料的事项80项，证明材料120件，已全部取消。") == [
+    assert _keys("排查要求证明材料的事项80项，逐项核对，证明材料120件已取消。") == [
         (80, None),
         (120, "service.certificates_cut"),
     ]
