@@ -338,7 +338,7 @@ def print_blind_and_heldout() -> None:
         return
     precision, recall, key_rate, _, _ = heldout.score_heldout()
     print(f"{'held-out (4)':<24}{precision:>9.3f}{recall:>9.3f}{key_rate:>7.3f}{'':>7}{'':>10}")
-    for label, batch in (("judged before fixes", "before"), ("judged after fixes", "after")):
+    for label, batch in (("judged before fixes", "before"), ("judged after fixes", "after"), ("judged at the end", "last")):
         score = blind.score_blind(batch=batch)
         print(
             f"{'blind ' + label + f' ({score.files})':<42}{score.rate:>7.3f}{score.precision:>7.3f}"

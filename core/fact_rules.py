@@ -95,7 +95,7 @@ def _unkey_parts(facts: list[Fact], text: str) -> None:
         if fact.key is None:
             continue
         if (needed := _OWN_ACTION.get(fact.key)) and not needed.search(_clause_around(text, fact)):
-            fact.key, fact.name = None, None  # 涉及证明材料的事项N项: no cut named, no count of cuts
+            fact.key, fact.name = None, None  # 需要证明的事项N项: no cut named, no count of cuts
             continue
         if verbs := _OTHER_ACTION.get(fact.key):
             before = re.split(r"[，,。；;]", text[max(0, fact.start - 16) : fact.start])[-1]
@@ -152,14 +152,22 @@ _RESPECTIVE_RE = re.compile(r"分别(?:为|是|达到|达|占|下降|增长|增�
 
 
 _EARLIER_NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
+_BARE_RESPECTIVE_RE = re.compile(r"^[^，,。；;：:]*?率(?P<verb>达到|达|为)(?P<earlier>(?:\d+(?:\.\d+)?%?[、和及与])*)$")
+_RESPECTIVE_VERB_RE = re.compile(r"达到|达|为")
 
 
-def _respective_item(prefix: str) -> str | None:
+def _respective_item(prefix: str, listed_after: bool = False) -> str | None:
     """For `A、B分别为x、y`, the name the number after `prefix` belongs to (None if not that form)."""
     index = prefix.rfind("分别")
     if index <= 0:
-        return None
-    match = _RESPECTIVE_RE.match(prefix, index)
+        # 甲率、乙率达75%、95%: without 分别, when numbers are listed after the rates
+        bare = _BARE_RESPECTIVE_RE.match(prefix)
+        if bare is None or not (listed_after or bare.group("earlier")):
+            return None
+        index = bare.start("verb")
+        match = _RESPECTIVE_VERB_RE.match(prefix, index)
+    else:
+        match = _RESPECTIVE_RE.match(prefix, index)
     if match is None:
         return None
     position = len(_EARLIER_NUMBER_RE.findall(prefix[match.end() :]))

@@ -629,7 +629,8 @@ class FactExtractor:
             qualifier += post
         direction = _direction(stripped_prefix)
         # Several indicators sharing one number: 备案率、及时率和合格率均为100%.
-        items = _list_items(stripped_prefix)
+        # …率、…率达75%、95%: one number per name (read below), not one number shared by the names
+        items = [] if _NUMBER_LIST_AFTER.match(text, end) else _list_items(stripped_prefix)
         if items:
             for item in items:
                 yield self._make_fact(
@@ -654,10 +655,11 @@ class FactExtractor:
             key_context=_key_context(prefix),
         )
         # 参考率、合格率分别为100%、98%: the i-th number belongs to the i-th name.
-        named = _respective_item(prefix)
+        named = _respective_item(prefix, listed_after=bool(_NUMBER_LIST_AFTER.match(text, end)))
         if named:
-            key = self.dictionary.find_key(_key_context(named), unit)
-            if key is not None:
+            scope = ctx.topic(start) + "|" + ctx.sentence(start)
+            key = self.dictionary.find_key(_key_context(named), unit, scope=scope)
+            if key is not None or "分别" not in prefix:  # without 分别 the name alone decides
                 fact.key, fact.name = key, self.dictionary.name(key)
         yield fact
 
@@ -917,6 +919,7 @@ def _counts_the_list(prefix: str, value: float) -> bool:
 
 _ASSESSED_RE = re.compile(r"考核|考评|评估|测评|评价|评比|排名|名列|位列")
 _OPENNESS_CASES_RE = re.compile(r"信息公开(?:类|方面|相关)?(?:的)?(?:行政)?(?:复议|诉讼)")
+_NUMBER_LIST_AFTER = re.compile(r"\s?[、和及与]\s?\d")
 _CRIMINAL_RE = re.compile(r"刑事|犯罪|刑拘|逮捕")
 _VISIT_UNITS = ("家次", "户次")
 _CHECK_VERB = re.compile(r"检查|排查|巡查|抽查|督查|检测|核查")

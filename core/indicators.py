@@ -43,7 +43,7 @@ _AREA_STEMS: dict[str, re.Pattern[str]] = {
         "行政执法": r"执法|处罚|检查|抽查|巡查|排查|督查|检测|核查|罚没|罚款|案卷|查处|违法|监管",
         "政务服务": r"事项|政务服务|审批|证明|办事|网办|网上|办理|一件事|集成服务|窗口|大厅|通办|跑|秒批|秒办|秒报",
         "政务公开": r"公开",
-        "普法学法": r"法治|法律|普法|学法|法制|宪法|民法典|依法|法规|考试|讲座",
+        "普法学法": r"法治|法律|普法|学法|法制|宪法|民法典|依法|法规|考试",
         "矛盾纠纷化解": r"调解|纠纷|矛盾|争议|仲裁|援助|诉求|热线|12345|工单|信访|调处|化解|来电|投诉",
         "人大建议政协提案": r"建议|提案|议案",
         "监督": r"审计|处分|移送|问责|监督",
@@ -53,7 +53,11 @@ _AREA_STEMS: dict[str, re.Pattern[str]] = {
 # Joins two objects that share one number (代表建议与委员提案40件): the number names neither alone.
 _COORDINATION = re.compile(r"^(?:和|与|及|以及|、)$")
 # A counted noun directly after a number + unit is that number's object (审议3项重大决策事项及1项听证事项).
-_OWN_NUMBER_BEFORE = re.compile(r"\d[\d.,]*\s?[万亿]?(?![年月日号时])[\u4e00-\u9fff]{1,2}(?:的)?$")
+_OWN_NUMBER_BEFORE = re.compile(r"\d[\d.,]*\s?[万亿]?(?![年月日号时])[\u4e00-\u9fff]{1,4}(?:的)?$")
+# Verbs listed with one object (制定、修改、废止规范性文件N份): the number counts all of them together.
+_LISTED_VERBS = re.compile(r"(?:制定|修改|修订|废止|清理|出台|印发|起草|审查|审核|宣布失效)[、和及与]$")
+# A synonym in a coverage predicate (N家公司实现法律顾问全覆盖) names no count of the number before it.
+_COVERAGE = re.compile(r"全覆盖|覆盖|全面覆盖")
 _JOINED = re.compile(r"[及和与、]")
 _NEGATION = re.compile(r"(?:尚未|未|没有|不)$")
 _NEGATIVE_SYNONYM = re.compile(r"不|未|零|无")
@@ -267,7 +271,7 @@ class IndicatorDictionary:
         return area
 
     def names_area(self, synonym: str, key: str) -> bool:
-        """Whether `synonym` itself says the area of `key` (受理行政复议案件 does, 受理 does not)."""
+        """Whether `synonym` itself says the area of `key` (受理复议申请 does, 受理 does not)."""
         indicator = self.indicators[key]
         if indicator.user_added or synonym in indicator.user_synonyms:
             return True  # the user said so (review queue, own dictionary)
@@ -345,6 +349,10 @@ class IndicatorDictionary:
                 and _OWN_NUMBER_BEFORE.search(whole[max(0, start - 8) : start])
             ):
                 fitting = []  # 3项重大决策事项及1项…: the synonym is the object of the number before it
+            elif fitting and end <= joint and _LISTED_VERBS.search(whole[max(0, start - 5) : start]):
+                fitting = []  # 制定、修改、废止规范性文件N份: several verbs share the number
+            elif fitting and start >= joint and _COVERAGE.match(whole, end):
+                fitting = []  # N家公司实现法律顾问全覆盖: the synonym is in the predicate, not the count
             elif (
                 fitting
                 and start >= joint

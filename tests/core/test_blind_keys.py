@@ -28,7 +28,12 @@ TSV = HERE / "blind" / "blind_keys.tsv"
 # The reports of the set (relative to ../shared), judged spans or not, in two batches: judged before the
 # extractor was changed for them (the keys were fixed afterwards: now in-sample), and judged only after
 # (never tuned on: the honest check of generalisation).
-BATCHES = {"before": HERE / "blind" / "files.txt", "after": HERE / "blind" / "files_after.txt"}
+# A third batch was judged at the end, after all changes but the last few (see BENCHMARKS.md).
+BATCHES = {
+    "before": HERE / "blind" / "files.txt",
+    "after": HERE / "blind" / "files_after.txt",
+    "last": HERE / "blind" / "files_last.txt",
+}
 
 
 @dataclass
@@ -112,7 +117,8 @@ def test_blind_set_is_large_enough_and_outside_the_tuning_sets() -> None:
     judged = load_judgements()
     names = batch_files()
     assert len(batch_files("before")) >= 30 and set(judged) <= set(names)
-    assert not set(batch_files("before")) & set(batch_files("after"))
+    batches = [set(batch_files(name)) for name in BATCHES]
+    assert sum(len(b) for b in batches) == len(set().union(*batches))  # no report in two batches
     tuned = {p.name for p in (SHARED / "samples").glob("*.txt")} | {
         p.name for p in (SHARED / "gold" / "dev").glob("*.txt")
     }
@@ -123,7 +129,7 @@ def test_blind_set_is_large_enough_and_outside_the_tuning_sets() -> None:
 @needs_shared
 def test_blind_keys_meet_the_bars() -> None:
     score = score_blind()
-    assert score.files >= 40
+    assert score.files >= 49
     assert score.precision >= 0.95, score.precision
     assert score.rate >= 0.80, score.rate
     unseen = score_blind(batch="after")
@@ -133,7 +139,12 @@ def test_blind_keys_meet_the_bars() -> None:
 
 
 if __name__ == "__main__":
-    for label, batch in (("judged before the fixes", "before"), ("judged after the fixes", "after"), ("all", None)):
+    for label, batch in (
+        ("judged before the fixes", "before"),
+        ("judged after the fixes", "after"),
+        ("judged at the end", "last"),
+        ("all", None),
+    ):
         result = score_blind(verbose=batch is None, batch=batch)
         for note in result.notes:
             print(note)

@@ -779,7 +779,7 @@ def test_issuer_level_between_verb_and_document_and_general_units() -> None:
 
 
 def test_a_cut_indicator_needs_its_verb_near_the_figure() -> None:
-    assert _keys("涉及证明材料的事项80项，证明材料120件，已全部取消。") == [
+    assert _keys("排查要求证明材料的事项80项，逐项核对，证明材料120件已取消。") == [
         (80, None),
         (120, "service.certificates_cut"),
     ]
@@ -793,3 +793,23 @@ def test_a_negated_verb_names_no_indicator() -> None:
 def test_review_and_suits_about_information_requests_are_not_the_agencys_review_figures() -> None:
     assert [k for _, k in _keys("政府信息公开行政复议12件，其中结果维持5件。")] == [None, None]
     assert _keys("全年收到行政复议申请12件。") == [(12, "review.received")]
+
+
+def test_listed_verbs_sharing_one_object_and_number_name_none() -> None:
+    assert _keys("全年制定、修改、废止规范性文件6份。") == [(6, None)]
+    assert _keys("全年废止规范性文件6份。") == [(6, "normdoc.repealed")]
+
+
+def test_a_noun_before_a_later_number_belongs_to_the_earlier_one() -> None:
+    keys = _keys("督办30件人大代表建议、25件政协委员提案。")
+    assert keys == [(30, "npc.suggestions"), (25, "npc.proposals")]
+
+
+def test_coverage_predicates_and_health_lectures_are_no_indicator_counts() -> None:
+    assert _keys("40个社区、12家企业实现法律顾问全覆盖。") == [(40, None), (12, None)]
+    assert _keys("启动健康计划，举办健康知识专题讲座30场。") == [(30, None)]
+
+
+def test_rates_listed_before_their_numbers_without_fenbie() -> None:
+    keys = _keys("调解成功率、仲裁结案率达90%、96%。")
+    assert keys == [(90, "disputes.mediation_success_rate"), (96, None)]
