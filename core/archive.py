@@ -7,7 +7,6 @@ import json
 import logging
 import os
 import sqlite3
-import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -54,45 +53,10 @@ log = logging.getLogger(__name__)
 
 FACT_STATUSES = domain.FACT_STATUSES
 SORT_COLUMNS = queries.SORT_COLUMNS
-_NETWORK_FS = ("nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "afs", "9p", "fuse.sshfs", "ncpfs", "coda")
+is_network_path = archive_file.is_network_path  # public as core.archive.is_network_path (docs/interfaces.md)
 _FIRST_WAIT = 0.5  # seconds a write waits for another program's lock before saying so
 
 TagRef = str | int
-
-
-def is_network_path(path: Path, mounts: str | None = None) -> bool:
-    """True for a Windows UNC path or network drive, or a Linux nfs/cifs/smb mount.
-
-    `mounts` is the text of /proc/mounts (read when None; given in tests).
-    """
-    text = str(path)
-    if text.startswith(("\\\\", "//")):
-        return True
-    if sys.platform == "win32" and mounts is None:
-        try:
-            import ctypes
-
-            drive = os.path.splitdrive(os.path.abspath(text))[0]
-            if drive:
-                get_drive_type = ctypes.windll.kernel32.GetDriveTypeW
-                return int(get_drive_type(drive + "\\")) == 4  # DRIVE_REMOTE
-        except (AttributeError, OSError):
-            return False
-        return False
-    if mounts is None:
-        try:
-            with open("/proc/mounts", encoding="utf-8", errors="replace") as handle:
-                mounts = handle.read()
-        except OSError:
-            return False
-    table = [line.split()[:3] for line in mounts.splitlines() if len(line.split()) >= 3]
-    target = os.path.abspath(text)
-    best, best_type = "", ""
-    for _dev, mount_point, fs_type in table:
-        point = mount_point.replace("\\040", " ")
-        if (target == point or target.startswith(point.rstrip("/") + "/")) and len(point) > len(best):
-            best, best_type = point, fs_type
-    return best_type.lower() in _NETWORK_FS or best_type.lower().startswith("fuse.smb")
 
 
 class Archive:
@@ -165,7 +129,7 @@ class Archive:
                     raise ArchiveReadOnlyError("只读档案版本较旧，需要升级后才能打开；请复制到可写的位置再打开。")
                 backup = None
             else:
-                _prepare_for_writing(conn, network=network)
+                archive_file.prepare_for_writing(conn, network=network)
                 backup = ensure_schema(conn, target)
             conn.execute("SELECT count(*) FROM documents").fetchone()
         except sqlite3.Error as exc:
@@ -877,15 +841,6 @@ def _with_advice(error: Exception, path: Path) -> Exception:
         newest, known = None, False
     what = "已损坏" if known else "已损坏或不是报告档案"
     return ArchiveDamagedError(f"档案“{path.name}”{what}，无法读取（{path}）。\n{backups.advice(newest)}", newest)
-
-
-def _prepare_for_writing(conn: sqlite3.Connection, *, network: bool) -> None:
-    """Switch the journal mode (this writes the file header): only once the file is known to be ours."""
-    mode = str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower()
-    # WAL needs shared memory, which network file systems do not provide reliably.
-    wanted = "delete" if network else "wal"
-    if mode != wanted:
-        conn.execute(f"PRAGMA journal_mode = {wanted}")
 
 
 def _rollback(conn: sqlite3.Connection) -> None:

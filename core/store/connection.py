@@ -8,12 +8,16 @@ anywhere else) opens an archive, its `-wal`/`-shm`/`-journal` or a backup with a
 the header is read through a connection, copies go through the backup API, and moving a file aside is a
 rename (which opens nothing). On Windows, where locks are mandatory, the same code holds: a rename of a file
 another program has open fails (and is reported as "in use") instead of corrupting anything.
+
+Where the file lies decides how it is written: on a network share (is_network_path) the journal stays DELETE,
+elsewhere WAL (prepare_for_writing).
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -22,6 +26,7 @@ from pathlib import Path
 # Files SQLite keeps next to an archive; they belong to it and move together with it.
 COMPANIONS = ("-wal", "-shm", "-journal")
 PARTIAL = ".partial"  # suffix of a copy being written
+_NETWORK_FS = ("nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "afs", "9p", "fuse.sshfs", "ncpfs", "coda")
 
 
 def uri(path: Path, **params: str) -> str:
@@ -61,6 +66,50 @@ def connect(path: Path, *, timeout: float = 5.0, read_only: bool = False) -> sql
         conn.close()
         raise
     return conn
+
+
+def prepare_for_writing(conn: sqlite3.Connection, *, network: bool) -> None:
+    """Switch the journal mode (this writes the file header): only once the file is known to be ours."""
+    mode = str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower()
+    # WAL needs shared memory, which network file systems do not provide reliably.
+    wanted = "delete" if network else "wal"
+    if mode != wanted:
+        conn.execute(f"PRAGMA journal_mode = {wanted}")
+
+
+def is_network_path(path: Path, mounts: str | None = None) -> bool:
+    """True for a Windows UNC path or network drive, or a Linux nfs/cifs/smb mount.
+
+    `mounts` is the text of /proc/mounts (read when None; given in tests).
+    """
+    text = str(path)
+    if text.startswith(("\\\\", "//")):
+        return True
+    if sys.platform == "win32" and mounts is None:
+        try:
+            import ctypes
+
+            drive = os.path.splitdrive(os.path.abspath(text))[0]
+            if drive:
+                get_drive_type = ctypes.windll.kernel32.GetDriveTypeW
+                return int(get_drive_type(drive + "\\")) == 4  # DRIVE_REMOTE
+        except (AttributeError, OSError):
+            return False
+        return False
+    if mounts is None:
+        try:
+            with open("/proc/mounts", encoding="utf-8", errors="replace") as handle:
+                mounts = handle.read()
+        except OSError:
+            return False
+    table = [line.split()[:3] for line in mounts.splitlines() if len(line.split()) >= 3]
+    target = os.path.abspath(text)
+    best, best_type = "", ""
+    for _dev, mount_point, fs_type in table:
+        point = mount_point.replace("\\040", " ")
+        if (target == point or target.startswith(point.rstrip("/") + "/")) and len(point) > len(best):
+            best, best_type = point, fs_type
+    return best_type.lower() in _NETWORK_FS or best_type.lower().startswith("fuse.smb")
 
 
 def read_header(conn: sqlite3.Connection) -> None:
