@@ -10,6 +10,10 @@ from typing import Any
 MIN_KEY_CHARS = 6
 
 
+# Bump when the algorithm changes: stored results of another version are recomputed.
+ALGORITHM_VERSION = 4
+
+
 # Keys of each paragraph put in the index (the smallest clause hashes); all clause keys are looked up.
 KEYS_PER_PARAGRAPH = 3
 
