@@ -15,7 +15,7 @@ GUI thread's own CPU time inside that gap (the rest of a gap is the machine's ot
 
 Without --archive, a fast generator stores N report-like documents (bench_archive's paragraphs, first 4 of each,
 metadata and tags varied) through core.importer.store_document — no files read, no analysis, no text-reuse
-keys — in one transaction: about a minute per 10,000 on a quiet machine.
+keys — in one transaction: 2,000 in 6 s at load 7, 100,000 in 876 s at load 10–13.
 """
 
 from __future__ import annotations

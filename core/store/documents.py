@@ -10,7 +10,7 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import fields
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -65,6 +65,12 @@ def analysis_to_auto(analysis: Analysis) -> dict[str, Any]:
     return auto
 
 
+def _fields_of(obj: Any) -> dict[str, Any]:
+    """dataclasses.asdict for a dataclass of plain values, lists and dicts (Section, StructureCheck): the same
+    JSON without asdict's recursive deep copy (0.13 → 0.06 ms a document with the JSON encoding)."""
+    return {f.name: getattr(obj, f.name) for f in fields(obj)}
+
+
 def analysis_columns(analysis: Analysis, overrides: dict[str, Any], source_name: str) -> dict[str, Any]:
     """Column values of `documents` derived from an Analysis (effective metadata = auto ⊕ overrides)."""
     auto = analysis_to_auto(analysis)
@@ -72,8 +78,8 @@ def analysis_columns(analysis: Analysis, overrides: dict[str, Any], source_name:
     return {
         **meta,
         "auto_meta": json.dumps(auto, ensure_ascii=False),
-        "sections": json.dumps([asdict(s) for s in analysis.sections], ensure_ascii=False),
-        "structure": json.dumps(asdict(analysis.structure), ensure_ascii=False),
+        "sections": json.dumps([_fields_of(s) for s in analysis.sections], ensure_ascii=False),
+        "structure": json.dumps(_fields_of(analysis.structure), ensure_ascii=False),
         "missing_parts": json.dumps(list(analysis.structure.missing)),
         "late": None if analysis.structure.late is None else int(analysis.structure.late),
         "analysed_at": _now(),
