@@ -34,6 +34,8 @@ _RULE_LINE = re.compile(r"^\|?[\s:|\-－—]+\|?$")
 _HEADER_END = re.compile(r"件数|数量|金额(?:[（(]单位[:：][^）)]{1,4}[）)])?|总计|合计|小计|次数|人数|个数")
 _ROW_HEADER_WORDS = re.compile(r"^(?:信息内容|项目|指标|类别|名称|内容|序号)")
 _CAPTION_UNIT = re.compile(r"单位[:：]\s*(?P<unit>万元|亿元|元|件|个|人|次|项|%|％)")
+# A unit written in brackets at the end of a row label or a column name: 新收行政复议案件（件）, 金额(万元).
+_BRACKET_UNIT = re.compile(r"[（(]\s*(?:单位[:：]\s*)?(?P<unit>万元|亿元|元|人次|件|个|人|次|项|家|起|宗|份|场|%|％)\s*[）)]$")
 _PARENT_LABEL = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])")
 _OPENNESS = re.compile(r"政府信息公开")
 _MAX_LABEL = 40
@@ -88,15 +90,20 @@ def _glued_columns(line: str) -> list[str]:
     return columns if columns and pos == len(body) else []
 
 
-def _unit_of(column: str, region: _Region, openness: bool) -> str:
+def _unit_of(column: str, region: _Region, openness: bool, label: str = "") -> str:
+    """A cell's unit: its column's, the caption's, the kind of table's, else its row label's bracket."""
     if m := re.search(r"单位[:：]\s*([^）)]{1,4})", column):
         return m.group(1)
+    if m := _BRACKET_UNIT.search(column):
+        return m.group("unit")
     if column.endswith("件数") or region.request_table or region.review_table:
         return "件"
     if region.unit:
         return region.unit
     if openness and re.search(r"数量|总计|合计|数$", column):
         return "件"
+    if m := _BRACKET_UNIT.search(label):
+        return m.group("unit")
     return ""
 
 
@@ -234,7 +241,7 @@ class _Reader:
             if start < 0 or not column:
                 continue
             value = _number(raw)
-            unit = _unit_of(column, region, self.openness)
+            unit = _unit_of(column, region, self.openness, label)
             if value is None or not unit:
                 continue
             if unit.startswith("万") and not raw:

@@ -192,3 +192,29 @@ def test_the_request_tables_reason_rows_name_no_other_areas_figure() -> None:
         "（三）不予公开\n7.属于行政执法案卷1 0 0 0 0 0 1\n"
     )
     assert [(v, key) for v, _, _, key in _cells(text)] == [(1, None)]
+
+
+def test_a_unit_in_the_row_labels_brackets_gives_the_cells_their_unit(tmp_path: Path) -> None:
+    """年度对照表: 指标 | 2023年 | 2024年 with the unit in the row label (（件）); the report year's column is the
+    stated figure, the year before is not."""
+    from core import domain
+
+    text = ("某某县2024年法治政府建设年度报告\n主要数据\n指标\t2023年\t2024年\n受理行政复议案件（件）\t41\t57\n"
+            "办结行政复议案件（件）\t39\t52\n备注\t无\t无\n")
+    assert _cells(text) == [
+        (41, "件", "41", "review.accepted"), (57, "件", "57", "review.accepted"),
+        (39, "件", "39", "review.concluded"), (52, "件", "52", "review.concluded"),
+    ]
+    # a column named with its unit in brackets, pipe-separated
+    piped = "| 项目 | 数量(件) |\n| --- | --- |\n| 审查行政规范性文件 | 16 |\n"
+    assert [(v, u) for v, u, _raw, _key in _cells(piped)] == [(16, "件")]
+    # the same table in a .docx, through the reader: the stated figure is the 2024 column's
+    path = make_docx(tmp_path / "对照.docx", ["某某县2024年法治政府建设年度报告", "主要数据"],
+                     [[["指标", "2023年", "2024年"], ["受理行政复议案件（件）", "41", "57"]]])
+    clean = read_clean(path)
+    analysis = analyse(clean, path.name)
+    stated = domain.stated_facts(analysis.facts, 2024, clean)
+    assert stated["review.accepted"].fact.value == 57
+    assert [f.value for f, _role in stated["review.accepted"].excluded] == [41]
+    # a bracket that is no unit gives nothing
+    assert _cells("指标\t2023年\t2024年\n受理案件（其他）\t3\t4\n") == []
