@@ -238,9 +238,13 @@ def _strip_pre_qualifier(prefix: str) -> tuple[str, str]:
     return prefix, ""
 
 
+_EARLIER_RUN_RE = re.compile(r"[\d.,%％、和及]+|分别|同比|较上年|较去年|比上年|比去年")
+_FREQUENCY_RE = re.compile(r"(?<![\d.])\d年$|每$")
+
+
 def _direction(prefix: str) -> str | None:
     # Skip over earlier numbers of the same run: 分别下降23.8%、67.4% → both "down".
-    window = re.sub(r"[\d.,%％、和及]+|分别|同比|较上年|较去年|比上年|比去年", "", prefix[-24:])
+    window = _EARLIER_RUN_RE.sub("", prefix[-24:])
     match = _DIRECTION_RE.search(window)
     if not match:
         return None
@@ -456,7 +460,7 @@ class FactExtractor:
             return
         if _inside_quotes(text, sentence_start, start):
             return
-        if re.search(r"(?<![\d.])\d年$|每$", before) or (
+        if _FREQUENCY_RE.search(before) or (
             before.endswith("按") and text.startswith(("比例", "的比例"), end)
         ):
             return  # 抽查频率1年1次, 按3%比例抽查: a frequency or a parameter, not a result
