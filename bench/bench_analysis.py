@@ -122,7 +122,8 @@ def main() -> None:
     first = next(iter(results.values()))
     print(f"{first['n']} reports, {first['chars'] / 1e6:.2f} M characters; best of {args.repeats} rounds per report")
     print()
-    header = "| stage | " + " | ".join(f"{t.name} median ms | {t.name} total s" for t in trees) + " |"
+    names = [t.resolve().name for t in trees]
+    header = "| stage | " + " | ".join(f"{t} median ms | {t} total s" for t in names) + " |"
     print(header)
     print("|" + "---|" * (1 + 2 * len(trees)))
     for name in ("total", *STAGES):

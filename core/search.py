@@ -74,6 +74,20 @@ class _StandIns(dict[int, int | str]):
 _STAND_INS = _StandIns()
 
 
+class _SpacedStandIns(dict[int, str]):
+    """Likewise for `char_form`: each character's index form followed by a space."""
+
+    def __missing__(self, code: int) -> str:
+        value = chr(code) if isinstance(mapped := _STAND_INS[code], int) else mapped
+        value += " "
+        if len(self) < 100_000:
+            self[code] = value
+        return value
+
+
+_SPACED_STAND_INS = _SpacedStandIns()
+
+
 def escaped(text: str) -> str:
     """Folded, normalised text with whitespace runs as one space and every non-token character a stand-in.
 
@@ -83,8 +97,9 @@ def escaped(text: str) -> str:
 
 
 def char_form(text: str) -> str:
-    """Every character of `escaped(text)` as its own token (for unicode61): the exact index form."""
-    return " ".join(escaped(text))
+    """Every character of `escaped(text)` as its own token (for unicode61): the exact index form
+    (`" ".join(escaped(text))`, in one translate)."""
+    return _SPACE_RUN_RE.sub(" ", _fold(normalise(text))).translate(_SPACED_STAND_INS)[:-1]
 
 
 # --- the run index: a planner's shortcut for rare numbers and Latin words ------------------------------
