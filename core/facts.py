@@ -254,8 +254,13 @@ class FactExtraction:
 
 
 
+_PRE_QUALIFIERS_BY_LAST: dict[str, tuple[str, ...]] = {}
+for _word in _PRE_QUALIFIERS:  # by last character, in their order: only those can end the prefix
+    _PRE_QUALIFIERS_BY_LAST[_word[-1]] = (*_PRE_QUALIFIERS_BY_LAST.get(_word[-1], ()), _word)
+
+
 def _strip_pre_qualifier(prefix: str) -> tuple[str, str]:
-    for word in _PRE_QUALIFIERS:
+    for word in _PRE_QUALIFIERS_BY_LAST.get(prefix[-1:], ()):
         if prefix.endswith(word):
             return prefix[: -len(word)], word
     return prefix, ""
