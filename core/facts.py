@@ -739,13 +739,14 @@ class FactExtractor:
     ) -> Fact:
         if key_context is None:
             key_context = _key_context(ctx.text[ctx.clause_start(start) : start])
-        after = _key_context(ctx.text[end : min(ctx.clause_end(end), end + 24)])
+        after_end = min(ctx.clause_end(end), end + 24)
+        after = _key_context(ctx.text[end:after_end])
         sentence_start, sentence_end = ctx.sentence_span(start)
         hits = ctx.hits_cache.get(sentence_start)
         if hits is None:
             hits = self.dictionary.area_hits(ctx.text[sentence_start:sentence_end])
             ctx.hits_cache[sentence_start] = hits
-        limit = min(ctx.clause_end(end), end + 24) - sentence_start
+        limit = after_end - sentence_start
         area = self.dictionary.area_from_hits(hits, ctx.text[sentence_start:sentence_end], limit)
         scope = ctx.topic(start) + "|" + ctx.text[sentence_start:start] + "|" + after
         key = self.dictionary.find_key(key_context, unit, after, area, scope)
@@ -770,7 +771,7 @@ class FactExtractor:
             unit=unit,
             start=start,
             end=end,
-            sentence=ctx.sentence(start),
+            sentence=ctx.text[sentence_start:sentence_end].strip(),  # ctx.sentence(start)
             key=key,
             name=self.dictionary.name(key),
             qualifier=qualifier,
