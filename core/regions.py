@@ -390,11 +390,9 @@ def dominant_region(text: str) -> str | None:
         # Reports often write their own city without 市 ("深圳经济特区"): count the short names of the
         # province's prefectures, and take one that clearly leads.
         shorts: Counter[str] = Counter()
-        for u in t.units.values():
-            if u.level == _CITY and u.province == province:
-                short = _short_name(u.name, [])
-                if short:
-                    shorts[u.code] = text.count(short)
+        for code, city_province, short in _short_names(_CITY):  # (_short_name gives 2+ characters or None)
+            if city_province == province:
+                shorts[code] = text.count(short)
         city = _leader(shorts)
         if city is None or shorts[city] < 3:
             return province
