@@ -144,6 +144,7 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 _PRIVATE_USE = re.compile(r"[\ue000-\uf8ff\ufffd]")
 _LOST_RUN = re.compile("\ufffd{2,}")
+_LATIN_LETTER = re.compile("[\u00c0-\u00ff]")
 
 
 def _common_share(text: str) -> float:
@@ -153,7 +154,7 @@ def _common_share(text: str) -> float:
     total = len(text) - len(text.encode("ascii", "ignore"))
     if not total:
         return 1.0
-    return len(_common_pattern().findall(text)) / total
+    return _common_pattern().subn("", text)[1] / total  # a count without a list of every character
 
 
 _COMMON: list[re.Pattern[str]] = []
@@ -196,9 +197,8 @@ def repair_mojibake(text: str) -> tuple[str, list[str]]:
         return text, []
     sample = text[:200_000]
     before = _common_share(sample)
-    han = len(_HAN.findall(sample))
-    latin_mess = sum(1 for ch in sample if "\u00c0" <= ch <= "\u00ff")
-    if before < 0.6 and (han >= 10 or latin_mess >= 10):
+    han = _HAN.subn("", sample)[1] if before < 0.6 else 0  # only read below when before < 0.6
+    if before < 0.6 and (han >= 10 or len(_LATIN_LETTER.findall(sample)) >= 10):
         for wrong, right in _MOJIBAKE_PAIRS:
             candidate = _reverse(sample, wrong, right)
             if candidate is None or len(_HAN.findall(candidate)) < 5 or _common_share(candidate) < 0.85:

@@ -145,7 +145,7 @@ def _inside_quotes(text: str, sentence_start: int, pos: int) -> bool:
     """Whether pos lies inside an unclosed “…” or 《…》 of its sentence (a name, not a statement)."""
     segment = text[sentence_start:pos]
     for opening, closing in _OPEN_QUOTES.items():
-        if segment.count(opening) > segment.count(closing):
+        if opening in segment and segment.count(opening) > segment.count(closing):
             return True
     return False
 

@@ -98,7 +98,10 @@ _UNIT_BLOCKERS: dict[str, tuple[str, ...]] = {
 
 _CN_NUM = "零〇○一二两三四五六七八九十百千万亿"
 _UNIT_ALT = "|".join(re.escape(unit) for unit in _UNITS)
+# Each pattern scanned over the whole text opens with a lookahead of its possible first characters: it
+# changes no match, and lets re skip to those characters instead of trying every position.
 _NUMBER_RE = re.compile(
+    rf"(?=[\d{_CN_NUM}])"
     r"(?P<num>(?<![\d.])(?<!\d[,，])\d+(?:[,，]\d{3})*(?:\.\d+)?(?![\d.]\d)"
     # A Chinese numeral starts only where its run starts and is taken whole (possessive): a run of
     # 50,000 一 without a unit is then rejected in linear time instead of retried from every position.
@@ -117,19 +120,39 @@ _RANK_LEAD_RE = re.compile(
     r"|全[国省市区县州盟旗](?:排名|范围内)?$"
 )
 _NEGATED_ZERO_RE = re.compile(
+    r"(?=[未没零无率])(?:"
     r"(?:未发生|没有发生|未出现|没有出现|未收到|没有收到|未发现|没有发现)"
     r"(?P<obj>[^，,。；;：:、！？!?\s]{0,12}?(?:案件|案例|事故|事件|申请|投诉|文件))"
     r"|[零无](?P<zobj>败诉|被纠错|纠错|错案|发案|上访|伤亡事故|安全事故|事故|投诉|违规)(?:案件|案例|情况|事件)?"
     r"|无(?!论|须|需|法|关|缝|偿|纸|证|障碍|一不)(?P<nobj>[^，,。；;：:、！？!?\s无]{0,8}?"
     r"(?:(?:败诉|被纠错|纠错)(?:案件|案例|情况)?|(?:复议|诉讼|应诉)(?:案件|案例)))"
     r"|(?P<rate>率)(?:为|是|均为|保持为?|均保持为?)?(?P<zero>0(?:\.0+)?%?|零)(?![\d.])"
+    r")"
 )
 
 # 无火灾事故、伤亡事件: one explicit zero per incident named after 无.
 _INCIDENT = r"[\u4e00-\u9fff]{0,6}?(?:火情|火警|事故|事件)"
-_NONE_LIST_RE = re.compile(rf"(?<![毫有若从虚别])无(?P<items>{_INCIDENT}(?:、{_INCIDENT})*)(?=[，,。；;、\s）)]|$)")
+_NONE_LIST_RE = re.compile(rf"(?=无)(?<![毫有若从虚别])无(?P<items>{_INCIDENT}(?:、{_INCIDENT})*)(?=[，,。；;、\s）)]|$)")
 # 未认领事项数量为0: a count stated as zero; the unit follows the counted noun.
 _COUNT_ZERO_RE = re.compile(r"(?P<obj>[\u4e00-\u9fff]{2,12}?)(?:数量|数)(?:均)?为(?P<zero>0|零)(?![\d.%])")
+_COUNT_ZERO_ANCHOR = re.compile("为[0零]")
+_COUNT_ZERO_REACH = 15  # a match's 为 stands 3 to 15 characters after its start (obj 2–12, 数量, 均)
+
+
+def _count_zero_matches(text: str, pos: int, stop: int) -> Iterator[re.Match[str]]:
+    """`_COUNT_ZERO_RE.finditer(text, pos, stop)`, trying only the starts that can reach a 为0 / 为零
+    (the pattern itself would be tried at every Chinese character with up to 12 lengths)."""
+    tried = pos  # the first start not tried yet
+    for anchor in _COUNT_ZERO_ANCHOR.finditer(text, pos, stop):
+        at = anchor.start()
+        for start in range(max(tried, at - _COUNT_ZERO_REACH), at - 2):
+            match = _COUNT_ZERO_RE.match(text, start, stop)
+            if match:
+                yield match
+                tried = match.end()
+                break
+        else:
+            tried = max(tried, at - 2)
 
 # 均未被纠错或败诉: one or two explicit zeros, each named by its own word.
 _NOT_BEEN_RE = re.compile(r"未被?(?P<a>纠错|败诉)(?:[或和及与、]被?(?P<b>纠错|败诉))?")
@@ -231,16 +254,25 @@ class FactExtraction:
 
 
 
+_PRE_QUALIFIERS_BY_LAST: dict[str, tuple[str, ...]] = {}
+for _word in _PRE_QUALIFIERS:  # by last character, in their order: only those can end the prefix
+    _PRE_QUALIFIERS_BY_LAST[_word[-1]] = (*_PRE_QUALIFIERS_BY_LAST.get(_word[-1], ()), _word)
+
+
 def _strip_pre_qualifier(prefix: str) -> tuple[str, str]:
-    for word in _PRE_QUALIFIERS:
+    for word in _PRE_QUALIFIERS_BY_LAST.get(prefix[-1:], ()):
         if prefix.endswith(word):
             return prefix[: -len(word)], word
     return prefix, ""
 
 
+_EARLIER_RUN_RE = re.compile(r"[\d.,%％、和及]+|分别|同比|较上年|较去年|比上年|比去年")
+_FREQUENCY_RE = re.compile(r"(?<![\d.])\d年$|每$")
+
+
 def _direction(prefix: str) -> str | None:
     # Skip over earlier numbers of the same run: 分别下降23.8%、67.4% → both "down".
-    window = re.sub(r"[\d.,%％、和及]+|分别|同比|较上年|较去年|比上年|比去年", "", prefix[-24:])
+    window = _EARLIER_RUN_RE.sub("", prefix[-24:])
     match = _DIRECTION_RE.search(window)
     if not match:
         return None
@@ -456,7 +488,7 @@ class FactExtractor:
             return
         if _inside_quotes(text, sentence_start, start):
             return
-        if re.search(r"(?<![\d.])\d年$|每$", before) or (
+        if _FREQUENCY_RE.search(before) or (
             before.endswith("按") and text.startswith(("比例", "的比例"), end)
         ):
             return  # 抽查频率1年1次, 按3%比例抽查: a frequency or a parameter, not a result
@@ -670,7 +702,7 @@ class FactExtractor:
                 item_start = match.start() if at == match.start("items") else at
                 yield self._make_fact(ctx, 0.0, "起", item_start, at + len(item), key_context=item)
                 at += len(item) + 1
-        for match in _COUNT_ZERO_RE.finditer(text, pos, stop):
+        for match in _count_zero_matches(text, pos, stop):
             prefix = text[ctx.clause_start(match.start()) : match.start()]
             if _GOAL_RE.search(prefix):
                 continue
@@ -707,13 +739,14 @@ class FactExtractor:
     ) -> Fact:
         if key_context is None:
             key_context = _key_context(ctx.text[ctx.clause_start(start) : start])
-        after = _key_context(ctx.text[end : min(ctx.clause_end(end), end + 24)])
+        after_end = min(ctx.clause_end(end), end + 24)
+        after = _key_context(ctx.text[end:after_end])
         sentence_start, sentence_end = ctx.sentence_span(start)
         hits = ctx.hits_cache.get(sentence_start)
         if hits is None:
             hits = self.dictionary.area_hits(ctx.text[sentence_start:sentence_end])
             ctx.hits_cache[sentence_start] = hits
-        limit = min(ctx.clause_end(end), end + 24) - sentence_start
+        limit = after_end - sentence_start
         area = self.dictionary.area_from_hits(hits, ctx.text[sentence_start:sentence_end], limit)
         scope = ctx.topic(start) + "|" + ctx.text[sentence_start:start] + "|" + after
         key = self.dictionary.find_key(key_context, unit, after, area, scope)
@@ -738,7 +771,7 @@ class FactExtractor:
             unit=unit,
             start=start,
             end=end,
-            sentence=ctx.sentence(start),
+            sentence=ctx.text[sentence_start:sentence_end].strip(),  # ctx.sentence(start)
             key=key,
             name=self.dictionary.name(key),
             qualifier=qualifier,

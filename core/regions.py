@@ -390,11 +390,9 @@ def dominant_region(text: str) -> str | None:
         # Reports often write their own city without 市 ("深圳经济特区"): count the short names of the
         # province's prefectures, and take one that clearly leads.
         shorts: Counter[str] = Counter()
-        for u in t.units.values():
-            if u.level == _CITY and u.province == province:
-                short = _short_name(u.name, [])
-                if short:
-                    shorts[u.code] = text.count(short)
+        for code, city_province, short in _short_names(_CITY):  # (_short_name gives 2+ characters or None)
+            if city_province == province:
+                shorts[code] = text.count(short)
         city = _leader(shorts)
         if city is None or shorts[city] < 3:
             return province
@@ -406,18 +404,26 @@ def dominant_region(text: str) -> str | None:
     return city
 
 
+@cache
+def _short_names(level: int) -> tuple[tuple[str, str, str], ...]:
+    """(code, province, short name of 2+ characters) of the units of one level, in table order."""
+    return tuple(
+        (u.code, u.province, short)
+        for u in _table().units.values()
+        if u.level == level and (short := _short_name(u.name, [])) and len(short) >= 2
+    )
+
+
 def city_by_short_name(text: str, within: str | None = None, min_count: int = 1) -> str | None:
     """The prefecture a text names most by its short name ("绍兴", "武汉"), optionally inside one province;
     None when none is named (at least `min_count` times) or two lead equally. For a text that says only
     市X局, or that never writes its city's full name."""
-    t = _table()
     counts: Counter[str] = Counter()
-    for u in t.units.values():
-        if u.level != _CITY or (within and u.province != within):
+    for code, province, short in _short_names(_CITY):
+        if within and province != within:
             continue
-        short = _short_name(u.name, [])
-        if short and len(short) >= 2 and (n := text.count(short)):
-            counts[u.code] = n
+        if n := text.count(short):
+            counts[code] = n
     ranked = counts.most_common(2)
     if not ranked or ranked[0][1] < min_count or (len(ranked) > 1 and ranked[1][1] * 2 > ranked[0][1]):
         return None
@@ -427,14 +433,10 @@ def city_by_short_name(text: str, within: str | None = None, min_count: int = 1)
 def province_by_short_name(text: str, min_count: int = 2) -> str | None:
     """The province a text names most by its short name ("湖南", "河北"), at least `min_count` times and
     clearly ahead of any other; None otherwise. For a text that says only 省人民政府 / 省X厅."""
-    t = _table()
     counts: Counter[str] = Counter()
-    for u in t.units.values():
-        if u.level != _PROVINCE:
-            continue
-        short = _short_name(u.name, [])
-        if short and len(short) >= 2 and (n := text.count(short)):
-            counts[u.code] = n
+    for code, _province, short in _short_names(_PROVINCE):
+        if n := text.count(short):
+            counts[code] = n
     ranked = counts.most_common(2)
     if not ranked or ranked[0][1] < min_count or (len(ranked) > 1 and ranked[1][1] * 2 > ranked[0][1]):
         return None

@@ -25,6 +25,7 @@ Pure SQL on the connection; no Qt.
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import logging
 import re
@@ -172,19 +173,26 @@ def signature(text: str) -> Signature:
     keys: list[int] = []
     sizes: list[int] = []
     para_clauses: list[range] = []
+    # the loop runs once per clause: methods bound once (the same steps as normalise, mask and _hash)
+    strip_punct = functools.partial(_NOT_WORD.sub, "")
+    digits_sub = _DIGITS.sub
+    blake2b = hashlib.blake2b
+    from_bytes = int.from_bytes
+    clause_ends = _CLAUSE_END.finditer
     for index, (start, end) in enumerate(paragraphs):
         first = len(starts)
         pending = start
         pieces: list[tuple[int, int]] = []
-        for match in _CLAUSE_END.finditer(text, start, end):
-            pieces.append((pending, match.end()))
-            pending = match.end()
+        for match in clause_ends(text, start, end):
+            stop = match.end()
+            pieces.append((pending, stop))
+            pending = stop
         if pending < end:
             pieces.append((pending, end))
         merged: list[tuple[int, int, str]] = []
         carry: int | None = None
         for a, b in pieces:
-            norm = normalise(text[a if carry is None else carry : b])
+            norm = strip_punct(text[a if carry is None else carry : b])
             if len(norm) < MIN_CLAUSE_CHARS:
                 if carry is None:
                     carry = a
@@ -194,16 +202,17 @@ def signature(text: str) -> Signature:
         if carry is not None:
             if merged:
                 a, _b, _n = merged[-1]
-                merged[-1] = (a, end, normalise(text[a:end]))
+                merged[-1] = (a, end, strip_punct(text[a:end]))
             else:
-                norm = normalise(text[carry:end])
+                norm = strip_punct(text[carry:end])
                 if norm:
                     merged.append((carry, end, norm))
         for a, b, norm in merged:
             starts.append(a)
             ends.append(b)
             paras.append(index)
-            keys.append(_hash(_DIGITS.sub("#", norm)))
+            digest = blake2b(digits_sub("#", norm).encode("utf-8"), digest_size=8).digest()
+            keys.append(from_bytes(digest, "big", signed=True))
             sizes.append(len(norm))
         para_clauses.append(range(first, len(starts)))
     return Signature(paragraphs, starts, ends, paras, keys, sizes, para_clauses)

@@ -10,6 +10,7 @@ can be undone (facts back as they were, the synonym out of the user file).
 
 from __future__ import annotations
 
+import bisect
 import re
 import sqlite3
 from dataclasses import dataclass, field
@@ -37,19 +38,37 @@ _EARLIER_FIGURE = re.compile(r"N[\u4e00-\u9fff%]{0,2}?(?:以及|和|并)")
 _SUBJECT = re.compile(r"^[区市县镇乡街省](?:共计|共|累计|先后)")  # "光明区共印发…" cut to "区共印发…"
 
 
-def phrase_pattern(text: str, start: int, end: int, unit: str) -> str:
-    """The phrase pattern of the number at text[start:end] (see the module docstring)."""
+_FIGURE = re.compile(r"\d+(?:\.\d+)?")
+_HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
+_LINK_VERB = re.compile(r"(?:达到|达|为|有|约|近|超过|逾|计)$")
+
+
+_CLAUSE_DELIM_RE = re.compile(f"[{re.escape(_CLAUSE_DELIMS)}]")
+
+
+def clause_cuts(text: str) -> list[int]:
+    """Positions of the clause delimiters of `text`, for `phrase_pattern` on many numbers of one text."""
+    return [m.start() for m in _CLAUSE_DELIM_RE.finditer(text)]
+
+
+def phrase_pattern(text: str, start: int, end: int, unit: str, cuts: list[int] | None = None) -> str:
+    """The phrase pattern of the number at text[start:end] (see the module docstring); `cuts` is
+    `clause_cuts(text)` when the caller has it."""
     lo = max(0, start - _REACH)
-    cut = max(text.rfind(c, lo, start) for c in _CLAUSE_DELIMS)
+    if cuts is None:
+        cut = max(text.rfind(c, lo, start) for c in _CLAUSE_DELIMS)
+    else:
+        index = bisect.bisect_left(cuts, start) - 1  # the last delimiter before the number, if in reach
+        cut = cuts[index] if index >= 0 and cuts[index] >= lo else -1
     prefix = text[(cut + 1 if cut >= 0 else lo) : start]
     prefix = _TITLES.sub("", prefix).strip()
     prefix = _OPEN_TITLE.sub("", prefix)
-    prefix = re.sub(r"\d+(?:\.\d+)?", "N", prefix)
+    prefix = _FIGURE.sub("N", prefix)
     last = _EARLIER_FIGURE.split(prefix)[-1]
-    if len(re.findall(r"[\u4e00-\u9fff]", last)) >= 4:  # "…分别下降N%和N%": the words name both
+    if len(_HAN_CHAR.findall(last)) >= 4:  # "…分别下降N%和N%": the words name both
         prefix = last
     prefix = _LEADING.sub("", prefix)
-    prefix = re.sub(r"(?:达到|达|为|有|约|近|超过|逾|计)$", "", prefix)[-12:]
+    prefix = _LINK_VERB.sub("", prefix)[-12:]
     prefix = _SUBJECT.sub("", prefix)
     if prefix:
         return f"{prefix}N{unit}"

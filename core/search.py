@@ -59,17 +59,47 @@ def _stand_in_match(match: re.Match[str]) -> str:
     return _stand_in(match.group())
 
 
+class _StandIns(dict[int, int | str]):
+    """str.translate table of `_NON_TOKEN_RE.sub(_stand_in_match, …)`, one character for one, filled on
+    first sight of each character (a translate in C instead of a Python call per punctuation mark)."""
+
+    def __missing__(self, code: int) -> int | str:
+        ch = chr(code)
+        value: int | str = _stand_in(ch) if _NON_TOKEN_RE.match(ch) else code
+        if len(self) < 100_000:
+            self[code] = value
+        return value
+
+
+_STAND_INS = _StandIns()
+
+
+class _SpacedStandIns(dict[int, str]):
+    """Likewise for `char_form`: each character's index form followed by a space."""
+
+    def __missing__(self, code: int) -> str:
+        value = chr(code) if isinstance(mapped := _STAND_INS[code], int) else mapped
+        value += " "
+        if len(self) < 100_000:
+            self[code] = value
+        return value
+
+
+_SPACED_STAND_INS = _SpacedStandIns()
+
+
 def escaped(text: str) -> str:
     """Folded, normalised text with whitespace runs as one space and every non-token character a stand-in.
 
     One character of the result stands for one character of the text (a whitespace run counts as one).
     """
-    return _NON_TOKEN_RE.sub(_stand_in_match, _SPACE_RUN_RE.sub(" ", _fold(normalise(text))))
+    return _SPACE_RUN_RE.sub(" ", _fold(normalise(text))).translate(_STAND_INS)
 
 
 def char_form(text: str) -> str:
-    """Every character of `escaped(text)` as its own token (for unicode61): the exact index form."""
-    return " ".join(escaped(text))
+    """Every character of `escaped(text)` as its own token (for unicode61): the exact index form
+    (`" ".join(escaped(text))`, in one translate)."""
+    return _SPACE_RUN_RE.sub(" ", _fold(normalise(text))).translate(_SPACED_STAND_INS)[:-1]
 
 
 # --- the run index: a planner's shortcut for rare numbers and Latin words ------------------------------

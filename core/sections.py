@@ -21,7 +21,8 @@ _LINE_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (4, re.compile(r"[ \t\u3000]*[（(][ \t\u3000]*(\d{1,2})[ \t\u3000]*[）)](?!\d)")),
 )
 # A heading that lost its line break: numbering right after the end of a sentence.
-_INLINE = re.compile(
+_INLINE = re.compile(  # the lookahead (its possible first characters) lets re skip to them
+    rf"(?=[ \t\u3000（({_CN_NUM}])"
     rf"(?:(?<=[。！？；：:!?;])|(?<=如下))[ \t\u3000]*(?:([{_CN_NUM}]{{1,3}})、(?!{_NUM_LIST})|[（(]([{_CN_NUM}]{{1,3}})[）)])"
 )
 _HEAD_END = re.compile(r"[。！？；!?;]|[:：](?=.)")
