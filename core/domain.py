@@ -203,15 +203,22 @@ _CONTEXT = 40
 _NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*[余多]?\s*")
 
 
+# per sentence, the matches of its numbers: a sentence with several figures is scanned once
+_SENTENCE_NUMBERS: dict[str, tuple[re.Match[str], ...]] = {}
+
+
 def _find_number(sentence: str, value: float, unit: str) -> tuple[int, int] | None:
     """(start, end) of the first `value` + `unit` written in the sentence (one compiled pattern for all)."""
-    for m in _NUMBER.finditer(sentence):
-        if sentence.startswith(unit, m.end()):
-            try:
-                if float(m.group(1)) == value:
-                    return m.start(), m.end() + len(unit)
-            except ValueError:
-                continue
+    found = _SENTENCE_NUMBERS.get(sentence)
+    if found is None:
+        found = tuple(_NUMBER.finditer(sentence))
+        if len(_SENTENCE_NUMBERS) >= 4096:
+            _SENTENCE_NUMBERS.clear()
+        _SENTENCE_NUMBERS[sentence] = found
+    for m in found:
+        end = m.end()
+        if sentence.startswith(unit, end) and float(m.group(1)) == value:
+            return m.start(), end + len(unit)
     return None
 
 
@@ -324,7 +331,17 @@ def fact_role(fact: Fact, report_year: int | None = None, text: str | None = Non
                 role = _header_role(cells[index], report_year)
                 if role is not None:
                     return OWN if role == CHANGE and (fact.key or "").endswith(".change") else role
-    clause, after = fact_context(fact, text)
+    return _clause_role(fact, report_year, _context(fact, text))
+
+
+_NO_CONTEXT = ("", "")
+
+
+def _clause_role(fact: Fact, report_year: int | None, context: tuple[str, str] | None) -> str:
+    """fact_role's rules on the words around the number (`context` = _context(fact, text))."""
+    clause, after = context or _NO_CONTEXT
+    if not clause:  # every rule below looks for words before the number, but START and CHANGE need some
+        return OWN
     if _FROM_BEFORE.search(clause) and _TO_AFTER.match(after):
         return START
     if _LAST_YEAR_WORDS.search(clause):
@@ -347,10 +364,14 @@ def states_total(fact: Fact, text: str | None = None) -> bool:
     "全年主持召开常务会议4次，…，带头出庭应诉案件1件" names 全年 for the meetings, not for the 1 case.
     Where the number cannot be found in the sentence, the sentence decides.
     """
-    context = _context(fact, text)
+    return _states_total(fact, _context(fact, text))
+
+
+def _states_total(fact: Fact, context: tuple[str, str] | None) -> bool:
     if context is None:
         return any(m in (fact.sentence or "") for m in TOTAL_MARKERS)
-    return any(m in context[0] for m in TOTAL_MARKERS)
+    clause = context[0]
+    return any(m in clause for m in TOTAL_MARKERS)
 
 
 @dataclass(slots=True)
@@ -394,22 +415,35 @@ def stated_fact(facts: Sequence[Fact], report_year: int | None = None,
             loaded.append(text())
         return loaded[0]
 
+    # the words around each number are found once per fact (fact_role and states_total both read them)
+    contexts: dict[int, tuple[str, str] | None] = {}
+
+    def sentence_context(fact: Fact) -> tuple[str, str] | None:
+        key = id(fact)
+        if key not in contexts:
+            contexts[key] = _context(fact)
+        return contexts[key]
+
     eligible: list[Fact] = []
     excluded: list[tuple[Fact, str]] = []
     for fact in live:
-        role = fact_role(fact, report_year, doc_text(fact))
+        in_text = doc_text(fact)
+        if in_text is None:
+            role = _clause_role(fact, report_year, sentence_context(fact))
+        else:
+            role = fact_role(fact, report_year, in_text)
         if role == OWN:
             eligible.append(fact)
         else:
             excluded.append((fact, role))
     verified = [f for f in live if is_verified(f)]
     if verified:
-        chosen = next((f for f in verified if states_total(f)), verified[0])
+        chosen = next((f for f in verified if _states_total(f, sentence_context(f))), verified[0])
         others = [f for f in eligible if f is not chosen]
         return Statement(chosen, [chosen, *others], [(f, r) for f, r in excluded if f is not chosen])
     if not eligible:
         return None
-    chosen = next((f for f in eligible if states_total(f)), eligible[0])
+    chosen = next((f for f in eligible if _states_total(f, sentence_context(f))), eligible[0])
     return Statement(chosen, eligible, excluded)
 
 
