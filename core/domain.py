@@ -403,48 +403,45 @@ def stated_fact(facts: Sequence[Fact], report_year: int | None = None,
     live = [f for f in facts if f.status != "rejected" and math.isfinite(f.value)]
     if not live:
         return None
-    live.sort(key=lambda f: (f.start, f.end))
-    loaded: list[str | None] = []
-
-    def doc_text(fact: Fact) -> str | None:
-        if "\t" not in (fact.sentence or "") or text is None:
-            return None
-        if isinstance(text, str):
-            return text
-        if not loaded:
-            loaded.append(text())
-        return loaded[0]
-
+    if len(live) > 1:
+        live.sort(key=_span)
+    loaded: str | None = text if isinstance(text, str) else None
+    read = isinstance(text, str)
     # the words around each number are found once per fact (fact_role and states_total both read them)
     contexts: dict[int, tuple[str, str] | None] = {}
-
-    def sentence_context(fact: Fact) -> tuple[str, str] | None:
-        key = id(fact)
-        if key not in contexts:
-            contexts[key] = _context(fact)
-        return contexts[key]
-
     eligible: list[Fact] = []
     excluded: list[tuple[Fact, str]] = []
     for fact in live:
-        in_text = doc_text(fact)
-        if in_text is None:
-            role = _clause_role(fact, report_year, sentence_context(fact))
+        if text is not None and "\t" in (fact.sentence or ""):  # a table row: its header may decide
+            if not read:
+                loaded = text() if callable(text) else None
+                read = True
+            role = fact_role(fact, report_year, loaded)
         else:
-            role = fact_role(fact, report_year, in_text)
+            context = contexts[id(fact)] = _context(fact)
+            role = _clause_role(fact, report_year, context)
         if role == OWN:
             eligible.append(fact)
         else:
             excluded.append((fact, role))
-    verified = [f for f in live if is_verified(f)]
+    verified = [f for f in live if f.status in VERIFIED_STATUSES]
+    candidates = verified or eligible
+    if not candidates:
+        return None
+    chosen = candidates[0]
+    for f in candidates:
+        context = contexts[id(f)] if id(f) in contexts else _context(f)
+        if _states_total(f, context):
+            chosen = f
+            break
     if verified:
-        chosen = next((f for f in verified if _states_total(f, sentence_context(f))), verified[0])
         others = [f for f in eligible if f is not chosen]
         return Statement(chosen, [chosen, *others], [(f, r) for f, r in excluded if f is not chosen])
-    if not eligible:
-        return None
-    chosen = next((f for f in eligible if _states_total(f, sentence_context(f))), eligible[0])
     return Statement(chosen, eligible, excluded)
+
+
+def _span(fact: Fact) -> tuple[int, int]:
+    return fact.start, fact.end
 
 
 def stated_facts(facts: Iterable[Fact], report_year: int | None = None,
