@@ -369,9 +369,11 @@ def states_total(fact: Fact, text: str | None = None) -> bool:
 
 def _states_total(fact: Fact, context: tuple[str, str] | None) -> bool:
     if context is None:
-        return any(m in (fact.sentence or "") for m in TOTAL_MARKERS)
-    clause = context[0]
-    return any(m in clause for m in TOTAL_MARKERS)
+        return _TOTAL.search(fact.sentence or "") is not None
+    return _TOTAL.search(context[0]) is not None
+
+
+_TOTAL = re.compile("|".join(map(re.escape, TOTAL_MARKERS)))  # any of TOTAL_MARKERS
 
 
 @dataclass(slots=True)
