@@ -583,6 +583,8 @@ def _write_reports(
         formatted = {i: sheet.style(number_format=c.number_format) for i, c in enumerate(REPORT_COLUMNS) if c.number_format}
         first = len(report_base()) + 1
         is_money = [ind.kind == "money" for ind in columns]
+        column_of = {ind.key: i for i, ind in enumerate(columns)}
+        blank: list[Any] = [None] * len(columns)
         comments = 0
         for n, (prefix, cells) in enumerate(spill):
             if cancel is not None and n % 500 == 0 and cancel.is_set():
@@ -598,14 +600,13 @@ def _write_reports(
                     row[i] = (row[i], style)
             notes: list[tuple[int, str]] = []
             links: list[tuple[int, tuple[str, int]]] = []
-            for i, (ind, money_col) in enumerate(zip(columns, is_money, strict=True)):
-                c = cells.get(ind.key)
-                if c is None:
-                    row.append(None)
-                    continue
-                value, note, verified, link = c
-                style = styles[(note is not None, verified, money_col)]
-                row.append((_number(value), style) if style else _number(value))
+            row += blank
+            # only the columns this document states a value for, in column order
+            for i, (value, note, verified, link) in sorted(
+                (column_of[key], c) for key, c in cells.items() if key in column_of
+            ):
+                style = styles[(note is not None, verified, is_money[i])]
+                row[first - 1 + i] = (_number(value), style) if style else _number(value)
                 if note:
                     notes.append((first + i, note))
                 if link is not None:
