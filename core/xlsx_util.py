@@ -269,6 +269,7 @@ class FastSheet:
         self.path = Path(name)
         self._fh: IO[str] = os.fdopen(fd, "w", encoding="utf-8", newline="", buffering=1 << 20)
         self._links: IO[str] | None = None  # <hyperlink> elements, spooled until finish()
+        self._link_prefix: dict[str, str] = {}
         self._cache: dict[tuple[str, str], str] = {}
         self._plain: dict[str, str] = {}  # the same as _cache for unstyled strings, keyed by the string alone
         self._print = print_setup
@@ -321,8 +322,12 @@ class FastSheet:
         """A link from `column` (1-based) of the row appended last to a cell of another sheet of the workbook."""
         if self._links is None:
             self._links = tempfile.TemporaryFile("w+", encoding="utf-8", prefix="report-archive-links-")
-        target = _xml_text(f"{quote_sheetname(sheet)}!{column_letter}{row}").replace('"', "&quot;")
-        self._links.write(f'<hyperlink ref="{self._letters[column - 1]}{self.rows}" location="{target}"/>')
+        prefix = self._link_prefix.get(sheet)
+        if prefix is None:  # the escaped 'sheet'! part (the cell reference after it needs no escaping)
+            prefix = self._link_prefix[sheet] = _xml_text(f"{quote_sheetname(sheet)}!").replace('"', "&quot;")
+        self._links.write(
+            f'<hyperlink ref="{self._letters[column - 1]}{self.rows}" location="{prefix}{column_letter}{row}"/>'
+        )
 
     def _text(self, value: str, s: str) -> str:
         """`s="…" t="inlineStr"><is><t>…</t></is>` for a string; escaped forms of repeated strings are cached."""
