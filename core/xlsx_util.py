@@ -271,7 +271,7 @@ class FastSheet:
         self._links: IO[str] | None = None  # <hyperlink> elements, spooled until finish()
         self._link_prefix: dict[str, str] = {}
         self._cache: dict[tuple[str, str], str] = {}
-        self._plain: dict[str, str] = {}  # the same as _cache for unstyled strings, keyed by the string alone
+        self._plain: dict[str, str] = {}  # the same for unstyled strings, keyed by the string alone
         self._print = print_setup
         self.text_style = self.style(quote_prefix=True)
         self.date_style = self.style(number_format=DATE_FORMAT)
@@ -331,24 +331,28 @@ class FastSheet:
 
     def _text(self, value: str, s: str) -> str:
         """`s="…" t="inlineStr"><is><t>…</t></is>` for a string; escaped forms of repeated strings are cached."""
-        key = (value, s)
-        hit = self._cache.get(key)
-        if hit is not None:
-            return hit
+        if not s:
+            hit = self._plain.get(value)
+            return hit if hit is not None else self._new_text(value, "")
+        hit = self._cache.get((value, s))
+        return hit if hit is not None else self._new_text(value, s)
+
+    def _new_text(self, value: str, s: str) -> str:
+        """_text for a string not in the cache (kept there when it is short)."""
         text = safe_text(value)
         if not text:  # nothing left once XML-illegal characters are gone: no cell
-            self._cache[key] = ""
-            return ""
-        if not s and text[:1] in _FORMULA_START:
-            s = f' s="{self.text_style}"'
-        space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
-        out = f'{s} t="inlineStr"><is><t{space}>{_xml_text(text)}</t></is></c>'
+            out = ""
+        else:
+            style = f' s="{self.text_style}"' if not s and text[:1] in _FORMULA_START else s
+            space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+            out = f'{style} t="inlineStr"><is><t{space}>{_xml_text(text)}</t></is></c>'
         if len(value) < 64:  # titles, agencies, keys, units, labels repeat; sentences rarely do
-            if len(self._cache) > 5_000:
+            if len(self._cache) + len(self._plain) > 5_000:
                 self._cache.clear()
                 self._plain.clear()
-            self._cache[key] = out
-            if not s:
+            if s:
+                self._cache[(value, s)] = out
+            else:
                 self._plain[value] = out
         return out
 
@@ -365,46 +369,43 @@ class FastSheet:
             kind = type(item)
             if kind is str:
                 if item:
-                    frag = plain.get(item)
-                    if frag is None:
-                        frag = self._text(item, "")
+                    frag = plain.get(item) or self._new_text(item, "")
                     if frag:
-                        add(ref + rq + frag)
-                continue
-            if item is None:
-                continue
-            if kind is int:
+                        add(f"{ref}{rq}{frag}")
+            elif item is None:
+                pass
+            elif kind is int:
                 add(f"{ref}{rq}><v>{item}</v></c>")
-                continue
-            if kind is tuple:
-                value, style = item
-                s = f' s="{style}"'
-                kind = type(value)
             else:
-                value, s = item, ""
-            if kind is int or (kind is float and math.isfinite(value)):
-                add(f"{ref}{rq}{s}><v>{value}</v></c>")
-            elif kind is str:
-                frag = self._text(value, s) if value else ""
+                frag = self._value(item)
                 if frag:
-                    add(ref + rq + frag)
-            elif value is None or kind is float:
-                continue
-            elif isinstance(value, bool):
-                add(f'{ref}{rq}{s} t="b"><v>{int(value)}</v></c>')
-            elif isinstance(value, int | float):
-                if math.isfinite(value):
-                    add(f"{ref}{rq}{s}><v>{value}</v></c>")
-            elif isinstance(value, dt.date):
-                day = value.date() if isinstance(value, dt.datetime) else value
-                style = s or f' s="{self.date_style}"'
-                add(f"{ref}{rq}{style}><v>{(day - _EPOCH).days}</v></c>")
-            else:
-                frag = self._text(str(value), s)
-                if frag:
-                    add(ref + rq + frag)
+                    add(f"{ref}{rq}{frag}")
         add("</row>")
         self._fh.write("".join(parts))
+
+    def _value(self, item: Any) -> str:
+        """A cell's XML after its reference, for anything but a plain string, None or int ("" for no cell)."""
+        if type(item) is tuple:
+            value, style = item
+            s = f' s="{style}"'
+        else:
+            value, s = item, ""
+        kind = type(value)
+        if kind is int or (kind is float and math.isfinite(value)):
+            return f"{s}><v>{value}</v></c>"
+        if kind is str:
+            return self._text(value, s) if value else ""
+        if value is None or kind is float:
+            return ""
+        if isinstance(value, bool):
+            return f'{s} t="b"><v>{int(value)}</v></c>'
+        if isinstance(value, int | float):
+            return f"{s}><v>{value}</v></c>" if math.isfinite(value) else ""
+        if isinstance(value, dt.date):
+            day = value.date() if isinstance(value, dt.datetime) else value
+            style_attr = s or f' s="{self.date_style}"'
+            return f"{style_attr}><v>{(day - _EPOCH).days}</v></c>"
+        return self._text(str(value), s)
 
     def finish(self) -> None:
         """Close the XML and put it in place of the openpyxl sheet (call once, before wb.save())."""
