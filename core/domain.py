@@ -203,16 +203,28 @@ _CONTEXT = 40
 _NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*[余多]?\s*")
 
 
-# per sentence, the matches of its numbers: a sentence with several figures is scanned once
+# per sentence seen more than once, the matches of its numbers: a sentence with several figures is scanned
+# once (a sentence seen once is scanned up to the number sought, and only remembered as seen)
 _SENTENCE_NUMBERS: dict[str, tuple[re.Match[str], ...]] = {}
+_SEEN_ONCE: set[str] = set()
+_MAX_SENTENCES = 4096
 
 
 def _find_number(sentence: str, value: float, unit: str) -> tuple[int, int] | None:
     """(start, end) of the first `value` + `unit` written in the sentence (one compiled pattern for all)."""
     found = _SENTENCE_NUMBERS.get(sentence)
     if found is None:
+        if sentence not in _SEEN_ONCE:
+            if len(_SEEN_ONCE) >= _MAX_SENTENCES:
+                _SEEN_ONCE.clear()
+            _SEEN_ONCE.add(sentence)
+            for m in _NUMBER.finditer(sentence):
+                end = m.end()
+                if sentence.startswith(unit, end) and float(m.group(1)) == value:
+                    return m.start(), end + len(unit)
+            return None
         found = tuple(_NUMBER.finditer(sentence))
-        if len(_SENTENCE_NUMBERS) >= 4096:
+        if len(_SENTENCE_NUMBERS) >= _MAX_SENTENCES:
             _SENTENCE_NUMBERS.clear()
         _SENTENCE_NUMBERS[sentence] = found
     for m in found:
