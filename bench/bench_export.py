@@ -41,6 +41,12 @@ def synthetic(n_docs: int, n_facts: int, seed: int = 7) -> Iterator[tuple[Docume
     """Documents and facts shaped like real ones (keys from the indicator dictionary, Chinese sentences)."""
     rng = random.Random(seed)
     inds = load_indicators()
+    n_inds = len(inds)
+    keyed = [(ind.key, ind.name, ind.units[0] if ind.units else "件") for ind in inds]
+    randint, uniform, choice = rng.randint, rng.uniform, rng.choice
+    # what depends only on the fact's place j in its document (the same for every document)
+    per_fact = [((j - 1 if j % 5 == 4 else j) * 7 if j % 6 else None, SENTENCES[j % len(SENTENCES)],
+                 "余" if j % 9 == 0 else "", "up" if j % 11 == 0 else None) for j in range(n_facts)]
     for i in range(1, n_docs + 1):
         year = 2015 + i % 9
         agency = AGENCIES[i % len(AGENCIES)]
@@ -58,18 +64,16 @@ def synthetic(n_docs: int, n_facts: int, seed: int = 7) -> Iterator[tuple[Docume
             late=i % 7 == 0,
         )
         facts: list[Fact] = []
-        pos = 0
-        for j in range(n_facts):
+        for j, (step, template, qualifier, direction) in enumerate(per_fact):
             # every sixth fact has no indicator; every fifth restates the previous one's indicator with
             # another value (a disagreement: highlighted cell with a comment in 报告)
-            ind = inds[(i + (j - 1 if j % 5 == 4 else j) * 7) % len(inds)] if j % 6 else None
-            unit = ind.units[0] if ind and ind.units else "件"
-            value = rng.choice([rng.randint(0, 5000), round(rng.uniform(0, 100), 2)])
-            sentence = SENTENCES[j % len(SENTENCES)].format(v=value)
-            facts.append(Fact(value=float(value), unit=unit, start=pos, end=pos + 6, sentence=sentence,
-                              key=ind.key if ind else None, name=ind.name if ind else None,
-                              qualifier="余" if j % 9 == 0 else "", direction="up" if j % 11 == 0 else None))
-            pos += 120
+            ind = keyed[(i + step) % n_inds] if step is not None else None
+            a = randint(0, 5000)
+            b = round(uniform(0, 100), 2)
+            value = choice([a, b])
+            pos = 120 * j
+            facts.append(Fact(float(value), ind[2] if ind else "件", pos, pos + 6, template.format(v=value),
+                              ind[0] if ind else None, ind[1] if ind else None, qualifier, direction))
         yield doc, StructureCheck(missing=doc.missing_parts, late=doc.late), facts
 
 

@@ -203,15 +203,34 @@ _CONTEXT = 40
 _NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*[余多]?\s*")
 
 
+# per sentence seen more than once, the matches of its numbers: a sentence with several figures is scanned
+# once (a sentence seen once is scanned up to the number sought, and only remembered as seen)
+_SENTENCE_NUMBERS: dict[str, tuple[re.Match[str], ...]] = {}
+_SEEN_ONCE: set[str] = set()
+_MAX_SENTENCES = 4096
+
+
 def _find_number(sentence: str, value: float, unit: str) -> tuple[int, int] | None:
     """(start, end) of the first `value` + `unit` written in the sentence (one compiled pattern for all)."""
-    for m in _NUMBER.finditer(sentence):
-        if sentence.startswith(unit, m.end()):
-            try:
-                if float(m.group(1)) == value:
-                    return m.start(), m.end() + len(unit)
-            except ValueError:
-                continue
+    found = _SENTENCE_NUMBERS.get(sentence)
+    if found is None:
+        if sentence not in _SEEN_ONCE:
+            if len(_SEEN_ONCE) >= _MAX_SENTENCES:
+                _SEEN_ONCE.clear()
+            _SEEN_ONCE.add(sentence)
+            for m in _NUMBER.finditer(sentence):
+                end = m.end()
+                if sentence.startswith(unit, end) and float(m.group(1)) == value:
+                    return m.start(), end + len(unit)
+            return None
+        found = tuple(_NUMBER.finditer(sentence))
+        if len(_SENTENCE_NUMBERS) >= _MAX_SENTENCES:
+            _SENTENCE_NUMBERS.clear()
+        _SENTENCE_NUMBERS[sentence] = found
+    for m in found:
+        end = m.end()
+        if sentence.startswith(unit, end) and float(m.group(1)) == value:
+            return m.start(), end + len(unit)
     return None
 
 
@@ -324,7 +343,17 @@ def fact_role(fact: Fact, report_year: int | None = None, text: str | None = Non
                 role = _header_role(cells[index], report_year)
                 if role is not None:
                     return OWN if role == CHANGE and (fact.key or "").endswith(".change") else role
-    clause, after = fact_context(fact, text)
+    return _clause_role(fact, report_year, _context(fact, text))
+
+
+_NO_CONTEXT = ("", "")
+
+
+def _clause_role(fact: Fact, report_year: int | None, context: tuple[str, str] | None) -> str:
+    """fact_role's rules on the words around the number (`context` = _context(fact, text))."""
+    clause, after = context or _NO_CONTEXT
+    if not clause:  # every rule below looks for words before the number, but START and CHANGE need some
+        return OWN
     if _FROM_BEFORE.search(clause) and _TO_AFTER.match(after):
         return START
     if _LAST_YEAR_WORDS.search(clause):
@@ -347,10 +376,16 @@ def states_total(fact: Fact, text: str | None = None) -> bool:
     "全年主持召开常务会议4次，…，带头出庭应诉案件1件" names 全年 for the meetings, not for the 1 case.
     Where the number cannot be found in the sentence, the sentence decides.
     """
-    context = _context(fact, text)
+    return _states_total(fact, _context(fact, text))
+
+
+def _states_total(fact: Fact, context: tuple[str, str] | None) -> bool:
     if context is None:
-        return any(m in (fact.sentence or "") for m in TOTAL_MARKERS)
-    return any(m in context[0] for m in TOTAL_MARKERS)
+        return _TOTAL.search(fact.sentence or "") is not None
+    return _TOTAL.search(context[0]) is not None
+
+
+_TOTAL = re.compile("|".join(map(re.escape, TOTAL_MARKERS)))  # any of TOTAL_MARKERS
 
 
 @dataclass(slots=True)
@@ -382,35 +417,45 @@ def stated_fact(facts: Sequence[Fact], report_year: int | None = None,
     live = [f for f in facts if f.status != "rejected" and math.isfinite(f.value)]
     if not live:
         return None
-    live.sort(key=lambda f: (f.start, f.end))
-    loaded: list[str | None] = []
-
-    def doc_text(fact: Fact) -> str | None:
-        if "\t" not in (fact.sentence or "") or text is None:
-            return None
-        if isinstance(text, str):
-            return text
-        if not loaded:
-            loaded.append(text())
-        return loaded[0]
-
+    if len(live) > 1:
+        live.sort(key=_span)
+    loaded: str | None = text if isinstance(text, str) else None
+    read = isinstance(text, str)
+    # the words around each number are found once per fact (fact_role and states_total both read them)
+    contexts: dict[int, tuple[str, str] | None] = {}
     eligible: list[Fact] = []
     excluded: list[tuple[Fact, str]] = []
     for fact in live:
-        role = fact_role(fact, report_year, doc_text(fact))
+        if text is not None and "\t" in (fact.sentence or ""):  # a table row: its header may decide
+            if not read:
+                loaded = text() if callable(text) else None
+                read = True
+            role = fact_role(fact, report_year, loaded)
+        else:
+            context = contexts[id(fact)] = _context(fact)
+            role = _clause_role(fact, report_year, context)
         if role == OWN:
             eligible.append(fact)
         else:
             excluded.append((fact, role))
-    verified = [f for f in live if is_verified(f)]
+    verified = [f for f in live if f.status in VERIFIED_STATUSES]
+    candidates = verified or eligible
+    if not candidates:
+        return None
+    chosen = candidates[0]
+    for f in candidates:
+        context = contexts[id(f)] if id(f) in contexts else _context(f)
+        if _states_total(f, context):
+            chosen = f
+            break
     if verified:
-        chosen = next((f for f in verified if states_total(f)), verified[0])
         others = [f for f in eligible if f is not chosen]
         return Statement(chosen, [chosen, *others], [(f, r) for f, r in excluded if f is not chosen])
-    if not eligible:
-        return None
-    chosen = next((f for f in eligible if states_total(f)), eligible[0])
     return Statement(chosen, eligible, excluded)
+
+
+def _span(fact: Fact) -> tuple[int, int]:
+    return fact.start, fact.end
 
 
 def stated_facts(facts: Iterable[Fact], report_year: int | None = None,

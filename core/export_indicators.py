@@ -3,7 +3,6 @@ report's figures become one value per column (normalised units, the stated value
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,11 +103,12 @@ def load_indicators() -> list[IndicatorColumn]:
 
 def _number(value: float) -> int | float:
     """Integers as int (12, not 12.0); float noise of unit conversions rounded away."""
-    if not math.isfinite(value):  # NaN/inf are not Excel numbers
+    value = float(value)
+    if value - value != 0.0:  # NaN/inf (inf - inf is NaN) are not Excel numbers
         return 0
-    if float(value).is_integer() and abs(value) < 1e15:
+    if value.is_integer() and -1e15 < value < 1e15:
         return int(value)
-    return round(float(value), 6)
+    return round(value, 6)
 
 
 def _fmt(value: float) -> str:
@@ -116,19 +116,55 @@ def _fmt(value: float) -> str:
     return f"{n:g}" if isinstance(n, float) else str(n)
 
 
+_MONEY_UNITS: dict[str, bool] = {}
+
+
 def _is_money_unit(unit: str) -> bool:
-    return domain.is_money(unit)
+    hit = _MONEY_UNITS.get(unit)
+    if hit is None:
+        hit = domain.is_money(unit)
+        if len(_MONEY_UNITS) > 10_000:
+            _MONEY_UNITS.clear()
+        _MONEY_UNITS[unit] = hit
+    return hit
+
+
+# (unit, indicator kind) → how a value in that unit becomes the column's: ("money", fa, fb) for value * fa / fb
+# (domain.convert to 万元), ("scale", factor, 1.0) for value * factor, None to keep it as it is
+_Conversion = tuple[str, float, float] | None
+_CONVERSIONS: dict[tuple[str, str | None], _Conversion] = {}
+
+
+def _conversion(unit: str, kind: str | None) -> _Conversion:
+    key = (unit, kind)
+    try:
+        return _CONVERSIONS[key]
+    except KeyError:
+        pass
+    found: _Conversion
+    if kind == "money":
+        base_a, fa = domain.unit_scale(unit)
+        base_b, fb = domain.unit_scale("万元")
+        found = ("money", fa, fb) if base_a == base_b else None
+    elif kind == "rate":
+        found = None
+    else:
+        found = ("scale", domain.unit_scale(unit)[1], 1.0)
+    if len(_CONVERSIONS) > 10_000:
+        _CONVERSIONS.clear()
+    _CONVERSIONS[key] = found
+    return found
 
 
 def normalise(fact: Fact, ind: IndicatorColumn | None) -> float:
     """The fact's value in its 报告 column's unit (money in 万元, 万/亿 prefixes expanded; a 下降 change negative)."""
     value = float(fact.value)
-    unit = fact.unit or ""
-    if ind is not None and ind.kind == "money":
-        converted = domain.convert(value, unit, "万元")
-        value = converted if converted is not None else value
-    elif not (ind is not None and ind.kind == "rate"):
-        value *= domain.unit_scale(unit)[1]
+    how = _conversion(fact.unit or "", ind.kind if ind is not None else None)
+    if how is not None:
+        if how[0] == "money":
+            value = value * how[1] / how[2]  # the same operations as domain.convert
+        else:
+            value *= how[1]
     if fact.direction == "down" and fact.key and fact.key.endswith(".change"):
         value = -value
     return float(_number(value))
