@@ -424,6 +424,11 @@ def city_by_short_name(text: str, within: str | None = None, min_count: int = 1)
             continue
         if n := text.count(short):
             counts[code] = n
+    return _clear_leader(counts, min_count)
+
+
+def _clear_leader(counts: Counter[str], min_count: int) -> str | None:
+    """The code named most, at least `min_count` times and at least twice as often as the next one."""
     ranked = counts.most_common(2)
     if not ranked or ranked[0][1] < min_count or (len(ranked) > 1 and ranked[1][1] * 2 > ranked[0][1]):
         return None
@@ -437,10 +442,7 @@ def province_by_short_name(text: str, min_count: int = 2) -> str | None:
     for code, _province, short in _short_names(_PROVINCE):
         if n := text.count(short):
             counts[code] = n
-    ranked = counts.most_common(2)
-    if not ranked or ranked[0][1] < min_count or (len(ranked) > 1 and ranked[1][1] * 2 > ranked[0][1]):
-        return None
-    return ranked[0][0]
+    return _clear_leader(counts, min_count)
 
 
 def _leader(counts: Counter[str]) -> str | None:

@@ -226,17 +226,10 @@ def migrate_2_to_3(db: sqlite_utils.Database) -> None:
         conn.execute("ALTER TABLE documents ADD COLUMN source_mtime_ns INTEGER")
     conn.execute(SOURCE_INDEX_SQL)
     conn.execute("INSERT INTO fts(fts) VALUES ('delete-all')")
-    ids = [int(row[0]) for row in conn.execute("SELECT id FROM documents ORDER BY id")]
-    for start in range(0, len(ids), 200):  # a chunk of texts in memory at a time
-        chunk = ids[start : start + 200]
-        rows = conn.execute(
-            "SELECT d.id, d.title, t.text FROM documents d LEFT JOIN texts t ON t.doc_id = d.id"
-            f" WHERE d.id IN ({','.join('?' * len(chunk))})", chunk,
-        ).fetchall()
-        for doc_id, title, text in rows:
-            indexed = search.index_form(title or "")
-            conn.execute("UPDATE documents SET indexed_title = ? WHERE id = ?", (indexed, doc_id))
-            index.index_document(conn, int(doc_id), indexed, search.index_form(text or ""), runs=False)
+    for doc_id, title, text in index.stored_texts(conn):
+        indexed = search.index_form(title)
+        conn.execute("UPDATE documents SET indexed_title = ? WHERE id = ?", (indexed, doc_id))
+        index.index_document(conn, doc_id, indexed, search.index_form(text), runs=False)
 
 
 def migrate_3_to_4(db: sqlite_utils.Database) -> None:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 
 from core import search
 
@@ -48,18 +49,27 @@ def clear(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO fts_runs(fts_runs) VALUES ('delete-all')")
 
 
-def fill_runs(conn: sqlite3.Connection) -> int:
-    """Fill the run index from the stored titles and texts (schema 7's migration); the number of documents."""
+def stored_texts(conn: sqlite3.Connection, chunk_size: int = 200) -> Iterator[tuple[int, str, str]]:
+    """(id, title, text) of every document in id order, `chunk_size` texts in memory at a time (for the
+    migrations and rebuilds that index stored texts again)."""
     ids = [int(row[0]) for row in conn.execute("SELECT id FROM documents ORDER BY id")]
-    for start in range(0, len(ids), 200):  # a chunk of texts in memory at a time
-        chunk = ids[start : start + 200]
+    for start in range(0, len(ids), chunk_size):
+        chunk = ids[start : start + chunk_size]
         rows = conn.execute(
             "SELECT d.id, d.title, t.text FROM documents d LEFT JOIN texts t ON t.doc_id = d.id"
             f" WHERE d.id IN ({','.join('?' * len(chunk))})", chunk,
         ).fetchall()
         for doc_id, title, text in rows:
-            form = search.runs_form_of_text(title or "", text or "")
-            if form:
-                conn.execute("INSERT INTO fts_runs(rowid, body) VALUES (?, ?)", (int(doc_id), form))
+            yield int(doc_id), title or "", text or ""
+
+
+def fill_runs(conn: sqlite3.Connection) -> int:
+    """Fill the run index from the stored titles and texts (schema 7's migration); the number of documents."""
+    count = 0
+    for doc_id, title, text in stored_texts(conn):
+        count += 1
+        form = search.runs_form_of_text(title, text)
+        if form:
+            conn.execute("INSERT INTO fts_runs(rowid, body) VALUES (?, ?)", (doc_id, form))
     mark_runs_current(conn)
-    return len(ids)
+    return count
