@@ -4,20 +4,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import sqlite3
-import subprocess
-import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
 
 from core import Archive, importer
 from core.models import Outcome
-from tests.conftest import REPO
 from tests.core import filemakers
+from tests.killed_import import kill_import_midway
 
 
 def _corpus_slice(corpus_dir: Path, n: int) -> list[Path]:
@@ -143,39 +138,12 @@ def test_cancel_between_files_then_rerun_completes(tmp_path: Path, corpus_dir: P
         assert arch.count() == 12
 
 
-_KILL_ME = """
-import sys
-from core import Archive
-from core.store import documents
-documents.BATCH_DOCS = 3
-with Archive.open(sys.argv[1]) as arch:
-    arch.import_paths(sys.argv[2:], workers=0)
-print("finished")
-"""
-
-
-def _count(path: Path) -> int:
-    conn = sqlite3.connect(path, timeout=5)
-    try:
-        return int(conn.execute("SELECT count(*) FROM documents").fetchone()[0])
-    except sqlite3.OperationalError:
-        return 0
-    finally:
-        conn.close()
-
-
 @pytest.mark.skipif(os.name == "nt", reason="SIGKILL")
 def test_kill_9_mid_import_leaves_no_half_document(tmp_path: Path, corpus_dir: Path) -> None:
     files = [str(p) for p in _corpus_slice(corpus_dir, 30)]
     db = tmp_path / "a.sqlite"
     Archive.open(db).close()
-    proc = subprocess.Popen([sys.executable, "-c", _KILL_ME, str(db), *files], cwd=REPO,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 120
-    while _count(db) < 6 and time.monotonic() < deadline and proc.poll() is None:
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGKILL)
-    out, _err = proc.communicate()
+    out = kill_import_midway(db, files, guard_s=120)
     assert b"finished" not in out, "the import finished before it could be killed"
     with Archive.open(db) as arch:
         assert arch.check() == []

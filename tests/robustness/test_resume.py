@@ -4,12 +4,9 @@ rest can be imported; finished and cancelled imports leave nothing to resume."""
 from __future__ import annotations
 
 import os
-import signal
-import sqlite3
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -17,30 +14,9 @@ import pytest
 from core import Archive
 from core.ingest import resume
 from core.models import Outcome
-from tests.conftest import REPO
+from tests.killed_import import kill_import_midway
 
 GUARD_S = 300  # a hang guard for waiting on the child; it is killed long before
-
-_KILL_ME = """
-import sys
-from core import Archive
-from core.store import documents
-documents.BATCH_DOCS = 3
-with Archive.open(sys.argv[1]) as arch:
-    arch.import_paths(sys.argv[2:], workers=0)
-print("finished")
-"""
-
-
-def _count(path: Path) -> int:
-    conn = sqlite3.connect(path, timeout=5)
-    try:
-        return int(conn.execute("SELECT count(*) FROM documents").fetchone()[0])
-    except sqlite3.OperationalError:
-        return 0
-    finally:
-        conn.close()
-
 
 @pytest.mark.skipif(os.name == "nt", reason="SIGKILL")
 def test_a_killed_import_is_offered_again_with_what_landed(tmp_path: Path, corpus_dir: Path) -> None:
@@ -49,13 +25,7 @@ def test_a_killed_import_is_offered_again_with_what_landed(tmp_path: Path, corpu
     files.insert(0, str(tmp_path / "不支持.xyz"))  # a phase-1 failure: done, not pending
     db = tmp_path / "a.sqlite"
     Archive.open(db).close()
-    proc = subprocess.Popen([sys.executable, "-c", _KILL_ME, str(db), *files], cwd=REPO,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + GUARD_S
-    while _count(db) < 6 and time.monotonic() < deadline and proc.poll() is None:
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGKILL)
-    out, _err = proc.communicate()
+    out = kill_import_midway(db, files, guard_s=GUARD_S)
     assert b"finished" not in out, "the import finished before it could be killed"
     with Archive.open(db) as arch:
         stored = arch.count()
