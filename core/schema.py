@@ -28,7 +28,7 @@ from core.ingest import resume as _resume  # noqa: E402
 log = logging.getLogger(__name__)
 
 # The schema version this app writes. Bump it together with a new entry in MIGRATIONS.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 # The oldest version a read-only open can use as it is (nothing can be migrated there): version 2 only
 # added agency_aliases, which readers treat as empty when it is missing; version 3 changed what the
@@ -36,6 +36,7 @@ SCHEMA_VERSION = 7
 # version 4 added the text-reuse tables the window and the export read, version 5 the import runs, version 6
 # the facts' confidence and phrase pattern (the review queue). Version 7's run index (fts_runs) is only a
 # shortcut: a reader without it runs the phrase query alone (core.store.queries), with the same results.
+# Version 8 only added an index (LIVE_INDEX_SQL): a reader without it lists the same rows, slower.
 OLDEST_READABLE_VERSION = 6
 
 # PRAGMA application_id of our archives (the ASCII bytes "RpAr"), set on creation and by migrate_1_to_2.
@@ -67,6 +68,11 @@ RUNS_SQL = (
 
 
 SOURCE_INDEX_SQL = "CREATE INDEX IF NOT EXISTS idx_documents_source_path ON documents(source_path)"
+
+# The window's default listing (version 8): the documents in or out of the trash, newest first, read from
+# this index alone — no table rows, no sort (100,000 reports: 0.25–0.4 s → 0.05–0.1 s). It also serves every
+# `deleted_at IS NULL` filter and count, so it replaces the single-column deleted_at index.
+LIVE_INDEX_SQL = "CREATE INDEX IF NOT EXISTS idx_documents_live ON documents(deleted_at, imported_at)"
 
 
 def _fk(table: str, column: str, other: str, other_column: str = "id") -> ForeignKey:
@@ -185,9 +191,10 @@ def create_current_schema(db: sqlite_utils.Database) -> None:
     )
     db.table("documents").create_index(["sha_original"], unique=True)
     db.table("documents").create_index(["sha_text"], unique=True)
-    for column in ("imported_at", "report_year", "agency", "doc_type", "deleted_at", "title"):
+    for column in ("imported_at", "report_year", "agency", "doc_type", "title"):
         db.table("documents").create_index([column])
     db.execute(SOURCE_INDEX_SQL)
+    db.execute(LIVE_INDEX_SQL)
     db.table("facts").create_index(["doc_id"])
     db.execute(FACT_PATTERN_INDEX_SQL)
     db.table("document_tags").create_index(["tag_id"])
@@ -279,10 +286,21 @@ def migrate_6_to_7(db: sqlite_utils.Database) -> None:
     index.fill_runs(db.conn)
 
 
+def migrate_7_to_8(db: sqlite_utils.Database) -> None:
+    """Version 8: the listing index (LIVE_INDEX_SQL) in place of the single-column deleted_at index."""
+    db.execute(LIVE_INDEX_SQL)
+    db.execute("DROP INDEX IF EXISTS idx_documents_deleted_at")
+
+
 Migration = Callable[[sqlite_utils.Database], None]
 MIGRATIONS: dict[int, Migration] = {
     2: migrate_1_to_2, 3: migrate_2_to_3, 4: migrate_3_to_4, 5: migrate_4_to_5, 6: migrate_5_to_6, 7: migrate_6_to_7,
+    8: migrate_7_to_8,
 }
+# Migrations that only add or replace indexes: nothing stored is rewritten, and a crash inside one leaves the
+# previous version as it was (one transaction), so they need no copy of the archive first — at 100,000
+# reports that copy would be 6 GB and a minute of the user's start.
+INDEX_ONLY_MIGRATIONS = frozenset({8})
 
 
 def user_version(conn: sqlite3.Connection) -> int:
@@ -363,8 +381,10 @@ def ensure_schema(conn: sqlite3.Connection, path: Path | None) -> Path | None:
             conn.execute("ROLLBACK")
             raise
         return None
-    backup = backup_before_migration(conn, path, version) if path is not None else None
-    for target in range(version + 1, SCHEMA_VERSION + 1):
+    steps = range(version + 1, SCHEMA_VERSION + 1)
+    needs_copy = path is not None and not set(steps) <= INDEX_ONLY_MIGRATIONS
+    backup = backup_before_migration(conn, path, version) if needs_copy and path is not None else None
+    for target in steps:
         step = MIGRATIONS[target]
         started = time.perf_counter()
         conn.execute("BEGIN EXCLUSIVE")

@@ -286,3 +286,40 @@ def test_version_2_archive_gets_the_import_file_list(tmp_path: Path, samples_dir
         assert archive.interrupted_import() is None
     assert _user_version(path) == schema.SCHEMA_VERSION
     assert {"import_runs", "import_files"} <= _tables(path)
+
+
+def _as_version_7(path: Path) -> None:
+    """Turn a current archive back into what version 7 wrote: the single-column deleted_at index, no live one."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("DROP INDEX idx_documents_live")
+        conn.execute('CREATE INDEX "idx_documents_deleted_at" ON "documents" ("deleted_at")')
+        conn.execute("PRAGMA user_version = 7")
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def test_version_7_gets_the_listing_index_without_a_copy_of_the_archive(tmp_path: Path, samples_dir: Path) -> None:
+    path = tmp_path / "a.sqlite"
+    with Archive.open(path) as archive:
+        archive.import_paths([samples_dir], workers=0)
+        archive.trash([archive.list_ids()[0]])
+        live, trash = archive.list_ids(), archive.list_ids(deleted=True)
+    _as_version_7(path)
+    with Archive.open(path, read_only=True) as archive:  # a read-only open lists the same without the index
+        assert (archive.list_ids(), archive.list_ids(deleted=True)) == (live, trash)
+    with Archive.open(path) as archive:
+        assert archive.migration_backup is None  # an index-only step: nothing to lose, no 6 GB copy
+        assert (archive.list_ids(), archive.list_ids(deleted=True)) == (live, trash)
+        assert archive.count() == len(live)
+        conn = archive.connection
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert "idx_documents_live" in names and "idx_documents_deleted_at" not in names
+        plan = " ".join(str(r[3]) for r in conn.execute(
+            "EXPLAIN QUERY PLAN SELECT d.id FROM documents d WHERE d.deleted_at IS NULL"
+            " ORDER BY d.imported_at DESC, d.id DESC"))
+        assert "COVERING INDEX idx_documents_live" in plan and "TEMP B-TREE" not in plan
+        assert archive.check() == []
+    assert _user_version(path) == schema.SCHEMA_VERSION
+    assert not list(tmp_path.glob("*backup*"))
