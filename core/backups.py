@@ -17,6 +17,7 @@ import hashlib
 import logging
 import os
 import re
+import shutil
 import sqlite3
 import weakref
 from dataclasses import dataclass
@@ -212,6 +213,34 @@ def _live_documents(archive: Archive) -> tuple[int, int]:
     return archive.count(), archive.count(deleted=True)
 
 
+# Free space an automatic backup must leave on the backup folder's disk: a copy that filled the disk would make
+# the archive's own next write fail (and at 100,000 reports a copy is several GB).
+MIN_FREE_AFTER_BACKUP = 512 * 1024 * 1024
+
+
+def _gb(size: int) -> str:
+    return f"{size / 1024 ** 3:.1f} GB" if size >= 1024 ** 3 else f"{max(1, round(size / 1024 ** 2))} MB"
+
+
+def ensure_room(archive: Archive, folder: Path) -> None:
+    """Raise DiskFullError, before anything is written, when a copy of `archive` would leave less than
+    MIN_FREE_AFTER_BACKUP free on `folder`'s disk (the copy is about the archive's page count × page size)."""
+    conn = archive.connection
+    need = int(conn.execute("PRAGMA page_count").fetchone()[0]) * int(conn.execute("PRAGMA page_size").fetchone()[0])
+    probe = folder
+    while not probe.exists() and probe.parent != probe:
+        probe = probe.parent
+    try:
+        free = shutil.disk_usage(probe).free
+    except OSError:
+        return  # unknown: let the copy itself report a full disk
+    if free - need < MIN_FREE_AFTER_BACKUP:
+        raise DiskFullError(
+            f"备份文件夹所在磁盘空间不足（备份约需 {_gb(need)}，剩余 {_gb(free)}，备份后至少要留 "
+            f"{_gb(MIN_FREE_AFTER_BACKUP)}），本次未备份。原档案未受影响；请清理磁盘，"
+            "或在 文件 → 设置 中把备份文件夹改到空间较大的磁盘。")
+
+
 def make_backup(archive: Archive, *, now: dt.datetime | None = None) -> Path | None:
     """Back up `archive` now (through its own connection: call it on the thread that owns it, in the window
     the writer), then rotate. None when the archive holds no documents (nothing to save). A copy that fails quick_check is discarded and nothing is pruned."""
@@ -224,6 +253,7 @@ def make_backup(archive: Archive, *, now: dt.datetime | None = None) -> Path | N
         when += dt.timedelta(seconds=1)
         target = backups_dir() / backup_name(archive.path, when)
     mark = archive.connection.total_changes
+    ensure_room(archive, target.parent)
     try:
         archive_file.copy_database(archive.connection, target)
         if not archive_file.quick_check(target):

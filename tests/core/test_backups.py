@@ -246,6 +246,32 @@ def test_disk_full_during_backup_leaves_no_partial_and_keeps_old_copies(
     assert backups.list_backups(archive) == [old]
 
 
+def test_a_backup_that_would_fill_the_disk_is_not_started(archive: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A copy needing more than the disk has left (bar the reserve) is refused before a byte is written."""
+    import shutil
+    from collections import namedtuple
+
+    from core.errors import DiskFullError
+
+    with Archive.open(archive) as arc:
+        old = backups.make_backup(arc, now=_at(1))
+        assert old is not None
+        need = archive.stat().st_size
+        usage = namedtuple("usage", "total used free")
+        room = {"free": need + backups.MIN_FREE_AFTER_BACKUP - 4096}  # just short of copy + reserve
+        monkeypatch.setattr(shutil, "disk_usage", lambda _p: usage(10 ** 12, 0, room["free"]))
+        arc.tag_documents(arc.list_ids()[:1], ["新"])
+        with pytest.raises(DiskFullError) as info:
+            backups.backup_if_changed(arc, now=_at(2))
+        assert "磁盘空间不足" in str(info.value) and "本次未备份" in str(info.value)
+        assert backups.list_backups(archive) == [old]
+        assert not list(backups.backups_dir().glob("*.partial*"))
+        room["free"] = need + backups.MIN_FREE_AFTER_BACKUP + 10 ** 7  # enough: the same backup goes ahead
+        made = backups.backup_if_changed(arc, now=_at(2))
+    assert made is not None and backups.list_backups(archive) == [made, old]
+    assert _count(made) == _count(archive)
+
+
 def test_legacy_daily_names_are_listed(archive: Path) -> None:
     legacy = backups.backups_dir() / f"{backups._prefix(archive)}-20240101.sqlite"
     with Archive.open(archive, read_only=True) as arc:
