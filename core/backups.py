@@ -275,6 +275,12 @@ def make_backup(archive: Archive, *, now: dt.datetime | None = None) -> Path | N
     return target
 
 
+def mark_backed_up(archive: Archive, mark: int) -> None:
+    """Note that a copy made elsewhere (another connection) holds this connection's changes up to `mark`
+    (its total_changes then): backup_if_changed copies only what came after."""
+    _backed_up[archive] = mark
+
+
 def backup_if_changed(archive: Archive, *, now: dt.datetime | None = None) -> Path | None:
     """make_backup when this Archive object changed the archive since its last backup (or since it opened)."""
     if archive.read_only or archive.connection.total_changes == _backed_up.get(archive, 0):

@@ -179,6 +179,8 @@ class ArchiveActions:
     def busy_reason(self) -> str:
         if self.w._import_jobs:
             return self.w.tr("正在导入文件，请等导入完成后再恢复。")
+        if self.w.backups.copying:
+            return self.w.tr("正在自动备份，请等备份完成后再恢复。")
         exporting = self.w.export_dialog is not None and alive(self.w.export_dialog)
         if exporting and getattr(self.w.export_dialog, "job", None) is not None:
             return self.w.tr("正在导出，请等导出完成后再恢复。")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -191,3 +192,45 @@ def test_the_window_comes_forward_when_another_copy_asks(
     qtbot.waitUntil(lambda: bool(asked), timeout=10_000)
     assert not signal.exists()
     assert QMessageBox is not None
+
+
+def test_a_backup_after_changes_does_not_hold_the_writer(qtbot: QtBot, filled_archive: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The copy runs on its own connection: edits go on while it is made, and it holds what was written before."""
+    import threading
+
+    window = make_window(qtbot, filled_archive)
+    try:
+        with qtbot.waitSignal(window.backupRotated, timeout=15_000):
+            pass
+        release, started = threading.Event(), threading.Event()
+        copy = backups.archive_file.copy_database
+
+        def slow_copy(source: sqlite3.Connection, dest: Path) -> Path:
+            started.set()
+            assert release.wait(30)
+            return copy(source, dest)
+
+        monkeypatch.setattr(backups.archive_file, "copy_database", slow_copy)
+        window.backups.interval_s = 0
+        with qtbot.waitSignal(window.writeFinished, timeout=10_000):
+            window.run_write(lambda a, *_: a.tag_documents(a.list_ids()[:1], ["备份前"]), None, "tags")
+        qtbot.waitUntil(started.is_set, timeout=10_000)  # the copy after that edit has begun …
+        assert window.backups.copying
+        assert "自动备份" in window.archives.busy_reason()  # … a restore must wait for it
+        with qtbot.waitSignal(window.writeFinished, timeout=10_000):  # … and the writer is free meanwhile
+            window.run_write(lambda a, *_: a.tag_documents(a.list_ids()[:1], ["备份中"]), None, "tags")
+        with qtbot.waitSignal(window.backups.backupMade, timeout=30_000) as made:
+            release.set()
+        path = made.args[1]
+        assert isinstance(path, Path) and path.is_file()
+        with Archive.open(path, read_only=True) as kept:
+            assert "备份前" in {t.name for t in kept.tags()}
+        qtbot.waitUntil(lambda: not window.backups.copying, timeout=10_000)
+        assert window.archives.busy_reason() == ""
+    finally:
+        release.set()
+        window.close()
+    # the edit made during the copy is not in it: the copy at close holds it
+    with Archive.open(backups.backup_infos(filled_archive)[0].path, read_only=True) as last:
+        assert "备份中" in {t.name for t in last.tags()}
