@@ -7,7 +7,9 @@ Rotation keeps: the newest KEEP_RECENT backups, the newest backup of each of the
 have one, the newest backup holding more documents than the archive holds now (a mass deletion or a damaged
 archive never rotates away the last good state), and the newest backup that is not empty. An archive with
 no documents at all is never backed up (there is nothing to save, and such copies must not push out
-the ones that hold reports).
+the ones that hold reports). The copies of one archive together stay within BUDGET_SHARE of their disk:
+beyond it the oldest kept ones go first, never the newest, the last larger or the newest non-empty one (a
+100,000-report archive is several GB; ten copies of it would fill an office PC's disk).
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ log = logging.getLogger(__name__)
 BACKUP_SUFFIX = ".sqlite"
 KEEP_RECENT = 3
 KEEP_DAILY = 7
+BUDGET_SHARE = 0.25  # the backups of one archive use at most this share of their disk's size
 # <prefix>-YYYYMMDD-HHMMSS.sqlite; <prefix>-YYYYMMDD.sqlite is the daily name of earlier versions.
 _STAMP_RE = re.compile(r"-(\d{8})(?:-(\d{6}))?\.sqlite$")
 # total_changes of an Archive's connection when it was last backed up (see backup_if_changed).
@@ -316,6 +319,14 @@ def rotate_backups(archive_path: str | Path, *, today: dt.date | None = None) ->
         raise ArchiveCorruptError("自动备份失败：档案检查未通过（档案可能已损坏），已保留原有的备份。") from error
 
 
+def _budget(folder: Path) -> int | None:
+    """How many bytes the backups of one archive may use on `folder`'s disk (None: unknown)."""
+    try:
+        return int(shutil.disk_usage(folder).total * BUDGET_SHARE)
+    except OSError:
+        return None
+
+
 def prune(archive_path: str | Path, current_documents: int | None) -> list[Path]:
     """Delete the backups the rotation does not keep (see the module docstring); returns the deleted ones."""
     infos = backup_infos(archive_path)
@@ -327,13 +338,25 @@ def prune(archive_path: str | Path, current_documents: int | None) -> list[Path]
             days.append(day)
             if len(days) <= keep_daily():
                 keep.add(item.path)
+    protected = {infos[0].path} if infos else set()
     if current_documents is not None:
         larger = next((i for i in infos if i.documents is not None and i.documents > current_documents), None)
         if larger is not None:
             keep.add(larger.path)
+            protected.add(larger.path)
     non_empty = next((i for i in infos if i.documents), None)
     if non_empty is not None:
         keep.add(non_empty.path)
+        protected.add(non_empty.path)
+    budget = _budget(backups_dir())
+    if budget is not None:
+        used = sum(i.size for i in infos if i.path in keep)
+        for item in reversed(infos):  # oldest first
+            if used <= budget:
+                break
+            if item.path in keep and item.path not in protected:
+                keep.discard(item.path)
+                used -= item.size
     removed = []
     cutoff = dt.datetime.now().timestamp() - 6 * 3600
     for partial in backups_dir().glob(f"{_prefix(archive_path)}-*{archive_file.PARTIAL}"):

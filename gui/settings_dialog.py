@@ -144,7 +144,8 @@ class SettingsDialog(QDialog):
         bform = QFormLayout(backups)
         self.backupDir = FolderField("backupDir", tr("选择备份文件夹"), backups)
         self.backupKeep = _spin(BACKUP_KEEP, tr(" 天"), backups, "backupKeep")
-        self.backupKeep.setToolTip(tr("每天保留最新的一份备份；另外总保留最近 3 份，以及文档比现在多的最新一份"))
+        self.backupKeep.setToolTip(tr("每天保留最新的一份备份；另外总保留最近 3 份，以及文档比现在多的最新一份。"
+                                      "一个档案的备份合计最多占用所在磁盘的四分之一，超出时先删最早的"))
         bform.addRow(tr("备份文件夹："), self.backupDir)
         bform.addRow(tr("按天保留最近："), self.backupKeep)
         backup_note = QLabel(tr("更换文件夹后，以前的备份留在原文件夹中，“从备份恢复”只列出新文件夹里的备份。"), backups)

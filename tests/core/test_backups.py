@@ -111,6 +111,36 @@ def test_rotation_keeps_recent_daily_and_the_last_larger_backup(archive: Path) -
     assert len(kept) == 3 + 5 + 1  # nothing else piles up (two of the newest are daily ones too)
 
 
+def test_rotation_stays_within_a_share_of_the_disk(archive: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Copies of a big archive: the oldest kept ones go first once they would pass BUDGET_SHARE of the disk;
+    the newest, the last larger one and the newest non-empty one stay even beyond it."""
+    import shutil
+    from collections import namedtuple
+
+    usage = namedtuple("usage", "total used free")
+    size = archive.stat().st_size
+    disk = {"total": 10 ** 12}
+    monkeypatch.setattr(shutil, "disk_usage", lambda _p: usage(disk["total"], 0, 10 ** 11))  # free: plenty
+    with Archive.open(archive) as arc:
+        assert backups.make_backup(arc, now=_at(1)) is not None  # 6 documents: the last larger one, later
+        arc.trash(arc.list_ids()[:2])
+        for day in range(2, 9):
+            arc.tag_documents(arc.list_ids(), [f"第{day}天"])
+            assert backups.backup_if_changed(arc, now=_at(day)) is not None
+        unlimited = [i.created for i in backups.backup_infos(archive)]
+        assert len(unlimited) == 8  # 7 days + the larger one: a big disk keeps them all
+        disk["total"] = int(4.5 * size / backups.BUDGET_SHARE)  # room for about four copies
+        arc.tag_documents(arc.list_ids(), ["第9天"])
+        assert backups.backup_if_changed(arc, now=_at(9)) is not None
+        kept = backups.backup_infos(archive)
+        assert sum(i.size for i in kept) <= disk["total"] * backups.BUDGET_SHARE
+        assert [i.created for i in kept] == [_at(9), _at(8), _at(7), _at(1)]  # newest first; the larger stays
+        disk["total"] = size  # not even one copy fits: still the newest and the larger one
+        arc.tag_documents(arc.list_ids(), ["第10天"])
+        assert backups.backup_if_changed(arc, now=_at(10)) is not None
+    assert [i.created for i in backups.backup_infos(archive)] == [_at(10), _at(1)]
+
+
 def test_other_archives_backups_are_not_listed_or_pruned(archive: Path, tmp_path: Path, template: Path) -> None:
     other = tmp_path / "archive-old.sqlite"  # its stem starts like ours
     with Archive.open(template, read_only=True) as source:
