@@ -13,6 +13,7 @@ from core.errors import AliasError
 from core.models import Document
 from core.protocols import ArchiveReader
 from core.schema import AGENCY_ALIASES_SQL
+from core.store.connection import immediate
 
 ANNUAL_REPORT = domain.ANNUAL_REPORT
 UNKNOWN_AGENCY = "（未识别机关）"
@@ -87,18 +88,12 @@ def load_aliases(archive: ArchiveReader | sqlite3.Connection) -> dict[str, str]:
 
 
 def _write(conn: sqlite3.Connection, statements: Sequence[tuple[str, tuple[Any, ...]]]) -> None:
-    in_tx = conn.in_transaction
     try:
         conn.execute(ALIAS_TABLE_SQL)
-        if not in_tx:
-            conn.execute("BEGIN IMMEDIATE")
-        for sql, params in statements:
-            conn.execute(sql, params)
-        if not in_tx:
-            conn.execute("COMMIT")
+        with immediate(conn):
+            for sql, params in statements:
+                conn.execute(sql, params)
     except sqlite3.Error as exc:
-        if not in_tx and conn.in_transaction:
-            conn.execute("ROLLBACK")
         raise AliasError("保存机关名称合并失败：档案可能正被其他程序写入，或是只读的，请稍后再试。") from exc
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.errors import ArchiveError
 from core.models import Tag
+from core.store.connection import immediate
 
 if TYPE_CHECKING:
     from core.archive import Archive
@@ -267,16 +268,13 @@ def _words_for(archive: Archive, doc_ids: list[int]) -> dict[int, Counter[str]]:
     fresh = {doc_id: candidate_words(archive.get_text(doc_id)) for doc_id in doc_ids if doc_id not in out}
     if fresh and not archive.read_only:
         try:
-            conn.execute("BEGIN IMMEDIATE")
-            conn.executemany(
-                "INSERT OR REPLACE INTO keywords(doc_id, words) VALUES (?, ?)",
-                [(doc_id, json.dumps(dict(c), ensure_ascii=False)) for doc_id, c in fresh.items()],
-            )
-            conn.execute("COMMIT")
+            with immediate(conn):
+                conn.executemany(
+                    "INSERT OR REPLACE INTO keywords(doc_id, words) VALUES (?, ?)",
+                    [(doc_id, json.dumps(dict(c), ensure_ascii=False)) for doc_id, c in fresh.items()],
+                )
         except sqlite3.Error:  # a cache: never worth failing for (locked by the importer, disk full …)
             log.warning("could not cache keywords", exc_info=True)
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
     out.update(fresh)
     return out
 

@@ -18,6 +18,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from core.store.connection import immediate
+
 RUNS_SQL = (
     "CREATE TABLE IF NOT EXISTS import_runs ("
     "id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, pid INTEGER NOT NULL, total INTEGER NOT NULL)"
@@ -54,18 +56,12 @@ def create_tables(conn: sqlite3.Connection) -> None:
 def start_run(conn: sqlite3.Connection, paths: Sequence[str]) -> int:
     """Record a new import of `paths` (in order; seq = position); returns its run id."""
     stamp = datetime.now().isoformat(timespec="seconds")
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with immediate(conn):
         cur = conn.execute("INSERT INTO import_runs(started_at, pid, total) VALUES (?, ?, ?)",
                            (stamp, os.getpid(), len(paths)))
         run_id = int(cur.lastrowid or 0)
         conn.executemany("INSERT INTO import_files(run_id, seq, path) VALUES (?, ?, ?)",
                          ((run_id, seq, path) for seq, path in enumerate(paths)))
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
     return run_id
 
 
@@ -112,14 +108,8 @@ def pending_paths(conn: sqlite3.Connection, run_id: int) -> list[str]:
 
 def discard(conn: sqlite3.Connection, run_id: int) -> None:
     """Forget an interrupted import (the user does not want the rest)."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with immediate(conn):
         finish_run(conn, run_id)
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
 
 
 def _process_alive(pid: int) -> bool:

@@ -219,3 +219,22 @@ def move_aside(path: Path, label: str) -> Path:
         if extra.exists():
             os.replace(extra, moved)
     return target
+
+
+@contextmanager
+def immediate(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One write transaction on a raw connection in autocommit mode: BEGIN IMMEDIATE, COMMIT when the block
+    ends, ROLLBACK (and the error goes on) when it raises. Inside a transaction already, it only runs the block:
+    the caller's transaction decides. For modules that work on a bare connection (core.Archive's own writes go
+    through Archive._write, which also maps errors and waits for other programs)."""
+    if conn.in_transaction:
+        yield conn
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
