@@ -561,6 +561,10 @@ class Archive:
                     fresh.extend(sorted(candidates, key=lambda f: f.key in taken)[:room])
             fresh.sort(key=lambda f: (f.start, f.end))
             documents.insert_facts(conn, doc_id, fresh)
+            from core import rejections
+            from core.review import LOW_CONFIDENCE
+
+            rejections.apply(conn, [doc_id], LOW_CONFIDENCE)  # shapes 否决 in 待核对 stay out of the queue
             records.refresh_fact_count(conn, doc_id)
 
     # --- facts ---------------------------------------------------------------------------------------

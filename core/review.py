@@ -4,8 +4,9 @@ A phrase pattern is the clause before a number with time words, fillers and book
 written N: "全年共印发行政规范性文件12件" and "今年以来印发行政规范性文件3件" are both "印发行政规范性文件N件",
 so a figure that 12 reports state the same way is one row of the queue. Assigning a key to a group sets it on
 every fact of the group (status corrected, so re-analysis keeps it) and writes the phrase as a user synonym
-(`indicators_user.tsv`), so re-analysis and later imports place the same shape by themselves. An assignment
-can be undone (facts back as they were, the synonym out of the user file).
+(`indicators_user.tsv`), so re-analysis and later imports place the same shape by themselves; 否决 (not an indicator) is
+remembered in the archive likewise (core.rejections). An assignment can be undone (facts back as they were,
+the synonym out of the user file, the rejection forgotten).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from core import rejections
 from core.errors import ArchiveError
 from core.indicators import add_user_synonym, default_dictionary, reload_default, remove_user_synonym
 from core.protocols import ArchiveWriter
@@ -143,6 +145,8 @@ class Assignment:
     synonym: str | None
     synonym_added: bool
     before: list[tuple[int, str | None, str | None, str]]  # fact id, key, name, status
+    learned: bool = False  # a 否决 that core.rejections remembered (undo forgets it)
+    doc_type: str | None = None  # the report type the queue showed (None: every type)
 
 
 def _has_columns(conn: sqlite3.Connection) -> bool:
@@ -356,7 +360,8 @@ def reject_group(
     archive: ArchiveWriter, pattern: str, *, threshold: float = LOW_CONFIDENCE, doc_type: str | None = None
 ) -> Assignment:
     """否决 a whole group: its facts are not indicator figures (status rejected: not exported, and
-    re-analysis keeps the decision); `undo_assignment` puts them back."""
+    re-analysis keeps the decision), and the pattern is remembered (core.rejections) so reports imported
+    later do not queue it again; `undo_assignment` puts them back and forgets it."""
     before = _before(archive, pattern, threshold, doc_type)
     stamp = datetime.now(UTC).isoformat(timespec="seconds")
     with archive._write() as wconn:
@@ -364,7 +369,8 @@ def reject_group(
             "UPDATE facts SET status = 'rejected', updated_at = ? WHERE id = ?",
             [(stamp, fact_id) for fact_id, *_ in before],
         )
-    return Assignment(pattern, "", None, False, before)
+        learned = rejections.learn(wconn, pattern, doc_type)
+    return Assignment(pattern, "", None, False, before, learned, doc_type)
 
 
 def _before(
@@ -388,6 +394,8 @@ def undo_assignment(archive: ArchiveWriter, assignment: Assignment, *, user_dir:
             "UPDATE facts SET key = ?, name = ?, status = ? WHERE id = ?",
             [(k, n, s, fact_id) for fact_id, k, n, s in assignment.before],
         )
+        if assignment.learned:
+            rejections.forget(wconn, assignment.pattern, assignment.doc_type)
     if assignment.synonym_added and assignment.synonym:
         remove_user_synonym(assignment.key, assignment.synonym, user_dir)
         reload_default()

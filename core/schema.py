@@ -28,7 +28,7 @@ from core.ingest import resume as _resume  # noqa: E402
 log = logging.getLogger(__name__)
 
 # The schema version this app writes. Bump it together with a new entry in MIGRATIONS.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 # The oldest version a read-only open can use as it is (nothing can be migrated there): version 2 only
 # added agency_aliases, which readers treat as empty when it is missing; version 3 changed what the
@@ -36,7 +36,8 @@ SCHEMA_VERSION = 8
 # version 4 added the text-reuse tables the window and the export read, version 5 the import runs, version 6
 # the facts' confidence and phrase pattern (the review queue). Version 7's run index (fts_runs) is only a
 # shortcut: a reader without it runs the phrase query alone (core.store.queries), with the same results.
-# Version 8 only added an index (LIVE_INDEX_SQL): a reader without it lists the same rows, slower.
+# Version 8 only added an index (LIVE_INDEX_SQL): a reader without it lists the same rows, slower. Version 9's
+# rejected_patterns (core.rejections) only matters when facts are written.
 OLDEST_READABLE_VERSION = 6
 
 # PRAGMA application_id of our archives (the ASCII bytes "RpAr"), set on creation and by migrate_1_to_2.
@@ -203,6 +204,9 @@ def create_current_schema(db: sqlite_utils.Database) -> None:
     db.execute(RUNS_SQL)
     db.execute("INSERT INTO meta(key, value) VALUES ('runs_version', ?)", (_runs_version(),))
     db.execute(AGENCY_ALIASES_SQL)
+    from core import rejections
+
+    db.execute(rejections.TABLE_SQL)
     _create_reuse_tables(db)
     for sql in IMPORT_RUNS_SQL:
         db.execute(sql)
@@ -292,15 +296,22 @@ def migrate_7_to_8(db: sqlite_utils.Database) -> None:
     db.execute("DROP INDEX IF EXISTS idx_documents_deleted_at")
 
 
+def migrate_8_to_9(db: sqlite_utils.Database) -> None:
+    """Version 9: the phrase patterns 否决 in 待核对 (core.rejections), empty to begin with."""
+    from core import rejections
+
+    db.execute(rejections.TABLE_SQL)
+
+
 Migration = Callable[[sqlite_utils.Database], None]
 MIGRATIONS: dict[int, Migration] = {
     2: migrate_1_to_2, 3: migrate_2_to_3, 4: migrate_3_to_4, 5: migrate_4_to_5, 6: migrate_5_to_6, 7: migrate_6_to_7,
-    8: migrate_7_to_8,
+    8: migrate_7_to_8, 9: migrate_8_to_9,
 }
-# Migrations that only add or replace indexes: nothing stored is rewritten, and a crash inside one leaves the
-# previous version as it was (one transaction), so they need no copy of the archive first — at 100,000
+# Migrations that only add indexes or empty tables: nothing stored is rewritten, and a crash inside one leaves
+# the previous version as it was (one transaction), so they need no copy of the archive first — at 100,000
 # reports that copy would be 6 GB and a minute of the user's start.
-INDEX_ONLY_MIGRATIONS = frozenset({8})
+INDEX_ONLY_MIGRATIONS = frozenset({8, 9})
 
 
 def user_version(conn: sqlite3.Connection) -> int:

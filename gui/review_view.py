@@ -369,7 +369,8 @@ class ReviewView(QWidget):
         self.assignButton.clicked.connect(self.assign_current)
         self.rejectButton = QPushButton(tr("不是指标（{0}）").format(tr("否决")), right)
         self.rejectButton.setObjectName("reviewRejectButton")
-        self.rejectButton.setToolTip(tr("这一组的数字都不是指标数字：标为“{0}”，不再导出（Ctrl+Delete）").format(
+        self.rejectButton.setToolTip(tr("这一组的数字都不是指标数字：标为“{0}”，不再导出；这种说法记入本档案，"
+                                        "以后导入和重新分析的报告里同样说法的数字也不再列入待核对（Ctrl+Delete）").format(
             domain.STATUS_NAMES["rejected"]))
         self.rejectButton.clicked.connect(self.reject_current)
         buttons.addWidget(self.assignButton)

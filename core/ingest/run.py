@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from core import rejections as _rejections
 from core.errors import ArchiveError
 from core.ingest import (
     DEFAULT_TIME_LIMIT,
@@ -169,6 +170,9 @@ def run_import(
     results = (
         _pooled(todo, n_workers, limit, sizes, cancel) if n_workers > 0 else (_process_path(p, d) for p, d in todo)
     )
+    learned = _rejections.rejected(conn)  # shapes 否决 in 待核对: stored rejected, in each document's transaction
+    if learned:
+        from core.review import LOW_CONFIDENCE
     try:
         with bulk_writes(conn):
             for item in results:
@@ -176,6 +180,8 @@ def run_import(
                     break
                 item.mtime_ns = mtimes.get(item.path)
                 outcome = _store_one(conn, batch, item, archive_path)
+                if learned and outcome.outcome is Outcome.IMPORTED and outcome.doc_id is not None:
+                    _rejections.apply(conn, [outcome.doc_id], LOW_CONFIDENCE)
                 finish(outcome)
                 batch.maybe_commit()
             cancelled()  # the pool stops at once on cancel: say so even when no file was left to break on

@@ -160,3 +160,55 @@ def test_phrase_pattern_keeps_only_the_words_of_its_own_figure() -> None:
     # words that name both figures stay with the second
     assert pattern_of("能耗和水耗分别下降3%和5%。", "5", "%") == "能耗和水耗分别下降N%和N%"
     assert pattern_of("新建2个和改建3个。", "3", "个") == "新建N个和改建N个"  # 改建 alone is too short to name it
+
+
+def _statuses(archive: Archive, doc_id: int, unit: str = "名") -> set[str]:
+    return {f.status for f in archive.get_facts(doc_id) if f.unit == unit}
+
+
+def test_a_rejected_shape_is_not_queued_again_in_later_imports(tmp_path: Path) -> None:
+    """否决 teaches the archive: the same phrase shape in a report imported later comes in rejected (not
+    queued, not exported) — in documents of the type the 否决 was made for — and undo forgets it."""
+    from core import rejections
+    from core.review import reject_group
+
+    with _archive(tmp_path) as archive:
+        kind = str(archive.get_document(archive.list_ids()[0]).doc_type)
+        done = reject_group(archive, "培育法律明白人N名", doc_type=kind)
+        assert done.learned and rejections.rejected(archive.connection) == [("培育法律明白人N名", kind)]
+        later = tmp_path / "later"
+        later.mkdir()
+        (later / "丁镇.txt").write_text(
+            "丁镇2024年法治政府建设情况报告\n全年培育法律明白人41名，组织普法讲座6场。\n", encoding="utf-8")
+        (later / "戊镇.txt").write_text(  # another type of report: the 否决 was for the type above only
+            "戊镇人民代表大会常务委员会会议纪要\n会议指出，全年培育法律明白人27名。\n", encoding="utf-8")
+        report = archive.import_paths([later], workers=0)
+        ding, wu = (next(i.doc_id for i in report.items if i.path.endswith(n)) for n in ("丁镇.txt", "戊镇.txt"))
+        assert ding is not None and wu is not None
+        assert _statuses(archive, ding) == {"rejected"}
+        assert _statuses(archive, ding, "场") == {"auto"}  # other figures of the report are untouched
+        assert archive.get_document(wu).doc_type != kind and _statuses(archive, wu) == {"auto"}
+        assert {g.documents for g in review_groups(archive) if g.pattern == "培育法律明白人N名"} == {1}  # 戊镇 only
+        archive.reanalyse([ding], workers=0)  # re-analysis keeps what was learned
+        assert _statuses(archive, ding) == {"rejected"}
+        undo_assignment(archive, done)  # forgets it: the next import queues the shape again
+        assert rejections.rejected(archive.connection) == []
+        (later / "己镇.txt").write_text(
+            "己镇2024年法治政府建设情况报告\n本年度培育法律明白人9名。\n", encoding="utf-8")
+        again = archive.import_paths([later / "己镇.txt"], workers=0)
+        assert again.items[0].doc_id is not None and _statuses(archive, again.items[0].doc_id) == {"auto"}
+
+
+def test_version_8_archive_gets_the_rejection_table(tmp_path: Path) -> None:
+    with _archive(tmp_path) as archive:
+        path = archive.path
+    conn = sqlite3.connect(path)
+    conn.execute("DROP TABLE rejected_patterns")
+    conn.execute("PRAGMA user_version = 8")
+    conn.commit()
+    conn.close()
+    with Archive.open(path) as archive:
+        assert archive.migration_backup is None  # an empty table: no copy needed
+        from core.review import reject_group
+
+        assert reject_group(archive, "培育法律明白人N名").learned
