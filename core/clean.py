@@ -23,12 +23,15 @@ for _code in (0x0B, 0x0C, 0x85, 0x2028, 0x2029):  # vertical tab, form feed, NEL
 
 # Translating only the characters that need it is ~10x faster than str.translate over CJK text.
 _REPLACEMENT: dict[str, str] = {chr(k): (v if isinstance(v, str) else "") for k, v in _TRANSLATE.items()}
-_SPECIAL = re.compile("[" + "".join(re.escape(ch) for ch in sorted(_REPLACEMENT)) + "]+")
+# "[…][…]*", not "[…]+": a pattern that starts with a character set is searched for by that set (fast),
+# one that starts with a repeat is tried at every position (the same matches, about twice the time).
+_SPECIAL_SET = "[" + "".join(re.escape(ch) for ch in sorted(_REPLACEMENT)) + "]"
+_SPECIAL = re.compile(_SPECIAL_SET + _SPECIAL_SET + "*")
 _FULLWIDTH_POINT = re.compile(r"(?<=\d)．(?=\d)")  # ２３．８ → 23.8 (after the digits are converted)
 # Starts only where a run of spaces starts (possessive): a long run of spaces without a tab is then
 # passed over in linear time, not retried from each of its spaces.
 _TAB_RUN = re.compile(r"(?<! ) *+\t[ \t]*")
-_SPACE_RUN = re.compile(r" {2,}")
+_SPACE_RUN = re.compile(r"  +")  # two or more spaces (a literal start is searched for fast; " {2,}" is not)
 
 # --- page furniture ----------------------------------------------------------------------------------
 
@@ -78,10 +81,12 @@ def is_furniture_line(line: str) -> bool:
         return False
     if not any(ch.isalnum() for ch in line):
         return True  # only symbols: "+", "×", "|", "-" (menu widgets and separators)
-    if len(line) <= _MAX_FOOTER_LINE and (_FOOTER_ANYWHERE.search(line) or _FOOTER_START.match(line)):
+    if len(line) > _MAX_FOOTER_LINE:
+        return False
+    if _FOOTER_ANYWHERE.search(line) or _FOOTER_START.match(line):
         return True
     rest = _FURNITURE_TOKENS.sub("", line)
-    return not _SEPARATORS.sub("", rest) and len(line) <= _MAX_FOOTER_LINE
+    return not _SEPARATORS.sub("", rest)
 
 
 def _clean_meta_bar(line: str) -> str:
@@ -100,7 +105,7 @@ def _squeeze(line: str) -> str:
 
 
 def _replace_run(match: re.Match[str]) -> str:
-    return "".join([_REPLACEMENT[ch] for ch in match.group()])
+    return match.group().translate(_TRANSLATE)  # a short run: translate is cheap here
 
 
 def normalise_chars(text: str) -> str:
@@ -119,8 +124,15 @@ def clean_text(text: str) -> str:
     entirely page furniture are dropped; 发布时间/来源 lines are kept. Deterministic and idempotent.
     """
     out: list[str] = []
-    for raw in normalise_chars(text).split("\n"):
-        line = _squeeze(raw)
+    text = normalise_chars(text)
+    # _squeeze over the whole text at once: neither pattern matches a newline (nor looks past one), so this
+    # is _squeeze line by line without the per-line calls; only the strip is left per line.
+    if "\t" in text:
+        text = _TAB_RUN.sub(_tabs_only, text)
+    if "  " in text:
+        text = _SPACE_RUN.sub(" ", text)
+    for raw in text.split("\n"):
+        line = raw.strip(" \t")
         if not line:
             continue
         line = _clean_meta_bar(line)
@@ -151,10 +163,17 @@ def _common_share(text: str) -> float:
     """Share of the non-ASCII characters that are what Chinese text is mostly made of: the 3,755 common
     characters of GB 2312 level 1 and CJK/full-width punctuation. Mojibake of UTF-8 read as GBK is mostly
     made of level-2 characters (UTF-8 lead bytes E4–E9 are GBK's level-2 rows), of Latin-1 letters, etc."""
+    total, common = _common_counts(text)
+    return common / total if total else 1.0
+
+
+def _common_counts(text: str) -> tuple[int, int]:
+    """(non-ASCII characters, common characters among them) of `text`."""
     total = len(text) - len(text.encode("ascii", "ignore"))
     if not total:
-        return 1.0
-    return _common_pattern().subn("", text)[1] / total  # a count without a list of every character
+        return 0, 0
+    # Runs, not single characters: the count is the length the text loses (a match per run, not per character).
+    return total, len(text) - len(_common_pattern().sub("", text))
 
 
 _COMMON: list[re.Pattern[str]] = []
@@ -165,7 +184,8 @@ def _common_pattern() -> re.Pattern[str]:
         level1 = bytes(
             byte for lead in range(0xB0, 0xD8) for trail in range(0xA1, 0xFF) for byte in (lead, trail)
         ).decode("gb2312", errors="ignore")
-        _COMMON.append(re.compile("[\u3000-\u303f\uff00-\uffef\u2010-\u2027" + re.escape(level1) + "]"))
+        common = "[\u3000-\u303f\uff00-\uffef\u2010-\u2027" + re.escape(level1) + "]"
+        _COMMON.append(re.compile(common + common + "*"))  # runs (see _SPECIAL for the form)
     return _COMMON[0]
 
 
@@ -196,7 +216,8 @@ def repair_mojibake(text: str) -> tuple[str, list[str]]:
     if text.isascii():
         return text, []
     sample = text[:200_000]
-    before = _common_share(sample)
+    total, common = _common_counts(sample)
+    before = common / total if total else 1.0
     han = _HAN.subn("", sample)[1] if before < 0.6 else 0  # only read below when before < 0.6
     if before < 0.6 and (han >= 10 or len(_LATIN_LETTER.findall(sample)) >= 10):
         for wrong, right in _MOJIBAKE_PAIRS:
@@ -214,9 +235,9 @@ def repair_mojibake(text: str) -> tuple[str, list[str]]:
                 f"{GARBLED}：文字编码曾被错误转换（{how}），已尽量恢复，但有 {missing} 个字符无法恢复"
                 "（以 � 标出），请对照原件核对"
             ]
-    odd = len(_PRIVATE_USE.findall(sample))
-    visible = len("".join(sample.split())) or 1
-    if odd >= 5 and odd / visible >= 0.02:
+    # private-use and replacement characters are not common ones: fewer than 5 uncommon, fewer than 5 odd
+    odd = len(_PRIVATE_USE.findall(sample)) if total - common >= 5 else 0
+    if odd >= 5 and odd / (len("".join(sample.split())) or 1) >= 0.02:
         return text, [f"{GARBLED}：文中有 {odd} 个无法显示的字符（字体私有编码或替换字符），请对照原件核对"]
     if before < 0.5 and han >= 50:
         return text, [f"{GARBLED}：文中大多是生僻字，可能是编码错误造成的乱码，请对照原件核对"]
