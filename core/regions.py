@@ -72,8 +72,13 @@ class _Table:
             if short and short != unit.name:
                 self.by_short.setdefault(short, []).append(unit.code)
         self.max_len = max(len(n) for n in self.by_name)
-        # the last two characters of every name of three or more (a cheap filter for find_regions)
-        self.tails = frozenset(n[-2:] for n in self.by_name if len(n) >= 3)
+        # the last three characters of every name of three or more (a cheap filter for find_regions), with
+        # the lengths of the names ending in them, longest first (the only lengths worth a look-up)
+        lengths: dict[str, set[int]] = {}
+        for n in self.by_name:
+            if len(n) >= 3:
+                lengths.setdefault(n[-3:], set()).add(len(n))
+        self.tail_lengths = {tail: tuple(sorted(found, reverse=True)) for tail, found in lengths.items()}
         self.max_short = max(len(n) for n in self.by_short)
 
     def parent(self, code: str) -> str | None:
@@ -293,14 +298,17 @@ def _find_regions(text: str) -> tuple[RegionMention, ...]:
     t = _table()
     out: list[RegionMention] = []
     last_end = 0
-    tails = t.tails
+    tail_lengths = t.tail_lengths
+    by_name = t.by_name
     for m in _END_RE.finditer(text):
         end = m.end()
-        if end < 3 or text[end - 2 : end] not in tails:
+        if end < 3 or (lengths := tail_lengths.get(text[end - 3 : end])) is None:
             continue
-        for length in range(min(t.max_len, end - last_end), 2, -1):
+        for length in lengths:  # the longest name first, as far back as the last name found
+            if length > end - last_end:
+                continue
             start = end - length
-            codes = t.by_name.get(text[start:end])
+            codes = by_name.get(text[start:end])
             if codes:
                 placed = _not_contradicted(codes, text, start)
                 if placed:
