@@ -89,6 +89,33 @@ _RUN_IN_SIGNATURE = re.compile(
     r"(?P<org>[^\s，,：:“”《》]{2,50}?(?:人民政府|政府|管理委员会|委员会|办公室|办公厅|局|厅|委|办))"
     r"(?P<date>(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)"
 )
+# An organisation and a date on one line: "某某局 2023年3月1日".
+_ORG_THEN_DATE = re.compile(rf"^(?P<org>\S{{2,40}}{_ORG_SUFFIX})\s+(?P<date>.+)$")
+# Where a full date of _RUN_IN_SIGNATURE can start (overlapping starts included), and how far before it
+# a match can start: its organisation is 2–50 characters and a suffix of at most 5 (管理委员会).
+_RUN_IN_DATE = re.compile(r"(?=(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)")
+_RUN_IN_REACH = 55
+
+
+def _last_run_in(tail: str) -> re.Match[str] | None:
+    """The last match of _RUN_IN_SIGNATURE.finditer(tail), searched only near the dates: a match that
+    starts at p has its date at p + 3 … p + 55, so no match starts more than 55 before the next date."""
+    dates = [m.start() for m in _RUN_IN_DATE.finditer(tail)]
+    last = None
+    pos = 0
+    k = 0
+    while True:
+        while k < len(dates) and dates[k] < pos + 3:
+            k += 1
+        if k == len(dates):
+            return last
+        m = _RUN_IN_SIGNATURE.search(tail, max(pos, dates[k] - _RUN_IN_REACH))
+        if m is None:
+            return last
+        last = m
+        pos = m.end()
+
+
 # A 落款 glued to the last paragraph: "…取得新进展。 某某市某某局 2023年3月1日".
 _GLUED_SIGNATURE = re.compile(
     rf"(?:[。；！？…”）)]|(?<=\S)\s)\s*(?P<org>[^\s。；，,：:…]{{2,40}}{_ORG_SUFFIX})\s+(?P<date>\S{{6,20}})"
@@ -185,9 +212,7 @@ class _Extractor(_FieldRules):
         600 characters, the organisation cut at the first region it names (or at a sentence end)."""
         base = max(0, len(self.text) - 600)
         tail = self.text[base:]
-        last = None
-        for m in _RUN_IN_SIGNATURE.finditer(tail):
-            last = m
+        last = _last_run_in(tail)
         if last is None:
             return None
         after = tail[last.end() :].split("\n", 1)[0]
@@ -217,15 +242,17 @@ class _Extractor(_FieldRules):
             hit = _date_line(line)
             org_on_line = None
             if hit is None:
-                m = re.match(rf"^(?P<org>\S{{2,40}}{_ORG_SUFFIX})\s+(?P<date>.+)$", line)
+                m = _ORG_THEN_DATE.match(line)
                 if m and (h2 := _date_line(m.group("date"))) is not None:
                     hit = DateHit(m.start("date") + h2.start, m.start("date") + h2.end, h2.iso, h2.damaged)
                     org_on_line = (m.group("org"), offset, offset + len(m.group("org")))
-                elif (g := _GLUED_SIGNATURE.search(line)) and (h2 := _date_line(g.group("date"))) is not None:
+                elif (
+                    len(line.split(None, 1)) == 2  # the glued 落款 has a space between two words: else no match
+                    and (g := _GLUED_SIGNATURE.search(line))
+                    and (h2 := _date_line(g.group("date"))) is not None
+                ):
                     hit = DateHit(g.start("date") + h2.start, g.start("date") + h2.end, h2.iso, h2.damaged)
                     org_on_line = (g.group("org"), offset + g.start("org"), offset + g.end("org"))
-                elif i == len(self.tail) - 1 and (g := _GLUED_SIGNATURE.search(line)) is None:
-                    continue
             if hit is None:
                 continue
             date = (hit.iso, offset + hit.start, offset + hit.end)

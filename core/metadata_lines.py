@@ -84,13 +84,27 @@ def _expand(org: str) -> str:
     return out
 
 
+# The most characters other than whitespace a date of core.dates spans: 二〇二三年十一月二十一日 (13).
+_DATE_MAX_VISIBLE = 13
+_DATE_LINE_REST = re.compile(r"[前后起止至印发]")
+
+
 def _date_line(line: str) -> DateHit | None:
     """The date when a line is essentially only a date (a 落款 date), damaged forms included."""
+    if len(line) > _DATE_MAX_VISIBLE + 2 and _visible(line) > _DATE_MAX_VISIBLE + 2:
+        # Outside the date, at most 2 characters stay after stripping whitespace and brackets from the ends
+        # (characters other than whitespace and brackets are never stripped): no date can leave so few.
+        return None
     for hit in find_dates(line):
         rest = (line[: hit.start] + line[hit.end :]).strip(" \t()（）")
-        if len(rest) <= 2 and not re.search(r"[前后起止至印发]", rest):  # "2018年6月20日前报" is no 落款
+        if len(rest) <= 2 and not _DATE_LINE_REST.search(rest):  # "2018年6月20日前报" is no 落款
             return hit
     return None
+
+
+def _visible(line: str) -> int:
+    """Characters of `line` other than whitespace (as regex \\s has it) and ()（）."""
+    return len("".join(line.split())) - line.count("(") - line.count(")") - line.count("（") - line.count("）")
 
 
 # County-level bureaus and the short names reports use for them (domain vocabulary, not a region list).
