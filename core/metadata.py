@@ -45,7 +45,8 @@ from core.metadata_lines import (
     _at_level,
     _date_line,
     _drop_year,
-    _lines,
+    _first_lines,
+    _last_lines,
     _looks_like_title,
     _source_title,
 )
@@ -62,6 +63,7 @@ from core.models import DOC_TYPES
 
 _HEAD_LINES = 12  # non-empty lines searched for title and labels
 _TAIL_LINES = 25  # non-empty lines searched for the 落款
+_RED_HEADER_LINES = 20  # non-empty lines searched for a 红头公文's title
 # A title the page or the crawler labelled: "标题: …", "名 称:…", "文章标题：…" (the label is no part of it).
 _TITLE_LABEL = re.compile(r"^(?:[•·●]\s*)?(?:文章标题|标\s*题|题\s*目|名\s*称)\s*[:：]\s*(?P<title>\S.{3,99})$")
 _BODY_START = re.compile(
@@ -152,9 +154,9 @@ def _lead_issuer(agency: str) -> str:
 class _Extractor(_FieldRules):
     def __init__(self, text: str, source_name: str) -> None:
         self.text = text
-        self.lines = _lines(text)
+        self.lines = _first_lines(text, _RED_HEADER_LINES)  # the first lines only: no rule reads further
         self.head = self.lines[:_HEAD_LINES]
-        self.tail = self.lines[-_TAIL_LINES:]
+        self.tail = _last_lines(text, _TAIL_LINES)
         self.source_title = _source_title(source_name) if source_name else None
         suffix = _NAME_SUFFIX.search(PurePath(source_name.replace("\\", "/")).stem) if source_name else None
         years = _YEAR_ANY.findall(suffix.group(0)) if suffix else []
@@ -242,12 +244,14 @@ class _Extractor(_FieldRules):
             hit = _date_line(line)
             org_on_line = None
             if hit is None:
-                m = _ORG_THEN_DATE.match(line)
+                # Both patterns need a space after the organisation: a line without one is not tried.
+                words = line.split(None, 1)
+                m = _ORG_THEN_DATE.match(line) if words != [line] else None
                 if m and (h2 := _date_line(m.group("date"))) is not None:
                     hit = DateHit(m.start("date") + h2.start, m.start("date") + h2.end, h2.iso, h2.damaged)
                     org_on_line = (m.group("org"), offset, offset + len(m.group("org")))
                 elif (
-                    len(line.split(None, 1)) == 2  # the glued 落款 has a space between two words: else no match
+                    len(words) == 2  # the glued 落款 has a space between two words
                     and (g := _GLUED_SIGNATURE.search(line))
                     and (h2 := _date_line(g.group("date"))) is not None
                 ):
@@ -373,7 +377,7 @@ class _Extractor(_FieldRules):
     def red_header(self) -> tuple[str, int, int] | None:
         """The title of a 红头公文: the short lines between the 发文字号 (or the page's labels) and the
         主送机关 line ("各县（市、区）委组织部…："), joined ("通 知" → "通知"); None for other texts."""
-        head = self.lines[:20]
+        head = self.lines[:_RED_HEADER_LINES]
         number_at = next((i for i, (_, line) in enumerate(head) if _DOC_NUMBER.match(line.replace(" ", ""))), None)
         if number_at is None:
             return None
