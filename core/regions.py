@@ -398,9 +398,10 @@ def dominant_region(text: str) -> str | None:
         # Reports often write their own city without 市 ("深圳经济特区"): count the short names of the
         # province's prefectures, and take one that clearly leads.
         shorts: Counter[str] = Counter()
+        found = _short_counts(text, _CITY)
         for code, city_province, short in _short_names(_CITY):  # (_short_name gives 2+ characters or None)
             if city_province == province:
-                shorts[code] = text.count(short)
+                shorts[code] = found.get(short, 0)  # text.count(short)
         city = _leader(shorts)
         if city is None or shorts[city] < 3:
             return province
@@ -422,15 +423,48 @@ def _short_names(level: int) -> tuple[tuple[str, str, str], ...]:
     )
 
 
+@cache
+def _short_finder(level: int) -> tuple[re.Pattern[str], dict[str, tuple[str, ...]]]:
+    """A pattern that stops at every place where a short name of the level may start (its first character,
+    followed by a possible second one; a match is one character long, so no start is passed over), and the
+    short names by their first character."""
+    names = sorted({short for _code, _province, short in _short_names(level)})
+    by_first: dict[str, list[str]] = {}
+    for name in names:
+        by_first.setdefault(name[0], []).append(name)
+    firsts = "".join(re.escape(c) for c in sorted(by_first))
+    seconds = "".join(re.escape(c) for c in sorted({name[1] for name in names}))
+    pattern = re.compile(f"[{firsts}](?=[{seconds}])" if names else "(?!)")
+    return pattern, {first: tuple(group) for first, group in by_first.items()}
+
+
+@lru_cache(maxsize=4)
+def _short_counts(text: str, level: int) -> dict[str, int]:
+    """{short name: text.count(short name)} for the short names (2+ characters) of one level that occur in
+    `text`, in one scan instead of one count per name: each name's occurrences taken left to right, one
+    starting only where the last one taken ended, as str.count does. (Read only: the dict is cached.)"""
+    pattern, by_first = _short_finder(level)
+    counts: dict[str, int] = {}
+    free_from: dict[str, int] = {}
+    for m in pattern.finditer(text):
+        at = m.start()
+        for name in by_first[text[at]]:
+            if at >= free_from.get(name, 0) and text.startswith(name, at):
+                counts[name] = counts.get(name, 0) + 1
+                free_from[name] = at + len(name)
+    return counts
+
+
 def city_by_short_name(text: str, within: str | None = None, min_count: int = 1) -> str | None:
     """The prefecture a text names most by its short name ("绍兴", "武汉"), optionally inside one province;
     None when none is named (at least `min_count` times) or two lead equally. For a text that says only
     市X局, or that never writes its city's full name."""
     counts: Counter[str] = Counter()
+    found = _short_counts(text, _CITY)
     for code, province, short in _short_names(_CITY):
         if within and province != within:
             continue
-        if n := text.count(short):
+        if n := found.get(short, 0):  # text.count(short)
             counts[code] = n
     return _clear_leader(counts, min_count)
 
@@ -447,8 +481,9 @@ def province_by_short_name(text: str, min_count: int = 2) -> str | None:
     """The province a text names most by its short name ("湖南", "河北"), at least `min_count` times and
     clearly ahead of any other; None otherwise. For a text that says only 省人民政府 / 省X厅."""
     counts: Counter[str] = Counter()
+    found = _short_counts(text, _PROVINCE)
     for code, _province, short in _short_names(_PROVINCE):
-        if n := text.count(short):
+        if n := found.get(short, 0):  # text.count(short)
             counts[code] = n
     return _clear_leader(counts, min_count)
 
