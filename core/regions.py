@@ -460,13 +460,21 @@ def city_by_short_name(text: str, within: str | None = None, min_count: int = 1)
     None when none is named (at least `min_count` times) or two lead equally. For a text that says only
     市X局, or that never writes its city's full name."""
     counts: Counter[str] = Counter()
-    found = _short_counts(text, _CITY)
-    for code, province, short in _short_names(_CITY):
-        if within and province != within:
-            continue
-        if n := found.get(short, 0):  # text.count(short)
-            counts[code] = n
+    units = _units_by_short(_CITY)
+    for short, n in _short_counts(text, _CITY).items():  # (the leader does not depend on the order)
+        for code, province in units[short]:
+            if not within or province == within:
+                counts[code] = n
     return _clear_leader(counts, min_count)
+
+
+@cache
+def _units_by_short(level: int) -> dict[str, tuple[tuple[str, str], ...]]:
+    """{short name: ((code, province), …)} of the units of one level, from _short_names."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for code, province, short in _short_names(level):
+        out.setdefault(short, []).append((code, province))
+    return {short: tuple(units) for short, units in out.items()}
 
 
 def _clear_leader(counts: Counter[str], min_count: int) -> str | None:
@@ -481,9 +489,9 @@ def province_by_short_name(text: str, min_count: int = 2) -> str | None:
     """The province a text names most by its short name ("湖南", "河北"), at least `min_count` times and
     clearly ahead of any other; None otherwise. For a text that says only 省人民政府 / 省X厅."""
     counts: Counter[str] = Counter()
-    found = _short_counts(text, _PROVINCE)
-    for code, _province, short in _short_names(_PROVINCE):
-        if n := found.get(short, 0):  # text.count(short)
+    units = _units_by_short(_PROVINCE)
+    for short, n in _short_counts(text, _PROVINCE).items():  # (the leader does not depend on the order)
+        for code, _province in units[short]:
             counts[code] = n
     return _clear_leader(counts, min_count)
 
