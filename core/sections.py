@@ -20,8 +20,8 @@ _LINE_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (3, re.compile(r"[ \t\u3000]*(\d{1,2})[ \t\u3000]*[、．.](?![\d.．])")),
     (4, re.compile(r"[ \t\u3000]*[（(][ \t\u3000]*(\d{1,2})[ \t\u3000]*[）)](?!\d)")),
 )
-# The characters a line's numbering can start with (after blanks), for skipping the other lines at once.
-_LINE_START = frozenset(_CN_NUM + "（(")
+# A line whose first character after blanks can start a numbering (the newline before it included).
+_NUMBERED_START = re.compile(rf"\n[ \t\u3000]*[{_CN_NUM}（(\d]")
 # A heading that lost its line break: numbering right after the end of a sentence. The match takes in the
 # sentence end (or the 下 of 如下) before the numbering — a pattern that starts with a character set is
 # searched for by that set, fast; only the groups and the match's end are used. (Two such headings never
@@ -95,15 +95,23 @@ def _heading_text(rest: str, limit: int) -> str:
 
 
 def _candidates(text: str) -> list[_Candidate]:
+    """The numbered lines and the inline headings, in the order of the text (a line's own numbering comes
+    before any inline heading of that line: only blanks stand before it)."""
+    numbered = _numbered(text)
+    inline = _inline(text)
+    if not inline or not numbered:
+        return numbered or inline
+    return sorted(numbered + inline, key=lambda cand: cand.pos)
+
+
+def _numbered(text: str) -> list[_Candidate]:
     out: list[_Candidate] = []
-    # The inline headings of the whole text at once (no match reaches past its line, none looks across a
-    # newline), taken line by line below, after the line's own numbering, as when searched line by line.
-    inline = list(_INLINE.finditer(text))
-    next_inline = 0
-    pos = 0
-    for line in text.split("\n"):
-        first = line.lstrip(" \t\u3000")[:1]
-        for level, pattern in _LINE_PATTERNS if first in _LINE_START or first.isdecimal() else ():
+    # The first line, and the lines whose first character after blanks can start a numbering (the others
+    # cannot match a line pattern).
+    for pos in (0, *(m.start() + 1 for m in _NUMBERED_START.finditer(text))):
+        end = text.find("\n", pos)
+        line = text[pos:] if end < 0 else text[pos:end]
+        for level, pattern in _LINE_PATTERNS:
             m = pattern.match(line)
             if m is None:
                 continue
@@ -120,19 +128,23 @@ def _candidates(text: str) -> list[_Candidate]:
             out.append(_Candidate(pos + m.start(1) - (1 if level in (2, 4) else 0), level, value,
                                   number, heading, inline=False))
             break
-        end = pos + len(line)
-        while next_inline < len(inline) and inline[next_inline].end() <= end:
-            m = inline[next_inline]
-            next_inline += 1
-            raw = m.group(1) or m.group(2)
-            level = 1 if m.group(1) else 2
-            heading = _heading_text(text[m.end() : end], _MAX_INLINE_HEADING)
-            if len(heading) < 2:
-                continue
-            start = m.start(1) if m.group(1) else m.start(2) - 1
-            number = raw if level == 1 else text[start : m.end()].strip()
-            out.append(_Candidate(start, level, _cn_value(raw), number, heading, inline=True))
-        pos = end + 1
+    return out
+
+
+def _inline(text: str) -> list[_Candidate]:
+    # Over the whole text at once: no match reaches past its line, none looks across a newline.
+    out: list[_Candidate] = []
+    for m in _INLINE.finditer(text):
+        end = text.find("\n", m.end())
+        rest = text[m.end() :] if end < 0 else text[m.end() : end]
+        heading = _heading_text(rest, _MAX_INLINE_HEADING)
+        if len(heading) < 2:
+            continue
+        raw = m.group(1) or m.group(2)
+        level = 1 if m.group(1) else 2
+        start = m.start(1) if m.group(1) else m.start(2) - 1
+        number = raw if level == 1 else text[start : m.end()].strip()
+        out.append(_Candidate(start, level, _cn_value(raw), number, heading, inline=True))
     return out
 
 
