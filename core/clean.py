@@ -137,6 +137,9 @@ def clean_text(text: str) -> str:
         line = raw.strip(" \t")
         if not line:
             continue
+        if "。" in line:  # a sentence: neither a 发布时间 bar nor furniture (the two tests below say so too)
+            out.append(line)
+            continue
         line = _clean_meta_bar(line)
         if line and not is_furniture_line(line):
             out.append(line)
