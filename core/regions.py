@@ -79,6 +79,12 @@ class _Table:
             if len(n) >= 3:
                 lengths.setdefault(n[-3:], set()).add(len(n))
         self.tail_lengths = {tail: tuple(sorted(found, reverse=True)) for tail, found in lengths.items()}
+        # A name's end character preceded by characters that can stand two and one before the end of a
+        # name of three or more: the only ends find_regions looks up (the others have no name ending there).
+        third = "".join(sorted({re.escape(tail[0]) for tail in lengths}))
+        second = "".join(sorted({re.escape(tail[1]) for tail in lengths}))
+        ends = "[" + "".join(sorted(_END_CHARS)) + "]"
+        self.name_ends = re.compile(f"{ends}(?<=[{third}][{second}]{ends})" if lengths else "(?!)")
         self.max_short = max(len(n) for n in self.by_short)
 
     def parent(self, code: str) -> str | None:
@@ -300,9 +306,9 @@ def _find_regions(text: str) -> tuple[RegionMention, ...]:
     last_end = 0
     tail_lengths = t.tail_lengths
     by_name = t.by_name
-    for m in _END_RE.finditer(text):
+    for m in t.name_ends.finditer(text):  # the _END_RE matches that can end a name
         end = m.end()
-        if end < 3 or (lengths := tail_lengths.get(text[end - 3 : end])) is None:
+        if (lengths := tail_lengths.get(text[end - 3 : end])) is None:
             continue
         for length in lengths:  # the longest name first, as far back as the last name found
             if length > end - last_end:
