@@ -51,6 +51,12 @@ _FURNITURE_TOKENS = re.compile(
     r")"
 )
 _SEPARATORS = re.compile(r"[\s|｜/\\()（）\[\]【】<>〔〕·•:：,，、\-—_]+")
+# A character in neither pattern (every character of their text counts, syntax included: more than needed),
+# nor a blank or a digit (\s, \d): a line with one is no furniture unless it has 扫一扫 (whose token takes
+# any character after it).
+_NOT_FURNITURE_CHAR = re.compile(
+    r"[^\s\d" + "".join(re.escape(ch) for ch in sorted(set(_FURNITURE_TOKENS.pattern + _SEPARATORS.pattern))) + "]"
+)
 
 # A line containing one of these (and no full stop) is a page footer or an article link.
 _FOOTER_ANYWHERE = re.compile(
@@ -79,12 +85,14 @@ def is_furniture_line(line: str) -> bool:
     """
     if not line or "。" in line:
         return False
-    if not any(ch.isalnum() for ch in line):
+    if not line[0].isalnum() and not any(ch.isalnum() for ch in line):
         return True  # only symbols: "+", "×", "|", "-" (menu widgets and separators)
     if len(line) > _MAX_FOOTER_LINE:
         return False
     if _FOOTER_ANYWHERE.search(line) or _FOOTER_START.match(line):
         return True
+    if "扫一扫" not in line and _NOT_FURNITURE_CHAR.search(line):
+        return False  # a character no token or separator has (扫一扫 is the one token taking any): it stays
     rest = _FURNITURE_TOKENS.sub("", line)
     return not _SEPARATORS.sub("", rest)
 

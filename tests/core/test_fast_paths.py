@@ -46,6 +46,25 @@ def test_clean_text_is_its_line_by_line_definition(text: str) -> None:
     assert clean.clean_text(text) == _plain_clean(text)
 
 
+def _plain_furniture(line: str) -> bool:
+    if not line or "。" in line:
+        return False
+    if not any(ch.isalnum() for ch in line):
+        return True
+    if len(line) <= clean._MAX_FOOTER_LINE and (clean._FOOTER_ANYWHERE.search(line) or clean._FOOTER_START.match(line)):
+        return True
+    return not clean._SEPARATORS.sub("", clean._FURNITURE_TOKENS.sub("", line)) and len(line) <= clean._MAX_FOOTER_LINE
+
+
+_TOKENS = re.findall(r"[\u4e00-\u9fffA-Za-z]+", clean._FURNITURE_TOKENS.pattern)
+
+
+@_SETTINGS
+@given(_text([*_TOKENS, *"|｜/()（）【】<>·•:：,，、-—_ \t019+×某a。", "扫一扫", "\u2003", "次", "版权所有"], 8))
+def test_furniture_line_is_its_definition(line: str) -> None:
+    assert clean.is_furniture_line(line) == _plain_furniture(line)
+
+
 def _common_set() -> set[str]:
     level1 = bytes(b for lead in range(0xB0, 0xD8) for trail in range(0xA1, 0xFF) for b in (lead, trail))
     ranges = [(0x3000, 0x303F), (0xFF00, 0xFFEF), (0x2010, 0x2027)]
