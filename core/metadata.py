@@ -652,11 +652,8 @@ class _Extractor(_FieldRules):
             self.confidence["publish_date"] = 0.8
             ev["publish_date"] = (sub[1] + sub_date.start, sub[1] + sub_date.end)
 
-        if region_code and "region" not in ev:
-            for mention in regions.find_regions(text):
-                if region_code in mention.codes:
-                    ev["region"] = (mention.start, mention.end)
-                    break
+        if region_code and "region" not in ev and (mention := regions.first_mention(text, region_code)):
+            ev["region"] = (mention.start, mention.end)
 
         report_year, period = self.years(title, doc_type, publish_date)
         values = {"title": title, "agency": agency, "region": region_code, "report_year": report_year,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -196,7 +197,27 @@ def unit(code: str) -> Unit | None:
     return _table().units.get(code)
 
 
-def _choose(codes: list[str], context: set[str], text: str = "") -> str | None:
+class _LazyContext:
+    """context_codes(text), worked out the first time an ambiguous name needs it (most names are unique,
+    and then the text's region names are never read)."""
+
+    __slots__ = ("_codes", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._codes: set[str] | None = None
+
+    def codes(self) -> set[str]:
+        if self._codes is None:
+            self._codes = context_codes(self._text)
+        return self._codes
+
+
+def _codes_of(context: set[str] | _LazyContext) -> set[str]:
+    return context.codes() if isinstance(context, _LazyContext) else context
+
+
+def _choose(codes: list[str], context: set[str] | _LazyContext, text: str = "") -> str | None:
     """One code out of several units of the same name: an ancestor of all the others (北京市 the
     province over 北京市 the prefecture), else the one the context places (a city or province named
     in the text), else None."""
@@ -206,6 +227,7 @@ def _choose(codes: list[str], context: set[str], text: str = "") -> str | None:
     for code in codes:
         if all(other == code or t.is_ancestor(code, other) for other in codes):
             return code
+    context = _codes_of(context)
     placed = [c for c in codes if {u.code for u in t.chain(c)} & context]
     if len(placed) == 1:
         return placed[0]
@@ -242,9 +264,13 @@ def parse_prefix(
     counts when `allow_short`. An ambiguous name (朝阳区) is placed with the regions named in `context`.
     Returns (6-digit code, end offset) or None.
     """
+    if isinstance(context, set):
+        return _prefix(s, context, allow_short=allow_short, text=text)
+    return _prefix(s, _LazyContext(context), allow_short=allow_short, text=text or context)
+
+
+def _prefix(s: str, ctx: set[str] | _LazyContext, *, allow_short: bool, text: str) -> tuple[str, int] | None:
     t = _table()
-    ctx = context if isinstance(context, set) else context_codes(context)
-    text = text or ("" if isinstance(context, set) else context)
     pos = 0
     found: str | None = None
     while pos < len(s):
@@ -259,7 +285,7 @@ def parse_prefix(
 
 
 def _match_at(
-    s: str, pos: int, parent: str | None, ctx: set[str], *, allow_short: bool, text: str = ""
+    s: str, pos: int, parent: str | None, ctx: set[str] | _LazyContext, *, allow_short: bool, text: str = ""
 ) -> tuple[str, int] | None:
     t = _table()
     indexes = [t.by_name, t.by_short] if allow_short else [t.by_name]
@@ -275,7 +301,7 @@ def _match_at(
                 codes = [c for c in codes if t.is_ancestor(parent, c)]
                 if not codes:
                     continue
-                code = _choose(codes, {parent} | ctx)
+                code = codes[0] if len(codes) == 1 else _choose(codes, {parent} | _codes_of(ctx))
             else:
                 code = _choose(codes, ctx, text)
             if code is None:
@@ -301,8 +327,17 @@ _END_RE = re.compile("[" + "".join(sorted(_END_CHARS)) + "]")
 
 @lru_cache(maxsize=8)
 def _find_regions(text: str) -> tuple[RegionMention, ...]:
+    return tuple(_mentions(text))
+
+
+def first_mention(text: str, code: str) -> RegionMention | None:
+    """The first of find_regions(text) that can be `code`, the text read only as far as that one."""
+    return next((mention for mention in _mentions(text) if code in mention.codes), None)
+
+
+def _mentions(text: str) -> Iterator[RegionMention]:
+    """find_regions, one mention at a time, in order."""
     t = _table()
-    out: list[RegionMention] = []
     last_end = 0
     tail_lengths = t.tail_lengths
     by_name = t.by_name
@@ -318,10 +353,9 @@ def _find_regions(text: str) -> tuple[RegionMention, ...]:
             if codes:
                 placed = _not_contradicted(codes, text, start)
                 if placed:
-                    out.append(RegionMention(start, end, tuple(placed)))
+                    yield RegionMention(start, end, tuple(placed))
                 last_end = end
                 break
-    return tuple(out)
 
 
 # A city-level name written right before a county ("青禾市云溪区"): 2–4 characters ending in 市/州/盟.
@@ -524,20 +558,20 @@ def region_code(agency_or_text: str, context: str = "") -> str | None:
     s = agency_or_text.strip()
     if not s:
         return None
-    ctx = context_codes(context) if context else set()
-    hit = parse_prefix(s, ctx, text=context)
+    ctx: set[str] | _LazyContext = _LazyContext(context) if context else set()
+    hit = _prefix(s, ctx, allow_short=True, text=context)
     if hit is not None:
         return hit[0]
     if len(s) <= 60:  # a title: "关于秦淮区政府…", "在深圳市罗湖区第七届人民代表大会…"
         for m in _LEAD_WORD.finditer(s):
-            hit = parse_prefix(s[m.end() :], ctx, allow_short=False, text=context)
+            hit = _prefix(s[m.end() :], ctx, allow_short=False, text=context)
             if hit is not None:
                 return hit[0]
         return _deepest_named(s, ctx, context)
     return dominant_region(s)
 
 
-def _deepest_named(s: str, ctx: set[str], text: str) -> str | None:
+def _deepest_named(s: str, ctx: set[str] | _LazyContext, text: str) -> str | None:
     """In a short string ("中共南京市秦淮区委员会"), the deepest region named, if all it names agree."""
     t = _table()
     codes = [c for c in (_choose(list(m.codes), ctx, text) for m in find_regions(s)) if c is not None]

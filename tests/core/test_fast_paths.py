@@ -174,6 +174,24 @@ def test_find_regions_is_the_scan_over_every_length(text: str) -> None:
     assert regions.find_regions(text) == _plain_find_regions(text)
 
 
+@_SETTINGS
+@given(_text(_PLACES), st.sampled_from(["320000", "320100", "320104", "110105", "440305", "430603", "110000"]))
+def test_first_mention_is_the_first_of_find_regions(text: str, code: str) -> None:
+    want = next((m for m in _plain_find_regions(text) if code in m.codes), None)
+    assert regions.first_mention(text, code) == want
+
+
+@_SETTINGS
+@given(_text(["朝阳区", "北京市", "吉林省", "长春市", "朝阳", "河北", "天津市", "鼓楼区", "南京市", "福州市", "关于", "某", "。"]),
+       _text(["朝阳区", "北京市", "吉林省", "长春市", "河北区", "天津市", "鼓楼区", "南京市", "福州市", "某", "。"]))
+def test_region_code_reads_the_context_only_when_needed_with_the_same_answer(s: str, context: str) -> None:
+    # the plain definition: the context's codes worked out first, always
+    ctx = regions.context_codes(context) if context else set()
+    hit = regions.parse_prefix(s.strip(), ctx, text=context)
+    if s.strip() and hit is not None:
+        assert regions.region_code(s, context) == hit[0]
+
+
 def _short_pieces(level: int) -> list[str]:
     names = sorted({short for _code, _province, short in regions._short_names(level)})
     return names[:: max(1, len(names) // 40)] + [n[:1] for n in names[:10]] + [n[1:] for n in names[:10]]
