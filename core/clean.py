@@ -23,12 +23,15 @@ for _code in (0x0B, 0x0C, 0x85, 0x2028, 0x2029):  # vertical tab, form feed, NEL
 
 # Translating only the characters that need it is ~10x faster than str.translate over CJK text.
 _REPLACEMENT: dict[str, str] = {chr(k): (v if isinstance(v, str) else "") for k, v in _TRANSLATE.items()}
-_SPECIAL = re.compile("[" + "".join(re.escape(ch) for ch in sorted(_REPLACEMENT)) + "]+")
+# "[…][…]*", not "[…]+": a pattern that starts with a character set is searched for by that set (fast),
+# one that starts with a repeat is tried at every position (the same matches, about twice the time).
+_SPECIAL_SET = "[" + "".join(re.escape(ch) for ch in sorted(_REPLACEMENT)) + "]"
+_SPECIAL = re.compile(_SPECIAL_SET + _SPECIAL_SET + "*")
 _FULLWIDTH_POINT = re.compile(r"(?<=\d)．(?=\d)")  # ２３．８ → 23.8 (after the digits are converted)
 # Starts only where a run of spaces starts (possessive): a long run of spaces without a tab is then
 # passed over in linear time, not retried from each of its spaces.
 _TAB_RUN = re.compile(r"(?<! ) *+\t[ \t]*")
-_SPACE_RUN = re.compile(r" {2,}")
+_SPACE_RUN = re.compile(r"  +")  # two or more spaces (a literal start is searched for fast; " {2,}" is not)
 
 # --- page furniture ----------------------------------------------------------------------------------
 
@@ -48,6 +51,12 @@ _FURNITURE_TOKENS = re.compile(
     r")"
 )
 _SEPARATORS = re.compile(r"[\s|｜/\\()（）\[\]【】<>〔〕·•:：,，、\-—_]+")
+# A character in neither pattern (every character of their text counts, syntax included: more than needed),
+# nor a blank or a digit (\s, \d): a line with one is no furniture unless it has 扫一扫 (whose token takes
+# any character after it).
+_NOT_FURNITURE_CHAR = re.compile(
+    r"[^\s\d" + "".join(re.escape(ch) for ch in sorted(set(_FURNITURE_TOKENS.pattern + _SEPARATORS.pattern))) + "]"
+)
 
 # A line containing one of these (and no full stop) is a page footer or an article link.
 _FOOTER_ANYWHERE = re.compile(
@@ -76,12 +85,16 @@ def is_furniture_line(line: str) -> bool:
     """
     if not line or "。" in line:
         return False
-    if not any(ch.isalnum() for ch in line):
+    if not line[0].isalnum() and not any(ch.isalnum() for ch in line):
         return True  # only symbols: "+", "×", "|", "-" (menu widgets and separators)
-    if len(line) <= _MAX_FOOTER_LINE and (_FOOTER_ANYWHERE.search(line) or _FOOTER_START.match(line)):
+    if len(line) > _MAX_FOOTER_LINE:
+        return False
+    if _FOOTER_ANYWHERE.search(line) or _FOOTER_START.match(line):
         return True
+    if "扫一扫" not in line and _NOT_FURNITURE_CHAR.search(line):
+        return False  # a character no token or separator has (扫一扫 is the one token taking any): it stays
     rest = _FURNITURE_TOKENS.sub("", line)
-    return not _SEPARATORS.sub("", rest) and len(line) <= _MAX_FOOTER_LINE
+    return not _SEPARATORS.sub("", rest)
 
 
 def _clean_meta_bar(line: str) -> str:
@@ -100,13 +113,15 @@ def _squeeze(line: str) -> str:
 
 
 def _replace_run(match: re.Match[str]) -> str:
-    return "".join([_REPLACEMENT[ch] for ch in match.group()])
+    return match.group().translate(_TRANSLATE)  # a short run: translate is cheap here
 
 
 def normalise_chars(text: str) -> str:
     """Character-level normalisation only (newlines, spaces, full-width digits/letters/％, invisibles)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _SPECIAL.sub(_replace_run, text)
+    # Each character is replaced on its own: the ideographic space (by far the most frequent, at every
+    # paragraph's start) at C speed first, then the rest, few, by the pattern.
+    text = _SPECIAL.sub(_replace_run, text.replace("\u3000", " "))
     return _FULLWIDTH_POINT.sub(".", text) if "．" in text else text
 
 
@@ -119,9 +134,19 @@ def clean_text(text: str) -> str:
     entirely page furniture are dropped; 发布时间/来源 lines are kept. Deterministic and idempotent.
     """
     out: list[str] = []
-    for raw in normalise_chars(text).split("\n"):
-        line = _squeeze(raw)
+    text = normalise_chars(text)
+    # _squeeze over the whole text at once: neither pattern matches a newline (nor looks past one), so this
+    # is _squeeze line by line without the per-line calls; only the strip is left per line.
+    if "\t" in text:
+        text = _TAB_RUN.sub(_tabs_only, text)
+    if "  " in text:
+        text = _SPACE_RUN.sub(" ", text)
+    for raw in text.split("\n"):
+        line = raw.strip(" \t")
         if not line:
+            continue
+        if "。" in line:  # a sentence: neither a 发布时间 bar nor furniture (the two tests below say so too)
+            out.append(line)
             continue
         line = _clean_meta_bar(line)
         if line and not is_furniture_line(line):
@@ -151,22 +176,31 @@ def _common_share(text: str) -> float:
     """Share of the non-ASCII characters that are what Chinese text is mostly made of: the 3,755 common
     characters of GB 2312 level 1 and CJK/full-width punctuation. Mojibake of UTF-8 read as GBK is mostly
     made of level-2 characters (UTF-8 lead bytes E4–E9 are GBK's level-2 rows), of Latin-1 letters, etc."""
+    total, uncommon = _uncommon(text)
+    return (total - sum(map(len, uncommon))) / total if total else 1.0
+
+
+def _uncommon(text: str) -> tuple[int, list[str]]:
+    """(how many characters of `text` are non-ASCII, the runs of those that are not common ones)."""
     total = len(text) - len(text.encode("ascii", "ignore"))
     if not total:
-        return 1.0
-    return _common_pattern().subn("", text)[1] / total  # a count without a list of every character
+        return 0, []
+    # The uncommon characters are few in Chinese text: the runs of them are a short list.
+    return total, _uncommon_pattern().findall(text)
 
 
-_COMMON: list[re.Pattern[str]] = []
+_UNCOMMON: list[re.Pattern[str]] = []
 
 
-def _common_pattern() -> re.Pattern[str]:
-    if not _COMMON:
+def _uncommon_pattern() -> re.Pattern[str]:
+    if not _UNCOMMON:
         level1 = bytes(
             byte for lead in range(0xB0, 0xD8) for trail in range(0xA1, 0xFF) for byte in (lead, trail)
         ).decode("gb2312", errors="ignore")
-        _COMMON.append(re.compile("[\u3000-\u303f\uff00-\uffef\u2010-\u2027" + re.escape(level1) + "]"))
-    return _COMMON[0]
+        uncommon = "[^\x00-\x7f\u3000-\u303f\uff00-\uffef\u2010-\u2027" + re.escape(level1) + "]"
+        # "[…][…]*", not "[…]+": a pattern that starts with its character set is searched for by that set
+        _UNCOMMON.append(re.compile(uncommon + uncommon + "*"))
+    return _UNCOMMON[0]
 
 
 def _reverse(text: str, wrong: str, right: str) -> str | None:
@@ -196,7 +230,9 @@ def repair_mojibake(text: str) -> tuple[str, list[str]]:
     if text.isascii():
         return text, []
     sample = text[:200_000]
-    before = _common_share(sample)
+    total, uncommon_runs = _uncommon(sample)
+    uncommon = sum(map(len, uncommon_runs))
+    before = (total - uncommon) / total if total else 1.0
     han = _HAN.subn("", sample)[1] if before < 0.6 else 0  # only read below when before < 0.6
     if before < 0.6 and (han >= 10 or len(_LATIN_LETTER.findall(sample)) >= 10):
         for wrong, right in _MOJIBAKE_PAIRS:
@@ -214,9 +250,9 @@ def repair_mojibake(text: str) -> tuple[str, list[str]]:
                 f"{GARBLED}：文字编码曾被错误转换（{how}），已尽量恢复，但有 {missing} 个字符无法恢复"
                 "（以 � 标出），请对照原件核对"
             ]
-    odd = len(_PRIVATE_USE.findall(sample))
-    visible = len("".join(sample.split())) or 1
-    if odd >= 5 and odd / visible >= 0.02:
+    # private-use and replacement characters are uncommon ones: counted among those (fewer than 5: under 5)
+    odd = len(_PRIVATE_USE.findall("".join(uncommon_runs))) if uncommon >= 5 else 0
+    if odd >= 5 and odd / (len("".join(sample.split())) or 1) >= 0.02:
         return text, [f"{GARBLED}：文中有 {odd} 个无法显示的字符（字体私有编码或替换字符），请对照原件核对"]
     if before < 0.5 and han >= 50:
         return text, [f"{GARBLED}：文中大多是生僻字，可能是编码错误造成的乱码，请对照原件核对"]

@@ -45,7 +45,8 @@ from core.metadata_lines import (
     _at_level,
     _date_line,
     _drop_year,
-    _lines,
+    _first_lines,
+    _last_lines,
     _looks_like_title,
     _source_title,
 )
@@ -62,6 +63,7 @@ from core.models import DOC_TYPES
 
 _HEAD_LINES = 12  # non-empty lines searched for title and labels
 _TAIL_LINES = 25  # non-empty lines searched for the 落款
+_RED_HEADER_LINES = 20  # non-empty lines searched for a 红头公文's title
 # A title the page or the crawler labelled: "标题: …", "名 称:…", "文章标题：…" (the label is no part of it).
 _TITLE_LABEL = re.compile(r"^(?:[•·●]\s*)?(?:文章标题|标\s*题|题\s*目|名\s*称)\s*[:：]\s*(?P<title>\S.{3,99})$")
 _BODY_START = re.compile(
@@ -89,6 +91,33 @@ _RUN_IN_SIGNATURE = re.compile(
     r"(?P<org>[^\s，,：:“”《》]{2,50}?(?:人民政府|政府|管理委员会|委员会|办公室|办公厅|局|厅|委|办))"
     r"(?P<date>(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)"
 )
+# An organisation and a date on one line: "某某局 2023年3月1日".
+_ORG_THEN_DATE = re.compile(rf"^(?P<org>\S{{2,40}}{_ORG_SUFFIX})\s+(?P<date>.+)$")
+# Where a full date of _RUN_IN_SIGNATURE can start (overlapping starts included), and how far before it
+# a match can start: its organisation is 2–50 characters and a suffix of at most 5 (管理委员会).
+_RUN_IN_DATE = re.compile(r"(?=(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)")
+_RUN_IN_REACH = 55
+
+
+def _last_run_in(tail: str) -> re.Match[str] | None:
+    """The last match of _RUN_IN_SIGNATURE.finditer(tail), searched only near the dates: a match that
+    starts at p has its date at p + 3 … p + 55, so no match starts more than 55 before the next date."""
+    dates = [m.start() for m in _RUN_IN_DATE.finditer(tail)]
+    last = None
+    pos = 0
+    k = 0
+    while True:
+        while k < len(dates) and dates[k] < pos + 3:
+            k += 1
+        if k == len(dates):
+            return last
+        m = _RUN_IN_SIGNATURE.search(tail, max(pos, dates[k] - _RUN_IN_REACH))
+        if m is None:
+            return last
+        last = m
+        pos = m.end()
+
+
 # A 落款 glued to the last paragraph: "…取得新进展。 某某市某某局 2023年3月1日".
 _GLUED_SIGNATURE = re.compile(
     rf"(?:[。；！？…”）)]|(?<=\S)\s)\s*(?P<org>[^\s。；，,：:…]{{2,40}}{_ORG_SUFFIX})\s+(?P<date>\S{{6,20}})"
@@ -125,9 +154,9 @@ def _lead_issuer(agency: str) -> str:
 class _Extractor(_FieldRules):
     def __init__(self, text: str, source_name: str) -> None:
         self.text = text
-        self.lines = _lines(text)
+        self.lines = _first_lines(text, _RED_HEADER_LINES)  # the first lines only: no rule reads further
         self.head = self.lines[:_HEAD_LINES]
-        self.tail = self.lines[-_TAIL_LINES:]
+        self.tail = _last_lines(text, _TAIL_LINES)
         self.source_title = _source_title(source_name) if source_name else None
         suffix = _NAME_SUFFIX.search(PurePath(source_name.replace("\\", "/")).stem) if source_name else None
         years = _YEAR_ANY.findall(suffix.group(0)) if suffix else []
@@ -185,9 +214,7 @@ class _Extractor(_FieldRules):
         600 characters, the organisation cut at the first region it names (or at a sentence end)."""
         base = max(0, len(self.text) - 600)
         tail = self.text[base:]
-        last = None
-        for m in _RUN_IN_SIGNATURE.finditer(tail):
-            last = m
+        last = _last_run_in(tail)
         if last is None:
             return None
         after = tail[last.end() :].split("\n", 1)[0]
@@ -217,15 +244,19 @@ class _Extractor(_FieldRules):
             hit = _date_line(line)
             org_on_line = None
             if hit is None:
-                m = re.match(rf"^(?P<org>\S{{2,40}}{_ORG_SUFFIX})\s+(?P<date>.+)$", line)
+                # Both patterns need a space after the organisation: a line without one is not tried.
+                words = line.split(None, 1)
+                m = _ORG_THEN_DATE.match(line) if words != [line] else None
                 if m and (h2 := _date_line(m.group("date"))) is not None:
                     hit = DateHit(m.start("date") + h2.start, m.start("date") + h2.end, h2.iso, h2.damaged)
                     org_on_line = (m.group("org"), offset, offset + len(m.group("org")))
-                elif (g := _GLUED_SIGNATURE.search(line)) and (h2 := _date_line(g.group("date"))) is not None:
+                elif (
+                    len(words) == 2  # the glued 落款 has a space between two words
+                    and (g := _GLUED_SIGNATURE.search(line))
+                    and (h2 := _date_line(g.group("date"))) is not None
+                ):
                     hit = DateHit(g.start("date") + h2.start, g.start("date") + h2.end, h2.iso, h2.damaged)
                     org_on_line = (g.group("org"), offset + g.start("org"), offset + g.end("org"))
-                elif i == len(self.tail) - 1 and (g := _GLUED_SIGNATURE.search(line)) is None:
-                    continue
             if hit is None:
                 continue
             date = (hit.iso, offset + hit.start, offset + hit.end)
@@ -346,7 +377,7 @@ class _Extractor(_FieldRules):
     def red_header(self) -> tuple[str, int, int] | None:
         """The title of a 红头公文: the short lines between the 发文字号 (or the page's labels) and the
         主送机关 line ("各县（市、区）委组织部…："), joined ("通 知" → "通知"); None for other texts."""
-        head = self.lines[:20]
+        head = self.lines[:_RED_HEADER_LINES]
         number_at = next((i for i, (_, line) in enumerate(head) if _DOC_NUMBER.match(line.replace(" ", ""))), None)
         if number_at is None:
             return None
@@ -621,11 +652,8 @@ class _Extractor(_FieldRules):
             self.confidence["publish_date"] = 0.8
             ev["publish_date"] = (sub[1] + sub_date.start, sub[1] + sub_date.end)
 
-        if region_code and "region" not in ev:
-            for mention in regions.find_regions(text):
-                if region_code in mention.codes:
-                    ev["region"] = (mention.start, mention.end)
-                    break
+        if region_code and "region" not in ev and (mention := regions.first_mention(text, region_code)):
+            ev["region"] = (mention.start, mention.end)
 
         report_year, period = self.years(title, doc_type, publish_date)
         values = {"title": title, "agency": agency, "region": region_code, "report_year": report_year,

@@ -37,15 +37,49 @@ _NAME_SUFFIX = re.compile(r"(?:[_\-\s]+(?:19|20)\d{2}年?)+$")
 _CN_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
+_BLANKS = " \t\r\u3000\xa0\u200b\u200d\ufeff"
+
+
 def _lines(text: str) -> list[tuple[int, str]]:
     """Non-empty lines as (offset of the first non-blank character, stripped line)."""
     out: list[tuple[int, str]] = []
     pos = 0
     for raw in text.split("\n"):
-        stripped = raw.strip(" \t\r\u3000\xa0\u200b\u200d\ufeff")
+        stripped = raw.strip(_BLANKS)
         if stripped:
             out.append((pos + raw.index(stripped[0]), stripped))
         pos += len(raw) + 1
+    return out
+
+
+def _first_lines(text: str, count: int) -> list[tuple[int, str]]:
+    """_lines(text)[:count], reading no further into the text than those lines."""
+    out: list[tuple[int, str]] = []
+    pos = 0
+    while len(out) < count and pos <= len(text):
+        end = text.find("\n", pos)
+        if end < 0:
+            end = len(text)
+        raw = text[pos:end]
+        stripped = raw.strip(_BLANKS)
+        if stripped:
+            out.append((pos + raw.index(stripped[0]), stripped))
+        pos = end + 1
+    return out
+
+
+def _last_lines(text: str, count: int) -> list[tuple[int, str]]:
+    """_lines(text)[-count:] (all of them when fewer), reading the text from its end."""
+    out: list[tuple[int, str]] = []
+    end = len(text)
+    while len(out) < count and end >= 0:
+        start = text.rfind("\n", 0, end) + 1
+        raw = text[start:end]
+        stripped = raw.strip(_BLANKS)
+        if stripped:
+            out.append((start + raw.index(stripped[0]), stripped))
+        end = start - 1
+    out.reverse()
     return out
 
 
@@ -84,13 +118,27 @@ def _expand(org: str) -> str:
     return out
 
 
+# The most characters other than whitespace a date of core.dates spans: 二〇二三年十一月二十一日 (13).
+_DATE_MAX_VISIBLE = 13
+_DATE_LINE_REST = re.compile(r"[前后起止至印发]")
+
+
 def _date_line(line: str) -> DateHit | None:
     """The date when a line is essentially only a date (a 落款 date), damaged forms included."""
+    if len(line) > _DATE_MAX_VISIBLE + 2 and _visible(line) > _DATE_MAX_VISIBLE + 2:
+        # Outside the date, at most 2 characters stay after stripping whitespace and brackets from the ends
+        # (characters other than whitespace and brackets are never stripped): no date can leave so few.
+        return None
     for hit in find_dates(line):
         rest = (line[: hit.start] + line[hit.end :]).strip(" \t()（）")
-        if len(rest) <= 2 and not re.search(r"[前后起止至印发]", rest):  # "2018年6月20日前报" is no 落款
+        if len(rest) <= 2 and not _DATE_LINE_REST.search(rest):  # "2018年6月20日前报" is no 落款
             return hit
     return None
+
+
+def _visible(line: str) -> int:
+    """Characters of `line` other than whitespace (as regex \\s has it) and ()（）."""
+    return len("".join(line.split())) - line.count("(") - line.count(")") - line.count("（") - line.count("）")
 
 
 # County-level bureaus and the short names reports use for them (domain vocabulary, not a region list).

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -72,8 +73,19 @@ class _Table:
             if short and short != unit.name:
                 self.by_short.setdefault(short, []).append(unit.code)
         self.max_len = max(len(n) for n in self.by_name)
-        # the last two characters of every name of three or more (a cheap filter for find_regions)
-        self.tails = frozenset(n[-2:] for n in self.by_name if len(n) >= 3)
+        # the last three characters of every name of three or more (a cheap filter for find_regions), with
+        # the lengths of the names ending in them, longest first (the only lengths worth a look-up)
+        lengths: dict[str, set[int]] = {}
+        for n in self.by_name:
+            if len(n) >= 3:
+                lengths.setdefault(n[-3:], set()).add(len(n))
+        self.tail_lengths = {tail: tuple(sorted(found, reverse=True)) for tail, found in lengths.items()}
+        # A name's end character preceded by characters that can stand two and one before the end of a
+        # name of three or more: the only ends find_regions looks up (the others have no name ending there).
+        third = "".join(sorted({re.escape(tail[0]) for tail in lengths}))
+        second = "".join(sorted({re.escape(tail[1]) for tail in lengths}))
+        ends = "[" + "".join(sorted(_END_CHARS)) + "]"
+        self.name_ends = re.compile(f"{ends}(?<=[{third}][{second}]{ends})" if lengths else "(?!)")
         self.max_short = max(len(n) for n in self.by_short)
 
     def parent(self, code: str) -> str | None:
@@ -185,7 +197,27 @@ def unit(code: str) -> Unit | None:
     return _table().units.get(code)
 
 
-def _choose(codes: list[str], context: set[str], text: str = "") -> str | None:
+class _LazyContext:
+    """context_codes(text), worked out the first time an ambiguous name needs it (most names are unique,
+    and then the text's region names are never read)."""
+
+    __slots__ = ("_codes", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._codes: set[str] | None = None
+
+    def codes(self) -> set[str]:
+        if self._codes is None:
+            self._codes = context_codes(self._text)
+        return self._codes
+
+
+def _codes_of(context: set[str] | _LazyContext) -> set[str]:
+    return context.codes() if isinstance(context, _LazyContext) else context
+
+
+def _choose(codes: list[str], context: set[str] | _LazyContext, text: str = "") -> str | None:
     """One code out of several units of the same name: an ancestor of all the others (北京市 the
     province over 北京市 the prefecture), else the one the context places (a city or province named
     in the text), else None."""
@@ -195,6 +227,7 @@ def _choose(codes: list[str], context: set[str], text: str = "") -> str | None:
     for code in codes:
         if all(other == code or t.is_ancestor(code, other) for other in codes):
             return code
+    context = _codes_of(context)
     placed = [c for c in codes if {u.code for u in t.chain(c)} & context]
     if len(placed) == 1:
         return placed[0]
@@ -231,9 +264,13 @@ def parse_prefix(
     counts when `allow_short`. An ambiguous name (朝阳区) is placed with the regions named in `context`.
     Returns (6-digit code, end offset) or None.
     """
+    if isinstance(context, set):
+        return _prefix(s, context, allow_short=allow_short, text=text)
+    return _prefix(s, _LazyContext(context), allow_short=allow_short, text=text or context)
+
+
+def _prefix(s: str, ctx: set[str] | _LazyContext, *, allow_short: bool, text: str) -> tuple[str, int] | None:
     t = _table()
-    ctx = context if isinstance(context, set) else context_codes(context)
-    text = text or ("" if isinstance(context, set) else context)
     pos = 0
     found: str | None = None
     while pos < len(s):
@@ -248,7 +285,7 @@ def parse_prefix(
 
 
 def _match_at(
-    s: str, pos: int, parent: str | None, ctx: set[str], *, allow_short: bool, text: str = ""
+    s: str, pos: int, parent: str | None, ctx: set[str] | _LazyContext, *, allow_short: bool, text: str = ""
 ) -> tuple[str, int] | None:
     t = _table()
     indexes = [t.by_name, t.by_short] if allow_short else [t.by_name]
@@ -264,7 +301,7 @@ def _match_at(
                 codes = [c for c in codes if t.is_ancestor(parent, c)]
                 if not codes:
                     continue
-                code = _choose(codes, {parent} | ctx)
+                code = codes[0] if len(codes) == 1 else _choose(codes, {parent} | _codes_of(ctx))
             else:
                 code = _choose(codes, ctx, text)
             if code is None:
@@ -290,24 +327,35 @@ _END_RE = re.compile("[" + "".join(sorted(_END_CHARS)) + "]")
 
 @lru_cache(maxsize=8)
 def _find_regions(text: str) -> tuple[RegionMention, ...]:
+    return tuple(_mentions(text))
+
+
+def first_mention(text: str, code: str) -> RegionMention | None:
+    """The first of find_regions(text) that can be `code`, the text read only as far as that one."""
+    return next((mention for mention in _mentions(text) if code in mention.codes), None)
+
+
+def _mentions(text: str) -> Iterator[RegionMention]:
+    """find_regions, one mention at a time, in order."""
     t = _table()
-    out: list[RegionMention] = []
     last_end = 0
-    tails = t.tails
-    for m in _END_RE.finditer(text):
+    tail_lengths = t.tail_lengths
+    by_name = t.by_name
+    for m in t.name_ends.finditer(text):  # the _END_RE matches that can end a name
         end = m.end()
-        if end < 3 or text[end - 2 : end] not in tails:
+        if (lengths := tail_lengths.get(text[end - 3 : end])) is None:
             continue
-        for length in range(min(t.max_len, end - last_end), 2, -1):
+        for length in lengths:  # the longest name first, as far back as the last name found
+            if length > end - last_end:
+                continue
             start = end - length
-            codes = t.by_name.get(text[start:end])
+            codes = by_name.get(text[start:end])
             if codes:
                 placed = _not_contradicted(codes, text, start)
                 if placed:
-                    out.append(RegionMention(start, end, tuple(placed)))
+                    yield RegionMention(start, end, tuple(placed))
                 last_end = end
                 break
-    return tuple(out)
 
 
 # A city-level name written right before a county ("青禾市云溪区"): 2–4 characters ending in 市/州/盟.
@@ -390,9 +438,10 @@ def dominant_region(text: str) -> str | None:
         # Reports often write their own city without 市 ("深圳经济特区"): count the short names of the
         # province's prefectures, and take one that clearly leads.
         shorts: Counter[str] = Counter()
+        found = _short_counts(text, _CITY)
         for code, city_province, short in _short_names(_CITY):  # (_short_name gives 2+ characters or None)
             if city_province == province:
-                shorts[code] = text.count(short)
+                shorts[code] = found.get(short, 0)  # text.count(short)
         city = _leader(shorts)
         if city is None or shorts[city] < 3:
             return province
@@ -414,17 +463,58 @@ def _short_names(level: int) -> tuple[tuple[str, str, str], ...]:
     )
 
 
+@cache
+def _short_finder(level: int) -> tuple[re.Pattern[str], dict[str, tuple[str, ...]]]:
+    """A pattern that stops at every place where a short name of the level may start (its first character,
+    followed by a possible second one; a match is one character long, so no start is passed over), and the
+    short names by their first character."""
+    names = sorted({short for _code, _province, short in _short_names(level)})
+    by_first: dict[str, list[str]] = {}
+    for name in names:
+        by_first.setdefault(name[0], []).append(name)
+    firsts = "".join(re.escape(c) for c in sorted(by_first))
+    seconds = "".join(re.escape(c) for c in sorted({name[1] for name in names}))
+    pattern = re.compile(f"[{firsts}](?=[{seconds}])" if names else "(?!)")
+    return pattern, {first: tuple(group) for first, group in by_first.items()}
+
+
+@lru_cache(maxsize=4)
+def _short_counts(text: str, level: int) -> dict[str, int]:
+    """{short name: text.count(short name)} for the short names (2+ characters) of one level that occur in
+    `text`, in one scan instead of one count per name: each name's occurrences taken left to right, one
+    starting only where the last one taken ended, as str.count does. (Read only: the dict is cached.)"""
+    pattern, by_first = _short_finder(level)
+    counts: dict[str, int] = {}
+    free_from: dict[str, int] = {}
+    for m in pattern.finditer(text):
+        at = m.start()
+        for name in by_first[text[at]]:
+            if at >= free_from.get(name, 0) and text.startswith(name, at):
+                counts[name] = counts.get(name, 0) + 1
+                free_from[name] = at + len(name)
+    return counts
+
+
 def city_by_short_name(text: str, within: str | None = None, min_count: int = 1) -> str | None:
     """The prefecture a text names most by its short name ("绍兴", "武汉"), optionally inside one province;
     None when none is named (at least `min_count` times) or two lead equally. For a text that says only
     市X局, or that never writes its city's full name."""
     counts: Counter[str] = Counter()
-    for code, province, short in _short_names(_CITY):
-        if within and province != within:
-            continue
-        if n := text.count(short):
-            counts[code] = n
+    units = _units_by_short(_CITY)
+    for short, n in _short_counts(text, _CITY).items():  # (the leader does not depend on the order)
+        for code, province in units[short]:
+            if not within or province == within:
+                counts[code] = n
     return _clear_leader(counts, min_count)
+
+
+@cache
+def _units_by_short(level: int) -> dict[str, tuple[tuple[str, str], ...]]:
+    """{short name: ((code, province), …)} of the units of one level, from _short_names."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for code, province, short in _short_names(level):
+        out.setdefault(short, []).append((code, province))
+    return {short: tuple(units) for short, units in out.items()}
 
 
 def _clear_leader(counts: Counter[str], min_count: int) -> str | None:
@@ -439,8 +529,9 @@ def province_by_short_name(text: str, min_count: int = 2) -> str | None:
     """The province a text names most by its short name ("湖南", "河北"), at least `min_count` times and
     clearly ahead of any other; None otherwise. For a text that says only 省人民政府 / 省X厅."""
     counts: Counter[str] = Counter()
-    for code, _province, short in _short_names(_PROVINCE):
-        if n := text.count(short):
+    units = _units_by_short(_PROVINCE)
+    for short, n in _short_counts(text, _PROVINCE).items():  # (the leader does not depend on the order)
+        for code, _province in units[short]:
             counts[code] = n
     return _clear_leader(counts, min_count)
 
@@ -467,20 +558,20 @@ def region_code(agency_or_text: str, context: str = "") -> str | None:
     s = agency_or_text.strip()
     if not s:
         return None
-    ctx = context_codes(context) if context else set()
-    hit = parse_prefix(s, ctx, text=context)
+    ctx: set[str] | _LazyContext = _LazyContext(context) if context else set()
+    hit = _prefix(s, ctx, allow_short=True, text=context)
     if hit is not None:
         return hit[0]
     if len(s) <= 60:  # a title: "关于秦淮区政府…", "在深圳市罗湖区第七届人民代表大会…"
         for m in _LEAD_WORD.finditer(s):
-            hit = parse_prefix(s[m.end() :], ctx, allow_short=False, text=context)
+            hit = _prefix(s[m.end() :], ctx, allow_short=False, text=context)
             if hit is not None:
                 return hit[0]
         return _deepest_named(s, ctx, context)
     return dominant_region(s)
 
 
-def _deepest_named(s: str, ctx: set[str], text: str) -> str | None:
+def _deepest_named(s: str, ctx: set[str] | _LazyContext, text: str) -> str | None:
     """In a short string ("中共南京市秦淮区委员会"), the deepest region named, if all it names agree."""
     t = _table()
     codes = [c for c in (_choose(list(m.codes), ctx, text) for m in find_regions(s)) if c is not None]

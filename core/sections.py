@@ -20,10 +20,15 @@ _LINE_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (3, re.compile(r"[ \t\u3000]*(\d{1,2})[ \t\u3000]*[、．.](?![\d.．])")),
     (4, re.compile(r"[ \t\u3000]*[（(][ \t\u3000]*(\d{1,2})[ \t\u3000]*[）)](?!\d)")),
 )
-# A heading that lost its line break: numbering right after the end of a sentence.
-_INLINE = re.compile(  # the lookahead (its possible first characters) lets re skip to them
-    rf"(?=[ \t\u3000（({_CN_NUM}])"
-    rf"(?:(?<=[。！？；：:!?;])|(?<=如下))[ \t\u3000]*(?:([{_CN_NUM}]{{1,3}})、(?!{_NUM_LIST})|[（(]([{_CN_NUM}]{{1,3}})[）)])"
+# A line whose first character after blanks can start a numbering (the newline before it included).
+_NUMBERED_START = re.compile(rf"\n[ \t\u3000]*[{_CN_NUM}（(\d]")
+# A heading that lost its line break: numbering right after the end of a sentence. The match takes in the
+# sentence end (or the 下 of 如下) before the numbering — a pattern that starts with a character set is
+# searched for by that set, fast; only the groups and the match's end are used. (Two such headings never
+# share that character: a match ends in 、 or a bracket, never in a sentence end.)
+_INLINE = re.compile(
+    rf"[。！？；：:!?;下](?:(?<=如下)|(?<!下))"
+    rf"[ \t\u3000]*(?:([{_CN_NUM}]{{1,3}})、(?!{_NUM_LIST})|[（(]([{_CN_NUM}]{{1,3}})[）)])"
 )
 _HEAD_END = re.compile(r"[。！？；!?;]|[:：](?=.)")
 _MAX_HEADING = 60
@@ -51,7 +56,7 @@ _PLAN_BODY = re.compile(
 # A body that asks others to act ("建议上级部门统一组织…培训"): requests upward, not the agency's plan.
 _REQUEST_BODY = re.compile(r"建议(?:省|市|区|县|国家|上级|中央|有关部门|相关部门|健全|完善|加大|出台|建立)")
 # An unnumbered heading line for the fallback of check_structure: short, no sentence inside.
-_BARE_HEADING = re.compile(r"^[ \t\u3000]*([^\n。；;，,]{4,30})[ \t\u3000]*$", re.MULTILINE)
+_BARE_HEADING = re.compile(r"[ \t\u3000]*([^\n。；;，,]{4,30})[ \t\u3000]*")  # fullmatch of a line
 _BARE_STRONG: dict[int, re.Pattern[str]] = {
     1: re.compile(r"主要举措|主要工作|工作成效|主要成效"),
     2: re.compile(r"存在的?(?:主要)?(?:不足|问题|差距)"),
@@ -90,9 +95,22 @@ def _heading_text(rest: str, limit: int) -> str:
 
 
 def _candidates(text: str) -> list[_Candidate]:
+    """The numbered lines and the inline headings, in the order of the text (a line's own numbering comes
+    before any inline heading of that line: only blanks stand before it)."""
+    numbered = _numbered(text)
+    inline = _inline(text)
+    if not inline or not numbered:
+        return numbered or inline
+    return sorted(numbered + inline, key=lambda cand: cand.pos)
+
+
+def _numbered(text: str) -> list[_Candidate]:
     out: list[_Candidate] = []
-    pos = 0
-    for line in text.split("\n"):
+    # The first line, and the lines whose first character after blanks can start a numbering (the others
+    # cannot match a line pattern).
+    for pos in (0, *(m.start() + 1 for m in _NUMBERED_START.finditer(text))):
+        end = text.find("\n", pos)
+        line = text[pos:] if end < 0 else text[pos:end]
         for level, pattern in _LINE_PATTERNS:
             m = pattern.match(line)
             if m is None:
@@ -110,16 +128,23 @@ def _candidates(text: str) -> list[_Candidate]:
             out.append(_Candidate(pos + m.start(1) - (1 if level in (2, 4) else 0), level, value,
                                   number, heading, inline=False))
             break
-        for m in _INLINE.finditer(line):
-            raw = m.group(1) or m.group(2)
-            level = 1 if m.group(1) else 2
-            heading = _heading_text(line[m.end() :], _MAX_INLINE_HEADING)
-            if len(heading) < 2:
-                continue
-            start = m.start(1) if m.group(1) else m.start(2) - 1
-            number = raw if level == 1 else line[start : m.end()].strip()
-            out.append(_Candidate(pos + start, level, _cn_value(raw), number, heading, inline=True))
-        pos += len(line) + 1
+    return out
+
+
+def _inline(text: str) -> list[_Candidate]:
+    # Over the whole text at once: no match reaches past its line, none looks across a newline.
+    out: list[_Candidate] = []
+    for m in _INLINE.finditer(text):
+        end = text.find("\n", m.end())
+        rest = text[m.end() :] if end < 0 else text[m.end() : end]
+        heading = _heading_text(rest, _MAX_INLINE_HEADING)
+        if len(heading) < 2:
+            continue
+        raw = m.group(1) or m.group(2)
+        level = 1 if m.group(1) else 2
+        start = m.start(1) if m.group(1) else m.start(2) - 1
+        number = raw if level == 1 else text[start : m.end()].strip()
+        out.append(_Candidate(start, level, _cn_value(raw), number, heading, inline=True))
     return out
 
 
@@ -247,11 +272,13 @@ def check_structure(
     for s in sections:
         if s.part is not None and s.part not in why:
             why[s.part] = f"{s.number}、{s.heading}：{s.reason}" if s.level == 1 else f"{s.heading}：{s.reason}"
+    bare: list[str] | None = None  # the unnumbered heading lines, found once for all the parts
     for part, pattern in _BARE_STRONG.items():
         if part in present:
             continue
-        for m in _BARE_HEADING.finditer(text):
-            line = m.group(1)
+        if bare is None:
+            bare = _bare_headings(text)
+        for line in bare:
             if pattern.search(line) and classify_heading(line) == part:
                 present.add(part)
                 why[part] = f"无编号的标题行“{line.strip()}”"
@@ -259,3 +286,13 @@ def check_structure(
     found = sorted(p for p in present if p is not None)
     missing = [p for p in (1, 2, 3, 4) if p not in present]
     return StructureCheck(present=found, missing=missing, late=domain.is_late(report_year, publish_date), why=why)
+
+
+def _bare_headings(text: str) -> list[str]:
+    """The heading of every line that is only a short heading, in order (a line longer than 30 characters
+    inside its blanks is never one: it is not tried)."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        if len(line) >= 4 and len(line.strip(" \t\u3000")) <= 30 and (m := _BARE_HEADING.fullmatch(line)):
+            out.append(m.group(1))
+    return out

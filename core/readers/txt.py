@@ -25,6 +25,8 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 
 # Control characters that never occur in text (tab, newlines and form feed do).
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+# The other bytes, deleted by bytes.translate to find the control bytes of UTF-8 data quickly.
+_NOT_CONTROL_BYTES = bytes(b for b in range(256) if not _CONTROL.match(chr(b)))
 # Characters a Chinese text consists of: ASCII printable and whitespace, Latin-1, general punctuation,
 # CJK symbols and punctuation, kana (occasionally), CJK ideographs (ext. A and unified), full-width forms.
 _GOOD = re.compile(
@@ -131,6 +133,10 @@ def decode_text(data: bytes) -> tuple[str, str, list[str]]:
             return _checked(near, "utf-8", warnings)
     else:
         if not _gbk_lookalike(data, utf8_text):
+            if not data.translate(None, _NOT_CONTROL_BYTES):
+                # No control byte, so no control character (in UTF-8 a byte under 0x80 is that ASCII
+                # character): what _checked returns, without its scan of the text.
+                return utf8_text, "utf-8", warnings
             try:
                 return _checked(utf8_text, "utf-8", warnings)
             except ReadError:
