@@ -4,6 +4,7 @@ a document's result (reused_share and the passages)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import compress
 from typing import Any
 
 # Only clauses at least this long are put in the index (shorter ones are matched, never looked up).
@@ -50,9 +51,12 @@ class Signature:
         """The keys put in the index: of each paragraph its KEYS_PER_PARAGRAPH smallest clause keys (a
         bottom-k sketch: two paragraphs sharing most clauses share one of them), clauses long enough only."""
         out: set[int] = set()
-        for clause_range in self.para_clauses:
-            keys = sorted({self.keys_[n] for n in clause_range if self.sizes[n] >= MIN_KEY_CHARS})
-            out.update(keys[:KEYS_PER_PARAGRAPH])
+        keys = self.keys_
+        long_enough = list(map((MIN_KEY_CHARS - 1).__lt__, self.sizes))  # size >= MIN_KEY_CHARS
+        for clause_range in self.para_clauses:  # ranges of step 1 (signature, decode_signature)
+            a, b = clause_range.start, clause_range.stop
+            found = set(compress(keys[a:b], long_enough[a:b]))
+            out.update(sorted(found)[:KEYS_PER_PARAGRAPH] if len(found) > KEYS_PER_PARAGRAPH else found)
         return out
 
     def clause(self, n: int) -> Clause:
