@@ -25,7 +25,6 @@ Pure SQL on the connection; no Qt.
 from __future__ import annotations
 
 import difflib
-import functools
 import hashlib
 import logging
 import operator
@@ -37,7 +36,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import accumulate, chain
+from itertools import accumulate, chain, pairwise, repeat
 from typing import Any
 
 from core import reuse_store
@@ -183,45 +182,18 @@ def mask(norm: str) -> str:
 def signature(text: str) -> Signature:
     """Paragraphs and clauses of a stored text, with their hashes.
 
-    The same clauses and keys as cutting each paragraph at its clause ends and hashing `mask(normalise(…))` of
-    each clause, in fewer passes over the text: the clause ends are made one character (str.replace) so that
-    a paragraph is cut with str.split, its letters and digits are found with one regex pass that keeps the
-    clause ends to split at, short pieces are glued on only in the paragraphs that have some, and the digit masking
-    and UTF-8 encoding run once over all clauses joined by newlines (a newline is never a letter or digit).
+    The same clauses and keys as cutting each paragraph after each clause end and hashing `mask(normalise(…))`
+    of each clause, with the work done over the whole text at once instead of clause by clause (see
+    `_pieces`); short pieces are glued on only in the paragraphs that have some; the digit masking and the
+    UTF-8 encoding run once over all clauses joined by newlines (never a letter or digit).
     """
     paragraphs = paragraphs_of(text)
-    starts: list[int] = []
-    ends: list[int] = []
-    paras: list[int] = []
-    norms: list[str] = []
-    para_clauses: list[range] = []
-    # every clause end as one character (the same length: offsets hold), split at with str.split
-    unified = text
-    for ch in _CLAUSE_END_CHARS[1:]:
-        unified = unified.replace(ch, _CLAUSE_END_CHARS[0])
-    strip_keeping_ends = functools.partial(_NOT_WORD_KEEP_END.sub, "")
-    underscores = "_" in text
-    for index, (start, end) in enumerate(paragraphs):
-        first = len(starts)
-        raw = unified[start:end]
-        parts = raw.split(_CLAUSE_END_CHARS[0])
-        stripped = strip_keeping_ends(raw)
-        piece_norms = (stripped.replace("_", "") if underscores else stripped).split(_CLAUSE_END_CHARS[0])
-        # piece i is offsets[i]:offsets[i + 1]: its part and the clause end after it
-        offsets = list(map(operator.add, accumulate(map(len, parts), initial=start), range(len(parts) + 1)))
-        if parts[-1]:
-            offsets[-1] = end  # no clause end after the last part
-        else:  # the paragraph ends with a clause end: no piece after it
-            offsets.pop()
-            piece_norms.pop()
-        if min(map(len, piece_norms)) >= MIN_CLAUSE_CHARS:
-            starts.extend(offsets[:-1])
-            ends.extend(offsets[1:])
-            norms.extend(piece_norms)
-        else:
-            _glue_short(offsets, piece_norms, starts, ends, norms)
-        paras.extend([index] * (len(starts) - first))
-        para_clauses.append(range(first, len(starts)))
+    starts, ends, norms, counts = _pieces(text, paragraphs)
+    if norms and min(map(len, norms)) < MIN_CLAUSE_CHARS:
+        starts, ends, norms, counts = _glue_all(starts, ends, norms, counts)
+    paras = list(chain.from_iterable(map(repeat, range(len(paragraphs)), counts)))
+    bounds = list(accumulate(counts, initial=0))
+    para_clauses = list(map(range, bounds[:-1], bounds[1:]))
     keys: list[int] = []
     if norms:
         masked = _DIGITS.sub("#", "\n".join(norms)).encode("utf-8").split(b"\n")
@@ -233,6 +205,109 @@ def signature(text: str) -> Signature:
             digests.byteswap()  # the digests are big-endian signed 64-bit numbers
         keys = digests.tolist()
     return Signature(paragraphs, starts, ends, paras, keys, list(map(len, norms)), para_clauses)
+
+
+def _pieces(text: str, paragraphs: list[tuple[int, int]]) -> tuple[list[int], list[int], list[str], list[int]]:
+    """Starts, ends and letters and digits of the clause pieces (a paragraph cut after each clause end), and
+    the number of pieces of each paragraph.
+
+    Over the whole text at once: the clause ends become one character, and what lies between paragraphs
+    (whitespace) becomes spaces, the first of them a clause end after a paragraph that ends without one. In
+    that text of the same length one str.split finds every piece (a gap's spaces go with the next
+    paragraph's first piece) and one regex pass (keeping the clause ends) and a split their letters and
+    digits; the offsets are the running sum of the pieces' lengths, set right at each paragraph's ends.
+    """
+    mark = _CLAUSE_END_CHARS[0]
+    if not paragraphs:
+        return [], [], [], []
+    unified = text
+    for ch in _CLAUSE_END_CHARS[1:]:
+        unified = unified.replace(ch, mark)  # one for one: offsets hold
+    fills: list[str] = []
+    raws: list[str] = []
+    counts: list[int] = []
+    previous_end = 0
+    open_end = False  # the previous paragraph ends without a clause end
+    for start, end in paragraphs:
+        gap = start - previous_end
+        if open_end:
+            if not gap:
+                return _pieces_by_paragraph(text, paragraphs)  # no room for the clause end (never so)
+            fills.append(mark + " " * (gap - 1))
+        else:
+            fills.append(" " * gap)
+        raw = unified[start:end]
+        raws.append(raw)
+        open_end = raw[-1] != mark
+        counts.append(raw.count(mark) + open_end)
+        previous_end = end
+    fills.append(mark if open_end else "")
+    filled = "".join(chain.from_iterable(zip(fills, [*raws, ""], strict=True)))
+    total = sum(counts)
+    parts = filled.replace(mark, mark + "\n").split("\n")
+    where = list(accumulate(map(len, parts[:total]), initial=0))
+    stripped = _NOT_WORD_KEEP_END.sub("", filled)
+    if "_" in stripped:
+        stripped = stripped.replace("_", "")
+    norms = stripped.split(mark, total)[:total]
+    starts = where[:-1]
+    ends = where[1:]
+    first = 0
+    for count, (start, end) in zip(counts, paragraphs, strict=True):
+        starts[first] = start  # not at the gap's spaces before it
+        first += count
+        ends[first - 1] = end  # not after the clause end put in the gap
+    return starts, ends, norms, counts
+
+
+def _pieces_by_paragraph(text: str, paragraphs: list[tuple[int, int]],
+                         ) -> tuple[list[int], list[int], list[str], list[int]]:
+    """`_pieces`, one paragraph and one piece at a time."""
+    starts: list[int] = []
+    ends: list[int] = []
+    norms: list[str] = []
+    counts: list[int] = []
+    for start, end in paragraphs:
+        before = len(starts)
+        pending = start
+        for match in _CLAUSE_END.finditer(text, start, end):
+            starts.append(pending)
+            ends.append(match.end())
+            norms.append(normalise(text[pending : match.end()]))
+            pending = match.end()
+        if pending < end:
+            starts.append(pending)
+            ends.append(end)
+            norms.append(normalise(text[pending:end]))
+        counts.append(len(starts) - before)
+    return starts, ends, norms, counts
+
+
+def _glue_all(starts: list[int], ends: list[int], piece_norms: list[str],
+              counts: list[int]) -> tuple[list[int], list[int], list[str], list[int]]:
+    """The clauses from the pieces (paragraph by paragraph, `counts` of them) where some are short: only the
+    paragraphs holding a short piece are glued (`_glue_short`), the others' pieces are their clauses."""
+    bounds = list(accumulate(counts, initial=0))
+    sizes = list(map(len, piece_norms))
+    short = [para for para, (a, b) in enumerate(pairwise(bounds)) if min(sizes[a:b]) < MIN_CLAUSE_CHARS]
+    out_starts: list[int] = []
+    out_ends: list[int] = []
+    out_norms: list[str] = []
+    out_counts = list(counts)
+    done = 0
+    for para in short:
+        a, b = bounds[para], bounds[para + 1]
+        out_starts += starts[done:a]
+        out_ends += ends[done:a]
+        out_norms += piece_norms[done:a]
+        before = len(out_starts)
+        _glue_short([*starts[a:b], ends[b - 1]], piece_norms[a:b], out_starts, out_ends, out_norms)
+        out_counts[para] = len(out_starts) - before
+        done = b
+    out_starts += starts[done:]
+    out_ends += ends[done:]
+    out_norms += piece_norms[done:]
+    return out_starts, out_ends, out_norms, out_counts
 
 
 def _glue_short(offsets: list[int], piece_norms: list[str], starts: list[int], ends: list[int],
