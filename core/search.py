@@ -93,13 +93,57 @@ def escaped(text: str) -> str:
 
     One character of the result stands for one character of the text (a whitespace run counts as one).
     """
-    return _SPACE_RUN_RE.sub(" ", _fold(normalise(text))).translate(_STAND_INS)
+    units = _escaped_units(text)
+    if units is None:
+        return _SPACE_RUN_RE.sub(" ", _fold(normalise(text))).translate(_STAND_INS)
+    return units.decode("utf-32-le", "surrogatepass")
 
 
 def char_form(text: str) -> str:
     """Every character of `escaped(text)` as its own token (for unicode61): the exact index form
-    (`" ".join(escaped(text))`, in one translate)."""
-    return _SPACE_RUN_RE.sub(" ", _fold(normalise(text))).translate(_SPACED_STAND_INS)[:-1]
+    (`" ".join(escaped(text))`)."""
+    units = _escaped_units(text)
+    if units is None:
+        return _SPACE_RUN_RE.sub(" ", _fold(normalise(text))).translate(_SPACED_STAND_INS)[:-1]
+    if not units:
+        return ""
+    spaced = bytearray(b" \0\0\0") * (len(units) // 2 - 1)  # UTF-32: a space after each but the last
+    spaced[0::8] = units[0::4]
+    spaced[1::8] = units[1::4]
+    spaced[2::8] = units[2::4]
+    return spaced.decode("utf-32-le", "surrogatepass")
+
+
+# escaped() without a str.translate (a dictionary look-up per character): in UTF-32-LE a BMP character's
+# stand-in U+F0000 + code differs from it in its third byte only (0x0F instead of 0), so one regex pass puts
+# U+F0000 at the non-token characters and the third bytes of that are the stand-ins' (and the token
+# characters' own). Characters beyond the BMP and U+FFFE/U+FFFF (stand-ins U+100000 + low 16 bits) take the
+# translate.
+_MARK = "\U000f0000"
+
+
+def _escaped_units(text: str) -> bytearray | None:
+    """`escaped(text)` as UTF-32-LE bytes; None when the text has a character beyond U+FFFD."""
+    folded = _collapse_spaces(_fold(normalise(text)))
+    units = bytearray(folded.encode("utf-32-le", "surrogatepass"))
+    planes = units[2::4]
+    if planes.count(0) != len(planes) or "\ufffe" in folded or "\uffff" in folded:
+        return None
+    units[2::4] = _NON_TOKEN_RE.sub(_MARK, folded).encode("utf-32-le", "surrogatepass")[2::4]
+    return units
+
+
+def _collapse_spaces(text: str) -> str:
+    """`_SPACE_RUN_RE.sub(" ", text)` with str.split (the same whitespace: str.isspace) in C."""
+    words = text.split()
+    if not words:
+        return " " if text else ""
+    out = " ".join(words)
+    if text[0].isspace():
+        out = " " + out
+    if text[-1].isspace():
+        out += " "
+    return out
 
 
 # --- the run index: a planner's shortcut for rare numbers and Latin words ------------------------------

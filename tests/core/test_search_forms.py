@@ -1,0 +1,56 @@
+"""core.search's index forms against their definitions: the UTF-32 fast path of escaped/char_form must give
+exactly the str.translate forms (what archives already hold), for every kind of character."""
+
+from __future__ import annotations
+
+import random
+import re
+import sys
+
+import pytest
+
+from core import search
+from tests.conftest import SAMPLES
+
+
+def _escaped_by_definition(text: str) -> str:
+    spaced = re.sub(r"\s+", " ", search._fold(search.normalise(text)))
+    return re.sub(r"[\W_]", lambda m: search._stand_in(m.group()), spaced)
+
+
+_ALPHABET = [
+    *"政府信息公开年度报告，。、；：（）《》“” \n\t\r\u3000\u00a0\u2028\u0085_-—.,1234567890０１２ＡＺａｚabcXYZΣσςİß#%",
+    "\U0001f600", "\U00020000", "\ufffe", "\uffff", "\ue000", "\U000f0020", "\u200b", "\x00", "\x1c", "①", "²",
+    "\ud800",  # a lone surrogate
+]
+
+
+def _texts() -> list[str]:
+    rng = random.Random(7)
+    out = ["", " ", "\n", "  a  ", "政府", " \u3000\n政 府\t", "\ufffe", "İstanbul ΣΑΣ", "a_b"]
+    out += ["".join(rng.choice(_ALPHABET) for _ in range(rng.choice([1, 5, 40, 300]))) for _ in range(400)]
+    out += [path.read_text(encoding="utf-8") for path in sorted(SAMPLES.glob("*.txt"))[:4]]
+    return out
+
+
+@pytest.mark.parametrize("text", _texts())
+def test_forms_are_their_definitions(text: str) -> None:
+    expected = _escaped_by_definition(text)
+    assert search.escaped(text) == expected
+    assert search.char_form(text) == " ".join(expected)
+    assert search.index_form(text) == " ".join(expected)
+
+
+def test_collapse_spaces_is_the_regex_for_every_whitespace_character() -> None:
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if re.fullmatch(r"\s", chr(c))]
+    assert spaces == [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]  # what str.split uses
+    rng = random.Random(3)
+    for _ in range(300):
+        text = "".join(rng.choice([*spaces, "政", "a", "，"]) for _ in range(rng.randint(0, 12)))
+        assert search._collapse_spaces(text) == re.sub(r"\s+", " ", text)
+
+
+def test_characters_beyond_the_bmp_take_the_translate() -> None:
+    assert search._escaped_units("政府\U0001f600") is None
+    assert search._escaped_units("政府\uffff") is None
+    assert search._escaped_units("政府，") is not None
