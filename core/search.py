@@ -165,24 +165,67 @@ _RUN_RE = re.compile(rf"[0-9a-z]{{{RUN_MIN},}}")
 _START, _END = "首", "尾"  # letters for unicode61: 53f7首1234 is one token; never inside a run
 
 
+# The runs are found in the text's ASCII bytes with the run characters as "x" and all else a space
+# (str.encode's "replace" and bytes.translate in C; one byte a character): bytes.find for RUN_MIN x's starts a
+# run, for a space ends it — the matches of _RUN_RE without a regex pass over every character.
+_RUN_BYTES = bytes(0x78 if 0x30 <= i <= 0x39 or 0x61 <= i <= 0x7A else 0x20 for i in range(256))  # [0-9a-z]
+_RUN_START = b"x" * RUN_MIN
+
+
+class _Hex(dict[str, str]):
+    """A character's code point in hex (as the run tokens write a neighbour), computed once."""
+
+    def __missing__(self, ch: str) -> str:
+        value = f"{ord(ch):x}"
+        if len(self) < 100_000:
+            self[ch] = value
+        return value
+
+
+_HEX = _Hex()
+
+
 def _runs_tokens(text: str) -> set[str]:
     """The run index's tokens of an escaped text (see `escaped`)."""
+    marks = text.encode("ascii", "replace").translate(_RUN_BYTES)
+    find = marks.find
+    size_of_text = len(text)
+    bounded: set[str] = set()  # each run with the characters around it (none at the text's ends)
+    start = find(_RUN_START)
+    while start >= 0:
+        end = find(b" ", start)
+        if end < 0:
+            end = size_of_text
+        bounded.add(text[start - 1 if start else 0 : end + 1])
+        start = find(_RUN_START, end)
     tokens: set[str] = set()
-    for match in _RUN_RE.finditer(text):
-        run = match.group()
-        size = len(run)
-        before = f"{ord(text[match.start() - 1]):x}{_START}" if match.start() > 0 else ""
-        after = f"{_END}{ord(text[match.end()]):x}" if match.end() < len(text) else ""
-        for k in range(RUN_MIN, min(size, RUN_MAX) + 1):
-            tokens.update(run[i : i + k] for i in range(size - k + 1))
-            if before:
-                tokens.add(before + run[:k])
-            if after:
-                tokens.add(run[-k:] + after)
-        if before and after and size <= RUN_MAX:
-            tokens.add(before + run + after)
+    for key in bounded:
+        tokens.update(_bounded_run_tokens(key))
     tokens.update(_junctions(text))
     return tokens
+
+
+_RUN_CHARS = frozenset("0123456789abcdefghijklmnopqrstuvwxyz")
+
+
+@lru_cache(maxsize=16384)
+def _bounded_run_tokens(key: str) -> tuple[str, ...]:
+    """The tokens of one run from the run and its neighbours (`key`: a maximal run of RUN_MIN+ run characters
+    with the character before it and after it, where there is one; a neighbour is never a run character)."""
+    before = "" if key[0] in _RUN_CHARS else _HEX[key[0]] + _START
+    after = "" if key[-1] in _RUN_CHARS else _END + _HEX[key[-1]]
+    run = key[1 if before else 0 : len(key) - 1 if after else len(key)]
+    size = len(run)
+    tokens: set[str] = set()
+    for k in range(RUN_MIN, min(size, RUN_MAX) + 1):
+        tokens.update(run[i : i + k] for i in range(size - k + 1))
+        if before:
+            tokens.add(before + run[:k])
+        if after:
+            tokens.add(run[-k:] + after)
+    if before and after and size <= RUN_MAX:
+        tokens.add(before + run + after)
+    return tuple(tokens)
 
 
 _SPACE_STAND_IN = "\U000f0020"  # a whitespace run in an escaped text
@@ -192,12 +235,14 @@ _JUNCTION = "空"
 def _junctions(text: str) -> set[str]:
     """A whitespace run's neighbours as one token (`653f空8bc9`: 政, whitespace, 诉): a phrase across a line
     break or a space is rare although its characters are not."""
-    found: set[str] = set()
-    at = text.find(_SPACE_STAND_IN, 1)
-    while 0 < at < len(text) - 1:
-        found.add(f"{ord(text[at - 1]):x}{_JUNCTION}{ord(text[at + 1]):x}")
-        at = text.find(_SPACE_STAND_IN, at + 1)
-    return found
+    around: set[str] = set()  # each whitespace run with its neighbours
+    find = text.find
+    last = len(text) - 1
+    at = find(_SPACE_STAND_IN, 1)
+    while 0 < at < last:
+        around.add(text[at - 1 : at + 2])
+        at = find(_SPACE_STAND_IN, at + 1)
+    return {_HEX[key[0]] + _JUNCTION + _HEX[key[2]] for key in around}
 
 
 def runs_form(*indexed: str) -> str:

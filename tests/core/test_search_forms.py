@@ -20,6 +20,7 @@ def _escaped_by_definition(text: str) -> str:
 
 _ALPHABET = [
     *"政府信息公开年度报告，。、；：（）《》“” \n\t\r\u3000\u00a0\u2028\u0085_-—.,1234567890０１２ＡＺａｚabcXYZΣσςİß#%",
+    *"0123456789abcxyz" * 3,
     "\U0001f600", "\U00020000", "\ufffe", "\uffff", "\ue000", "\U000f0020", "\u200b", "\x00", "\x1c", "①", "²",
     "\ud800",  # a lone surrogate
 ]
@@ -27,7 +28,8 @@ _ALPHABET = [
 
 def _texts() -> list[str]:
     rng = random.Random(7)
-    out = ["", " ", "\n", "  a  ", "政府", " \u3000\n政 府\t", "\ufffe", "İstanbul ΣΑΣ", "a_b"]
+    out = ["", " ", "\n", "  a  ", "政府", " \u3000\n政 府\t", "\ufffe", "İstanbul ΣΑΣ", "a_b", "编号9999 ABC1234x",
+           "http://www.gov.cn/2022/ab12 3456789 ID123456789012"]
     out += ["".join(rng.choice(_ALPHABET) for _ in range(rng.choice([1, 5, 40, 300]))) for _ in range(400)]
     out += [path.read_text(encoding="utf-8") for path in sorted(SAMPLES.glob("*.txt"))[:4]]
     return out
@@ -54,3 +56,41 @@ def test_characters_beyond_the_bmp_take_the_translate() -> None:
     assert search._escaped_units("政府\U0001f600") is None
     assert search._escaped_units("政府\uffff") is None
     assert search._escaped_units("政府，") is not None
+
+
+def _runs_tokens_by_definition(text: str) -> set[str]:
+    tokens: set[str] = set()
+    for match in re.finditer(r"[0-9a-z]{3,}", text):
+        run, size = match.group(), len(match.group())
+        before = f"{ord(text[match.start() - 1]):x}首" if match.start() > 0 else ""
+        after = f"尾{ord(text[match.end()]):x}" if match.end() < len(text) else ""
+        for k in range(search.RUN_MIN, min(size, search.RUN_MAX) + 1):
+            tokens.update(run[i : i + k] for i in range(size - k + 1))
+            if before:
+                tokens.add(before + run[:k])
+            if after:
+                tokens.add(run[-k:] + after)
+        if before and after and size <= search.RUN_MAX:
+            tokens.add(before + run + after)
+    at = text.find("\U000f0020", 1)
+    while 0 < at < len(text) - 1:
+        tokens.add(f"{ord(text[at - 1]):x}空{ord(text[at + 1]):x}")
+        at = text.find("\U000f0020", at + 1)
+    return tokens
+
+
+@pytest.mark.parametrize("text", _texts())
+def test_run_tokens_are_their_definition(text: str) -> None:
+    escaped = search.escaped(text)
+    assert search._runs_tokens(escaped) == _runs_tokens_by_definition(escaped)
+    assert search._runs_tokens(text) == _runs_tokens_by_definition(text)  # any text: upper case, raw spaces
+    title = text[:9]
+    expected = " ".join(sorted(_runs_tokens_by_definition(search.escaped(title))
+                               | _runs_tokens_by_definition(escaped)))
+    assert search.runs_form(search.index_form(title), search.index_form(text)) == expected
+    assert search.runs_form_of_text(title, text) == expected
+
+
+def test_run_tokens_of_runs_with_and_without_neighbours() -> None:
+    for text in ("abc", "x12345678y", "编号9999收到 ab1234cd \U000f0020 2022", "aa", "12ab", "\U000f0020a\U000f0020"):
+        assert search._runs_tokens(text) == _runs_tokens_by_definition(text)
