@@ -36,6 +36,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import accumulate, chain, pairwise, repeat
 from typing import Any
 
@@ -52,6 +53,7 @@ from core.reuse_model import (
     Source,
 )
 from core.reuse_store import _has_tables, _save
+from core.search import bmp_char_set
 
 store = reuse_store.store  # public as core.reuse.store/stored/shares/pending (docs/interfaces.md)
 stored = reuse_store.stored
@@ -196,7 +198,8 @@ def signature(text: str) -> Signature:
     para_clauses = list(map(range, bounds[:-1], bounds[1:]))
     keys: list[int] = []
     if norms:
-        masked = _DIGITS.sub("#", "\n".join(norms)).encode("utf-8").split(b"\n")
+        joined = "\n".join(norms)  # no "." left: _DIGITS is a run of digits here
+        masked = (_bmp_digits() if _in_bmp(joined) else _DIGITS).sub("#", joined).encode("utf-8").split(b"\n")
         hashers = [_BLAKE2B_8.copy() for _ in masked]  # a copy is cheaper than a new one with its options
         list(map(hashlib.blake2b.update, hashers, masked))
         digests = array("q")
@@ -246,7 +249,7 @@ def _pieces(text: str, paragraphs: list[tuple[int, int]]) -> tuple[list[int], li
     total = sum(counts)
     parts = filled.replace(mark, mark + "\n").split("\n")
     where = list(accumulate(map(len, parts[:total]), initial=0))
-    stripped = _NOT_WORD_KEEP_END.sub("", filled)
+    stripped = (_bmp_strip() if _in_bmp(filled) else _NOT_WORD_KEEP_END).sub("", filled)
     if "_" in stripped:
         stripped = stripped.replace("_", "")
     norms = stripped.split(mark, total)[:total]
@@ -281,6 +284,23 @@ def _pieces_by_paragraph(text: str, paragraphs: list[tuple[int, int]],
             norms.append(normalise(text[pending:end]))
         counts.append(len(starts) - before)
     return starts, ends, norms, counts
+
+
+def _in_bmp(text: str) -> bool:
+    """No character beyond the BMP (two UTF-16 bytes each): the explicit regex sets apply."""
+    return len(text.encode("utf-16-le", "surrogatepass")) == 2 * len(text)
+
+
+@lru_cache(maxsize=1)
+def _bmp_strip() -> re.Pattern[str]:
+    """_NOT_WORD_KEEP_END and "_" for BMP text, as an explicit set (search.bmp_char_set; built on first use)."""
+    return re.compile(bmp_char_set(lambda ch: not ch.isalnum() and ch not in _CLAUSE_END_CHARS) + "+")
+
+
+@lru_cache(maxsize=1)
+def _bmp_digits() -> re.Pattern[str]:
+    """Runs of \\d (str.isdecimal) for BMP text, as an explicit set."""
+    return re.compile(bmp_char_set(str.isdecimal) + "+")
 
 
 def _glue_all(starts: list[int], ends: list[int], piece_norms: list[str],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -129,8 +130,29 @@ def _escaped_units(text: str) -> bytearray | None:
     planes = units[2::4]
     if planes.count(0) != len(planes) or "\ufffe" in folded or "\uffff" in folded:
         return None
-    units[2::4] = _NON_TOKEN_RE.sub(_MARK, folded).encode("utf-32-le", "surrogatepass")[2::4]
+    units[2::4] = _bmp_non_token().sub(_MARK, folded).encode("utf-32-le", "surrogatepass")[2::4]
     return units
+
+
+def bmp_char_set(member: Callable[[str], bool]) -> str:
+    """A regex set `[...]` of the BMP characters that `member` holds, as ranges: the regex engine looks such
+    a set up in a table, where a category (\\W, \\d) is a Unicode database query per character — about a
+    third faster on Chinese text. For text without characters beyond the BMP only."""
+    codes = [code for code in range(0x10000) if member(chr(code))]
+    ranges: list[list[int]] = []
+    for code in codes:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    body = "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+    return f"[{body}]"
+
+
+@lru_cache(maxsize=1)
+def _bmp_non_token() -> re.Pattern[str]:
+    """_NON_TOKEN_RE for BMP text (built on first use: a few milliseconds)."""
+    return re.compile(bmp_char_set(lambda ch: not ch.isalnum()))  # [\W_]: a word character is isalnum() or "_"
 
 
 def _collapse_spaces(text: str) -> str:

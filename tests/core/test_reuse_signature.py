@@ -5,6 +5,7 @@ masking and hashing and the index keys must give exactly what cutting and hashin
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 
@@ -95,3 +96,10 @@ def test_pieces_fall_back_where_two_paragraphs_touch_without_a_clause_end() -> N
     paragraphs = [(0, 3), (3, 7), (7, 14)]  # paragraphs_of never cuts so: no room for the clause end
     assert reuse._pieces(text, paragraphs) == reuse._pieces_by_paragraph(text, paragraphs) == (
         [0, 3, 7], [3, 7, 14], ["甲乙丙", "丁戊己", "庚辛壬癸子丑"], [1, 1, 1])
+
+
+def test_the_bmp_sets_are_the_categories_for_every_bmp_character() -> None:
+    bmp = "".join(chr(c) for c in range(0x10000))
+    assert reuse._bmp_strip().sub("", bmp) == reuse._NOT_WORD_KEEP_END.sub("", bmp).replace("_", "")
+    assert reuse._bmp_digits().sub("#", bmp) == re.sub(r"\d+", "#", bmp)
+    assert reuse._in_bmp(bmp) and not reuse._in_bmp("政\U00020000")

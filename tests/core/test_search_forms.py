@@ -94,3 +94,9 @@ def test_run_tokens_are_their_definition(text: str) -> None:
 def test_run_tokens_of_runs_with_and_without_neighbours() -> None:
     for text in ("abc", "x12345678y", "编号9999收到 ab1234cd \U000f0020 2022", "aa", "12ab", "\U000f0020a\U000f0020"):
         assert search._runs_tokens(text) == _runs_tokens_by_definition(text)
+
+
+def test_the_bmp_set_is_the_category_for_every_bmp_character() -> None:
+    bmp = "".join(chr(c) for c in range(0x10000))
+    assert search._bmp_non_token().findall(bmp) == re.findall(r"[\W_]", bmp)
+    assert re.findall(search.bmp_char_set(str.isdecimal), bmp) == re.findall(r"\d", bmp)
