@@ -33,11 +33,12 @@ import sqlite3
 import sys
 import time
 from array import array
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, chain, pairwise, repeat
+from itertools import accumulate, chain, repeat
 from typing import Any
 
 from core import reuse_store
@@ -119,6 +120,7 @@ _GLUE = re.compile(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])")
 
 
 _BLAKE2B_8 = hashlib.blake2b(digest_size=8)  # the clause hash, before any data
+_copy = operator.methodcaller("copy")
 
 
 def _hash(text: str) -> int:
@@ -190,7 +192,8 @@ def signature(text: str) -> Signature:
     UTF-8 encoding run once over all clauses joined by newlines (never a letter or digit).
     """
     paragraphs = paragraphs_of(text)
-    starts, ends, norms, counts = _pieces(text, paragraphs)
+    bmp = _in_bmp(text)  # no character beyond the BMP: the explicit regex sets apply
+    starts, ends, norms, counts = _pieces(text, paragraphs, bmp)
     if norms and min(map(len, norms)) < MIN_CLAUSE_CHARS:
         starts, ends, norms, counts = _glue_all(starts, ends, norms, counts)
     paras = list(chain.from_iterable(map(repeat, range(len(paragraphs)), counts)))
@@ -199,8 +202,8 @@ def signature(text: str) -> Signature:
     keys: list[int] = []
     if norms:
         joined = "\n".join(norms)  # no "." left: _DIGITS is a run of digits here
-        masked = (_bmp_digits() if _in_bmp(joined) else _DIGITS).sub("#", joined).encode("utf-8").split(b"\n")
-        hashers = [_BLAKE2B_8.copy() for _ in masked]  # a copy is cheaper than a new one with its options
+        masked = (_bmp_digits() if bmp else _DIGITS).sub("#", joined).encode("utf-8").split(b"\n")
+        hashers = list(map(_copy, repeat(_BLAKE2B_8, len(masked))))  # cheaper than new ones with options
         list(map(hashlib.blake2b.update, hashers, masked))
         digests = array("q")
         digests.frombytes(b"".join(map(hashlib.blake2b.digest, hashers)))
@@ -210,7 +213,8 @@ def signature(text: str) -> Signature:
     return Signature(paragraphs, starts, ends, paras, keys, list(map(len, norms)), para_clauses)
 
 
-def _pieces(text: str, paragraphs: list[tuple[int, int]]) -> tuple[list[int], list[int], list[str], list[int]]:
+def _pieces(text: str, paragraphs: list[tuple[int, int]], bmp: bool | None = None,
+            ) -> tuple[list[int], list[int], list[str], list[int]]:
     """Starts, ends and letters and digits of the clause pieces (a paragraph cut after each clause end), and
     the number of pieces of each paragraph.
 
@@ -249,7 +253,7 @@ def _pieces(text: str, paragraphs: list[tuple[int, int]]) -> tuple[list[int], li
     total = sum(counts)
     parts = filled.replace(mark, mark + "\n").split("\n")
     where = list(accumulate(map(len, parts[:total]), initial=0))
-    stripped = (_bmp_strip() if _in_bmp(filled) else _NOT_WORD_KEEP_END).sub("", filled)
+    stripped = (_bmp_strip() if (_in_bmp(text) if bmp is None else bmp) else _NOT_WORD_KEEP_END).sub("", filled)
     if "_" in stripped:
         stripped = stripped.replace("_", "")
     norms = stripped.split(mark, total)[:total]
@@ -309,7 +313,8 @@ def _glue_all(starts: list[int], ends: list[int], piece_norms: list[str],
     paragraphs holding a short piece are glued (`_glue_short`), the others' pieces are their clauses."""
     bounds = list(accumulate(counts, initial=0))
     sizes = list(map(len, piece_norms))
-    short = [para for para, (a, b) in enumerate(pairwise(bounds)) if min(sizes[a:b]) < MIN_CLAUSE_CHARS]
+    owners = [bisect_right(bounds, piece) - 1 for piece, size in enumerate(sizes) if size < MIN_CLAUSE_CHARS]
+    short = sorted(set(owners))
     out_starts: list[int] = []
     out_ends: list[int] = []
     out_norms: list[str] = []
