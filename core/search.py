@@ -106,6 +106,29 @@ def char_form(text: str) -> str:
     units = _escaped_units(text)
     if units is None:
         return _SPACE_RUN_RE.sub(" ", _fold(normalise(text))).translate(_SPACED_STAND_INS)[:-1]
+    return _spaced(units)
+
+
+def index_forms(text: str) -> tuple[str, str]:
+    """`(index_form(text), runs_form_of_text(text))` from one escaped form of the text: for a worker that
+    prepares a document's body for both indexes (the title's run tokens join with `merge_runs_forms`)."""
+    units = _escaped_units(text)
+    if units is None:
+        return index_form(text), runs_form_of_text(text)
+    return _spaced(units), " ".join(sorted(_runs_tokens(units.decode("utf-32-le", "surrogatepass"))))
+
+
+def merge_runs_forms(*forms: str) -> str:
+    """The run index's row from the runs forms of a title and text (`runs_form_of_text`, `index_forms`):
+    the same as `runs_form` of their index forms."""
+    tokens: set[str] = set()
+    for form in forms:
+        tokens.update(form.split())
+    return " ".join(sorted(tokens))
+
+
+def _spaced(units: bytearray) -> str:
+    """The text of UTF-32-LE `units` with a space between each two characters."""
     if not units:
         return ""
     spaced = bytearray(b" \0\0\0") * (len(units) // 2 - 1)  # UTF-32: a space after each but the last

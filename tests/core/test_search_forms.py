@@ -100,3 +100,12 @@ def test_the_bmp_set_is_the_category_for_every_bmp_character() -> None:
     bmp = "".join(chr(c) for c in range(0x10000))
     assert search._bmp_non_token().findall(bmp) == re.findall(r"[\W_]", bmp)
     assert re.findall(search.bmp_char_set(str.isdecimal), bmp) == re.findall(r"\d", bmp)
+
+
+@pytest.mark.parametrize("text", _texts()[::4])
+def test_index_forms_and_merged_runs_forms_are_the_separate_ones(text: str) -> None:
+    title = text[:12]
+    body_form, body_runs = search.index_forms(text)
+    assert (body_form, body_runs) == (search.index_form(text), search.runs_form_of_text(text))
+    title_runs = search.index_forms(title)[1]
+    assert search.merge_runs_forms(title_runs, body_runs) == search.runs_form(search.index_form(title), body_form)
