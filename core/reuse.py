@@ -298,13 +298,13 @@ def _in_bmp(text: str) -> bool:
 @lru_cache(maxsize=1)
 def _bmp_strip() -> re.Pattern[str]:
     """_NOT_WORD_KEEP_END and "_" for BMP text, as an explicit set (search.bmp_char_set; built on first use)."""
-    return re.compile(bmp_char_set(lambda ch: not ch.isalnum() and ch not in _CLAUSE_END_CHARS) + "+")
+    return re.compile(bmp_char_set(rf"[^\w{_CLAUSE_END_CHARS}]|_") + "+")
 
 
 @lru_cache(maxsize=1)
 def _bmp_digits() -> re.Pattern[str]:
     """Runs of \\d (str.isdecimal) for BMP text, as an explicit set."""
-    return re.compile(bmp_char_set(str.isdecimal) + "+")
+    return re.compile(bmp_char_set(r"\d") + "+")
 
 
 def _glue_all(starts: list[int], ends: list[int], piece_norms: list[str],
