@@ -106,8 +106,9 @@ _CLAUSE_END_CHARS = "，,。；;！!？?：:"
 _CLAUSE_END = re.compile(f"[{_CLAUSE_END_CHARS}]")
 _SENTENCE_END = re.compile(r"[。；;！!？?]")
 _NOT_WORD = re.compile(r"[\W_]+")
-# What _NOT_WORD removes except the clause ends (split at afterwards) and "_" (removed with str.replace).
-_NOT_WORD_KEEP_END = re.compile(rf"[^\w{_CLAUSE_END_CHARS}]+")  # and "_" (a word character)
+# What _NOT_WORD removes except the clause ends (split at afterwards) and "_" (a word character for the
+# regex: removed with str.replace).
+_NOT_WORD_KEEP_END = re.compile(rf"[^\w{_CLAUSE_END_CHARS}]+")
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 # A single space between two non-ASCII characters is where cleaning joined two glued paragraphs.
 _GLUE = re.compile(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])")
