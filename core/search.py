@@ -152,8 +152,14 @@ def _escaped_units(text: str) -> bytearray | None:
     planes = units[2::4]
     if planes.count(0) != len(planes) or "\ufffe" in folded or "\uffff" in folded:
         return None
-    units[2::4] = _bmp_non_token().sub(_MARK, folded).encode("utf-32-le", "surrogatepass")[2::4]
+    marked = folded
+    for ch in _COMMON_NON_TOKEN:  # the most frequent by str.replace: the regex then has a tenth of the matches
+        marked = marked.replace(ch, _MARK)
+    units[2::4] = _bmp_non_token().sub(_MARK, marked).encode("utf-32-le", "surrogatepass")[2::4]
     return units
+
+
+_COMMON_NON_TOKEN = "，、。“”；：（） "
 
 
 def bmp_char_set(pattern: str) -> str:

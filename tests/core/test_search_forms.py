@@ -109,3 +109,7 @@ def test_index_forms_and_merged_runs_forms_are_the_separate_ones(text: str) -> N
     assert (body_form, body_runs) == (search.index_form(text), search.runs_form_of_text(text))
     title_runs = search.index_forms(title)[1]
     assert search.merge_runs_forms(title_runs, body_runs) == search.runs_form(search.index_form(title), body_form)
+
+
+def test_the_common_punctuation_is_non_token() -> None:
+    assert all(re.fullmatch(r"[\W_]", ch) for ch in search._COMMON_NON_TOKEN)
