@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from core import reuse
+from core import reuse, reuse_text
 from core.reuse_model import KEYS_PER_PARAGRAPH, MIN_KEY_CHARS
 from tests.conftest import SAMPLES
 
@@ -25,7 +25,7 @@ def _clauses_by_definition(text: str) -> tuple[list[int], list[int], list[int], 
     for index, (start, end) in enumerate(reuse.paragraphs_of(text)):
         pieces: list[tuple[int, int]] = []
         pending = start
-        for match in reuse._CLAUSE_END.finditer(text, start, end):
+        for match in reuse_text._CLAUSE_END.finditer(text, start, end):
             pieces.append((pending, match.end()))
             pending = match.end()
         if pending < end:
@@ -49,7 +49,7 @@ def _clauses_by_definition(text: str) -> tuple[list[int], list[int], list[int], 
             starts.append(a)
             ends.append(b)
             paras.append(index)
-            keys.append(reuse._hash(reuse.mask(norm)))
+            keys.append(reuse_text._hash(reuse.mask(norm)))
             sizes.append(len(norm))
     return starts, ends, paras, keys, sizes
 
@@ -94,12 +94,12 @@ def test_signature_is_its_definition(text: str) -> None:
 def test_pieces_fall_back_where_two_paragraphs_touch_without_a_clause_end() -> None:
     text = "甲乙丙丁戊己，庚辛壬癸子丑"
     paragraphs = [(0, 3), (3, 7), (7, 14)]  # paragraphs_of never cuts so: no room for the clause end
-    assert reuse._pieces(text, paragraphs) == reuse._pieces_by_paragraph(text, paragraphs) == (
+    assert reuse_text._pieces(text, paragraphs) == reuse_text._pieces_by_paragraph(text, paragraphs) == (
         [0, 3, 7], [3, 7, 14], ["甲乙丙", "丁戊己", "庚辛壬癸子丑"], [1, 1, 1])
 
 
 def test_the_bmp_sets_are_the_categories_for_every_bmp_character() -> None:
     bmp = "".join(chr(c) for c in range(0x10000))
-    assert reuse._bmp_strip().sub("", bmp) == reuse._NOT_WORD_KEEP_END.sub("", bmp).replace("_", "")
-    assert reuse._bmp_digits().sub("#", bmp) == re.sub(r"\d+", "#", bmp)
-    assert reuse._in_bmp(bmp) and not reuse._in_bmp("政\U00020000")
+    assert reuse_text._bmp_strip().sub("", bmp) == reuse_text._NOT_WORD_KEEP_END.sub("", bmp).replace("_", "")
+    assert reuse_text._bmp_digits().sub("#", bmp) == re.sub(r"\d+", "#", bmp)
+    assert reuse_text._in_bmp(bmp) and not reuse_text._in_bmp("政\U00020000")
