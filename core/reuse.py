@@ -25,19 +25,16 @@ Pure SQL on the connection; no Qt.
 from __future__ import annotations
 
 import difflib
-import functools
-import hashlib
 import logging
-import re
 import sqlite3
 import time
-from array import array
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from core import reuse_store
+from core import reuse_text as _text_side
 from core.agencies import normalise_agency
 from core.compare import changed_figures
 from core.protocols import ArchiveReader
@@ -50,7 +47,12 @@ from core.reuse_model import (
     Source,
 )
 from core.reuse_store import _has_tables, _save
+from core.reuse_text import _SENTENCE_END, decode_signature, encode_signature, mask, normalise, signature
 
+# the text side (core/reuse_text.py) is public here too: core.reuse.signature, .normalise, .paragraphs_of, …
+paragraphs_of = _text_side.paragraphs_of
+MIN_CLAUSE_CHARS = _text_side.MIN_CLAUSE_CHARS
+LONG_PARAGRAPH = _text_side.LONG_PARAGRAPH
 store = reuse_store.store  # public as core.reuse.store/stored/shares/pending (docs/interfaces.md)
 stored = reuse_store.stored
 shares = reuse_store.shares
@@ -58,8 +60,6 @@ pending = reuse_store.pending
 
 log = logging.getLogger(__name__)
 
-# Clauses shorter than this (letters and digits) are glued to the next one ("一、", "同时，").
-MIN_CLAUSE_CHARS = 4
 # Postings read per key (newest first): bounds a check however many reports share a clause.
 POSTING_LIMIT = 48
 # Boilerplate: a clause in at least this many documents of at least this many agencies.
@@ -73,8 +73,6 @@ WHOLE_PARAGRAPH_RATIO = 0.8
 MIN_PASSAGE_CHARS = 16
 # …and from another agency's document from this many (a shared stock phrase is not a copied report).
 MIN_OTHER_PASSAGE_CHARS = 24
-# Lines longer than this are cut at sentence ends into paragraphs of about this size.
-LONG_PARAGRAPH = 600
 # ALGORITHM_VERSION (core/reuse_model.py): bump it when the algorithm changes.
 
 POSTINGS_SQL = (
@@ -96,177 +94,6 @@ SIGNATURES_SQL = (
     " REFERENCES documents(id) ON DELETE CASCADE, data BLOB NOT NULL)"
 )
 SCHEMA_SQL = (POSTINGS_SQL, SIGNATURES_SQL, RESULTS_SQL, LINKS_SQL, LINKS_INDEX_SQL)
-
-_CLAUSE_END = re.compile(r"[，,。；;！!？?：:]")
-_SENTENCE_END = re.compile(r"[。；;！!？?]")
-_NOT_WORD = re.compile(r"[\W_]+")
-_DIGITS = re.compile(r"\d+(?:\.\d+)?")
-# A single space between two non-ASCII characters is where cleaning joined two glued paragraphs.
-_GLUE = re.compile(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])")
-
-
-# ---------------------------------------------------------------------------------------------- data
-
-
-# ---------------------------------------------------------------------------------------------- text
-
-
-def _hash(text: str) -> int:
-    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
-
-
-def paragraphs_of(text: str) -> list[tuple[int, int]]:
-    """Paragraph spans: lines, glued paragraphs split, very long lines cut at sentence ends."""
-    spans: list[tuple[int, int]] = []
-    pos = 0
-    for line in text.split("\n"):
-        pieces: list[tuple[int, int]] = []
-        last = 0
-        for match in _GLUE.finditer(line):
-            pieces.append((last, match.start()))
-            last = match.end()
-        pieces.append((last, len(line)))
-        for a, b in pieces:
-            chunk = line[a:b]
-            lead = len(chunk) - len(chunk.lstrip())
-            body = chunk.strip()
-            if not body:
-                continue
-            start = pos + a + lead
-            spans.extend(_cut_long(text, start, start + len(body)))
-        pos += len(line) + 1
-    return spans
-
-
-def _cut_long(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    if end - start <= LONG_PARAGRAPH:
-        return [(start, end)]
-    out: list[tuple[int, int]] = []
-    piece = start
-    for match in _SENTENCE_END.finditer(text, start, end):
-        if match.end() - piece >= LONG_PARAGRAPH // 2:
-            out.append((piece, match.end()))
-            piece = match.end()
-    if piece < end:
-        if out and end - piece < LONG_PARAGRAPH // 6:
-            out[-1] = (out[-1][0], end)
-        else:
-            out.append((piece, end))
-    return out
-
-
-def normalise(text: str) -> str:
-    """Letters and digits only (punctuation and spaces out), as the clause hashes see them."""
-    return _NOT_WORD.sub("", text)
-
-
-def mask(norm: str) -> str:
-    return _DIGITS.sub("#", norm)
-
-
-def signature(text: str) -> Signature:
-    """Paragraphs and clauses of a stored text, with their hashes (about 1 ms per 10,000 characters)."""
-    paragraphs = paragraphs_of(text)
-    starts: list[int] = []
-    ends: list[int] = []
-    paras: list[int] = []
-    keys: list[int] = []
-    sizes: list[int] = []
-    para_clauses: list[range] = []
-    # the loop runs once per clause: methods bound once (the same steps as normalise, mask and _hash)
-    strip_punct = functools.partial(_NOT_WORD.sub, "")
-    digits_sub = _DIGITS.sub
-    blake2b = hashlib.blake2b
-    from_bytes = int.from_bytes
-    clause_ends = _CLAUSE_END.finditer
-    for index, (start, end) in enumerate(paragraphs):
-        first = len(starts)
-        pending = start
-        pieces: list[tuple[int, int]] = []
-        for match in clause_ends(text, start, end):
-            stop = match.end()
-            pieces.append((pending, stop))
-            pending = stop
-        if pending < end:
-            pieces.append((pending, end))
-        merged: list[tuple[int, int, str]] = []
-        carry: int | None = None
-        for a, b in pieces:
-            norm = strip_punct(text[a if carry is None else carry : b])
-            if len(norm) < MIN_CLAUSE_CHARS:
-                if carry is None:
-                    carry = a
-                continue
-            merged.append((a if carry is None else carry, b, norm))
-            carry = None
-        if carry is not None:
-            if merged:
-                a, _b, _n = merged[-1]
-                merged[-1] = (a, end, strip_punct(text[a:end]))
-            else:
-                norm = strip_punct(text[carry:end])
-                if norm:
-                    merged.append((carry, end, norm))
-        for a, b, norm in merged:
-            starts.append(a)
-            ends.append(b)
-            paras.append(index)
-            digest = blake2b(digits_sub("#", norm).encode("utf-8"), digest_size=8).digest()
-            keys.append(from_bytes(digest, "big", signed=True))
-            sizes.append(len(norm))
-        para_clauses.append(range(first, len(starts)))
-    return Signature(paragraphs, starts, ends, paras, keys, sizes, para_clauses)
-
-
-_SIG_VERSION = 1
-
-
-def encode_signature(sig: Signature) -> bytes:
-    """Compact form kept in reuse_signatures (about a third of the text's UTF-8 size)."""
-    paras = array("I", [x for span in sig.paragraphs for x in span])
-    starts = array("I", sig.starts)
-    lengths = array("I", [e - s for s, e in zip(sig.starts, sig.ends, strict=True)])
-    owner = array("I", sig.paras)
-    sizes = array("I", sig.sizes)
-    keys = array("q", sig.keys_)
-    head = array("I", [_SIG_VERSION, len(sig.paragraphs), len(sig)])
-    return b"".join(a.tobytes() for a in (head, paras, starts, lengths, owner, sizes, keys))
-
-
-def decode_signature(data: bytes) -> Signature | None:
-    """None for a blob of another version (recomputed from the text)."""
-    head = array("I")
-    head.frombytes(data[:12])
-    if head[0] != _SIG_VERSION:
-        return None
-    n_para, n = head[1], head[2]
-    pos = 12
-
-    def take(code: str, count: int) -> array[Any]:
-        nonlocal pos
-        out = array(code)
-        size = out.itemsize * count
-        out.frombytes(data[pos : pos + size])
-        pos += size
-        return out
-
-    paras = take("I", 2 * n_para)
-    starts, lengths, owner, sizes = take("I", n), take("I", n), take("I", n), take("I", n)
-    keys = take("q", n)
-    start_list = starts.tolist()
-    end_list = [s + ln for s, ln in zip(start_list, lengths.tolist(), strict=True)]
-    owner_list = owner.tolist()
-    flat = paras.tolist()
-    paragraphs = [(flat[2 * i], flat[2 * i + 1]) for i in range(n_para)]
-    para_clauses: list[range] = []
-    index = 0
-    for i in range(n_para):
-        first = index
-        while index < n and owner_list[index] == i:
-            index += 1
-        para_clauses.append(range(first, index))
-    return Signature(paragraphs, start_list, end_list, owner_list, keys.tolist(), sizes.tolist(), para_clauses)
-
 
 # ---------------------------------------------------------------------------------------------- index
 

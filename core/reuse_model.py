@@ -3,7 +3,9 @@ a document's result (reused_share and the passages)."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from itertools import compress, pairwise, repeat
 from typing import Any
 
 # Only clauses at least this long are put in the index (shorter ones are matched, never looked up).
@@ -49,10 +51,20 @@ class Signature:
     def index_keys(self) -> set[int]:
         """The keys put in the index: of each paragraph its KEYS_PER_PARAGRAPH smallest clause keys (a
         bottom-k sketch: two paragraphs sharing most clauses share one of them), clauses long enough only."""
+        flags = [size >= MIN_KEY_CHARS for size in self.sizes]
+        keys = list(compress(self.keys_, flags))
+        owners = list(compress(self.paras, flags))  # ascending: clauses are in paragraph order
+        bounds = list(map(bisect_left, repeat(owners), range(len(self.paragraphs) + 1)))
         out: set[int] = set()
-        for clause_range in self.para_clauses:
-            keys = sorted({self.keys_[n] for n in clause_range if self.sizes[n] >= MIN_KEY_CHARS})
-            out.update(keys[:KEYS_PER_PARAGRAPH])
+        k = KEYS_PER_PARAGRAPH
+        for a, b in pairwise(bounds):
+            if b - a <= k:
+                out.update(keys[a:b])
+                continue
+            low = sorted(keys[a:b])[:k]
+            if len(set(low)) < k:  # a key twice among the lowest: the lowest distinct ones
+                low = sorted(set(keys[a:b]))[:k]
+            out.update(low)
         return out
 
     def clause(self, n: int) -> Clause:

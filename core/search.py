@@ -93,13 +93,108 @@ def escaped(text: str) -> str:
 
     One character of the result stands for one character of the text (a whitespace run counts as one).
     """
-    return _SPACE_RUN_RE.sub(" ", _fold(normalise(text))).translate(_STAND_INS)
+    units = _escaped_units(text)
+    if units is None:
+        return _SPACE_RUN_RE.sub(" ", _fold(normalise(text))).translate(_STAND_INS)
+    return units.decode("utf-32-le", "surrogatepass")
 
 
 def char_form(text: str) -> str:
     """Every character of `escaped(text)` as its own token (for unicode61): the exact index form
-    (`" ".join(escaped(text))`, in one translate)."""
-    return _SPACE_RUN_RE.sub(" ", _fold(normalise(text))).translate(_SPACED_STAND_INS)[:-1]
+    (`" ".join(escaped(text))`)."""
+    units = _escaped_units(text)
+    if units is None:
+        return _SPACE_RUN_RE.sub(" ", _fold(normalise(text))).translate(_SPACED_STAND_INS)[:-1]
+    return _spaced(units)
+
+
+def index_forms(text: str) -> tuple[str, str]:
+    """`(index_form(text), runs_form_of_text(text))` from one escaped form of the text: for a worker that
+    prepares a document's body for both indexes (the title's run tokens join with `merge_runs_forms`)."""
+    units = _escaped_units(text)
+    if units is None:
+        return index_form(text), runs_form_of_text(text)
+    return _spaced(units), " ".join(sorted(_runs_tokens(units.decode("utf-32-le", "surrogatepass"))))
+
+
+def merge_runs_forms(*forms: str) -> str:
+    """The run index's row from the runs forms of a title and text (`runs_form_of_text`, `index_forms`):
+    the same as `runs_form` of their index forms."""
+    tokens: set[str] = set()
+    for form in forms:
+        tokens.update(form.split())
+    return " ".join(sorted(tokens))
+
+
+def _spaced(units: bytearray) -> str:
+    """The text of UTF-32-LE `units` with a space between each two characters."""
+    if not units:
+        return ""
+    spaced = bytearray(b" \0\0\0") * (len(units) // 2 - 1)  # UTF-32: a space after each but the last
+    spaced[0::8] = units[0::4]
+    spaced[1::8] = units[1::4]
+    spaced[2::8] = units[2::4]
+    return spaced.decode("utf-32-le", "surrogatepass")
+
+
+# escaped() without a str.translate (a dictionary look-up per character): in UTF-32-LE a BMP character's
+# stand-in U+F0000 + code differs from it in its third byte only (0x0F instead of 0), so one regex pass puts
+# U+F0000 at the non-token characters and the third bytes of that are the stand-ins' (and the token
+# characters' own). Characters beyond the BMP and U+FFFE/U+FFFF (stand-ins U+100000 + low 16 bits) take the
+# translate.
+_MARK = "\U000f0000"
+
+
+def _escaped_units(text: str) -> bytearray | None:
+    """`escaped(text)` as UTF-32-LE bytes; None when the text has a character beyond U+FFFD."""
+    folded = _collapse_spaces(_fold(normalise(text)))
+    units = bytearray(folded.encode("utf-32-le", "surrogatepass"))
+    planes = units[2::4]
+    if planes.count(0) != len(planes) or "\ufffe" in folded or "\uffff" in folded:
+        return None
+    marked = folded
+    for ch in _COMMON_NON_TOKEN:  # the most frequent by str.replace: the regex then has a tenth of the matches
+        marked = marked.replace(ch, _MARK)
+    units[2::4] = _bmp_non_token().sub(_MARK, marked).encode("utf-32-le", "surrogatepass")[2::4]
+    return units
+
+
+_COMMON_NON_TOKEN = "，、。“”；：（） "
+
+
+def bmp_char_set(pattern: str) -> str:
+    """The BMP characters that the one-character regex `pattern` (a category such as `\\d`) matches, as an
+    explicit set `[...]` of ranges: the regex engine looks such a set up in a table, where a category is a
+    Unicode database query per character — about a third faster on Chinese text. For text without characters
+    beyond the BMP only. Its ranges are the pattern's runs in the BMP in code point order."""
+    units = bytearray(4 * 0x10000)  # every BMP character in order, as UTF-32-LE
+    units[0::4] = bytes(range(256)) * 256
+    units[1::4] = b"".join([bytes((high,)) * 256 for high in range(256)])
+    bmp = units.decode("utf-32-le", "surrogatepass")
+    body = "".join(
+        re.escape(run[0]) if len(run) == 1 else f"{re.escape(run[0])}-{re.escape(run[-1])}"
+        for run in re.findall(f"(?:{pattern})+", bmp)
+    )
+    return f"[{body}]"
+
+
+@lru_cache(maxsize=1)
+def _bmp_non_token() -> re.Pattern[str]:
+    """_NON_TOKEN_RE for BMP text (built on first use: a few milliseconds)."""
+    return re.compile(bmp_char_set(_NON_TOKEN_RE.pattern))
+
+
+def _collapse_spaces(text: str) -> str:
+    """`_SPACE_RUN_RE.sub(" ", text)` with str.split (the same whitespace: str.isspace) in C."""
+    words = text.split()
+    if not words:
+        return " " if text else ""
+    out = " ".join(words)
+    if text[0].isspace():
+        out = " " + out
+    if text[-1].isspace():
+        out += " "
+    return out
 
 
 # --- the run index: a planner's shortcut for rare numbers and Latin words ------------------------------
@@ -121,24 +216,67 @@ _RUN_RE = re.compile(rf"[0-9a-z]{{{RUN_MIN},}}")
 _START, _END = "首", "尾"  # letters for unicode61: 53f7首1234 is one token; never inside a run
 
 
+# The runs are found in the text's ASCII bytes with the run characters as "x" and all else a space
+# (str.encode's "replace" and bytes.translate in C; one byte a character): bytes.find for RUN_MIN x's starts a
+# run, for a space ends it — the matches of _RUN_RE without a regex pass over every character.
+_RUN_BYTES = bytes(0x78 if 0x30 <= i <= 0x39 or 0x61 <= i <= 0x7A else 0x20 for i in range(256))  # [0-9a-z]
+_RUN_START = b"x" * RUN_MIN
+
+
+class _Hex(dict[str, str]):
+    """A character's code point in hex (as the run tokens write a neighbour), computed once."""
+
+    def __missing__(self, ch: str) -> str:
+        value = f"{ord(ch):x}"
+        if len(self) < 100_000:
+            self[ch] = value
+        return value
+
+
+_HEX = _Hex()
+
+
 def _runs_tokens(text: str) -> set[str]:
     """The run index's tokens of an escaped text (see `escaped`)."""
+    marks = text.encode("ascii", "replace").translate(_RUN_BYTES)
+    find = marks.find
+    size_of_text = len(text)
+    bounded: set[str] = set()  # each run with the characters around it (none at the text's ends)
+    start = find(_RUN_START)
+    while start >= 0:
+        end = find(b" ", start)
+        if end < 0:
+            end = size_of_text
+        bounded.add(text[start - 1 if start else 0 : end + 1])
+        start = find(_RUN_START, end)
     tokens: set[str] = set()
-    for match in _RUN_RE.finditer(text):
-        run = match.group()
-        size = len(run)
-        before = f"{ord(text[match.start() - 1]):x}{_START}" if match.start() > 0 else ""
-        after = f"{_END}{ord(text[match.end()]):x}" if match.end() < len(text) else ""
-        for k in range(RUN_MIN, min(size, RUN_MAX) + 1):
-            tokens.update(run[i : i + k] for i in range(size - k + 1))
-            if before:
-                tokens.add(before + run[:k])
-            if after:
-                tokens.add(run[-k:] + after)
-        if before and after and size <= RUN_MAX:
-            tokens.add(before + run + after)
+    for key in bounded:
+        tokens.update(_bounded_run_tokens(key))
     tokens.update(_junctions(text))
     return tokens
+
+
+_RUN_CHARS = frozenset("0123456789abcdefghijklmnopqrstuvwxyz")
+
+
+@lru_cache(maxsize=16384)
+def _bounded_run_tokens(key: str) -> tuple[str, ...]:
+    """The tokens of one run from the run and its neighbours (`key`: a maximal run of RUN_MIN+ run characters
+    with the character before it and after it, where there is one; a neighbour is never a run character)."""
+    before = "" if key[0] in _RUN_CHARS else _HEX[key[0]] + _START
+    after = "" if key[-1] in _RUN_CHARS else _END + _HEX[key[-1]]
+    run = key[1 if before else 0 : len(key) - 1 if after else len(key)]
+    size = len(run)
+    tokens: set[str] = set()
+    for k in range(RUN_MIN, min(size, RUN_MAX) + 1):
+        tokens.update(run[i : i + k] for i in range(size - k + 1))
+        if before:
+            tokens.add(before + run[:k])
+        if after:
+            tokens.add(run[-k:] + after)
+    if before and after and size <= RUN_MAX:
+        tokens.add(before + run + after)
+    return tuple(tokens)
 
 
 _SPACE_STAND_IN = "\U000f0020"  # a whitespace run in an escaped text
@@ -148,12 +286,14 @@ _JUNCTION = "空"
 def _junctions(text: str) -> set[str]:
     """A whitespace run's neighbours as one token (`653f空8bc9`: 政, whitespace, 诉): a phrase across a line
     break or a space is rare although its characters are not."""
-    found: set[str] = set()
-    at = text.find(_SPACE_STAND_IN, 1)
-    while 0 < at < len(text) - 1:
-        found.add(f"{ord(text[at - 1]):x}{_JUNCTION}{ord(text[at + 1]):x}")
-        at = text.find(_SPACE_STAND_IN, at + 1)
-    return found
+    around: set[str] = set()  # each whitespace run with its neighbours
+    find = text.find
+    last = len(text) - 1
+    at = find(_SPACE_STAND_IN, 1)
+    while 0 < at < last:
+        around.add(text[at - 1 : at + 2])
+        at = find(_SPACE_STAND_IN, at + 1)
+    return {_HEX[key[0]] + _JUNCTION + _HEX[key[2]] for key in around}
 
 
 def runs_form(*indexed: str) -> str:
