@@ -218,7 +218,7 @@ def _worker_warm_up() -> None:
     analyse("")
 
 
-_PRELOAD = ("core.ingest.pipeline", "core.extract")
+_PRELOAD = ("core.ingest.pipeline", "core.extract", "core.store.documents")
 
 
 def _pooled(
@@ -308,7 +308,7 @@ def _store_one(conn: sqlite3.Connection, batch: _Batch, item: Processed, archive
         found = _existing(conn, "sha_text", item.sha_text)
         if found is not None:
             return ImportItem(item.path, Outcome.DUPLICATE, _duplicate_reason(found, by_text=True), found[0])
-        doc_id = store_in_savepoint(conn, item)
+        doc_id = store_in_savepoint(conn, item, batch.index)
         batch.count += 1
         item.data = b""
     except sqlite3.Error as exc:
