@@ -24,6 +24,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# A file up to this size travels back from the worker with its result (the bytes it analysed, stored as the
+# original); a larger one the writing process reads again (no pickles of 100 MB).
+RETURN_BYTES = 4 * 1024 * 1024
+
 
 def supported_suffixes() -> frozenset[str]:
     from core.readers import SUPPORTED_SUFFIXES
@@ -135,7 +139,8 @@ def _process_path(path: str, sha_original: str) -> Processed:
         return Processed(path=path, name=Path(path).name, size=0, sha_original=sha_original,
                          error=_os_reason(exc))
     item = process_bytes(path, data)  # hashed again: the file may have changed since phase 1
-    item.data = b""  # the main process re-reads the bytes when storing: no 100 MB pickles
+    if len(data) > RETURN_BYTES or item.error is not None:
+        item.data = b""  # the main process re-reads the bytes when storing
     if item.error is None:
         from core.store.documents import prepare
 

@@ -89,3 +89,34 @@ def test_every_document_is_indexed_once_across_batches_and_flushes(tmp_path: Pat
         for path, doc_id in zip(files, ids, strict=True):
             line = max(path.read_text(encoding="utf-8").splitlines(), key=len)[:12]
             assert doc_id in [h.doc_id for h in archive.search(line, limit=100)]
+
+
+@pytest.mark.parametrize("return_bytes", [pipeline.RETURN_BYTES, 0])
+def test_a_file_changed_after_its_analysis_is_not_stored(tmp_path: Path, corpus_dir: Path,
+                                                         monkeypatch: pytest.MonkeyPatch, return_bytes: int) -> None:
+    # The worker sends small files' bytes back (checked against the file's size and time), larger ones are
+    # read again (checked against the hash): either way a file edited meanwhile fails, the others import.
+    files = _files(corpus_dir, 3)
+    for path in files:
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    copies = [tmp_path / path.name for path in files]
+    moving = copies[1]
+    real = pipeline._process_path
+
+    def process_then_edit(path: str, digest: str) -> pipeline.Processed:
+        item = real(path, digest)
+        assert bool(item.data) == (return_bytes > 0)
+        if path == str(moving):
+            moving.write_bytes(moving.read_bytes()[::-1][:1000])
+        return item
+
+    from core.ingest import run
+
+    monkeypatch.setattr(pipeline, "RETURN_BYTES", return_bytes)
+    monkeypatch.setattr(run, "_process_path", process_then_edit)
+    with Archive.open(tmp_path / "a.sqlite") as archive:
+        report = archive.import_paths(copies, workers=0)
+        assert [i.outcome for i in report.items] == [Outcome.IMPORTED, Outcome.FAILED, Outcome.IMPORTED]
+        assert "修改" in report.items[1].reason
+        stored = [bytes(r[0]) for r in archive._conn.execute("SELECT data FROM originals ORDER BY doc_id")]
+        assert stored == [files[0].read_bytes(), files[2].read_bytes()]
