@@ -25,8 +25,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # A file up to this size travels back from the worker with its result (the bytes it analysed, stored as the
-# original); a larger one the writing process reads again (no pickles of 100 MB).
-RETURN_BYTES = 4 * 1024 * 1024
+# original); a larger one the writing process reads again (no big pickles: the window holds a dozen results).
+RETURN_BYTES = 1024 * 1024
 
 
 def supported_suffixes() -> frozenset[str]:
