@@ -378,11 +378,13 @@ class WorkerPool:
         results, enforces the time limits, replaces dead workers) while the caller does something else with
         a result, up to `window` results ahead. The jobs iterable is pulled in the caller's thread (it may
         read the caller's SQLite connection). Stops (the generator ends) within POLL_SECONDS of `cancel`
-        being set, killing busy workers; closing the generator early (or close()) stops the thread and the
-        busy workers. Raises PoolUnavailable when workers cannot start (with the jobs not yet done).
+        being set, killing busy workers; closing the generator early stops the thread and the busy workers
+        (as do close() and a new run(): the generator of the run they end ends too). Raises PoolUnavailable
+        when workers cannot start (with the jobs not yet done, those not pulled yet included).
         """
         limit = max(1, window if window is not None else 4 * self.size + 4)
         pending = iter(jobs)
+        self._stop_run(self._active)  # one run at a time: a new one ends one left unfinished
         feed = _Feed()
         wake_reader, wake_writer = self._context.Pipe(duplex=False)  # os.pipe: the app opens no socket
         pulled = taken = 0
@@ -408,8 +410,6 @@ class WorkerPool:
             if wake:
                 _nudge(wake_writer)
 
-        if self._active is not None:
-            raise RuntimeError("a WorkerPool runs one batch of jobs at a time")
         thread = threading.Thread(target=self._drive, args=(feed, wake_reader, cancel), name="worker-pool",
                                   daemon=True)
         active = self._active = _ActiveRun(thread, feed, wake_reader, wake_writer)
@@ -423,17 +423,21 @@ class WorkerPool:
                             break
                         feed.lock.wait(POLL_SECONDS)
                     result = feed.outbox.popleft() if feed.outbox else None
-                if cancel is not None and cancel.is_set():
+                if (cancel is not None and cancel.is_set()) or feed.stop:
                     return
                 if result is None:
                     if feed.finished:
                         break
                     continue
                 taken += 1
-                top_up()
+                if not feed.finished:
+                    top_up()
                 yield result
             error = feed.error
-            if isinstance(error, PoolUnavailable):
+            if isinstance(error, PoolUnavailable):  # + what was pulled after the pool's thread gave up
+                with feed.lock:
+                    error.remaining.extend(job for _index, job in feed.inbox)
+                    feed.inbox.clear()
                 error.remaining.extend(pending)
                 raise error
             if error is not None:

@@ -212,3 +212,19 @@ def test_a_caller_that_raises_leaves_no_thread_or_worker_behind(tmp_path: Path) 
     assert len(pids) == 2 and _started(tmp_path) == set(pids)
     assert not _pool_threads()
     assert not any(_alive(pid) for pid in pids)
+
+
+def test_an_unavailable_pool_hands_back_every_job_without_a_result_in_order() -> None:
+    with WorkerPool(1, initializer=jobs.broken_init, start_timeout=GUARD_S) as pool:
+        with pytest.raises(PoolUnavailable) as caught:
+            list(pool.run((Job(jobs.square, (i,)) for i in range(30)), window=4))
+    assert [job.args for job in caught.value.remaining] == [(i,) for i in range(30)]
+
+
+def test_a_new_run_ends_one_left_unfinished() -> None:
+    with WorkerPool(1) as pool:
+        first = pool.run(Job(jobs.square, (i,)) for i in range(50))
+        assert next(first).value == 0
+        assert [r.value for r in pool.run([Job(jobs.square, (7,))])] == [49]
+        assert list(first) == []  # ended, not run on in the background
+        assert not _pool_threads()
