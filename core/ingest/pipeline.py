@@ -9,7 +9,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core import reuse, search
 from core.errors import ReadError
@@ -19,7 +19,14 @@ from core.models import (
     ReadResult,
 )
 
+if TYPE_CHECKING:
+    from core.store.documents import Prepared
+
 log = logging.getLogger(__name__)
+
+# A file up to this size travels back from the worker with its result (the bytes it analysed, stored as the
+# original); a larger one the writing process reads again (no big pickles: the window holds a dozen results).
+RETURN_BYTES = 1024 * 1024
 
 
 def supported_suffixes() -> frozenset[str]:
@@ -64,6 +71,9 @@ class Processed:
     mtime_ns: int | None = None  # the file's modification time when it was checked (stored for re-import)
     reuse_signature: bytes = b""  # reuse.prepare(text), likewise: the encoded signature …
     reuse_keys: list[int] | None = None  # … and its index keys
+    # The rows store_document writes (metadata columns, facts, run index row: core.store.documents.prepare),
+    # set by _process_path, which then drops `analysis` (smaller to pickle back from a worker).
+    prepared: Prepared | None = None
 
 
 def sha256(data: bytes) -> str:
@@ -129,7 +139,13 @@ def _process_path(path: str, sha_original: str) -> Processed:
         return Processed(path=path, name=Path(path).name, size=0, sha_original=sha_original,
                          error=_os_reason(exc))
     item = process_bytes(path, data)  # hashed again: the file may have changed since phase 1
-    item.data = b""  # the main process re-reads the bytes when storing: no 100 MB pickles
+    if len(data) > RETURN_BYTES or item.error is not None:
+        item.data = b""  # the main process re-reads the bytes when storing
+    if item.error is None:
+        from core.store.documents import prepare
+
+        item.prepared = prepare(item)
+        item.analysis = None
     return item
 
 

@@ -230,6 +230,36 @@ def _worker_main(  # noqa: PLR0917 (a Process target takes positional args)
 
 
 @dataclass(slots=True)
+class _Feed:
+    """What the caller's thread and the pool's thread share during run() (under `lock`)."""
+
+    lock: threading.Condition = field(default_factory=threading.Condition)
+    inbox: deque[tuple[int, Job]] = field(default_factory=deque)  # pulled by the caller, not yet taken
+    outbox: deque[JobResult] = field(default_factory=deque)  # results in input order, for the caller
+    exhausted: bool = False  # the caller pulled the last job
+    hungry: bool = False  # the pool's thread waits with an idle worker and no job: nudge it
+    stop: bool = False  # the caller is gone (closed the generator early, raised, close())
+    finished: bool = False  # the pool's thread has ended
+    error: BaseException | None = None  # what it ended with (PoolUnavailable, or a bug), raised to the caller
+
+
+@dataclass(slots=True)
+class _ActiveRun:
+    thread: threading.Thread
+    feed: _Feed
+    wake_reader: Connection  # the pool's thread waits on this too: a nudge wakes it at once
+    wake_writer: Connection
+    stopped: bool = False
+
+
+def _nudge(writer: Connection) -> None:
+    try:
+        writer.send_bytes(b"!")
+    except (OSError, ValueError):
+        pass  # closed: the run is over
+
+
+@dataclass(slots=True)
 class _Worker:
     process: Any  # multiprocessing.context.SpawnProcess
     conn: Connection  # what the worker sends (results, logs, "ready", "extend")
@@ -243,8 +273,9 @@ class _Worker:
 
 
 class WorkerPool:
-    """`workers` spawned processes running Jobs; see the module docstring. Not thread-safe: one thread
-    drives it (the import's worker thread). Use as a context manager, or call close()."""
+    """`workers` spawned processes running Jobs; see the module docstring. One caller thread uses it (the
+    import's worker thread); during run() the pool's own thread drives the workers. Use as a context
+    manager, or call close()."""
 
     def __init__(
         self,
@@ -264,6 +295,7 @@ class WorkerPool:
         self._workers: list[_Worker] = []
         self._start_failures = 0
         self.restarts = 0  # workers replaced after a timeout or a crash (for tests and benchmarks)
+        self._active: _ActiveRun | None = None  # the run() in progress
 
     # -- life cycle --
     def __enter__(self) -> WorkerPool:
@@ -273,7 +305,9 @@ class WorkerPool:
         self.close()
 
     def close(self) -> None:
-        """Stop every worker: idle ones are asked to exit, busy or stuck ones are killed."""
+        """Stop a run in progress (its thread), then every worker: idle ones are asked to exit, busy or stuck
+        ones are killed."""
+        self._stop_run(self._active)
         workers, self._workers = self._workers, []
         for worker in workers:
             if worker.index is None and worker.ready:
@@ -336,45 +370,142 @@ class WorkerPool:
     # -- running jobs --
     def run(self, jobs: Iterable[Job], cancel: threading.Event | None = None, *,
             window: int | None = None) -> Iterator[JobResult]:
-        """Run every job; yield one JobResult per job, in input order. Jobs are pulled lazily; at most
-        `window` (default 4 × workers + 4) results are held waiting for an earlier slow job.
+        """Run every job; yield one JobResult per job, in input order. At most `window` (default
+        4 × workers + 4) jobs are pulled and not yet taken by the caller: the results a slow caller has not
+        come back for, and those held waiting for an earlier slow job, are bounded.
 
-        Stops (the generator ends) within POLL_SECONDS of `cancel` being set, killing busy workers.
-        Raises PoolUnavailable when workers cannot start (with the jobs not yet done).
+        The workers do not wait for the caller: a thread of the pool drives them (hands out jobs, reads
+        results, enforces the time limits, replaces dead workers) while the caller does something else with
+        a result, up to `window` results ahead. The jobs iterable is pulled in the caller's thread (it may
+        read the caller's SQLite connection). Stops (the generator ends) within POLL_SECONDS of `cancel`
+        being set, killing busy workers; closing the generator early stops the thread and the busy workers
+        (as do close() and a new run(): the generator of the run they end ends too). Raises PoolUnavailable
+        when workers cannot start (with the jobs not yet done, those not pulled yet included).
         """
-        limit = window if window is not None else 4 * self.size + 4
+        limit = max(1, window if window is not None else 4 * self.size + 4)
         pending = iter(jobs)
-        queue: deque[tuple[int, Job]] = deque()  # pulled, not yet sent to a worker (retries first)
-        held: dict[int, JobResult] = {}
+        self._stop_run(self._active)  # one run at a time: a new one ends one left unfinished
+        feed = _Feed()
+        wake_reader, wake_writer = self._context.Pipe(duplex=False)  # os.pipe: the app opens no socket
+        pulled = taken = 0
+
+        def top_up() -> None:
+            """Pull jobs up to the window (in this thread) and hand them to the pool's thread."""
+            nonlocal pulled
+            added: list[tuple[int, Job]] = []
+            exhausted = feed.exhausted
+            while not exhausted and pulled - taken < limit:
+                job = next(pending, None)
+                if job is None:
+                    exhausted = True
+                else:
+                    added.append((pulled, job))
+                    pulled += 1
+            if not added and exhausted == feed.exhausted:
+                return
+            with feed.lock:
+                feed.inbox.extend(added)
+                feed.exhausted = exhausted
+                wake, feed.hungry = feed.hungry, False
+            if wake:
+                _nudge(wake_writer)
+
+        thread = threading.Thread(target=self._drive, args=(feed, wake_reader, cancel), name="worker-pool",
+                                  daemon=True)
+        active = self._active = _ActiveRun(thread, feed, wake_reader, wake_writer)
+        try:
+            top_up()
+            thread.start()
+            while True:
+                with feed.lock:
+                    while not feed.outbox and not feed.finished:
+                        if cancel is not None and cancel.is_set():
+                            break
+                        feed.lock.wait(POLL_SECONDS)
+                    result = feed.outbox.popleft() if feed.outbox else None
+                if (cancel is not None and cancel.is_set()) or feed.stop:
+                    return
+                if result is None:
+                    if feed.finished:
+                        break
+                    continue
+                taken += 1
+                if not feed.finished:
+                    top_up()
+                yield result
+            error = feed.error
+            if isinstance(error, PoolUnavailable):  # + what was pulled after the pool's thread gave up
+                with feed.lock:
+                    error.remaining.extend(job for _index, job in feed.inbox)
+                    feed.inbox.clear()
+                error.remaining.extend(pending)
+                raise error
+            if error is not None:
+                raise error
+        finally:
+            self._stop_run(active)
+
+    def _stop_run(self, active: _ActiveRun | None) -> None:
+        """End a run's thread (it kills the busy workers), from the caller's side; then close its pipe."""
+        if active is None or active.stopped:
+            return
+        active.stopped = True
+        with active.feed.lock:
+            active.feed.stop = True
+        _nudge(active.wake_writer)
+        if active.thread.is_alive() or active.thread.ident is not None:
+            active.thread.join()  # within POLL_SECONDS of the nudge (longer only while it kills a worker)
+        for end in (active.wake_reader, active.wake_writer):
+            try:
+                end.close()
+            except OSError:
+                pass
+        if self._active is active:
+            self._active = None
+
+    def _drive(self, feed: _Feed, wake: Connection, cancel: threading.Event | None) -> None:
+        """The pool's thread during run(): _loop, any error of it passed on to the caller."""
+        try:
+            self._loop(feed, wake, cancel)
+        except BaseException as exc:  # PoolUnavailable, or a bug: the caller raises it
+            with feed.lock:
+                feed.error = exc
+        finally:
+            with feed.lock:
+                feed.finished = True
+                feed.lock.notify_all()
+
+    def _loop(self, feed: _Feed, wake: Connection, cancel: threading.Event | None) -> None:
+        queue: deque[tuple[int, Job]] = deque()  # taken from the feed, not yet sent to a worker (retries first)
+        held: dict[int, JobResult] = {}  # results waiting for an earlier job's
         in_flight: dict[int, Job] = {}
-        unyielded: dict[int, Job] = {}  # every job pulled and not yet answered to the caller
-        next_in = 0  # index of the next job to pull
-        next_out = 0  # index of the next result to yield
-        exhausted = False
+        unyielded: dict[int, Job] = {}  # every job taken from the feed and not yet passed to the caller
+        next_out = 0  # index of the next result to pass on
         while len(self._workers) < self.size:
             self._spawn()
         while True:
-            if cancel is not None and cancel.is_set():
+            if feed.stop or (cancel is not None and cancel.is_set()):
                 self._kill_busy()
                 return
-            while next_out in held:
-                result = held.pop(next_out)
-                unyielded.pop(next_out, None)
-                next_out += 1
-                yield result
-                if cancel is not None and cancel.is_set():
-                    self._kill_busy()
-                    return
+            if next_out in held:
+                ready: list[JobResult] = []
+                while next_out in held:
+                    ready.append(held.pop(next_out))
+                    unyielded.pop(next_out, None)
+                    next_out += 1
+                with feed.lock:
+                    feed.outbox.extend(ready)
+                    feed.lock.notify_all()
             # hand out work to idle ready workers
-            for worker in [w for w in self._workers if w.ready and w.index is None]:
-                if not queue and not exhausted and next_in - next_out < limit:
-                    job = next(pending, None)
-                    if job is None:
-                        exhausted = True
-                    else:
-                        queue.append((next_in, job))
-                        unyielded[next_in] = job
-                        next_in += 1
+            idle = [w for w in self._workers if w.ready and w.index is None]
+            with feed.lock:
+                while len(queue) < len(idle) and feed.inbox:
+                    index, job = feed.inbox.popleft()
+                    queue.append((index, job))
+                    unyielded[index] = job
+                exhausted = feed.exhausted and not feed.inbox
+                feed.hungry = len(queue) < len(idle) and not exhausted
+            for worker in idle:
                 if not queue:
                     break
                 index, job = queue.popleft()
@@ -382,12 +513,14 @@ class WorkerPool:
                     queue.appendleft((index, job))
                     continue
                 in_flight[index] = job
-            if exhausted and not queue and not in_flight and next_out == next_in:
+            if exhausted and not queue and not in_flight and not unyielded:
                 return
             if not self._workers:
-                remaining = [unyielded[i] for i in sorted(unyielded)] + list(pending)
-                raise PoolUnavailable("worker processes cannot start", remaining)
-            for index, result in self._poll(cancel):
+                with feed.lock:
+                    taken = sorted(unyielded.items()) + list(feed.inbox)
+                    feed.inbox.clear()
+                raise PoolUnavailable("worker processes cannot start", [job for _index, job in taken])
+            for index, result in self._poll(cancel, wake):
                 in_flight.pop(index, None)
                 held[index] = result
             if self._start_failures >= _MAX_START_FAILURES and not any(w.ready for w in self._workers):
@@ -411,22 +544,29 @@ class WorkerPool:
         for worker in [w for w in self._workers if w.index is not None or not w.ready]:
             self._kill(worker)
 
-    def _poll(self, cancel: threading.Event | None) -> list[tuple[int, JobResult]]:
-        """Wait up to POLL_SECONDS for messages and exits; act on them and on deadlines."""
+    def _poll(self, cancel: threading.Event | None, wake: Connection) -> list[tuple[int, JobResult]]:
+        """Wait up to POLL_SECONDS for messages, exits and a nudge; act on them and on deadlines."""
         now = time.monotonic()
-        wake = now + POLL_SECONDS
+        until = now + POLL_SECONDS
         for worker in self._workers:
             if worker.index is not None:
-                wake = min(wake, worker.deadline)
+                until = min(until, worker.deadline)
             elif not worker.ready:
-                wake = min(wake, worker.started_at + self.start_timeout)
-        waitables: list[Any] = []
+                until = min(until, worker.started_at + self.start_timeout)
+        waitables: list[Any] = [wake]
         owner: dict[Any, _Worker] = {}
         for worker in self._workers:
             waitables += [worker.conn, worker.process.sentinel]
             owner[worker.conn] = owner[worker.process.sentinel] = worker
-        ready = wait(waitables, timeout=max(0.0, wake - now)) if waitables else []
+        ready = wait(waitables, timeout=max(0.0, until - now))
         results: list[tuple[int, JobResult]] = []
+        if wake in ready:
+            ready.remove(wake)
+            try:
+                while wake.poll():
+                    wake.recv_bytes()
+            except (EOFError, OSError):
+                pass
         # Messages first: a job that finished just before its worker exited is done, not crashed.
         for worker in {id(owner[item]): owner[item] for item in ready}.values():
             results += self._drain(worker)

@@ -224,7 +224,7 @@ def _worker_warm_up() -> None:
     analyse("")
 
 
-_PRELOAD = ("core.ingest.pipeline", "core.extract")
+_PRELOAD = ("core.ingest.pipeline", "core.extract", "core.store.documents")
 
 
 def _pooled(
@@ -299,7 +299,14 @@ def _store_one(conn: sqlite3.Connection, batch: _Batch, item: Processed, archive
 
     if item.error is not None:
         return ImportItem(item.path, Outcome.FAILED, item.error)
-    if not item.data:
+    if item.data:  # the bytes the worker analysed: the file must still be as phase 1 saw it
+        try:
+            stat = os.stat(item.path)
+        except OSError as exc:
+            return ImportItem(item.path, Outcome.FAILED, _os_reason(exc))
+        if stat.st_size != len(item.data) or (item.mtime_ns is not None and stat.st_mtime_ns != item.mtime_ns):
+            return ImportItem(item.path, Outcome.FAILED, "文件在导入过程中被修改了，请稍后重新导入")
+    else:  # read again (a large file): the bytes must be those the worker analysed
         try:
             item.data = Path(item.path).read_bytes()
         except OSError as exc:
@@ -314,7 +321,7 @@ def _store_one(conn: sqlite3.Connection, batch: _Batch, item: Processed, archive
         found = _existing(conn, "sha_text", item.sha_text)
         if found is not None:
             return ImportItem(item.path, Outcome.DUPLICATE, _duplicate_reason(found, by_text=True), found[0])
-        doc_id = store_in_savepoint(conn, item)
+        doc_id = store_in_savepoint(conn, item, batch.index)
         batch.count += 1
         item.data = b""
     except sqlite3.Error as exc:

@@ -10,7 +10,7 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -86,27 +86,95 @@ def analysis_columns(analysis: Analysis, overrides: dict[str, Any], source_name:
     }
 
 
-def insert_facts(conn: sqlite3.Connection, doc_id: int, facts: Iterable[Fact], status: str = "auto") -> int:
-    stamp = None if status == "auto" else _now()  # updated_at records user edits only
-    rows = [
-        (doc_id, f.key, f.name, float(f.value), f.unit or "", f.qualifier or "", f.direction, f.start, f.end,
-         f.sentence or "", status, stamp, f.confidence, f.pattern or None)
+def fact_rows(facts: Iterable[Fact]) -> list[tuple[Any, ...]]:
+    """The facts as rows of insert_fact_rows (plain tuples: cheap to pickle from a worker)."""
+    return [
+        (f.key, f.name, float(f.value), f.unit or "", f.qualifier or "", f.direction, f.start, f.end,
+         f.sentence or "", f.confidence, f.pattern or None)
         for f in facts
     ]
+
+
+def insert_fact_rows(conn: sqlite3.Connection, doc_id: int, rows: list[tuple[Any, ...]], status: str = "auto") -> int:
+    stamp = None if status == "auto" else _now()  # updated_at records user edits only
+    head = (doc_id, status, stamp)
     conn.executemany(
-        "INSERT INTO facts(doc_id, key, name, value, unit, qualifier, direction, start, end, sentence,"
-        " status, updated_at, confidence, pattern) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        rows,
+        "INSERT INTO facts(doc_id, status, updated_at, key, name, value, unit, qualifier, direction, start, end,"
+        " sentence, confidence, pattern) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        [head + row for row in rows],
     )
     return len(rows)
 
 
-def store_document(conn: sqlite3.Connection, item: Processed) -> int:
-    """Write one processed document (row, text, original, facts, index); caller holds the transaction."""
+def insert_facts(conn: sqlite3.Connection, doc_id: int, facts: Iterable[Fact], status: str = "auto") -> int:
+    return insert_fact_rows(conn, doc_id, fact_rows(facts), status)
+
+
+@dataclass(slots=True)
+class Prepared:
+    """What store_document writes that depends on the file alone, not on the archive: computed by `prepare`
+    where the CPU work happens (an import worker), so that the writing process only inserts it."""
+
+    title: str
+    indexed_title: str  # search.index_form(title)
+    columns: dict[str, Any]  # analysis_columns(analysis, {}, name) without analysed_at (set when stored)
+    fact_rows: list[tuple[Any, ...]]  # fact_rows(analysis.facts)
+    runs: str  # search.runs_form(indexed_title, index_body): the run index's row
+    warnings: str  # the warnings as JSON
+
+
+def prepare(item: Processed) -> Prepared:
+    """The Prepared rows of a processed file (fills item.index_body when empty)."""
     analysis = item.analysis or Analysis()
     cols = analysis_columns(analysis, {}, item.name)
+    del cols["analysed_at"]
     title = str(cols["title"])
     indexed_title = search.index_form(title)
+    if not item.index_body:
+        item.index_body = search.index_form(item.text)
+    return Prepared(title, indexed_title, cols, fact_rows(analysis.facts),
+                    search.runs_form(indexed_title, item.index_body), json.dumps(item.warnings, ensure_ascii=False))
+
+
+class PendingIndex:
+    """Full-text index rows of a batch's documents, inserted together just before it commits (`flush`).
+
+    FTS5 writes the terms it holds in memory to a new segment whenever a savepoint or a statement journal
+    opens while it is part of the transaction — with a savepoint per document, one small segment per
+    document, merged again and again. Inserted together, a batch's terms go out in a few large segments
+    (same rows, same search results; the index's internal layout differs).
+    """
+
+    FLUSH_CHARS = 16_000_000  # also flush when this much text waits (bounds the memory of huge documents)
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[int, str, str, str]] = []
+        self.chars = 0
+
+    def add(self, conn: sqlite3.Connection, doc_id: int, indexed_title: str, indexed_body: str, runs: str) -> None:
+        self.rows.append((doc_id, indexed_title, indexed_body, runs))
+        self.chars += len(indexed_body)
+        if self.chars >= self.FLUSH_CHARS:
+            self.flush(conn)
+
+    def flush(self, conn: sqlite3.Connection) -> None:
+        rows, self.rows, self.chars = self.rows, [], 0
+        for doc_id, indexed_title, indexed_body, runs in rows:
+            index.index_document(conn, doc_id, indexed_title, indexed_body, runs_row=runs)
+
+    def clear(self) -> None:
+        self.rows, self.chars = [], 0
+
+
+def store_document(conn: sqlite3.Connection, item: Processed, pending: PendingIndex | None = None) -> int:
+    """Write one processed document (row, text, original, facts, index); caller holds the transaction.
+
+    Its rows are item.prepared (from the worker) or prepare(item). With `pending`, the full-text index rows
+    wait there until the batch flushes them (before it commits)."""
+    prepared = item.prepared if item.prepared is not None else prepare(item)
+    cols = prepared.columns
+    title, indexed_title = prepared.title, prepared.indexed_title
+    now = _now()
     cur = conn.execute(
         "INSERT INTO documents(title, source_name, source_path, fmt, encoding, size, char_count,"
         " sha_original, sha_text, agency, region, report_year, period, publish_date, doc_type,"
@@ -116,8 +184,7 @@ def store_document(conn: sqlite3.Connection, item: Processed) -> int:
             title, item.name, os.path.abspath(item.path) if item.path else "", item.fmt, item.encoding, item.size, len(item.text),
             item.sha_original, item.sha_text, cols["agency"], cols["region"], cols["report_year"],
             cols["period"], cols["publish_date"], cols["doc_type"], cols["missing_parts"], cols["late"],
-            len(analysis.facts), json.dumps(item.warnings, ensure_ascii=False), indexed_title, _now(),
-            cols["analysed_at"], item.mtime_ns,
+            len(prepared.fact_rows), prepared.warnings, indexed_title, now, now, item.mtime_ns,
         ),
     )
     doc_id = int(cur.lastrowid or 0)
@@ -130,9 +197,12 @@ def store_document(conn: sqlite3.Connection, item: Processed) -> int:
         "INSERT INTO originals(doc_id, name, data) VALUES (?, ?, ?)",
         (doc_id, item.name, item.data),
     )
-    insert_facts(conn, doc_id, analysis.facts)
-    index.index_document(conn, doc_id, indexed_title, item.index_body or search.index_form(item.text))
+    insert_fact_rows(conn, doc_id, prepared.fact_rows)
     reuse.index_document(conn, doc_id, item.text, encoded=item.reuse_signature, keys=item.reuse_keys)
+    if pending is not None:
+        pending.add(conn, doc_id, indexed_title, item.index_body, prepared.runs)
+    else:
+        index.index_document(conn, doc_id, indexed_title, item.index_body, runs_row=prepared.runs)
     return doc_id
 
 
@@ -154,13 +224,15 @@ def _unchanged(conn: sqlite3.Connection, path: str, size: int, mtime_ns: int) ->
 
 
 class _Batch:
-    """One write transaction spanning several documents, each inside its own savepoint."""
+    """One write transaction spanning several documents, each inside its own savepoint; their full-text
+    index rows are inserted together when it commits (PendingIndex)."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self.open = False
         self.count = 0
         self.started = 0.0
+        self.index = PendingIndex()
 
     def begin(self) -> None:
         if not self.open:
@@ -175,10 +247,12 @@ class _Batch:
 
     def commit(self) -> None:
         if self.open:
+            self.index.flush(self.conn)
             self.conn.execute("COMMIT")
             self.open = False
 
     def rollback(self) -> None:
+        self.index.clear()
         if self.open:
             self.open = False
             if not self.conn.in_transaction:
@@ -204,11 +278,11 @@ def bulk_writes(conn: sqlite3.Connection) -> Iterator[None]:
             log.warning("could not restore the connection's settings after an import", exc_info=True)
 
 
-def store_in_savepoint(conn: sqlite3.Connection, item: Processed) -> int:
+def store_in_savepoint(conn: sqlite3.Connection, item: Processed, pending: PendingIndex | None = None) -> int:
     """store_document inside a savepoint of its own: a failure leaves the batch's other documents as they were."""
     conn.execute("SAVEPOINT doc")
     try:
-        doc_id = store_document(conn, item)
+        doc_id = store_document(conn, item, pending)
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK TO doc")

@@ -19,12 +19,13 @@ def mark_runs_current(conn: sqlite3.Connection) -> None:
 
 
 def index_document(conn: sqlite3.Connection, doc_id: int, indexed_title: str, indexed_body: str, *,
-                   runs: bool = True) -> None:
+                   runs: bool = True, runs_row: str | None = None) -> None:
     """Add a document to the contentless `fts` table (title and body already in index_form) and, unless
-    runs=False (the schema-3 migration, before the run index exists), to the run index."""
+    runs=False (the schema-3 migration, before the run index exists), to the run index (`runs_row`: its
+    search.runs_form when computed already, by an import worker)."""
     conn.execute("INSERT INTO fts(rowid, title, body) VALUES (?, ?, ?)", (doc_id, indexed_title, indexed_body))
     if runs:
-        form = search.runs_form(indexed_title, indexed_body)
+        form = search.runs_form(indexed_title, indexed_body) if runs_row is None else runs_row
         if form:
             conn.execute("INSERT INTO fts_runs(rowid, body) VALUES (?, ?)", (doc_id, form))
 

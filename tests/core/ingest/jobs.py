@@ -53,3 +53,15 @@ def ocr_pages(pages: int, seconds_each: float) -> int:
 
 def broken_init() -> None:
     raise RuntimeError("this worker cannot start")
+
+
+def mark_started(folder: str, i: int) -> int:
+    """Leave a file named i in folder when the job starts (the test sees which jobs a worker began)."""
+    with open(os.path.join(folder, str(i)), "w", encoding="utf-8"):
+        pass
+    return i
+
+
+def mark_then_sleep(folder: str) -> None:
+    mark_started(folder, os.getpid())
+    sleep_forever()

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -156,3 +157,74 @@ def test_workers_exit_when_the_parent_is_killed(tmp_path: Path) -> None:
     for pid in left:
         os.kill(pid, signal.SIGKILL)
     assert left == [], "pool workers outlived their killed parent"
+
+
+def _started(folder: Path) -> set[int]:
+    return {int(p.name) for p in folder.iterdir()}
+
+
+def _wait_until(condition: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + GUARD_S  # a hang guard, not a speed bound
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def _pool_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "worker-pool"]
+
+
+def test_workers_go_on_while_the_caller_holds_a_result_up_to_the_window(tmp_path: Path) -> None:
+    window = 6
+    with WorkerPool(2) as pool:
+        results = pool.run((Job(jobs.mark_started, (str(tmp_path), i)) for i in range(30)), window=window)
+        first = next(results)
+        # The caller is busy with the first result (it does not come back): the workers still start every
+        # job the window allows — 1 taken + 6 ahead — and none beyond it.
+        _wait_until(lambda: len(_started(tmp_path)) >= window + 1)
+        assert _started(tmp_path) == set(range(window + 1))
+        rest = list(results)
+    assert [r.value for r in [first, *rest]] == list(range(30))
+    assert _started(tmp_path) == set(range(30))
+
+
+def test_closing_the_results_early_stops_the_pools_thread_and_the_busy_worker(tmp_path: Path) -> None:
+    with WorkerPool(1) as pool:
+        results = pool.run([Job(jobs.square, (3,)), Job(jobs.mark_then_sleep, (str(tmp_path),)), Job(jobs.square, (4,))])
+        assert next(results).value == 9
+        _wait_until(lambda: bool(_started(tmp_path)))
+        (busy,) = _started(tmp_path)
+        assert _pool_threads()
+        results.close()
+        assert not _pool_threads()
+        assert not _alive(busy)
+        # the pool is usable again: a new worker replaces the killed one
+        assert [r.value for r in pool.run([Job(jobs.square, (5,))])] == [25]
+
+
+def test_a_caller_that_raises_leaves_no_thread_or_worker_behind(tmp_path: Path) -> None:
+    pids: list[int] = []
+    with pytest.raises(KeyError), WorkerPool(2) as pool:
+        for result in pool.run([Job(jobs.square, (2,))] + [Job(jobs.mark_then_sleep, (str(tmp_path),))] * 2):
+            assert result.value == 4
+            _wait_until(lambda: len(_started(tmp_path)) == 2)
+            pids = pool.pids()
+            raise KeyError("the caller fails")
+    assert len(pids) == 2 and _started(tmp_path) == set(pids)
+    assert not _pool_threads()
+    assert not any(_alive(pid) for pid in pids)
+
+
+def test_an_unavailable_pool_hands_back_every_job_without_a_result_in_order() -> None:
+    with WorkerPool(1, initializer=jobs.broken_init, start_timeout=GUARD_S) as pool:
+        with pytest.raises(PoolUnavailable) as caught:
+            list(pool.run((Job(jobs.square, (i,)) for i in range(30)), window=4))
+    assert [job.args for job in caught.value.remaining] == [(i,) for i in range(30)]
+
+
+def test_a_new_run_ends_one_left_unfinished() -> None:
+    with WorkerPool(1) as pool:
+        first = pool.run(Job(jobs.square, (i,)) for i in range(50))
+        assert next(first).value == 0
+        assert [r.value for r in pool.run([Job(jobs.square, (7,))])] == [49]
+        assert list(first) == []  # ended, not run on in the background
+        assert not _pool_threads()
