@@ -68,6 +68,7 @@ class Processed:
     error: str | None = None  # Chinese reason when the file cannot be imported
     data: bytes = b""  # the original bytes (stored as a BLOB)
     index_body: str = ""  # search.index_form(text), computed where the CPU work happens (a worker)
+    runs_body: str | None = None  # search.runs_form_of_text(text), from the same pass (search.index_forms)
     mtime_ns: int | None = None  # the file's modification time when it was checked (stored for re-import)
     reuse_signature: bytes = b""  # reuse.prepare(text), likewise: the encoded signature …
     reuse_keys: list[int] | None = None  # … and its index keys
@@ -108,7 +109,7 @@ def process_bytes(path: str, data: bytes, sha_original: str | None = None) -> Pr
         return item
     item.text = text
     item.sha_text = text_hash(text)
-    item.index_body = search.index_form(text)
+    item.index_body, item.runs_body = search.index_forms(text)
     item.reuse_signature, item.reuse_keys = reuse.prepare(text)
     item.fmt = result.fmt
     item.encoding = result.encoding

@@ -132,8 +132,13 @@ def prepare(item: Processed) -> Prepared:
     indexed_title = search.index_form(title)
     if not item.index_body:
         item.index_body = search.index_form(item.text)
-    return Prepared(title, indexed_title, cols, fact_rows(analysis.facts),
-                    search.runs_form(indexed_title, item.index_body), json.dumps(item.warnings, ensure_ascii=False))
+        item.runs_body = None
+    if item.runs_body is not None:  # the body's run tokens came with its index form: only the title's are new
+        runs = search.merge_runs_forms(search.runs_form_of_text(title), item.runs_body)
+    else:
+        runs = search.runs_form(indexed_title, item.index_body)
+    return Prepared(title, indexed_title, cols, fact_rows(analysis.facts), runs,
+                    json.dumps(item.warnings, ensure_ascii=False))
 
 
 class PendingIndex:
