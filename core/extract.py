@@ -13,7 +13,7 @@ from core.indicators import default_dictionary
 from core.metadata import extract_metadata
 from core.models import DOC_TYPES, Analysis, Fact
 from core.readers import read_file
-from core.review import clause_cuts, phrase_pattern
+from core.review import phrase_pattern
 from core.sections import check_structure, parse_sections
 from core.tables import table_facts
 
@@ -109,9 +109,8 @@ def _rate_facts(facts: list[Fact], text: str) -> None:
     """A confidence (0–1) and the review pattern for every fact. A plain Arabic figure with its indicator is
     the surest (0.9); no indicator placed 0.6; explicit zeros, Chinese numerals, ranks and hedged values
     (约/余) lower; a table cell keeps its reader's figure."""
-    cuts = clause_cuts(text) if facts else []
     for fact in facts:
-        fact.pattern = phrase_pattern(text, fact.start, fact.end, fact.unit, cuts)
+        fact.pattern = phrase_pattern(text, fact.start, fact.end, fact.unit)
         if fact.confidence < 1.0:
             continue  # set by the table reader
         score = 0.9 if fact.key else 0.6
