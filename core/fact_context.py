@@ -12,6 +12,8 @@ _CLAUSE_REACH = 60  # context read around a number, in characters, whatever the 
 _SENTENCE_REACH = 200
 _SENTENCE_DELIM_RE = re.compile(f"[{re.escape(_SENTENCE_DELIMS)}]")
 _CLAUSE_DELIM_RE = re.compile(f"[{re.escape(_CLAUSE_DELIMS)}]")
+_SENTENCE_DELIM_SET = frozenset(_SENTENCE_DELIMS)
+_LINE_BREAK_RE = re.compile("\n")
 _OPEN_QUOTES = {"“": "”", "《": "》", "「": "」", "『": "』", "〈": "〉"}
 
 # A long text is read in chunks of about this many characters (core/facts.py, extract_bounded).
@@ -56,12 +58,15 @@ class _Context:
     headings: list[int] = field(default_factory=list)  # starts of heading lines (（三）…, 二、…, 1.…)
     top_headings: list[int] = field(default_factory=list)  # starts of top-level heading lines (二、…)
     later_parts: list[bool] = field(default_factory=list)  # per top heading: names a later year than one before
+    spans: dict[int, tuple[int, int]] = field(default_factory=dict)  # sentence_span by position
+    topics: dict[tuple[int, int, bool], str] = field(default_factory=dict)  # topic by (heading, line, near)
 
     @classmethod
     def build(cls, text: str) -> _Context:
-        sentence = [m.start() for m in _SENTENCE_DELIM_RE.finditer(text)]
-        clause = [m.start() for m in _CLAUSE_DELIM_RE.finditer(text)]
-        lines = [0, *(m.end() for m in re.finditer("\n", text))]
+        clause = list(map(re.Match.start, _CLAUSE_DELIM_RE.finditer(text)))
+        delims = _SENTENCE_DELIM_SET
+        sentence = [at for at in clause if text[at] in delims]  # the sentence delimiters are clause delimiters
+        lines = [0, *map(re.Match.end, _LINE_BREAK_RE.finditer(text))]
         headings = [start for start in lines if _HEADING_RE.match(text, start)]
         tops = [start for start in headings if _TOP_HEADING_RE.match(text, start)]
         return cls(text, sentence, clause, line_starts=lines, headings=headings, top_headings=tops)
@@ -90,15 +95,19 @@ class _Context:
     def topic(self, pos: int) -> str:
         """What the text around pos is about beyond its sentence: the enclosing heading and the lead of the
         paragraph (its first sentence when short: 2.普法进社区。), for the area of a figure."""
-        parts = []
         index = bisect.bisect_right(self.headings, pos) - 1
-        if index >= 0 and pos - self.headings[index] < 5000:
-            start = self.headings[index]
-            parts.append(self._lead(start, _HEADING_REACH))
+        near = index >= 0 and pos - self.headings[index] < 5000
         line = self.line_starts[bisect.bisect_right(self.line_starts, pos) - 1]
-        if not parts or line != self.headings[index]:
-            parts.append(self._lead(line, _LEAD_REACH))
-        return "|".join(parts)
+        memo = (index, line, near)  # all the answer depends on
+        topic = self.topics.get(memo)
+        if topic is None:
+            parts = []
+            if near:
+                parts.append(self._lead(self.headings[index], _HEADING_REACH))
+            if not parts or line != self.headings[index]:
+                parts.append(self._lead(line, _LEAD_REACH))
+            topic = self.topics[memo] = "|".join(parts)
+        return topic
 
     def _lead(self, start: int, reach: int) -> str:
         index = bisect.bisect_left(self.sentence_bounds, start)
@@ -108,10 +117,13 @@ class _Context:
     def sentence_span(self, pos: int) -> tuple[int, int]:
         """The sentence around pos, at most _SENTENCE_REACH characters either side (scraped text may
         run for pages without a full stop)."""
-        index = bisect.bisect_left(self.sentence_bounds, pos)
-        start = self.sentence_bounds[index - 1] + 1 if index > 0 else 0
-        end = self.sentence_bounds[index] + 1 if index < len(self.sentence_bounds) else len(self.text)
-        return max(start, pos - _SENTENCE_REACH), min(end, pos + _SENTENCE_REACH)
+        span = self.spans.get(pos)
+        if span is None:
+            index = bisect.bisect_left(self.sentence_bounds, pos)
+            start = self.sentence_bounds[index - 1] + 1 if index > 0 else 0
+            end = self.sentence_bounds[index] + 1 if index < len(self.sentence_bounds) else len(self.text)
+            span = self.spans[pos] = (max(start, pos - _SENTENCE_REACH), min(end, pos + _SENTENCE_REACH))
+        return span
 
     def clause_start(self, pos: int) -> int:
         index = bisect.bisect_left(self.clause_bounds, pos)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from core.fact_context import (
     _CLAUSE_DELIMS,
@@ -324,6 +325,11 @@ class _Token:
     chinese: bool
 
 
+# The numerals of a corpus repeat (1, 2, 100, 两, 十): their values are read once (pure functions of the numeral).
+_arabic_value = lru_cache(maxsize=8192)(parse_arabic)
+_chinese_value = lru_cache(maxsize=2048)(cn_to_number)
+
+
 def _token(match: re.Match[str], text: str) -> _Token | None:
     """Number + unit of a regex match, or None when the numeral is malformed."""
     num = match.group("num")
@@ -340,9 +346,9 @@ def _token(match: re.Match[str], text: str) -> _Token | None:
             mantissa, magnitude = split_magnitude(num)
         if unit in ("万", "亿"):
             return None  # 千万 / 百亿 as words, not quantities
-        value = cn_to_number(mantissa)
+        value = _chinese_value(mantissa)
     else:
-        value = parse_arabic(num)
+        value = _arabic_value(num)
     if value is None:
         return None
     if unit in ("万", "亿") and magnitude:
@@ -495,7 +501,7 @@ class FactExtractor:
         if _PAGE_COUNTER_RE.search(text[max(0, start - 8) : start]) or _PAGE_COUNTER_RE.search(prefix):
             return
         stripped_prefix, pre_qualifier = _strip_pre_qualifier(prefix)
-        if _after_threshold(stripped_prefix) or _after_threshold(prefix):
+        if _after_threshold(stripped_prefix) or (pre_qualifier and _after_threshold(prefix)):
             return
         if (target := _TARGET_RE.search(prefix)) and not _ensured_result(ctx, clause_start + target.start()):
             return  # 力争纠错率控制在10%以内, 2024年确保审查率达到100%: a target, not a result
@@ -527,7 +533,8 @@ class FactExtractor:
         direction = _direction(stripped_prefix)
         # Several indicators sharing one number: 备案率、及时率和合格率均为100%.
         # …率、…率达75%、95%: one number per name (read below), not one number shared by the names
-        items = [] if _NUMBER_LIST_AFTER.match(text, end) else _list_items(stripped_prefix)
+        listed_after = bool(_NUMBER_LIST_AFTER.match(text, end))
+        items = [] if listed_after else _list_items(stripped_prefix)
         if items:
             for item in items:
                 yield self._make_fact(
@@ -552,7 +559,7 @@ class FactExtractor:
             key_context=_key_context(prefix),
         )
         # 参考率、合格率分别为100%、98%: the i-th number belongs to the i-th name.
-        named = _respective_item(prefix, listed_after=bool(_NUMBER_LIST_AFTER.match(text, end)))
+        named = _respective_item(prefix, listed_after=listed_after)
         if named:
             scope = ctx.topic(start) + "|" + ctx.sentence(start)
             key = self.dictionary.find_key(_key_context(named), unit, scope=scope)
