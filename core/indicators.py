@@ -165,7 +165,10 @@ class IndicatorDictionary:
         # hundreds of words one by one at every position); the lookahead finds the longest synonym at
         # every start, overlapping ones included.
         pattern = _trie_pattern(self._by_synonym)
-        self._matcher = re.compile(f"(?=({pattern}))") if pattern else None
+        # The first lookahead, a class of the synonyms' first characters, lets re skip the other positions
+        # before it tries the trie's first branches one by one (three times as fast on a number's clause).
+        firsts = "".join(re.escape(char) for char in sorted({synonym[0] for synonym in self._by_synonym}))
+        self._matcher = re.compile(f"(?=[{firsts}])(?=({pattern}))") if pattern else None
         # Area names (行政复议, 规范性文件 …) mark what a sentence is about without naming an indicator.
         by_area: dict[str, list[str]] = {}
         for indicator in self.indicators.values():
