@@ -56,7 +56,8 @@ def analyse(text: str, source_name: str = "") -> Analysis:
 
 # A court or procuratorate acting in the sentence (某法院审结刑事案件N件), or criminal justice figures
 # (犯罪案件达10件12人，判处…): theirs, not the agency's. Not when the court is the object (答复检察院建议书).
-_OTHER_ACTOR = re.compile(r"(?<!答复)(?<!回复)(?<!配合)(?<!协助)(?<!会同)(?<!联合)(?<![向与和及对])(?:法院|法庭|检察院|检察机关|审判机关)")
+# (The lookahead of the first characters lets re skip to them before it tries the lookbehinds.)
+_OTHER_ACTOR = re.compile(r"(?=[法检审])(?<!答复)(?<!回复)(?<!配合)(?<!协助)(?<!会同)(?<!联合)(?<![向与和及对])(?:法院|法庭|检察院|检察机关|审判机关)")
 _JUSTICE_WORDS = re.compile(r"刑事案件|犯罪案件|判处|刑期|重刑率|审结[^，。；]{0,6}刑事")
 _JUSTICE_AGENCY = re.compile(r"法院|检察|公安|司法")
 _OWN_WORDS = re.compile(
