@@ -6,6 +6,8 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
+from core.fact_rules import _COUNSEL_ACTOR_RE
+
 _SENTENCE_DELIMS = "。！？!?；;\n"
 _CLAUSE_DELIMS = _SENTENCE_DELIMS + "，,：:"
 _CLAUSE_REACH = 60  # context read around a number, in characters, whatever the punctuation
@@ -41,6 +43,8 @@ def _heading_year(heading: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+_COUNSEL_ACTOR_LENGTH = 4  # 法律顾问 / 公职律师
+
 _TOP_HEADING_RE = re.compile(r"[ \t]*[一二三四五六七八九十]{1,3}[、.．]")
 _HEADING_REACH = 60
 _LEAD_REACH = 40
@@ -54,6 +58,8 @@ class _Context:
     sentence_bounds: list[int]  # positions of sentence delimiters
     clause_bounds: list[int]  # positions of clause delimiters
     hits_cache: dict[int, list[tuple[int, int, tuple[str, ...]]]] = field(default_factory=dict)
+    hits_ends: dict[int, int] = field(default_factory=dict)  # per sentence start: the end hits_cache reads to
+    counsel_starts: list[int] | None = None  # where the legal adviser is named (法律顾问 / 公职律师), read once
     line_starts: list[int] = field(default_factory=list)
     headings: list[int] = field(default_factory=list)  # starts of heading lines (（三）…, 二、…, 1.…)
     top_headings: list[int] = field(default_factory=list)  # starts of top-level heading lines (二、…)
@@ -134,6 +140,14 @@ class _Context:
         index = bisect.bisect_left(self.clause_bounds, pos)
         end = self.clause_bounds[index] if index < len(self.clause_bounds) else len(self.text)
         return min(end, pos + _CLAUSE_REACH)
+
+    def counsel_named(self, start: int, end: int) -> bool:
+        """Whether text[start:end] names the legal adviser (`_COUNSEL_ACTOR_RE.search` on it: the words, four
+        characters each, cannot overlap, so one scan of the text finds all their places)."""
+        if self.counsel_starts is None:
+            self.counsel_starts = list(map(re.Match.start, _COUNSEL_ACTOR_RE.finditer(self.text)))
+        index = bisect.bisect_left(self.counsel_starts, start)
+        return index < len(self.counsel_starts) and self.counsel_starts[index] + _COUNSEL_ACTOR_LENGTH <= end
 
     def sentence(self, pos: int) -> str:
         start, end = self.sentence_span(pos)

@@ -749,14 +749,20 @@ class FactExtractor:
         after_end = min(ctx.clause_end(end), end + 24)
         after = _key_context(ctx.text[end:after_end])
         sentence_start, sentence_end = ctx.sentence_span(start)
-        hits = ctx.hits_cache.get(sentence_start)
-        if hits is None:
-            hits = self.dictionary.area_hits(ctx.text[sentence_start:sentence_end])
-            ctx.hits_cache[sentence_start] = hits
-        limit = after_end - sentence_start
-        area = self.dictionary.area_from_hits(hits, ctx.text[sentence_start:sentence_end], limit)
-        scope = ctx.topic(start) + "|" + ctx.text[sentence_start:start] + "|" + after
-        key = self.dictionary.find_key(key_context, unit, after, area, scope)
+        # The sentence's area hits are read on the sentence as the first fact starting in it saw it (a long
+        # sentence is cut 200 characters around each number), and only once a synonym needs them.
+        hits_end = ctx.hits_ends.setdefault(sentence_start, sentence_end)
+        found = self.dictionary.hits(key_context + after)
+        key = None
+        if found:
+            hits = ctx.hits_cache.get(sentence_start)
+            if hits is None:
+                hits = self.dictionary.area_hits(ctx.text[sentence_start:hits_end])
+                ctx.hits_cache[sentence_start] = hits
+            limit = after_end - sentence_start
+            area = self.dictionary.area_from_hits(hits, ctx.text[sentence_start:sentence_end], limit)
+            scope = ctx.topic(start) + "|" + ctx.text[sentence_start:start] + "|" + after
+            key = self.dictionary.key_from_hits(found, key_context, unit, after=after, area=area, scope=scope)
         if (
             key is not None
             and self.dictionary.indicators[key].area in ("行政复议", "行政诉讼")
@@ -769,10 +775,11 @@ class FactExtractor:
             # 排查生产经营单位及重点场所378家次: a visit count (家次/户次) of a check is an inspection figure
             key = "enforcement.inspections" if "enforcement.inspections" in self.dictionary else None
         if key is None or self.dictionary.indicators[key].area != "法律顾问":
-            words = key_context + "|" + after  # the clause around the number, the number left out
-            counsel = _counsel_key(ctx.text[sentence_start:start], words, unit, self.dictionary)
-            if counsel is not None:
-                key = counsel
+            if ctx.counsel_named(sentence_start, start):  # else _counsel_key has no actor: None
+                words = key_context + "|" + after  # the clause around the number, the number left out
+                counsel = _counsel_key(ctx.text[sentence_start:start], words, unit, self.dictionary)
+                if counsel is not None:
+                    key = counsel
         return Fact(
             value=value,
             unit=unit,

@@ -306,13 +306,28 @@ class IndicatorDictionary:
         is the other number's; two synonyms of one area joined by 和/、 (建议和提案N件) share the number, which
         then names neither (left unkeyed).
         """
+        return self.key_from_hits(self.hits(context + after), context, unit, after=after, area=area, scope=scope)
+
+    def key_from_hits(
+        self,
+        found: list[tuple[int, int, tuple[str, ...]]],
+        context: str,
+        unit: str,
+        *,
+        after: str = "",
+        area: str | None = None,
+        scope: str | None = None,
+    ) -> str | None:
+        """`find_key` over `found`, the hits of `context + after` (None when there are none: a caller that
+        has the hits first can leave the area and the scope unread)."""
+        if not found:
+            return None
         joint = len(context)
         best: tuple[int, int, int] | None = None
         best_key: str | None = None
         best_span = (0, 0)
         whole = context + after
         scope = whole if scope is None else scope
-        found = self.hits(whole)
         for start, end, keys in found:
             if end <= joint:
                 rank = (2, end, end - start)
