@@ -133,7 +133,8 @@ _NEGATED_ZERO_RE = re.compile(
 
 # 无火灾事故、伤亡事件: one explicit zero per incident named after 无.
 _INCIDENT = r"[\u4e00-\u9fff]{0,6}?(?:火情|火警|事故|事件)"
-_NONE_LIST_RE = re.compile(rf"(?=无)(?<![毫有若从虚别])无(?P<items>{_INCIDENT}(?:、{_INCIDENT})*)(?=[，,。；;、\s）)]|$)")
+# (无 first, the character before it checked after: re then finds each 无 by a fast literal scan.)
+_NONE_LIST_RE = re.compile(rf"无(?<![毫有若从虚别]无)(?P<items>{_INCIDENT}(?:、{_INCIDENT})*)(?=[，,。；;、\s）)]|$)")
 # 未认领事项数量为0: a count stated as zero; the unit follows the counted noun.
 _COUNT_ZERO_RE = re.compile(r"(?P<obj>[\u4e00-\u9fff]{2,12}?)(?:数量|数)(?:均)?为(?P<zero>0|零)(?![\d.%])")
 _COUNT_ZERO_ANCHOR = re.compile("为[0零]")
@@ -202,6 +203,7 @@ _DIRECTION_RE = re.compile(
     "(?P<word>" + "|".join(sorted(_DOWN_WORDS + _UP_WORDS, key=len, reverse=True)) + ")"
     r"(?:了|为|到|至|达到?|幅度为?|幅达)?$"
 )
+_DIRECTION_FIRST_RE = re.compile("[" + "".join(sorted({word[0] for word in _DOWN_WORDS + _UP_WORDS})) + "]")
 # Counts about others: 在全市15个开发区中首家…, 成为全省3个试点之一.
 _OTHERS_RE = re.compile(
     r"^[^，,。；;]{0,20}?(?:中(?:的)?(?:首|率先|第一|唯一|排名|排|位列|居|最|仅有|只有)|之一)"
@@ -272,8 +274,11 @@ _FREQUENCY_RE = re.compile(r"(?<![\d.])\d年$|每$")
 
 
 def _direction(prefix: str) -> str | None:
+    window = prefix[-24:]
+    if not _DIRECTION_FIRST_RE.search(window):
+        return None  # no direction word can start here (the next step only takes characters out)
     # Skip over earlier numbers of the same run: 分别下降23.8%、67.4% → both "down".
-    window = _EARLIER_RUN_RE.sub("", prefix[-24:])
+    window = _EARLIER_RUN_RE.sub("", window)
     match = _DIRECTION_RE.search(window)
     if not match:
         return None
@@ -332,13 +337,12 @@ _chinese_value = lru_cache(maxsize=2048)(cn_to_number)
 
 def _token(match: re.Match[str], text: str) -> _Token | None:
     """Number + unit of a regex match, or None when the numeral is malformed."""
-    num = match.group("num")
+    num, q1, sp, magnitude, q2, unit, par = match.groups()  # the groups of _NUMBER_RE, in order
+    magnitude = magnitude or ""
+    end = match.end()  # the unit's end, or the bracket's (par is the last group)
     chinese = not num[0].isdigit()
-    unit = match.group("unit")
-    magnitude = match.group("mag") or ""
-    end = match.end("unit")
     if chinese:
-        if match.group("sp") or magnitude in ("千", "百万", "千万", "万亿"):
+        if sp or magnitude in ("千", "百万", "千万", "万亿"):
             return None
         if magnitude:
             mantissa = num  # 三点五 + 亿元
@@ -353,14 +357,12 @@ def _token(match: re.Match[str], text: str) -> _Token | None:
         return None
     if unit in ("万", "亿") and magnitude:
         return None
-    if unit == "个" and text[end : end + 1] in ("家", "户"):
+    if par:
+        unit += par.replace("（", "(").replace("）", ")")
+    elif unit == "个" and text[end : end + 1] in ("家", "户"):
         unit = text[end]  # scraping damage: 约谈12个家欠薪单位
         end += 1
-    if match.group("par"):
-        unit += match.group("par").replace("（", "(").replace("）", ")")
-        end = match.end("par")
-    inner = match.group("q1") or match.group("q2") or ""
-    return _Token(value, magnitude + unit, match.start("num"), end, inner, chinese)
+    return _Token(value, magnitude + unit, match.start(), end, q1 or q2 or "", chinese)
 
 
 class FactExtractor:
@@ -498,8 +500,8 @@ class FactExtractor:
             before.endswith("按") and text.startswith(("比例", "的比例"), end)
         ):
             return  # 抽查频率1年1次, 按3%比例抽查: a frequency or a parameter, not a result
-        if _PAGE_COUNTER_RE.search(text[max(0, start - 8) : start]) or _PAGE_COUNTER_RE.search(prefix):
-            return
+        if _PAGE_COUNTER_RE.search(text, min(clause_start, max(0, start - 8)), start):
+            return  # in the last 8 characters or the clause, whichever is longer (the other is its tail)
         stripped_prefix, pre_qualifier = _strip_pre_qualifier(prefix)
         if _after_threshold(stripped_prefix) or (pre_qualifier and _after_threshold(prefix)):
             return

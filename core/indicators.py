@@ -169,6 +169,9 @@ class IndicatorDictionary:
         # before it tries the trie's first branches one by one (three times as fast on a number's clause).
         firsts = "".join(re.escape(char) for char in sorted({synonym[0] for synonym in self._by_synonym}))
         self._matcher = re.compile(f"(?=[{firsts}])(?=({pattern}))") if pattern else None
+        # Whether any synonym occurs at all: one plain search, twice as fast as listing them (most of the
+        # clauses around numbers hold none).
+        self._probe = re.compile(pattern) if pattern else None
         # Area names (行政复议, 规范性文件 …) mark what a sentence is about without naming an indicator.
         by_area: dict[str, list[str]] = {}
         for indicator in self.indicators.values():
@@ -232,7 +235,7 @@ class IndicatorDictionary:
 
     def hits(self, context: str) -> list[tuple[int, int, tuple[str, ...]]]:
         """Every synonym occurrence in `context`: (start, end, keys), overlapping ones included."""
-        if self._matcher is None:
+        if self._matcher is None or self._probe is None or self._probe.search(context) is None:
             return []
         by_synonym = self._by_synonym
         found: list[tuple[int, int, tuple[str, ...]]] = []
