@@ -65,6 +65,7 @@ class _Context:
     top_headings: list[int] = field(default_factory=list)  # starts of top-level heading lines (二、…)
     later_parts: list[bool] = field(default_factory=list)  # per top heading: names a later year than one before
     spans: dict[int, tuple[int, int]] = field(default_factory=dict)  # sentence_span by position
+    clause_ends: dict[int, int] = field(default_factory=dict)  # clause_end by position
     topics: dict[tuple[int, int, bool], str] = field(default_factory=dict)  # topic by (heading, line, near)
 
     @classmethod
@@ -137,9 +138,12 @@ class _Context:
         return max(start, pos - _CLAUSE_REACH)
 
     def clause_end(self, pos: int) -> int:
-        index = bisect.bisect_left(self.clause_bounds, pos)
-        end = self.clause_bounds[index] if index < len(self.clause_bounds) else len(self.text)
-        return min(end, pos + _CLAUSE_REACH)
+        end = self.clause_ends.get(pos)
+        if end is None:
+            index = bisect.bisect_left(self.clause_bounds, pos)
+            end = self.clause_bounds[index] if index < len(self.clause_bounds) else len(self.text)
+            end = self.clause_ends[pos] = min(end, pos + _CLAUSE_REACH)
+        return end
 
     def counsel_named(self, start: int, end: int) -> bool:
         """Whether text[start:end] names the legal adviser (`_COUNSEL_ACTOR_RE.search` on it: the words, four

@@ -205,9 +205,8 @@ _DIRECTION_RE = re.compile(
 )
 _DIRECTION_FIRST_RE = re.compile("[" + "".join(sorted({word[0] for word in _DOWN_WORDS + _UP_WORDS})) + "]")
 # Counts about others: 在全市15个开发区中首家…, 成为全省3个试点之一.
-_OTHERS_RE = re.compile(
-    r"^[^，,。；;]{0,20}?(?:中(?:的)?(?:首|率先|第一|唯一|排名|排|位列|居|最|仅有|只有)|之一)"
-)
+# (Matched at the position after the number: .match(text, end, clause end + 1).)
+_OTHERS_RE = re.compile(r"[^，,。；;]{0,20}?(?:中(?:的)?(?:首|率先|第一|唯一|排名|排|位列|居|最|仅有|只有)|之一)")
 # Fixed political and administrative terms whose numerals are names, not counts.
 _FIXED_TERMS: tuple[str, ...] = (
     "三项制度", "两个维护", "两个确立", "四个意识", "四个自信", "四个全面", "四个一", "三个一批", "三个代表", "两个责任", "两个务必", "两个结合", "一岗双责",
@@ -218,6 +217,7 @@ _FIXED_TERMS: tuple[str, ...] = (
 )  # fmt: skip
 _FIXED_TERMS_RE = re.compile("|".join(re.escape(term) for term in _FIXED_TERMS))
 _CLASS_NOUN_RE = re.compile(r"的?[\u4e00-\u9fff]{0,4}?(?:企业|项目|公司|楼宇|大户|镇|园区|产业|集群)")
+_SESSION_RE = re.compile(r"[^，,。；;]{0,8}?(?:全会|会议|党代会|代表大会|常委会)")
 _TRAINING_RE = re.compile(r"培训|轮训|讲座|学习|课|班|研讨|宣讲|辅导|考试|活动")
 _PAGE_COUNTER_RE = re.compile(r"浏览|访问量|访问次数|访问人次|阅读数|点击数")
 _TARGET_RE = re.compile(r"力争|确保|争取|力求")
@@ -523,7 +523,7 @@ class FactExtractor:
                 return  # (80%以上的事项 is a share of the items: kept)
             if after.startswith(("以下", "以内")):
                 return
-        if _OTHERS_RE.match(text[end : ctx.clause_end(end) + 1]):
+        if _OTHERS_RE.match(text, end, ctx.clause_end(end) + 1):
             return
         if pre_qualifier in ("超", "超过", "逾") and _CLASS_NOUN_RE.match(text, end):
             return  # 超百亿元企业达19家: a size class, not an amount
@@ -592,7 +592,7 @@ class FactExtractor:
         unit = match.group("unit")
         following = text[token.end : token.end + 2]
         rest = text[token.end : ctx.clause_end(token.end)]
-        if unit == "次" and re.match(r"[^，,。；;]{0,8}?(?:全会|会议|党代会|代表大会|常委会)", rest):
+        if unit == "次" and _SESSION_RE.match(rest):
             return False  # 七届六次、七次全会
         if unit == "期" and not (_TRAINING_RE.search(prefix[-8:]) or _TRAINING_RE.match(following)):
             return False  # 二期工程, 项目一期: phases
