@@ -13,8 +13,6 @@ _LIST_TAIL_RE = re.compile(
     r"^(?P<items>[^，,。；;：:]+?)(?:均|全部|都|皆|全)(?:已经?)?(?:达到了|达到|达|为|保持在?|实现|是)?了?$"
 )
 
-_LIST_TAIL_WORDS = ("均", "全", "都", "皆")  # what _LIST_TAIL_RE needs (全 also opens 全部)
-
 
 # 甲办理率以及乙办结率达100%: rates joined by 以及/及/和/与/、 sharing one number, no 均.
 _RATE_LIST_RE = re.compile(r"^(?P<items>[^，,。；;：:]+?率)(?:达到了|达到|达|为|是)?$")
@@ -190,8 +188,8 @@ _QUOTED_LIST_RE = re.compile(r"(?P<names>“[^”]{1,12}”(?:(?:、|和|与|及
 
 def _list_items(prefix: str) -> list[str]:
     """`A率、B率及C率均达` → [A率, B率, C率]; [] when the number belongs to one indicator."""
-    if "率" not in prefix and not any(word in prefix for word in _LIST_TAIL_WORDS):
-        return []  # neither pattern can match: no 均 / 全部 / 都 / 皆 / 全, no 率
+    if not ("率" in prefix or "均" in prefix or "全" in prefix or "都" in prefix or "皆" in prefix):
+        return []  # neither pattern can match: no 率, none of the words of _LIST_TAIL_RE (均/全部/都/皆/全)
     match = _LIST_TAIL_RE.match(prefix) or _RATE_LIST_RE.match(prefix)
     if not match:
         return []

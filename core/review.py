@@ -15,6 +15,7 @@ import re
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,7 @@ def phrase_pattern(text: str, start: int, end: int, unit: str, cuts: list[int] |
     return _pattern_of(text[(cut + 1 if cut >= 0 else lo) : start], unit) or _after_pattern(text, end, unit)
 
 
+@lru_cache(maxsize=4096)  # a third of the clauses recur (the same phrase in many reports)
 def _pattern_of(prefix: str, unit: str) -> str:
     """The pattern from the clause text before the number ("" when no words are left). The prefix holds no
     clause delimiter (so no line break: `$` is the end of the string)."""
