@@ -6,7 +6,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from core.fact_rules import _COUNSEL_ACTOR_RE
+from core.fact_rules import COUNSEL_ACTORS
 
 _SENTENCE_DELIMS = "。！？!?；;\n"
 _CLAUSE_DELIMS = _SENTENCE_DELIMS + "，,：:"
@@ -43,7 +43,7 @@ def _heading_year(heading: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-_COUNSEL_ACTOR_LENGTH = 4  # 法律顾问 / 公职律师
+_COUNSEL_ACTOR_LENGTH = 4  # 法律顾问 / 公职律师 (core/fact_rules.py COUNSEL_ACTORS)
 
 _TOP_HEADING_RE = re.compile(r"[ \t]*[一二三四五六七八九十]{1,3}[、.．]")
 _HEADING_REACH = 60
@@ -147,9 +147,15 @@ class _Context:
 
     def counsel_named(self, start: int, end: int) -> bool:
         """Whether text[start:end] names the legal adviser (`_COUNSEL_ACTOR_RE.search` on it: the words, four
-        characters each, cannot overlap, so one scan of the text finds all their places)."""
+        characters each, cannot overlap, so one pass of str.find per word finds all their places)."""
         if self.counsel_starts is None:
-            self.counsel_starts = list(map(re.Match.start, _COUNSEL_ACTOR_RE.finditer(self.text)))
+            found = []
+            for word in COUNSEL_ACTORS:
+                at = self.text.find(word)
+                while at >= 0:
+                    found.append(at)
+                    at = self.text.find(word, at + _COUNSEL_ACTOR_LENGTH)
+            self.counsel_starts = sorted(found)
         index = bisect.bisect_left(self.counsel_starts, start)
         return index < len(self.counsel_starts) and self.counsel_starts[index] + _COUNSEL_ACTOR_LENGTH <= end
 

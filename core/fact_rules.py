@@ -20,7 +20,8 @@ _RATE_LIST_RE = re.compile(r"^(?P<items>[^，,。；;：:]+?率)(?:达到了|达
 
 # Who acts decides what a figure counts: a sentence whose actor is the legal adviser (外聘法律顾问…) counts
 # the adviser's work — the verb and object next to the number say which (办理…案件, 参加…会议, 审核…合同).
-_COUNSEL_ACTOR_RE = re.compile(r"法律顾问|公职律师")
+COUNSEL_ACTORS = ("法律顾问", "公职律师")  # four characters each, neither overlapping itself or the other
+_COUNSEL_ACTOR_RE = re.compile("|".join(COUNSEL_ACTORS))
 
 
 _COUNSEL_WORK: tuple[tuple[re.Pattern[str], str], ...] = (

@@ -99,6 +99,7 @@ _UNIT_BLOCKERS: dict[str, tuple[str, ...]] = {
 
 _CN_NUM = "零〇○一二两三四五六七八九十百千万亿"
 _UNIT_ALT = "|".join(re.escape(unit) for unit in _UNITS)
+_UNIT_FIRSTS = re.escape("".join(sorted({unit[0] for unit in _UNITS} | {"万", "亿"})))
 # Each pattern scanned over the whole text opens with a lookahead of its possible first characters: it
 # changes no match, and lets re skip to those characters instead of trying every position.
 _NUMBER_RE = re.compile(
@@ -111,7 +112,7 @@ _NUMBER_RE = re.compile(
     r"(?P<sp>[ \u3000\u00a0]?)"
     r"(?P<mag>千万|百万|万亿|[万亿千])?"
     r"(?P<q2>余|多)?"
-    rf"(?P<unit>{_UNIT_ALT}|[万亿](?![{_CN_NUM}]))"
+    rf"(?=[{_UNIT_FIRSTS}])(?P<unit>{_UNIT_ALT}|[万亿](?![{_CN_NUM}]))"  # (a unit's first character, then the unit)
     r"(?P<par>[(（][次人户件个][)）])?"
 )
 _RANK_RE = re.compile(r"第(?P<n>\d{1,3}|[一二三四五六七八九十]{1,3})(?P<unit>名|位)?(?!\d)")
@@ -274,7 +275,6 @@ def _strip_pre_qualifier(prefix: str) -> tuple[str, str]:
 
 
 _EARLIER_RUN_RE = re.compile(r"[\d.,%％、和及]+|分别|同比|较上年|较去年|比上年|比去年")
-_FREQUENCY_RE = re.compile(r"(?<![\d.])\d年$|每$")
 
 
 def _direction(prefix: str) -> str | None:
@@ -503,8 +503,11 @@ class FactExtractor:
             return
         if _inside_quotes(text, sentence_start, start):
             return
-        if _FREQUENCY_RE.search(before) or (
-            before.endswith("按") and text.startswith(("比例", "的比例"), end)
+        if (
+            # a frequency, the regex (?<![\d.])\d年$|每$ on the two characters before, spelt out
+            before.endswith(("每", "每\n"))
+            or (len(before) == 2 and before[1] == "年" and before[0].isdecimal())  # (isdecimal is re's \d)
+            or (before.endswith("按") and text.startswith(("比例", "的比例"), end))
         ):
             return  # 抽查频率1年1次, 按3%比例抽查: a frequency or a parameter, not a result
         if _PAGE_COUNTER_RE.search(text, min(clause_start, max(0, start - 8)), start):
