@@ -103,7 +103,7 @@ def _before_in_sentence(text: str, fact: Fact, actor_at: int) -> bool:
     return at < 0 or at + actor_at < fact.start
 
 
-_CN_DIGIT = re.compile(r"[零〇一二两三四五六七八九十百千]")
+_CN_DIGITS = "零〇一二两三四五六七八九十百千"
 
 
 def _rate_facts(facts: list[Fact], text: str) -> None:
@@ -115,13 +115,11 @@ def _rate_facts(facts: list[Fact], text: str) -> None:
         if fact.confidence < 1.0:
             continue  # set by the table reader
         score = 0.9 if fact.key else 0.6
-        raw = text[fact.start : fact.end]
-        if fact.value == 0 and not raw[:1].isdigit():
-            score = min(score, 0.7)  # 零败诉, 未发生…案件: read from words
-        elif _CN_DIGIT.match(raw):
-            score = min(score, 0.7)
-        if fact.unit == "名":
-            score = min(score, 0.75)
+        first = text[fact.start : fact.start + 1] if fact.start < fact.end else ""  # the figure's first character
+        if (fact.value == 0 and not first.isdigit()) or (first and first in _CN_DIGITS):
+            score = 0.7 if score > 0.7 else score  # 零败诉, 未发生…案件: read from words; a Chinese numeral
+        if fact.unit == "名" and score > 0.75:
+            score = 0.75
         if fact.qualifier:
             score -= 0.05
         fact.confidence = round(score, 2)

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 
 from core.fact_context import (
     _CLAUSE_DELIMS,
@@ -429,7 +430,7 @@ class FactExtractor:
             if match.start("num") in taken:
                 continue
             facts.extend(self._number_facts(ctx, match))
-        facts.sort(key=lambda fact: (fact.start, fact.end))
+        facts.sort(key=_SPAN)
         return facts
 
     def parse_at(self, text: str, start: int, end: int) -> Fact | None:
@@ -836,6 +837,7 @@ _VISIT_UNITS = ("家次", "户次")
 _CHECK_VERB = re.compile(r"检查|排查|巡查|抽查|督查|检测|核查")
 
 
+_SPAN = attrgetter("start", "end")  # a fact's (start, end), for sorting
 _DEFAULT_EXTRACTOR: FactExtractor | None = None
 
 
