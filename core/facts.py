@@ -20,6 +20,7 @@ from core.fact_context import (
     _Context,
     _cut_point,
     _ensured_result,
+    _finditer_from,
     _inside_parentheses,
     _inside_quotes,
 )
@@ -132,6 +133,8 @@ _NEGATED_ZERO_RE = re.compile(
     r"|(?P<rate>率)(?:为|是|均为|保持为?|均保持为?)?(?P<zero>0(?:\.0+)?%?|零)(?![\d.])"
     r")"
 )
+_NEGATED_ZERO_FIRSTS = "未没零无率"  # every match of _NEGATED_ZERO_RE starts with one of these (its lookahead)
+
 
 # 无火灾事故、伤亡事件: one explicit zero per incident named after 无.
 _INCIDENT = r"[\u4e00-\u9fff]{0,6}?(?:火情|火警|事故|事件)"
@@ -697,7 +700,7 @@ class FactExtractor:
 
     def _zero_facts(self, ctx: _Context, pos: int = 0, endpos: int | None = None) -> Iterator[Fact]:
         text = ctx.text
-        for match in _NEGATED_ZERO_RE.finditer(text, pos, len(text) if endpos is None else endpos):
+        for match in _finditer_from(_NEGATED_ZERO_RE, _NEGATED_ZERO_FIRSTS, text, pos, endpos):
             start, end = match.start(), match.end()
             clause_start = ctx.clause_start(start)
             prefix = text[clause_start:start]
