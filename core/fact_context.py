@@ -67,6 +67,8 @@ class _Context:
     later_parts: list[bool] = field(default_factory=list)  # per top heading: names a later year than one before
     spans: dict[int, tuple[int, int]] = field(default_factory=dict)  # sentence_span by position
     clause_ends: dict[int, int] = field(default_factory=dict)  # clause_end by position
+    sentence_texts: dict[tuple[int, int], str] = field(default_factory=dict)  # sentence_text by span
+    openings: list[int] | None = None  # where opening quotes (“《「『〈) stand, read once
     topics: dict[tuple[int, int, bool], str] = field(default_factory=dict)  # topic by (heading, line, near)
 
     @classmethod
@@ -159,6 +161,29 @@ class _Context:
             self.counsel_starts = sorted(found)
         index = bisect.bisect_left(self.counsel_starts, start)
         return index < len(self.counsel_starts) and self.counsel_starts[index] + _COUNSEL_ACTOR_LENGTH <= end
+
+    def inside_quotes(self, sentence_start: int, pos: int) -> bool:
+        """`_inside_quotes(text, sentence_start, pos)`, answered False at once where no opening quote stands
+        between (most numbers: one bisect instead of five scans of the segment)."""
+        if self.openings is None:
+            found = []
+            for opening in _OPEN_QUOTES:
+                at = self.text.find(opening)
+                while at >= 0:
+                    found.append(at)
+                    at = self.text.find(opening, at + 1)
+            self.openings = sorted(found)
+        index = bisect.bisect_left(self.openings, sentence_start)
+        if index == len(self.openings) or self.openings[index] >= pos:
+            return False
+        return _inside_quotes(self.text, sentence_start, pos)
+
+    def sentence_text(self, start: int, end: int) -> str:
+        """text[start:end].strip(), one string per span (the facts of a sentence share it)."""
+        text = self.sentence_texts.get((start, end))
+        if text is None:
+            text = self.sentence_texts[start, end] = self.text[start:end].strip()
+        return text
 
     def sentence(self, pos: int) -> str:
         start, end = self.sentence_span(pos)

@@ -505,7 +505,7 @@ class FactExtractor:
             return
         if after.startswith(("+", "＋", "×", "*", "/", "／")):
             return
-        if _inside_quotes(text, sentence_start, start):
+        if ctx.inside_quotes(sentence_start, start):
             return
         if (
             # a frequency, the regex (?<![\d.])\d年$|每$ on the two characters before, spelt out
@@ -811,9 +811,9 @@ class FactExtractor:
             unit=unit,
             start=start,
             end=end,
-            sentence=ctx.text[sentence_start:sentence_end].strip(),  # ctx.sentence(start)
+            sentence=ctx.sentence_text(sentence_start, sentence_end),  # ctx.sentence(start)
             key=key,
-            name=self.dictionary.name(key),
+            name=self.dictionary.name(key) if key is not None else None,
             qualifier=qualifier,
             direction=direction,
         )
