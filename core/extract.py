@@ -82,10 +82,9 @@ def _drop_others(facts: list[Fact], text: str, agency: str) -> list[Fact]:
     for fact in facts:
         sentence = fact.sentence
         if sentence not in cache:
-            cache[sentence] = None
-            if not own_re.search(sentence):
-                hit = _OTHER_ACTOR.search(sentence) or _JUSTICE_WORDS.search(sentence)
-                cache[sentence] = hit.start() if hit else None
+            # (the others' words first: most sentences have none, and then the agency's own words do not matter)
+            hit = _OTHER_ACTOR.search(sentence) or _JUSTICE_WORDS.search(sentence)
+            cache[sentence] = hit.start() if hit and not own_re.search(sentence) else None
         at = cache[sentence]
         if at is not None and _before_in_sentence(text, fact, at):
             continue

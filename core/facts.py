@@ -318,14 +318,6 @@ def _key_context(prefix: str) -> str:
     return prefix
 
 
-def _blocked(text: str, unit_end: int, unit: str) -> bool:
-    blockers = _UNIT_BLOCKERS.get(unit)
-    if not blockers:
-        return False
-    following = text[unit_end : unit_end + 4]
-    return following.startswith(blockers)
-
-
 def _is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
@@ -485,7 +477,8 @@ class FactExtractor:
         start, end = token.start, token.end
         unit = token.unit
         base_unit = match.group("unit")
-        if _blocked(text, match.end("unit"), base_unit):
+        blockers = _UNIT_BLOCKERS.get(base_unit)  # the unit starts a word (3人民, 10条例, 2个月)
+        if blockers and text.startswith(blockers, match.end("unit"), match.end("unit") + 4):
             return
         if base_unit == "分" and _is_cjk(text[end : end + 1]):
             return
@@ -493,7 +486,7 @@ class FactExtractor:
         sentence = ctx.sentence_span(start)
         sentence_start = sentence[0]
         prefix = text[clause_start:start]
-        before = text[max(0, start - 2) : start]
+        before = text[start - 2 if start > 2 else 0 : start]
         after = text[end : end + 6]
         # Ordinals and sequence numbers: 第三次会议, 第14期, 七届二次会议.
         if before.endswith(("第", "届")) or before.rstrip().endswith("第"):
@@ -514,7 +507,7 @@ class FactExtractor:
             or (before.endswith("按") and text.startswith(("比例", "的比例"), end))
         ):
             return  # 抽查频率1年1次, 按3%比例抽查: a frequency or a parameter, not a result
-        if _PAGE_COUNTER_RE.search(text, min(clause_start, max(0, start - 8)), start):
+        if _PAGE_COUNTER_RE.search(text, min(clause_start, start - 8 if start > 8 else 0), start):
             return  # in the last 8 characters or the clause, whichever is longer (the other is its tail)
         stripped_prefix, pre_qualifier = _strip_pre_qualifier(prefix)
         if _after_threshold(stripped_prefix) or (pre_qualifier and _after_threshold(prefix)):
