@@ -96,8 +96,8 @@ def _pattern_of(prefix: str, unit: str) -> str:
 
 def _after_pattern(text: str, end: int, unit: str) -> str:
     after = text[end : end + 12]
-    stop = min((i for i in (after.find(c) for c in _CLAUSE_DELIMS) if i >= 0), default=len(after))
-    return f"N{unit}{_TITLES.sub('', after[:stop])}"
+    cut = _CLAUSE_DELIM_RE.search(after)  # the first clause delimiter after the number, if any
+    return f"N{unit}{_TITLES.sub('', after[: cut.start()] if cut else after)}"
 
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+")
