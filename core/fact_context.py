@@ -65,8 +65,6 @@ class _Context:
     headings: list[int] = field(default_factory=list)  # starts of heading lines (（三）…, 二、…, 1.…)
     top_headings: list[int] = field(default_factory=list)  # starts of top-level heading lines (二、…)
     later_parts: list[bool] = field(default_factory=list)  # per top heading: names a later year than one before
-    spans: dict[int, tuple[int, int]] = field(default_factory=dict)  # sentence_span by position
-    clause_ends: dict[int, int] = field(default_factory=dict)  # clause_end by position
     sentence_texts: dict[tuple[int, int], str] = field(default_factory=dict)  # sentence_text by span
     openings: list[int] | None = None  # where opening quotes (“《「『〈) stand, read once
     topics: dict[tuple[int, int, bool], str] = field(default_factory=dict)  # topic by (heading, line, near)
@@ -127,13 +125,10 @@ class _Context:
     def sentence_span(self, pos: int) -> tuple[int, int]:
         """The sentence around pos, at most _SENTENCE_REACH characters either side (scraped text may
         run for pages without a full stop)."""
-        span = self.spans.get(pos)
-        if span is None:
-            index = bisect.bisect_left(self.sentence_bounds, pos)
-            start = self.sentence_bounds[index - 1] + 1 if index > 0 else 0
-            end = self.sentence_bounds[index] + 1 if index < len(self.sentence_bounds) else len(self.text)
-            span = self.spans[pos] = (max(start, pos - _SENTENCE_REACH), min(end, pos + _SENTENCE_REACH))
-        return span
+        index = bisect.bisect_left(self.sentence_bounds, pos)
+        start = self.sentence_bounds[index - 1] + 1 if index > 0 else 0
+        end = self.sentence_bounds[index] + 1 if index < len(self.sentence_bounds) else len(self.text)
+        return max(start, pos - _SENTENCE_REACH), min(end, pos + _SENTENCE_REACH)
 
     def clause_start(self, pos: int) -> int:
         index = bisect.bisect_left(self.clause_bounds, pos)
@@ -141,12 +136,9 @@ class _Context:
         return max(start, pos - _CLAUSE_REACH)
 
     def clause_end(self, pos: int) -> int:
-        end = self.clause_ends.get(pos)
-        if end is None:
-            index = bisect.bisect_left(self.clause_bounds, pos)
-            end = self.clause_bounds[index] if index < len(self.clause_bounds) else len(self.text)
-            end = self.clause_ends[pos] = min(end, pos + _CLAUSE_REACH)
-        return end
+        index = bisect.bisect_left(self.clause_bounds, pos)
+        end = self.clause_bounds[index] if index < len(self.clause_bounds) else len(self.text)
+        return min(end, pos + _CLAUSE_REACH)
 
     def counsel_named(self, start: int, end: int) -> bool:
         """Whether text[start:end] names the legal adviser (`_COUNSEL_ACTOR_RE.search` on it: the words, four

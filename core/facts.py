@@ -509,7 +509,9 @@ class FactExtractor:
             return  # 抽查频率1年1次, 按3%比例抽查: a frequency or a parameter, not a result
         if _PAGE_COUNTER_RE.search(text, min(clause_start, start - 8 if start > 8 else 0), start):
             return  # in the last 8 characters or the clause, whichever is longer (the other is its tail)
-        stripped_prefix, pre_qualifier = _strip_pre_qualifier(prefix)
+        stripped_prefix, pre_qualifier = (
+            _strip_pre_qualifier(prefix) if prefix[-1:] in _PRE_QUALIFIERS_BY_LAST else (prefix, "")
+        )
         if _after_threshold(stripped_prefix) or (pre_qualifier and _after_threshold(prefix)):
             return
         if (target := _TARGET_RE.search(prefix)) and not _ensured_result(ctx, clause_start + target.start()):
@@ -544,7 +546,10 @@ class FactExtractor:
         direction = _direction(stripped_prefix)
         # Several indicators sharing one number: 备案率、及时率和合格率均为100%.
         # …率、…率达75%、95%: one number per name (read below), not one number shared by the names
-        listed_after = bool(_NUMBER_LIST_AFTER.match(text, end))
+        following = text[end : end + 1]  # _NUMBER_LIST_AFTER opens with a space or 、和及与 (\s is isspace)
+        listed_after = bool(following) and (following in "、和及与" or following.isspace()) and bool(
+            _NUMBER_LIST_AFTER.match(text, end)
+        )
         items = [] if listed_after else _list_items(stripped_prefix)
         if items:
             for item in items:
