@@ -422,7 +422,7 @@ class FactExtractor:
         ]:
             taken.update(range(a, b))
         for match in _NUMBER_RE.finditer(text, pos, endpos):
-            if match.start("num") in taken:
+            if match.start() in taken:  # (the number opens the match)
                 continue
             facts.extend(self._number_facts(ctx, match))
         facts.sort(key=_SPAN)
