@@ -8,7 +8,7 @@ numbers with a counting unit, Chinese numerals, explicit zeros (零败诉, 未�
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import attrgetter
@@ -469,19 +469,21 @@ class FactExtractor:
         return None
 
     # --- number + unit -------------------------------------------------------------------------------
-    def _number_facts(self, ctx: _Context, match: re.Match[str]) -> Iterator[Fact]:
+    def _number_facts(self, ctx: _Context, match: re.Match[str]) -> Sequence[Fact]:
+        """The facts of one number + unit match (none, one, or one per listed name); a tuple or a list, not a
+        generator (one per number was the larger cost)."""
         text = ctx.text
         token = _token(match, text)
         if token is None:
-            return
+            return ()
         start, end = token.start, token.end
         unit = token.unit
         base_unit = match.group("unit")
         blockers = _UNIT_BLOCKERS.get(base_unit)  # the unit starts a word (3人民, 10条例, 2个月)
         if blockers and text.startswith(blockers, match.end("unit"), match.end("unit") + 4):
-            return
+            return ()
         if base_unit == "分" and _is_cjk(text[end : end + 1]):
-            return
+            return ()
         clause_start = ctx.clause_start(start)
         sentence = ctx.sentence_span(start)
         sentence_start = sentence[0]
@@ -490,32 +492,32 @@ class FactExtractor:
         after = text[end : end + 6]
         # Ordinals and sequence numbers: 第三次会议, 第14期, 七届二次会议.
         if before.endswith(("第", "届")) or before.rstrip().endswith("第"):
-            return
+            return ()
         # Slogans, formulas, resolutions and ratios: 1+3+N, 1920×1080, 3/4.
         if before.endswith(
             ("+", "＋", "×", "*", "x", "X", "/", "／", "~", "～", "-", "—", ":", "：")
         ) and not (before.endswith(("-", "—", "：", ":")) and not before[:-1][-1:].isdigit()):
-            return
+            return ()
         if after.startswith(("+", "＋", "×", "*", "/", "／")):
-            return
+            return ()
         if ctx.inside_quotes(sentence_start, start):
-            return
+            return ()
         if (
             # a frequency, the regex (?<![\d.])\d年$|每$ on the two characters before, spelt out
             before.endswith(("每", "每\n"))
             or (len(before) == 2 and before[1] == "年" and before[0].isdecimal())  # (isdecimal is re's \d)
             or (before.endswith("按") and text.startswith(("比例", "的比例"), end))
         ):
-            return  # 抽查频率1年1次, 按3%比例抽查: a frequency or a parameter, not a result
+            return ()  # 抽查频率1年1次, 按3%比例抽查: a frequency or a parameter, not a result
         if _PAGE_COUNTER_RE.search(text, min(clause_start, start - 8 if start > 8 else 0), start):
-            return  # in the last 8 characters or the clause, whichever is longer (the other is its tail)
+            return ()  # in the last 8 characters or the clause, whichever is longer (the other is its tail)
         stripped_prefix, pre_qualifier = (
             _strip_pre_qualifier(prefix) if prefix[-1:] in _PRE_QUALIFIERS_BY_LAST else (prefix, "")
         )
         if _after_threshold(stripped_prefix) or (pre_qualifier and _after_threshold(prefix)):
-            return
+            return ()
         if (target := _TARGET_RE.search(prefix)) and not _ensured_result(ctx, clause_start + target.start()):
-            return  # 力争纠错率控制在10%以内, 2024年确保审查率达到100%: a target, not a result
+            return ()  # 力争纠错率控制在10%以内, 2024年确保审查率达到100%: a target, not a result
         post = ""
         if after.startswith(_POST_QUALIFIERS):
             for word in _POST_QUALIFIERS:
@@ -526,20 +528,20 @@ class FactExtractor:
             # 2人以上执法, 500人以上的企业: a threshold that qualifies a noun, not a count.
             rest = after[2:3]
             if rest in ("）", ")", "、", "，", ",") and _inside_parentheses(text, sentence_start, start):
-                return  # (对单位5万元以上)的案件: a bracketed definition of a class
+                return ()  # (对单位5万元以上)的案件: a bracketed definition of a class
             if rest and (_is_cjk(rest) or rest in "“《") and rest not in "和及与或" and not (
                 unit in ("%", "％") and rest == "的"
             ):
-                return  # (80%以上的事项 is a share of the items: kept)
+                return ()  # (80%以上的事项 is a share of the items: kept)
             if after.startswith(("以下", "以内")):
-                return
+                return ()
         clause_end = ctx.clause_end(end)
         if _OTHERS_RE.match(text, end, clause_end + 1):
-            return
+            return ()
         if pre_qualifier in ("超", "超过", "逾") and _CLASS_NOUN_RE.match(text, end):
-            return  # 超百亿元企业达19家: a size class, not an amount
+            return ()  # 超百亿元企业达19家: a size class, not an amount
         if token.chinese and not self._chinese_ok(ctx, match, token, prefix, pre_qualifier):
-            return
+            return ()
         qualifier = pre_qualifier + token.inner_qualifier + (post if post not in ("余", "多") else "")
         if post in ("余", "多") and not token.inner_qualifier:
             qualifier += post
@@ -552,8 +554,8 @@ class FactExtractor:
         )
         items = [] if listed_after else _list_items(stripped_prefix)
         if items:
-            for item in items:
-                yield self._make_fact(
+            return [
+                self._make_fact(
                     ctx,
                     token.value,
                     unit,
@@ -565,7 +567,8 @@ class FactExtractor:
                     sentence=sentence,
                     clause_end=clause_end,
                 )
-            return
+                for item in items
+            ]
         fact = self._make_fact(
             ctx,
             token.value,
@@ -585,7 +588,7 @@ class FactExtractor:
             key = self.dictionary.find_key(_key_context(named), unit, scope=scope)
             if key is not None or "分别" not in prefix:  # without 分别 the name alone decides
                 fact.key, fact.name = key, self.dictionary.name(key)
-        yield fact
+        return (fact,)
 
     def _chinese_ok(
         self, ctx: _Context, match: re.Match[str], token: _Token, prefix: str, pre_qualifier: str
