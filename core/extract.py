@@ -13,7 +13,7 @@ from core.indicators import default_dictionary
 from core.metadata import extract_metadata
 from core.models import DOC_TYPES, Analysis, Fact
 from core.readers import read_file
-from core.review import clause_cuts, phrase_pattern
+from core.review import phrase_pattern
 from core.sections import check_structure, parse_sections
 from core.tables import table_facts
 
@@ -56,7 +56,8 @@ def analyse(text: str, source_name: str = "") -> Analysis:
 
 # A court or procuratorate acting in the sentence (某法院审结刑事案件N件), or criminal justice figures
 # (犯罪案件达10件12人，判处…): theirs, not the agency's. Not when the court is the object (答复检察院建议书).
-_OTHER_ACTOR = re.compile(r"(?<!答复)(?<!回复)(?<!配合)(?<!协助)(?<!会同)(?<!联合)(?<![向与和及对])(?:法院|法庭|检察院|检察机关|审判机关)")
+# (The lookahead of the first characters lets re skip to them before it tries the lookbehinds.)
+_OTHER_ACTOR = re.compile(r"(?=[法检审])(?<!答复)(?<!回复)(?<!配合)(?<!协助)(?<!会同)(?<!联合)(?<![向与和及对])(?:法院|法庭|检察院|检察机关|审判机关)")
 _JUSTICE_WORDS = re.compile(r"刑事案件|犯罪案件|判处|刑期|重刑率|审结[^，。；]{0,6}刑事")
 _JUSTICE_AGENCY = re.compile(r"法院|检察|公安|司法")
 _OWN_WORDS = re.compile(
@@ -81,10 +82,9 @@ def _drop_others(facts: list[Fact], text: str, agency: str) -> list[Fact]:
     for fact in facts:
         sentence = fact.sentence
         if sentence not in cache:
-            cache[sentence] = None
-            if not own_re.search(sentence):
-                hit = _OTHER_ACTOR.search(sentence) or _JUSTICE_WORDS.search(sentence)
-                cache[sentence] = hit.start() if hit else None
+            # (the others' words first: most sentences have none, and then the agency's own words do not matter)
+            hit = _OTHER_ACTOR.search(sentence) or _JUSTICE_WORDS.search(sentence)
+            cache[sentence] = hit.start() if hit and not own_re.search(sentence) else None
         at = cache[sentence]
         if at is not None and _before_in_sentence(text, fact, at):
             continue
@@ -102,26 +102,23 @@ def _before_in_sentence(text: str, fact: Fact, actor_at: int) -> bool:
     return at < 0 or at + actor_at < fact.start
 
 
-_CN_DIGIT = re.compile(r"[零〇一二两三四五六七八九十百千]")
+_CN_DIGITS = "零〇一二两三四五六七八九十百千"
 
 
 def _rate_facts(facts: list[Fact], text: str) -> None:
     """A confidence (0–1) and the review pattern for every fact. A plain Arabic figure with its indicator is
     the surest (0.9); no indicator placed 0.6; explicit zeros, Chinese numerals, ranks and hedged values
     (约/余) lower; a table cell keeps its reader's figure."""
-    cuts = clause_cuts(text) if facts else []
     for fact in facts:
-        fact.pattern = phrase_pattern(text, fact.start, fact.end, fact.unit, cuts)
+        fact.pattern = phrase_pattern(text, fact.start, fact.end, fact.unit)
         if fact.confidence < 1.0:
             continue  # set by the table reader
         score = 0.9 if fact.key else 0.6
-        raw = text[fact.start : fact.end]
-        if fact.value == 0 and not raw[:1].isdigit():
-            score = min(score, 0.7)  # 零败诉, 未发生…案件: read from words
-        elif _CN_DIGIT.match(raw):
-            score = min(score, 0.7)
-        if fact.unit == "名":
-            score = min(score, 0.75)
+        first = text[fact.start : fact.start + 1] if fact.start < fact.end else ""  # the figure's first character
+        if (fact.value == 0 and not first.isdigit()) or (first and first in _CN_DIGITS):
+            score = 0.7 if score > 0.7 else score  # 零败诉, 未发生…案件: read from words; a Chinese numeral
+        if fact.unit == "名" and score > 0.75:
+            score = 0.75
         if fact.qualifier:
             score -= 0.05
         fact.confidence = round(score, 2)

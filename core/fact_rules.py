@@ -20,7 +20,8 @@ _RATE_LIST_RE = re.compile(r"^(?P<items>[^，,。；;：:]+?率)(?:达到了|达
 
 # Who acts decides what a figure counts: a sentence whose actor is the legal adviser (外聘法律顾问…) counts
 # the adviser's work — the verb and object next to the number say which (办理…案件, 参加…会议, 审核…合同).
-_COUNSEL_ACTOR_RE = re.compile(r"法律顾问|公职律师")
+COUNSEL_ACTORS = ("法律顾问", "公职律师")  # four characters each, neither overlapping itself or the other
+_COUNSEL_ACTOR_RE = re.compile("|".join(COUNSEL_ACTORS))
 
 
 _COUNSEL_WORK: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -160,6 +161,8 @@ def _respective_item(prefix: str, listed_after: bool = False) -> str | None:
     """For `A、B分别为x、y`, the name the number after `prefix` belongs to (None if not that form)."""
     index = prefix.rfind("分别")
     if index <= 0:
+        if "率" not in prefix:
+            return None  # no rate named: _BARE_RESPECTIVE_RE cannot match
         # 甲率、乙率达75%、95%: without 分别, when numbers are listed after the rates
         bare = _BARE_RESPECTIVE_RE.match(prefix)
         if bare is None or not (listed_after or bare.group("earlier")):
@@ -186,6 +189,8 @@ _QUOTED_LIST_RE = re.compile(r"(?P<names>“[^”]{1,12}”(?:(?:、|和|与|及
 
 def _list_items(prefix: str) -> list[str]:
     """`A率、B率及C率均达` → [A率, B率, C率]; [] when the number belongs to one indicator."""
+    if not ("率" in prefix or "均" in prefix or "全" in prefix or "都" in prefix or "皆" in prefix):
+        return []  # neither pattern can match: no 率, none of the words of _LIST_TAIL_RE (均/全部/都/皆/全)
     match = _LIST_TAIL_RE.match(prefix) or _RATE_LIST_RE.match(prefix)
     if not match:
         return []

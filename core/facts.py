@@ -8,8 +8,10 @@ numbers with a counting unit, Chinese numerals, explicit zeros (零败诉, 未�
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from operator import attrgetter
 
 from core.fact_context import (
     _CLAUSE_DELIMS,
@@ -18,6 +20,7 @@ from core.fact_context import (
     _Context,
     _cut_point,
     _ensured_result,
+    _finditer_from,
     _inside_parentheses,
     _inside_quotes,
 )
@@ -98,6 +101,7 @@ _UNIT_BLOCKERS: dict[str, tuple[str, ...]] = {
 
 _CN_NUM = "零〇○一二两三四五六七八九十百千万亿"
 _UNIT_ALT = "|".join(re.escape(unit) for unit in _UNITS)
+_UNIT_FIRSTS = re.escape("".join(sorted({unit[0] for unit in _UNITS} | {"万", "亿"})))
 # Each pattern scanned over the whole text opens with a lookahead of its possible first characters: it
 # changes no match, and lets re skip to those characters instead of trying every position.
 _NUMBER_RE = re.compile(
@@ -110,7 +114,7 @@ _NUMBER_RE = re.compile(
     r"(?P<sp>[ \u3000\u00a0]?)"
     r"(?P<mag>千万|百万|万亿|[万亿千])?"
     r"(?P<q2>余|多)?"
-    rf"(?P<unit>{_UNIT_ALT}|[万亿](?![{_CN_NUM}]))"
+    rf"(?=[{_UNIT_FIRSTS}])(?P<unit>{_UNIT_ALT}|[万亿](?![{_CN_NUM}]))"  # (a unit's first character, then the unit)
     r"(?P<par>[(（][次人户件个][)）])?"
 )
 _RANK_RE = re.compile(r"第(?P<n>\d{1,3}|[一二三四五六七八九十]{1,3})(?P<unit>名|位)?(?!\d)")
@@ -129,10 +133,13 @@ _NEGATED_ZERO_RE = re.compile(
     r"|(?P<rate>率)(?:为|是|均为|保持为?|均保持为?)?(?P<zero>0(?:\.0+)?%?|零)(?![\d.])"
     r")"
 )
+_NEGATED_ZERO_FIRSTS = "未没零无率"  # every match of _NEGATED_ZERO_RE starts with one of these (its lookahead)
+
 
 # 无火灾事故、伤亡事件: one explicit zero per incident named after 无.
 _INCIDENT = r"[\u4e00-\u9fff]{0,6}?(?:火情|火警|事故|事件)"
-_NONE_LIST_RE = re.compile(rf"(?=无)(?<![毫有若从虚别])无(?P<items>{_INCIDENT}(?:、{_INCIDENT})*)(?=[，,。；;、\s）)]|$)")
+# (无 first, the character before it checked after: re then finds each 无 by a fast literal scan.)
+_NONE_LIST_RE = re.compile(rf"无(?<![毫有若从虚别]无)(?P<items>{_INCIDENT}(?:、{_INCIDENT})*)(?=[，,。；;、\s）)]|$)")
 # 未认领事项数量为0: a count stated as zero; the unit follows the counted noun.
 _COUNT_ZERO_RE = re.compile(r"(?P<obj>[\u4e00-\u9fff]{2,12}?)(?:数量|数)(?:均)?为(?P<zero>0|零)(?![\d.%])")
 _COUNT_ZERO_ANCHOR = re.compile("为[0零]")
@@ -176,12 +183,16 @@ _THRESHOLD_WORDS = (
 )  # fmt: skip
 
 
+_LINK_TAILS = ("达到", "为", "是", "达")
+
+
 def _after_threshold(prefix: str) -> bool:
     """不低于7个工作日, 每万人3名: a statutory threshold or a rate's denominator, not a count."""
-    for tail in ("达到", "为", "是", "达"):
-        if prefix.endswith(tail):
-            prefix = prefix[: -len(tail)]
-            break
+    if prefix.endswith(_LINK_TAILS):
+        for tail in _LINK_TAILS:
+            if prefix.endswith(tail):
+                prefix = prefix[: -len(tail)]
+                break
     if prefix.endswith(_THRESHOLD_WORDS):
         return True
     # 每年至少组织2次, 每季度开展1次: a rule or a routine, not a result.
@@ -201,10 +212,10 @@ _DIRECTION_RE = re.compile(
     "(?P<word>" + "|".join(sorted(_DOWN_WORDS + _UP_WORDS, key=len, reverse=True)) + ")"
     r"(?:了|为|到|至|达到?|幅度为?|幅达)?$"
 )
+_DIRECTION_FIRST_RE = re.compile("[" + "".join(sorted({word[0] for word in _DOWN_WORDS + _UP_WORDS})) + "]")
 # Counts about others: 在全市15个开发区中首家…, 成为全省3个试点之一.
-_OTHERS_RE = re.compile(
-    r"^[^，,。；;]{0,20}?(?:中(?:的)?(?:首|率先|第一|唯一|排名|排|位列|居|最|仅有|只有)|之一)"
-)
+# (Matched at the position after the number: .match(text, end, clause end + 1).)
+_OTHERS_RE = re.compile(r"[^，,。；;]{0,20}?(?:中(?:的)?(?:首|率先|第一|唯一|排名|排|位列|居|最|仅有|只有)|之一)")
 # Fixed political and administrative terms whose numerals are names, not counts.
 _FIXED_TERMS: tuple[str, ...] = (
     "三项制度", "两个维护", "两个确立", "四个意识", "四个自信", "四个全面", "四个一", "三个一批", "三个代表", "两个责任", "两个务必", "两个结合", "一岗双责",
@@ -215,6 +226,7 @@ _FIXED_TERMS: tuple[str, ...] = (
 )  # fmt: skip
 _FIXED_TERMS_RE = re.compile("|".join(re.escape(term) for term in _FIXED_TERMS))
 _CLASS_NOUN_RE = re.compile(r"的?[\u4e00-\u9fff]{0,4}?(?:企业|项目|公司|楼宇|大户|镇|园区|产业|集群)")
+_SESSION_RE = re.compile(r"[^，,。；;]{0,8}?(?:全会|会议|党代会|代表大会|常委会)")
 _TRAINING_RE = re.compile(r"培训|轮训|讲座|学习|课|班|研讨|宣讲|辅导|考试|活动")
 _PAGE_COUNTER_RE = re.compile(r"浏览|访问量|访问次数|访问人次|阅读数|点击数")
 _TARGET_RE = re.compile(r"力争|确保|争取|力求")
@@ -267,12 +279,14 @@ def _strip_pre_qualifier(prefix: str) -> tuple[str, str]:
 
 
 _EARLIER_RUN_RE = re.compile(r"[\d.,%％、和及]+|分别|同比|较上年|较去年|比上年|比去年")
-_FREQUENCY_RE = re.compile(r"(?<![\d.])\d年$|每$")
 
 
 def _direction(prefix: str) -> str | None:
+    window = prefix[-24:]
+    if not _DIRECTION_FIRST_RE.search(window):
+        return None  # no direction word can start here (the next step only takes characters out)
     # Skip over earlier numbers of the same run: 分别下降23.8%、67.4% → both "down".
-    window = _EARLIER_RUN_RE.sub("", prefix[-24:])
+    window = _EARLIER_RUN_RE.sub("", window)
     match = _DIRECTION_RE.search(window)
     if not match:
         return None
@@ -281,6 +295,7 @@ def _direction(prefix: str) -> str | None:
 
 _TITLE_RE = re.compile(r"(?:《[^》]*》[、，,]?)+等?")
 _FILLERS = ("“", "”", "‘", "’", "各类", "各种", "各项", "分别", "累计", "共计", "全部", "相关", "了")
+_FILLER_FIRST_RE = re.compile("[" + "".join(sorted({filler[0] for filler in _FILLERS})) + "]")
 
 
 _ISSUER_LEVEL_RE = re.compile(r"(?:[省市区县镇乡]级?|本级|部门)(?:人民)?(?:政府)?(?=(?:行政)?规范性文件)")
@@ -296,18 +311,11 @@ def _key_context(prefix: str) -> str:
         prefix = _ISSUER_LEVEL_RE.sub("", prefix)  # 印发区政府规范性文件 → 印发规范性文件
     if "（" in prefix or "(" in prefix:
         prefix = _ASIDE_RE.sub("", prefix)
-    for filler in _FILLERS:
-        if filler in prefix:
-            prefix = prefix.replace(filler, "")
+    if _FILLER_FIRST_RE.search(prefix):  # (most clauses hold none: one search instead of 13 tests)
+        for filler in _FILLERS:
+            if filler in prefix:
+                prefix = prefix.replace(filler, "")
     return prefix
-
-
-def _blocked(text: str, unit_end: int, unit: str) -> bool:
-    blockers = _UNIT_BLOCKERS.get(unit)
-    if not blockers:
-        return False
-    following = text[unit_end : unit_end + 4]
-    return following.startswith(blockers)
 
 
 def _is_cjk(ch: str) -> bool:
@@ -324,15 +332,19 @@ class _Token:
     chinese: bool
 
 
+# The numerals of a corpus repeat (1, 2, 100, 两, 十): their values are read once (pure functions of the numeral).
+_arabic_value = lru_cache(maxsize=8192)(parse_arabic)
+_chinese_value = lru_cache(maxsize=2048)(cn_to_number)
+
+
 def _token(match: re.Match[str], text: str) -> _Token | None:
     """Number + unit of a regex match, or None when the numeral is malformed."""
-    num = match.group("num")
+    num, q1, sp, magnitude, q2, unit, par = match.groups()  # the groups of _NUMBER_RE, in order
+    magnitude = magnitude or ""
+    end = match.end()  # the unit's end, or the bracket's (par is the last group)
     chinese = not num[0].isdigit()
-    unit = match.group("unit")
-    magnitude = match.group("mag") or ""
-    end = match.end("unit")
     if chinese:
-        if match.group("sp") or magnitude in ("千", "百万", "千万", "万亿"):
+        if sp or magnitude in ("千", "百万", "千万", "万亿"):
             return None
         if magnitude:
             mantissa = num  # 三点五 + 亿元
@@ -340,21 +352,19 @@ def _token(match: re.Match[str], text: str) -> _Token | None:
             mantissa, magnitude = split_magnitude(num)
         if unit in ("万", "亿"):
             return None  # 千万 / 百亿 as words, not quantities
-        value = cn_to_number(mantissa)
+        value = _chinese_value(mantissa)
     else:
-        value = parse_arabic(num)
+        value = _arabic_value(num)
     if value is None:
         return None
     if unit in ("万", "亿") and magnitude:
         return None
-    if unit == "个" and text[end : end + 1] in ("家", "户"):
+    if par:
+        unit += par.replace("（", "(").replace("）", ")")
+    elif unit == "个" and text[end : end + 1] in ("家", "户"):
         unit = text[end]  # scraping damage: 约谈12个家欠薪单位
         end += 1
-    if match.group("par"):
-        unit += match.group("par").replace("（", "(").replace("）", ")")
-        end = match.end("par")
-    inner = match.group("q1") or match.group("q2") or ""
-    return _Token(value, magnitude + unit, match.start("num"), end, inner, chinese)
+    return _Token(value, magnitude + unit, match.start(), end, q1 or q2 or "", chinese)
 
 
 class FactExtractor:
@@ -412,10 +422,10 @@ class FactExtractor:
         ]:
             taken.update(range(a, b))
         for match in _NUMBER_RE.finditer(text, pos, endpos):
-            if match.start("num") in taken:
+            if match.start() in taken:  # (the number opens the match)
                 continue
             facts.extend(self._number_facts(ctx, match))
-        facts.sort(key=lambda fact: (fact.start, fact.end))
+        facts.sort(key=_SPAN)
         return facts
 
     def parse_at(self, text: str, start: int, end: int) -> Fact | None:
@@ -459,78 +469,93 @@ class FactExtractor:
         return None
 
     # --- number + unit -------------------------------------------------------------------------------
-    def _number_facts(self, ctx: _Context, match: re.Match[str]) -> Iterator[Fact]:
+    def _number_facts(self, ctx: _Context, match: re.Match[str]) -> Sequence[Fact]:
+        """The facts of one number + unit match (none, one, or one per listed name); a tuple or a list, not a
+        generator (one per number was the larger cost)."""
         text = ctx.text
         token = _token(match, text)
         if token is None:
-            return
+            return ()
         start, end = token.start, token.end
         unit = token.unit
         base_unit = match.group("unit")
-        if _blocked(text, match.end("unit"), base_unit):
-            return
+        blockers = _UNIT_BLOCKERS.get(base_unit)  # the unit starts a word (3人民, 10条例, 2个月)
+        if blockers and text.startswith(blockers, match.end("unit"), match.end("unit") + 4):
+            return ()
         if base_unit == "分" and _is_cjk(text[end : end + 1]):
-            return
+            return ()
         clause_start = ctx.clause_start(start)
-        sentence_start, _ = ctx.sentence_span(start)
+        sentence = ctx.sentence_span(start)
+        sentence_start = sentence[0]
         prefix = text[clause_start:start]
-        before = text[max(0, start - 2) : start]
+        before = text[start - 2 if start > 2 else 0 : start]
         after = text[end : end + 6]
         # Ordinals and sequence numbers: 第三次会议, 第14期, 七届二次会议.
         if before.endswith(("第", "届")) or before.rstrip().endswith("第"):
-            return
+            return ()
         # Slogans, formulas, resolutions and ratios: 1+3+N, 1920×1080, 3/4.
         if before.endswith(
             ("+", "＋", "×", "*", "x", "X", "/", "／", "~", "～", "-", "—", ":", "：")
         ) and not (before.endswith(("-", "—", "：", ":")) and not before[:-1][-1:].isdigit()):
-            return
+            return ()
         if after.startswith(("+", "＋", "×", "*", "/", "／")):
-            return
-        if _inside_quotes(text, sentence_start, start):
-            return
-        if _FREQUENCY_RE.search(before) or (
-            before.endswith("按") and text.startswith(("比例", "的比例"), end)
+            return ()
+        if ctx.inside_quotes(sentence_start, start):
+            return ()
+        if (
+            # a frequency, the regex (?<![\d.])\d年$|每$ on the two characters before, spelt out
+            before.endswith(("每", "每\n"))
+            or (len(before) == 2 and before[1] == "年" and before[0].isdecimal())  # (isdecimal is re's \d)
+            or (before.endswith("按") and text.startswith(("比例", "的比例"), end))
         ):
-            return  # 抽查频率1年1次, 按3%比例抽查: a frequency or a parameter, not a result
-        if _PAGE_COUNTER_RE.search(text[max(0, start - 8) : start]) or _PAGE_COUNTER_RE.search(prefix):
-            return
-        stripped_prefix, pre_qualifier = _strip_pre_qualifier(prefix)
-        if _after_threshold(stripped_prefix) or _after_threshold(prefix):
-            return
+            return ()  # 抽查频率1年1次, 按3%比例抽查: a frequency or a parameter, not a result
+        if _PAGE_COUNTER_RE.search(text, min(clause_start, start - 8 if start > 8 else 0), start):
+            return ()  # in the last 8 characters or the clause, whichever is longer (the other is its tail)
+        stripped_prefix, pre_qualifier = (
+            _strip_pre_qualifier(prefix) if prefix[-1:] in _PRE_QUALIFIERS_BY_LAST else (prefix, "")
+        )
+        if _after_threshold(stripped_prefix) or (pre_qualifier and _after_threshold(prefix)):
+            return ()
         if (target := _TARGET_RE.search(prefix)) and not _ensured_result(ctx, clause_start + target.start()):
-            return  # 力争纠错率控制在10%以内, 2024年确保审查率达到100%: a target, not a result
+            return ()  # 力争纠错率控制在10%以内, 2024年确保审查率达到100%: a target, not a result
         post = ""
-        for word in _POST_QUALIFIERS:
-            if after.startswith(word):
-                post = word
-                break
+        if after.startswith(_POST_QUALIFIERS):
+            for word in _POST_QUALIFIERS:
+                if after.startswith(word):
+                    post = word
+                    break
         if post in ("以上",) or after.startswith(("以下", "以内")):
             # 2人以上执法, 500人以上的企业: a threshold that qualifies a noun, not a count.
             rest = after[2:3]
             if rest in ("）", ")", "、", "，", ",") and _inside_parentheses(text, sentence_start, start):
-                return  # (对单位5万元以上)的案件: a bracketed definition of a class
+                return ()  # (对单位5万元以上)的案件: a bracketed definition of a class
             if rest and (_is_cjk(rest) or rest in "“《") and rest not in "和及与或" and not (
                 unit in ("%", "％") and rest == "的"
             ):
-                return  # (80%以上的事项 is a share of the items: kept)
+                return ()  # (80%以上的事项 is a share of the items: kept)
             if after.startswith(("以下", "以内")):
-                return
-        if _OTHERS_RE.match(text[end : ctx.clause_end(end) + 1]):
-            return
+                return ()
+        clause_end = ctx.clause_end(end)
+        if _OTHERS_RE.match(text, end, clause_end + 1):
+            return ()
         if pre_qualifier in ("超", "超过", "逾") and _CLASS_NOUN_RE.match(text, end):
-            return  # 超百亿元企业达19家: a size class, not an amount
+            return ()  # 超百亿元企业达19家: a size class, not an amount
         if token.chinese and not self._chinese_ok(ctx, match, token, prefix, pre_qualifier):
-            return
+            return ()
         qualifier = pre_qualifier + token.inner_qualifier + (post if post not in ("余", "多") else "")
         if post in ("余", "多") and not token.inner_qualifier:
             qualifier += post
         direction = _direction(stripped_prefix)
         # Several indicators sharing one number: 备案率、及时率和合格率均为100%.
         # …率、…率达75%、95%: one number per name (read below), not one number shared by the names
-        items = [] if _NUMBER_LIST_AFTER.match(text, end) else _list_items(stripped_prefix)
+        following = text[end : end + 1]  # _NUMBER_LIST_AFTER opens with a space or 、和及与 (\s is isspace)
+        listed_after = bool(following) and (following in "、和及与" or following.isspace()) and bool(
+            _NUMBER_LIST_AFTER.match(text, end)
+        )
+        items = [] if listed_after else _list_items(stripped_prefix)
         if items:
-            for item in items:
-                yield self._make_fact(
+            return [
+                self._make_fact(
                     ctx,
                     token.value,
                     unit,
@@ -539,8 +564,11 @@ class FactExtractor:
                     qualifier=qualifier,
                     direction=direction,
                     key_context=_key_context(item),
+                    sentence=sentence,
+                    clause_end=clause_end,
                 )
-            return
+                for item in items
+            ]
         fact = self._make_fact(
             ctx,
             token.value,
@@ -550,15 +578,17 @@ class FactExtractor:
             qualifier=qualifier,
             direction=direction,
             key_context=_key_context(prefix),
+            sentence=sentence,
+            clause_end=clause_end,
         )
         # 参考率、合格率分别为100%、98%: the i-th number belongs to the i-th name.
-        named = _respective_item(prefix, listed_after=bool(_NUMBER_LIST_AFTER.match(text, end)))
+        named = _respective_item(prefix, listed_after=listed_after)
         if named:
             scope = ctx.topic(start) + "|" + ctx.sentence(start)
             key = self.dictionary.find_key(_key_context(named), unit, scope=scope)
             if key is not None or "分别" not in prefix:  # without 分别 the name alone decides
                 fact.key, fact.name = key, self.dictionary.name(key)
-        yield fact
+        return (fact,)
 
     def _chinese_ok(
         self, ctx: _Context, match: re.Match[str], token: _Token, prefix: str, pre_qualifier: str
@@ -583,7 +613,7 @@ class FactExtractor:
         unit = match.group("unit")
         following = text[token.end : token.end + 2]
         rest = text[token.end : ctx.clause_end(token.end)]
-        if unit == "次" and re.match(r"[^，,。；;]{0,8}?(?:全会|会议|党代会|代表大会|常委会)", rest):
+        if unit == "次" and _SESSION_RE.match(rest):
             return False  # 七届六次、七次全会
         if unit == "期" and not (_TRAINING_RE.search(prefix[-8:]) or _TRAINING_RE.match(following)):
             return False  # 二期工程, 项目一期: phases
@@ -671,7 +701,7 @@ class FactExtractor:
 
     def _zero_facts(self, ctx: _Context, pos: int = 0, endpos: int | None = None) -> Iterator[Fact]:
         text = ctx.text
-        for match in _NEGATED_ZERO_RE.finditer(text, pos, len(text) if endpos is None else endpos):
+        for match in _finditer_from(_NEGATED_ZERO_RE, _NEGATED_ZERO_FIRSTS, text, pos, endpos):
             start, end = match.start(), match.end()
             clause_start = ctx.clause_start(start)
             prefix = text[clause_start:start]
@@ -736,20 +766,30 @@ class FactExtractor:
         qualifier: str = "",
         direction: str | None = None,
         key_context: str | None = None,
+        sentence: tuple[int, int] | None = None,
+        clause_end: int | None = None,
     ) -> Fact:
+        """The fact, its key read from the clause around it; `sentence` and `clause_end` are
+        ctx.sentence_span(start) and ctx.clause_end(end) when the caller has them."""
         if key_context is None:
             key_context = _key_context(ctx.text[ctx.clause_start(start) : start])
-        after_end = min(ctx.clause_end(end), end + 24)
+        after_end = min(ctx.clause_end(end) if clause_end is None else clause_end, end + 24)
         after = _key_context(ctx.text[end:after_end])
-        sentence_start, sentence_end = ctx.sentence_span(start)
-        hits = ctx.hits_cache.get(sentence_start)
-        if hits is None:
-            hits = self.dictionary.area_hits(ctx.text[sentence_start:sentence_end])
-            ctx.hits_cache[sentence_start] = hits
-        limit = after_end - sentence_start
-        area = self.dictionary.area_from_hits(hits, ctx.text[sentence_start:sentence_end], limit)
-        scope = ctx.topic(start) + "|" + ctx.text[sentence_start:start] + "|" + after
-        key = self.dictionary.find_key(key_context, unit, after, area, scope)
+        sentence_start, sentence_end = ctx.sentence_span(start) if sentence is None else sentence
+        # The sentence's area hits are read on the sentence as the first fact starting in it saw it (a long
+        # sentence is cut 200 characters around each number), and only once a synonym needs them.
+        hits_end = ctx.hits_ends.setdefault(sentence_start, sentence_end)
+        found = self.dictionary.hits(key_context + after)
+        key = None
+        if found:
+            hits = ctx.hits_cache.get(sentence_start)
+            if hits is None:
+                hits = self.dictionary.area_hits(ctx.text[sentence_start:hits_end])
+                ctx.hits_cache[sentence_start] = hits
+            limit = after_end - sentence_start
+            area = self.dictionary.area_from_hits(hits, ctx.text[sentence_start:sentence_end], limit)
+            scope = ctx.topic(start) + "|" + ctx.text[sentence_start:start] + "|" + after
+            key = self.dictionary.key_from_hits(found, key_context, unit, after=after, area=area, scope=scope)
         if (
             key is not None
             and self.dictionary.indicators[key].area in ("行政复议", "行政诉讼")
@@ -762,18 +802,19 @@ class FactExtractor:
             # 排查生产经营单位及重点场所378家次: a visit count (家次/户次) of a check is an inspection figure
             key = "enforcement.inspections" if "enforcement.inspections" in self.dictionary else None
         if key is None or self.dictionary.indicators[key].area != "法律顾问":
-            words = key_context + "|" + after  # the clause around the number, the number left out
-            counsel = _counsel_key(ctx.text[sentence_start:start], words, unit, self.dictionary)
-            if counsel is not None:
-                key = counsel
+            if ctx.counsel_named(sentence_start, start):  # else _counsel_key has no actor: None
+                words = key_context + "|" + after  # the clause around the number, the number left out
+                counsel = _counsel_key(ctx.text[sentence_start:start], words, unit, self.dictionary)
+                if counsel is not None:
+                    key = counsel
         return Fact(
             value=value,
             unit=unit,
             start=start,
             end=end,
-            sentence=ctx.text[sentence_start:sentence_end].strip(),  # ctx.sentence(start)
+            sentence=ctx.sentence_text(sentence_start, sentence_end),  # ctx.sentence(start)
             key=key,
-            name=self.dictionary.name(key),
+            name=self.dictionary.name(key) if key is not None else None,
             qualifier=qualifier,
             direction=direction,
         )
@@ -800,6 +841,7 @@ _VISIT_UNITS = ("家次", "户次")
 _CHECK_VERB = re.compile(r"检查|排查|巡查|抽查|督查|检测|核查")
 
 
+_SPAN = attrgetter("start", "end")  # a fact's (start, end), for sorting
 _DEFAULT_EXTRACTOR: FactExtractor | None = None
 
 

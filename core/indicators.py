@@ -165,7 +165,13 @@ class IndicatorDictionary:
         # hundreds of words one by one at every position); the lookahead finds the longest synonym at
         # every start, overlapping ones included.
         pattern = _trie_pattern(self._by_synonym)
-        self._matcher = re.compile(f"(?=({pattern}))") if pattern else None
+        # The first lookahead, a class of the synonyms' first characters, lets re skip the other positions
+        # before it tries the trie's first branches one by one (three times as fast on a number's clause).
+        firsts = "".join(re.escape(char) for char in sorted({synonym[0] for synonym in self._by_synonym}))
+        self._matcher = re.compile(f"(?=[{firsts}])(?=({pattern}))") if pattern else None
+        # Whether any synonym occurs at all: one plain search, twice as fast as listing them (most of the
+        # clauses around numbers hold none).
+        self._probe = re.compile(pattern) if pattern else None
         # Area names (行政复议, 规范性文件 …) mark what a sentence is about without naming an indicator.
         by_area: dict[str, list[str]] = {}
         for indicator in self.indicators.values():
@@ -229,7 +235,7 @@ class IndicatorDictionary:
 
     def hits(self, context: str) -> list[tuple[int, int, tuple[str, ...]]]:
         """Every synonym occurrence in `context`: (start, end, keys), overlapping ones included."""
-        if self._matcher is None:
+        if self._matcher is None or self._probe is None or self._probe.search(context) is None:
             return []
         by_synonym = self._by_synonym
         found: list[tuple[int, int, tuple[str, ...]]] = []
@@ -303,13 +309,28 @@ class IndicatorDictionary:
         is the other number's; two synonyms of one area joined by 和/、 (建议和提案N件) share the number, which
         then names neither (left unkeyed).
         """
+        return self.key_from_hits(self.hits(context + after), context, unit, after=after, area=area, scope=scope)
+
+    def key_from_hits(
+        self,
+        found: list[tuple[int, int, tuple[str, ...]]],
+        context: str,
+        unit: str,
+        *,
+        after: str = "",
+        area: str | None = None,
+        scope: str | None = None,
+    ) -> str | None:
+        """`find_key` over `found`, the hits of `context + after` (None when there are none: a caller that
+        has the hits first can leave the area and the scope unread)."""
+        if not found:
+            return None
         joint = len(context)
         best: tuple[int, int, int] | None = None
         best_key: str | None = None
         best_span = (0, 0)
         whole = context + after
         scope = whole if scope is None else scope
-        found = self.hits(whole)
         for start, end, keys in found:
             if end <= joint:
                 rank = (2, end, end - start)

@@ -16,6 +16,7 @@ import re
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -42,10 +43,13 @@ _SUBJECT = re.compile(r"^[区市县镇乡街省](?:共计|共|累计|先后)")  
 
 _FIGURE = re.compile(r"\d+(?:\.\d+)?")
 _HAN_CHAR = re.compile(r"[\u4e00-\u9fff]")
-_LINK_VERB = re.compile(r"(?:达到|达|为|有|约|近|超过|逾|计)$")
+# A link verb ending the words (达到|达|为|有|约|近|超过|逾|计), dropped: the two-character ones, then the others.
+_LINK_VERBS_2 = ("达到", "超过")
+_LINK_VERBS_1 = "达为有约近逾计"
 
 
 _CLAUSE_DELIM_RE = re.compile(f"[{re.escape(_CLAUSE_DELIMS)}]")
+_LAST_CUT = re.compile(f"(?s:.*)[{re.escape(_CLAUSE_DELIMS)}]")  # up to the last clause delimiter
 
 
 def clause_cuts(text: str) -> list[int]:
@@ -55,28 +59,47 @@ def clause_cuts(text: str) -> list[int]:
 
 def phrase_pattern(text: str, start: int, end: int, unit: str, cuts: list[int] | None = None) -> str:
     """The phrase pattern of the number at text[start:end] (see the module docstring); `cuts` is
-    `clause_cuts(text)` when the caller has it."""
+    `clause_cuts(text)` when the caller has it (without it, the clause start is found by one backward match)."""
     lo = max(0, start - _REACH)
     if cuts is None:
-        cut = max(text.rfind(c, lo, start) for c in _CLAUSE_DELIMS)
+        last = _LAST_CUT.match(text, lo, start)  # the last delimiter before the number, if in reach
+        cut = last.end() - 1 if last else -1
     else:
         index = bisect.bisect_left(cuts, start) - 1  # the last delimiter before the number, if in reach
         cut = cuts[index] if index >= 0 and cuts[index] >= lo else -1
-    prefix = text[(cut + 1 if cut >= 0 else lo) : start]
+    return _pattern_of(text[(cut + 1 if cut >= 0 else lo) : start], unit) or _after_pattern(text, end, unit)
+
+
+@lru_cache(maxsize=4096)  # a third of the clauses recur (the same phrase in many reports)
+def _pattern_of(prefix: str, unit: str) -> str:
+    """The pattern from the clause text before the number ("" when no words are left). The prefix holds no
+    clause delimiter (so no line break: `$` is the end of the string)."""
     prefix = _TITLES.sub("", prefix).strip()
-    prefix = _OPEN_TITLE.sub("", prefix)
+    if "》" in prefix:
+        prefix = _OPEN_TITLE.sub("", prefix)
     prefix = _FIGURE.sub("N", prefix)
-    last = _EARLIER_FIGURE.split(prefix)[-1]
-    if len(_HAN_CHAR.findall(last)) >= 4:  # "…分别下降N%和N%": the words name both
-        prefix = last
-    prefix = _LEADING.sub("", prefix)
-    prefix = _LINK_VERB.sub("", prefix)[-12:]
-    prefix = _SUBJECT.sub("", prefix)
-    if prefix:
-        return f"{prefix}N{unit}"
+    if "N" in prefix:
+        parts = _EARLIER_FIGURE.split(prefix)
+        if len(parts) > 1 and len(_HAN_CHAR.findall(parts[-1])) >= 4:  # "…分别下降N%和N%": the words name both
+            prefix = parts[-1]
+    leading = _LEADING.match(prefix)
+    if leading:
+        prefix = prefix[leading.end() :]
+    if prefix.endswith(_LINK_VERBS_2):
+        prefix = prefix[:-2]
+    elif prefix and prefix[-1] in _LINK_VERBS_1:
+        prefix = prefix[:-1]
+    prefix = prefix[-12:]
+    subject = _SUBJECT.match(prefix)
+    if subject:
+        prefix = prefix[subject.end() :]
+    return f"{prefix}N{unit}" if prefix else ""
+
+
+def _after_pattern(text: str, end: int, unit: str) -> str:
     after = text[end : end + 12]
-    stop = min((i for i in (after.find(c) for c in _CLAUSE_DELIMS) if i >= 0), default=len(after))
-    return f"N{unit}{_TITLES.sub('', after[:stop])}"
+    cut = _CLAUSE_DELIM_RE.search(after)  # the first clause delimiter after the number, if any
+    return f"N{unit}{_TITLES.sub('', after[: cut.start()] if cut else after)}"
 
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+")

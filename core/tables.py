@@ -300,8 +300,13 @@ class _Reader:
         return best[1] if best else None
 
 
+# A digit, spaces, a digit (\d[ \t]+\d in a text without tabs), written space-first so that re finds the spaces
+# by a fast literal scan instead of testing every character for a digit (0.13 → 0.01 ms a report).
+_SPACED_DIGITS = re.compile(r" (?<=\d )[ \t]*\d")
+
+
 def table_facts(text: str, dictionary: IndicatorDictionary) -> list[Fact]:
     """Facts of the tables in `text` (see the module docstring); offsets index into `text`."""
-    if "\t" not in text and "|" not in text and "｜" not in text and not re.search(r"\d[ \t]+\d", text):
+    if "\t" not in text and "|" not in text and "｜" not in text and not _SPACED_DIGITS.search(text):
         return []
     return _Reader(text, dictionary).run()

@@ -813,3 +813,25 @@ def test_coverage_predicates_and_health_lectures_are_no_indicator_counts() -> No
 def test_rates_listed_before_their_numbers_without_fenbie() -> None:
     keys = _keys("调解成功率、仲裁结案率达90%、96%。")
     assert keys == [(90, "disputes.mediation_success_rate"), (96, None)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["未发生", "没有出现", "零", "无", "率", "为", "0", "0%", "败诉", "案件", "事故", "投诉", "行政",
+                         "复议", "，", "。", "的", "论", "是", "1"]),
+        max_size=30,
+    ),
+    st.integers(0, 40),
+    st.integers(0, 80),
+)
+def test_negated_zeros_are_found_as_a_full_scan_finds_them(pieces: list[str], pos: int, endpos: int) -> None:
+    from core.fact_context import _finditer_from
+    from core.facts import _NEGATED_ZERO_FIRSTS, _NEGATED_ZERO_RE
+
+    text = "".join(pieces)
+    expected = [m.span() for m in _NEGATED_ZERO_RE.finditer(text, pos, endpos)]
+    assert [m.span() for m in _finditer_from(_NEGATED_ZERO_RE, _NEGATED_ZERO_FIRSTS, text, pos, endpos)] == expected
+    assert [m.span() for m in _finditer_from(_NEGATED_ZERO_RE, _NEGATED_ZERO_FIRSTS, text, 0, None)] == [
+        m.span() for m in _NEGATED_ZERO_RE.finditer(text)
+    ]
